@@ -1,0 +1,220 @@
+//! Accounts: registering, logging in (with rate limits on failures), changing a password,
+//! and making admins.
+
+use lodestar_domain::{Email, FieldErrors, Password, PersonId, PersonName};
+use lodestar_store::persons::{self, Account, NewAccount};
+use lodestar_store::{sessions, tokens as token_store};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::secrets::{DECOY_HASH, hash_password, verify_password};
+use crate::{App, AppError, Viewer};
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct Registration {
+    #[schema(example = "Ada Lovelace")]
+    pub name: String,
+    #[schema(example = "ada@example.org")]
+    pub email: String,
+    #[schema(example = "analytical-engine-1843")]
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// The account a person is signed in as.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AccountView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub is_admin: bool,
+}
+
+impl From<&Account> for AccountView {
+    fn from(a: &Account) -> Self {
+        Self {
+            id: a.id,
+            name: a.name.clone(),
+            email: a.email.clone(),
+            is_admin: a.is_admin,
+        }
+    }
+}
+
+fn viewer_of(account: &Account) -> Viewer {
+    Viewer {
+        id: account.id,
+        name: account.name.clone(),
+        is_admin: account.is_admin,
+    }
+}
+
+impl App {
+    /// Creates an account. The first account on a new installation becomes an admin.
+    pub async fn register(&self, input: &Registration) -> Result<Account, AppError> {
+        self.create_account(input, false).await
+    }
+
+    /// Creates an admin account (the command line's `admin create`).
+    pub async fn create_admin(&self, input: &Registration) -> Result<Account, AppError> {
+        self.create_account(input, true).await
+    }
+
+    async fn create_account(&self, input: &Registration, admin: bool) -> Result<Account, AppError> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", PersonName::parse(&input.name));
+        let email = errors.check("email", Email::parse(&input.email));
+        let password = errors.check(
+            "password",
+            Password::new_checked(&input.password, &input.name, &input.email),
+        );
+        errors.into_result()?;
+        let (Some(name), Some(email), Some(password)) = (name, email, password) else {
+            return Err(AppError::Internal("validation lost a value".into()));
+        };
+        let password_hash = hash_password(password.expose().to_owned()).await?;
+        let account = persons::create_account(
+            &self.db,
+            &NewAccount {
+                id: PersonId::new(),
+                name: name.into_inner(),
+                email,
+                password_hash,
+                admin,
+            },
+        )
+        .await?;
+        tracing::info!(person = %account.id, admin = account.is_admin, "account created");
+        Ok(account)
+    }
+
+    /// Checks credentials. Unknown emails and wrong passwords get the same error and take
+    /// the same time; repeated failures for an account or from an address are refused for
+    /// a while, even with the right password.
+    pub async fn log_in(
+        &self,
+        input: &Credentials,
+        client_address: &str,
+    ) -> Result<Account, AppError> {
+        let email = Email::parse(&input.email).ok();
+        let account_scope = format!("account:{}", input.email.trim().to_lowercase());
+        let address_scope = format!("address:{client_address}");
+        let window = self.policy.failure_window_ms;
+        let limited = persons::recent_login_failures(&self.db, &account_scope, window).await?
+            >= self.policy.max_failures_per_account
+            || persons::recent_login_failures(&self.db, &address_scope, window).await?
+                >= self.policy.max_failures_per_address;
+        if limited {
+            return Err(AppError::RateLimited {
+                retry_after_secs: u64::try_from(window / 1000).unwrap_or(900),
+            });
+        }
+
+        let account = match &email {
+            Some(email) => persons::find_by_email(&self.db, email).await?,
+            None => None,
+        };
+        let hash = account
+            .as_ref()
+            .map_or_else(|| DECOY_HASH.clone(), |a| a.password_hash.clone());
+        let verified = verify_password(input.password.clone(), hash).await?;
+        match account {
+            Some(account) if verified => {
+                persons::clear_login_failures(&self.db, &account_scope).await?;
+                Ok(account)
+            }
+            _ => {
+                persons::record_login_failure(&self.db, &[account_scope, address_scope], window)
+                    .await?;
+                Err(AppError::Unauthenticated("email or password is incorrect"))
+            }
+        }
+    }
+
+    /// Changes the viewer's password after checking the current one, then ends their other
+    /// browser sessions and log-in tokens (personal API tokens stay: they are revoked
+    /// one by one on the tokens page).
+    pub async fn change_password(
+        &self,
+        viewer: &Viewer,
+        input: &PasswordChange,
+        current_session: Option<&str>,
+    ) -> Result<(), AppError> {
+        let account = persons::find_by_id(&self.db, viewer.id)
+            .await?
+            .ok_or(AppError::Unauthenticated("sign in again"))?;
+        let mut errors = FieldErrors::new();
+        if !verify_password(
+            input.current_password.clone(),
+            account.password_hash.clone(),
+        )
+        .await?
+        {
+            errors.add("current_password", "is not your current password");
+        }
+        let new = errors.check(
+            "new_password",
+            Password::new_checked(&input.new_password, &account.name, &account.email),
+        );
+        if errors.get("new_password").is_none() && input.new_password == input.current_password {
+            errors.add("new_password", "must differ from your current password");
+        }
+        errors.into_result()?;
+        let Some(new) = new else {
+            return Err(AppError::Internal("validation lost a value".into()));
+        };
+        let hash = hash_password(new.expose().to_owned()).await?;
+        persons::set_password_hash(&self.db, viewer.id, &hash).await?;
+        sessions::end_other_sessions(&self.db, viewer.id, current_session)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        token_store::revoke_login_tokens(&self.db, viewer.id).await?;
+        tracing::info!(person = %viewer.id, "password changed");
+        Ok(())
+    }
+
+    /// The viewer for a signed-in person id, if the account still exists.
+    pub async fn viewer(&self, id: PersonId) -> Result<Option<Viewer>, AppError> {
+        Ok(persons::find_by_id(&self.db, id)
+            .await?
+            .as_ref()
+            .map(viewer_of))
+    }
+
+    pub async fn account(&self, viewer: &Viewer) -> Result<AccountView, AppError> {
+        persons::find_by_id(&self.db, viewer.id)
+            .await?
+            .as_ref()
+            .map(AccountView::from)
+            .ok_or(AppError::NotFound("account"))
+    }
+
+    /// Makes an existing account an admin (or not), by email. Command line only.
+    pub async fn set_admin_by_email(&self, email: &str, admin: bool) -> Result<Account, AppError> {
+        let email = Email::parse(email).map_err(|e| AppError::invalid("email", e.to_string()))?;
+        let account = persons::find_by_email(&self.db, &email)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        persons::set_admin(&self.db, account.id, admin).await?;
+        Ok(Account {
+            is_admin: admin,
+            ..account
+        })
+    }
+}
+
+pub(crate) fn viewer_from(account: &Account) -> Viewer {
+    viewer_of(account)
+}

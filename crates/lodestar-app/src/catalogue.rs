@@ -1,0 +1,321 @@
+//! The skills catalogue: the starting catalogue shipped in the binary, and the admin
+//! operations (add, rename, merge, retire) on it.
+
+use lodestar_domain::{FieldErrors, SkillId, SkillKind, Slug};
+use lodestar_store::skills::{self, NewSkill, SkillRecord};
+use lodestar_store::{Db, StoreError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{App, AppError, Viewer};
+
+/// The starting catalogue: technical and soft skills with what each level looks like.
+const SEED: &str = include_str!("../seed/skills.json");
+
+#[derive(Deserialize)]
+struct SeedSkill {
+    slug: String,
+    name: String,
+    kind: SkillKind,
+    category: String,
+    description: String,
+    levels: Vec<String>,
+}
+
+/// The shipped catalogue, parsed.
+pub fn seed_skills() -> Result<Vec<NewSkill>, AppError> {
+    let seed: Vec<SeedSkill> =
+        serde_json::from_str(SEED).map_err(|e| AppError::Internal(format!("skills seed: {e}")))?;
+    seed.into_iter()
+        .map(|s| {
+            Ok(NewSkill {
+                id: SkillId::new(),
+                slug: Slug::parse(&s.slug)
+                    .map_err(|e| AppError::Internal(format!("seed slug {}: {e}", s.slug)))?,
+                name: s.name,
+                kind: s.kind,
+                category: s.category,
+                description: s.description,
+                levels: s.levels,
+            })
+        })
+        .collect()
+}
+
+/// Loads the starting catalogue into a database that has no skills yet.
+pub async fn seed_if_empty(db: &Db) -> Result<(), AppError> {
+    if skills::count(db).await? == 0 {
+        let added = skills::insert_many(db, &seed_skills()?).await?;
+        tracing::info!(added, "skills catalogue seeded");
+    }
+    Ok(())
+}
+
+/// A catalogue entry.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SkillView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: SkillId,
+    #[schema(example = "public-speaking")]
+    pub slug: String,
+    pub name: String,
+    #[schema(value_type = String, example = "soft")]
+    pub kind: SkillKind,
+    pub category: String,
+    pub description: String,
+    /// What levels 1 to 5 look like, in order.
+    pub levels: Vec<String>,
+    pub retired: bool,
+    /// Where this skill went when it was merged into another.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub merged_into: Option<SkillId>,
+}
+
+impl From<SkillRecord> for SkillView {
+    fn from(s: SkillRecord) -> Self {
+        Self {
+            id: s.id,
+            slug: s.slug,
+            name: s.name,
+            kind: s.kind,
+            category: s.category,
+            description: s.description,
+            levels: s.levels,
+            retired: s.retired,
+            merged_into: s.merged_into,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct NewSkillInput {
+    pub name: String,
+    /// Derived from the name when left out.
+    pub slug: Option<String>,
+    #[schema(example = "technical")]
+    pub kind: String,
+    pub category: String,
+    #[serde(default)]
+    pub description: String,
+    /// Five descriptions, one per level; may be left empty.
+    #[serde(default)]
+    pub levels: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct SkillUpdate {
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    pub retired: Option<bool>,
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct MergeInput {
+    /// The skill that takes over (slug or id).
+    pub into: String,
+}
+
+fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
+    if viewer.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn check_name(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.add(field, "is required");
+    } else if value.chars().count() > max {
+        errors.add(field, format!("must be at most {max} characters"));
+    }
+    value.to_owned()
+}
+
+impl App {
+    /// The catalogue; retired skills only when asked for.
+    pub async fn skills(&self, include_retired: bool) -> Result<Vec<SkillView>, AppError> {
+        Ok(skills::list(&self.db, include_retired)
+            .await?
+            .into_iter()
+            .map(SkillView::from)
+            .collect())
+    }
+
+    /// How many profile entries use each skill (admin page).
+    pub async fn skill_usage(&self, viewer: &Viewer) -> Result<Vec<(SkillId, i64)>, AppError> {
+        require_admin(viewer)?;
+        Ok(skills::usage_counts(&self.db).await?)
+    }
+
+    /// A skill by slug, id or name; merged skills resolve to where they went.
+    pub async fn skill(&self, reference: &str) -> Result<SkillView, AppError> {
+        skills::resolve(&self.db, reference)
+            .await?
+            .map(SkillView::from)
+            .ok_or(AppError::NotFound("skill"))
+    }
+
+    pub async fn add_skill(
+        &self,
+        viewer: &Viewer,
+        input: &NewSkillInput,
+    ) -> Result<SkillView, AppError> {
+        require_admin(viewer)?;
+        let mut errors = FieldErrors::new();
+        let name = check_name(&mut errors, "name", &input.name, 80);
+        let category = check_name(&mut errors, "category", &input.category, 60);
+        let kind = errors.check("kind", SkillKind::parse(&input.kind));
+        let slug = match input
+            .slug
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(slug) => errors.check("slug", Slug::parse(slug)),
+            None if errors.get("name").is_none() => errors.check("slug", Slug::from_name(&name)),
+            None => None,
+        };
+        if input.description.chars().count() > 300 {
+            errors.add("description", "must be at most 300 characters");
+        }
+        let levels: Vec<String> = input.levels.iter().map(|l| l.trim().to_owned()).collect();
+        if levels.iter().any(|l| !l.is_empty())
+            && (levels.len() != 5 || levels.iter().any(String::is_empty))
+        {
+            errors.add("levels", "describe all five levels, or none");
+        }
+        errors.into_result()?;
+        let (Some(kind), Some(slug)) = (kind, slug) else {
+            return Err(AppError::Internal("validation lost a value".into()));
+        };
+        let levels = if levels.iter().all(String::is_empty) {
+            Vec::new()
+        } else {
+            levels
+        };
+        let skill = skills::insert(
+            &self.db,
+            &NewSkill {
+                id: SkillId::new(),
+                slug,
+                name,
+                kind,
+                category,
+                description: input.description.trim().to_owned(),
+                levels,
+            },
+        )
+        .await?;
+        tracing::info!(admin = %viewer.id, skill = %skill.slug, "skill added");
+        Ok(skill.into())
+    }
+
+    /// Renames, recategorises, retires or restores a skill.
+    pub async fn update_skill(
+        &self,
+        viewer: &Viewer,
+        reference: &str,
+        input: &SkillUpdate,
+    ) -> Result<SkillView, AppError> {
+        require_admin(viewer)?;
+        let current = self.skill_exact(reference).await?;
+        let mut errors = FieldErrors::new();
+        let name = check_name(
+            &mut errors,
+            "name",
+            input.name.as_deref().unwrap_or(&current.name),
+            80,
+        );
+        let category = check_name(
+            &mut errors,
+            "category",
+            input.category.as_deref().unwrap_or(&current.category),
+            60,
+        );
+        let description = input
+            .description
+            .as_deref()
+            .unwrap_or(&current.description)
+            .trim()
+            .to_owned();
+        if description.chars().count() > 300 {
+            errors.add("description", "must be at most 300 characters");
+        }
+        if current.merged_into.is_some() {
+            errors.add(
+                "retired",
+                "this skill was merged into another and cannot be changed",
+            );
+        }
+        errors.into_result()?;
+        let mut skill =
+            skills::update(&self.db, current.id, &name, &category, &description).await?;
+        if let Some(retired) = input.retired
+            && retired != skill.retired
+        {
+            skill = skills::set_retired(&self.db, current.id, retired).await?;
+        }
+        tracing::info!(admin = %viewer.id, skill = %skill.slug, "skill updated");
+        Ok(skill.into())
+    }
+
+    /// Merges a duplicate skill into another; every profile that listed it keeps the skill
+    /// under its new name, at the higher of the two levels where it had both.
+    pub async fn merge_skill(
+        &self,
+        viewer: &Viewer,
+        reference: &str,
+        input: &MergeInput,
+    ) -> Result<SkillView, AppError> {
+        require_admin(viewer)?;
+        let from = self.skill_exact(reference).await?;
+        let into = skills::resolve(&self.db, &input.into)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid("into", format!("no skill called \"{}\"", input.into.trim()))
+            })?;
+        if from.id == into.id {
+            return Err(AppError::invalid(
+                "into",
+                "a skill cannot be merged into itself",
+            ));
+        }
+        if from.merged_into.is_some() {
+            return Err(AppError::invalid("into", "this skill was already merged"));
+        }
+        if into.retired {
+            return Err(AppError::invalid(
+                "into",
+                "choose a skill that is not retired",
+            ));
+        }
+        let moved = skills::merge(&self.db, from.id, into.id).await?;
+        tracing::info!(admin = %viewer.id, from = %from.slug, into = %into.slug, moved, "skills merged");
+        Ok(into.into())
+    }
+
+    /// A skill by its own slug or id, not following merges (admin operations act on the
+    /// entry itself).
+    async fn skill_exact(&self, reference: &str) -> Result<SkillRecord, AppError> {
+        let id = match reference.parse::<SkillId>() {
+            Ok(id) => Some(id),
+            Err(_) => self.skill_id_by_slug(reference).await?,
+        };
+        let id = id.ok_or(AppError::NotFound("skill"))?;
+        skills::get(&self.db, id).await.map_err(|e| match e {
+            StoreError::NotFound => AppError::NotFound("skill"),
+            other => other.into(),
+        })
+    }
+
+    async fn skill_id_by_slug(&self, slug: &str) -> Result<Option<SkillId>, AppError> {
+        Ok(skills::list(&self.db, true)
+            .await?
+            .into_iter()
+            .find(|s| s.slug == slug.trim())
+            .map(|s| s.id))
+    }
+}

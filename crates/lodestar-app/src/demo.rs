@@ -1,0 +1,413 @@
+//! A generated, realistic organisation for trying Lodestar and for benchmarks: people with
+//! names, roles, departments, industries, experience, languages, time zones, mentoring
+//! capacities and skills at levels. The same seed always gives the same organisation.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use fake::Fake;
+use fake::faker::name::en::{FirstName, LastName};
+use indicatif::{ProgressBar, ProgressStyle};
+use lodestar_domain::{
+    FocusArea, PersonId, ProfileData, ProfileField, SkillClaim, SkillId, SkillKind, SkillLevel,
+};
+use lodestar_store::profiles::{self, BulkPerson};
+use lodestar_store::{persons, skills};
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{RngExt, SeedableRng};
+use serde::Deserialize;
+
+use crate::accounts::Registration;
+use crate::people::derived;
+use crate::secrets::hash_password;
+use crate::{App, AppError};
+
+const VOCABULARY: &str = include_str!("../seed/demo.json");
+
+/// Every generated person's password, printed with the logins to try.
+pub const DEMO_PASSWORD: &str = "mentoring-demo-2026";
+/// The demo's admin account.
+pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.lodestar.test";
+
+#[derive(Deserialize)]
+struct Vocabulary {
+    organisations: Vec<String>,
+    industries: Vec<String>,
+    departments: Vec<Department>,
+    languages: Vec<Weighted>,
+    time_zones: Vec<Zone>,
+    headline_templates: Vec<String>,
+    bio_templates: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Department {
+    name: String,
+    weight: u32,
+    tracks: Vec<Track>,
+}
+
+#[derive(Deserialize)]
+struct Track {
+    titles: Vec<String>,
+    skills: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Weighted {
+    code: String,
+    weight: u32,
+}
+
+#[derive(Deserialize)]
+struct Zone {
+    name: String,
+    weight: u32,
+    locations: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DemoOptions {
+    pub people: usize,
+    pub seed: u64,
+    /// Show a progress bar on the terminal.
+    pub progress: bool,
+}
+
+/// What was generated, with logins to try.
+#[derive(Clone, Debug)]
+pub struct DemoReport {
+    pub people: usize,
+    pub mentors: usize,
+    pub mentees: usize,
+    pub both: usize,
+    pub seconds: f64,
+    /// (what the account is, email); all use [`DEMO_PASSWORD`].
+    pub logins: Vec<(String, String)>,
+}
+
+/// People are written in transactions of this many.
+const BATCH: usize = 2_000;
+
+struct SkillIndex {
+    by_slug: HashMap<String, SkillId>,
+    soft: Vec<SkillId>,
+}
+
+impl App {
+    /// Fills the database with a generated organisation of `options.people` people plus a
+    /// demo admin. Refuses to run twice on one database.
+    pub async fn generate_demo(&self, options: &DemoOptions) -> Result<DemoReport, AppError> {
+        let started = Instant::now();
+        let vocabulary: Vocabulary = serde_json::from_str(VOCABULARY)
+            .map_err(|e| AppError::Internal(format!("demo vocabulary: {e}")))?;
+        let admin_email = lodestar_domain::Email::parse(DEMO_ADMIN_EMAIL)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if persons::find_by_email(&self.db, &admin_email)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::Conflict {
+                code: "demo_exists",
+                field: None,
+                message: "this database already holds the demo organisation".into(),
+            });
+        }
+        let catalogue = skills::list(&self.db, false).await?;
+        let index = SkillIndex {
+            by_slug: catalogue.iter().map(|s| (s.slug.clone(), s.id)).collect(),
+            soft: catalogue
+                .iter()
+                .filter(|s| s.kind == SkillKind::Soft)
+                .map(|s| s.id)
+                .collect(),
+        };
+        let names: HashMap<SkillId, String> =
+            catalogue.iter().map(|s| (s.id, s.name.clone())).collect();
+
+        let admin = self
+            .create_admin(&Registration {
+                name: "Programme Admin".into(),
+                email: DEMO_ADMIN_EMAIL.into(),
+                password: DEMO_PASSWORD.into(),
+            })
+            .await?;
+        let password_hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+
+        let bar = if options.progress {
+            ProgressBar::new(options.people as u64)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:40}] {pos}/{len} people ({per_sec}, {eta} left)",
+            )
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .progress_chars("=> "),
+        );
+        bar.set_message("generating");
+
+        let mut rng = StdRng::seed_from_u64(options.seed);
+        let mut report = DemoReport {
+            people: options.people,
+            mentors: 0,
+            mentees: 0,
+            both: 0,
+            seconds: 0.0,
+            logins: vec![("admin".into(), admin.email.clone())],
+        };
+        let mut generated = 0;
+        while generated < options.people {
+            let count = BATCH.min(options.people - generated);
+            let batch: Vec<BulkPerson> = (generated..generated + count)
+                .map(|n| generate_person(&mut rng, n, &vocabulary, &index, &names, &password_hash))
+                .collect();
+            for p in &batch {
+                match (p.profile.is_mentor, p.profile.wants_mentor) {
+                    (true, true) => report.both += 1,
+                    (true, false) => report.mentors += 1,
+                    (false, true) => report.mentees += 1,
+                    _ => {}
+                }
+                let wanted = match (p.profile.is_mentor, p.profile.wants_mentor) {
+                    (true, false) => "mentor",
+                    (false, true) => "mentee",
+                    (true, true) => "mentor and mentee",
+                    _ => "",
+                };
+                if !wanted.is_empty() && !report.logins.iter().any(|(kind, _)| kind == wanted) {
+                    report.logins.push((wanted.into(), p.email.clone()));
+                }
+            }
+            profiles::insert_bulk(&self.db, &batch).await?;
+            generated += count;
+            bar.set_position(generated as u64);
+        }
+        bar.finish_with_message("done");
+        report.seconds = started.elapsed().as_secs_f64();
+        tracing::info!(
+            people = options.people,
+            seconds = report.seconds,
+            "demo organisation generated"
+        );
+        Ok(report)
+    }
+}
+
+fn weighted<'a, T>(rng: &mut StdRng, items: &'a [T], weight: impl Fn(&T) -> u32) -> &'a T {
+    let total: u32 = items.iter().map(&weight).sum();
+    let mut pick = rng.random_range(0..total.max(1));
+    for item in items {
+        let w = weight(item);
+        if pick < w {
+            return item;
+        }
+        pick -= w;
+    }
+    &items[items.len() - 1]
+}
+
+fn level(rng: &mut StdRng, low: i64, high: i64) -> SkillLevel {
+    SkillLevel::new(rng.random_range(low..=high).clamp(1, 5)).unwrap_or(SkillLevel::MIN)
+}
+
+fn pick_claims(
+    rng: &mut StdRng,
+    pool: &[SkillId],
+    count: std::ops::RangeInclusive<usize>,
+    levels: (i64, i64),
+    taken: &mut Vec<SkillId>,
+) -> Vec<SkillClaim> {
+    let (low, high) = levels;
+    let count = rng.random_range(count).min(pool.len());
+    let mut claims = Vec::new();
+    for skill in pool.sample(rng, count).copied().collect::<Vec<_>>() {
+        if !taken.contains(&skill) {
+            taken.push(skill);
+            claims.push(SkillClaim {
+                skill,
+                level: level(rng, low, high),
+            });
+        }
+    }
+    claims
+}
+
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (key, value)| {
+            text.replace(key, value)
+        })
+}
+
+fn generate_person(
+    rng: &mut StdRng,
+    n: usize,
+    v: &Vocabulary,
+    index: &SkillIndex,
+    names: &HashMap<SkillId, String>,
+    password_hash: &str,
+) -> BulkPerson {
+    let first: String = FirstName().fake_with_rng(rng);
+    let last: String = LastName().fake_with_rng(rng);
+    let name = format!("{first} {last}");
+    let org_index = rng.random_range(0..v.organisations.len());
+    let organisation = &v.organisations[org_index];
+    let industry = &v.industries[org_index % v.industries.len()];
+    let domain: String = organisation
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let email = format!(
+        "{}.{}.{n}@{domain}.example",
+        first
+            .to_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), ""),
+        last.to_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    );
+
+    // Roles: about a third mentor, most want a mentor, some do both.
+    let roll = rng.random_range(0..100);
+    let (is_mentor, wants_mentor) = match roll {
+        0..30 => (true, false),
+        30..45 => (true, true),
+        45..95 => (false, true),
+        _ => (false, false),
+    };
+    let seniority = if is_mentor && !wants_mentor {
+        rng.random_range(2..5)
+    } else if is_mentor {
+        rng.random_range(1..4)
+    } else {
+        rng.random_range(0..3)
+    };
+    let years = seniority * 4 + rng.random_range(0..5);
+    let department = weighted(rng, &v.departments, |d| d.weight);
+    let track = department
+        .tracks
+        .choose(rng)
+        .unwrap_or(&department.tracks[0]);
+    let title = track
+        .titles
+        .get(seniority as usize)
+        .cloned()
+        .unwrap_or_default();
+    let track_skills: Vec<SkillId> = track
+        .skills
+        .iter()
+        .filter_map(|s| index.by_slug.get(s))
+        .copied()
+        .collect();
+
+    let mut taken = Vec::new();
+    let mut mentor_skills = Vec::new();
+    if is_mentor {
+        let base = i64::from(seniority) + 1;
+        mentor_skills = pick_claims(rng, &track_skills, 3..=6, (base.max(3), 5), &mut taken);
+        mentor_skills.extend(pick_claims(rng, &index.soft, 1..=2, (3, 5), &mut taken));
+    }
+    let mut growth_skills = Vec::new();
+    if wants_mentor {
+        growth_skills = pick_claims(rng, &track_skills, 2..=4, (1, 3), &mut taken);
+        growth_skills.extend(pick_claims(rng, &index.soft, 1..=2, (1, 3), &mut taken));
+    }
+
+    let mut languages = Vec::new();
+    for language in &v.languages {
+        let chance = if language.code == "en" {
+            language.weight
+        } else {
+            language.weight / 3
+        };
+        if rng.random_range(0..100) < chance && languages.len() < 3 {
+            languages.push(language.code.clone());
+        }
+    }
+    if languages.is_empty() {
+        languages.push(weighted(rng, &v.languages, |l| l.weight).code.clone());
+    }
+    let zone = weighted(rng, &v.time_zones, |z| z.weight);
+    let location = zone.locations.choose(rng).cloned().unwrap_or_default();
+
+    let focus_count = rng.random_range(1..=3);
+    let mut focus_areas: Vec<FocusArea> =
+        FocusArea::ALL.sample(rng, focus_count).copied().collect();
+    focus_areas.sort();
+    let mut hidden_fields = vec![ProfileField::Email];
+    if rng.random_range(0..10) == 0 {
+        hidden_fields.push(ProfileField::Location);
+    }
+
+    let signature = mentor_skills
+        .first()
+        .or(growth_skills.first())
+        .map(|c| c.skill);
+    let skill_name = signature
+        .and_then(|s| names.get(&s))
+        .cloned()
+        .unwrap_or_else(|| "mentoring".into());
+    let years_text = years.to_string();
+    let values = [
+        ("{title}", title.as_str()),
+        ("{organisation}", organisation.as_str()),
+        ("{department}", department.name.as_str()),
+        ("{industry}", industry.as_str()),
+        ("{skill}", skill_name.as_str()),
+        ("{years}", years_text.as_str()),
+    ];
+    let headline = fill(
+        v.headline_templates
+            .choose(rng)
+            .map_or("{title}", String::as_str),
+        &values,
+    );
+    let bio = fill(
+        v.bio_templates.choose(rng).map_or("", String::as_str),
+        &values,
+    );
+
+    let profile = ProfileData {
+        headline,
+        bio,
+        role_title: title,
+        organisation: organisation.clone(),
+        department: department.name.clone(),
+        industry: industry.clone(),
+        years_experience: Some(i64::from(years)),
+        location,
+        time_zone: zone.name.clone(),
+        languages,
+        is_mentor,
+        wants_mentor,
+        mentor_capacity: if is_mentor {
+            rng.random_range(1..=4)
+        } else {
+            0
+        },
+        availability_hours: if is_mentor || wants_mentor {
+            rng.random_range(2..=12)
+        } else {
+            0
+        },
+        mentor_skills,
+        growth_skills,
+        focus_areas,
+        hidden_fields,
+        listed: rng.random_range(0..100) < 97,
+    };
+    let id = PersonId(uuid::Builder::from_random_bytes(rng.random()).into_uuid());
+    let derived = derived(&name, &profile);
+    BulkPerson {
+        id,
+        name,
+        email,
+        password_hash: password_hash.to_owned(),
+        profile,
+        derived,
+    }
+}

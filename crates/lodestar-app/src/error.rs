@@ -1,0 +1,70 @@
+//! The one application error. The web layer maps each variant to an HTTP status and a
+//! stable machine-readable code in one place.
+
+use lodestar_domain::FieldErrors;
+use lodestar_store::StoreError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("some fields are not valid")]
+    Invalid(FieldErrors),
+    /// A rule about existing data was broken (an email already registered).
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        field: Option<&'static str>,
+        message: String,
+    },
+    #[error("you are not allowed to do that")]
+    Forbidden,
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(FieldErrors::single(field, message))
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => Self::NotFound("record"),
+            StoreError::Conflict { what: "email" } => Self::Conflict {
+                code: "email_taken",
+                field: Some("email"),
+                message: "an account with this email already exists".into(),
+            },
+            StoreError::Conflict { what: "skill_slug" } => Self::Conflict {
+                code: "skill_exists",
+                field: Some("slug"),
+                message: "a skill with this slug already exists".into(),
+            },
+            StoreError::Conflict { what: "skill_name" } => Self::Conflict {
+                code: "skill_exists",
+                field: Some("name"),
+                message: "a skill with this name already exists".into(),
+            },
+            StoreError::Conflict { what } => Self::Conflict {
+                code: "conflict",
+                field: None,
+                message: format!("{what} is already taken"),
+            },
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Lodestar's use cases. Every rule about who may do what lives here, once, and both the
+//! JSON API and the HTML pages call these services.
+//!
+//! A service takes the [`Viewer`] (who is asking) and plain input, checks permissions,
+//! parses input into domain types, and calls the store, usually in one transaction.
+
+pub mod accounts;
+pub mod catalogue;
+pub mod demo;
+pub mod directory;
+mod error;
+pub mod people;
+pub mod secrets;
+pub mod tokens;
+
+pub use error::AppError;
+use lodestar_domain::PersonId;
+use lodestar_store::Db;
+
+/// Who is making a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Viewer {
+    pub id: PersonId,
+    pub name: String,
+    pub is_admin: bool,
+}
+
+/// Limits the services enforce, with production defaults.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Failed log-ins allowed per account within the window before log-in is refused.
+    pub max_failures_per_account: i64,
+    /// Failed log-ins allowed per client address within the window.
+    pub max_failures_per_address: i64,
+    pub failure_window_ms: i64,
+    /// How long a token from `POST /api/v1/auth/login` lasts.
+    pub login_token_ttl_ms: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            max_failures_per_account: 10,
+            max_failures_per_address: 50,
+            failure_window_ms: 15 * 60 * 1000,
+            login_token_ttl_ms: 30 * 24 * 60 * 60 * 1000,
+        }
+    }
+}
+
+/// The application: the database and the policy. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+    pub policy: Policy,
+}
+
+impl App {
+    pub fn new(db: Db) -> Self {
+        Self {
+            db,
+            policy: Policy::default(),
+        }
+    }
+
+    /// Migrates the database and makes sure the starting skills catalogue is there.
+    pub async fn prepare(&self) -> Result<(), AppError> {
+        self.db.migrate().await?;
+        catalogue::seed_if_empty(&self.db).await?;
+        Ok(())
+    }
+}

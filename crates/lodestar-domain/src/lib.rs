@@ -1,0 +1,18 @@
+//! Lodestar's domain: the types and rules every other crate relies on.
+//!
+//! Everything here is pure: no I/O, no async, no database or HTTP types. Input from the
+//! outside world is parsed into these types ("parse, don't validate"), so a value of type
+//! [`Email`] or [`SkillLevel`] is valid by construction.
+
+pub mod account;
+pub mod ids;
+pub mod language;
+pub mod profile;
+pub mod skill;
+pub mod validation;
+
+pub use account::{Email, Password, PersonName};
+pub use ids::{PersonId, SkillId, TokenId};
+pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
+pub use skill::{SkillKind, SkillLevel, Slug};
+pub use validation::FieldErrors;

@@ -1,0 +1,217 @@
+//! Connecting, configuring and migrating the database.
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::path::Path;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::pool::PoolConnectionMetadata;
+use sqlx::{AnyConnection, AnyPool, Executor, SqlSafeStr};
+
+use crate::error::Result;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// How to reach the database.
+#[derive(Clone, Debug)]
+pub struct DbConfig {
+    pub url: String,
+    /// Connections for readers (and, on PostgreSQL, writers too).
+    pub max_connections: u32,
+}
+
+impl DbConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+        }
+    }
+}
+
+/// The connection pools. On SQLite, writes go through a pool of one connection (SQLite
+/// allows one writer at a time; queuing in the pool beats failing with SQLITE_BUSY), and
+/// reads use the other pool concurrently thanks to WAL.
+#[derive(Clone, Debug)]
+pub struct Db {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+/// The current time as epoch milliseconds, the store's one time representation.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+impl Db {
+    /// Connects to `config.url` (`sqlite://path`, `postgres://…`), creating a SQLite file
+    /// and its folder when missing. Does not migrate; call [`Db::migrate`].
+    pub async fn connect(config: &DbConfig) -> Result<Self> {
+        install_default_drivers();
+        let url = config.url.as_str();
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url, config.max_connections).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(config.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Self {
+                read: pool.clone(),
+                write: pool,
+                backend: Backend::Postgres,
+            })
+        } else {
+            Err(sqlx::Error::Configuration(
+                format!("unsupported database URL {url:?}: use sqlite://… or postgres://…").into(),
+            )
+            .into())
+        }
+    }
+
+    async fn connect_sqlite(url: &str, max_connections: u32) -> Result<Self> {
+        let path_part = url
+            .trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:")
+            .split('?')
+            .next()
+            .unwrap_or_default();
+        let in_memory = path_part.is_empty() || path_part.contains(":memory:");
+        if !in_memory
+            && let Some(parent) = Path::new(path_part).parent()
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                sqlx::Error::Configuration(
+                    format!("cannot create {}: {e}", parent.display()).into(),
+                )
+            })?;
+        }
+        let url = if url.contains('?') {
+            url.to_owned()
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let write = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(sqlite_pragmas)
+            .connect_with(options.clone())
+            .await?;
+        let read = if in_memory {
+            // A private in-memory database exists once per connection: share the writer.
+            write.clone()
+        } else {
+            AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(sqlite_pragmas)
+                .connect_with(options)
+                .await?
+        };
+        Ok(Self {
+            read,
+            write,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for queries that only read.
+    pub fn reader(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// The pool for transactions that write.
+    pub fn writer(&self) -> &AnyPool {
+        &self.write
+    }
+
+    /// Applies the embedded migrations that have not run yet. Safe to call from several
+    /// processes at once (PostgreSQL takes an advisory lock).
+    pub async fn migrate(&self) -> Result<()> {
+        migrator().run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Checks the database answers, for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+/// Settings every SQLite connection gets: WAL so readers never block the writer, enforced
+/// foreign keys, and a generous busy timeout instead of immediate SQLITE_BUSY failures.
+fn sqlite_pragmas(
+    conn: &mut AnyConnection,
+    _meta: PoolConnectionMetadata,
+) -> Pin<Box<dyn Future<Output = Result<(), sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        for pragma in [
+            "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 10000",
+            "PRAGMA cache_size = -32000",
+            "PRAGMA temp_store = MEMORY",
+        ] {
+            conn.execute(pragma).await?;
+        }
+        Ok(())
+    })
+}
+
+/// The migrations compiled into the binary. A shipped migration is never edited: add a new one.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+fn migrator() -> Migrator {
+    let migrations = MIGRATIONS
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}

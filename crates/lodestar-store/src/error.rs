@@ -1,0 +1,54 @@
+//! The store's error type, and the one place where database constraint violations become
+//! domain conflicts.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken; `what` names the rule (`email`, `skill_slug`, …).
+    #[error("{what} is already taken")]
+    Conflict { what: &'static str },
+    #[error("stored data is malformed: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Database(sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Unique-constraint names (PostgreSQL) and `table.column` texts (SQLite) mapped to the
+/// rule they enforce.
+const UNIQUE_RULES: &[(&str, &str, &str)] = &[
+    ("persons_email_key", "persons.email", "email"),
+    ("skills_slug_key", "skills.slug", "skill_slug"),
+    ("skills_name_key", "skills.name_key", "skill_name"),
+    ("api_tokens_hash_key", "api_tokens.token_hash", "token"),
+    (
+        "first_admin_claim_pkey",
+        "first_admin_claim.id",
+        "first_admin",
+    ),
+];
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => return Self::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                let constraint = db.constraint().unwrap_or_default().to_owned();
+                let message = db.message().to_owned();
+                for (pg_name, sqlite_text, what) in UNIQUE_RULES {
+                    if constraint == *pg_name || message.contains(sqlite_text) {
+                        return Self::Conflict { what };
+                    }
+                }
+            }
+            _ => {}
+        }
+        Self::Database(err)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

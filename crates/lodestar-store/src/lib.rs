@@ -1,0 +1,18 @@
+//! Lodestar's persistence: one code path over SQLite and PostgreSQL through `sqlx::Any`.
+//!
+//! The backend is chosen by the database URL at run time. Both run the same embedded
+//! migrations and the same queries; where a backend needs its own SQL, the one query is
+//! isolated behind a match on [`Backend`]. Rules that must hold when two requests race
+//! (one email per account, one first admin) are enforced by the database itself.
+
+mod db;
+mod error;
+pub mod persons;
+pub mod profiles;
+pub mod sessions;
+pub mod skills;
+mod sql;
+pub mod tokens;
+
+pub use db::{Backend, Db, DbConfig, now_ms};
+pub use error::StoreError;

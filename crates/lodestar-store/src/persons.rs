@@ -1,0 +1,197 @@
+//! Accounts: creation (with the first-admin rule), look-up, passwords and the admin flag.
+
+use lodestar_domain::{Email, PersonId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::error::{Result, StoreError};
+use crate::{Db, now_ms};
+
+/// What is needed to create an account.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub id: PersonId,
+    pub name: String,
+    pub email: Email,
+    pub password_hash: String,
+    /// Make the account an admin whether or not it is the first (the CLI's `admin create`).
+    pub admin: bool,
+}
+
+/// An account as stored.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: PersonId,
+    pub name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub is_admin: bool,
+    pub created_at: i64,
+}
+
+pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T> {
+    raw.parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad id {raw:?}")))
+}
+
+fn account_from_row(row: &AnyRow) -> Result<Account> {
+    Ok(Account {
+        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Creates an account with a default profile. The first account ever created becomes an
+/// admin: the claim is a row with a fixed primary key, so two simultaneous first
+/// registrations cannot both win. Fails with `Conflict { what: "email" }` for a taken email.
+pub async fn create_account(db: &Db, new: &NewAccount) -> Result<Account> {
+    let now = now_ms();
+    let mut tx = db.writer().begin().await?;
+    sqlx::query(
+        "INSERT INTO persons (id, email, name, name_key, password_hash, is_admin, search_text, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+    )
+    .bind(new.id.to_string())
+    .bind(new.email.as_str().to_owned())
+    .bind(new.name.clone())
+    .bind(new.name.to_lowercase())
+    .bind(new.password_hash.clone())
+    .bind(i64::from(new.admin))
+    .bind(new.name.to_lowercase())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO person_languages (person_id, language) VALUES ($1, 'en')")
+        .bind(new.id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let claimed = sqlx::query(
+        "INSERT INTO first_admin_claim (id, person_id, claimed_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(new.id.to_string())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if claimed && !new.admin {
+        sqlx::query("UPDATE persons SET is_admin = 1 WHERE id = $1")
+            .bind(new.id.to_string())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Account {
+        id: new.id,
+        name: new.name.clone(),
+        email: new.email.as_str().to_owned(),
+        password_hash: new.password_hash.clone(),
+        is_admin: new.admin || claimed,
+        created_at: now,
+    })
+}
+
+pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<Account>> {
+    sqlx::query(
+        "SELECT id, name, email, password_hash, is_admin, created_at FROM persons WHERE email = $1",
+    )
+    .bind(email.as_str().to_owned())
+    .fetch_optional(db.reader())
+    .await?
+    .as_ref()
+    .map(account_from_row)
+    .transpose()
+}
+
+pub async fn find_by_id(db: &Db, id: PersonId) -> Result<Option<Account>> {
+    sqlx::query(
+        "SELECT id, name, email, password_hash, is_admin, created_at FROM persons WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(db.reader())
+    .await?
+    .as_ref()
+    .map(account_from_row)
+    .transpose()
+}
+
+pub async fn set_password_hash(db: &Db, id: PersonId, hash: &str) -> Result<()> {
+    let done = sqlx::query("UPDATE persons SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash.to_owned())
+        .bind(now_ms())
+        .bind(id.to_string())
+        .execute(db.writer())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn set_admin(db: &Db, id: PersonId, admin: bool) -> Result<()> {
+    let done = sqlx::query("UPDATE persons SET is_admin = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(admin))
+        .bind(now_ms())
+        .bind(id.to_string())
+        .execute(db.writer())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn count(db: &Db) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM persons")
+        .fetch_one(db.reader())
+        .await?
+        .try_get("n")?)
+}
+
+/// Records a failed log-in under each scope (`account:…`, `address:…`) and drops failures
+/// older than `window_ms` for those scopes.
+pub async fn record_login_failure(db: &Db, scopes: &[String], window_ms: i64) -> Result<()> {
+    let now = now_ms();
+    let mut tx = db.writer().begin().await?;
+    for scope in scopes {
+        sqlx::query("DELETE FROM login_failures WHERE scope = $1 AND failed_at < $2")
+            .bind(scope.clone())
+            .bind(now - window_ms)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO login_failures (scope, failed_at) VALUES ($1, $2)")
+            .bind(scope.clone())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How many failures `scope` has had within the last `window_ms`.
+pub async fn recent_login_failures(db: &Db, scope: &str, window_ms: i64) -> Result<i64> {
+    Ok(
+        sqlx::query(
+            "SELECT COUNT(*) AS n FROM login_failures WHERE scope = $1 AND failed_at >= $2",
+        )
+        .bind(scope.to_owned())
+        .bind(now_ms() - window_ms)
+        .fetch_one(db.reader())
+        .await?
+        .try_get("n")?,
+    )
+}
+
+/// Forgets an account's failures after a successful log-in.
+pub async fn clear_login_failures(db: &Db, scope: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE scope = $1")
+        .bind(scope.to_owned())
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,274 @@
+//! The skills catalogue: listing, look-up by slug or id, and the admin operations (add,
+//! rename, merge, retire) that keep every profile that uses a skill intact.
+
+use lodestar_domain::{SkillId, SkillKind, Slug};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::error::{Result, StoreError};
+use crate::persons::parse_id;
+use crate::{Db, now_ms};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkillRecord {
+    pub id: SkillId,
+    pub slug: String,
+    pub name: String,
+    pub kind: SkillKind,
+    pub category: String,
+    pub description: String,
+    /// What levels 1–5 look like, in order (empty when the catalogue has none).
+    pub levels: Vec<String>,
+    pub retired: bool,
+    pub merged_into: Option<SkillId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewSkill {
+    pub id: SkillId,
+    pub slug: Slug,
+    pub name: String,
+    pub kind: SkillKind,
+    pub category: String,
+    pub description: String,
+    pub levels: Vec<String>,
+}
+
+const COLUMNS: &str =
+    "id, slug, name, kind, category, description, level_descriptions, retired, merged_into";
+
+fn skill_from_row(row: &AnyRow) -> Result<SkillRecord> {
+    let kind: String = row.try_get("kind")?;
+    let levels: String = row.try_get("level_descriptions")?;
+    let merged_into: Option<String> = row.try_get("merged_into")?;
+    Ok(SkillRecord {
+        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        kind: SkillKind::parse(&kind).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        category: row.try_get("category")?,
+        description: row.try_get("description")?,
+        levels: serde_json::from_str(&levels).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        retired: row.try_get::<i64, _>("retired")? != 0,
+        merged_into: merged_into.as_deref().map(parse_id).transpose()?,
+    })
+}
+
+fn select(filter: &str) -> String {
+    format!("SELECT {COLUMNS} FROM skills {filter}")
+}
+
+/// The catalogue ordered by category and name; retired skills only when asked for.
+pub async fn list(db: &Db, include_retired: bool) -> Result<Vec<SkillRecord>> {
+    let sql = if include_retired {
+        select("ORDER BY category, name_key")
+    } else {
+        select("WHERE retired = 0 ORDER BY category, name_key")
+    };
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(skill_from_row)
+        .collect()
+}
+
+/// How many profile entries use each skill, for the admin catalogue page.
+pub async fn usage_counts(db: &Db) -> Result<Vec<(SkillId, i64)>> {
+    sqlx::query("SELECT skill_id, COUNT(*) AS n FROM person_skills GROUP BY skill_id")
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                parse_id(&row.try_get::<String, _>("skill_id")?)?,
+                row.try_get("n")?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn get(db: &Db, id: SkillId) -> Result<SkillRecord> {
+    sqlx::query(sqlx::AssertSqlSafe(select("WHERE id = $1")))
+        .bind(id.to_string())
+        .fetch_optional(db.reader())
+        .await?
+        .as_ref()
+        .map(skill_from_row)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Finds a skill by slug, id or exact name (any case), following merges to the skill that
+/// took it over, so old links and API calls keep working.
+pub async fn resolve(db: &Db, reference: &str) -> Result<Option<SkillRecord>> {
+    let reference = reference.trim();
+    let row = sqlx::query(sqlx::AssertSqlSafe(select(
+        "WHERE slug = $1 OR id = $1 OR name_key = $2",
+    )))
+    .bind(reference.to_owned())
+    .bind(reference.to_lowercase())
+    .fetch_optional(db.reader())
+    .await?;
+    let Some(mut skill) = row.as_ref().map(skill_from_row).transpose()? else {
+        return Ok(None);
+    };
+    // Merges are flattened when made, so one hop is enough; the bound guards bad data.
+    for _ in 0..4 {
+        match skill.merged_into {
+            Some(target) => skill = get(db, target).await?,
+            None => break,
+        }
+    }
+    Ok(Some(skill))
+}
+
+/// Adds skills; a slug already present is left as it is. Returns how many were added.
+pub async fn insert_many(db: &Db, skills: &[NewSkill]) -> Result<u64> {
+    let now = now_ms();
+    let mut tx = db.writer().begin().await?;
+    let mut added = 0;
+    for skill in skills {
+        added += sqlx::query(
+            "INSERT INTO skills (id, slug, name, name_key, kind, category, description, level_descriptions, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING",
+        )
+        .bind(skill.id.to_string())
+        .bind(skill.slug.as_str().to_owned())
+        .bind(skill.name.clone())
+        .bind(skill.name.to_lowercase())
+        .bind(skill.kind.as_str())
+        .bind(skill.category.clone())
+        .bind(skill.description.clone())
+        .bind(serde_json::to_string(&skill.levels).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    }
+    tx.commit().await?;
+    Ok(added)
+}
+
+/// Adds one skill; a taken slug or name is a conflict.
+pub async fn insert(db: &Db, skill: &NewSkill) -> Result<SkillRecord> {
+    sqlx::query(
+        "INSERT INTO skills (id, slug, name, name_key, kind, category, description, level_descriptions, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+    )
+    .bind(skill.id.to_string())
+    .bind(skill.slug.as_str().to_owned())
+    .bind(skill.name.clone())
+    .bind(skill.name.to_lowercase())
+    .bind(skill.kind.as_str())
+    .bind(skill.category.clone())
+    .bind(skill.description.clone())
+    .bind(serde_json::to_string(&skill.levels).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    .bind(now_ms())
+    .execute(db.writer())
+    .await?;
+    get(db, skill.id).await
+}
+
+/// Changes a skill's name, category and description. Profiles refer to skills by id, so
+/// they follow the new name at once; the slug stays, so links keep working.
+pub async fn update(
+    db: &Db,
+    id: SkillId,
+    name: &str,
+    category: &str,
+    description: &str,
+) -> Result<SkillRecord> {
+    let done = sqlx::query(
+        "UPDATE skills SET name = $1, name_key = $2, category = $3, description = $4, updated_at = $5 WHERE id = $6",
+    )
+    .bind(name.to_owned())
+    .bind(name.to_lowercase())
+    .bind(category.to_owned())
+    .bind(description.to_owned())
+    .bind(now_ms())
+    .bind(id.to_string())
+    .execute(db.writer())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    get(db, id).await
+}
+
+/// Retires a skill (or brings it back): retired skills stay on the profiles that list
+/// them but are no longer offered for new entries.
+pub async fn set_retired(db: &Db, id: SkillId, retired: bool) -> Result<SkillRecord> {
+    let done = sqlx::query(
+        "UPDATE skills SET retired = $1, updated_at = $2 WHERE id = $3 AND merged_into IS NULL",
+    )
+    .bind(i64::from(retired))
+    .bind(now_ms())
+    .bind(id.to_string())
+    .execute(db.writer())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    get(db, id).await
+}
+
+/// Merges `from` into `into` in one transaction: every profile entry of `from` moves to
+/// `into` (where a person has both, the higher level is kept), `from` is retired and
+/// remembers where it went, and skills merged into `from` earlier now point at `into`.
+pub async fn merge(db: &Db, from: SkillId, into: SkillId) -> Result<u64> {
+    let (from, into) = (from.to_string(), into.to_string());
+    let mut tx = db.writer().begin().await?;
+    sqlx::query(
+        "UPDATE person_skills SET level = (SELECT f.level FROM person_skills f \
+             WHERE f.person_id = person_skills.person_id AND f.relation = person_skills.relation AND f.skill_id = $1) \
+         WHERE skill_id = $2 AND EXISTS (SELECT 1 FROM person_skills f \
+             WHERE f.person_id = person_skills.person_id AND f.relation = person_skills.relation \
+             AND f.skill_id = $1 AND f.level > person_skills.level)",
+    )
+    .bind(from.clone())
+    .bind(into.clone())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM person_skills WHERE skill_id = $1 AND EXISTS (SELECT 1 FROM person_skills i \
+             WHERE i.person_id = person_skills.person_id AND i.relation = person_skills.relation AND i.skill_id = $2)",
+    )
+    .bind(from.clone())
+    .bind(into.clone())
+    .execute(&mut *tx)
+    .await?;
+    let moved = sqlx::query("UPDATE person_skills SET skill_id = $1 WHERE skill_id = $2")
+        .bind(into.clone())
+        .bind(from.clone())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let now = now_ms();
+    sqlx::query("UPDATE skills SET merged_into = $1, updated_at = $2 WHERE merged_into = $3")
+        .bind(into.clone())
+        .bind(now)
+        .bind(from.clone())
+        .execute(&mut *tx)
+        .await?;
+    let done = sqlx::query(
+        "UPDATE skills SET retired = 1, merged_into = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(into)
+    .bind(now)
+    .bind(from)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(moved)
+}
+
+pub async fn count(db: &Db) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) AS n FROM skills")
+        .fetch_one(db.reader())
+        .await?
+        .try_get("n")?)
+}

@@ -1,0 +1,145 @@
+//! Registering, logging in and out, the signed-in account, password and API tokens.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use lodestar_app::accounts::{AccountView, Credentials, PasswordChange, Registration};
+use lodestar_app::people::ProfileView;
+use lodestar_app::tokens::{CreatedToken, NewTokenInput, TokenView};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::extract::{ApiJson, path_id};
+use crate::AppState;
+use crate::auth::{ApiViewer, ClientAddress};
+use crate::error::{ApiResult, ErrorBody};
+
+/// Create an account. The first account on a new installation becomes its admin.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = Registration,
+    responses(
+        (status = 201, description = "Account created", body = AccountView),
+        (status = 409, description = "Email already registered (`email_taken`)", body = ErrorBody),
+        (status = 422, description = "Invalid name, email or password (`validation_failed`)", body = ErrorBody),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<Registration>,
+) -> ApiResult<impl IntoResponse> {
+    let account = state.app.register(&input).await?;
+    Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// Epoch milliseconds.
+    pub expires_at: Option<i64>,
+    pub account: AccountView,
+}
+
+/// Log in with email and password and receive an API token (valid for 30 days).
+/// Wrong passwords and unknown emails get the same answer; repeated failures are
+/// refused with 429 for a while.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = Credentials,
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, description = "Email or password is incorrect (`unauthenticated`)", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts (`rate_limited`); see Retry-After", body = ErrorBody),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    ApiJson(input): ApiJson<Credentials>,
+) -> ApiResult<Json<LoginResponse>> {
+    let account = state.app.log_in(&input, &address).await?;
+    let created = state.app.login_token(account.id).await?;
+    Ok(Json(LoginResponse {
+        token: created.token_secret,
+        expires_at: created.token.expires_at,
+        account: AccountView::from(&account),
+    }))
+}
+
+/// Revoke the token this request was made with.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<StatusCode> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_whitespace().nth(1))
+        .unwrap_or_default();
+    state.app.revoke_token_secret(&viewer, token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in person: account and whole profile, hidden fields included.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = ProfileView), (status = 401, body = ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Json<ProfileView>> {
+    Ok(Json(state.app.my_profile(&viewer).await?))
+}
+
+/// Change your password. Your other browser sessions and log-in tokens end; personal API
+/// tokens stay until you revoke them.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(input): ApiJson<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    state.app.change_password(&viewer, &input, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Your personal API tokens, newest first (secrets are never shown again).
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "tokens", security(("bearer" = [])),
+    responses((status = 200, body = [TokenView]), (status = 401, body = ErrorBody)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Json<Vec<TokenView>>> {
+    Ok(Json(state.app.list_tokens(&viewer).await?))
+}
+
+/// Create a personal API token. The secret is in this response only.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "tokens", security(("bearer" = [])),
+    request_body = NewTokenInput,
+    responses((status = 201, body = CreatedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(input): ApiJson<NewTokenInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.create_token(&viewer, &input).await?),
+    ))
+}
+
+/// Revoke one of your tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "tokens", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Token id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state
+        .app
+        .revoke_token(&viewer, path_id(&id, "token")?)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

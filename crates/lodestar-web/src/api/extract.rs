@@ -1,0 +1,68 @@
+//! Extractors whose rejections use the API's error shape.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+/// A JSON body. Malformed JSON is a 400 `invalid_json`; JSON of the wrong shape (a missing
+/// or unknown field, a wrong type) is a 422 `invalid_body` naming the problem.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(JsonRejection::JsonDataError(e)) => Err(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                e.body_text().replace(
+                    "Failed to deserialize the JSON body into the target type: ",
+                    "",
+                ),
+            )),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json".into(),
+            )),
+            Err(other) => Err(error(
+                StatusCode::BAD_REQUEST,
+                "invalid_json",
+                other.body_text(),
+            )),
+        }
+    }
+}
+
+/// A query string.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|e| error(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))
+    }
+}
+
+fn error(status: StatusCode, code: &str, message: String) -> Response {
+    let mut response = ApiError::bad_request(code, message);
+    *response.status_mut() = status;
+    response.into_response()
+}
+
+/// Parses an id from the path; anything that is not one is simply not found.
+pub fn path_id<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError(lodestar_app::AppError::NotFound(what)))
+}

@@ -1,0 +1,66 @@
+//! Profiles and the people directory.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
+use lodestar_app::people::{ProfileUpdate, ProfileView};
+
+use super::extract::{ApiJson, ApiQuery, path_id};
+use crate::AppState;
+use crate::auth::ApiViewer;
+use crate::error::{ApiResult, ErrorBody};
+
+/// Your own profile, hidden fields included.
+#[utoipa::path(get, path = "/api/v1/me/profile", tag = "people", security(("bearer" = [])),
+    responses((status = 200, body = ProfileView), (status = 401, body = ErrorBody)))]
+pub async fn my_profile(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Json<ProfileView>> {
+    Ok(Json(state.app.my_profile(&viewer).await?))
+}
+
+/// Edit your profile. Send only the fields to change. Every invalid field is reported at
+/// once under `error.fields` (e.g. `mentor_skills[1].level`), and nothing changes.
+#[utoipa::path(patch, path = "/api/v1/me/profile", tag = "people", security(("bearer" = [])),
+    request_body = ProfileUpdate,
+    responses(
+        (status = 200, body = ProfileView),
+        (status = 401, body = ErrorBody),
+        (status = 422, description = "Invalid fields (`validation_failed`) or body (`invalid_body`)", body = ErrorBody),
+    ))]
+pub async fn update_my_profile(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(update): ApiJson<ProfileUpdate>,
+) -> ApiResult<Json<ProfileView>> {
+    Ok(Json(state.app.update_profile(&viewer, update).await?))
+}
+
+/// Search the people directory. Filters combine; results are paginated. Found by skill,
+/// people are ordered by their level in it, then by name.
+#[utoipa::path(get, path = "/api/v1/people", tag = "people", security(("bearer" = [])),
+    params(DirectoryQuery),
+    responses((status = 200, body = DirectoryPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn directory(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiQuery(query): ApiQuery<DirectoryQuery>,
+) -> ApiResult<Json<DirectoryPage>> {
+    Ok(Json(state.app.directory(&viewer, &query).await?))
+}
+
+/// A person's profile, without the fields they hide. People not listed in the directory
+/// are not found.
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Person id")),
+    responses((status = 200, body = ProfileView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn person(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ProfileView>> {
+    Ok(Json(
+        state.app.profile(&viewer, path_id(&id, "person")?).await?,
+    ))
+}

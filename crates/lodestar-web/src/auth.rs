@@ -1,0 +1,158 @@
+//! Who is asking: bearer tokens for the API, the session cookie for pages, and the
+//! client's address for rate limits.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use lodestar_app::{AppError, Viewer};
+use lodestar_store::sessions::PERSON_KEY;
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// The person an API request acts for, from `Authorization: Bearer <token>`.
+pub struct ApiViewer(pub Viewer);
+
+impl<S> FromRequestParts<S> for ApiViewer
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::trim)
+            .ok_or(AppError::Unauthenticated(
+                "send an API token as Authorization: Bearer <token>",
+            ))?;
+        Ok(Self(state.app.authenticate_token(token).await?))
+    }
+}
+
+/// The person signed in to the browser session, or a redirect to the log-in page.
+pub struct PageViewer(pub Viewer);
+
+/// The person signed in, if anyone.
+pub struct MaybeViewer(pub Option<Viewer>);
+
+pub async fn session_viewer(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<Viewer>, AppError> {
+    let id = session
+        .get::<String>(PERSON_KEY)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .and_then(|id| id.parse().ok());
+    match id {
+        Some(id) => state.app.viewer(id).await,
+        None => Ok(None),
+    }
+}
+
+impl<S> FromRequestParts<S> for MaybeViewer
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let session = Session::from_request_parts(parts, &state)
+            .await
+            .map_err(|(status, msg)| (status, msg).into_response())?;
+        session_viewer(&state, &session)
+            .await
+            .map(Self)
+            .map_err(|e| crate::pages::error_page(&e))
+    }
+}
+
+impl<S> FromRequestParts<S> for PageViewer
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default();
+        match MaybeViewer::from_request_parts(parts, state).await?.0 {
+            Some(viewer) => Ok(Self(viewer)),
+            None => {
+                let next =
+                    serde_urlencoded::to_string([("next", path.as_str())]).unwrap_or_default();
+                Err(Redirect::to(&format!("/login?{next}")).into_response())
+            }
+        }
+    }
+}
+
+/// An admin signed in to the browser session.
+pub struct PageAdmin(pub Viewer);
+
+impl<S> FromRequestParts<S> for PageAdmin
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let PageViewer(viewer) = PageViewer::from_request_parts(parts, state).await?;
+        if viewer.is_admin {
+            Ok(Self(viewer))
+        } else {
+            Err(crate::pages::error_page(&AppError::Forbidden))
+        }
+    }
+}
+
+/// The client's address, for per-address rate limits. Behind a trusted proxy, the first
+/// address in `X-Forwarded-For`.
+pub struct ClientAddress(pub String);
+
+impl<S> FromRequestParts<S> for ClientAddress
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        if state.config.trust_proxy
+            && let Some(forwarded) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+        {
+            return Ok(Self(forwarded.trim().to_owned()));
+        }
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|| "local".into());
+        Ok(Self(address))
+    }
+}

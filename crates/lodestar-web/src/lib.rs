@@ -1,0 +1,74 @@
+//! Lodestar's HTTP surface: the JSON API under `/api/v1`, its OpenAPI document, the
+//! server-rendered HTML pages, static assets, health and metrics.
+//!
+//! Handlers extract input, find out who is asking, call one service on [`lodestar_app::App`]
+//! and map the result. They hold no SQL and no business rules.
+
+// Handlers return `Result<_, Response>` so an early return can be any page; the size of a
+// response is not worth boxing.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+mod auth;
+mod csrf;
+mod error;
+mod ops;
+pub mod pages;
+mod statics;
+
+use std::sync::Arc;
+
+use axum::Router;
+use lodestar_app::App;
+use lodestar_store::sessions::DbSessionStore;
+use time::Duration;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+pub use error::ApiError;
+
+/// Web settings, from the command line and environment.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when the public URL is https).
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+}
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub app: App,
+    pub config: Arc<WebConfig>,
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "lodestar_session";
+
+/// The whole router: API, pages, static files, health and metrics, with request ids,
+/// tracing and metrics around every request.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(app.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_secure(config.secure_cookies)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(Duration::days(14)));
+    let state = AppState {
+        app,
+        config: Arc::new(config),
+    };
+    let pages = pages::routes()
+        .layer(axum::middleware::from_fn(csrf::verify))
+        .layer(sessions);
+    let router = Router::new()
+        .merge(pages)
+        .nest("/api/v1", api::routes())
+        .merge(api::docs_routes())
+        .merge(ops::routes())
+        .merge(statics::routes())
+        .fallback(pages::not_found)
+        .with_state(state);
+    ops::wrap(router)
+}

@@ -1,0 +1,233 @@
+//! The HTML pages: server-rendered with askama, enhanced by htmx where it helps, and
+//! complete without JavaScript. Every form posts to the same services the API calls.
+
+mod account;
+mod admin;
+mod people;
+mod profile;
+mod reference;
+mod tokens;
+
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use lodestar_app::{AppError, Viewer};
+use tower_sessions::Session;
+
+use crate::AppState;
+use crate::error::{public_message, status_and_code};
+use crate::statics::{CSS_PATH, HTMX_PATH};
+
+pub use reference::api_reference;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::landing))
+        .route(
+            "/register",
+            get(account::register_form).post(account::register),
+        )
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/dashboard", get(account::dashboard))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::change_password),
+        )
+        .route("/profile", get(profile::edit_form).post(profile::save))
+        .route("/people", get(people::directory))
+        .route("/people/{id}", get(people::person))
+        .route("/tokens", get(tokens::list).post(tokens::create))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
+        .route("/admin/skills", get(admin::skills).post(admin::add_skill))
+        .route(
+            "/admin/skills/{skill}",
+            get(admin::skill).post(admin::update_skill),
+        )
+        .route("/admin/skills/{skill}/merge", post(admin::merge_skill))
+}
+
+/// What every page's frame needs: who is signed in, the CSRF token for forms, which
+/// navigation entry is current, and a one-off message.
+pub struct Chrome {
+    pub viewer: Option<Viewer>,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub title: String,
+    pub notice: Option<String>,
+    pub css: &'static str,
+    pub htmx: &'static str,
+}
+
+impl Chrome {
+    pub async fn new(
+        session: &Session,
+        viewer: Option<Viewer>,
+        nav: &'static str,
+        title: impl Into<String>,
+    ) -> Result<Self, Response> {
+        let csrf = crate::csrf::token(session)
+            .await
+            .map_err(|e| error_page(&e))?;
+        let notice = session.remove::<String>(NOTICE_KEY).await.ok().flatten();
+        Ok(Self {
+            viewer,
+            csrf,
+            nav,
+            title: title.into(),
+            notice,
+            css: CSS_PATH,
+            htmx: HTMX_PATH,
+        })
+    }
+
+    pub fn is(&self, nav: &str) -> bool {
+        self.nav == nav
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.viewer.as_ref().is_some_and(|v| v.is_admin)
+    }
+}
+
+const NOTICE_KEY: &str = "notice";
+
+/// Leaves a message for the next page the person sees (after a redirect).
+pub async fn notify(session: &Session, message: &str) {
+    let _ = session.insert(NOTICE_KEY, message).await;
+}
+
+/// Renders a template into a response.
+pub fn render(template: &impl Template) -> Response {
+    render_status(StatusCode::OK, template)
+}
+
+pub fn render_status(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>Something went wrong</h1>".to_owned()),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: Chrome,
+    heading: &'a str,
+    message: &'a str,
+}
+
+/// A page for an error, with a frame but no session-dependent parts.
+pub fn error_page_with(status: StatusCode, heading: &str, message: &str) -> Response {
+    let chrome = Chrome {
+        viewer: None,
+        csrf: String::new(),
+        nav: "",
+        title: heading.to_owned(),
+        notice: None,
+        css: CSS_PATH,
+        htmx: HTMX_PATH,
+    };
+    render_status(
+        status,
+        &ErrorPage {
+            chrome,
+            heading,
+            message,
+        },
+    )
+}
+
+/// The page for an application error.
+pub fn error_page(err: &AppError) -> Response {
+    let (status, _) = status_and_code(err);
+    let heading = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        _ => "Something went wrong",
+    };
+    error_page_with(status, heading, &public_message(err))
+}
+
+pub async fn not_found() -> Response {
+    error_page_with(
+        StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no page at this address.",
+    )
+}
+
+/// Turns a service error into the error page.
+pub trait OrPage<T> {
+    fn or_page(self) -> Result<T, Response>;
+}
+
+impl<T> OrPage<T> for Result<T, AppError> {
+    fn or_page(self) -> Result<T, Response> {
+        self.map_err(|e| error_page(&e))
+    }
+}
+
+/// Values of a submitted form, by name, repeated names kept in order.
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or_default().to_owned()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+}
+
+/// A safe place to go after logging in: a path on this site only.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_owned()
+        }
+        _ => "/dashboard".to_owned(),
+    }
+}
+
+/// Epoch milliseconds as a UTC date and time, e.g. "2026-11-25 14:03 UTC".
+pub fn date(ms: impl std::borrow::Borrow<i64>) -> String {
+    let ms = *ms.borrow();
+    match time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => String::new(),
+    }
+}

@@ -1,0 +1,164 @@
+//! The people directory with its filters, and a person's page.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use lodestar_app::AppError;
+use lodestar_app::catalogue::SkillView;
+use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
+use lodestar_app::people::ProfileView;
+use lodestar_domain::FieldErrors;
+use lodestar_domain::language::LANGUAGES;
+use tower_sessions::Session;
+
+use super::{Chrome, OrPage, error_page, render_status};
+use crate::AppState;
+use crate::auth::PageViewer;
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+struct DirectoryTemplate {
+    chrome: Chrome,
+    query: DirectoryQuery,
+    page: Option<DirectoryPage>,
+    errors: FieldErrors,
+    skills: Vec<SkillView>,
+    industries: Vec<String>,
+    languages: &'static [(&'static str, &'static str)],
+    time_zones: Vec<&'static str>,
+    prev_link: Option<String>,
+    next_link: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html", block = "results")]
+struct DirectoryResults<'a> {
+    page: &'a Option<DirectoryPage>,
+    errors: &'a FieldErrors,
+    prev_link: &'a Option<String>,
+    next_link: &'a Option<String>,
+}
+
+impl DirectoryTemplate {
+    fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or_default()
+    }
+}
+
+/// The link to another page of the same search.
+fn page_link(query: &DirectoryQuery, page: i64) -> String {
+    let pairs: Vec<(&str, &str)> = [
+        ("q", &query.q),
+        ("role", &query.role),
+        ("skill", &query.skill),
+        ("min_level", &query.min_level),
+        ("industry", &query.industry),
+        ("language", &query.language),
+        ("tz", &query.tz),
+        ("tz_hours", &query.tz_hours),
+        ("min_availability", &query.min_availability),
+        ("per_page", &query.per_page),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (k, v)))
+    .collect();
+    let page = page.to_string();
+    let mut all = pairs;
+    all.push(("page", &page));
+    format!(
+        "/people?{}",
+        serde_urlencoded::to_string(all).unwrap_or_default()
+    )
+}
+
+pub async fn directory(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    headers: HeaderMap,
+    Query(query): Query<DirectoryQuery>,
+) -> Response {
+    let result = async {
+        let (page, errors) = match state.app.directory(&viewer, &query).await {
+            Ok(page) => (Some(page), FieldErrors::new()),
+            Err(AppError::Invalid(errors)) => (None, errors),
+            Err(other) => return Err(error_page(&other)),
+        };
+        let prev_link = page
+            .as_ref()
+            .filter(|p| p.page > 1)
+            .map(|p| page_link(&query, p.page - 1));
+        let next_link = page
+            .as_ref()
+            .filter(|p| p.page < p.pages)
+            .map(|p| page_link(&query, p.page + 1));
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        // htmx asks for the results only when the filters change.
+        if headers.get("hx-request").is_some()
+            && headers.get("hx-history-restore-request").is_none()
+        {
+            let results = DirectoryResults {
+                page: &page,
+                errors: &errors,
+                prev_link: &prev_link,
+                next_link: &next_link,
+            };
+            return Ok(render_status(StatusCode::OK, &results));
+        }
+        let skills = state.app.skills(false).await.or_page()?;
+        let industries = state.app.industries().await.or_page()?;
+        let chrome = Chrome::new(&session, Some(viewer), "people", "People").await?;
+        let template = DirectoryTemplate {
+            chrome,
+            query,
+            page,
+            errors,
+            skills,
+            industries,
+            languages: LANGUAGES,
+            time_zones: lodestar_domain::profile::time_zone_names(),
+            prev_link,
+            next_link,
+        };
+        Ok(render_status(status, &template))
+    };
+    result.await.unwrap_or_else(|r: Response| r)
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    chrome: Chrome,
+    person: ProfileView,
+    own: bool,
+}
+
+pub async fn person(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = id
+            .parse()
+            .map_err(|_| error_page(&AppError::NotFound("person")))?;
+        let person = state.app.profile(&viewer, id).await.or_page()?;
+        let own = person.id == viewer.id;
+        let chrome = Chrome::new(&session, Some(viewer), "people", person.name.clone()).await?;
+        Ok::<_, Response>(render_status(
+            StatusCode::OK,
+            &PersonPage {
+                chrome,
+                person,
+                own,
+            },
+        ))
+    };
+    result.await.unwrap_or_else(|r| r)
+}

@@ -1,0 +1,333 @@
+//! `lodestar`: the one binary. Serves the web app and API, runs migrations, generates demo
+//! data and manages admins.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use lodestar_app::accounts::Registration;
+use lodestar_app::demo::{DEMO_PASSWORD, DemoOptions, DemoReport};
+use lodestar_app::{App, AppError};
+use lodestar_store::sessions::DbSessionStore;
+use lodestar_store::{Db, DbConfig};
+use lodestar_web::WebConfig;
+use tracing_subscriber::EnvFilter;
+
+/// Lodestar: a self-hosted mentorship platform.
+///
+/// Runs on an embedded SQLite database by default (under ./lodestar-data/), or on
+/// PostgreSQL with --database-url postgres://… . Every option can also be set with the
+/// LODESTAR_* environment variable shown beside it.
+#[derive(Parser)]
+#[command(name = "lodestar", version, about, long_about)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args)]
+struct Global {
+    /// Database URL: sqlite://path/to/file.db or postgres://user@host/db.
+    #[arg(
+        long,
+        env = "LODESTAR_DATABASE_URL",
+        default_value = "sqlite://lodestar-data/lodestar.db",
+        global = true
+    )]
+    database_url: String,
+
+    /// Which log lines to show (a tracing filter such as "info" or "lodestar_web=debug").
+    #[arg(long, env = "LODESTAR_LOG", default_value = "info", global = true)]
+    log: String,
+
+    /// Log as human-readable text or as JSON lines.
+    #[arg(long, env = "LODESTAR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (pages, JSON API, health and metrics). Migrates first.
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Fill the database with a generated demo organisation and print logins to try.
+    Demo(DemoArgs),
+    /// Manage administrators.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LODESTAR_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+
+    /// The address people reach Lodestar at. When it is https, cookies are marked Secure.
+    #[arg(
+        long,
+        env = "LODESTAR_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    public_url: String,
+
+    /// Trust X-Forwarded-For for client addresses (only behind your own reverse proxy).
+    #[arg(long, env = "LODESTAR_TRUST_PROXY")]
+    trust_proxy: bool,
+
+    /// On an empty database, generate the demo organisation before serving.
+    #[arg(long, env = "LODESTAR_DEMO")]
+    demo: bool,
+
+    /// How many people --demo generates.
+    #[arg(long, env = "LODESTAR_DEMO_PEOPLE", default_value_t = 1000)]
+    demo_people: usize,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "LODESTAR_DB_CONNECTIONS", default_value_t = 16)]
+    db_connections: u32,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// How many people to generate (up to 100,000 or more for benchmarks).
+    #[arg(long, default_value_t = 1000)]
+    people: usize,
+
+    /// The same seed always generates the same organisation.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin account. The password is read from --password, LODESTAR_ADMIN_PASSWORD
+    /// or the first line of standard input.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "LODESTAR_ADMIN_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Make an existing account an admin.
+    Grant {
+        #[arg(long)]
+        email: String,
+    },
+    /// Take admin rights away from an account.
+    Revoke {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn init_logging(global: &Global) {
+    let filter = EnvFilter::try_new(&global.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match global.log_format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn open(global: &Global, connections: u32) -> Result<App> {
+    let mut config = DbConfig::new(global.database_url.clone());
+    config.max_connections = connections;
+    let db = Db::connect(&config)
+        .await
+        .with_context(|| format!("cannot open the database at {}", global.database_url))?;
+    let app = App::new(db);
+    app.prepare().await.map_err(explain)?;
+    Ok(app)
+}
+
+/// Application errors, in words for the terminal.
+fn explain(err: AppError) -> anyhow::Error {
+    match err {
+        AppError::Invalid(errors) => {
+            let lines: Vec<String> = errors.iter().map(|(f, m)| format!("  {f}: {m}")).collect();
+            anyhow::anyhow!("invalid input:\n{}", lines.join("\n"))
+        }
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}
+
+fn print_demo(report: &DemoReport) {
+    println!(
+        "Generated {} people in {:.1} s ({} mentors, {} mentees, {} both).",
+        report.people, report.seconds, report.mentors, report.mentees, report.both
+    );
+    println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
+    for (what, email) in &report.logins {
+        println!("  {what:<18} {email}");
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
+    let app = open(global, args.db_connections).await?;
+    if args.demo {
+        if lodestar_store::persons::count(&app.db).await? == 0 {
+            let report = app
+                .generate_demo(&DemoOptions {
+                    people: args.demo_people,
+                    seed: 42,
+                    progress: std::io::stderr().is_terminal(),
+                })
+                .await
+                .map_err(explain)?;
+            print_demo(&report);
+        } else {
+            tracing::info!("--demo: the database already has people; leaving it as it is");
+        }
+    }
+    let sessions = DbSessionStore::new(app.db.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = sessions.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+    let config = WebConfig {
+        secure_cookies: args.public_url.starts_with("https://"),
+        trust_proxy: args.trust_proxy,
+    };
+    let db = app.db.clone();
+    let router = lodestar_web::router(app, config);
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    tracing::info!(address = %args.bind, database = db.backend().name(), "Lodestar is listening");
+    println!(
+        "Lodestar is running at {} (press Ctrl-C to stop)",
+        args.public_url
+    );
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    db.close().await;
+    Ok(())
+}
+
+fn read_password(given: Option<String>) -> Result<String> {
+    if let Some(password) = given {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("Password for the new admin: ");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        bail!("no password given: use --password, LODESTAR_ADMIN_PASSWORD or standard input");
+    }
+    Ok(password)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_logging(&cli.global);
+    match cli.command {
+        Command::Serve(args) => serve(&cli.global, args).await,
+        Command::Migrate => {
+            open(&cli.global, 2).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::Demo(args) => {
+            let app = open(&cli.global, 4).await?;
+            let options = DemoOptions {
+                people: args.people,
+                seed: args.seed,
+                progress: std::io::stderr().is_terminal(),
+            };
+            let report = app.generate_demo(&options).await.map_err(explain)?;
+            print_demo(&report);
+            Ok(())
+        }
+        Command::Admin(command) => {
+            let app = open(&cli.global, 2).await?;
+            match command {
+                AdminCommand::Create {
+                    name,
+                    email,
+                    password,
+                } => {
+                    let password = read_password(password)?;
+                    let account = app
+                        .create_admin(&Registration {
+                            name,
+                            email,
+                            password,
+                        })
+                        .await
+                        .map_err(explain)?;
+                    println!("Created admin {} <{}>.", account.name, account.email);
+                }
+                AdminCommand::Grant { email } => {
+                    let account = app
+                        .set_admin_by_email(&email, true)
+                        .await
+                        .map_err(explain)?;
+                    println!("{} is now an admin.", account.email);
+                }
+                AdminCommand::Revoke { email } => {
+                    let account = app
+                        .set_admin_by_email(&email, false)
+                        .await
+                        .map_err(explain)?;
+                    println!("{} is no longer an admin.", account.email);
+                }
+            }
+            Ok(())
+        }
+    }
+}
