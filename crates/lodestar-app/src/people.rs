@@ -248,6 +248,26 @@ pub fn derived(name: &str, p: &ProfileData) -> Derived {
     }
 }
 
+/// Parses every entry of a list, recording `field[i]` errors for the ones that do not parse.
+fn parse_each<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    raw: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+    problem: &str,
+) -> Vec<T> {
+    raw.iter()
+        .enumerate()
+        .filter_map(|(i, value)| {
+            let parsed = parse(value);
+            if parsed.is_none() {
+                errors.add(format!("{field}[{i}]"), format!("\"{value}\" {problem}"));
+            }
+            parsed
+        })
+        .collect()
+}
+
 fn not_found(err: StoreError) -> AppError {
     match err {
         StoreError::NotFound => AppError::NotFound("person"),
@@ -311,37 +331,23 @@ impl App {
                 &mut errors,
             )
             .await?;
-        let focus_areas = update.focus_areas.as_ref().map(|areas| {
-            areas
-                .iter()
-                .enumerate()
-                .filter_map(|(i, raw)| {
-                    let parsed = FocusArea::parse(raw);
-                    if parsed.is_none() {
-                        errors.add(
-                            format!("focus_areas[{i}]"),
-                            format!("\"{raw}\" is not a focus area"),
-                        );
-                    }
-                    parsed
-                })
-                .collect()
+        let focus_areas = update.focus_areas.as_deref().map(|raw| {
+            parse_each(
+                &mut errors,
+                "focus_areas",
+                raw,
+                FocusArea::parse,
+                "is not a focus area",
+            )
         });
-        let hidden_fields = update.hidden_fields.as_ref().map(|fields| {
-            fields
-                .iter()
-                .enumerate()
-                .filter_map(|(i, raw)| {
-                    let parsed = ProfileField::parse(raw);
-                    if parsed.is_none() {
-                        errors.add(
-                            format!("hidden_fields[{i}]"),
-                            format!("\"{raw}\" is not a field you can hide"),
-                        );
-                    }
-                    parsed
-                })
-                .collect()
+        let hidden_fields = update.hidden_fields.as_deref().map(|raw| {
+            parse_each(
+                &mut errors,
+                "hidden_fields",
+                raw,
+                ProfileField::parse,
+                "is not a field you can hide",
+            )
         });
 
         let changes = ProfileChanges {

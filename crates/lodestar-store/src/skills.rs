@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
 use crate::persons::parse_id;
+use crate::sql::{Sql, Value};
 use crate::{Db, now_ms};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,28 +124,39 @@ pub async fn resolve(db: &Db, reference: &str) -> Result<Option<SkillRecord>> {
     Ok(Some(skill))
 }
 
-/// Adds skills; a slug already present is left as it is. Returns how many were added.
+const INSERT: &str = "INSERT INTO skills (id, slug, name, name_key, kind, category, description, \
+    level_descriptions, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
+
+fn insert_query(sql: &str, skill: &NewSkill, now: i64) -> Result<Sql> {
+    let mut query = Sql::new(sql);
+    query.bind_values([
+        Value::from(skill.id.to_string()),
+        Value::from(skill.slug.as_str()),
+        Value::from(skill.name.as_str()),
+        Value::from(skill.name.to_lowercase()),
+        Value::from(skill.kind.as_str()),
+        Value::from(skill.category.as_str()),
+        Value::from(skill.description.as_str()),
+        Value::from(
+            serde_json::to_string(&skill.levels).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        ),
+        Value::from(now),
+    ]);
+    Ok(query)
+}
+
+/// Adds skills; a slug or name already present is left as it is. Returns how many were added.
 pub async fn insert_many(db: &Db, skills: &[NewSkill]) -> Result<u64> {
     let now = now_ms();
+    let sql = format!("{INSERT} ON CONFLICT DO NOTHING");
     let mut tx = db.writer().begin().await?;
     let mut added = 0;
     for skill in skills {
-        added += sqlx::query(
-            "INSERT INTO skills (id, slug, name, name_key, kind, category, description, level_descriptions, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING",
-        )
-        .bind(skill.id.to_string())
-        .bind(skill.slug.as_str().to_owned())
-        .bind(skill.name.clone())
-        .bind(skill.name.to_lowercase())
-        .bind(skill.kind.as_str())
-        .bind(skill.category.clone())
-        .bind(skill.description.clone())
-        .bind(serde_json::to_string(&skill.levels).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        added += insert_query(&sql, skill, now)?
+            .query()
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     }
     tx.commit().await?;
     Ok(added)
@@ -152,21 +164,10 @@ pub async fn insert_many(db: &Db, skills: &[NewSkill]) -> Result<u64> {
 
 /// Adds one skill; a taken slug or name is a conflict.
 pub async fn insert(db: &Db, skill: &NewSkill) -> Result<SkillRecord> {
-    sqlx::query(
-        "INSERT INTO skills (id, slug, name, name_key, kind, category, description, level_descriptions, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
-    )
-    .bind(skill.id.to_string())
-    .bind(skill.slug.as_str().to_owned())
-    .bind(skill.name.clone())
-    .bind(skill.name.to_lowercase())
-    .bind(skill.kind.as_str())
-    .bind(skill.category.clone())
-    .bind(skill.description.clone())
-    .bind(serde_json::to_string(&skill.levels).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-    .bind(now_ms())
-    .execute(db.writer())
-    .await?;
+    insert_query(INSERT, skill, now_ms())?
+        .query()
+        .execute(db.writer())
+        .await?;
     get(db, skill.id).await
 }
 

@@ -80,6 +80,12 @@ impl Sql {
         self
     }
 
+    /// Takes values for placeholders already written in the SQL (`$1`, `$2`, … in order).
+    pub(crate) fn bind_values(&mut self, values: impl IntoIterator<Item = Value>) -> &mut Self {
+        self.values.extend(values);
+        self
+    }
+
     pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments> {
         let mut query = sqlx::query(AssertSqlSafe(self.text.clone()));
         for value in &self.values {

@@ -34,6 +34,16 @@ pub fn routes() -> Router<AppState> {
         .route("/skills/{skill}", get(skills::show).patch(skills::update))
         .route("/skills/{skill}/merge", post(skills::merge))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> axum::response::Response {
+    let mut response = crate::ApiError::bad_request(
+        "method_not_allowed",
+        "this endpoint does not accept that method",
+    );
+    *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    response
 }
 
 async fn not_found() -> crate::ApiError {
