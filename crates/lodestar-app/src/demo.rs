@@ -186,6 +186,7 @@ impl App {
             bar.set_position(generated as u64);
         }
         bar.finish_with_message("done");
+        self.db.analyze().await?;
         report.seconds = started.elapsed().as_secs_f64();
         tracing::info!(
             people = options.people,

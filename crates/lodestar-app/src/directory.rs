@@ -19,7 +19,7 @@ pub const MAX_PER_PAGE: i64 = 100;
 #[derive(Clone, Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
-    /// Free text: every word must appear in the name, headline, role, industry,
+    /// Free text: every word must start a word in the name, headline, role, industry,
     /// organisation, department or location.
     pub q: Option<String>,
     /// `mentor` or `mentee`.

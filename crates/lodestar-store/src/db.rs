@@ -156,7 +156,14 @@ impl Db {
     /// Applies the embedded migrations that have not run yet. Safe to call from several
     /// processes at once (PostgreSQL takes an advisory lock).
     pub async fn migrate(&self) -> Result<()> {
-        migrator().run(&self.write).await?;
+        migrator(self.backend).run(&self.write).await?;
+        Ok(())
+    }
+
+    /// Refreshes the query planner's statistics, so that it knows, say, that most people
+    /// are listed and a time-zone range is selective. Run after bulk loads and at start.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.write).await?;
         Ok(())
     }
 
@@ -193,20 +200,41 @@ fn sqlite_pragmas(
     })
 }
 
-/// The migrations compiled into the binary. A shipped migration is never edited: add a new one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+/// The migrations compiled into the binary, in order. Most run on both backends; a few
+/// (full-text search) have a version per backend under the same number. A shipped
+/// migration is never edited: add a new one.
+const MIGRATIONS: &[Step] = &[
+    Step::Both(
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    Step::PerBackend(
+        2,
+        "search",
+        include_str!("../migrations/sqlite/0002_search.sql"),
+        include_str!("../migrations/postgres/0002_search.sql"),
+    ),
+];
 
-fn migrator() -> Migrator {
+enum Step {
+    Both(i64, &'static str, &'static str),
+    /// Version, description, SQLite SQL, PostgreSQL SQL.
+    PerBackend(i64, &'static str, &'static str, &'static str),
+}
+
+fn migrator(backend: Backend) -> Migrator {
     let migrations = MIGRATIONS
         .iter()
-        .map(|(version, description, sql)| {
+        .map(|step| {
+            let (version, description, sql) = match (step, backend) {
+                (Step::Both(v, d, sql), _) => (*v, *d, *sql),
+                (Step::PerBackend(v, d, sql, _), Backend::Sqlite) => (*v, *d, *sql),
+                (Step::PerBackend(v, d, _, sql), Backend::Postgres) => (*v, *d, *sql),
+            };
             Migration::new(
-                *version,
-                Cow::Borrowed(*description),
+                version,
+                Cow::Borrowed(description),
                 MigrationType::Simple,
                 sql.into_sql_str(),
                 false,

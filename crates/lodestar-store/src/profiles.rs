@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use crate::error::{Result, StoreError};
 use crate::persons::parse_id;
 use crate::sql::{Sql, Value};
-use crate::{Db, now_ms};
+use crate::{Backend, Db, now_ms};
 
 /// How a person relates to a skill on their profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -439,21 +439,20 @@ pub struct DirectoryPage {
     pub entries: Vec<DirectoryEntry>,
 }
 
-fn escape_like(word: &str) -> String {
-    let mut out = String::with_capacity(word.len() + 2);
-    out.push('%');
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
+/// Splits free text into search tokens: letters and digits only, lower-cased, so that
+/// nothing a person types can be read as search syntax.
+fn search_tokens(words: &[String]) -> Vec<String> {
+    words
+        .iter()
+        .flat_map(|w| w.split(|c: char| !c.is_alphanumeric()))
+        .filter(|t| !t.is_empty())
+        .map(str::to_lowercase)
+        .take(8)
+        .collect()
 }
 
 /// Writes the FROM and WHERE clauses of a directory search.
-fn directory_from_where(sql: &mut Sql, filter: &DirectoryFilter) {
+fn directory_from_where(sql: &mut Sql, filter: &DirectoryFilter, backend: Backend) {
     let relation = match filter.role {
         Some(DirectoryRole::Mentor) => Some(Relation::Mentors),
         Some(DirectoryRole::Mentee) => Some(Relation::Grows),
@@ -491,7 +490,9 @@ fn directory_from_where(sql: &mut Sql, filter: &DirectoryFilter) {
             .bind(industry.to_lowercase());
     }
     if let Some(language) = &filter.language {
-        sql.push(" AND EXISTS (SELECT 1 FROM person_languages l WHERE l.person_id = p.id AND l.language = ")
+        // An IN list (not a correlated EXISTS) lets the planner start from the language
+        // index when the language is the rarer condition.
+        sql.push(" AND p.id IN (SELECT l.person_id FROM person_languages l WHERE l.language = ")
             .bind(language.as_str())
             .push(")");
     }
@@ -499,25 +500,40 @@ fn directory_from_where(sql: &mut Sql, filter: &DirectoryFilter) {
         sql.push(" AND p.availability_hours >= ").bind(hours);
     }
     if let Some((center, width)) = filter.offset_window {
-        // Offsets wrap around the date line: UTC+12 and UTC−11 are an hour apart.
-        sql.push(" AND p.hidden_fields NOT LIKE '%time_zone%' AND (ABS(p.utc_offset_minutes - ")
-            .bind(center)
-            .push(") <= ")
-            .bind(width)
-            .push(" OR ABS(p.utc_offset_minutes - ")
-            .bind(center + 1440)
-            .push(") <= ")
-            .bind(width)
-            .push(" OR ABS(p.utc_offset_minutes - ")
-            .bind(center - 1440)
-            .push(") <= ")
-            .bind(width)
-            .push(")");
+        // Offsets wrap around the date line (UTC+12 and UTC−11 are an hour apart), so the
+        // window is up to three ranges, each of which the offset index can serve.
+        sql.push(" AND p.hidden_fields NOT LIKE '%time_zone%' AND (");
+        for (i, shift) in [0, 1440, -1440].into_iter().enumerate() {
+            sql.push(if i == 0 {
+                "p.utc_offset_minutes BETWEEN "
+            } else {
+                " OR p.utc_offset_minutes BETWEEN "
+            })
+            .bind(center - width + shift)
+            .push(" AND ")
+            .bind(center + width + shift);
+        }
+        sql.push(")");
     }
-    for word in &filter.words {
-        sql.push(" AND p.search_text LIKE ")
-            .bind(escape_like(word))
-            .push(" ESCAPE '\\'");
+    let tokens = search_tokens(&filter.words);
+    if !tokens.is_empty() {
+        // Every word must match the start of a word others can see ("eng" finds "engineer").
+        match backend {
+            Backend::Sqlite => {
+                let query: Vec<String> = tokens.iter().map(|t| format!("\"{t}\"*")).collect();
+                sql.push(
+                    " AND p.rowid IN (SELECT rowid FROM persons_search WHERE persons_search MATCH ",
+                )
+                .bind(query.join(" "))
+                .push(")");
+            }
+            Backend::Postgres => {
+                let query: Vec<String> = tokens.iter().map(|t| format!("{t}:*")).collect();
+                sql.push(" AND p.search_vector @@ to_tsquery('simple', ")
+                    .bind(query.join(" & "))
+                    .push(")");
+            }
+        }
     }
 }
 
@@ -525,7 +541,7 @@ fn directory_from_where(sql: &mut Sql, filter: &DirectoryFilter) {
 /// skill are ordered by their level in it, then everyone by name.
 pub async fn search(db: &Db, filter: &DirectoryFilter) -> Result<DirectoryPage> {
     let mut count = Sql::new("SELECT COUNT(*) AS n");
-    directory_from_where(&mut count, filter);
+    directory_from_where(&mut count, filter, db.backend());
     let total: i64 = count.query().fetch_one(db.reader()).await?.try_get("n")?;
 
     let with_skill = filter.skill.is_some();
@@ -538,7 +554,7 @@ pub async fn search(db: &Db, filter: &DirectoryFilter) -> Result<DirectoryPage> 
     } else {
         ""
     });
-    directory_from_where(&mut sql, filter);
+    directory_from_where(&mut sql, filter, db.backend());
     sql.push(if with_skill {
         " ORDER BY ps.level DESC, p.name_key, p.id"
     } else {

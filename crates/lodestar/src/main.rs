@@ -221,13 +221,17 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             tracing::info!("--demo: the database already has people; leaving it as it is");
         }
     }
-    let sessions = DbSessionStore::new(app.db.clone());
+    // Housekeeping, now and every hour: drop expired sessions, refresh planner statistics.
+    let (sessions, maintained) = (DbSessionStore::new(app.db.clone()), app.db.clone());
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every.tick().await;
             if let Err(e) = sessions.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = maintained.analyze().await {
+                tracing::warn!(error = %e, "could not refresh planner statistics");
             }
         }
     });

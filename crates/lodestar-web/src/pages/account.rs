@@ -29,9 +29,13 @@ pub async fn landing(
     session: Session,
     MaybeViewer(viewer): MaybeViewer,
 ) -> Response {
-    let chrome = match Chrome::new(&session, viewer, "home", "Lodestar").await {
-        Ok(c) => c,
-        Err(r) => return r,
+    // Visitors who are not signed in see no form here, so no session is started for them.
+    let chrome = match viewer {
+        Some(viewer) => match Chrome::new(&session, Some(viewer), "home", "Lodestar").await {
+            Ok(c) => c,
+            Err(r) => return r,
+        },
+        None => Chrome::without_forms("home", "Lodestar"),
     };
     render(&Landing { chrome })
 }

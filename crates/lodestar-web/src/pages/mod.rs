@@ -83,6 +83,19 @@ impl Chrome {
         })
     }
 
+    /// The frame of a page without forms for someone not signed in: no session needed.
+    pub fn without_forms(nav: &'static str, title: impl Into<String>) -> Self {
+        Self {
+            viewer: None,
+            csrf: String::new(),
+            nav,
+            title: title.into(),
+            notice: None,
+            css: CSS_PATH,
+            htmx: HTMX_PATH,
+        }
+    }
+
     pub fn is(&self, nav: &str) -> bool {
         self.nav == nav
     }
@@ -128,15 +141,7 @@ struct ErrorPage<'a> {
 
 /// A page for an error, with a frame but no session-dependent parts.
 pub fn error_page_with(status: StatusCode, heading: &str, message: &str) -> Response {
-    let chrome = Chrome {
-        viewer: None,
-        csrf: String::new(),
-        nav: "",
-        title: heading.to_owned(),
-        notice: None,
-        css: CSS_PATH,
-        htmx: HTMX_PATH,
-    };
+    let chrome = Chrome::without_forms("", heading);
     render_status(
         status,
         &ErrorPage {

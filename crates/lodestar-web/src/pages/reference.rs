@@ -8,7 +8,6 @@ use utoipa::openapi::{RefOr, Required};
 
 use super::render;
 use crate::api::ApiDoc;
-use crate::statics::{CSS_PATH, HTMX_PATH};
 
 pub struct OperationDoc {
     pub method: &'static str,
@@ -187,15 +186,7 @@ pub async fn api_reference() -> Response {
             }
         }
     }
-    let chrome = super::Chrome {
-        viewer: None,
-        csrf: String::new(),
-        nav: "api",
-        title: "API reference".into(),
-        notice: None,
-        css: CSS_PATH,
-        htmx: HTMX_PATH,
-    };
+    let chrome = super::Chrome::without_forms("api", "API reference");
     render(&ReferencePage {
         chrome,
         intro: doc.info.description.unwrap_or_default(),
