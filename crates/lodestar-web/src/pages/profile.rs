@@ -250,12 +250,50 @@ impl EditPage {
         self.errors.get(field)
     }
 
+    /// The summary at the top: each problem named by its field's label, linking to the field.
+    fn summary(&self) -> Vec<(&'static str, &'static str, &str)> {
+        self.errors
+            .iter()
+            .map(|(field, message)| {
+                let (anchor, label) = summary_target(field);
+                (anchor, label, message)
+            })
+            .collect()
+    }
+
     /// The first problem with the languages list, whichever entry it is about.
     fn language_error(&self) -> Option<&str> {
         self.errors
             .iter()
             .find(|(field, _)| field.starts_with("languages"))
             .map(|(_, message)| message)
+    }
+}
+
+/// Where the error summary points for an error key, and the label to show: people read
+/// "Time zone", not `time_zone`. Keys for list entries (`mentor_skills[1].level`) go to
+/// their list.
+fn summary_target(field: &str) -> (&'static str, &'static str) {
+    let base = field.split(['[', '.']).next().unwrap_or(field);
+    match base {
+        "name" => ("name", "Name"),
+        "headline" => ("headline", "Headline"),
+        "bio" => ("bio", "Bio"),
+        "role_title" => ("role_title", "Current role"),
+        "years_experience" => ("years_experience", "Years of experience"),
+        "organisation" => ("organisation", "Organisation"),
+        "department" => ("department", "Department"),
+        "industry" => ("industry", "Industry"),
+        "location" => ("location", "Location"),
+        "time_zone" => ("time_zone", "Time zone"),
+        "languages" => ("languages", "Languages you speak"),
+        "mentor_capacity" => ("mentor_capacity", "Mentees at once"),
+        "availability_hours" => ("availability_hours", "Hours a month"),
+        "is_mentor" | "wants_mentor" => ("roles", "Mentoring"),
+        "mentor_skills" => ("skills", "Skills I can mentor on"),
+        "growth_skills" => ("skills", "Skills I want to grow"),
+        "focus_areas" => ("focus", "What I want from mentoring"),
+        _ => ("main", "Profile"),
     }
 }
 

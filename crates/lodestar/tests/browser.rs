@@ -1,0 +1,649 @@
+//! The main journey through the real pages in headless Chromium: sign up, fix a profile
+//! error, log out and in, find a mentor by skill, read their page, find the API docs.
+//!
+//! Needs chromedriver and Chromium (`LODESTAR_CHROMEDRIVER`, `LODESTAR_CHROMIUM`, defaulting
+//! to the Debian paths). Without them the test is skipped, except under `CI`, where it fails.
+//! Screenshots for review land in `target/browser-screenshots/`.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::process::{Child, Command, Stdio};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+/// How long any one thing may take to appear in the page.
+const PATIENCE: Duration = Duration::from_secs(10);
+const PASSWORD: &str = "correct horse battery staple";
+
+#[tokio::test]
+async fn a_new_member_signs_up_fixes_their_profile_and_finds_a_kubernetes_mentor() {
+    let Some(tools) = Tools::locate() else {
+        return;
+    };
+    let started = Instant::now();
+    let scratch = Scratch::new();
+    let _ = std::fs::remove_file(screenshot_path("failure"));
+
+    let server = Server::start(&scratch);
+    let driver = Chromedriver::start(&tools, &scratch);
+    let browser = connect(&driver, &tools, &scratch).await;
+
+    // Catch a failed assertion so that the browser session is closed (and Chromium quits)
+    // either way; the panic is raised again afterwards.
+    let outcome = CatchUnwind(Box::pin(journey(browser.clone(), server.base.clone()))).await;
+    if outcome.is_err() {
+        if let Ok(url) = browser.current_url().await {
+            eprintln!("the browser was at {url}");
+        }
+        screenshot(&browser, "failure").await;
+    }
+    if let Err(err) = browser.close().await {
+        eprintln!("closing the browser session failed: {err}");
+    }
+    if let Err(panic) = outcome {
+        // Unwinding drops the server and chromedriver guards, which print their logs.
+        std::panic::resume_unwind(panic);
+    }
+    drop(driver);
+    drop(server);
+    println!("browser journey passed in {:.1?}", started.elapsed());
+}
+
+async fn journey(c: Client, base: String) {
+    let at = |path: &str| format!("{base}{path}");
+    let email = format!("ada-{}@example.com", unique());
+
+    // Sign up from the landing page.
+    c.goto(&at("/")).await.expect("open /");
+    find(&c, Locator::LinkText("Create your account"))
+        .await
+        .click()
+        .await
+        .expect("click Create your account");
+    wait_for_path(&c, "/register").await;
+    fill(&c, "#name", "Ada Browser").await;
+    fill(&c, "#email", &email).await;
+    fill(&c, "#password", PASSWORD).await;
+    click(&c, "form[action='/register'] button[type=submit]").await;
+    wait_for_path(&c, "/profile").await;
+    wait_for_text(&c, ".alert.success", "Welcome to Lodestar").await;
+
+    // An unknown time zone is refused, with the message beside the field.
+    fill(&c, "#time_zone", "Mars/Olympus").await;
+    click(&c, "form[action='/profile'] button[type=submit]").await;
+    let error = find(&c, Locator::Css("#time_zone-error")).await;
+    let message = error.text().await.expect("time zone error text");
+    assert!(!message.trim().is_empty(), "the time zone error is empty");
+    let field = find(&c, Locator::Css("#time_zone")).await;
+    assert_eq!(
+        field.attr("aria-invalid").await.expect("aria-invalid"),
+        Some("true".to_owned()),
+        "the time zone field is not marked invalid"
+    );
+    assert_eq!(
+        field
+            .attr("aria-describedby")
+            .await
+            .expect("aria-describedby"),
+        Some("time_zone-error".to_owned()),
+        "the time zone field does not point at its error"
+    );
+    assert_eq!(
+        field.prop("value").await.expect("time zone value"),
+        Some("Mars/Olympus".to_owned()),
+        "the rejected form lost what was typed"
+    );
+    let summary = find(&c, Locator::Css("#form-errors a[href='#time_zone']")).await;
+    assert_eq!(
+        summary.text().await.expect("summary link text"),
+        "Time zone",
+        "the error summary should name the field by its label"
+    );
+    scroll_to_top(&c).await;
+    screenshot(&c, "profile-error-summary").await;
+    scroll_into_view(&c, &field).await;
+    screenshot(&c, "profile-time-zone-error").await;
+
+    // Fix it, say what we want, and save.
+    fill(&c, "#time_zone", "Europe/Lisbon").await;
+    fill(
+        &c,
+        "#headline",
+        "Backend developer moving into platform work",
+    )
+    .await;
+    let wants_mentor = find(&c, Locator::Css("input[name=wants_mentor]")).await;
+    if !wants_mentor
+        .is_selected()
+        .await
+        .expect("wants_mentor state")
+    {
+        wants_mentor.click().await.expect("tick I want a mentor");
+    }
+    let row = first_empty(&c, "input[name=growth_skill]").await;
+    row.send_keys("Kubernetes")
+        .await
+        .expect("type growth skill");
+    let row_id = row
+        .attr("id")
+        .await
+        .expect("row id")
+        .expect("row has an id");
+    let level_id = row_id.replace("growth_skill_", "growth_level_");
+    find(&c, Locator::Css(&format!("#{level_id}")))
+        .await
+        .select_by_value("2")
+        .await
+        .expect("choose level 2");
+    click(&c, "form[action='/profile'] button[type=submit]").await;
+    wait_for_text(&c, ".alert.success", "Your profile was saved.").await;
+    assert_eq!(
+        find(&c, Locator::Css("#time_zone"))
+            .await
+            .prop("value")
+            .await
+            .expect("saved time zone"),
+        Some("Europe/Lisbon".to_owned())
+    );
+    assert!(
+        find(&c, Locator::Css("input[name=wants_mentor]"))
+            .await
+            .is_selected()
+            .await
+            .expect("saved wants_mentor"),
+        "I want a mentor did not stay ticked"
+    );
+    let mut saved_growth = Vec::new();
+    for input in find_all(&c, "input[name=growth_skill]").await {
+        saved_growth.push(input.prop("value").await.expect("growth skill value"));
+    }
+    assert!(
+        saved_growth.contains(&Some("Kubernetes".to_owned())),
+        "the growth skill was not saved: {saved_growth:?}"
+    );
+
+    // Log out with the header button, then back in.
+    click(&c, "header form[action='/logout'] button").await;
+    wait_for_path(&c, "/").await;
+    find(&c, Locator::Css("header a[href='/login']")).await;
+    c.goto(&at("/login")).await.expect("open /login");
+    fill(&c, "#email", &email).await;
+    fill(&c, "#password", PASSWORD).await;
+    click(&c, "form[action='/login'] button[type=submit]").await;
+    wait_for_path(&c, "/dashboard").await;
+    wait_for_text(&c, "h1", "Ada Browser").await;
+
+    // Find a Kubernetes mentor in the directory.
+    find(&c, Locator::Css("header a[href='/people']"))
+        .await
+        .click()
+        .await
+        .expect("open People");
+    wait_for_path(&c, "/people").await;
+    find(&c, Locator::Css("#role"))
+        .await
+        .select_by_value("mentor")
+        .await
+        .expect("choose Mentors");
+    fill(&c, "#skill", "Kubernetes").await;
+    click(&c, "form[role=search] button[type=submit]").await;
+    // With htmx the results are swapped in place and the URL pushed; without it the browser
+    // navigates. Either way the URL and the list end up showing the search.
+    let cards = eventually("Kubernetes mentors in the results", async || {
+        let url = c.current_url().await.ok()?;
+        let query: String = url.query().unwrap_or_default().to_owned();
+        if !(query.contains("role=mentor") && query.contains("skill=Kubernetes")) {
+            return None;
+        }
+        let cards = c
+            .find_all(Locator::Css("#results .person-card"))
+            .await
+            .ok()?;
+        let mut texts = Vec::new();
+        for card in &cards {
+            texts.push(card.text().await.ok()?);
+        }
+        (!texts.is_empty() && texts.iter().all(|t| t.contains("Kubernetes"))).then_some(texts)
+    })
+    .await;
+    for card in &cards {
+        assert!(card.contains("Mentor"), "a non-mentor is listed: {card}");
+    }
+    println!("directory shows {} Kubernetes mentor(s)", cards.len());
+    scroll_to_top(&c).await;
+    screenshot(&c, "directory-kubernetes-mentors").await;
+
+    // Their page says what they mentor on.
+    find(&c, Locator::Css("#results .person-card a.name"))
+        .await
+        .click()
+        .await
+        .expect("open the first person");
+    eventually("a person's page", async || {
+        let url = c.current_url().await.ok()?;
+        url.path().starts_with("/people/").then_some(())
+    })
+    .await;
+    wait_for_text(&c, "main h2", "Mentors on").await;
+    wait_for_text(&c, "main", "Kubernetes").await;
+
+    // A longer list, for the screenshot.
+    c.goto(&at("/people?role=mentor"))
+        .await
+        .expect("open all mentors");
+    find(&c, Locator::Css("#results .person-card")).await;
+    screenshot(&c, "directory-mentors").await;
+
+    // The API reference lists the people endpoint.
+    c.goto(&at("/api/docs")).await.expect("open /api/docs");
+    wait_for_text(&c, "main", "/api/v1/people").await;
+}
+
+// ---- finding things in the page ------------------------------------------------------
+
+/// Polls `probe` until it gives a value, failing after [`PATIENCE`].
+async fn eventually<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gave up after {PATIENCE:?} waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn find(c: &Client, locator: Locator<'_>) -> Element {
+    let what = format!("{locator:?}");
+    eventually(&what, async || c.find(locator).await.ok()).await
+}
+
+async fn find_all(c: &Client, css: &str) -> Vec<Element> {
+    c.find_all(Locator::Css(css))
+        .await
+        .unwrap_or_else(|err| panic!("finding {css}: {err}"))
+}
+
+async fn click(c: &Client, css: &str) {
+    find(c, Locator::Css(css))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("clicking {css}: {err}"));
+}
+
+async fn fill(c: &Client, css: &str, value: &str) {
+    let field = find(c, Locator::Css(css)).await;
+    field
+        .clear()
+        .await
+        .unwrap_or_else(|err| panic!("clearing {css}: {err}"));
+    field
+        .send_keys(value)
+        .await
+        .unwrap_or_else(|err| panic!("typing into {css}: {err}"));
+    // Move on as a person would: this closes a datalist's suggestions, which would otherwise
+    // cover whatever is clicked next, and fires `change`.
+    blur(c, &field).await;
+}
+
+async fn blur(c: &Client, element: &Element) {
+    let element = serde_json::to_value(element).expect("element as JSON");
+    c.execute("arguments[0].blur()", vec![element])
+        .await
+        .expect("blur");
+}
+
+/// The first of the matching inputs that is still empty (a spare row of a repeated field).
+async fn first_empty(c: &Client, css: &str) -> Element {
+    eventually(&format!("an empty {css}"), async || {
+        for input in c.find_all(Locator::Css(css)).await.ok()? {
+            if input
+                .prop("value")
+                .await
+                .ok()?
+                .unwrap_or_default()
+                .is_empty()
+            {
+                return Some(input);
+            }
+        }
+        None
+    })
+    .await
+}
+
+/// Waits until the first element matching `css` contains `needle`; the page may still be
+/// loading or being swapped, so failures to read are retried.
+async fn wait_for_text(c: &Client, css: &str, needle: &str) {
+    let what = format!("{css} to contain {needle:?}");
+    eventually(&what, async || {
+        let text = c.find(Locator::Css(css)).await.ok()?.text().await.ok()?;
+        text.contains(needle).then_some(())
+    })
+    .await;
+}
+
+async fn wait_for_path(c: &Client, path: &str) {
+    eventually(&format!("the page at {path}"), async || {
+        let url = c.current_url().await.ok()?;
+        let ready = c.execute("return document.readyState", vec![]).await.ok()?;
+        (url.path() == path && ready == json!("complete")).then_some(())
+    })
+    .await;
+}
+
+async fn scroll_into_view(c: &Client, element: &Element) {
+    let element = serde_json::to_value(element).expect("element as JSON");
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'center'})",
+        vec![element],
+    )
+    .await
+    .expect("scroll into view");
+}
+
+async fn scroll_to_top(c: &Client) {
+    c.execute("window.scrollTo(0, 0)", vec![])
+        .await
+        .expect("scroll to the top");
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("take screenshot");
+    let path = screenshot_path(name);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).expect("create the screenshot directory");
+    }
+    std::fs::write(&path, png).expect("write screenshot");
+    println!("screenshot: {}", path.display());
+}
+
+fn screenshot_path(name: &str) -> PathBuf {
+    target_dir()
+        .join("browser-screenshots")
+        .join(format!("{name}.png"))
+}
+
+// ---- the processes -------------------------------------------------------------------
+
+struct Tools {
+    chromedriver: PathBuf,
+    chromium: PathBuf,
+}
+
+impl Tools {
+    /// Finds chromedriver and Chromium, or says why the test is skipped (failing under CI).
+    fn locate() -> Option<Tools> {
+        let found = tool(
+            "chromedriver",
+            "LODESTAR_CHROMEDRIVER",
+            "/usr/bin/chromedriver",
+        )
+        .and_then(|chromedriver| {
+            let chromium = tool("chromium", "LODESTAR_CHROMIUM", "/usr/bin/chromium")?;
+            Ok(Tools {
+                chromedriver,
+                chromium,
+            })
+        });
+        match found {
+            Ok(tools) => Some(tools),
+            Err((name, path)) => {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "browser test cannot run under CI: {name} not found at {} \
+                     (install it or set LODESTAR_CHROMEDRIVER / LODESTAR_CHROMIUM)",
+                    path.display()
+                );
+                println!("browser test skipped: {name} not found");
+                None
+            }
+        }
+    }
+}
+
+/// The tool's path from `var` or the default, or its name and path when no file is there.
+fn tool(name: &'static str, var: &str, default: &str) -> Result<PathBuf, (&'static str, PathBuf)> {
+    let path = std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err((name, path))
+    }
+}
+
+/// A fresh directory for the database and the browser profile, removed at the end.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = std::env::temp_dir().join(format!("lodestar-browser-{}", unique()));
+        std::fs::create_dir_all(&dir).expect("create a scratch directory");
+        Scratch(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A child process killed when the test ends, however it ends. On a failure its log is
+/// printed, since that is usually where the reason is.
+struct Process {
+    name: &'static str,
+    child: Child,
+    log: PathBuf,
+}
+
+impl Process {
+    fn spawn(name: &'static str, command: &mut Command, log: PathBuf) -> Process {
+        let out = std::fs::File::create(&log).expect("create a log file");
+        let err = out.try_clone().expect("clone the log file");
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {name}: {e}"));
+        Process { name, child, log }
+    }
+
+    /// Waits until `GET path` on `port` answers 200, failing if the process exits first.
+    fn wait_until_ready(&mut self, port: u16, path: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        loop {
+            if http_get_status(port, path) == Some(200) {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "{} exited early ({status}):\n{}",
+                    self.name,
+                    self.log_text()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not answer GET {path} within {limit:?}:\n{}",
+                self.name,
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            let log = self.log_text();
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            eprintln!("--- last lines of the {} log ---", self.name);
+            for line in tail.iter().rev() {
+                eprintln!("{line}");
+            }
+        }
+    }
+}
+
+struct Server {
+    base: String,
+    _process: Process,
+}
+
+impl Server {
+    fn start(scratch: &Scratch) -> Server {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let database = format!("sqlite://{}", scratch.path("lodestar.db").display());
+        let mut process = Process::spawn(
+            "lodestar",
+            Command::new(env!("CARGO_BIN_EXE_lodestar"))
+                .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+                .args(["--public-url", &base])
+                .args(["--demo", "--demo-people", "200"])
+                .args(["--database-url", &database])
+                .env("LODESTAR_LOG", "warn"),
+            scratch.path("lodestar.log"),
+        );
+        process.wait_until_ready(port, "/healthz", Duration::from_secs(60));
+        Server {
+            base,
+            _process: process,
+        }
+    }
+}
+
+struct Chromedriver {
+    url: String,
+    _process: Process,
+}
+
+impl Chromedriver {
+    fn start(tools: &Tools, scratch: &Scratch) -> Chromedriver {
+        let port = free_port();
+        let mut process = Process::spawn(
+            "chromedriver",
+            Command::new(&tools.chromedriver).arg(format!("--port={port}")),
+            scratch.path("chromedriver.log"),
+        );
+        process.wait_until_ready(port, "/status", Duration::from_secs(20));
+        Chromedriver {
+            url: format!("http://127.0.0.1:{port}"),
+            _process: process,
+        }
+    }
+}
+
+async fn connect(driver: &Chromedriver, tools: &Tools, scratch: &Scratch) -> Client {
+    let profile = scratch.path("chromium-profile");
+    let capabilities = json!({
+        "goog:chromeOptions": {
+            "binary": tools.chromium,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1280,1000",
+                // app.css scrolls smoothly unless motion is reduced; WebDriver clicks need an
+                // element to be where it was scrolled to, not on its way there.
+                "--force-prefers-reduced-motion",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!("capabilities are an object");
+    };
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .unwrap_or_else(|err| panic!("starting a Chromium session: {err}"))
+}
+
+// ---- small helpers ---------------------------------------------------------------------
+
+/// A future that turns a panic while polling the inner future into an `Err`.
+struct CatchUnwind<'a>(Pin<Box<dyn Future<Output = ()> + 'a>>);
+
+impl Future for CatchUnwind<'_> {
+    type Output = std::thread::Result<()>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(())) => Poll::Ready(Ok(())),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("find a free port")
+        .port()
+}
+
+/// The status code of `GET path` on localhost, or None when nothing answers yet.
+fn http_get_status(port: u16, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut head = [0u8; 64];
+    let read = stream.read(&mut head).ok()?;
+    let status_line = std::str::from_utf8(&head[..read]).ok()?;
+    status_line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `target/`, found from the binary under test so that CARGO_TARGET_DIR is respected.
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_lodestar"))
+        .ancestors()
+        .nth(2)
+        .expect("the binary lives in target/<profile>/")
+        .to_path_buf()
+}
+
+fn unique() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!("{}-{nanos}", std::process::id())
+}
