@@ -5,7 +5,7 @@ mod account;
 mod admin;
 mod people;
 mod profile;
-mod reference;
+pub mod reference;
 mod tokens;
 
 use askama::Template;

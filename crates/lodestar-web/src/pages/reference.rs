@@ -126,6 +126,7 @@ fn describe(method: &HttpMethod, path: &str, op: &Operation) -> OperationDoc {
                             format!("{} — {s}", resp.description)
                         }
                         Some(s) => s,
+                        None if resp.description.is_empty() => "Success, no body".to_owned(),
                         None => resp.description.clone(),
                     }
                 }
@@ -144,6 +145,26 @@ fn describe(method: &HttpMethod, path: &str, op: &Operation) -> OperationDoc {
         body,
         responses,
     }
+}
+
+/// HTML for a line of reference text: escaped, with `backtick spans` set as code.
+pub fn with_code(text: &str) -> String {
+    let escaped = text
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;");
+    escaped
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect()
 }
 
 /// `GET /api/docs`.
