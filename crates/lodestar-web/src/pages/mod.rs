@@ -211,10 +211,17 @@ impl FormData {
     }
 }
 
-/// A safe place to go after logging in: a path on this site only.
+/// A safe place to go after logging in: a path on this site only. Control characters are
+/// refused because browsers drop tabs and newlines from URLs ("/\t/evil.example" would
+/// become "//evil.example", another site) and a newline cannot go in a header at all.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(char::is_control) =>
+        {
             n.to_owned()
         }
         _ => "/dashboard".to_owned(),

@@ -1,0 +1,14 @@
+//! The store's conformance suite: every test runs on SQLite and on PostgreSQL
+//! (`test_name::sqlite`, `test_name::postgres`). PostgreSQL variants need
+//! `LODESTAR_TEST_DATABASE_URL`, e.g. `postgres://postgres@127.0.0.1:5432/lodestar_test`;
+//! each test gets its own schema there, and its own file on SQLite.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod accounts;
+mod profiles;
+mod sessions;
+mod skills;
+mod tokens;

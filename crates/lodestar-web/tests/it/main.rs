@@ -1,0 +1,15 @@
+//! The HTTP surface through the real router, in process, on SQLite and on PostgreSQL
+//! (`test_name::sqlite`, `test_name::postgres`). PostgreSQL variants need
+//! `LODESTAR_TEST_DATABASE_URL`, e.g. `postgres://postgres@127.0.0.1:5432/lodestar_test`.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod auth;
+mod directory;
+mod ops;
+mod pages;
+mod profile;
+mod skills;
+mod tokens;

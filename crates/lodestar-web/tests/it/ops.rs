@@ -1,0 +1,117 @@
+//! Health, metrics, the OpenAPI document and the headers every response carries.
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::support::api_tests;
+
+/// Every route the API router serves (crates/lodestar-web/src/api/mod.rs) and the
+/// operations routes, as OpenAPI writes them.
+const ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/auth/register"),
+    ("post", "/api/v1/auth/login"),
+    ("post", "/api/v1/auth/logout"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/me/profile"),
+    ("patch", "/api/v1/me/profile"),
+    ("post", "/api/v1/me/password"),
+    ("get", "/api/v1/me/tokens"),
+    ("post", "/api/v1/me/tokens"),
+    ("delete", "/api/v1/me/tokens/{id}"),
+    ("get", "/api/v1/people"),
+    ("get", "/api/v1/people/{id}"),
+    ("get", "/api/v1/skills"),
+    ("post", "/api/v1/skills"),
+    ("get", "/api/v1/skills/{skill}"),
+    ("patch", "/api/v1/skills/{skill}"),
+    ("post", "/api/v1/skills/{skill}/merge"),
+    ("get", "/healthz"),
+    ("get", "/metrics"),
+];
+
+api_tests! {
+    async fn health_reports_the_database(app) {
+        let health = app.get("/healthz", None).await;
+        assert_eq!(health.status, StatusCode::OK);
+        assert!(health.header("content-type").is_some_and(|v| v.starts_with("application/json")));
+        let body = health.json();
+        assert_eq!(body["status"], "ok");
+        assert_eq!(body["database"], app.app.db.backend().name());
+        assert!(body["version"].as_str().is_some_and(|v| !v.is_empty()));
+    }
+
+    async fn metrics_count_requests_in_prometheus_format(app) {
+        app.get("/healthz", None).await;
+        let metrics = app.get("/metrics", None).await;
+        assert_eq!(metrics.status, StatusCode::OK);
+        assert!(metrics.header("content-type").is_some_and(|v| v.starts_with("text/plain")));
+        let text = metrics.text();
+        assert!(text.contains("lodestar_http_requests_total"), "{text}");
+        assert!(text.contains("route=\"/healthz\""), "{text}");
+        assert!(text.contains("lodestar_http_request_duration_seconds"));
+    }
+
+    async fn the_openapi_document_describes_every_route(app) {
+        let response = app.get("/api/openapi.json", None).await;
+        assert_eq!(response.status, StatusCode::OK);
+        assert!(response.header("content-type").is_some_and(|v| v.starts_with("application/json")));
+        let doc: Value = response.json();
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")), "{}", doc["openapi"]);
+        assert_eq!(doc["info"]["title"], "Lodestar API");
+        assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+
+        let documented: BTreeSet<(String, String)> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .flat_map(|(path, item)| {
+                item.as_object().unwrap().keys().map(move |method| (method.clone(), path.clone()))
+            })
+            .collect();
+        let served: BTreeSet<(String, String)> =
+            ROUTES.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+        assert_eq!(documented, served);
+
+        // And every documented operation is really routed (it may refuse, but it exists).
+        for (method, path) in &documented {
+            let concrete = path.replace("{id}", "00000000-0000-0000-0000-000000000000").replace("{skill}", "rust");
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let response = app
+                .raw(method.clone(), &concrete, "application/json", "{}", None)
+                .await;
+            assert_ne!(response.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {concrete}");
+            if response.status == StatusCode::NOT_FOUND {
+                let body = response.json();
+                assert_ne!(body["error"]["message"], "API endpoint not found", "{method} {concrete}");
+            }
+        }
+    }
+
+    async fn every_response_carries_a_request_id(app) {
+        let made = app.get("/healthz", None).await;
+        let id = made.header("x-request-id").expect("an id is made");
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+        let other = app.get("/healthz", None).await;
+        assert_ne!(other.header("x-request-id"), Some(id), "a new id per request");
+
+        let request = crate::support::TestApp::request(Method::GET, "/api/v1/me", None)
+            .header("x-request-id", "trace-me-123")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let kept = app.send(request).await;
+        assert_eq!(kept.header("x-request-id"), Some("trace-me-123"), "a given id is kept");
+        assert_eq!(kept.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(kept.header("x-content-type-options"), Some("nosniff"));
+        assert!(kept.header("content-security-policy").is_some());
+        assert_eq!(kept.header("cache-control"), Some("no-store"), "errors are not cached");
+    }
+
+    async fn the_api_reference_page_renders(app) {
+        let page = app.get("/api/docs", None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.header("content-type").is_some_and(|v| v.starts_with("text/html")));
+        assert!(page.text().contains("/api/v1/auth/login"));
+    }
+}

@@ -1,0 +1,192 @@
+//! The HTML pages: what anonymous visitors get, the log-in redirect, CSRF protection,
+//! and a browser's sign-in journey with its session cookie.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
+
+use crate::support::{PASSWORD, TestApp, TestResponse, api_tests};
+
+/// One browser: a session cookie carried from response to request.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Self { app, cookie: None }
+    }
+
+    async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> TestResponse {
+        let mut request = TestApp::request(method, path, None);
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie.clone());
+        }
+        let body = match form {
+            Some(fields) => {
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded::to_string(fields).unwrap())
+            }
+            None => Body::empty(),
+        };
+        let response = self.app.send(request.body(body).unwrap()).await;
+        if let Some(set) = response.header("set-cookie") {
+            self.cookie = Some(set.split(';').next().unwrap().to_owned());
+        }
+        response
+    }
+
+    async fn get(&mut self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, None).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        self.send(Method::POST, path, Some(form)).await
+    }
+
+    /// Opens the log-in page and submits it; returns the response to the submission.
+    async fn log_in(&mut self, email: &str, password: &str) -> TestResponse {
+        let page = self.get("/login?next=%2Fdashboard").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = csrf_of(&page.text());
+        self.post(
+            "/login",
+            &[
+                ("_csrf", &csrf),
+                ("next", "/dashboard"),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+}
+
+/// The CSRF token in a page's form.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_owned()
+}
+
+api_tests! {
+    async fn the_landing_page_is_html_and_starts_no_session(app) {
+        let page = app.get("/", None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.header("content-type").is_some_and(|v| v.starts_with("text/html")));
+        assert!(page.text().contains("<html"));
+        assert!(page.header("set-cookie").is_none(), "anonymous visitors get no cookie");
+    }
+
+    async fn a_page_that_needs_sign_in_redirects_to_log_in_and_back(app) {
+        let page = app.get("/dashboard", None).await;
+        assert!(page.status.is_redirection(), "{}", page.status);
+        assert_eq!(page.header("location"), Some("/login?next=%2Fdashboard"));
+        let with_query = app.get("/people?q=rust", None).await;
+        assert_eq!(with_query.header("location"), Some("/login?next=%2Fpeople%3Fq%3Drust"));
+    }
+
+    async fn unknown_pages_are_not_found(app) {
+        let page = app.get("/no/such/page", None).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.header("content-type").is_some_and(|v| v.starts_with("text/html")));
+    }
+
+    async fn a_form_post_without_the_csrf_token_is_refused(app) {
+        app.register("Ada Lovelace", "ada@example.org").await;
+        let mut browser = Browser::new(app);
+        let no_session = browser.post("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]).await;
+        assert_eq!(no_session.status, StatusCode::FORBIDDEN);
+
+        browser.get("/login").await;
+        assert!(browser.cookie.is_some(), "the log-in form starts a session");
+        let no_token = browser.post("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]).await;
+        assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+        let wrong_token = browser
+            .post("/login", &[("_csrf", "forged"), ("email", "ada@example.org"), ("password", PASSWORD)])
+            .await;
+        assert_eq!(wrong_token.status, StatusCode::FORBIDDEN);
+        assert_eq!(browser.get("/dashboard").await.header("location"), Some("/login?next=%2Fdashboard"));
+    }
+
+    async fn a_browser_signs_in_with_a_form_and_sees_its_dashboard(app) {
+        app.register("Ada Lovelace", "ada@example.org").await;
+        let mut browser = Browser::new(app);
+        let wrong = browser.log_in("ada@example.org", "not-the-password").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong.text().contains("do not match"));
+
+        let before = browser.cookie.clone();
+        let signed_in = browser.log_in("ada@example.org", PASSWORD).await;
+        assert!(signed_in.status.is_redirection(), "{}: {}", signed_in.status, signed_in.text());
+        assert_eq!(signed_in.header("location"), Some("/dashboard"));
+        assert_ne!(browser.cookie, before, "signing in gives the session a new id");
+        let dashboard = browser.get("/dashboard").await;
+        assert_eq!(dashboard.status, StatusCode::OK);
+        assert!(dashboard.text().contains("Ada Lovelace"));
+        assert_eq!(browser.get("/").await.status, StatusCode::OK);
+
+        let csrf = csrf_of(&dashboard.text());
+        let out = browser.post("/logout", &[("_csrf", &csrf)]).await;
+        assert!(out.status.is_redirection());
+        assert!(browser.get("/dashboard").await.status.is_redirection(), "signed out");
+    }
+
+    async fn changing_the_password_in_one_browser_signs_out_the_others(app) {
+        app.register("Ada Lovelace", "ada@example.org").await;
+        let mut here = Browser::new(app);
+        let mut elsewhere = Browser::new(app);
+        here.log_in("ada@example.org", PASSWORD).await;
+        elsewhere.log_in("ada@example.org", PASSWORD).await;
+        assert_eq!(elsewhere.get("/dashboard").await.status, StatusCode::OK);
+
+        let form = here.get("/account/password").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let csrf = csrf_of(&form.text());
+        let new_password = "a-brand-new-passphrase-7";
+        let changed = here
+            .post(
+                "/account/password",
+                &[
+                    ("_csrf", &csrf),
+                    ("current_password", PASSWORD),
+                    ("new_password", new_password),
+                    ("confirm_password", new_password),
+                ],
+            )
+            .await;
+        assert!(changed.status.is_redirection(), "{}: {}", changed.status, changed.text());
+        assert_eq!(here.get("/dashboard").await.status, StatusCode::OK, "this browser stays signed in");
+        assert!(elsewhere.get("/dashboard").await.status.is_redirection(), "the other is signed out");
+    }
+
+    async fn after_log_in_a_browser_is_only_sent_to_a_path_on_this_site(app) {
+        app.register("Ada Lovelace", "ada@example.org").await;
+        let mut browser = Browser::new(app);
+        browser.log_in("ada@example.org", PASSWORD).await;
+        // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become
+        // "//evil.example", another site.
+        for next in [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+        ] {
+            let query = serde_urlencoded::to_string([("next", next)]).unwrap();
+            let response = browser.get(&format!("/login?{query}")).await;
+            assert!(response.status.is_redirection(), "{next:?}: {}", response.status);
+            assert_eq!(response.header("location"), Some("/dashboard"), "{next:?}");
+        }
+        let fine = browser.get("/login?next=%2Fpeople%3Fq%3Drust").await;
+        assert_eq!(fine.header("location"), Some("/people?q=rust"));
+    }
+}

@@ -1,0 +1,345 @@
+//! The real router over a fresh, prepared database on either backend, requests sent to it
+//! in process, and the macro that runs one test body on both backends.
+
+use std::path::PathBuf;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use lodestar_app::App;
+use lodestar_store::{Db, DbConfig};
+use lodestar_web::WebConfig;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// The PostgreSQL server the `postgres` variants use; unset means they are skipped.
+pub const DATABASE_URL_VAR: &str = "LODESTAR_TEST_DATABASE_URL";
+
+/// A password the policy accepts for any of the tests' names.
+pub const PASSWORD: &str = "kettle-orbit-umbrella-42";
+
+/// Writes `test_name::sqlite` and `test_name::postgres` for each body.
+macro_rules! api_tests {
+    ($(
+        $(#[$meta:meta])*
+        async fn $name:ident($app:ident) $body:block
+    )*) => {$(
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($app: &$crate::support::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::support::TestApp::sqlite().await;
+                body(&app).await;
+                app.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) = $crate::support::TestApp::postgres().await else {
+                    return;
+                };
+                body(&app).await;
+                app.finish().await;
+            }
+        }
+    )*};
+}
+pub(crate) use api_tests;
+
+enum Scratch {
+    SqliteFile(PathBuf),
+    PostgresSchema { base_url: String, schema: String },
+}
+
+/// The application behind its router, on a database nobody else uses.
+pub struct TestApp {
+    pub app: App,
+    router: Router,
+    scratch: Scratch,
+}
+
+fn unique_name() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn small(url: &str) -> DbConfig {
+    DbConfig {
+        max_connections: 4,
+        ..DbConfig::new(url)
+    }
+}
+
+impl TestApp {
+    async fn start(db: Db, scratch: Scratch) -> Self {
+        let app = App::new(db);
+        app.prepare().await.expect("migrate and seed");
+        let router = lodestar_web::router(app.clone(), WebConfig::default());
+        Self {
+            app,
+            router,
+            scratch,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let path = std::env::temp_dir()
+            .join("lodestar-tests")
+            .join(format!("{}.db", unique_name()));
+        let db = Db::connect(&small(&format!("sqlite://{}", path.display())))
+            .await
+            .expect("open a SQLite file");
+        Self::start(db, Scratch::SqliteFile(path)).await
+    }
+
+    /// A new schema on `LODESTAR_TEST_DATABASE_URL`'s server, or `None` when unset.
+    pub async fn postgres() -> Option<Self> {
+        let Some(base_url) = std::env::var(DATABASE_URL_VAR)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        else {
+            eprintln!("skipped: set {DATABASE_URL_VAR} to run the PostgreSQL variant");
+            return None;
+        };
+        let schema = format!("t_{}", unique_name());
+        let admin = Db::connect(&small(&base_url))
+            .await
+            .expect("connect to the PostgreSQL test server");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+            .execute(admin.writer())
+            .await
+            .expect("create a schema for the test");
+        admin.close().await;
+        let separator = if base_url.contains('?') { '&' } else { '?' };
+        // Test data need not survive a crash: skip the wait for each commit's flush.
+        let url = format!(
+            "{base_url}{separator}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff"
+        );
+        let db = Db::connect(&small(&url))
+            .await
+            .expect("connect with the test schema");
+        Some(Self::start(db, Scratch::PostgresSchema { base_url, schema }).await)
+    }
+
+    pub async fn finish(self) {
+        self.app.db.close().await;
+        match self.scratch {
+            Scratch::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Scratch::PostgresSchema { base_url, schema } => {
+                let admin = Db::connect(&small(&base_url))
+                    .await
+                    .expect("connect to drop the test schema");
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP SCHEMA IF EXISTS {schema} CASCADE"
+                )))
+                .execute(admin.writer())
+                .await
+                .expect("drop the test schema");
+                admin.close().await;
+            }
+        }
+    }
+
+    /// Sends a request through the whole router, layers included.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("the router is infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("read the body")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn request(
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+    ) -> axum::http::request::Builder {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        builder
+    }
+
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+        token: Option<&str>,
+    ) -> TestResponse {
+        let request = Self::request(method, path, token)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.into())
+            .expect("a valid request");
+        self.send(request).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> TestResponse {
+        let request = Self::request(Method::GET, path, token)
+            .body(Body::empty())
+            .expect("a valid request");
+        self.send(request).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> TestResponse {
+        let request = Self::request(Method::DELETE, path, token)
+            .body(Body::empty())
+            .expect("a valid request");
+        self.send(request).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value, token: Option<&str>) -> TestResponse {
+        self.raw(
+            Method::POST,
+            path,
+            "application/json",
+            body.to_string(),
+            token,
+        )
+        .await
+    }
+
+    pub async fn patch_json(&self, path: &str, body: Value, token: Option<&str>) -> TestResponse {
+        self.raw(
+            Method::PATCH,
+            path,
+            "application/json",
+            body.to_string(),
+            token,
+        )
+        .await
+    }
+
+    pub async fn register(&self, name: &str, email: &str) -> TestResponse {
+        self.post_json(
+            "/api/v1/auth/register",
+            json!({"name": name, "email": email, "password": PASSWORD}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> TestResponse {
+        self.post_json(
+            "/api/v1/auth/login",
+            json!({"email": email, "password": password}),
+            None,
+        )
+        .await
+    }
+
+    /// Registers an account and logs in; returns the bearer token.
+    pub async fn register_and_login(&self, name: &str, email: &str) -> String {
+        let registered = self.register(name, email).await;
+        assert_eq!(
+            registered.status,
+            StatusCode::CREATED,
+            "{}",
+            registered.text()
+        );
+        let login = self.login(email, PASSWORD).await;
+        assert_eq!(login.status, StatusCode::OK, "{}", login.text());
+        login.json()["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// The first account (an admin) and a second one (not), with their tokens.
+    pub async fn admin_and_member(&self) -> (String, String) {
+        let admin = self
+            .register_and_login("Ada Admin", "ada@example.org")
+            .await;
+        let member = self
+            .register_and_login("Bob Member", "bob@example.org")
+            .await;
+        (admin, member)
+    }
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Checks the status and that the body is the API's error shape with this code; returns
+    /// the `error` object.
+    #[track_caller]
+    pub fn error(&self, status: StatusCode, code: &str) -> Value {
+        assert_eq!(self.status, status, "{}", self.text());
+        let body = self.json();
+        let error = body
+            .get("error")
+            .unwrap_or_else(|| panic!("no error object: {body}"))
+            .clone();
+        assert_eq!(error["code"], code, "{body}");
+        let message = error["message"].as_str().expect("a message");
+        assert!(!message.is_empty(), "{body}");
+        let keys: Vec<&String> = error.as_object().expect("an object").keys().collect();
+        assert!(
+            keys.iter()
+                .all(|k| ["code", "message", "fields"].contains(&k.as_str())),
+            "unexpected keys in {body}"
+        );
+        if let Some(fields) = error.get("fields") {
+            assert!(fields.is_object(), "{body}");
+        }
+        error
+    }
+
+    /// Like [`TestResponse::error`], and checks that exactly these fields have messages.
+    #[track_caller]
+    pub fn field_errors(&self, status: StatusCode, code: &str, fields: &[&str]) -> Value {
+        let error = self.error(status, code);
+        let mut got: Vec<&str> = error["fields"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no fields in {error}"))
+            .keys()
+            .map(String::as_str)
+            .collect();
+        got.sort_unstable();
+        let mut want = fields.to_vec();
+        want.sort_unstable();
+        assert_eq!(got, want, "{error}");
+        error
+    }
+}
