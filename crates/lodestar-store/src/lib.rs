@@ -12,6 +12,8 @@ pub mod profiles;
 pub mod sessions;
 pub mod skills;
 mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tokens;
 
 pub use db::{Backend, Db, DbConfig, now_ms};

@@ -281,6 +281,16 @@ fn skill_rows(id: PersonId, profile: &ProfileData) -> Vec<Vec<Value>> {
     .collect()
 }
 
+/// Bound parameters per multi-row `INSERT` on SQLite. SQLite finds a `$n` placeholder by a
+/// linear scan of the statement's parameters, both while preparing it and in each
+/// `sqlite3_bind_parameter_name` call sqlx makes when binding, so one statement costs time
+/// in the square of its parameter count: at 30,000 parameters a single insert took over a
+/// second and `lodestar demo --people 100000` took minutes. A few hundred keeps that cost
+/// negligible (see docs/benchmarks.md).
+const SQLITE_PARAMS_PER_STATEMENT: usize = 250;
+/// PostgreSQL has no such cost; stay well under its limit of 65,535.
+const POSTGRES_PARAMS_PER_STATEMENT: usize = 30_000;
+
 /// Inserts rows with multi-row `INSERT`s, in chunks that stay under both backends' limits
 /// on bound parameters.
 async fn insert_rows(
@@ -291,7 +301,12 @@ async fn insert_rows(
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(());
     };
-    let per_statement = (30_000 / width).max(1);
+    let max_params = if tx.backend_name().eq_ignore_ascii_case("sqlite") {
+        SQLITE_PARAMS_PER_STATEMENT
+    } else {
+        POSTGRES_PARAMS_PER_STATEMENT
+    };
+    let per_statement = (max_params / width).max(1);
     for chunk in rows.chunks(per_statement) {
         let mut sql = Sql::new(&format!("INSERT INTO {table_and_columns} VALUES "));
         for (i, row) in chunk.iter().enumerate() {

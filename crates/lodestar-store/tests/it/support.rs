@@ -1,18 +1,13 @@
 //! A fresh, migrated database per test on either backend, the macro that runs one test
 //! body on both, and small builders for the people and skills the tests need.
 
-use std::path::PathBuf;
-
 use lodestar_domain::{
     Email, PersonId, ProfileData, SkillClaim, SkillId, SkillKind, SkillLevel, Slug,
 };
+use lodestar_store::Db;
 use lodestar_store::persons::{self, Account, NewAccount};
 use lodestar_store::profiles::{self, BulkPerson, Derived};
 use lodestar_store::skills::{self, NewSkill};
-use lodestar_store::{Db, DbConfig};
-
-/// The PostgreSQL server the `postgres` variants use; unset means they are skipped.
-pub const DATABASE_URL_VAR: &str = "LODESTAR_TEST_DATABASE_URL";
 
 /// Writes `test_name::sqlite` and `test_name::postgres` for each body, so that test names
 /// read as sentences and every rule is checked on both backends.
@@ -48,116 +43,7 @@ macro_rules! backend_tests {
 }
 pub(crate) use backend_tests;
 
-enum Scratch {
-    SqliteFile(PathBuf),
-    PostgresSchema { base_url: String, schema: String },
-}
-
-/// A migrated database nobody else uses, removed by [`TestDb::finish`] when a test passes
-/// (a failing test leaves it behind to look at).
-pub struct TestDb {
-    pub db: Db,
-    scratch: Scratch,
-}
-
-fn unique_name() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
-impl TestDb {
-    /// A new SQLite file under the temp folder. (`sqlite::memory:` would give every pooled
-    /// connection its own empty database.)
-    pub async fn sqlite() -> Self {
-        let path = std::env::temp_dir()
-            .join("lodestar-tests")
-            .join(format!("{}.db", unique_name()));
-        let db = Db::connect(&DbConfig::new(format!("sqlite://{}", path.display())))
-            .await
-            .expect("open a SQLite file");
-        db.migrate().await.expect("migrate SQLite");
-        Self {
-            db,
-            scratch: Scratch::SqliteFile(path),
-        }
-    }
-
-    /// A new schema on the PostgreSQL server named by `LODESTAR_TEST_DATABASE_URL`, with
-    /// every connection's `search_path` set to it; `None` (after saying so) when unset.
-    pub async fn postgres() -> Option<Self> {
-        let Some(base_url) = std::env::var(DATABASE_URL_VAR)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        else {
-            eprintln!("skipped: set {DATABASE_URL_VAR} to run the PostgreSQL variant");
-            return None;
-        };
-        let schema = format!("t_{}", unique_name());
-        let admin = Db::connect(&small(&base_url))
-            .await
-            .expect("connect to the PostgreSQL test server");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(admin.writer())
-            .await
-            .expect("create a schema for the test");
-        admin.close().await;
-        let separator = if base_url.contains('?') { '&' } else { '?' };
-        // sqlx passes `options` to the server as start-up options: `-c search_path=…`.
-        // Test data need not survive a crash: skip the wait for each commit's flush.
-        let url = format!(
-            "{base_url}{separator}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff"
-        );
-        let db = Db::connect(&small(&url))
-            .await
-            .expect("connect with the test schema");
-        db.migrate().await.expect("migrate PostgreSQL");
-        Some(Self {
-            db,
-            scratch: Scratch::PostgresSchema { base_url, schema },
-        })
-    }
-
-    /// The schema this test's tables live in (PostgreSQL only).
-    pub fn schema(&self) -> Option<&str> {
-        match &self.scratch {
-            Scratch::PostgresSchema { schema, .. } => Some(schema),
-            Scratch::SqliteFile(_) => None,
-        }
-    }
-
-    /// Closes the pools and removes the database.
-    pub async fn finish(self) {
-        self.db.close().await;
-        match self.scratch {
-            Scratch::SqliteFile(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let mut file = path.clone().into_os_string();
-                    file.push(suffix);
-                    let _ = std::fs::remove_file(file);
-                }
-            }
-            Scratch::PostgresSchema { base_url, schema } => {
-                let admin = Db::connect(&small(&base_url))
-                    .await
-                    .expect("connect to drop the test schema");
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP SCHEMA IF EXISTS {schema} CASCADE"
-                )))
-                .execute(admin.writer())
-                .await
-                .expect("drop the test schema");
-                admin.close().await;
-            }
-        }
-    }
-}
-
-/// Tests run in parallel against one server: keep each pool small.
-fn small(url: &str) -> DbConfig {
-    DbConfig {
-        max_connections: 4,
-        ..DbConfig::new(url)
-    }
-}
+pub use lodestar_store::testing::ScratchDb as TestDb;
 
 pub async fn account(db: &Db, name: &str, email: &str) -> Account {
     persons::create_account(db, &new_account(name, email))

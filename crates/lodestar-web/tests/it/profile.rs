@@ -1,22 +1,9 @@
 //! Your own profile, editing it, and what others may see of it.
 
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::support::{TestApp, api_tests};
-
-fn slugs(list: &Value) -> Vec<(String, i64)> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["slug"].as_str().unwrap().to_owned(),
-                s["level"].as_i64().unwrap(),
-            )
-        })
-        .collect()
-}
+use crate::support::{TestApp, api_tests, slugs};
 
 async fn id_of(app: &TestApp, token: &str) -> String {
     app.get("/api/v1/me", Some(token)).await.json()["id"]

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, api_tests};
+use crate::support::{TestApp, api_tests, slugs};
 
 fn new_skill() -> Value {
     json!({
@@ -17,17 +17,7 @@ fn new_skill() -> Value {
 
 async fn profile_skill_slugs(app: &TestApp, token: &str) -> Vec<(String, i64)> {
     let me = app.get("/api/v1/me/profile", Some(token)).await.json();
-    me["mentor_skills"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["slug"].as_str().unwrap().to_owned(),
-                s["level"].as_i64().unwrap(),
-            )
-        })
-        .collect()
+    slugs(&me["mentor_skills"])
 }
 
 api_tests! {

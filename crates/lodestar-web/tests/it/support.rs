@@ -1,20 +1,15 @@
 //! The real router over a fresh, prepared database on either backend, requests sent to it
 //! in process, and the macro that runs one test body on both backends.
 
-use std::path::PathBuf;
-
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use lodestar_app::App;
-use lodestar_store::{Db, DbConfig};
+use lodestar_store::testing::ScratchDb;
 use lodestar_web::WebConfig;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-/// The PostgreSQL server the `postgres` variants use; unset means they are skipped.
-pub const DATABASE_URL_VAR: &str = "LODESTAR_TEST_DATABASE_URL";
 
 /// A password the policy accepts for any of the tests' names.
 pub const PASSWORD: &str = "kettle-orbit-umbrella-42";
@@ -52,32 +47,16 @@ macro_rules! api_tests {
 }
 pub(crate) use api_tests;
 
-enum Scratch {
-    SqliteFile(PathBuf),
-    PostgresSchema { base_url: String, schema: String },
-}
-
 /// The application behind its router, on a database nobody else uses.
 pub struct TestApp {
     pub app: App,
     router: Router,
-    scratch: Scratch,
-}
-
-fn unique_name() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
-fn small(url: &str) -> DbConfig {
-    DbConfig {
-        max_connections: 4,
-        ..DbConfig::new(url)
-    }
+    scratch: ScratchDb,
 }
 
 impl TestApp {
-    async fn start(db: Db, scratch: Scratch) -> Self {
-        let app = App::new(db);
+    async fn start(scratch: ScratchDb) -> Self {
+        let app = App::new(scratch.db.clone());
         app.prepare().await.expect("migrate and seed");
         let router = lodestar_web::router(app.clone(), WebConfig::default());
         Self {
@@ -88,67 +67,16 @@ impl TestApp {
     }
 
     pub async fn sqlite() -> Self {
-        let path = std::env::temp_dir()
-            .join("lodestar-tests")
-            .join(format!("{}.db", unique_name()));
-        let db = Db::connect(&small(&format!("sqlite://{}", path.display())))
-            .await
-            .expect("open a SQLite file");
-        Self::start(db, Scratch::SqliteFile(path)).await
+        Self::start(ScratchDb::sqlite().await).await
     }
 
-    /// A new schema on `LODESTAR_TEST_DATABASE_URL`'s server, or `None` when unset.
+    /// On `LODESTAR_TEST_DATABASE_URL`'s server, or `None` when it is unset.
     pub async fn postgres() -> Option<Self> {
-        let Some(base_url) = std::env::var(DATABASE_URL_VAR)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        else {
-            eprintln!("skipped: set {DATABASE_URL_VAR} to run the PostgreSQL variant");
-            return None;
-        };
-        let schema = format!("t_{}", unique_name());
-        let admin = Db::connect(&small(&base_url))
-            .await
-            .expect("connect to the PostgreSQL test server");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-            .execute(admin.writer())
-            .await
-            .expect("create a schema for the test");
-        admin.close().await;
-        let separator = if base_url.contains('?') { '&' } else { '?' };
-        // Test data need not survive a crash: skip the wait for each commit's flush.
-        let url = format!(
-            "{base_url}{separator}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff"
-        );
-        let db = Db::connect(&small(&url))
-            .await
-            .expect("connect with the test schema");
-        Some(Self::start(db, Scratch::PostgresSchema { base_url, schema }).await)
+        Some(Self::start(ScratchDb::postgres().await?).await)
     }
 
     pub async fn finish(self) {
-        self.app.db.close().await;
-        match self.scratch {
-            Scratch::SqliteFile(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let mut file = path.clone().into_os_string();
-                    file.push(suffix);
-                    let _ = std::fs::remove_file(file);
-                }
-            }
-            Scratch::PostgresSchema { base_url, schema } => {
-                let admin = Db::connect(&small(&base_url))
-                    .await
-                    .expect("connect to drop the test schema");
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP SCHEMA IF EXISTS {schema} CASCADE"
-                )))
-                .execute(admin.writer())
-                .await
-                .expect("drop the test schema");
-                admin.close().await;
-            }
-        }
+        self.scratch.finish().await;
     }
 
     /// Sends a request through the whole router, layers included.
@@ -342,4 +270,18 @@ impl TestResponse {
         assert_eq!(got, want, "{error}");
         error
     }
+}
+
+/// `(slug, level)` for each skill in a profile's skill list.
+pub fn slugs(list: &Value) -> Vec<(String, i64)> {
+    list.as_array()
+        .expect("a list of skills")
+        .iter()
+        .map(|s| {
+            (
+                s["slug"].as_str().expect("a slug").to_owned(),
+                s["level"].as_i64().expect("a level"),
+            )
+        })
+        .collect()
 }

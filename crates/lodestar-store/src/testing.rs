@@ -1,0 +1,115 @@
+//! Scratch databases for tests (behind the `testing` feature): a fresh, migrated database
+//! per test on SQLite, and on PostgreSQL when `LODESTAR_TEST_DATABASE_URL` names a server.
+
+use std::path::PathBuf;
+
+use crate::{Db, DbConfig};
+
+/// The PostgreSQL server tests use; unset means the PostgreSQL variants are skipped.
+pub const DATABASE_URL_VAR: &str = "LODESTAR_TEST_DATABASE_URL";
+
+enum Place {
+    SqliteFile(PathBuf),
+    PostgresSchema { base_url: String, schema: String },
+}
+
+/// A migrated database nobody else uses. [`ScratchDb::finish`] removes it when a test
+/// passes; a failing test leaves it behind to look at.
+pub struct ScratchDb {
+    pub db: Db,
+    place: Place,
+}
+
+fn unique_name() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Tests run in parallel against one server: keep each pool small.
+fn small(url: &str) -> DbConfig {
+    DbConfig {
+        max_connections: 4,
+        ..DbConfig::new(url)
+    }
+}
+
+impl ScratchDb {
+    /// A new SQLite file under the temp folder. (`sqlite::memory:` would give every pooled
+    /// connection its own empty database.)
+    pub async fn sqlite() -> Self {
+        let path = std::env::temp_dir()
+            .join("lodestar-tests")
+            .join(format!("{}.db", unique_name()));
+        let db = Db::connect(&small(&format!("sqlite://{}", path.display())))
+            .await
+            .expect("open a SQLite file");
+        db.migrate().await.expect("migrate SQLite");
+        Self {
+            db,
+            place: Place::SqliteFile(path),
+        }
+    }
+
+    /// A new schema on the PostgreSQL server named by `LODESTAR_TEST_DATABASE_URL`, with
+    /// every connection's `search_path` set to it; `None` (after saying so) when unset.
+    pub async fn postgres() -> Option<Self> {
+        let Some(base_url) = std::env::var(DATABASE_URL_VAR)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        else {
+            eprintln!("skipped: set {DATABASE_URL_VAR} to run the PostgreSQL variant");
+            return None;
+        };
+        let schema = format!("t_{}", unique_name());
+        run_on_server(&base_url, format!("CREATE SCHEMA {schema}")).await;
+        let separator = if base_url.contains('?') { '&' } else { '?' };
+        // sqlx passes `options` to the server as start-up options: `-c search_path=…`.
+        // Test data need not survive a crash: skip the wait for each commit's flush.
+        let url = format!(
+            "{base_url}{separator}options=-c%20search_path%3D{schema}%20-c%20synchronous_commit%3Doff"
+        );
+        let db = Db::connect(&small(&url))
+            .await
+            .expect("connect with the test schema");
+        db.migrate().await.expect("migrate PostgreSQL");
+        Some(Self {
+            db,
+            place: Place::PostgresSchema { base_url, schema },
+        })
+    }
+
+    /// The schema this test's tables live in (PostgreSQL only).
+    pub fn schema(&self) -> Option<&str> {
+        match &self.place {
+            Place::PostgresSchema { schema, .. } => Some(schema),
+            Place::SqliteFile(_) => None,
+        }
+    }
+
+    /// Closes the pools and removes the database.
+    pub async fn finish(self) {
+        self.db.close().await;
+        match self.place {
+            Place::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Place::PostgresSchema { base_url, schema } => {
+                run_on_server(&base_url, format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await;
+            }
+        }
+    }
+}
+
+async fn run_on_server(base_url: &str, statement: String) {
+    let admin = Db::connect(&small(base_url))
+        .await
+        .expect("connect to the PostgreSQL test server");
+    sqlx::query(sqlx::AssertSqlSafe(statement.clone()))
+        .execute(admin.writer())
+        .await
+        .unwrap_or_else(|e| panic!("{statement}: {e}"));
+    admin.close().await;
+}
