@@ -2,8 +2,8 @@
 //! operations (add, rename, merge, retire) on it.
 
 use lodestar_domain::{FieldErrors, SkillId, SkillKind, Slug};
+use lodestar_store::Db;
 use lodestar_store::skills::{self, NewSkill, SkillRecord};
-use lodestar_store::{Db, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -300,22 +300,8 @@ impl App {
     /// A skill by its own slug or id, not following merges (admin operations act on the
     /// entry itself).
     async fn skill_exact(&self, reference: &str) -> Result<SkillRecord, AppError> {
-        let id = match reference.parse::<SkillId>() {
-            Ok(id) => Some(id),
-            Err(_) => self.skill_id_by_slug(reference).await?,
-        };
-        let id = id.ok_or(AppError::NotFound("skill"))?;
-        skills::get(&self.db, id).await.map_err(|e| match e {
-            StoreError::NotFound => AppError::NotFound("skill"),
-            other => other.into(),
-        })
-    }
-
-    async fn skill_id_by_slug(&self, slug: &str) -> Result<Option<SkillId>, AppError> {
-        Ok(skills::list(&self.db, true)
+        skills::find_exact(&self.db, reference)
             .await?
-            .into_iter()
-            .find(|s| s.slug == slug.trim())
-            .map(|s| s.id))
+            .ok_or(AppError::NotFound("skill"))
     }
 }

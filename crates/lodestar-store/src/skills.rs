@@ -100,6 +100,18 @@ pub async fn get(db: &Db, id: SkillId) -> Result<SkillRecord> {
         .ok_or(StoreError::NotFound)
 }
 
+/// The catalogue entry with this slug or id itself, not following merges (admin
+/// operations act on the entry, whatever became of it).
+pub async fn find_exact(db: &Db, reference: &str) -> Result<Option<SkillRecord>> {
+    sqlx::query(sqlx::AssertSqlSafe(select("WHERE slug = $1 OR id = $1")))
+        .bind(reference.trim().to_owned())
+        .fetch_optional(db.reader())
+        .await?
+        .as_ref()
+        .map(skill_from_row)
+        .transpose()
+}
+
 /// Finds a skill by slug, id or exact name (any case), following merges to the skill that
 /// took it over, so old links and API calls keep working.
 pub async fn resolve(db: &Db, reference: &str) -> Result<Option<SkillRecord>> {

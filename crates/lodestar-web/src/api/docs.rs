@@ -2,7 +2,6 @@
 //! it (`/api/docs`).
 
 use axum::Router;
-use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -70,9 +69,15 @@ pub fn docs_routes() -> Router<AppState> {
         .route("/api/docs", get(crate::pages::api_reference))
 }
 
-async fn openapi_json(State(_): State<AppState>) -> Response {
-    match ApiDoc::openapi().to_pretty_json() {
-        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
-        Err(e) => crate::ApiError(lodestar_app::AppError::Internal(e.to_string())).into_response(),
+/// The document never changes while the process runs: build it once.
+async fn openapi_json() -> Response {
+    static JSON: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    match JSON.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .map_err(|e| e.to_string())
+    }) {
+        Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json.clone()).into_response(),
+        Err(e) => crate::ApiError(lodestar_app::AppError::Internal(e.clone())).into_response(),
     }
 }
