@@ -74,13 +74,10 @@ struct ServeArgs {
     #[arg(long, env = "LODESTAR_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
 
-    /// The address people reach Lodestar at. When it is https, cookies are marked Secure.
-    #[arg(
-        long,
-        env = "LODESTAR_PUBLIC_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    public_url: String,
+    /// The address people reach Lodestar at (default: http:// and the bind address). When it
+    /// is https, cookies are marked Secure.
+    #[arg(long, env = "LODESTAR_PUBLIC_URL")]
+    public_url: Option<String>,
 
     /// Trust X-Forwarded-For for client addresses (only behind your own reverse proxy).
     #[arg(long, env = "LODESTAR_TRUST_PROXY")]
@@ -235,8 +232,12 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             }
         }
     });
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.bind));
     let config = WebConfig {
-        secure_cookies: args.public_url.starts_with("https://"),
+        secure_cookies: public_url.starts_with("https://"),
         trust_proxy: args.trust_proxy,
     };
     let db = app.db.clone();
@@ -245,10 +246,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     tracing::info!(address = %args.bind, database = db.backend().name(), "Lodestar is listening");
-    println!(
-        "Lodestar is running at {} (press Ctrl-C to stop)",
-        args.public_url
-    );
+    println!("Lodestar is running at {public_url} (press Ctrl-C to stop)");
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),
