@@ -1,11 +1,14 @@
 //! The people directory: search and filter people, paginated.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use lodestar_domain::language::parse_language;
 use lodestar_domain::profile::standard_offset_minutes;
 use lodestar_domain::{FieldErrors, PersonId};
 use lodestar_store::profiles::{self, DirectoryEntry, DirectoryFilter, DirectoryRole, Relation};
-use lodestar_store::skills;
+use lodestar_store::{generations, skills};
+use quick_cache::{Weighter, sync::Cache};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,7 +19,7 @@ pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
 
 /// Directory filters, as they arrive in a query string. Empty values mean "any".
-#[derive(Clone, Debug, Default, Deserialize, IntoParams, ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// Free text: every word must start a word in the name, headline, role, industry,
@@ -43,6 +46,27 @@ pub struct DirectoryQuery {
     pub page: Option<String>,
     /// 1–100, default 20.
     pub per_page: Option<String>,
+}
+
+impl DirectoryQuery {
+    /// The same query with blank values dropped and the rest trimmed: two queries that
+    /// mean the same search compare equal.
+    fn normalised(&self) -> Self {
+        let norm = |value: &Option<String>| given(value).map(str::to_owned);
+        Self {
+            q: norm(&self.q),
+            role: norm(&self.role),
+            skill: norm(&self.skill),
+            min_level: norm(&self.min_level),
+            industry: norm(&self.industry),
+            language: norm(&self.language),
+            tz: norm(&self.tz),
+            tz_hours: norm(&self.tz_hours),
+            min_availability: norm(&self.min_availability),
+            page: norm(&self.page),
+            per_page: norm(&self.per_page),
+        }
+    }
 }
 
 fn given(value: &Option<String>) -> Option<&str> {
@@ -133,14 +157,64 @@ pub struct DirectoryPage {
     pub people: Vec<DirectoryPerson>,
 }
 
+/// Directory pages recently served, by normalised query, each with the directory
+/// generation it was computed at (see `lodestar_store::generations`). Every person sees the
+/// same directory, so one entry serves everyone. Bounded by the number of people held.
+pub struct DirectoryCache(Cache<DirectoryQuery, (i64, Arc<DirectoryPage>), PeopleWeight>);
+
+/// About 4 MB of pages: a card with its skills is a few hundred bytes.
+const CACHED_PEOPLE: u64 = 10_000;
+
+#[derive(Clone)]
+pub struct PeopleWeight;
+
+impl Weighter<DirectoryQuery, (i64, Arc<DirectoryPage>)> for PeopleWeight {
+    fn weight(&self, _: &DirectoryQuery, (_, page): &(i64, Arc<DirectoryPage>)) -> u64 {
+        page.people.len() as u64 + 1
+    }
+}
+
+impl Default for DirectoryCache {
+    fn default() -> Self {
+        Self(Cache::with_weighter(1_000, CACHED_PEOPLE, PeopleWeight))
+    }
+}
+
+impl std::fmt::Debug for DirectoryCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectoryCache")
+            .field("pages", &self.0.len())
+            .finish()
+    }
+}
+
 impl App {
     /// Searches the people directory. Only listed people appear; hidden time zones are
     /// never matched by the time-zone filter.
+    ///
+    /// A repeated search is answered from the cache while the directory's generation is
+    /// unchanged. The generation is read before searching, so a page is never stored under
+    /// a generation newer than the data it was computed from.
     pub async fn directory(
         &self,
         _viewer: &Viewer,
         query: &DirectoryQuery,
-    ) -> Result<DirectoryPage, AppError> {
+    ) -> Result<Arc<DirectoryPage>, AppError> {
+        let query = query.normalised();
+        let generation = generations::directory(&self.db).await?;
+        if let Some((cached_at, page)) = self.directory_cache.0.get(&query)
+            && cached_at == generation
+        {
+            return Ok(page);
+        }
+        let page = Arc::new(self.search_directory(&query).await?);
+        self.directory_cache
+            .0
+            .insert(query, (generation, Arc::clone(&page)));
+        Ok(page)
+    }
+
+    async fn search_directory(&self, query: &DirectoryQuery) -> Result<DirectoryPage, AppError> {
         let mut errors = FieldErrors::new();
         let role = match given(&query.role) {
             None => None,

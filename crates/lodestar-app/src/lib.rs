@@ -14,6 +14,8 @@ pub mod secrets;
 pub mod tokens;
 
 pub use error::AppError;
+use std::sync::Arc;
+
 use lodestar_domain::PersonId;
 use lodestar_store::Db;
 
@@ -48,11 +50,13 @@ impl Default for Policy {
     }
 }
 
-/// The application: the database and the policy. Cheap to clone.
+/// The application: the database, the policy and the caches in front of the database.
+/// Cheap to clone; clones share the caches.
 #[derive(Clone, Debug)]
 pub struct App {
     pub db: Db,
     pub policy: Policy,
+    directory_cache: Arc<directory::DirectoryCache>,
 }
 
 impl App {
@@ -60,6 +64,7 @@ impl App {
         Self {
             db,
             policy: Policy::default(),
+            directory_cache: Arc::default(),
         }
     }
 

@@ -222,6 +222,12 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0002_search.sql"),
         include_str!("../migrations/postgres/0002_search.sql"),
     ),
+    Step::PerBackend(
+        3,
+        "generations",
+        include_str!("../migrations/sqlite/0003_generations.sql"),
+        include_str!("../migrations/postgres/0003_generations.sql"),
+    ),
 ];
 
 enum Step {

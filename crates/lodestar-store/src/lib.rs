@@ -7,6 +7,7 @@
 
 mod db;
 mod error;
+pub mod generations;
 pub mod persons;
 pub mod profiles;
 pub mod sessions;

@@ -8,6 +8,7 @@
 mod support;
 
 mod accounts;
+mod generations;
 mod profiles;
 mod sessions;
 mod skills;

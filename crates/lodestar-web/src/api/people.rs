@@ -1,5 +1,7 @@
 //! Profiles and the people directory.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
@@ -46,7 +48,7 @@ pub async fn directory(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
     ApiQuery(query): ApiQuery<DirectoryQuery>,
-) -> ApiResult<Json<DirectoryPage>> {
+) -> ApiResult<Json<Arc<DirectoryPage>>> {
     Ok(Json(state.app.directory(&viewer, &query).await?))
 }
 

@@ -1,5 +1,7 @@
 //! Landing, registering, logging in and out, the dashboard and changing a password.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -212,7 +214,7 @@ struct Dashboard {
     chrome: Chrome,
     me: ProfileView,
     checklist: Vec<(&'static str, bool, &'static str)>,
-    suggestions: Option<(String, DirectoryPage)>,
+    suggestions: Option<(String, Arc<DirectoryPage>)>,
 }
 
 pub async fn dashboard(

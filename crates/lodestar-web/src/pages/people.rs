@@ -1,5 +1,7 @@
 //! The people directory with its filters, and a person's page.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -21,7 +23,7 @@ use crate::auth::PageViewer;
 struct DirectoryTemplate {
     chrome: Chrome,
     query: DirectoryQuery,
-    page: Option<DirectoryPage>,
+    page: Option<Arc<DirectoryPage>>,
     errors: FieldErrors,
     skills: Vec<SkillView>,
     industries: Vec<String>,
@@ -34,7 +36,7 @@ struct DirectoryTemplate {
 #[derive(Template)]
 #[template(path = "directory.html", block = "results")]
 struct DirectoryResults<'a> {
-    page: &'a Option<DirectoryPage>,
+    page: &'a Option<Arc<DirectoryPage>>,
     errors: &'a FieldErrors,
     prev_link: &'a Option<String>,
     next_link: &'a Option<String>,

@@ -89,6 +89,34 @@ fn names(page: &Value) -> Vec<&str> {
 }
 
 api_tests! {
+    async fn a_repeated_search_sees_every_change_made_through_any_process(app) {
+        let token = organisation(app).await;
+        let other = app.other_process();
+        let query = "skill=rust&role=mentor";
+        assert_eq!(names(&search(app, &token, query).await), ["Ana", "Eve", "Ben"]);
+        assert_eq!(names(&search(&other, &token, query).await), ["Ana", "Eve", "Ben"]);
+        assert_eq!(names(&search(app, &token, query).await), ["Ana", "Eve", "Ben"], "asked again");
+
+        let ben = other.login("ben@example.org", crate::support::PASSWORD).await.json()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let changed = other
+            .patch_json("/api/v1/me/profile", json!({"mentor_skills": [], "is_mentor": false}), Some(&ben))
+            .await;
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+        assert_eq!(names(&search(app, &token, query).await), ["Ana", "Eve"], "the first process sees the change");
+
+        // Ana registered first, so she is the admin.
+        let renamed = app
+            .patch_json("/api/v1/skills/rust", json!({"name": "Rust language"}), Some(&token))
+            .await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text());
+        let found = search(&other, &token, query).await;
+        assert_eq!(found["people"][0]["mentor_skills"][0]["name"], "Rust language", "the second process sees the rename");
+        assert_eq!(names(&search(&other, &token, "skill=%20rust%20&role=mentor&q=%20").await), ["Ana", "Eve"]);
+    }
+
     async fn the_directory_lists_listed_people_by_name(app) {
         let token = organisation(app).await;
         let all = search(app, &token, "").await;

@@ -51,7 +51,8 @@ pub(crate) use api_tests;
 pub struct TestApp {
     pub app: App,
     router: Router,
-    scratch: ScratchDb,
+    /// `None` for a second process on another `TestApp`'s database.
+    scratch: Option<ScratchDb>,
 }
 
 impl TestApp {
@@ -62,7 +63,19 @@ impl TestApp {
         Self {
             app,
             router,
-            scratch,
+            scratch: Some(scratch),
+        }
+    }
+
+    /// Another server process on the same database: its own application state and caches,
+    /// as when several `lodestar serve` share one PostgreSQL database.
+    pub fn other_process(&self) -> Self {
+        let app = App::new(self.app.db.clone());
+        let router = lodestar_web::router(app.clone(), WebConfig::default());
+        Self {
+            app,
+            router,
+            scratch: None,
         }
     }
 
@@ -76,7 +89,9 @@ impl TestApp {
     }
 
     pub async fn finish(self) {
-        self.scratch.finish().await;
+        if let Some(scratch) = self.scratch {
+            scratch.finish().await;
+        }
     }
 
     /// Sends a request through the whole router, layers included.

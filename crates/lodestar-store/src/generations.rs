@@ -1,0 +1,20 @@
+//! Generation counters: how caches outside the database learn that what they hold is stale.
+//!
+//! Triggers (migration 3) bump a view's counter in the same transaction as any write to
+//! what the view shows, so a reader that sees generation `g` sees every write made before
+//! `g` was reached. A cache that reads the generation *before* computing a result and stores
+//! the result under it is therefore never older than the database, across any number of
+//! server processes sharing one database.
+
+use sqlx::Row;
+
+use crate::Db;
+use crate::error::Result;
+
+/// The people directory: persons, their skills and languages, and the skills catalogue.
+pub async fn directory(db: &Db) -> Result<i64> {
+    let row = sqlx::query("SELECT value FROM generations WHERE name = 'directory'")
+        .fetch_one(db.reader())
+        .await?;
+    Ok(row.try_get("value")?)
+}

@@ -1,0 +1,51 @@
+//! The directory generation moves with every write the directory shows, and only then.
+
+use lodestar_domain::ProfileData;
+use lodestar_store::generations;
+use lodestar_store::profiles::{self, Derived};
+use lodestar_store::skills;
+
+use crate::support::{account, backend_tests, claim, insert_people, person, seed_skills};
+
+backend_tests! {
+    async fn the_directory_generation_moves_with_each_write_it_shows(db) {
+        let mut seen = generations::directory(db).await.unwrap();
+        let mut moved = async |what: &str| {
+            let now = generations::directory(db).await.unwrap();
+            assert!(now > seen, "{what} moves the directory generation ({seen} -> {now})");
+            seen = now;
+        };
+
+        let ada = account(db, "Ada", "ada@example.org").await;
+        moved("registering").await;
+
+        let skills = seed_skills(db).await;
+        moved("adding skills").await;
+
+        let profile = ProfileData {
+            headline: "Engineer".into(),
+            mentor_skills: vec![claim(skills.rust, 4)],
+            ..ProfileData::default()
+        };
+        profiles::save(db, ada.id, "Ada", &profile, &Derived::default()).await.unwrap();
+        moved("saving a profile").await;
+
+        skills::set_retired(db, skills.kubernetes, true).await.unwrap();
+        moved("retiring a skill").await;
+
+        skills::merge(db, skills.python, skills.rust).await.unwrap();
+        moved("merging skills").await;
+
+        insert_people(db, &[person("Bo"), person("Cy")]).await;
+        moved("inserting people in bulk").await;
+    }
+
+    async fn the_directory_generation_ignores_passwords_admin_rights_and_tokens(db) {
+        let ada = account(db, "Ada", "ada@example.org").await;
+        let before = generations::directory(db).await.unwrap();
+        lodestar_store::persons::set_password_hash(db, ada.id, "another-hash").await.unwrap();
+        lodestar_store::persons::set_admin(db, ada.id, true).await.unwrap();
+        lodestar_store::persons::record_login_failure(db, &["account:ada".into()], 60_000).await.unwrap();
+        assert_eq!(generations::directory(db).await.unwrap(), before);
+    }
+}
