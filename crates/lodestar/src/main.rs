@@ -15,6 +15,8 @@ use lodestar_store::{Db, DbConfig};
 use lodestar_web::WebConfig;
 use tracing_subscriber::EnvFilter;
 
+mod matching;
+
 /// Lodestar: a self-hosted mentorship platform.
 ///
 /// Runs on an embedded SQLite database by default (under ./lodestar-data/), or on
@@ -66,6 +68,9 @@ enum Command {
     /// Manage administrators.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Match mentees with mentors: solve given scores, or generate a problem.
+    #[command(subcommand, name = "match")]
+    Match(matching::MatchCommand),
 }
 
 #[derive(Args)]
@@ -279,6 +284,9 @@ async fn main() -> Result<()> {
     init_logging(&cli.global);
     match cli.command {
         Command::Serve(args) => serve(&cli.global, args).await,
+        Command::Match(command) => {
+            tokio::task::spawn_blocking(move || matching::run(command)).await?
+        }
         Command::Migrate => {
             open(&cli.global, 2).await?;
             println!("Database is up to date.");

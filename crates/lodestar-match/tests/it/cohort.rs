@@ -1,0 +1,167 @@
+//! Whole-cohort matching from profiles equals the exact optimum over every allowed pair,
+//! however few candidates it starts from.
+
+use lodestar_match::cohort::{Cohort, Options, match_cohort};
+use lodestar_match::objective::{self, Objective};
+use lodestar_match::score::{self, Exclusion, Profile, Rules, SkillLevel, Weights, exclusion};
+use lodestar_match::{CandidateGraph, quantize};
+use proptest::prelude::*;
+
+fn skills(max_skill: u32) -> impl Strategy<Value = Vec<SkillLevel>> {
+    prop::collection::btree_map(0..max_skill, 1u8..=5, 0..4).prop_map(|m| {
+        m.into_iter()
+            .map(|(skill, level)| SkillLevel { skill, level })
+            .collect()
+    })
+}
+
+fn profile() -> impl Strategy<Value = Profile> {
+    (
+        skills(5),
+        skills(5),
+        any::<u8>().prop_map(|m| m & 0x7f),
+        prop::option::of(0u32..3),
+        prop::option::of(0u32..2),
+        prop::option::of(0u8..30),
+        prop::sample::select(vec![-300, 0, 60, 330, 540, 720]),
+        1u128..8,
+        prop::sample::select(vec![0u16, 2, 4, 8]),
+    )
+        .prop_map(
+            |(
+                mentor_skills,
+                growth,
+                focus,
+                industry,
+                department,
+                years,
+                offset,
+                languages,
+                hours,
+            )| Profile {
+                mentor_skills,
+                growth_skills: growth,
+                focus_areas: focus,
+                industry,
+                department,
+                years_experience: years,
+                utc_offset_minutes: offset,
+                languages,
+                availability_hours: hours,
+                answers: Vec::new(),
+            },
+        )
+}
+
+fn cohort() -> impl Strategy<Value = Cohort> {
+    (1usize..9, 1usize..6)
+        .prop_flat_map(|(n, m)| {
+            (
+                prop::collection::vec(profile(), n),
+                prop::collection::vec(profile(), m),
+                prop::collection::vec(0u32..4, m),
+                prop::collection::vec((0..n as u32, 0..m as u32), 0..3),
+                any::<bool>(),
+                prop::sample::select(vec![0.0, 0.0, 0.3]),
+                prop::collection::vec(0u32..12, n),
+                prop::collection::vec(0u32..12, m),
+            )
+        })
+        .prop_map(
+            |(
+                mentees,
+                mentors,
+                free_places,
+                blocked,
+                apart,
+                min_score,
+                mentee_person,
+                mentor_person,
+            )| Cohort {
+                mentees,
+                mentors,
+                mentee_person,
+                mentor_person,
+                free_places,
+                blocked,
+                rules: Rules {
+                    different_department: apart,
+                },
+                weights: Weights::default().normalised().expect("default weights"),
+                min_score,
+            },
+        )
+}
+
+/// Every allowed pair, scored one by one.
+fn complete_graph(c: &Cohort) -> CandidateGraph {
+    let mut pairs = Vec::new();
+    for (i, mentee) in c.mentees.iter().enumerate() {
+        for (j, mentor) in c.mentors.iter().enumerate() {
+            let excluded = exclusion(
+                mentee,
+                mentor,
+                c.mentee_person[i] == c.mentor_person[j],
+                c.free_places[j],
+                c.blocked.contains(&(i as u32, j as u32)),
+                &c.rules,
+            );
+            let w = quantize(score::score(mentee, mentor, &c.weights).total);
+            if excluded.is_none() && w >= quantize(c.min_score) {
+                pairs.push((i as u32, j as u32, w));
+            }
+        }
+    }
+    CandidateGraph::from_pairs(c.mentees.len(), c.free_places.clone(), &pairs)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_cohort_optimum_is_the_optimum_over_all_allowed_pairs(
+        c in cohort(),
+        objective in prop::sample::select(vec![Objective::MaxTotal, Objective::MaxParticipation]),
+        k in 1usize..3,
+    ) {
+        let options = Options { mentee_k: k, mentor_k: k - 1, objective, max_rounds: 50 };
+        let found = match_cohort(&c, &options, &|_| ());
+        let complete = complete_graph(&c);
+        let best = objective::solve(&complete, objective);
+        prop_assert!(found.certified);
+        prop_assert_eq!(found.solution.total, best.total);
+        if objective == Objective::MaxParticipation {
+            // (Under max_total a pair scoring 0 may or may not be used.)
+            prop_assert_eq!(found.solution.matched, best.matched);
+        }
+        for i in 0..c.mentees.len() {
+            for (j, w) in found.graph.arcs(i) {
+                prop_assert_eq!(Some(w), complete.weight(i, j), "pair ({}, {}) is allowed and scored exactly", i, j);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_person_who_is_both_is_never_their_own_mentor() {
+    let same = Profile {
+        languages: 1,
+        ..Profile::default()
+    };
+    let c = Cohort {
+        mentees: vec![same.clone()],
+        mentors: vec![same.clone()],
+        mentee_person: vec![7],
+        mentor_person: vec![7],
+        free_places: vec![1],
+        weights: Weights::default().normalised().expect("default weights"),
+        ..Cohort::default()
+    };
+    let found = match_cohort(&c, &Options::default(), &|_| ());
+    assert_eq!(found.solution.mentor_of, vec![None]);
+    assert!(found.certified);
+    assert_eq!(
+        exclusion(&same, &same, true, 1, false, &Rules::default()),
+        Some(Exclusion::SamePerson)
+    );
+}

@@ -1,0 +1,253 @@
+//! `lodestar match`: the matching engine from the command line.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Subcommand, ValueEnum};
+use lodestar_match::cohort::{CohortMatch, Options, Stage, match_cohort};
+use lodestar_match::objective::Objective;
+use lodestar_match::problem::{Mentor, Pair, Problem, Settings, parse_problem, solve_problem};
+use lodestar_match::{people, synthetic, unquantize};
+
+#[derive(Subcommand)]
+pub enum MatchCommand {
+    /// Solve a matching problem given as scores: the solver alone, no database.
+    ///
+    /// The input is JSON: {"mentees": ["id", …], "mentors": [{"id": "…", "capacity": 2}, …],
+    /// "pairs": [[mentee_index, mentor_index, score], …], "objective": "max_total" |
+    /// "max_participation" | "max_min", "min_score": 0.0, "method": "optimal" | "stable"}.
+    /// A pair not listed is not allowed. Malformed input is reported entry by entry and
+    /// nothing is written.
+    Solve {
+        /// The problem file.
+        #[arg(long, short)]
+        input: PathBuf,
+        /// Where to write the result (JSON); "-" for standard output.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Write a generated problem file, for benchmarks and for trying the solver.
+    Generate {
+        #[arg(long, default_value_t = 10_000)]
+        mentees: usize,
+        #[arg(long, default_value_t = 2_000)]
+        mentors: usize,
+        /// Places per mentor.
+        #[arg(long, default_value_t = 5)]
+        capacity: u32,
+        /// Candidate mentors per mentee.
+        #[arg(long, default_value_t = 50)]
+        arcs_per_mentee: usize,
+        /// Correlated scores (everyone likes the same popular mentors) or uniform random.
+        #[arg(long, value_enum, default_value_t = Scores::Correlated)]
+        scores: Scores,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the problem (JSON).
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// Match a generated organisation end to end, from profiles: score, pick candidates,
+    /// solve and prove the result optimal over all pairs; print what each stage took.
+    Cohort {
+        #[arg(long, default_value_t = 100_000)]
+        mentees: usize,
+        #[arg(long, default_value_t = 20_000)]
+        mentors: usize,
+        /// Free places per mentor.
+        #[arg(long, default_value_t = 5)]
+        places: u32,
+        /// max_total, max_participation or max_min.
+        #[arg(long, default_value = "max_total", value_parser = objective)]
+        objective: Objective,
+        /// Candidate mentors kept per mentee.
+        #[arg(long, default_value_t = Options::default().mentee_k)]
+        mentee_k: usize,
+        /// Candidate mentees kept per mentor.
+        #[arg(long, default_value_t = Options::default().mentor_k)]
+        mentor_k: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn objective(name: &str) -> Result<Objective, String> {
+    Objective::from_name(name)
+        .ok_or_else(|| "expected max_total, max_participation or max_min".to_owned())
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Scores {
+    Correlated,
+    Random,
+}
+
+pub fn run(command: MatchCommand) -> Result<()> {
+    match command {
+        MatchCommand::Cohort {
+            mentees,
+            mentors,
+            places,
+            objective,
+            mentee_k,
+            mentor_k,
+            seed,
+        } => {
+            let started = Instant::now();
+            let cohort = people::cohort(mentees, mentors, places, seed);
+            eprintln!(
+                "generated {mentees} mentees and {mentors} mentors in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
+            let options = Options {
+                mentee_k,
+                mentor_k,
+                objective,
+                ..Options::default()
+            };
+            let result = timed_match(&cohort, &options);
+            let report = lodestar_match::report::report(&result.graph, &result.solution.mentor_of);
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        MatchCommand::Solve { input, output } => solve(&input, &output),
+        MatchCommand::Generate {
+            mentees,
+            mentors,
+            capacity,
+            arcs_per_mentee,
+            scores,
+            seed,
+            output,
+        } => {
+            let graph = match scores {
+                Scores::Correlated => {
+                    synthetic::correlated(mentees, mentors, capacity, arcs_per_mentee, seed)
+                }
+                Scores::Random => {
+                    synthetic::random(mentees, mentors, capacity, arcs_per_mentee, seed)
+                }
+            };
+            let mentee_ids: Vec<String> = (0..mentees).map(|i| format!("e{i:07}")).collect();
+            let mentor_list: Vec<Mentor> = (0..mentors)
+                .map(|j| Mentor {
+                    id: format!("m{j:07}"),
+                    capacity: graph.capacity(j),
+                })
+                .collect();
+            let pairs: Vec<Pair> = (0..mentees)
+                .flat_map(|i| {
+                    graph.arcs(i).map(move |(j, w)| Pair {
+                        mentee: i as u32,
+                        mentor: j,
+                        score: unquantize(w),
+                    })
+                })
+                .collect();
+            let problem = Problem::new(mentee_ids, mentor_list, &pairs, Settings::default())
+                .map_err(|errors| anyhow::anyhow!("generated an invalid problem: {errors}"))?;
+            write_atomically(&output, problem.to_json().as_bytes())?;
+            eprintln!(
+                "wrote {} mentees, {} mentors, {} pairs to {}",
+                mentees,
+                mentors,
+                pairs.len(),
+                output.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn solve(input: &Path, output: &Path) -> Result<()> {
+    let text =
+        std::fs::read_to_string(input).with_context(|| format!("reading {}", input.display()))?;
+    let problem = match parse_problem(&text) {
+        Ok(problem) => problem,
+        Err(errors) => {
+            for error in &errors.errors {
+                eprintln!("{}: {error}", input.display());
+            }
+            if errors.omitted > 0 {
+                eprintln!("{}: … and {} more", input.display(), errors.omitted);
+            }
+            bail!(
+                "{} is not a valid problem ({} errors); nothing was written",
+                input.display(),
+                errors.errors.len() + errors.omitted
+            );
+        }
+    };
+    drop(text);
+    let started = Instant::now();
+    let mut outcome = solve_problem(&problem);
+    outcome.stats.solve_seconds = Some(started.elapsed().as_secs_f64());
+    let json = outcome.to_json();
+    if output == Path::new("-") {
+        println!("{json}");
+    } else {
+        write_atomically(output, json.as_bytes())?;
+    }
+    eprintln!(
+        "matched {} of {} mentees, total score {:.6}, solved in {:.3} s",
+        outcome.assignments.len(),
+        outcome.assignments.len() + outcome.unmatched.len(),
+        outcome.total_score,
+        outcome.stats.solve_seconds.unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// Runs the cohort pipeline, printing each stage's time to standard error.
+pub fn timed_match(cohort: &lodestar_match::cohort::Cohort, options: &Options) -> CohortMatch {
+    let started = Instant::now();
+    let last = std::sync::Mutex::new((started, None::<Stage>));
+    let finish_stage = |next: Option<Stage>| {
+        let Ok(mut last) = last.lock() else { return };
+        let now = Instant::now();
+        if let Some(stage) = last.1 {
+            eprintln!(
+                "  {:<22} {:>7.3} s",
+                describe(stage),
+                (now - last.0).as_secs_f64()
+            );
+        }
+        *last = (now, next);
+    };
+    let result = match_cohort(cohort, options, &|stage| finish_stage(Some(stage)));
+    finish_stage(None);
+    eprintln!(
+        "matched {} of {} mentees in {:.3} s: {} candidate pairs, {} added by the certificate, {} rounds, {}",
+        result.solution.matched,
+        cohort.mentees.len(),
+        started.elapsed().as_secs_f64(),
+        result.candidate_pairs,
+        result.added_pairs,
+        result.rounds,
+        if result.certified {
+            "optimal over all allowed pairs"
+        } else {
+            "NOT certified over all pairs"
+        }
+    );
+    result
+}
+
+fn describe(stage: Stage) -> String {
+    match stage {
+        Stage::Candidates => "candidates".into(),
+        Stage::Solve { round } => format!("solve (round {round})"),
+        Stage::Certify { round } => format!("certify (round {round})"),
+    }
+}
+
+/// Writes next to the destination and renames, so a reader never sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes).with_context(|| format!("writing {}", partial.display()))?;
+    std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
