@@ -516,53 +516,59 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// Runs `work` over the mentees in [`CHUNKS`] fixed chunks, in parallel, each with its
+    /// own scratch; the results come back in chunk order.
+    fn in_chunks<T: Send>(&self, work: impl Fn(&[usize], &mut Scratch) -> T + Sync) -> Vec<T> {
+        let n = self.cohort.mentees.len();
+        let mentors = self.cohort.mentors.len();
+        (0..n)
+            .collect::<Vec<_>>()
+            .par_chunks(n.div_ceil(CHUNKS).max(1))
+            .map(|mentees| work(mentees, &mut Scratch::new(mentors)))
+            .collect()
+    }
+
     /// Each mentee's top `mentee_k` and each mentor's top `mentor_k` pairs (among the pairs
     /// the mentee side scored), as `(mentee, mentor, weight)`, each pair once.
     fn candidates(&self, mentee_k: usize, mentor_k: usize) -> Vec<Candidate> {
-        let n = self.cohort.mentees.len();
         let mentors = self.cohort.mentors.len();
-        let parts: Vec<(Vec<Candidate>, Vec<TopK>)> = (0..n)
-            .collect::<Vec<_>>()
-            .par_chunks(n.div_ceil(CHUNKS).max(1))
-            .map(|mentees| {
-                let mut scratch = Scratch::new(mentors);
-                let mut pairs = Vec::new();
-                let mut by_mentor: Vec<TopK> = (0..mentors).map(|_| TopK::new(mentor_k)).collect();
-                // A mentor's floor: what a pair must beat to enter their list (i64::MIN
-                // while the list has room).
-                let mut mentor_floor = vec![i64::MIN; mentors];
-                for &i in mentees {
-                    let lens = self.lens(i);
-                    let top = std::cell::Cell::new(i64::MIN);
-                    let mut mine = TopK::new(mentee_k);
-                    let mut offered: Vec<(u32, i64)> = Vec::new();
-                    self.visit(
-                        &lens,
-                        &mut scratch,
-                        &mut |m, bound| bound >= top.get() || bound >= mentor_floor[m as usize],
-                        &mut |bound| bound < top.get(),
-                        &mut |m, w| {
-                            mine.offer(w, m);
-                            top.set(mine.floor().unwrap_or(i64::MIN));
-                            offered.push((m, w));
-                        },
-                    );
-                    for (m, w) in offered {
-                        let j = m as usize;
-                        if w >= mentor_floor[j] {
-                            by_mentor[j].offer(w, i as u32);
-                            mentor_floor[j] = by_mentor[j].floor().unwrap_or(i64::MIN);
-                        }
+        let parts: Vec<(Vec<Candidate>, Vec<TopK>)> = self.in_chunks(|mentees, scratch| {
+            let mut pairs = Vec::new();
+            let mut by_mentor: Vec<TopK> = (0..mentors).map(|_| TopK::new(mentor_k)).collect();
+            // A mentor's floor: what a pair must beat to enter their list (i64::MIN
+            // while the list has room).
+            let mut mentor_floor = vec![i64::MIN; mentors];
+            for &i in mentees {
+                let lens = self.lens(i);
+                let top = std::cell::Cell::new(i64::MIN);
+                let mut mine = TopK::new(mentee_k);
+                let mut offered: Vec<(u32, i64)> = Vec::new();
+                self.visit(
+                    &lens,
+                    scratch,
+                    &mut |m, bound| bound >= top.get() || bound >= mentor_floor[m as usize],
+                    &mut |bound| bound < top.get(),
+                    &mut |m, w| {
+                        mine.offer(w, m);
+                        top.set(mine.floor().unwrap_or(i64::MIN));
+                        offered.push((m, w));
+                    },
+                );
+                for (m, w) in offered {
+                    let j = m as usize;
+                    if w >= mentor_floor[j] {
+                        by_mentor[j].offer(w, i as u32);
+                        mentor_floor[j] = by_mentor[j].floor().unwrap_or(i64::MIN);
                     }
-                    pairs.extend(
-                        mine.into_sorted()
-                            .into_iter()
-                            .map(|(w, m)| (i as u32, m, w)),
-                    );
                 }
-                (pairs, by_mentor)
-            })
-            .collect();
+                pairs.extend(
+                    mine.into_sorted()
+                        .into_iter()
+                        .map(|(w, m)| (i as u32, m, w)),
+                );
+            }
+            (pairs, by_mentor)
+        });
         let mut merged: Vec<TopK> = (0..mentors).map(|_| TopK::new(mentor_k)).collect();
         let mut pairs = Vec::new();
         for (chunk_pairs, by_mentor) in parts {
@@ -600,40 +606,33 @@ impl<'a> Scorer<'a> {
         // Every mentor costs at least this: a group whose bound does not beat the line plus
         // it has no pair worth pricing, and nor has any group after it.
         let cheapest = prices.iter().copied().fold(f64::INFINITY, f64::min);
-        let n = self.cohort.mentees.len();
-        let mentors = self.cohort.mentors.len();
-        let found: Vec<(Vec<Candidate>, Vec<Candidate>)> = (0..n)
-            .collect::<Vec<_>>()
-            .par_chunks(n.div_ceil(CHUNKS).max(1))
-            .map(|mentees| {
-                let mut scratch = Scratch::new(mentors);
-                let mut admitted = Vec::new();
-                let mut near = Vec::new();
-                for &i in mentees {
-                    let lens = self.lens(i);
-                    // A pair can only be near-admitted when its weight beats this, less the
-                    // mentor's price (with one unit of slack for rounding the prices).
-                    let line = certificate.mentee_price(i) - bonus as f64 - slack as f64 - 1.0;
-                    self.visit(
-                        &lens,
-                        &mut scratch,
-                        &mut |m, bound| bound as f64 > line + prices[m as usize],
-                        &mut |bound| bound as f64 <= line + cheapest,
-                        &mut |m, w| {
-                            if w < threshold || graph.weight(i, m).is_some() {
-                                return;
-                            }
-                            if certificate.admits(i, m, w + bonus) {
-                                admitted.push((i as u32, m, w));
-                            } else if w as f64 > line + prices[m as usize] {
-                                near.push((i as u32, m, w));
-                            }
-                        },
-                    );
-                }
-                (admitted, near)
-            })
-            .collect();
+        let found: Vec<(Vec<Candidate>, Vec<Candidate>)> = self.in_chunks(|mentees, scratch| {
+            let mut admitted = Vec::new();
+            let mut near = Vec::new();
+            for &i in mentees {
+                let lens = self.lens(i);
+                // A pair can only be near-admitted when its weight beats this, less the
+                // mentor's price (with one unit of slack for rounding the prices).
+                let line = certificate.mentee_price(i) - bonus as f64 - slack as f64 - 1.0;
+                self.visit(
+                    &lens,
+                    scratch,
+                    &mut |m, bound| bound as f64 > line + prices[m as usize],
+                    &mut |bound| bound as f64 <= line + cheapest,
+                    &mut |m, w| {
+                        if w < threshold || graph.weight(i, m).is_some() {
+                            return;
+                        }
+                        if certificate.admits(i, m, w + bonus) {
+                            admitted.push((i as u32, m, w));
+                        } else if w as f64 > line + prices[m as usize] {
+                            near.push((i as u32, m, w));
+                        }
+                    },
+                );
+            }
+            (admitted, near)
+        });
         let mut admitted = Vec::new();
         let mut near = Vec::new();
         for (a, b) in found {
