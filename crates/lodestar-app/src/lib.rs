@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod demo;
 pub mod directory;
 mod error;
+pub mod matching;
 pub mod people;
 pub mod secrets;
 pub mod tokens;

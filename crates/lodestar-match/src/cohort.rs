@@ -79,8 +79,14 @@ impl Default for Options {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
     Candidates,
-    Solve { round: usize },
-    Certify { round: usize },
+    /// Reported by callers that time the stages, after the last one.
+    Done,
+    Solve {
+        round: usize,
+    },
+    Certify {
+        round: usize,
+    },
 }
 
 /// A matched cohort.

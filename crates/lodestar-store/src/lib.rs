@@ -8,6 +8,7 @@
 mod db;
 mod error;
 pub mod generations;
+pub mod participants;
 pub mod persons;
 pub mod profiles;
 pub mod sessions;

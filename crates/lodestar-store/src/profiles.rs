@@ -71,7 +71,7 @@ fn join_list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
     items.into_iter().collect::<Vec<_>>().join(",")
 }
 
-fn profile_from_row(row: &AnyRow) -> Result<ProfileData> {
+pub(crate) fn profile_from_row(row: &AnyRow) -> Result<ProfileData> {
     Ok(ProfileData {
         headline: row.try_get("headline")?,
         bio: row.try_get("bio")?,
@@ -101,7 +101,7 @@ fn profile_from_row(row: &AnyRow) -> Result<ProfileData> {
     })
 }
 
-fn person_skill_from_row(row: &AnyRow) -> Result<(PersonId, PersonSkill, i64)> {
+pub(crate) fn person_skill_from_row(row: &AnyRow) -> Result<(PersonId, PersonSkill, i64)> {
     let relation = match row.try_get::<String, _>("relation")?.as_str() {
         "mentors" => Relation::Mentors,
         _ => Relation::Grows,

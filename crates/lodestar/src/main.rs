@@ -284,9 +284,7 @@ async fn main() -> Result<()> {
     init_logging(&cli.global);
     match cli.command {
         Command::Serve(args) => serve(&cli.global, args).await,
-        Command::Match(command) => {
-            tokio::task::spawn_blocking(move || matching::run(command)).await?
-        }
+        Command::Match(command) => matching::run(&cli.global, command).await,
         Command::Migrate => {
             open(&cli.global, 2).await?;
             println!("Database is up to date.");

@@ -8,10 +8,28 @@ use clap::{Subcommand, ValueEnum};
 use lodestar_match::cohort::{CohortMatch, Options, Stage, match_cohort};
 use lodestar_match::objective::Objective;
 use lodestar_match::problem::{Mentor, Pair, Problem, Settings, parse_problem, solve_problem};
+use lodestar_match::score::{Rules, Weights};
 use lodestar_match::{people, synthetic, unquantize};
 
 #[derive(Subcommand)]
 pub enum MatchCommand {
+    /// Match everyone in the database who wants a mentor with the mentors who have places:
+    /// score, pick candidates, solve exactly, prove the result optimal over all pairs, and
+    /// write a report that explains each pair.
+    Run {
+        /// max_total, max_participation or max_min.
+        #[arg(long, default_value = "max_total", value_parser = objective)]
+        objective: Objective,
+        /// Pairs scoring below this are not made.
+        #[arg(long, default_value_t = 0.0)]
+        min_score: f64,
+        /// Never pair people of the same organisation and department.
+        #[arg(long)]
+        different_department: bool,
+        /// Where to write the report (JSON); "-" for standard output.
+        #[arg(long, short, default_value = "match-report.json")]
+        output: PathBuf,
+    },
     /// Solve a matching problem given as scores: the solver alone, no database.
     ///
     /// The input is JSON: {"mentees": ["id", …], "mentors": [{"id": "…", "capacity": 2}, …],
@@ -83,8 +101,55 @@ pub enum Scores {
     Random,
 }
 
-pub fn run(command: MatchCommand) -> Result<()> {
+pub async fn run(global: &crate::Global, command: MatchCommand) -> Result<()> {
+    if let MatchCommand::Run {
+        objective,
+        min_score,
+        different_department,
+        output,
+    } = command
+    {
+        let app = crate::open(global, 4).await?;
+        let started = Instant::now();
+        let rules = Rules {
+            different_department,
+        };
+        let input = app
+            .cohort(&Weights::default(), rules, min_score)
+            .await
+            .map_err(crate::explain)?;
+        eprintln!(
+            "read {} mentees and {} mentors in {:.2} s",
+            input.mentees.len(),
+            input.mentors.len(),
+            started.elapsed().as_secs_f64()
+        );
+        let options = Options {
+            objective,
+            ..Options::default()
+        };
+        let report = tokio::task::spawn_blocking(move || {
+            let printer = stage_printer();
+            let report = input.run(&options, &printer);
+            printer(Stage::Done);
+            serde_json::to_string_pretty(&report)
+        })
+        .await??;
+        if output == Path::new("-") {
+            println!("{report}");
+        } else {
+            write_atomically(&output, report.as_bytes())?;
+            eprintln!("wrote the report to {}", output.display());
+        }
+        return Ok(());
+    }
+    tokio::task::spawn_blocking(move || run_offline(command)).await?
+}
+
+/// The subcommands that need no database.
+fn run_offline(command: MatchCommand) -> Result<()> {
     match command {
+        MatchCommand::Run { .. } => bail!("`match run` needs the database"),
         MatchCommand::Cohort {
             mentees,
             mentors,
@@ -234,8 +299,26 @@ pub fn timed_match(cohort: &lodestar_match::cohort::Cohort, options: &Options) -
     result
 }
 
+/// Prints how long each stage took, to standard error, as the next one starts.
+fn stage_printer() -> impl Fn(Stage) + Sync {
+    let last = std::sync::Mutex::new((Instant::now(), None::<Stage>));
+    move |next: Stage| {
+        let Ok(mut last) = last.lock() else { return };
+        let now = Instant::now();
+        if let Some(stage) = last.1 {
+            eprintln!(
+                "  {:<22} {:>7.3} s",
+                describe(stage),
+                (now - last.0).as_secs_f64()
+            );
+        }
+        *last = (now, Some(next));
+    }
+}
+
 fn describe(stage: Stage) -> String {
     match stage {
+        Stage::Done => "done".into(),
         Stage::Candidates => "candidates".into(),
         Stage::Solve { round } => format!("solve (round {round})"),
         Stage::Certify { round } => format!("certify (round {round})"),

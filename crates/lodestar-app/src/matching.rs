@@ -1,0 +1,294 @@
+//! Whole-cohort matching over the people in the database: who mentors whom, and why.
+//!
+//! Reads every listed mentor and mentee, turns their profiles into the engine's plain
+//! numbers ([`lodestar_match::score::Profile`]), runs the engine off the async runtime, and
+//! explains the result in words: why this mentor, and, when it is not the mentee's first
+//! choice, why not that one.
+
+use std::collections::HashMap;
+
+use lodestar_domain::language::LANGUAGES;
+use lodestar_domain::{FocusArea, PersonId, SkillId};
+use lodestar_match::cohort::{Cohort, CohortMatch, Options, Stage, match_cohort};
+use lodestar_match::report::{QualityReport, ranks, report};
+use lodestar_match::score::{self, FactorReason, Profile, Rules, SkillLevel, Vocabulary, Weights};
+use lodestar_match::unquantize;
+use lodestar_store::participants::{self, Participant};
+use serde::Serialize;
+
+use crate::{App, AppError};
+
+/// The people of a cohort, as the engine sees them and as people know them.
+pub struct CohortInput {
+    pub cohort: Cohort,
+    pub mentees: Vec<Named>,
+    pub mentors: Vec<Named>,
+    words: Words,
+}
+
+/// A person's id and name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Named {
+    pub id: PersonId,
+    pub name: String,
+}
+
+/// Names for explanations: skills and industries by the engine's numbers.
+#[derive(Default)]
+struct Words {
+    skills: Vec<String>,
+    industries: Vec<String>,
+}
+
+impl Vocabulary for Words {
+    fn skill(&self, skill: u32) -> &str {
+        self.skills
+            .get(skill as usize)
+            .map_or("a skill", String::as_str)
+    }
+
+    fn industry(&self, industry: u32) -> &str {
+        self.industries
+            .get(industry as usize)
+            .map_or("another industry", String::as_str)
+    }
+
+    fn focus_area(&self, bit: u32) -> &str {
+        FocusArea::ALL
+            .get(bit as usize)
+            .map_or("a focus area", |area| area.label())
+    }
+}
+
+/// Numbers for names: each distinct value gets the next number.
+#[derive(Default)]
+struct Interner(HashMap<String, u32>, Vec<String>);
+
+impl Interner {
+    fn id(&mut self, key: &str, shown: &str) -> u32 {
+        if let Some(&id) = self.0.get(key) {
+            return id;
+        }
+        let id = self.1.len() as u32;
+        self.0.insert(key.to_owned(), id);
+        self.1.push(shown.to_owned());
+        id
+    }
+}
+
+fn engine_profile(
+    person: &Participant,
+    skills: &mut HashMap<SkillId, u32>,
+    industries: &mut Interner,
+    departments: &mut Interner,
+) -> Profile {
+    let p = &person.profile;
+    let mut skill = |claim: &lodestar_domain::SkillClaim| {
+        let next = skills.len() as u32;
+        SkillLevel {
+            skill: *skills.entry(claim.skill).or_insert(next),
+            level: claim.level.get(),
+        }
+    };
+    let mut mentor_skills: Vec<SkillLevel> = p.mentor_skills.iter().map(&mut skill).collect();
+    mentor_skills.sort_unstable_by_key(|s| s.skill);
+    let growth_skills = p.growth_skills.iter().map(&mut skill).collect();
+    let focus_areas = p
+        .focus_areas
+        .iter()
+        .filter_map(|area| FocusArea::ALL.iter().position(|a| a == area))
+        .fold(0u8, |set, bit| set | 1 << bit);
+    let languages = p
+        .languages
+        .iter()
+        .filter_map(|code| LANGUAGES.iter().position(|(c, _)| c == code))
+        .fold(0u128, |set, bit| set | 1 << bit);
+    let industry = p.industry.trim();
+    let department = p.department.trim();
+    Profile {
+        mentor_skills,
+        growth_skills,
+        focus_areas,
+        industry: (!industry.is_empty()).then(|| industries.id(&industry.to_lowercase(), industry)),
+        department: (!department.is_empty()).then(|| {
+            let key = format!(
+                "{}\u{1f}{}",
+                p.organisation.trim().to_lowercase(),
+                department.to_lowercase()
+            );
+            departments.id(&key, department)
+        }),
+        years_experience: p.years_experience.map(|y| y.clamp(0, 80) as u8),
+        utc_offset_minutes: person.utc_offset_minutes as i32,
+        languages,
+        availability_hours: p.availability_hours.clamp(0, 160) as u16,
+        answers: Vec::new(),
+    }
+}
+
+impl App {
+    /// Everyone listed who wants a mentor, and everyone listed who mentors with places, as
+    /// a cohort under `weights` and `rules`.
+    pub async fn cohort(
+        &self,
+        weights: &Weights,
+        rules: Rules,
+        min_score: f64,
+    ) -> Result<CohortInput, AppError> {
+        let weights = weights
+            .normalised()
+            .map_err(|e| AppError::invalid("weights", e.to_string()))?;
+        let people = participants::participants(&self.db).await?;
+        let mut skills = HashMap::new();
+        let mut industries = Interner::default();
+        let mut departments = Interner::default();
+        let mut skill_names: HashMap<SkillId, String> = HashMap::new();
+        let mut cohort = Cohort {
+            rules,
+            weights,
+            min_score,
+            ..Cohort::default()
+        };
+        let (mut mentees, mut mentors) = (Vec::new(), Vec::new());
+        for (number, person) in people.iter().enumerate() {
+            for (id, name) in &person.skill_names {
+                skill_names.entry(*id).or_insert_with(|| name.clone());
+            }
+            let profile = engine_profile(person, &mut skills, &mut industries, &mut departments);
+            let named = Named {
+                id: person.id,
+                name: person.name.clone(),
+            };
+            if person.profile.wants_mentor {
+                cohort.mentees.push(profile.clone());
+                cohort.mentee_person.push(number as u32);
+                mentees.push(named.clone());
+            }
+            if person.profile.is_mentor && person.profile.mentor_capacity > 0 {
+                cohort.mentors.push(profile);
+                cohort.mentor_person.push(number as u32);
+                cohort
+                    .free_places
+                    .push(person.profile.mentor_capacity.clamp(0, 1_000) as u32);
+                mentors.push(named);
+            }
+        }
+        let mut names = vec![String::new(); skills.len()];
+        for (id, number) in &skills {
+            names[*number as usize] = skill_names.get(id).cloned().unwrap_or_default();
+        }
+        Ok(CohortInput {
+            cohort,
+            mentees,
+            mentors,
+            words: Words {
+                skills: names,
+                industries: industries.1,
+            },
+        })
+    }
+}
+
+/// One assignment of a bulk match, explained.
+#[derive(Clone, Debug, Serialize)]
+pub struct ExplainedAssignment {
+    pub mentee: Named,
+    pub mentor: Named,
+    pub score: f64,
+    /// Where the mentor stands among the mentee's candidates (1 = the best-scoring one).
+    pub rank: Option<u32>,
+    pub reasons: Vec<FactorReason>,
+    /// Set when the mentee's best-scoring candidate is someone else.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_choice: Option<FirstChoice>,
+}
+
+/// Why not the mentee's first choice.
+#[derive(Clone, Debug, Serialize)]
+pub struct FirstChoice {
+    pub mentor: Named,
+    pub score: f64,
+    /// Forcing this pair would lower the cohort's total score by at least this much.
+    pub forcing_loss: f64,
+    pub why: String,
+}
+
+/// A bulk match over the database, explained.
+#[derive(Clone, Debug, Serialize)]
+pub struct MatchReport {
+    pub objective: String,
+    /// The result is proven to be the best over every allowed pair, not just the candidates.
+    pub certified: bool,
+    pub rounds: usize,
+    pub candidate_pairs: usize,
+    pub added_pairs: usize,
+    pub quality: QualityReport,
+    pub assignments: Vec<ExplainedAssignment>,
+    pub unmatched: Vec<Named>,
+}
+
+impl CohortInput {
+    /// Runs the engine (CPU-bound: call from a blocking thread) and explains the result.
+    pub fn run(&self, options: &Options, stage: &(dyn Fn(Stage) + Sync)) -> MatchReport {
+        let result = match_cohort(&self.cohort, options, stage);
+        self.explain(options, &result)
+    }
+
+    fn explain(&self, options: &Options, result: &CohortMatch) -> MatchReport {
+        let graph = &result.graph;
+        let solution = &result.solution;
+        let certificate = &solution.solver.certificate;
+        let rank = ranks(graph, &solution.mentor_of);
+        let mut assignments = Vec::new();
+        let mut unmatched = Vec::new();
+        for (i, mentor) in solution.mentor_of.iter().enumerate() {
+            let Some(j) = *mentor else {
+                unmatched.push(self.mentees[i].clone());
+                continue;
+            };
+            let mentee = &self.cohort.mentees[i];
+            let mentor_name = &self.mentors[j as usize].name;
+            let explained = score::explain(
+                mentee,
+                &self.cohort.mentors[j as usize],
+                mentor_name,
+                &self.cohort.weights,
+                &self.words,
+            );
+            let best = graph
+                .arcs(i)
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+            let first_choice = best.filter(|&(k, _)| k != j).map(|(k, w)| {
+                let loss = unquantize(certificate.forcing_loss(i, k, w + solution.bonus) as i64);
+                let other = &self.mentors[k as usize];
+                FirstChoice {
+                    mentor: other.clone(),
+                    score: unquantize(w),
+                    forcing_loss: loss,
+                    why: format!(
+                        "{}'s places went to mentees who fit them better; pairing {} with {} would lower the total score by at least {loss:.3}",
+                        other.name, self.mentees[i].name, other.name
+                    ),
+                }
+            });
+            assignments.push(ExplainedAssignment {
+                mentee: self.mentees[i].clone(),
+                mentor: self.mentors[j as usize].clone(),
+                score: explained.score,
+                rank: rank[i],
+                reasons: explained.factors,
+                first_choice,
+            });
+        }
+        MatchReport {
+            objective: options.objective.name().to_owned(),
+            certified: result.certified,
+            rounds: result.rounds,
+            candidate_pairs: result.candidate_pairs,
+            added_pairs: result.added_pairs,
+            quality: report(graph, &solution.mentor_of),
+            assignments,
+            unmatched,
+        }
+    }
+}
