@@ -11,6 +11,7 @@ pub mod directory;
 mod error;
 pub mod matching;
 pub mod people;
+pub mod recommendations;
 pub mod secrets;
 pub mod tokens;
 
@@ -58,6 +59,7 @@ pub struct App {
     pub db: Db,
     pub policy: Policy,
     directory_cache: Arc<directory::DirectoryCache>,
+    recommendation_cache: Arc<recommendations::RecommendationCache>,
 }
 
 impl App {
@@ -66,6 +68,7 @@ impl App {
             db,
             policy: Policy::default(),
             directory_cache: Arc::default(),
+            recommendation_cache: Arc::default(),
         }
     }
 

@@ -23,6 +23,7 @@ pub struct CohortInput {
     pub cohort: Cohort,
     pub mentees: Vec<Named>,
     pub mentors: Vec<Named>,
+    pub mentor_headlines: Vec<String>,
     words: Words,
 }
 
@@ -149,7 +150,7 @@ impl App {
             min_score,
             ..Cohort::default()
         };
-        let (mut mentees, mut mentors) = (Vec::new(), Vec::new());
+        let (mut mentees, mut mentors, mut mentor_headlines) = (Vec::new(), Vec::new(), Vec::new());
         for (number, person) in people.iter().enumerate() {
             for (id, name) in &person.skill_names {
                 skill_names.entry(*id).or_insert_with(|| name.clone());
@@ -171,6 +172,7 @@ impl App {
                     .free_places
                     .push(person.profile.mentor_capacity.clamp(0, 1_000) as u32);
                 mentors.push(named);
+                mentor_headlines.push(person.profile.headline.clone());
             }
         }
         let mut names = vec![String::new(); skills.len()];
@@ -181,6 +183,7 @@ impl App {
             cohort,
             mentees,
             mentors,
+            mentor_headlines,
             words: Words {
                 skills: names,
                 industries: industries.1,
@@ -228,6 +231,11 @@ pub struct MatchReport {
 }
 
 impl CohortInput {
+    /// Names for explanations.
+    pub fn words(&self) -> &dyn Vocabulary {
+        &self.words
+    }
+
     /// Runs the engine (CPU-bound: call from a blocking thread) and explains the result.
     pub fn run(&self, options: &Options, stage: &(dyn Fn(Stage) + Sync)) -> MatchReport {
         let result = match_cohort(&self.cohort, options, stage);

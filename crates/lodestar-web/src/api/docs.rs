@@ -31,6 +31,7 @@ use crate::AppState;
         super::people::my_profile,
         super::people::update_my_profile,
         super::people::directory,
+        super::people::recommendations,
         super::people::person,
         super::skills::list,
         super::skills::show,

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
             "/me/profile",
             get(people::my_profile).patch(people::update_my_profile),
         )
+        .route("/me/recommendations", get(people::recommendations))
         .route("/me/password", post(accounts::change_password))
         .route(
             "/me/tokens",

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
 use lodestar_app::people::{ProfileUpdate, ProfileView};
+use lodestar_app::recommendations::{DEFAULT_LIMIT, Recommendations};
 
 use super::extract::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
@@ -65,4 +66,35 @@ pub async fn person(
     Ok(Json(
         state.app.profile(&viewer, path_id(&id, "person")?).await?,
     ))
+}
+
+/// How many recommendations to return.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecommendationQuery {
+    /// 1–50, default 10.
+    pub limit: Option<String>,
+}
+
+/// The mentors who fit you best, best first, each with the reasons in words. Mentors with
+/// no free places, no language in common with you, or who blocked you are never shown.
+/// Ranked by fit less a price for how many other mentees want the same mentor
+/// (`spread_by_demand`), so that popular mentors are not shown to everyone.
+#[utoipa::path(get, path = "/api/v1/me/recommendations", tag = "people", security(("bearer" = [])),
+    params(RecommendationQuery),
+    responses(
+        (status = 200, body = Recommendations),
+        (status = 401, body = ErrorBody),
+        (status = 422, description = "A bad `limit`, or you have not said you want a mentor (`wants_mentor`)", body = ErrorBody),
+    ))]
+pub async fn recommendations(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiQuery(query): ApiQuery<RecommendationQuery>,
+) -> ApiResult<Json<Recommendations>> {
+    let limit = match query.limit.as_deref().map(str::trim) {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(raw) => raw.parse().unwrap_or(0),
+    };
+    Ok(Json(state.app.recommendations(&viewer, limit).await?))
 }

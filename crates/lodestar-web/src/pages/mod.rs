@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", get(profile::edit_form).post(profile::save))
         .route("/people", get(people::directory))
         .route("/people/{id}", get(people::person))
+        .route("/recommendations", get(people::recommendations))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/skills", get(admin::skills).post(admin::add_skill))

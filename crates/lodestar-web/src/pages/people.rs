@@ -164,3 +164,58 @@ pub async fn person(
     };
     result.await.unwrap_or_else(|r| r)
 }
+
+#[derive(Template)]
+#[template(path = "recommendations.html")]
+struct RecommendationsPage {
+    chrome: Chrome,
+    mentors: Vec<lodestar_app::recommendations::RecommendedMentor>,
+    spread: bool,
+    /// Why there are no recommendations to show (the viewer does not want a mentor).
+    problem: Option<String>,
+}
+
+pub async fn recommendations(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    let result = async {
+        let found = state
+            .app
+            .recommendations(&viewer, lodestar_app::recommendations::DEFAULT_LIMIT)
+            .await;
+        let (mentors, spread, problem) = match found {
+            Ok(found) => (found.mentors, found.spread_by_demand, None),
+            Err(AppError::Invalid(errors)) => (
+                Vec::new(),
+                false,
+                errors.iter().next().map(|(_, message)| {
+                    let mut text = message.to_string();
+                    if let Some(first) = text.get_mut(0..1) {
+                        first.make_ascii_uppercase();
+                    }
+                    format!("{text}.")
+                }),
+            ),
+            Err(other) => return Err(error_page(&other)),
+        };
+        let chrome = Chrome::new(
+            &session,
+            Some(viewer),
+            "recommendations",
+            "Recommended mentors",
+        )
+        .await?;
+        Ok::<_, Response>(render_status(
+            StatusCode::OK,
+            &RecommendationsPage {
+                chrome,
+                mentors,
+                spread,
+                problem,
+            },
+        ))
+    };
+    result.await.unwrap_or_else(|r| r)
+}

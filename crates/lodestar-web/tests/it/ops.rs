@@ -16,6 +16,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/me"),
     ("get", "/api/v1/me/profile"),
     ("patch", "/api/v1/me/profile"),
+    ("get", "/api/v1/me/recommendations"),
     ("post", "/api/v1/me/password"),
     ("get", "/api/v1/me/tokens"),
     ("post", "/api/v1/me/tokens"),

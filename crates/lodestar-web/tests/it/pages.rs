@@ -115,6 +115,26 @@ api_tests! {
         assert_eq!(browser.get("/dashboard").await.header("location"), Some("/login?next=%2Fdashboard"));
     }
 
+    async fn the_recommended_mentors_page_lists_mentors_with_reasons_or_says_what_is_missing(app) {
+        app.register("Ada Lovelace", "ada@example.org").await;
+        let mut browser = Browser::new(app);
+        browser.log_in("ada@example.org", PASSWORD).await;
+        let page = browser.get("/recommendations").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("want a mentor"), "{}", page.text());
+
+        let ada = app.login("ada@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let wants = serde_json::json!({"wants_mentor": true, "growth_skills": [{"skill": "rust", "level": 1}]});
+        assert_eq!(app.patch_json("/api/v1/me/profile", wants, Some(&ada)).await.status, StatusCode::OK);
+        let bo = app.register_and_login("Bo Mentor", "bo@example.org").await;
+        let offers = serde_json::json!({"is_mentor": true, "mentor_capacity": 2, "mentor_skills": [{"skill": "rust", "level": 5}]});
+        assert_eq!(app.patch_json("/api/v1/me/profile", offers, Some(&bo)).await.status, StatusCode::OK);
+        let page = browser.get("/recommendations").await.text();
+        assert!(page.contains("Bo Mentor"), "{page}");
+        assert!(page.contains("wants Rust at level 1; Bo Mentor mentors it at 5"), "{page}");
+        assert!(page.contains("aria-current=\"page\">Recommended mentors"), "the menu marks the page");
+    }
+
     async fn a_browser_signs_in_with_a_form_and_sees_its_dashboard(app) {
         app.register("Ada Lovelace", "ada@example.org").await;
         let mut browser = Browser::new(app);

@@ -1,0 +1,177 @@
+//! Recommended mentors for the person asking, with reasons, spread by demand.
+//!
+//! The people of the cohort are read once per directory generation (every write that
+//! changes a profile moves it) and kept; scoring one mentee against every mentor then
+//! takes well under a millisecond. In the background, a whole-cohort match of the same
+//! generation prices each mentor's places by how many mentees want them; once it is done,
+//! recommendations are ranked by fit less that price, so that the same few popular mentors
+//! are not shown to everyone beyond their free places.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use lodestar_domain::PersonId;
+use lodestar_match::cohort::{Options, match_cohort};
+use lodestar_match::recommend::{reasons, recommend};
+use lodestar_match::score::{Rules, Weights};
+use lodestar_match::{WEIGHT_SCALE, unquantize};
+use lodestar_store::generations;
+use serde::Serialize;
+use tokio::sync::Mutex;
+use utoipa::ToSchema;
+
+use crate::matching::CohortInput;
+use crate::{App, AppError, Viewer};
+
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 50;
+
+/// The cohort of one directory generation, and its congestion prices once computed.
+pub(crate) struct Snapshot {
+    generation: i64,
+    input: CohortInput,
+    mentee_index: HashMap<PersonId, usize>,
+    prices: OnceLock<Vec<f64>>,
+}
+
+/// The latest snapshot; rebuilt by one request at a time when the generation moves.
+#[derive(Default)]
+pub struct RecommendationCache(Mutex<Option<Arc<Snapshot>>>);
+
+impl std::fmt::Debug for RecommendationCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecommendationCache")
+    }
+}
+
+/// One factor of a recommendation.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReasonView {
+    /// `skills`, `focus`, `industry`, `seniority`, `time_zone`, `availability` or `programme`.
+    pub factor: String,
+    pub label: String,
+    /// What the factor adds to the score.
+    pub contribution: f64,
+    pub reason: String,
+}
+
+/// A recommended mentor.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RecommendedMentor {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: PersonId,
+    pub name: String,
+    pub headline: String,
+    /// How well they fit you, 0–1.
+    pub score: f64,
+    /// Mentees they can still take.
+    pub free_places: u32,
+    pub reasons: Vec<ReasonView>,
+}
+
+/// Your recommended mentors, best first.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Recommendations {
+    pub mentors: Vec<RecommendedMentor>,
+    /// True when the ranking already accounts for how many mentees want each mentor.
+    pub spread_by_demand: bool,
+}
+
+impl App {
+    async fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
+        let generation = generations::directory(&self.db).await?;
+        let mut slot = self.recommendation_cache.0.lock().await;
+        if let Some(snapshot) = slot.as_ref()
+            && snapshot.generation == generation
+        {
+            return Ok(Arc::clone(snapshot));
+        }
+        let input = self
+            .cohort(&Weights::default(), Rules::default(), 0.0)
+            .await?;
+        let mentee_index = input
+            .mentees
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (m.id, k))
+            .collect();
+        let snapshot = Arc::new(Snapshot {
+            generation,
+            input,
+            mentee_index,
+            prices: OnceLock::new(),
+        });
+        *slot = Some(Arc::clone(&snapshot));
+        let pricing = Arc::clone(&snapshot);
+        tokio::task::spawn_blocking(move || {
+            let result = match_cohort(&pricing.input.cohort, &Options::default(), &|_| ());
+            let certificate = &result.solution.solver.certificate;
+            let prices = (0..pricing.input.cohort.mentors.len())
+                .map(|j| {
+                    certificate
+                        .mentor_price(j as u32)
+                        .map_or(0.0, |p| unquantize(p.round() as i64))
+                })
+                .collect();
+            let _ = pricing.prices.set(prices);
+        });
+        Ok(snapshot)
+    }
+
+    /// The mentors who fit the viewer best, with reasons. Only for people who want a
+    /// mentor; `limit` is 1–50.
+    pub async fn recommendations(
+        &self,
+        viewer: &Viewer,
+        limit: usize,
+    ) -> Result<Recommendations, AppError> {
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(AppError::invalid(
+                "limit",
+                format!("must be a whole number from 1 to {MAX_LIMIT}"),
+            ));
+        }
+        let snapshot = self.snapshot().await?;
+        let Some(&mentee) = snapshot.mentee_index.get(&viewer.id) else {
+            return Err(AppError::invalid(
+                "wants_mentor",
+                "say on your profile that you want a mentor (and be listed) to get recommendations",
+            ));
+        };
+        let input = &snapshot.input;
+        let prices = snapshot.prices.get();
+        let found = recommend(&input.cohort, mentee, prices.map(Vec::as_slice), limit);
+        let mentors = found
+            .iter()
+            .map(|r| {
+                let j = r.mentor as usize;
+                let mentor = &input.mentors[j];
+                let explained = reasons(&input.cohort, mentee, r, &mentor.name, input.words());
+                RecommendedMentor {
+                    id: mentor.id,
+                    name: mentor.name.clone(),
+                    headline: input.mentor_headlines[j].clone(),
+                    score: (r.score * WEIGHT_SCALE as f64).round() / WEIGHT_SCALE as f64,
+                    free_places: input.cohort.free_places[j],
+                    reasons: explained
+                        .factors
+                        .into_iter()
+                        .map(|f| ReasonView {
+                            factor: serde_json::to_value(f.factor)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default(),
+                            label: f.factor.label().to_owned(),
+                            contribution: f.contribution,
+                            reason: f.reason,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(Recommendations {
+            mentors,
+            spread_by_demand: prices.is_some(),
+        })
+    }
+}
