@@ -267,21 +267,9 @@ fn solve(input: &Path, output: &Path) -> Result<()> {
 /// Runs the cohort pipeline, printing each stage's time to standard error.
 pub fn timed_match(cohort: &lodestar_match::cohort::Cohort, options: &Options) -> CohortMatch {
     let started = Instant::now();
-    let last = std::sync::Mutex::new((started, None::<Stage>));
-    let finish_stage = |next: Option<Stage>| {
-        let Ok(mut last) = last.lock() else { return };
-        let now = Instant::now();
-        if let Some(stage) = last.1 {
-            eprintln!(
-                "  {:<22} {:>7.3} s",
-                describe(stage),
-                (now - last.0).as_secs_f64()
-            );
-        }
-        *last = (now, next);
-    };
-    let result = match_cohort(cohort, options, &|stage| finish_stage(Some(stage)));
-    finish_stage(None);
+    let printer = stage_printer();
+    let result = match_cohort(cohort, options, &printer);
+    printer(Stage::Done);
     eprintln!(
         "matched {} of {} mentees in {:.3} s: {} candidate pairs, {} added by the certificate, {} rounds, {}",
         result.solution.matched,

@@ -6,18 +6,7 @@ use serde_json::{Value, json};
 use crate::support::{TestApp, api_tests};
 
 async fn person(app: &TestApp, name: &str, profile: Value) -> String {
-    let email = format!("{}@example.org", name.to_lowercase());
-    let token = app.register_and_login(name, &email).await;
-    let response = app
-        .patch_json("/api/v1/me/profile", profile, Some(&token))
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::OK,
-        "{name}: {}",
-        response.text()
-    );
-    token
+    app.person_with_profile(name, profile).await
 }
 
 /// Ana, Ben and Eve mentor on Rust (levels 5, 3, 4); Cai wants to grow it; Dee is not listed.

@@ -8,17 +8,7 @@ use serde_json::{Value, json};
 use crate::support::{TestApp, api_tests};
 
 async fn person(app: &TestApp, name: &str, profile: Value) {
-    let email = format!("{}@example.org", name.to_lowercase());
-    let token = app.register_and_login(name, &email).await;
-    let response = app
-        .patch_json("/api/v1/me/profile", profile, Some(&token))
-        .await;
-    assert_eq!(
-        response.status,
-        StatusCode::OK,
-        "{name}: {}",
-        response.text()
-    );
+    app.person_with_profile(name, profile).await;
 }
 
 /// Ana mentors Kubernetes, Ben Python; Cai wants Kubernetes, Eve speaks only French.

@@ -213,6 +213,23 @@ impl TestApp {
     }
 
     /// The first account (an admin) and a second one (not), with their tokens.
+    /// Registers `name` (email `name@example.org`, lower case), logs in, applies `profile`
+    /// with `PATCH /api/v1/me/profile`, and returns the token.
+    pub async fn person_with_profile(&self, name: &str, profile: Value) -> String {
+        let email = format!("{}@example.org", name.to_lowercase());
+        let token = self.register_and_login(name, &email).await;
+        let response = self
+            .patch_json("/api/v1/me/profile", profile, Some(&token))
+            .await;
+        assert_eq!(
+            response.status,
+            StatusCode::OK,
+            "{name}: {}",
+            response.text()
+        );
+        token
+    }
+
     pub async fn admin_and_member(&self) -> (String, String) {
         let admin = self
             .register_and_login("Ada Admin", "ada@example.org")
