@@ -155,6 +155,18 @@ pub struct DirectoryPage {
     pub per_page: i64,
     pub pages: i64,
     pub people: Vec<DirectoryPerson>,
+    /// The page as JSON, made once: a cached page is served many times.
+    #[serde(skip)]
+    #[schema(ignore)]
+    json: std::sync::OnceLock<Vec<u8>>,
+}
+
+impl DirectoryPage {
+    /// The page serialised as JSON (the API's answer), made on first use and kept.
+    pub fn to_json(&self) -> &[u8] {
+        self.json
+            .get_or_init(|| serde_json::to_vec(self).unwrap_or_default())
+    }
 }
 
 /// Directory pages recently served, by normalised query, each with the directory
@@ -300,6 +312,7 @@ impl App {
             per_page,
             pages: (found.total + per_page - 1) / per_page,
             people: found.entries.iter().map(DirectoryPerson::from).collect(),
+            json: std::sync::OnceLock::new(),
         })
     }
 

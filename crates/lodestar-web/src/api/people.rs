@@ -1,7 +1,5 @@
 //! Profiles and the people directory.
 
-use std::sync::Arc;
-
 use axum::Json;
 use axum::extract::{Path, State};
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
@@ -49,8 +47,15 @@ pub async fn directory(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
     ApiQuery(query): ApiQuery<DirectoryQuery>,
-) -> ApiResult<Json<Arc<DirectoryPage>>> {
-    Ok(Json(state.app.directory(&viewer, &query).await?))
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let page = state.app.directory(&viewer, &query).await?;
+    // A cached page keeps its JSON, so a repeated search is not serialised again.
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        page.to_json().to_vec(),
+    )
+        .into_response())
 }
 
 /// A person's profile, without the fields they hide. People not listed in the directory
