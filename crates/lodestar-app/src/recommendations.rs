@@ -6,8 +6,13 @@
 //! generation prices each mentor's places by how many mentees want them; once it is done,
 //! recommendations are ranked by fit less that price, so that the same few popular mentors
 //! are not shown to everyone beyond their free places.
+//!
+//! A whole-cohort match is seconds of CPU at scale, so at most one runs at a time: a new
+//! snapshot starts with the previous one's prices (by mentor), and the running match moves
+//! on to the newest snapshot when it finishes, however many profiles changed meanwhile.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use lodestar_domain::PersonId;
@@ -31,12 +36,42 @@ pub(crate) struct Snapshot {
     generation: i64,
     input: CohortInput,
     mentee_index: HashMap<PersonId, usize>,
+    /// Prices from a match of this snapshot, once done.
     prices: OnceLock<Vec<f64>>,
+    /// The previous snapshot's prices for the same mentors (0 for new ones), meanwhile.
+    inherited: Option<Vec<f64>>,
 }
 
-/// The latest snapshot; rebuilt by one request at a time when the generation moves.
+impl Snapshot {
+    fn prices(&self) -> Option<&[f64]> {
+        self.prices
+            .get()
+            .map(Vec::as_slice)
+            .or(self.inherited.as_deref())
+    }
+
+    /// The mentors' congestion prices in score units, from a whole-cohort match.
+    fn price(&self) {
+        let result = match_cohort(&self.input.cohort, &Options::default(), &|_| ());
+        let certificate = &result.solution.solver.certificate;
+        let prices = (0..self.input.cohort.mentors.len())
+            .map(|j| {
+                certificate
+                    .mentor_price(j as u32)
+                    .map_or(0.0, |p| unquantize(p.round() as i64))
+            })
+            .collect();
+        let _ = self.prices.set(prices);
+    }
+}
+
+/// The latest snapshot (rebuilt by one request at a time when the generation moves), and
+/// whether a match is pricing one.
 #[derive(Default)]
-pub struct RecommendationCache(Mutex<Option<Arc<Snapshot>>>);
+pub struct RecommendationCache {
+    latest: Mutex<Option<Arc<Snapshot>>>,
+    pricing: AtomicBool,
+}
 
 impl std::fmt::Debug for RecommendationCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -80,7 +115,7 @@ pub struct Recommendations {
 impl App {
     async fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
         let generation = generations::directory(&self.db).await?;
-        let mut slot = self.recommendation_cache.0.lock().await;
+        let mut slot = self.recommendation_cache.latest.lock().await;
         if let Some(snapshot) = slot.as_ref()
             && snapshot.generation == generation
         {
@@ -95,26 +130,52 @@ impl App {
             .enumerate()
             .map(|(k, m)| (m.id, k))
             .collect();
+        let inherited = slot.as_ref().and_then(|previous| {
+            let old = previous.prices()?;
+            let by_id: HashMap<PersonId, f64> = previous
+                .input
+                .mentors
+                .iter()
+                .zip(old)
+                .map(|(m, &p)| (m.id, p))
+                .collect();
+            Some(
+                input
+                    .mentors
+                    .iter()
+                    .map(|m| by_id.get(&m.id).copied().unwrap_or(0.0))
+                    .collect(),
+            )
+        });
         let snapshot = Arc::new(Snapshot {
             generation,
             input,
             mentee_index,
             prices: OnceLock::new(),
+            inherited,
         });
         *slot = Some(Arc::clone(&snapshot));
-        let pricing = Arc::clone(&snapshot);
-        tokio::task::spawn_blocking(move || {
-            let result = match_cohort(&pricing.input.cohort, &Options::default(), &|_| ());
-            let certificate = &result.solution.solver.certificate;
-            let prices = (0..pricing.input.cohort.mentors.len())
-                .map(|j| {
-                    certificate
-                        .mentor_price(j as u32)
-                        .map_or(0.0, |p| unquantize(p.round() as i64))
-                })
-                .collect();
-            let _ = pricing.prices.set(prices);
-        });
+        drop(slot);
+        let cache = Arc::clone(&self.recommendation_cache);
+        if !cache.pricing.swap(true, Ordering::AcqRel) {
+            let mut target = Arc::clone(&snapshot);
+            tokio::task::spawn_blocking(move || {
+                loop {
+                    target.price();
+                    let newest = cache.latest.blocking_lock().clone();
+                    match newest {
+                        Some(newest)
+                            if newest.generation != target.generation
+                                && newest.prices.get().is_none() =>
+                        {
+                            target = newest;
+                        }
+                        _ => break,
+                    }
+                }
+                cache.pricing.store(false, Ordering::Release);
+            });
+        }
         Ok(snapshot)
     }
 
@@ -139,8 +200,8 @@ impl App {
             ));
         };
         let input = &snapshot.input;
-        let prices = snapshot.prices.get();
-        let found = recommend(&input.cohort, mentee, prices.map(Vec::as_slice), limit);
+        let prices = snapshot.prices();
+        let found = recommend(&input.cohort, mentee, prices, limit);
         let mentors = found
             .iter()
             .map(|r| {

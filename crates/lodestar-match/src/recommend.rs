@@ -33,6 +33,13 @@ pub fn recommend(
     limit: usize,
 ) -> Vec<Recommendation> {
     let profile = &cohort.mentees[mentee];
+    // This mentee's blocks, once, rather than a scan of everyone's for every mentor.
+    let blocked: Vec<u32> = cohort
+        .blocked
+        .iter()
+        .filter(|&&(i, _)| i as usize == mentee)
+        .map(|&(_, j)| j)
+        .collect();
     let mut found: Vec<Recommendation> = cohort
         .mentors
         .iter()
@@ -43,7 +50,7 @@ pub fn recommend(
                 mentor,
                 cohort.mentee_person.get(mentee) == cohort.mentor_person.get(j),
                 cohort.free_places.get(j).copied().unwrap_or(0),
-                cohort.blocked.contains(&(mentee as u32, j as u32)),
+                blocked.contains(&(j as u32)),
                 &cohort.rules,
             )
             .is_none()
