@@ -3,19 +3,29 @@
 //! 100,000 mentees × 20,000 mentors is 2·10⁹ pairs: too many to score. Instead:
 //!
 //! 1. **Candidates.** A skill index (skill → the mentors who mentor it) finds, for each
-//!    mentee, the mentors who share a skill they want; those are scored exactly. Every other
-//!    mentor scores nothing on skills, so their score depends only on a handful of profile
-//!    fields: mentors are grouped by time zone and industry, and a group's best possible
-//!    score for the mentee (an upper bound) says whether any of them could still make the
-//!    mentee's top `k`. Each mentee keeps their top `k`; each mentor keeps their top `k′`
-//!    of the mentees who scored them, so that a popular mentor's rivals still have somewhere
-//!    to go (one-sided top-k collapses when everyone wants the same senior mentors).
+//!    mentee, the mentors who share a skill they want. Each is bounded first in integer
+//!    arithmetic from the mentee's [`Lens`] (a few table lookups) and scored exactly only
+//!    if the bound could enter a list. Every other mentor scores nothing on skills, so
+//!    their score depends only on a handful of profile fields: mentors are grouped by time
+//!    zone and industry, and a group's best possible score for the mentee says whether any
+//!    of them could still make the mentee's top `k`. Each mentee keeps their top `k`; each
+//!    mentor keeps their top `k′` of the mentees who scored them, so that a popular
+//!    mentor's rivals still have somewhere to go (one-sided top-k collapses when everyone
+//!    wants the same senior mentors). A mentee's `k`-th best is their *ceiling*: no pair of
+//!    theirs left out weighs more.
 //! 2. **Solve** the candidate graph exactly ([`crate::objective`]).
 //! 3. **Certify.** The solver's dual prices say which left-out pairs could improve the
-//!    total: those whose weight exceeds the mentee's price plus the mentor's. The same index
-//!    and group bounds find every such pair without scoring the rest; they are added and
-//!    the graph solved again, until none is left. The result is then the optimum over all
-//!    pairs the hard rules allow, not just over the candidates.
+//!    total: those whose weight exceeds the mentee's price plus the mentor's. Such a pair
+//!    weighs at most the mentee's ceiling, so only mentors priced below the ceiling less the
+//!    mentee's price can qualify: mentors are searched cheapest first (per skill, and all
+//!    of them for the pairs that share no skill), and each is bounded before it is scored.
+//!    Pairs that improve, or nearly do, are added and the graph solved again, until none
+//!    is left. The result is then the optimum over all pairs the hard rules allow, not
+//!    just over the candidates.
+//!
+//!    Later rounds price less: after a round that priced every pair, each pair left out
+//!    weighs at most its two prices less the slack, so afterwards only the mentees and
+//!    mentors whose price dropped (beyond a shift of all prices) need pricing again.
 //!
 //! Scores are computed from per-mentee lookup tables but with the same functions and in the
 //! same order as [`crate::score::score`], so they are bit-for-bit equal to it.
@@ -26,11 +36,9 @@ use std::collections::{BTreeMap, BinaryHeap};
 use rayon::prelude::*;
 
 use crate::graph::{CandidateGraph, quantize};
+use crate::lens::{Fields, Lens, Mentors, NO_YEARS, Tables};
 use crate::objective::{self, Objective, ObjectiveSolution};
-use crate::score::{
-    self, Profile, Rules, UNKNOWN, availability_fit, exclusion, focus_fit, industry_fit, level_fit,
-    seniority_fit, time_zone_fit,
-};
+use crate::score::{Profile, Rules, level_fit_twentieths};
 
 /// Everyone taking part, and the rules.
 #[derive(Clone, Debug, Default)]
@@ -101,6 +109,9 @@ pub struct CohortMatch {
     pub added_pairs: usize,
     /// Solves run (1 when the first candidate graph was already optimal).
     pub rounds: usize,
+    /// Rounds that priced every pair left out; the others priced only the pairs whose
+    /// prices dropped since the last such round.
+    pub full_pricings: usize,
     /// True when the prices prove that no allowed pair left out of `graph` could improve
     /// the result: it is the optimum over all allowed pairs.
     pub certified: bool,
@@ -119,10 +130,12 @@ pub fn match_cohort(
 ) -> CohortMatch {
     let scorer = Scorer::new(cohort);
     stage(Stage::Candidates);
-    let mut pairs = scorer.candidates(options.mentee_k, options.mentor_k);
+    let Candidates { mut pairs, ceiling } = scorer.candidates(options.mentee_k, options.mentor_k);
     let candidate_pairs = pairs.len();
     let mut added_pairs = 0;
     let mut round = 0;
+    let mut reference: Option<Reference> = None;
+    let mut full_pricings = 0;
     loop {
         round += 1;
         stage(Stage::Solve { round });
@@ -130,7 +143,17 @@ pub fn match_cohort(
             CandidateGraph::from_pairs(cohort.mentees.len(), cohort.free_places.clone(), &pairs);
         let solution = objective::solve(&graph, options.objective);
         stage(Stage::Certify { round });
-        let (improving, near) = scorer.priced_pairs(&graph, &solution, NEAR_SLACK);
+        let prices = Reference::of(&solution);
+        let scope = match &reference {
+            Some(last) => last.dropped_few(&prices, NEAR_SLACK, &scorer.mentors.fields),
+            None => None,
+        };
+        let (improving, near) =
+            scorer.priced_pairs(&graph, &solution, &ceiling, NEAR_SLACK, scope.as_ref());
+        if scope.is_none() {
+            reference = Some(prices);
+            full_pricings += 1;
+        }
         if improving.is_empty() || round >= options.max_rounds {
             let certified = improving.is_empty();
             return CohortMatch {
@@ -139,6 +162,7 @@ pub fn match_cohort(
                 candidate_pairs,
                 added_pairs,
                 rounds: round,
+                full_pricings,
                 certified,
             };
         }
@@ -148,108 +172,105 @@ pub fn match_cohort(
     }
 }
 
-/// A mentor's fields that matter when they share no skill with the mentee, in columns.
-struct Mentors {
-    offset: Vec<u16>,
-    focus: Vec<u8>,
-    years: Vec<u8>,
-    hours: Vec<u16>,
-}
-
-const NO_YEARS: u8 = u8::MAX;
-
-/// Mentors with the same time zone and industry; the bounds of the fields that vary.
+/// Open mentors with the same time zone and industry, and the bounds of the fields that
+/// vary among them.
 struct Group {
     offset: u16,
-    industry: Option<u32>,
+    industry: u16,
     mentors: Vec<u32>,
     focus_any: u8,
     focus_unknown: bool,
     min_years: u8,
     max_years: u8,
     years_unknown: bool,
-    max_hours: u16,
+    max_hours: u8,
 }
 
 struct Scorer<'a> {
     cohort: &'a Cohort,
-    offsets: Vec<i32>,
     mentors: Mentors,
+    tables: Tables,
     /// skill → (mentor, level), for mentors with free places.
     index: Vec<Vec<(u32, u8)>>,
     groups: Vec<Group>,
-    /// Each mentor's group (closed mentors: none, `u32::MAX`).
-    mentor_group: Vec<u32>,
+    /// Blocked `(mentee, mentor)` pairs, sorted.
     blocked: Vec<(u32, u32)>,
 }
 
-/// One mentee's view of the mentors: each part of the score as a table over the values a
-/// mentor's field can take, already multiplied by its weight.
-struct Lens<'a> {
-    mentee: usize,
-    profile: &'a Profile,
-    weights: [f64; 7],
-    /// The skills part for a mentor who mentors none of the wanted skills.
-    no_skills: f64,
-    tz: Vec<f64>,
-    focus: [f64; 256],
-    seniority: [f64; 256],
+/// The first candidate graph's pairs, and what it says about the pairs left out.
+struct Candidates {
+    pairs: Vec<Candidate>,
+    /// Each mentee's ceiling: no allowed pair of theirs outside the candidates weighs more
+    /// (`i64::MIN`: every allowed pair of theirs is a candidate).
+    ceiling: Vec<i64>,
 }
 
-/// Per-thread scratch for the skill index: each mentor's running skill sum, and which
-/// mentors were touched.
+/// Per-thread scratch for the skill index: the mentors the current mentee touched, and
+/// their skill sums in twentieths ([`level_fit_twentieths`]), packed with a mark
+/// that says whether the sum is the current mentee's, so that nothing is cleared between
+/// mentees: `slot = mark << SUM_BITS | sum`.
 struct Scratch {
-    sums: Vec<f64>,
+    /// The current mentee's wanted skills (see [`Lens::want`]).
+    wanted: Vec<u8>,
+    mark: u32,
+    slots: Vec<u32>,
+    /// `touched[..count]` are the touched mentors.
     touched: Vec<u32>,
-    seen: Vec<bool>,
+    count: usize,
 }
+
+const SUM_BITS: u32 = 20;
 
 impl Scratch {
-    fn new(mentors: usize) -> Self {
+    fn new(mentors: usize, skills: usize) -> Self {
         Scratch {
-            sums: vec![0.0; mentors],
-            touched: Vec::new(),
-            seen: vec![false; mentors],
+            wanted: vec![0; skills],
+            mark: 0,
+            slots: vec![0; mentors],
+            // One spare: a touch writes before it knows whether it counts.
+            touched: vec![0; mentors + 1],
+            count: 0,
         }
     }
 
+    /// Forgets every touch, for the next mentee.
     fn clear(&mut self) {
-        for &m in &self.touched {
-            self.sums[m as usize] = 0.0;
-            self.seen[m as usize] = false;
+        self.count = 0;
+        self.mark += 1;
+        if self.mark >> (32 - SUM_BITS) != 0 {
+            self.slots.fill(0);
+            self.mark = 1;
         }
-        self.touched.clear();
+    }
+
+    /// Adds `fit` to the mentor's sum (branch-free: most touches alternate unpredictably
+    /// between a mentor's first and a later one).
+    #[inline]
+    fn touch(&mut self, mentor: u32, fit: u32) {
+        let slot = &mut self.slots[mentor as usize];
+        let fresh = *slot >> SUM_BITS != self.mark;
+        let base = if fresh { self.mark << SUM_BITS } else { *slot };
+        *slot = base + fit;
+        self.touched[self.count] = mentor;
+        self.count += usize::from(fresh);
+    }
+
+    fn touched(&self) -> &[u32] {
+        &self.touched[..self.count]
+    }
+
+    /// The mentor's sum in twentieths, if the current mentee touched them.
+    #[inline]
+    fn sum(&self, mentor: usize) -> Option<u32> {
+        let slot = self.slots[mentor];
+        (slot >> SUM_BITS == self.mark).then_some(slot & ((1 << SUM_BITS) - 1))
     }
 }
 
 impl<'a> Scorer<'a> {
     fn new(cohort: &'a Cohort) -> Self {
-        let mut offsets: Vec<i32> = cohort
-            .mentors
-            .iter()
-            .map(|m| m.utc_offset_minutes)
-            .collect();
-        offsets.sort_unstable();
-        offsets.dedup();
-        let offset_of = |o: i32| offsets.binary_search(&o).unwrap_or_default() as u16;
-        let mentors = Mentors {
-            offset: cohort
-                .mentors
-                .iter()
-                .map(|m| offset_of(m.utc_offset_minutes))
-                .collect(),
-            focus: cohort.mentors.iter().map(|m| m.focus_areas).collect(),
-            years: cohort
-                .mentors
-                .iter()
-                .map(|m| m.years_experience.map_or(NO_YEARS, |y| y.min(NO_YEARS - 1)))
-                .collect(),
-            hours: cohort
-                .mentors
-                .iter()
-                .map(|m| m.availability_hours)
-                .collect(),
-        };
+        let mentors = Mentors::new(&cohort.mentors);
+        let tables = Tables::new(cohort, &mentors);
         let open = |j: usize| cohort.free_places.get(j).copied().unwrap_or(0) > 0;
         let skills = cohort
             .mentees
@@ -267,14 +288,12 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
-        let mut by_key: BTreeMap<(u16, Option<u32>), Vec<u32>> = BTreeMap::new();
-        for (j, mentor) in cohort.mentors.iter().enumerate() {
-            if open(j) {
-                by_key
-                    .entry((mentors.offset[j], mentor.industry))
-                    .or_default()
-                    .push(j as u32);
-            }
+        let mut by_key: BTreeMap<(u16, u16), Vec<u32>> = BTreeMap::new();
+        for j in (0..cohort.mentors.len()).filter(|&j| open(j)) {
+            by_key
+                .entry((mentors.fields[j].offset, mentors.fields[j].industry))
+                .or_default()
+                .push(j as u32);
         }
         let groups: Vec<Group> = by_key
             .into_iter()
@@ -291,100 +310,39 @@ impl<'a> Scorer<'a> {
                     mentors: Vec::new(),
                 };
                 for &j in &members {
-                    let j = j as usize;
-                    group.focus_any |= mentors.focus[j];
-                    group.focus_unknown |= mentors.focus[j] == 0;
-                    if mentors.years[j] == NO_YEARS {
+                    let f = mentors.fields[j as usize];
+                    group.focus_any |= f.focus;
+                    group.focus_unknown |= f.focus == 0;
+                    if f.years == NO_YEARS {
                         group.years_unknown = true;
                     } else {
-                        group.min_years = group.min_years.min(mentors.years[j]);
-                        group.max_years = group.max_years.max(mentors.years[j]);
+                        group.min_years = group.min_years.min(f.years);
+                        group.max_years = group.max_years.max(f.years);
                     }
-                    group.max_hours = group.max_hours.max(mentors.hours[j]);
+                    group.max_hours = group.max_hours.max(f.hours);
                 }
                 group.mentors = members;
                 group
             })
             .collect();
-        let mut mentor_group = vec![u32::MAX; cohort.mentors.len()];
-        for (g, group) in groups.iter().enumerate() {
-            for &m in &group.mentors {
-                mentor_group[m as usize] = g as u32;
-            }
-        }
         let mut blocked = cohort.blocked.clone();
         blocked.sort_unstable();
         Scorer {
             cohort,
-            offsets,
             mentors,
+            tables,
             index,
             groups,
-            mentor_group,
             blocked,
         }
     }
 
-    fn lens(&self, mentee: usize) -> Lens<'a> {
-        let profile = &self.cohort.mentees[mentee];
-        let w = self.cohort.weights;
-        let no_skills = if profile.growth_skills.is_empty() {
-            UNKNOWN * w[0]
-        } else {
-            0.0 * w[0]
-        };
-        let tz = self
-            .offsets
-            .iter()
-            .map(|&o| weighted(w[4], || time_zone_fit(profile.utc_offset_minutes, o)))
-            .collect();
-        let mut focus = [0.0; 256];
-        let mut seniority = [0.0; 256];
-        for v in 0..256 {
-            focus[v] = weighted(w[1], || focus_fit(profile.focus_areas, v as u8));
-            let years = (v as u8 != NO_YEARS).then_some(v as u8);
-            seniority[v] = weighted(w[3], || seniority_fit(profile.years_experience, years));
-        }
-        Lens {
-            mentee,
-            profile,
-            weights: w,
-            no_skills,
-            tz,
-            focus,
-            seniority,
-        }
-    }
-
-    /// The exact score, from the lens and the mentor's skill sum (`None` when the mentor
-    /// mentors none of the wanted skills).
-    fn score(&self, lens: &Lens, mentor: usize, skill_sum: Option<f64>) -> f64 {
-        let w = &lens.weights;
-        let skills = match skill_sum {
-            Some(sum) => weighted(w[0], || sum / lens.profile.growth_skills.len() as f64),
-            None => lens.no_skills,
-        };
-        let m = &self.mentors;
-        let profile = &self.cohort.mentors[mentor];
-        let parts = [
-            skills,
-            lens.focus[m.focus[mentor] as usize],
-            weighted(w[2], || {
-                industry_fit(lens.profile.industry, profile.industry)
-            }),
-            lens.seniority[m.years[mentor] as usize],
-            lens.tz[m.offset[mentor] as usize],
-            weighted(w[5], || {
-                availability_fit(lens.profile.availability_hours, m.hours[mentor])
-            }),
-            weighted(w[6], || score::programme_value(lens.profile, profile)),
-        ];
-        score::total(&parts)
+    fn lens(&self, mentee: usize) -> Lens<'_> {
+        Lens::new(&self.tables, self.cohort, mentee, &self.blocked)
     }
 
     /// The highest the parts other than skills can add up to for any mentor of the group.
-    fn rest_bound(&self, lens: &Lens, group: &Group) -> f64 {
-        let w = &lens.weights;
+    fn rest_bound(lens: &Lens, group: &Group) -> f64 {
         let focus = if group.focus_unknown {
             lens.focus[0].max(lens.focus[group.focus_any as usize])
         } else {
@@ -405,42 +363,18 @@ impl<'a> Scorer<'a> {
             let best = if best > e + 15 { a } else { best };
             seniority = seniority.max(lens.seniority[best.clamp(0, 254) as usize]);
         }
-        let parts = [
-            0.0,
-            focus,
-            weighted(w[2], || industry_fit(lens.profile.industry, group.industry)),
-            seniority,
-            lens.tz[group.offset as usize],
-            weighted(w[5], || {
-                availability_fit(lens.profile.availability_hours, group.max_hours)
-            }),
-            w[6],
-        ];
-        parts.iter().sum()
+        focus
+            + lens.industry[group.industry as usize]
+            + seniority
+            + lens.tz[group.offset as usize]
+            + lens.hours[group.max_hours as usize]
+            + lens.weights[6]
     }
 
-    /// Upper bounds, as weights, of every mentor of each group: `[skills part + rest]`.
-    /// One weight unit of slack covers the different order of the additions.
+    /// An upper bound, as a weight, of a score with this skills part and at most this much
+    /// from the rest. One weight unit of slack covers the different order of the additions.
     fn bound(skills_part: f64, rest: f64) -> i64 {
         quantize((skills_part + rest).clamp(0.0, 1.0)) + 1
-    }
-
-    fn allowed(&self, mentee: usize, mentor: usize) -> bool {
-        let c = self.cohort;
-        let blocked = !self.blocked.is_empty()
-            && self
-                .blocked
-                .binary_search(&(mentee as u32, mentor as u32))
-                .is_ok();
-        exclusion(
-            &c.mentees[mentee],
-            &c.mentors[mentor],
-            c.mentee_person.get(mentee) == c.mentor_person.get(mentor),
-            c.free_places.get(mentor).copied().unwrap_or(0),
-            blocked,
-            &c.rules,
-        )
-        .is_none()
     }
 
     /// Fills the scratch with the mentors who mentor a wanted skill and their skill sums.
@@ -450,74 +384,14 @@ impl<'a> Scorer<'a> {
             let Some(mentors) = self.index.get(want.skill as usize) else {
                 continue;
             };
+            let fits: [u32; 8] =
+                std::array::from_fn(|level| level_fit_twentieths(level as u8, want.level));
             for &(m, level) in mentors {
-                let k = m as usize;
-                if !scratch.seen[k] {
-                    scratch.seen[k] = true;
-                    scratch.touched.push(m);
-                }
-                scratch.sums[k] += level_fit(level, want.level);
-            }
-        }
-    }
-
-    fn skills_part(&self, lens: &Lens, sum: f64) -> f64 {
-        weighted(lens.weights[0], || {
-            sum / lens.profile.growth_skills.len() as f64
-        })
-    }
-
-    /// Offers the mentee's allowed pairs to `visit(mentor, weight)`, skipping every mentor
-    /// whose upper bound `needs(mentor, bound)` says cannot matter: first the mentors who
-    /// share a wanted skill, then the others group by group, best group first, stopping
-    /// when `enough(bound)` says no lower bound can matter.
-    fn visit(
-        &self,
-        lens: &Lens,
-        scratch: &mut Scratch,
-        needs: &mut dyn FnMut(u32, i64) -> bool,
-        enough: &mut dyn FnMut(i64) -> bool,
-        visit: &mut dyn FnMut(u32, i64),
-    ) {
-        self.scatter(lens, scratch);
-        let min_score = quantize(self.cohort.min_score);
-        let rest: Vec<f64> = self
-            .groups
-            .iter()
-            .map(|g| self.rest_bound(lens, g))
-            .collect();
-        for &m in &scratch.touched {
-            let j = m as usize;
-            let skills = self.skills_part(lens, scratch.sums[j]);
-            let bound = Self::bound(skills, rest[self.mentor_group[j] as usize]);
-            if bound < min_score || !needs(m, bound) || !self.allowed(lens.mentee, j) {
-                continue;
-            }
-            let w = quantize(self.score(lens, j, Some(scratch.sums[j])));
-            if w >= min_score {
-                visit(m, w);
-            }
-        }
-        let mut bounds: Vec<(i64, usize)> = rest
-            .iter()
-            .enumerate()
-            .map(|(g, &r)| (Self::bound(lens.no_skills, r), g))
-            .filter(|&(bound, _)| bound >= min_score)
-            .collect();
-        bounds.sort_unstable_by_key(|&(bound, g)| (Reverse(bound), g));
-        for (bound, g) in bounds {
-            if enough(bound) {
-                break;
-            }
-            for &m in &self.groups[g].mentors {
-                let j = m as usize;
-                if scratch.seen[j] || !needs(m, bound) || !self.allowed(lens.mentee, j) {
-                    continue;
-                }
-                let w = quantize(self.score(lens, j, None));
-                if w >= min_score {
-                    visit(m, w);
-                }
+                let fit = match fits.get(usize::from(level)) {
+                    Some(&fit) => fit,
+                    None => level_fit_twentieths(level, want.level),
+                };
+                scratch.touch(m, fit);
             }
         }
     }
@@ -530,55 +404,104 @@ impl<'a> Scorer<'a> {
         (0..n)
             .collect::<Vec<_>>()
             .par_chunks(n.div_ceil(CHUNKS).max(1))
-            .map(|mentees| work(mentees, &mut Scratch::new(mentors)))
+            .map(|mentees| work(mentees, &mut Scratch::new(mentors, self.index.len())))
             .collect()
     }
 
     /// Each mentee's top `mentee_k` and each mentor's top `mentor_k` pairs (among the pairs
     /// the mentee side scored), as `(mentee, mentor, weight)`, each pair once.
-    fn candidates(&self, mentee_k: usize, mentor_k: usize) -> Vec<Candidate> {
-        let mentors = self.cohort.mentors.len();
-        let parts: Vec<(Vec<Candidate>, Vec<TopK>)> = self.in_chunks(|mentees, scratch| {
-            let mut pairs = Vec::new();
-            let mut by_mentor: Vec<TopK> = (0..mentors).map(|_| TopK::new(mentor_k)).collect();
-            // A mentor's floor: what a pair must beat to enter their list (i64::MIN
-            // while the list has room).
-            let mut mentor_floor = vec![i64::MIN; mentors];
-            for &i in mentees {
-                let lens = self.lens(i);
-                let top = std::cell::Cell::new(i64::MIN);
-                let mut mine = TopK::new(mentee_k);
+    ///
+    /// Every mentor who shares a wanted skill is scored exactly (from the lens, a handful
+    /// of table lookups); the others group by group, best group first, until no group's
+    /// bound reaches the mentee's top `k`.
+    fn candidates(&self, mentee_k: usize, mentor_k: usize) -> Candidates {
+        let (cohort, mentors) = (self.cohort, &self.mentors);
+        let min_score = quantize(cohort.min_score);
+        let parts: Vec<(Vec<Candidate>, Vec<i64>, Vec<TopK>)> =
+            self.in_chunks(|mentees, scratch| {
+                let mut pairs = Vec::new();
+                let mut ceilings = Vec::with_capacity(mentees.len());
+                let mut by_mentor: Vec<TopK> =
+                    (0..mentors.len()).map(|_| TopK::new(mentor_k)).collect();
+                // A mentor's floor: what a pair must reach to enter their list (i64::MIN
+                // while the list has room).
+                let mut mentor_floor = vec![i64::MIN; by_mentor.len()];
                 let mut offered: Vec<(u32, i64)> = Vec::new();
-                self.visit(
-                    &lens,
-                    scratch,
-                    &mut |m, bound| bound >= top.get() || bound >= mentor_floor[m as usize],
-                    &mut |bound| bound < top.get(),
-                    &mut |m, w| {
+                let mut bounds: Vec<(i64, usize)> = Vec::with_capacity(self.groups.len());
+                for &i in mentees {
+                    let lens = self.lens(i);
+                    let mut mine = TopK::new(mentee_k);
+                    let top = std::cell::Cell::new(i64::MIN);
+                    offered.clear();
+                    self.scatter(&lens, scratch);
+                    lens.want(&mut scratch.wanted, true);
+                    // Each pair is first bounded in integer arithmetic, and scored exactly
+                    // only if the bound could enter either side's list.
+                    let mut consider = |m: u32, bound: i64| {
+                        let j = m as usize;
+                        if bound < min_score || (bound < top.get() && bound < mentor_floor[j]) {
+                            return;
+                        }
+                        let skills = lens.skills_part_in(cohort, mentors, j, &scratch.wanted);
+                        let w = lens.weight(cohort, mentors, j, skills);
+                        if w < min_score
+                            || (w < top.get() && w < mentor_floor[j])
+                            || !lens.allowed(cohort, mentors, j)
+                        {
+                            return;
+                        }
                         mine.offer(w, m);
                         top.set(mine.floor().unwrap_or(i64::MIN));
                         offered.push((m, w));
-                    },
-                );
-                for (m, w) in offered {
-                    let j = m as usize;
-                    if w >= mentor_floor[j] {
-                        by_mentor[j].offer(w, i as u32);
-                        mentor_floor[j] = by_mentor[j].floor().unwrap_or(i64::MIN);
+                    };
+                    for &m in scratch.touched() {
+                        let j = m as usize;
+                        let sum = scratch.sum(j).unwrap_or(0);
+                        consider(m, lens.bound(mentors.fields[j], lens.skills_up(sum)));
                     }
+                    bounds.clear();
+                    bounds.extend(self.groups.iter().enumerate().filter_map(|(g, group)| {
+                        let bound = Self::bound(lens.no_skills, Self::rest_bound(&lens, group));
+                        (bound >= min_score).then_some((bound, g))
+                    }));
+                    bounds.sort_unstable_by_key(|&(bound, g)| (Reverse(bound), g));
+                    let no_skills = lens.skills_up(0);
+                    for &(bound, g) in &bounds {
+                        if bound < top.get() {
+                            break;
+                        }
+                        for &m in &self.groups[g].mentors {
+                            let j = m as usize;
+                            if scratch.sum(j).is_none() {
+                                consider(m, lens.bound(mentors.fields[j], no_skills));
+                            }
+                        }
+                    }
+                    lens.want(&mut scratch.wanted, false);
+                    for &(m, w) in &offered {
+                        let j = m as usize;
+                        if w >= mentor_floor[j] {
+                            by_mentor[j].offer(w, i as u32);
+                            mentor_floor[j] = by_mentor[j].floor().unwrap_or(i64::MIN);
+                        }
+                    }
+                    // Every pair left out weighs at most the mentee's `k`-th best: it was
+                    // offered and lost, or its bound was below the `k`-th best then.
+                    ceilings.push(mine.floor().unwrap_or(i64::MIN));
+                    pairs.extend(
+                        mine.into_sorted()
+                            .into_iter()
+                            .map(|(w, m)| (i as u32, m, w)),
+                    );
                 }
-                pairs.extend(
-                    mine.into_sorted()
-                        .into_iter()
-                        .map(|(w, m)| (i as u32, m, w)),
-                );
-            }
-            (pairs, by_mentor)
-        });
-        let mut merged: Vec<TopK> = (0..mentors).map(|_| TopK::new(mentor_k)).collect();
+                (pairs, ceilings, by_mentor)
+            });
+        let mut merged: Vec<TopK> = (0..mentors.len()).map(|_| TopK::new(mentor_k)).collect();
         let mut pairs = Vec::new();
-        for (chunk_pairs, by_mentor) in parts {
+        let mut ceiling = Vec::with_capacity(cohort.mentees.len());
+        for (chunk_pairs, chunk_ceilings, by_mentor) in parts {
             pairs.extend(chunk_pairs);
+            ceiling.extend(chunk_ceilings);
             for (j, top) in by_mentor.into_iter().enumerate() {
                 for (w, i) in top.into_sorted() {
                     merged[j].offer(w, i);
@@ -590,52 +513,123 @@ impl<'a> Scorer<'a> {
         }
         pairs.sort_unstable_by_key(|&(i, j, _)| (i, j));
         pairs.dedup_by_key(|&mut (i, j, _)| (i, j));
-        pairs
+        Candidates { pairs, ceiling }
     }
 
     /// Allowed pairs outside `graph` whose reduced profit under the solution's prices is
     /// above `-slack` weight units. The first list holds those the certificate admits
     /// (adding any could improve the result); the second the nearly admitted ones, which
     /// the next round's prices often admit, so adding them early saves rounds.
+    ///
+    /// A pair outside the graph weighs at most its mentee's ceiling, and at most the bound
+    /// of its mentor's group, so only the mentors priced below that less the mentee's price
+    /// can be admitted: each group's mentors are searched cheapest first, and the search
+    /// stops at the first too dear to matter.
     fn priced_pairs(
         &self,
         graph: &CandidateGraph,
         solution: &ObjectiveSolution,
+        ceiling: &[i64],
         slack: i64,
+        scope: Option<&Dropped>,
     ) -> (Vec<Candidate>, Vec<Candidate>) {
+        let (cohort, mentors) = (self.cohort, &self.mentors);
         let certificate = &solution.solver.certificate;
         let bonus = solution.bonus;
-        let threshold = solution.threshold.unwrap_or(i64::MIN);
-        let prices: Vec<f64> = (0..self.cohort.mentors.len())
+        let floor = solution
+            .threshold
+            .unwrap_or(i64::MIN)
+            .max(quantize(cohort.min_score));
+        let prices: Vec<f64> = (0..cohort.mentors.len())
             .map(|j| certificate.mentor_price(j as u32).unwrap_or(f64::INFINITY))
             .collect();
-        // Every mentor costs at least this: a group whose bound does not beat the line plus
-        // it has no pair worth pricing, and nor has any group after it.
-        let cheapest = prices.iter().copied().fold(f64::INFINITY, f64::min);
+        // Open mentors cheapest first: all of them, and each skill's.
+        let open = ByPrice::new(
+            self.groups
+                .iter()
+                .flat_map(|g| g.mentors.iter().map(|&m| (m, 0))),
+            &prices,
+            &mentors.fields,
+        );
+        let skills: Vec<ByPrice> = self
+            .index
+            .iter()
+            .map(|list| ByPrice::new(list.iter().copied(), &prices, &mentors.fields))
+            .collect();
+        // The most the parts other than skills can add.
+        let rest = cohort.weights[1..].iter().sum::<f64>();
         let found: Vec<(Vec<Candidate>, Vec<Candidate>)> = self.in_chunks(|mentees, scratch| {
             let mut admitted = Vec::new();
             let mut near = Vec::new();
             for &i in mentees {
+                if ceiling[i] == i64::MIN {
+                    continue;
+                }
                 let lens = self.lens(i);
-                // A pair can only be near-admitted when its weight beats this, less the
-                // mentor's price (with one unit of slack for rounding the prices).
+                lens.want(&mut scratch.wanted, true);
+                // A pair is near-admitted when its weight beats this plus the mentor's
+                // price (with one unit of slack for rounding the prices).
                 let line = certificate.mentee_price(i) - bonus as f64 - slack as f64 - 1.0;
-                self.visit(
-                    &lens,
-                    scratch,
-                    &mut |m, bound| bound as f64 > line + prices[m as usize],
-                    &mut |bound| bound as f64 <= line + cheapest,
-                    &mut |m, w| {
-                        if w < threshold || graph.weight(i, m).is_some() {
-                            return;
+                // Only a mentor priced below `most - line` can be, when `most` bounds the
+                // pair's weight.
+                let cutoff = |most: i64| ceiling[i].min(most) as f64 - line;
+                // Prices a mentor whose skills part is at most `skills` (weight units).
+                let mut price = |entry: &Priced, skills: i64| {
+                    // First the bound, which needs no look at the mentor's skills.
+                    if lens.bound(entry.fields, skills) as f64 <= line + entry.price {
+                        return;
+                    }
+                    let (m, j) = (entry.mentor, entry.mentor as usize);
+                    // Then with the mentor's skills, still in integers.
+                    let (fit, skills) = lens.fit_in(mentors, j, &scratch.wanted);
+                    if lens.bound(entry.fields, lens.skills_up(fit)) as f64 <= line + entry.price {
+                        return;
+                    }
+                    let skills = skills.unwrap_or_else(|| lens.skills_part_of(&cohort.mentors[j]));
+                    let w = lens.weight(cohort, mentors, j, skills);
+                    if w < floor
+                        || w as f64 <= line + prices[j]
+                        || !lens.allowed(cohort, mentors, j)
+                        || graph.weight(i, m).is_some()
+                    {
+                    } else if certificate.admits(i, m, w + bonus) {
+                        admitted.push((i as u32, m, w));
+                    } else {
+                        near.push((i as u32, m, w));
+                    }
+                };
+                let wants = lens.profile.growth_skills.len() as u32;
+                let best = lens.skills_up(20 * wants);
+                if let Some(dropped) = scope
+                    && !dropped.mentees[i]
+                {
+                    dropped.mentors.iter().for_each(|entry| price(entry, best));
+                    lens.want(&mut scratch.wanted, false);
+                    continue;
+                }
+                // Mentors who share a wanted skill: at most their fit in it, and a full fit
+                // in every other wanted skill.
+                let shared = cutoff(Self::bound(lens.best_skills, rest));
+                for want in &lens.profile.growth_skills {
+                    if let Some(list) = skills.get(want.skill as usize) {
+                        for entry in list.cheaper_than(shared) {
+                            let fit = level_fit_twentieths(entry.level, want.level);
+                            price(entry, lens.skills_up(fit + 20 * (wants - 1)));
                         }
-                        if certificate.admits(i, m, w + bonus) {
-                            admitted.push((i as u32, m, w));
-                        } else if w as f64 > line + prices[m as usize] {
-                            near.push((i as u32, m, w));
-                        }
-                    },
-                );
+                    }
+                }
+                // The others score nothing on skills (a mentor who does is priced twice,
+                // and found once).
+                let none = lens.skills_up(0);
+                let others = cutoff(Self::bound(lens.no_skills, rest));
+                open.cheaper_than(others)
+                    .iter()
+                    .for_each(|entry| price(entry, none));
+                lens.want(&mut scratch.wanted, false);
+            }
+            for found in [&mut admitted, &mut near] {
+                found.sort_unstable();
+                found.dedup();
             }
             (admitted, near)
         });
@@ -648,23 +642,153 @@ impl<'a> Scorer<'a> {
         (admitted, near)
     }
 }
-
 /// Pairs within this many weight units of being admitted are added along with the admitted
 /// ones (2 % of the score range).
 const NEAR_SLACK: i64 = crate::graph::WEIGHT_SCALE / 50;
+
+/// The prices of a round that priced every pair left out of its graph: each of those pairs
+/// not added then weighs at most its two prices less the slack (less one unit), and as
+/// the graph only grows, that holds in every later round.
+struct Reference {
+    mentees: Vec<f64>,
+    mentors: Vec<f64>,
+    bonus: i64,
+    threshold: Option<i64>,
+}
+
+/// What a later round still has to price: the mentees whose price dropped since the
+/// [`Reference`] (against every mentor), and the mentors whose price dropped (against every
+/// mentee). For any other pair the two prices together dropped by less than the slack, so
+/// the reference's bound keeps it out.
+struct Dropped {
+    mentees: Vec<bool>,
+    mentors: Vec<Priced>,
+}
+
+impl Reference {
+    fn of(solution: &ObjectiveSolution) -> Self {
+        let certificate = &solution.solver.certificate;
+        let mentors = certificate.mentor_prices_len();
+        Reference {
+            mentees: (0..certificate.mentee_prices_len())
+                .map(|i| certificate.mentee_price(i))
+                .collect(),
+            mentors: (0..mentors)
+                .map(|j| certificate.mentor_price(j as u32).unwrap_or(f64::INFINITY))
+                .collect(),
+            bonus: solution.bonus,
+            threshold: solution.threshold,
+        }
+    }
+
+    /// What `now` still has to price, or `None` if the objective's bonus or threshold moved
+    /// (then every pair is priced again).
+    ///
+    /// Prices may all shift by a constant (mentees' up, mentors' down) without changing
+    /// anything: the shift is taken as the mentors' median change, so that a shift alone
+    /// drops nobody.
+    fn dropped(&self, now: &Reference, slack: i64, fields: &[Fields]) -> Option<Dropped> {
+        if now.bonus != self.bonus
+            || now.threshold != self.threshold
+            || now.mentors.len() != self.mentors.len()
+        {
+            return None;
+        }
+        let mut changes: Vec<f64> = self
+            .mentors
+            .iter()
+            .zip(&now.mentors)
+            .filter(|(a, b)| a.is_finite() && b.is_finite())
+            .map(|(a, b)| b - a)
+            .collect();
+        if changes.is_empty() {
+            return None;
+        }
+        let middle = changes.len() / 2;
+        let shift = *changes.select_nth_unstable_by(middle, f64::total_cmp).1;
+        // Half the slack to each side, less a unit for rounding.
+        let limit = -(slack as f64 - 2.0) / 2.0;
+        // (A change that is not a number counts as a drop.)
+        let fell = |change: f64| {
+            !matches!(
+                change.partial_cmp(&limit),
+                Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+            )
+        };
+        let mentees: Vec<bool> = self
+            .mentees
+            .iter()
+            .zip(&now.mentees)
+            .map(|(a, b)| fell(b - a + shift))
+            .collect();
+        let mentors: Vec<Priced> = (0..self.mentors.len())
+            .filter(|&j| {
+                let (a, b) = (self.mentors[j], now.mentors[j]);
+                b.is_finite() && fell(b - a - shift)
+            })
+            .map(|j| Priced {
+                mentor: j as u32,
+                level: 0,
+                fields: fields[j],
+                price: now.mentors[j],
+            })
+            .collect();
+        Some(Dropped { mentees, mentors })
+    }
+
+    /// [`Reference::dropped`], when it is a small part of the pairs.
+    fn dropped_few(&self, now: &Reference, slack: i64, fields: &[Fields]) -> Option<Dropped> {
+        self.dropped(now, slack, fields).filter(|d| {
+            d.mentees.iter().filter(|&&d| d).count() <= self.mentees.len() / 4
+                && d.mentors.len() <= self.mentors.len() / 20
+        })
+    }
+}
+
+/// Mentors cheapest first (ties by index), each with what pricing them first reads, in
+/// one place: their price, fields, and level in a skill.
+struct ByPrice {
+    prices: Vec<f64>,
+    entries: Vec<Priced>,
+}
+
+#[derive(Clone, Copy)]
+struct Priced {
+    mentor: u32,
+    level: u8,
+    fields: Fields,
+    price: f64,
+}
+
+impl ByPrice {
+    fn new(mentors: impl Iterator<Item = (u32, u8)>, prices: &[f64], fields: &[Fields]) -> Self {
+        let mut entries: Vec<Priced> = mentors
+            .map(|(m, level)| Priced {
+                mentor: m,
+                level,
+                fields: fields[m as usize],
+                price: prices[m as usize],
+            })
+            .collect();
+        entries.sort_unstable_by(|a, b| a.price.total_cmp(&b.price).then(a.mentor.cmp(&b.mentor)));
+        ByPrice {
+            prices: entries.iter().map(|e| e.price).collect(),
+            entries,
+        }
+    }
+
+    /// The mentors priced below `cutoff`.
+    fn cheaper_than(&self, cutoff: f64) -> &[Priced] {
+        &self.entries[..self.prices.partition_point(|&p| p < cutoff)]
+    }
+}
 
 /// A candidate pair: `(mentee, mentor, weight)`.
 type Candidate = (u32, u32, i64);
 
 /// Work is split into this many chunks of mentees, whatever the number of threads, so that
 /// the candidates (which depend on what each chunk saw) are the same on every machine.
-const CHUNKS: usize = 32;
-
-/// A weight times a factor's value, skipping the factor when its weight is 0 (as
-/// [`crate::score::score`] does).
-fn weighted(weight: f64, value: impl FnOnce() -> f64) -> f64 {
-    if weight == 0.0 { 0.0 } else { value() * weight }
-}
+const CHUNKS: usize = 8;
 
 /// The `k` best `(weight, index)` offers; ties go to the lower index.
 struct TopK {
@@ -709,5 +833,76 @@ impl TopK {
             .into_iter()
             .map(|Reverse((w, Reverse(i)))| (w, i))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A pair the reference round left out is admitted later only if its mentee or its
+        /// mentor is among those whose price dropped, whatever the shift of all prices.
+        #[test]
+        fn a_pair_admitted_later_has_a_dropped_side(
+            mentees in prop::collection::vec(0.0f64..1e6, 1..12),
+            mentors in prop::collection::vec(0.0f64..1e6, 1..12),
+            shift in -2e5f64..2e5,
+            moves in prop::collection::vec(-3e4f64..3e4, 24),
+            gaps in prop::collection::vec(0.0f64..5e4, 144),
+        ) {
+            let slack = NEAR_SLACK;
+            let reference = Reference {
+                mentees: mentees.clone(),
+                mentors: mentors.clone(),
+                bonus: 0,
+                threshold: None,
+            };
+            let now = Reference {
+                mentees: mentees.iter().enumerate().map(|(i, u)| u + shift + moves[i]).collect(),
+                mentors: mentors.iter().enumerate().map(|(j, v)| v - shift + moves[12 + j]).collect(),
+                bonus: 0,
+                threshold: None,
+            };
+            let fields = vec![Fields::default(); mentors.len()];
+            let dropped = reference.dropped(&now, slack, &fields).expect("same objective");
+            for i in 0..mentees.len() {
+                for j in 0..mentors.len() {
+                    // Left out in the reference round: at most the prices less the slack.
+                    let w = mentees[i] + mentors[j] - slack as f64 - 1.0 - gaps[i * 12 + j];
+                    if w > now.mentees[i] + now.mentors[j] {
+                        prop_assert!(
+                            dropped.mentees[i] || dropped.mentors.iter().any(|p| p.mentor as usize == j),
+                            "pair ({}, {}) is admitted but neither side dropped", i, j
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_shift_of_every_price_drops_nobody() {
+        let reference = Reference {
+            mentees: vec![1e5, 2e5, 3e5],
+            mentors: vec![4e5, 5e5],
+            bonus: 0,
+            threshold: None,
+        };
+        let now = Reference {
+            mentees: vec![1.9e5, 2.9e5, 3.9e5],
+            mentors: vec![3.1e5, 4.1e5],
+            bonus: 0,
+            threshold: None,
+        };
+        let fields = vec![Fields::default(); 2];
+        let dropped = reference
+            .dropped(&now, NEAR_SLACK, &fields)
+            .expect("same objective");
+        assert_eq!(dropped.mentees, vec![false; 3]);
+        assert!(dropped.mentors.is_empty());
+        let moved = Reference { bonus: 1, ..now };
+        assert!(reference.dropped(&moved, NEAR_SLACK, &fields).is_none());
     }
 }

@@ -10,8 +10,22 @@
 pub const WEIGHT_SCALE: i64 = 1_000_000;
 
 /// A score in [0, 1] as an integer weight.
+///
+/// Rounds half away from zero, as `f64::round`, without a call into the maths library: this
+/// is in the innermost loop of candidate generation.
+#[inline]
 pub fn quantize(score: f64) -> i64 {
-    (score * WEIGHT_SCALE as f64).round() as i64
+    let scaled = score * WEIGHT_SCALE as f64;
+    let whole = scaled as i64;
+    // Exact: `scaled` and `whole` are within one of each other, far below 2⁵².
+    let fraction = scaled - whole as f64;
+    if fraction >= 0.5 {
+        whole + 1
+    } else if fraction <= -0.5 {
+        whole - 1
+    } else {
+        whole
+    }
 }
 
 /// An integer weight as a score.
@@ -190,5 +204,18 @@ mod tests {
         assert_eq!(quantize(1.0), WEIGHT_SCALE);
         assert_eq!(quantize(0.000_000_4), 0);
         assert!((unquantize(quantize(0.123_456)) - 0.123_456).abs() < 1e-12);
+        for score in [
+            0.000_000_5,
+            0.000_001_5,
+            -0.000_000_5,
+            0.499_999_5,
+            -0.3,
+            0.123_456_7,
+        ] {
+            assert_eq!(
+                quantize(score),
+                (score * WEIGHT_SCALE as f64).round() as i64
+            );
+        }
     }
 }

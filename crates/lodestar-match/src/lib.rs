@@ -17,6 +17,7 @@
 
 pub mod cohort;
 pub mod graph;
+mod lens;
 pub mod objective;
 pub mod people;
 pub mod problem;

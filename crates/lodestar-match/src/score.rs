@@ -170,11 +170,17 @@ pub fn shared_working_minutes(a_offset: i32, b_offset: i32) -> i32 {
 /// How well a mentor at `mentor_level` fits a mentee at `mentee_level`: a mentor two or
 /// more levels ahead is the best fit; level with the mentee, a weak one; behind, none.
 pub fn level_fit(mentor_level: u8, mentee_level: u8) -> f64 {
+    // Exactly 1.0, 0.6, 0.25 or 0.0: the division is correctly rounded.
+    f64::from(level_fit_twentieths(mentor_level, mentee_level)) / 20.0
+}
+
+/// [`level_fit`] in twentieths, for sums in integer arithmetic.
+pub(crate) fn level_fit_twentieths(mentor_level: u8, mentee_level: u8) -> u32 {
     match mentor_level as i32 - mentee_level as i32 {
-        d if d >= 2 => 1.0,
-        1 => 0.6,
-        0 => 0.25,
-        _ => 0.0,
+        d if d >= 2 => 20,
+        1 => 12,
+        0 => 5,
+        _ => 0,
     }
 }
 
@@ -191,7 +197,7 @@ pub(crate) fn mentors_at(mentor: &Profile, skill: u32) -> Option<u8> {
 /// hurts any mentor against another.
 pub(crate) const UNKNOWN: f64 = 0.5;
 
-fn skills_value(mentee: &Profile, mentor: &Profile) -> f64 {
+pub(crate) fn skills_value(mentee: &Profile, mentor: &Profile) -> f64 {
     if mentee.growth_skills.is_empty() {
         return UNKNOWN;
     }

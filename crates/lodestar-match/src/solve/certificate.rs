@@ -102,6 +102,16 @@ impl Certificate {
         self.bound as f64 / self.scale as f64
     }
 
+    /// How many mentees the certificate prices.
+    pub fn mentee_prices_len(&self) -> usize {
+        self.mentee_prices.len()
+    }
+
+    /// How many mentors the certificate prices.
+    pub fn mentor_prices_len(&self) -> usize {
+        self.mentor_prices.len()
+    }
+
     /// Mentee i's dual price in weight units.
     pub fn mentee_price(&self, mentee: usize) -> f64 {
         self.mentee_prices[mentee] as f64 / self.scale as f64
