@@ -136,12 +136,14 @@ pub fn match_cohort(
     let mut round = 0;
     let mut reference: Option<Reference> = None;
     let mut full_pricings = 0;
+    // The last round's solution: the next solve starts from it.
+    let mut hint: Option<ObjectiveSolution> = None;
     loop {
         round += 1;
         stage(Stage::Solve { round });
         let graph =
             CandidateGraph::from_pairs(cohort.mentees.len(), cohort.free_places.clone(), &pairs);
-        let solution = objective::solve(&graph, options.objective);
+        let solution = objective::solve_from(&graph, options.objective, hint.as_ref());
         stage(Stage::Certify { round });
         let prices = Reference::of(&solution);
         let scope = match &reference {
@@ -150,6 +152,7 @@ pub fn match_cohort(
         };
         let (improving, near) =
             scorer.priced_pairs(&graph, &solution, &ceiling, NEAR_SLACK, scope.as_ref());
+
         if scope.is_none() {
             reference = Some(prices);
             full_pricings += 1;
@@ -166,6 +169,7 @@ pub fn match_cohort(
                 certified,
             };
         }
+        hint = Some(solution);
         added_pairs += improving.len() + near.len();
         pairs.extend(improving);
         pairs.extend(near);
@@ -206,20 +210,30 @@ struct Candidates {
 }
 
 /// Per-thread scratch for the skill index: the mentors the current mentee touched, and
-/// their skill sums in twentieths ([`level_fit_twentieths`]), packed with a mark
-/// that says whether the sum is the current mentee's, so that nothing is cleared between
-/// mentees: `slot = mark << SUM_BITS | sum`.
+/// for each the number of wanted skills they mentor and their fit summed in twentieths
+/// ([`level_fit_twentieths`]), packed with a mark that says whether the slot is the
+/// current mentee's, so that nothing is cleared between mentees:
+/// `slot = mark << 32 | shared << 16 | twentieths`.
 struct Scratch {
     /// The current mentee's wanted skills (see [`Lens::want`]).
     wanted: Vec<u8>,
-    mark: u32,
-    slots: Vec<u32>,
+    mark: u64,
+    slots: Vec<u64>,
     /// `touched[..count]` are the touched mentors.
     touched: Vec<u32>,
     count: usize,
 }
 
-const SUM_BITS: u32 = 20;
+/// Mentees who want at least this many skills are scored against every mentor rather
+/// than through the skill index (whose packed sums would overflow).
+const MANY_WANTS: usize = 3_000;
+
+/// A touched mentor: how many wanted skills they mentor, and their fit in twentieths.
+#[derive(Clone, Copy)]
+struct Touch {
+    shared: u32,
+    twentieths: u32,
+}
 
 impl Scratch {
     fn new(mentors: usize, skills: usize) -> Self {
@@ -237,20 +251,16 @@ impl Scratch {
     fn clear(&mut self) {
         self.count = 0;
         self.mark += 1;
-        if self.mark >> (32 - SUM_BITS) != 0 {
-            self.slots.fill(0);
-            self.mark = 1;
-        }
     }
 
-    /// Adds `fit` to the mentor's sum (branch-free: most touches alternate unpredictably
-    /// between a mentor's first and a later one).
+    /// Adds a wanted skill of fit `fit` to the mentor's (branch-free: most touches alternate
+    /// unpredictably between a mentor's first and a later one).
     #[inline]
     fn touch(&mut self, mentor: u32, fit: u32) {
         let slot = &mut self.slots[mentor as usize];
-        let fresh = *slot >> SUM_BITS != self.mark;
-        let base = if fresh { self.mark << SUM_BITS } else { *slot };
-        *slot = base + fit;
+        let fresh = *slot >> 32 != self.mark;
+        let base = if fresh { self.mark << 32 } else { *slot };
+        *slot = base + (1 << 16) + u64::from(fit);
         self.touched[self.count] = mentor;
         self.count += usize::from(fresh);
     }
@@ -259,11 +269,14 @@ impl Scratch {
         &self.touched[..self.count]
     }
 
-    /// The mentor's sum in twentieths, if the current mentee touched them.
+    /// The mentor's touch by the current mentee, if any.
     #[inline]
-    fn sum(&self, mentor: usize) -> Option<u32> {
+    fn get(&self, mentor: usize) -> Option<Touch> {
         let slot = self.slots[mentor];
-        (slot >> SUM_BITS == self.mark).then_some(slot & ((1 << SUM_BITS) - 1))
+        (slot >> 32 == self.mark).then_some(Touch {
+            shared: (slot >> 16) as u32 & 0xffff,
+            twentieths: slot as u32 & 0xffff,
+        })
     }
 }
 
@@ -380,6 +393,9 @@ impl<'a> Scorer<'a> {
     /// Fills the scratch with the mentors who mentor a wanted skill and their skill sums.
     fn scatter(&self, lens: &Lens, scratch: &mut Scratch) {
         scratch.clear();
+        if lens.profile.growth_skills.len() >= MANY_WANTS {
+            return;
+        }
         for want in &lens.profile.growth_skills {
             let Some(mentors) = self.index.get(want.skill as usize) else {
                 continue;
@@ -437,12 +453,21 @@ impl<'a> Scorer<'a> {
                     lens.want(&mut scratch.wanted, true);
                     // Each pair is first bounded in integer arithmetic, and scored exactly
                     // only if the bound could enter either side's list.
-                    let mut consider = |m: u32, bound: i64| {
+                    // The exact skills part, from the touch when it can be summed here
+                    // exactly (else from the profiles).
+                    let skills = |j: usize, touch: Touch| match (touch.shared <= 2)
+                        .then(|| lens.pair_sum(mentors, j, touch.twentieths))
+                        .flatten()
+                    {
+                        Some(sum) => lens.skills_part(sum),
+                        None => lens.skills_part_of(&cohort.mentors[j]),
+                    };
+                    let mut consider = |m: u32, bound: i64, touch: Touch| {
                         let j = m as usize;
                         if bound < min_score || (bound < top.get() && bound < mentor_floor[j]) {
                             return;
                         }
-                        let skills = lens.skills_part_in(cohort, mentors, j, &scratch.wanted);
+                        let skills = skills(j, touch);
                         let w = lens.weight(cohort, mentors, j, skills);
                         if w < min_score
                             || (w < top.get() && w < mentor_floor[j])
@@ -454,10 +479,25 @@ impl<'a> Scorer<'a> {
                         top.set(mine.floor().unwrap_or(i64::MIN));
                         offered.push((m, w));
                     };
+                    let many = lens.profile.growth_skills.len() >= MANY_WANTS;
+                    if many {
+                        // Every mentor, bounded with the best skills part.
+                        let best = lens.skills_up(20 * lens.profile.growth_skills.len() as u32);
+                        let anyhow = Touch {
+                            shared: u32::MAX,
+                            twentieths: 0,
+                        };
+                        for m in self.groups.iter().flat_map(|g| g.mentors.iter().copied()) {
+                            consider(m, lens.bound(mentors.fields[m as usize], best), anyhow);
+                        }
+                    }
                     for &m in scratch.touched() {
                         let j = m as usize;
-                        let sum = scratch.sum(j).unwrap_or(0);
-                        consider(m, lens.bound(mentors.fields[j], lens.skills_up(sum)));
+                        let Some(touch) = scratch.get(j) else {
+                            continue;
+                        };
+                        let bound = lens.bound(mentors.fields[j], lens.skills_up(touch.twentieths));
+                        consider(m, bound, touch);
                     }
                     bounds.clear();
                     bounds.extend(self.groups.iter().enumerate().filter_map(|(g, group)| {
@@ -472,8 +512,16 @@ impl<'a> Scorer<'a> {
                         }
                         for &m in &self.groups[g].mentors {
                             let j = m as usize;
-                            if scratch.sum(j).is_none() {
-                                consider(m, lens.bound(mentors.fields[j], no_skills));
+                            if !many && scratch.get(j).is_none() {
+                                let bound = lens.bound(mentors.fields[j], no_skills);
+                                consider(
+                                    m,
+                                    bound,
+                                    Touch {
+                                        shared: 0,
+                                        twentieths: 0,
+                                    },
+                                );
                             }
                         }
                     }
@@ -603,7 +651,10 @@ impl<'a> Scorer<'a> {
                 if let Some(dropped) = scope
                     && !dropped.mentees[i]
                 {
-                    dropped.mentors.iter().for_each(|entry| price(entry, best));
+                    let cheap = dropped
+                        .mentors
+                        .cheaper_than(cutoff(Self::bound(lens.best_skills, rest)));
+                    cheap.iter().for_each(|entry| price(entry, best));
                     lens.want(&mut scratch.wanted, false);
                     continue;
                 }
@@ -662,7 +713,7 @@ struct Reference {
 /// the reference's bound keeps it out.
 struct Dropped {
     mentees: Vec<bool>,
-    mentors: Vec<Priced>,
+    mentors: ByPrice,
 }
 
 impl Reference {
@@ -721,18 +772,16 @@ impl Reference {
             .zip(&now.mentees)
             .map(|(a, b)| fell(b - a + shift))
             .collect();
-        let mentors: Vec<Priced> = (0..self.mentors.len())
-            .filter(|&j| {
-                let (a, b) = (self.mentors[j], now.mentors[j]);
-                b.is_finite() && fell(b - a - shift)
-            })
-            .map(|j| Priced {
-                mentor: j as u32,
-                level: 0,
-                fields: fields[j],
-                price: now.mentors[j],
-            })
-            .collect();
+        let mentors = ByPrice::new(
+            (0..self.mentors.len())
+                .filter(|&j| {
+                    let (a, b) = (self.mentors[j], now.mentors[j]);
+                    b.is_finite() && fell(b - a - shift)
+                })
+                .map(|j| (j as u32, 0)),
+            &now.mentors,
+            fields,
+        );
         Some(Dropped { mentees, mentors })
     }
 
@@ -740,7 +789,7 @@ impl Reference {
     fn dropped_few(&self, now: &Reference, slack: i64, fields: &[Fields]) -> Option<Dropped> {
         self.dropped(now, slack, fields).filter(|d| {
             d.mentees.iter().filter(|&&d| d).count() <= self.mentees.len() / 4
-                && d.mentors.len() <= self.mentors.len() / 20
+                && d.mentors.entries.len() <= self.mentors.len() / 20
         })
     }
 }
@@ -873,7 +922,7 @@ mod tests {
                     let w = mentees[i] + mentors[j] - slack as f64 - 1.0 - gaps[i * 12 + j];
                     if w > now.mentees[i] + now.mentors[j] {
                         prop_assert!(
-                            dropped.mentees[i] || dropped.mentors.iter().any(|p| p.mentor as usize == j),
+                            dropped.mentees[i] || dropped.mentors.entries.iter().any(|p| p.mentor as usize == j),
                             "pair ({}, {}) is admitted but neither side dropped", i, j
                         );
                     }
@@ -901,7 +950,7 @@ mod tests {
             .dropped(&now, NEAR_SLACK, &fields)
             .expect("same objective");
         assert_eq!(dropped.mentees, vec![false; 3]);
-        assert!(dropped.mentors.is_empty());
+        assert!(dropped.mentors.entries.is_empty());
         let moved = Reference { bonus: 1, ..now };
         assert!(reference.dropped(&moved, NEAR_SLACK, &fields).is_none());
     }

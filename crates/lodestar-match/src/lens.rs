@@ -143,6 +143,40 @@ pub(crate) struct Tables {
     /// By the mentee's industry (`mentee_industries`, sorted), over the mentors'.
     industry: Vec<Row>,
     mentee_industries: Vec<Option<u32>>,
+    /// Fit sums of one or two wanted skills by their sum in twentieths, as the profiles'
+    /// scoring adds them; NaN where two different pairs of fits have the same sum.
+    pair_sums: Vec<f64>,
+}
+
+/// For each sum in twentieths of at most two level fits, the sum of the fits themselves
+/// as [`crate::score::score`] adds them (`0.0 + a + b`, in any order: one or two additions
+/// commute); NaN where the sum in twentieths does not say which fits they were.
+fn pair_sums() -> Vec<f64> {
+    let mut fits: Vec<u32> = (0..=u8::MAX)
+        .flat_map(|m| (0..=u8::MAX).map(move |e| level_fit_twentieths(m, e)))
+        .collect();
+    fits.sort_unstable();
+    fits.dedup();
+    let top = fits.last().copied().unwrap_or(0) as usize;
+    let mut sums: Vec<Option<f64>> = vec![None; 2 * top + 1];
+    let mut seen: Vec<Option<(u32, u32)>> = vec![None; 2 * top + 1];
+    let value = |t: u32| f64::from(t) / 20.0;
+    for (k, &a) in fits.iter().enumerate() {
+        for &b in &fits[k..] {
+            let at = (a + b) as usize;
+            match seen[at] {
+                None => {
+                    seen[at] = Some((a, b));
+                    sums[at] = Some(0.0 + value(a) + value(b));
+                }
+                Some(pair) if pair != (a, b) && sums[at] != Some(0.0 + value(a) + value(b)) => {
+                    sums[at] = Some(f64::NAN);
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    sums.into_iter().map(|s| s.unwrap_or(f64::NAN)).collect()
 }
 
 impl Tables {
@@ -207,6 +241,7 @@ impl Tables {
                 .collect(),
             mentee_offsets,
             mentee_industries,
+            pair_sums: pair_sums(),
         }
     }
 }
@@ -234,6 +269,7 @@ pub(crate) struct Lens<'a> {
     distinct_wants: bool,
     department: u32,
     blocked: &'a [(u32, u32)],
+    pair_sums: &'a [f64],
 }
 
 impl<'a> Lens<'a> {
@@ -287,6 +323,7 @@ impl<'a> Lens<'a> {
             }),
             department: profile.department.unwrap_or(NO_DEPARTMENT),
             blocked: &blocked[from..to],
+            pair_sums: &tables.pair_sums,
         }
     }
 
@@ -332,18 +369,13 @@ impl<'a> Lens<'a> {
         (twentieths, exact.then(|| self.skills_part(sum)))
     }
 
-    /// The skills part for mentor `j`, given `wanted` (see [`Lens::fit_in`]).
+    /// The fit sum (as [`crate::score::score`] adds it) of a mentor who mentors at most two
+    /// of the wanted skills, with those fits summing to `twentieths`; `None` when it cannot
+    /// be told from that (see [`Lens::skills_part_of`]).
     #[inline]
-    pub fn skills_part_in(
-        &self,
-        cohort: &Cohort,
-        mentors: &Mentors,
-        j: usize,
-        wanted: &[u8],
-    ) -> f64 {
-        self.fit_in(mentors, j, wanted)
-            .1
-            .unwrap_or_else(|| self.skills_part_of(&cohort.mentors[j]))
+    pub fn pair_sum(&self, mentors: &Mentors, j: usize, twentieths: u32) -> Option<f64> {
+        let sum = *self.pair_sums.get(twentieths as usize)?;
+        (!sum.is_nan() && self.distinct_wants && mentors.distinct_skills[j]).then_some(sum)
     }
 
     /// Marks the wanted skills in `wanted` (`on`), or clears them again.
@@ -439,7 +471,7 @@ mod tests {
         cohort.mentor_person[9] = cohort.mentee_person[3];
         let mentors = Mentors::new(&cohort.mentors);
         let tables = Tables::new(&cohort, &mentors);
-        let (mut allowed, mut excluded) = (0, 0);
+        let (mut allowed, mut excluded, mut paired) = (0, 0, 0);
         for i in 0..cohort.mentees.len() {
             let lens = Lens::new(&tables, &cohort, i, &cohort.blocked);
             for (j, mentor) in cohort.mentors.iter().enumerate() {
@@ -456,6 +488,17 @@ mod tests {
                     })
                     .sum();
                 let bound = lens.bound(mentors.fields[j], lens.skills_up(sum));
+                let wants = &cohort.mentees[i].growth_skills;
+                let shared = wants
+                    .iter()
+                    .filter(|want| score::mentors_at(mentor, want.skill).is_some())
+                    .count();
+                if let Some(pair) = lens.pair_sum(&mentors, j, sum)
+                    && shared <= 2
+                {
+                    assert_eq!(lens.skills_part(pair), skills, "({i}, {j})");
+                    paired += 1;
+                }
                 assert!(
                     bound >= w && bound <= w + 10,
                     "({i}, {j}): bound {bound}, weight {w}"
@@ -481,6 +524,6 @@ mod tests {
                 }
             }
         }
-        assert!(allowed > 0 && excluded > 0);
+        assert!(allowed > 0 && excluded > 0 && paired > 1_000);
     }
 }

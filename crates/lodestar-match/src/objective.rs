@@ -113,14 +113,34 @@ impl ObjectiveSolution {
 /// places; the problem module refuses larger problems before they get here
 /// ([`crate::problem::MAX_MENTEES`]).
 pub fn solve(graph: &CandidateGraph, objective: Objective) -> ObjectiveSolution {
+    solve_from(graph, objective, None)
+}
+
+/// [`solve`], with the last stage's solver started where `hint`, a similar graph's
+/// solution for the same objective, ended (see [`solve::max_weight_from`]).
+pub fn solve_from(
+    graph: &CandidateGraph,
+    objective: Objective,
+    hint: Option<&ObjectiveSolution>,
+) -> ObjectiveSolution {
+    let prices: Vec<f64> = hint.map_or_else(Vec::new, |hint| {
+        let certificate = &hint.solver.certificate;
+        (0..certificate.mentor_prices_len())
+            .map(|j| certificate.mentor_price(j as u32).unwrap_or(f64::INFINITY))
+            .collect()
+    });
+    let max_weight = |graph: &CandidateGraph| match hint {
+        Some(hint) => solve::max_weight_from(graph, &prices, &hint.mentor_of),
+        None => solve::max_weight(graph),
+    };
     match objective {
         Objective::MaxTotal => {
-            let solver = solve::max_weight(graph);
+            let solver = max_weight(graph);
             finish(graph, objective, solver, 0, None)
         }
         Objective::MaxParticipation => {
             let most = count(&max_cardinality(graph));
-            let (solver, bonus) = with_participation_bonus(graph, most);
+            let (solver, bonus) = with_participation_bonus(graph, most, max_weight);
             finish(graph, objective, solver, bonus, None)
         }
         Objective::MaxMin => {
@@ -129,7 +149,7 @@ pub fn solve(graph: &CandidateGraph, objective: Objective) -> ObjectiveSolution 
                 Some(threshold) => graph.filter_arcs(|_, _, w| w >= threshold),
                 None => graph.clone(),
             };
-            let (solver, bonus) = with_participation_bonus(&restricted, most);
+            let (solver, bonus) = with_participation_bonus(&restricted, most, max_weight);
             finish(graph, objective, solver, bonus, threshold)
         }
     }
@@ -165,7 +185,11 @@ fn finish(
 
 /// Solves `graph` with a bonus on every arc big enough that an assignment with one more
 /// pair always weighs more; `most` is the maximum cardinality, which bounds any total.
-fn with_participation_bonus(graph: &CandidateGraph, most: usize) -> (Solution, i64) {
+fn with_participation_bonus(
+    graph: &CandidateGraph,
+    most: usize,
+    max_weight: impl Fn(&CandidateGraph) -> Solution,
+) -> (Solution, i64) {
     let (_, _, weights) = graph.rows();
     let heaviest = weights.iter().copied().max().unwrap_or(0);
     debug_assert!(
@@ -188,7 +212,7 @@ fn with_participation_bonus(graph: &CandidateGraph, most: usize) -> (Solution, i
     let Some(bonus) = bonus else {
         panic!("participation bonus overflows i64 ({most} mentees, weights up to {heaviest})");
     };
-    (solve::max_weight(&graph.map_weights(|w| w + bonus)), bonus)
+    (max_weight(&graph.map_weights(|w| w + bonus)), bonus)
 }
 
 /// The maximum cardinality and the highest weight `t` such that the arcs weighing at

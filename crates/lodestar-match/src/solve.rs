@@ -84,5 +84,23 @@ pub struct SolveStats {
 /// the graph has 2³² arcs or more, or if prices ever drift past the overflow safeguard
 /// (2⁶² for `i64`), which no input has come near.
 pub fn max_weight(graph: &CandidateGraph) -> Solution {
-    auction::solve(graph)
+    auction::solve(graph, None)
+}
+
+/// [`max_weight`], starting where the solve of a similar graph ended: its mentor prices (in
+/// weight units, as [`Certificate::mentor_price`] gives them) and assignment. When the
+/// graph changed little, the auction then has little to do. The answer is as exact, and
+/// proven, as without a hint.
+pub fn max_weight_from(
+    graph: &CandidateGraph,
+    mentor_prices: &[f64],
+    mentor_of: &[Option<u32>],
+) -> Solution {
+    auction::solve(
+        graph,
+        Some(auction::Hint {
+            prices: mentor_prices,
+            mentor_of,
+        }),
+    )
 }

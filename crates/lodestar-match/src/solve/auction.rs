@@ -44,18 +44,32 @@ const NO_SLOT: usize = usize::MAX;
 const EPSILON_FACTOR: i64 = 8;
 /// The first ε is the largest scaled weight divided by this.
 const FIRST_EPSILON_DIVISOR: i64 = 64;
+/// ... and divided by this again when the prices start from a hint.
+const HINTED_EPSILON_DIVISOR: i64 = EPSILON_FACTOR * EPSILON_FACTOR;
 
-pub(super) fn solve(graph: &CandidateGraph) -> Solution {
+/// Where a solve of a similar graph ended: mentor prices in weight units (as a
+/// [`Certificate`] reports them) and each mentee's mentor.
+pub(super) struct Hint<'h> {
+    pub prices: &'h [f64],
+    pub mentor_of: &'h [Option<u32>],
+}
+
+/// Solves `graph`, from `hint` if given (with a smaller first ε) instead of from nothing.
+pub(super) fn solve(graph: &CandidateGraph, hint: Option<Hint<'_>>) -> Solution {
     let layout = Layout::new(graph);
     if layout.max_weight <= <i64 as Price>::MAX_SCALED_WEIGHT {
-        run(Auction::<i64>::new(graph, layout))
+        run(Auction::<i64>::new(graph, layout), hint)
     } else {
-        run(Auction::<i128>::new(graph, layout))
+        run(Auction::<i128>::new(graph, layout), hint)
     }
 }
 
-fn run<P: Price>(mut auction: Auction<'_, P>) -> Solution {
+fn run<P: Price>(mut auction: Auction<'_, P>, hint: Option<Hint<'_>>) -> Solution {
     let mut epsilon = (auction.max_weight / FIRST_EPSILON_DIVISOR).max(1);
+    if let Some(hint) = hint {
+        auction.start_from(&hint);
+        epsilon = (epsilon / HINTED_EPSILON_DIVISOR).max(1);
+    }
     let mut predicted_gap: Option<i128> = None;
     loop {
         auction.stats.phases += 1;
@@ -240,6 +254,45 @@ impl<'g, P: Price> Auction<'g, P> {
 
     fn nobody(&self) -> usize {
         self.mentors
+    }
+
+    /// Starts every mentor at its hinted price (weight units; clamped to the weight range,
+    /// a mentor without a hint at 0), and seats each mentee at its hinted mentor while the
+    /// arc is still there and the mentor has a place: the vacancy that held the place takes
+    /// the mentee's seat at nobody, so every slot stays held. The next phase start lets go
+    /// of whoever is not within its ε, as after any phase.
+    fn start_from(&mut self, hint: &Hint<'_>) {
+        for j in 0..self.mentors {
+            let price = hint.prices.get(j).copied().unwrap_or(0.0) * self.scale as f64;
+            if price.is_finite() {
+                self.price[j] = P::from((price as i64).clamp(0, self.max_weight));
+            }
+        }
+        let mut next_place: Vec<usize> = self.slot_start[..self.mentors].to_vec();
+        for i in 0..self.mentees {
+            let Some(j) = hint.mentor_of.get(i).copied().flatten().map(|j| j as usize) else {
+                continue;
+            };
+            let seat = self.held_slot[i];
+            if seat == NO_SLOT || j >= self.mentors || next_place[j] == self.slot_start[j + 1] {
+                continue;
+            }
+            let mut arc = NO_ARC;
+            self.rows.for_each(i, |a, head, _| {
+                if head as usize == j {
+                    arc = a;
+                }
+            });
+            if arc == NO_ARC {
+                continue;
+            }
+            let place = next_place[j];
+            next_place[j] += 1;
+            self.slot_holder[seat] = self.slot_holder[place];
+            self.slot_holder[place] = i as u32;
+            self.held_slot[i] = place;
+            self.held_arc[i] = arc;
+        }
     }
 
     /// Starts a phase with tolerance `epsilon`. Prices first move so that nobody costs 0

@@ -199,3 +199,26 @@ fn a_generated_organisation_is_matched_exactly_in_rounds() {
     }
     assert!(priced_in_part > 0, "some rounds priced only what dropped");
 }
+
+/// A mentee who wants more skills than the skill index packs is scored against every mentor
+/// instead, and still matched exactly.
+#[test]
+fn a_mentee_who_wants_thousands_of_skills_is_matched_exactly() {
+    let mut c = people::cohort(60, 30, 2, 9);
+    c.mentees[4].growth_skills = (0..3_200)
+        .map(|skill| SkillLevel {
+            skill: skill % people::SKILLS,
+            level: 1 + (skill % 3) as u8,
+        })
+        .collect();
+    let options = Options {
+        mentee_k: 2,
+        mentor_k: 1,
+        ..Options::default()
+    };
+    let found = match_cohort(&c, &options, &|_| ());
+    let best = objective::solve(&complete_graph(&c), Objective::MaxTotal);
+    assert!(found.certified);
+    assert_eq!(found.solution.total, best.total);
+    assert!(found.graph.arcs(4).len() >= 2);
+}

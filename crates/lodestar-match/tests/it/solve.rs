@@ -1,7 +1,7 @@
 //! The auction solver against the reference solvers, and its certificates.
 
 use crate::reference;
-use lodestar_match::solve::{CertificateError, Solution, max_weight};
+use lodestar_match::solve::{CertificateError, Solution, max_weight, max_weight_from};
 use lodestar_match::{CandidateGraph, WEIGHT_SCALE, synthetic};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -9,6 +9,13 @@ use proptest::prelude::*;
 /// Checks that the solution is a feasible assignment of `graph` with the total it claims,
 /// that its certificate proves that total, and that solving again gives the same answer.
 fn assert_sound(graph: &CandidateGraph, solution: &Solution) {
+    assert_feasible_and_proven(graph, solution);
+    assert_eq!(&max_weight(graph), solution, "a second solve differs");
+}
+
+/// The solution is a feasible assignment of `graph`, its total is the sum of its arcs, and
+/// its certificate proves that total.
+fn assert_feasible_and_proven(graph: &CandidateGraph, solution: &Solution) {
     assert_eq!(solution.mentor_of.len(), graph.mentees());
     let mut load = vec![0u32; graph.mentors()];
     let mut total = 0i64;
@@ -36,7 +43,6 @@ fn assert_sound(graph: &CandidateGraph, solution: &Solution) {
         .certificate
         .verify(graph, solution.total)
         .unwrap_or_else(|e| panic!("certificate rejected: {e}"));
-    assert_eq!(&max_weight(graph), solution, "a second solve differs");
 }
 
 fn weight() -> impl Strategy<Value = i64> {
@@ -126,6 +132,37 @@ proptest! {
         let solution = max_weight(&graph);
         prop_assert_eq!(solution.total, reference::max_total(&graph));
         assert_sound(&graph, &solution);
+    }
+
+    /// Started from where a solve of part of the graph ended, or from any prices and
+    /// seats at all, the solver still finds (and proves) the optimum.
+    #[test]
+    fn a_solve_from_any_hint_is_optimal(
+        graph in medium_graph(),
+        dropped in vec(any::<bool>(), 64),
+        prices in vec(prop_oneof![Just(0.0), 0.0..2e6, Just(f64::INFINITY)], 40),
+        seats in vec(proptest::option::of(0u32..45), 64),
+    ) {
+        let best = reference::max_total(&graph);
+        let pairs: Vec<(u32, u32, i64)> = (0..graph.mentees())
+            .flat_map(|i| graph.arcs(i).map(move |(j, w)| (i as u32, j, w)))
+            .enumerate()
+            .filter(|&(k, _)| !dropped[k % dropped.len()])
+            .map(|(_, pair)| pair)
+            .collect();
+        let part = CandidateGraph::from_pairs(graph.mentees(), graph.capacities().to_vec(), &pairs);
+        let before = max_weight(&part);
+        let certificate = &before.certificate;
+        let part_prices: Vec<f64> = (0..graph.mentors())
+            .map(|j| certificate.mentor_price(j as u32).unwrap_or(f64::INFINITY))
+            .collect();
+        let warm = max_weight_from(&graph, &part_prices, &before.mentor_of);
+        prop_assert_eq!(warm.total, best);
+        assert_feasible_and_proven(&graph, &warm);
+        let seats = &seats[..graph.mentees().min(seats.len())];
+        let wild = max_weight_from(&graph, &prices, seats);
+        prop_assert_eq!(wild.total, best);
+        assert_feasible_and_proven(&graph, &wild);
     }
 
     #[test]
