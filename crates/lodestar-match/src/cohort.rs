@@ -837,7 +837,9 @@ type Candidate = (u32, u32, i64);
 
 /// Work is split into this many chunks of mentees, whatever the number of threads, so that
 /// the candidates (which depend on what each chunk saw) are the same on every machine.
-const CHUNKS: usize = 8;
+/// Few: each chunk keeps its own mentor lists, whose floors rise (and save exact scores)
+/// the more mentees one chunk sees.
+const CHUNKS: usize = 4;
 
 /// The `k` best `(weight, index)` offers; ties go to the lower index.
 struct TopK {
