@@ -19,6 +19,7 @@ pub use error::AppError;
 use std::sync::Arc;
 
 use lodestar_domain::PersonId;
+use lodestar_match::score::{Rules, Weights};
 use lodestar_store::Db;
 
 /// Who is making a request.
@@ -39,6 +40,10 @@ pub struct Policy {
     pub failure_window_ms: i64,
     /// How long a token from `POST /api/v1/auth/login` lasts.
     pub login_token_ttl_ms: i64,
+    /// How much each factor of a pair's score counts, for recommendations.
+    pub match_weights: Weights,
+    /// The programme's own rules for pairs (such as "not in the same department").
+    pub match_rules: Rules,
 }
 
 impl Default for Policy {
@@ -48,6 +53,8 @@ impl Default for Policy {
             max_failures_per_address: 50,
             failure_window_ms: 15 * 60 * 1000,
             login_token_ttl_ms: 30 * 24 * 60 * 60 * 1000,
+            match_weights: Weights::default(),
+            match_rules: Rules::default(),
         }
     }
 }

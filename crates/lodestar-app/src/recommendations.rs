@@ -1,8 +1,8 @@
 //! Recommended mentors for the person asking, with reasons, spread by demand.
 //!
 //! The people of the cohort are read once per directory generation (every write that
-//! changes a profile moves it) and kept; scoring one mentee against every mentor then
-//! takes well under a millisecond. In the background, a whole-cohort match of the same
+//! changes a profile moves it) and kept with its scoring tables; scoring one mentee
+//! against every mentor then takes well under a millisecond. In the background, a whole-cohort match of the same
 //! generation prices each mentor's places by how many mentees want them; once it is done,
 //! recommendations are ranked by fit less that price, so that the same few popular mentors
 //! are not shown to everyone beyond their free places.
@@ -17,8 +17,7 @@ use std::sync::{Arc, OnceLock};
 
 use lodestar_domain::PersonId;
 use lodestar_match::cohort::{Options, match_cohort};
-use lodestar_match::recommend::{reasons, recommend};
-use lodestar_match::score::{Rules, Weights};
+use lodestar_match::recommend::{Recommender, reasons};
 use lodestar_match::{WEIGHT_SCALE, unquantize};
 use lodestar_store::generations;
 use serde::Serialize;
@@ -35,6 +34,7 @@ pub const MAX_LIMIT: usize = 50;
 pub(crate) struct Snapshot {
     generation: i64,
     input: CohortInput,
+    recommender: Recommender,
     mentee_index: HashMap<PersonId, usize>,
     /// Prices from a match of this snapshot, once done.
     prices: OnceLock<Vec<f64>>,
@@ -122,7 +122,7 @@ impl App {
             return Ok(Arc::clone(snapshot));
         }
         let input = self
-            .cohort(&Weights::default(), Rules::default(), 0.0)
+            .cohort(&self.policy.match_weights, self.policy.match_rules, 0.0)
             .await?;
         let mentee_index = input
             .mentees
@@ -149,6 +149,7 @@ impl App {
         });
         let snapshot = Arc::new(Snapshot {
             generation,
+            recommender: Recommender::new(&input.cohort),
             input,
             mentee_index,
             prices: OnceLock::new(),
@@ -201,7 +202,9 @@ impl App {
         };
         let input = &snapshot.input;
         let prices = snapshot.prices();
-        let found = recommend(&input.cohort, mentee, prices, limit);
+        let found = snapshot
+            .recommender
+            .recommend(&input.cohort, mentee, prices, limit);
         let mentors = found
             .iter()
             .map(|r| {

@@ -33,6 +33,8 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use crate::graph::{CandidateGraph, quantize};
@@ -95,6 +97,49 @@ pub enum Stage {
     Certify {
         round: usize,
     },
+    /// Within the candidates and certify stages: `done` of `total` mentees are through.
+    /// Reported from the worker threads, every few thousand mentees.
+    Progress {
+        done: usize,
+        total: usize,
+    },
+}
+
+/// Counts one chunk's mentees into the shared count, reporting every [`Ticker::STEP`].
+struct Ticker<'s> {
+    done: &'s AtomicUsize,
+    total: usize,
+    stage: &'s (dyn Fn(Stage) + Sync),
+    pending: usize,
+}
+
+impl Ticker<'_> {
+    const STEP: usize = 2048;
+
+    #[inline]
+    fn tick(&mut self) {
+        self.pending += 1;
+        if self.pending == Self::STEP {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.pending > 0 {
+            let done = self.done.fetch_add(self.pending, Ordering::Relaxed) + self.pending;
+            self.pending = 0;
+            (self.stage)(Stage::Progress {
+                done,
+                total: self.total,
+            });
+        }
+    }
+}
+
+impl Drop for Ticker<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 /// A matched cohort.
@@ -130,7 +175,8 @@ pub fn match_cohort(
 ) -> CohortMatch {
     let scorer = Scorer::new(cohort);
     stage(Stage::Candidates);
-    let Candidates { mut pairs, ceiling } = scorer.candidates(options.mentee_k, options.mentor_k);
+    let Candidates { mut pairs, ceiling } =
+        scorer.candidates(options.mentee_k, options.mentor_k, stage);
     let candidate_pairs = pairs.len();
     let mut added_pairs = 0;
     let mut round = 0;
@@ -150,8 +196,14 @@ pub fn match_cohort(
             Some(last) => last.dropped_few(&prices, NEAR_SLACK, &scorer.mentors.fields),
             None => None,
         };
-        let (improving, near) =
-            scorer.priced_pairs(&graph, &solution, &ceiling, NEAR_SLACK, scope.as_ref());
+        let (improving, near) = scorer.priced_pairs(
+            &graph,
+            &solution,
+            &ceiling,
+            NEAR_SLACK,
+            scope.as_ref(),
+            stage,
+        );
 
         if scope.is_none() {
             reference = Some(prices);
@@ -414,13 +466,31 @@ impl<'a> Scorer<'a> {
 
     /// Runs `work` over the mentees in [`CHUNKS`] fixed chunks, in parallel, each with its
     /// own scratch; the results come back in chunk order.
-    fn in_chunks<T: Send>(&self, work: impl Fn(&[usize], &mut Scratch) -> T + Sync) -> Vec<T> {
+    /// `stage` hears of the mentees done as [`Stage::Progress`].
+    fn in_chunks<T: Send>(
+        &self,
+        stage: &(dyn Fn(Stage) + Sync),
+        work: impl Fn(&[usize], &mut Scratch, &mut Ticker) -> T + Sync,
+    ) -> Vec<T> {
         let n = self.cohort.mentees.len();
         let mentors = self.cohort.mentors.len();
+        let done = AtomicUsize::new(0);
         (0..n)
             .collect::<Vec<_>>()
             .par_chunks(n.div_ceil(CHUNKS).max(1))
-            .map(|mentees| work(mentees, &mut Scratch::new(mentors, self.index.len())))
+            .map(|mentees| {
+                let mut ticker = Ticker {
+                    done: &done,
+                    total: n,
+                    stage,
+                    pending: 0,
+                };
+                work(
+                    mentees,
+                    &mut Scratch::new(mentors, self.index.len()),
+                    &mut ticker,
+                )
+            })
             .collect()
     }
 
@@ -430,11 +500,16 @@ impl<'a> Scorer<'a> {
     /// Every mentor who shares a wanted skill is scored exactly (from the lens, a handful
     /// of table lookups); the others group by group, best group first, until no group's
     /// bound reaches the mentee's top `k`.
-    fn candidates(&self, mentee_k: usize, mentor_k: usize) -> Candidates {
+    fn candidates(
+        &self,
+        mentee_k: usize,
+        mentor_k: usize,
+        stage: &(dyn Fn(Stage) + Sync),
+    ) -> Candidates {
         let (cohort, mentors) = (self.cohort, &self.mentors);
         let min_score = quantize(cohort.min_score);
         let parts: Vec<(Vec<Candidate>, Vec<i64>, Vec<TopK>)> =
-            self.in_chunks(|mentees, scratch| {
+            self.in_chunks(stage, |mentees, scratch, ticker| {
                 let mut pairs = Vec::new();
                 let mut ceilings = Vec::with_capacity(mentees.len());
                 let mut by_mentor: Vec<TopK> =
@@ -445,6 +520,7 @@ impl<'a> Scorer<'a> {
                 let mut offered: Vec<(u32, i64)> = Vec::new();
                 let mut bounds: Vec<(i64, usize)> = Vec::with_capacity(self.groups.len());
                 for &i in mentees {
+                    ticker.tick();
                     let lens = self.lens(i);
                     let mut mine = TopK::new(mentee_k);
                     let top = std::cell::Cell::new(i64::MIN);
@@ -580,6 +656,7 @@ impl<'a> Scorer<'a> {
         ceiling: &[i64],
         slack: i64,
         scope: Option<&Dropped>,
+        stage: &(dyn Fn(Stage) + Sync),
     ) -> (Vec<Candidate>, Vec<Candidate>) {
         let (cohort, mentors) = (self.cohort, &self.mentors);
         let certificate = &solution.solver.certificate;
@@ -606,84 +683,89 @@ impl<'a> Scorer<'a> {
             .collect();
         // The most the parts other than skills can add.
         let rest = cohort.weights[1..].iter().sum::<f64>();
-        let found: Vec<(Vec<Candidate>, Vec<Candidate>)> = self.in_chunks(|mentees, scratch| {
-            let mut admitted = Vec::new();
-            let mut near = Vec::new();
-            for &i in mentees {
-                if ceiling[i] == i64::MIN {
-                    continue;
-                }
-                let lens = self.lens(i);
-                lens.want(&mut scratch.wanted, true);
-                // A pair is near-admitted when its weight beats this plus the mentor's
-                // price (with one unit of slack for rounding the prices).
-                let line = certificate.mentee_price(i) - bonus as f64 - slack as f64 - 1.0;
-                // Only a mentor priced below `most - line` can be, when `most` bounds the
-                // pair's weight.
-                let cutoff = |most: i64| ceiling[i].min(most) as f64 - line;
-                // Prices a mentor whose skills part is at most `skills` (weight units).
-                let mut price = |entry: &Priced, skills: i64| {
-                    // First the bound, which needs no look at the mentor's skills.
-                    if lens.bound(entry.fields, skills) as f64 <= line + entry.price {
-                        return;
+        let found: Vec<(Vec<Candidate>, Vec<Candidate>)> =
+            self.in_chunks(stage, |mentees, scratch, ticker| {
+                let mut admitted = Vec::new();
+                let mut near = Vec::new();
+                for &i in mentees {
+                    ticker.tick();
+                    if ceiling[i] == i64::MIN {
+                        continue;
                     }
-                    let (m, j) = (entry.mentor, entry.mentor as usize);
-                    // Then with the mentor's skills, still in integers.
-                    let (fit, skills) = lens.fit_in(mentors, j, &scratch.wanted);
-                    if lens.bound(entry.fields, lens.skills_up(fit)) as f64 <= line + entry.price {
-                        return;
-                    }
-                    let skills = skills.unwrap_or_else(|| lens.skills_part_of(&cohort.mentors[j]));
-                    let w = lens.weight(cohort, mentors, j, skills);
-                    if w < floor
-                        || w as f64 <= line + prices[j]
-                        || !lens.allowed(cohort, mentors, j)
-                        || graph.weight(i, m).is_some()
+                    let lens = self.lens(i);
+                    lens.want(&mut scratch.wanted, true);
+                    // A pair is near-admitted when its weight beats this plus the mentor's
+                    // price (with one unit of slack for rounding the prices).
+                    let line = certificate.mentee_price(i) - bonus as f64 - slack as f64 - 1.0;
+                    // Only a mentor priced below `most - line` can be, when `most` bounds the
+                    // pair's weight.
+                    let cutoff = |most: i64| ceiling[i].min(most) as f64 - line;
+                    // Prices a mentor whose skills part is at most `skills` (weight units).
+                    let mut price = |entry: &Priced, skills: i64| {
+                        // First the bound, which needs no look at the mentor's skills.
+                        if lens.bound(entry.fields, skills) as f64 <= line + entry.price {
+                            return;
+                        }
+                        let (m, j) = (entry.mentor, entry.mentor as usize);
+                        // Then with the mentor's skills, still in integers.
+                        let (fit, skills) = lens.fit_in(mentors, j, &scratch.wanted);
+                        if lens.bound(entry.fields, lens.skills_up(fit)) as f64
+                            <= line + entry.price
+                        {
+                            return;
+                        }
+                        let skills =
+                            skills.unwrap_or_else(|| lens.skills_part_of(&cohort.mentors[j]));
+                        let w = lens.weight(cohort, mentors, j, skills);
+                        if w < floor
+                            || w as f64 <= line + prices[j]
+                            || !lens.allowed(cohort, mentors, j)
+                            || graph.weight(i, m).is_some()
+                        {
+                        } else if certificate.admits(i, m, w + bonus) {
+                            admitted.push((i as u32, m, w));
+                        } else {
+                            near.push((i as u32, m, w));
+                        }
+                    };
+                    let wants = lens.profile.growth_skills.len() as u32;
+                    let best = lens.skills_up(20 * wants);
+                    if let Some(dropped) = scope
+                        && !dropped.mentees[i]
                     {
-                    } else if certificate.admits(i, m, w + bonus) {
-                        admitted.push((i as u32, m, w));
-                    } else {
-                        near.push((i as u32, m, w));
+                        let cheap = dropped
+                            .mentors
+                            .cheaper_than(cutoff(Self::bound(lens.best_skills, rest)));
+                        cheap.iter().for_each(|entry| price(entry, best));
+                        lens.want(&mut scratch.wanted, false);
+                        continue;
                     }
-                };
-                let wants = lens.profile.growth_skills.len() as u32;
-                let best = lens.skills_up(20 * wants);
-                if let Some(dropped) = scope
-                    && !dropped.mentees[i]
-                {
-                    let cheap = dropped
-                        .mentors
-                        .cheaper_than(cutoff(Self::bound(lens.best_skills, rest)));
-                    cheap.iter().for_each(|entry| price(entry, best));
-                    lens.want(&mut scratch.wanted, false);
-                    continue;
-                }
-                // Mentors who share a wanted skill: at most their fit in it, and a full fit
-                // in every other wanted skill.
-                let shared = cutoff(Self::bound(lens.best_skills, rest));
-                for want in &lens.profile.growth_skills {
-                    if let Some(list) = skills.get(want.skill as usize) {
-                        for entry in list.cheaper_than(shared) {
-                            let fit = level_fit_twentieths(entry.level, want.level);
-                            price(entry, lens.skills_up(fit + 20 * (wants - 1)));
+                    // Mentors who share a wanted skill: at most their fit in it, and a full fit
+                    // in every other wanted skill.
+                    let shared = cutoff(Self::bound(lens.best_skills, rest));
+                    for want in &lens.profile.growth_skills {
+                        if let Some(list) = skills.get(want.skill as usize) {
+                            for entry in list.cheaper_than(shared) {
+                                let fit = level_fit_twentieths(entry.level, want.level);
+                                price(entry, lens.skills_up(fit + 20 * (wants - 1)));
+                            }
                         }
                     }
+                    // The others score nothing on skills (a mentor who does is priced twice,
+                    // and found once).
+                    let none = lens.skills_up(0);
+                    let others = cutoff(Self::bound(lens.no_skills, rest));
+                    open.cheaper_than(others)
+                        .iter()
+                        .for_each(|entry| price(entry, none));
+                    lens.want(&mut scratch.wanted, false);
                 }
-                // The others score nothing on skills (a mentor who does is priced twice,
-                // and found once).
-                let none = lens.skills_up(0);
-                let others = cutoff(Self::bound(lens.no_skills, rest));
-                open.cheaper_than(others)
-                    .iter()
-                    .for_each(|entry| price(entry, none));
-                lens.want(&mut scratch.wanted, false);
-            }
-            for found in [&mut admitted, &mut near] {
-                found.sort_unstable();
-                found.dedup();
-            }
-            (admitted, near)
-        });
+                for found in [&mut admitted, &mut near] {
+                    found.sort_unstable();
+                    found.dedup();
+                }
+                (admitted, near)
+            });
         let mut admitted = Vec::new();
         let mut near = Vec::new();
         for (a, b) in found {

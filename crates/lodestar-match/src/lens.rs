@@ -416,6 +416,13 @@ impl<'a> Lens<'a> {
     /// The exact weight of the pair, given its skills part.
     #[inline]
     pub fn weight(&self, cohort: &Cohort, mentors: &Mentors, j: usize, skills: f64) -> i64 {
+        quantize(self.score(cohort, mentors, j, skills))
+    }
+
+    /// The exact score of the pair (as [`crate::score::score`] gives it), given its skills
+    /// part.
+    #[inline]
+    pub fn score(&self, cohort: &Cohort, mentors: &Mentors, j: usize, skills: f64) -> f64 {
         let programme = if self.weights[6] == 0.0 {
             0.0
         } else {
@@ -431,7 +438,7 @@ impl<'a> Lens<'a> {
             self.hours[f.hours as usize],
             programme,
         ];
-        quantize(score::total(&parts))
+        score::total(&parts)
     }
 
     /// Whether the hard rules allow the pair (as [`crate::score::exclusion`] decides).

@@ -1,15 +1,16 @@
 //! Recommendations for one mentee: the mentors who fit best, with reasons, spread so that
 //! everyone is not sent to the same few popular mentors.
 //!
-//! Every allowed mentor is scored (tens of thousands of scores take well under a
-//! millisecond). The ranking is by score less the mentor's *congestion price* when one is
+//! Every allowed mentor is scored, from the cohort's tables ([`Recommender`]): tens of
+//! thousands of scores take well under a millisecond. The ranking is by score less the mentor's *congestion price* when one is
 //! known: the dual price a whole-cohort match puts on the mentor's places
 //! ([`crate::cohort`]). A mentor whose places many mentees want has a high price, so the
 //! mentees who fit them best still see them first, while the others see the excellent
 //! mentors who still have room. Without prices the ranking is by score alone.
 
 use crate::cohort::Cohort;
-use crate::score::{self, Explained, Vocabulary, exclusion, explain};
+use crate::lens::{Lens, Mentors, Tables};
+use crate::score::{Explained, Vocabulary, explain};
 
 /// One recommended mentor.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,57 +27,89 @@ pub struct Recommendation {
 /// go to the lower mentor index. `prices[j]` is mentor `j`'s congestion price in score
 /// units (see the module), or `None` to rank by score alone. Mentors the hard rules exclude
 /// (no shared language, no free places, blocked, …) are never recommended.
+///
+/// This builds the scoring tables for the cohort first; to recommend for many mentees of
+/// one cohort, build a [`Recommender`] once.
 pub fn recommend(
     cohort: &Cohort,
     mentee: usize,
     prices: Option<&[f64]>,
     limit: usize,
 ) -> Vec<Recommendation> {
-    let profile = &cohort.mentees[mentee];
-    // This mentee's blocks, once, rather than a scan of everyone's for every mentor.
-    let blocked: Vec<u32> = cohort
-        .blocked
-        .iter()
-        .filter(|&&(i, _)| i as usize == mentee)
-        .map(|&(_, j)| j)
-        .collect();
-    let mut found: Vec<Recommendation> = cohort
-        .mentors
-        .iter()
-        .enumerate()
-        .filter(|&(j, mentor)| {
-            exclusion(
-                profile,
-                mentor,
-                cohort.mentee_person.get(mentee) == cohort.mentor_person.get(j),
-                cohort.free_places.get(j).copied().unwrap_or(0),
-                blocked.contains(&(j as u32)),
-                &cohort.rules,
-            )
-            .is_none()
-        })
-        .map(|(j, mentor)| {
-            let score = score::score(profile, mentor, &cohort.weights).total;
-            let price = prices.and_then(|p| p.get(j)).copied().unwrap_or(0.0);
-            Recommendation {
-                mentor: j as u32,
-                score,
-                rank_value: score - price,
-            }
-        })
-        .filter(|r| r.score >= cohort.min_score)
-        .collect();
-    let order = |a: &Recommendation, b: &Recommendation| {
-        b.rank_value
-            .total_cmp(&a.rank_value)
-            .then(a.mentor.cmp(&b.mentor))
-    };
-    if found.len() > limit {
-        found.select_nth_unstable_by(limit, order);
-        found.truncate(limit);
+    Recommender::new(cohort).recommend(cohort, mentee, prices, limit)
+}
+
+/// A cohort's mentors in columns and its scoring tables, built once so that each
+/// recommendation is a few table lookups per mentor.
+pub struct Recommender {
+    mentors: Mentors,
+    tables: Tables,
+    blocked: Vec<(u32, u32)>,
+    skills: usize,
+}
+
+impl Recommender {
+    pub fn new(cohort: &Cohort) -> Self {
+        let mentors = Mentors::new(&cohort.mentors);
+        let tables = Tables::new(cohort, &mentors);
+        let mut blocked = cohort.blocked.clone();
+        blocked.sort_unstable();
+        let skills = cohort
+            .mentees
+            .iter()
+            .chain(&cohort.mentors)
+            .flat_map(|p| p.growth_skills.iter().chain(&p.mentor_skills))
+            .map(|s| s.skill as usize + 1)
+            .max()
+            .unwrap_or(0);
+        Recommender {
+            mentors,
+            tables,
+            blocked,
+            skills,
+        }
     }
-    found.sort_unstable_by(order);
-    found
+
+    /// See [`recommend`]; `cohort` is the one this was built from.
+    pub fn recommend(
+        &self,
+        cohort: &Cohort,
+        mentee: usize,
+        prices: Option<&[f64]>,
+        limit: usize,
+    ) -> Vec<Recommendation> {
+        let lens = Lens::new(&self.tables, cohort, mentee, &self.blocked);
+        let mut wanted = vec![0u8; self.skills];
+        lens.want(&mut wanted, true);
+        let mut found: Vec<Recommendation> = (0..self.mentors.len())
+            .filter(|&j| lens.allowed(cohort, &self.mentors, j))
+            .map(|j| {
+                let skills = match lens.fit_in(&self.mentors, j, &wanted).1 {
+                    Some(skills) => skills,
+                    None => lens.skills_part_of(&cohort.mentors[j]),
+                };
+                let score = lens.score(cohort, &self.mentors, j, skills);
+                let price = prices.and_then(|p| p.get(j)).copied().unwrap_or(0.0);
+                Recommendation {
+                    mentor: j as u32,
+                    score,
+                    rank_value: score - price,
+                }
+            })
+            .filter(|r| r.score >= cohort.min_score)
+            .collect();
+        let order = |a: &Recommendation, b: &Recommendation| {
+            b.rank_value
+                .total_cmp(&a.rank_value)
+                .then(a.mentor.cmp(&b.mentor))
+        };
+        if found.len() > limit {
+            found.select_nth_unstable_by(limit, order);
+            found.truncate(limit);
+        }
+        found.sort_unstable_by(order);
+        found
+    }
 }
 
 /// A recommendation's reasons, in words (see [`crate::score::explain`]).
@@ -111,6 +144,11 @@ mod tests {
         }
         let all = recommend(&cohort, 3, None, usize::MAX);
         assert_eq!(&all[..10], &top[..]);
+        for r in &all {
+            let mentor = &cohort.mentors[r.mentor as usize];
+            let expected = crate::score::score(&cohort.mentees[3], mentor, &cohort.weights);
+            assert_eq!(r.score, expected.total);
+        }
         let allowed = cohort
             .mentors
             .iter()

@@ -111,9 +111,66 @@ pub enum WeightsError {
     Invalid(&'static str),
     #[error("at least one weight must be above 0")]
     AllZero,
+    #[error(
+        "{0:?} is not a factor: weights are given as factor=number, the factors being skills, \
+         focus, industry, seniority, time_zone, availability and programme"
+    )]
+    UnknownFactor(String),
+    #[error("{0}: {1:?} is not a number")]
+    NotANumber(&'static str, String),
+}
+
+impl std::str::FromStr for Weights {
+    type Err = WeightsError;
+
+    /// Weights as `factor=number` pairs separated by commas, such as
+    /// `skills=0.5,time_zone=0.2`; a factor not given keeps its default. Checked as
+    /// [`Weights::normalised`] checks them.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut weights = Weights::default();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            let name = name.trim();
+            let index = Self::NAMES
+                .iter()
+                .position(|&known| known == name)
+                .ok_or_else(|| WeightsError::UnknownFactor(name.to_owned()))?;
+            let value: f64 = value.trim().parse().map_err(|_| {
+                WeightsError::NotANumber(Self::NAMES[index], value.trim().to_owned())
+            })?;
+            let mut all = weights.as_array();
+            all[index] = value;
+            weights = Self::from_array(all);
+        }
+        weights.normalised()?;
+        Ok(weights)
+    }
 }
 
 impl Weights {
+    /// The factors' names, in [`Factor::ALL`] order.
+    const NAMES: [&'static str; 7] = [
+        "skills",
+        "focus",
+        "industry",
+        "seniority",
+        "time_zone",
+        "availability",
+        "programme",
+    ];
+
+    fn from_array(w: [f64; 7]) -> Self {
+        Weights {
+            skills: w[0],
+            focus: w[1],
+            industry: w[2],
+            seniority: w[3],
+            time_zone: w[4],
+            availability: w[5],
+            programme: w[6],
+        }
+    }
+
     fn as_array(&self) -> [f64; 7] {
         [
             self.skills,
@@ -128,17 +185,8 @@ impl Weights {
 
     /// Each weight divided by their sum, checked.
     pub fn normalised(&self) -> Result<[f64; 7], WeightsError> {
-        let names = [
-            "skills",
-            "focus",
-            "industry",
-            "seniority",
-            "time_zone",
-            "availability",
-            "programme",
-        ];
         let raw = self.as_array();
-        for (w, name) in raw.iter().zip(names) {
+        for (w, name) in raw.iter().zip(Self::NAMES) {
             if !w.is_finite() || *w < 0.0 {
                 return Err(WeightsError::Invalid(name));
             }
@@ -564,6 +612,29 @@ fn reason(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_are_read_as_factor_number_pairs() {
+        let w: Weights = "skills=0.5, time_zone=0.2".parse().unwrap();
+        assert_eq!(w.skills, 0.5);
+        assert_eq!(w.time_zone, 0.2);
+        assert_eq!(w.focus, Weights::default().focus);
+        assert_eq!("".parse::<Weights>(), Ok(Weights::default()));
+        assert_eq!(
+            "skill=1".parse::<Weights>(),
+            Err(WeightsError::UnknownFactor("skill".into()))
+        );
+        assert_eq!(
+            "focus=lots".parse::<Weights>(),
+            Err(WeightsError::NotANumber("focus", "lots".into()))
+        );
+        assert_eq!(
+            "focus=-1".parse::<Weights>(),
+            Err(WeightsError::Invalid("focus"))
+        );
+        let none = "skills=0,focus=0,industry=0,seniority=0,time_zone=0,availability=0";
+        assert_eq!(none.parse::<Weights>(), Err(WeightsError::AllZero));
+    }
 
     struct Words;
     impl Vocabulary for Words {

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use lodestar_app::accounts::Registration;
 use lodestar_app::demo::{DEMO_PASSWORD, DemoOptions, DemoReport};
 use lodestar_app::{App, AppError};
+use lodestar_match::score::{Rules, Weights};
 use lodestar_store::sessions::DbSessionStore;
 use lodestar_store::{Db, DbConfig};
 use lodestar_web::WebConfig;
@@ -49,6 +50,23 @@ struct Global {
     /// Log as human-readable text or as JSON lines.
     #[arg(long, env = "LODESTAR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
+
+    /// How much each factor of a pair's score counts, for recommendations and matching:
+    /// factor=number pairs such as "skills=0.5,time_zone=0.2" (only the proportions
+    /// matter; a factor not given keeps its default). Factors: skills, focus, industry,
+    /// seniority, time_zone, availability, programme.
+    #[arg(
+        long,
+        env = "LODESTAR_MATCH_WEIGHTS",
+        default_value = "",
+        global = true
+    )]
+    match_weights: Weights,
+
+    /// Never pair people of the same organisation and department, in recommendations and
+    /// matching.
+    #[arg(long, env = "LODESTAR_MATCH_DIFFERENT_DEPARTMENT", global = true)]
+    different_department: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -157,7 +175,11 @@ async fn open(global: &Global, connections: u32) -> Result<App> {
     let db = Db::connect(&config)
         .await
         .with_context(|| format!("cannot open the database at {}", global.database_url))?;
-    let app = App::new(db);
+    let mut app = App::new(db);
+    app.policy.match_weights = global.match_weights;
+    app.policy.match_rules = Rules {
+        different_department: global.different_department,
+    };
     app.prepare().await.map_err(explain)?;
     Ok(app)
 }

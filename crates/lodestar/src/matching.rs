@@ -5,10 +5,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use lodestar_match::cohort::{CohortMatch, Options, Stage, match_cohort};
 use lodestar_match::objective::Objective;
 use lodestar_match::problem::{Mentor, Pair, Problem, Settings, parse_problem, solve_problem};
-use lodestar_match::score::{Rules, Weights};
+use lodestar_match::score::Rules;
 use lodestar_match::{people, synthetic, unquantize};
 
 #[derive(Subcommand)]
@@ -23,9 +24,6 @@ pub enum MatchCommand {
         /// Pairs scoring below this are not made.
         #[arg(long, default_value_t = 0.0)]
         min_score: f64,
-        /// Never pair people of the same organisation and department.
-        #[arg(long)]
-        different_department: bool,
         /// Where to write the report (JSON); "-" for standard output.
         #[arg(long, short, default_value = "match-report.json")]
         output: PathBuf,
@@ -105,17 +103,13 @@ pub async fn run(global: &crate::Global, command: MatchCommand) -> Result<()> {
     if let MatchCommand::Run {
         objective,
         min_score,
-        different_department,
         output,
     } = command
     {
         let app = crate::open(global, 4).await?;
         let started = Instant::now();
-        let rules = Rules {
-            different_department,
-        };
         let input = app
-            .cohort(&Weights::default(), rules, min_score)
+            .cohort(&app.policy.match_weights, app.policy.match_rules, min_score)
             .await
             .map_err(crate::explain)?;
         eprintln!(
@@ -143,11 +137,19 @@ pub async fn run(global: &crate::Global, command: MatchCommand) -> Result<()> {
         }
         return Ok(());
     }
-    tokio::task::spawn_blocking(move || run_offline(command)).await?
+    let weights = global
+        .match_weights
+        .normalised()
+        .map_err(|e| anyhow::anyhow!("--match-weights: {e}"))?;
+    let rules = Rules {
+        different_department: global.different_department,
+    };
+    tokio::task::spawn_blocking(move || run_offline(command, weights, rules)).await?
 }
 
-/// The subcommands that need no database.
-fn run_offline(command: MatchCommand) -> Result<()> {
+/// The subcommands that need no database; `weights` (normalised) and `rules` are for the
+/// generated cohort.
+fn run_offline(command: MatchCommand, weights: [f64; 7], rules: Rules) -> Result<()> {
     match command {
         MatchCommand::Run { .. } => bail!("`match run` needs the database"),
         MatchCommand::Cohort {
@@ -160,7 +162,9 @@ fn run_offline(command: MatchCommand) -> Result<()> {
             seed,
         } => {
             let started = Instant::now();
-            let cohort = people::cohort(mentees, mentors, places, seed);
+            let mut cohort = people::cohort(mentees, mentors, places, seed);
+            cohort.weights = weights;
+            cohort.rules = rules;
             eprintln!(
                 "generated {mentees} mentees and {mentors} mentors in {:.2} s",
                 started.elapsed().as_secs_f64()
@@ -287,20 +291,47 @@ pub fn timed_match(cohort: &lodestar_match::cohort::Cohort, options: &Options) -
     result
 }
 
-/// Prints how long each stage took, to standard error, as the next one starts.
+/// Shows each stage on standard error as it runs: a progress bar over the mentees for the
+/// stages that go through them, a spinner for the solves (both only on a terminal), and
+/// the time it took once the next stage starts.
 fn stage_printer() -> impl Fn(Stage) + Sync {
-    let last = std::sync::Mutex::new((Instant::now(), None::<Stage>));
+    let current = std::sync::Mutex::new((Instant::now(), None::<Stage>, ProgressBar::hidden()));
     move |next: Stage| {
-        let Ok(mut last) = last.lock() else { return };
+        let Ok(mut current) = current.lock() else {
+            return;
+        };
+        if let Stage::Progress { done, total } = next {
+            current.2.set_length(total as u64);
+            current.2.set_position(done as u64);
+            return;
+        }
+        current.2.finish_and_clear();
         let now = Instant::now();
-        if let Some(stage) = last.1 {
+        if let Some(stage) = current.1 {
             eprintln!(
                 "  {:<22} {:>7.3} s",
                 describe(stage),
-                (now - last.0).as_secs_f64()
+                (now - current.0).as_secs_f64()
             );
         }
-        *last = (now, Some(next));
+        let bar = match next {
+            Stage::Candidates | Stage::Certify { .. } => ProgressBar::new(0).with_style(
+                ProgressStyle::with_template("  {msg:<22} [{bar:40}] {pos}/{len} mentees ({eta})")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            ),
+            Stage::Solve { .. } => {
+                let spinner = ProgressBar::new_spinner().with_style(
+                    ProgressStyle::with_template("  {msg:<22} {spinner} {elapsed}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+                spinner
+            }
+            Stage::Done | Stage::Progress { .. } => ProgressBar::hidden(),
+        };
+        bar.set_message(describe(next));
+        *current = (now, Some(next), bar);
     }
 }
 
@@ -310,6 +341,7 @@ fn describe(stage: Stage) -> String {
         Stage::Candidates => "candidates".into(),
         Stage::Solve { round } => format!("solve (round {round})"),
         Stage::Certify { round } => format!("certify (round {round})"),
+        Stage::Progress { done, total } => format!("{done} of {total}"),
     }
 }
 
