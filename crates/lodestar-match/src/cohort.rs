@@ -193,7 +193,12 @@ pub fn match_cohort(
         stage(Stage::Certify { round });
         let prices = Reference::of(&solution);
         let scope = match &reference {
-            Some(last) => last.dropped_few(&prices, NEAR_SLACK, &scorer.mentors.fields),
+            Some(last) => last.dropped_few(
+                &prices,
+                NEAR_SLACK,
+                &scorer.mentors.fields,
+                &scorer.sketches,
+            ),
             None => None,
         };
         let (improving, near) = scorer.priced_pairs(
@@ -249,6 +254,10 @@ struct Scorer<'a> {
     /// skill → (mentor, level), for mentors with free places.
     index: Vec<Vec<(u32, u8)>>,
     groups: Vec<Group>,
+    /// Which of the 64 most mentored skills each skill is (`None`: a rarer one).
+    popular: Vec<Option<u8>>,
+    /// Each mentor's skills, as a [`Sketch`].
+    sketches: Vec<Sketch>,
     /// Blocked `(mentee, mentor)` pairs, sorted.
     blocked: Vec<(u32, u32)>,
 }
@@ -390,6 +399,31 @@ impl<'a> Scorer<'a> {
                 group
             })
             .collect();
+        let mut by_use: Vec<usize> = (0..index.len()).collect();
+        by_use.sort_by_key(|&s| (Reverse(index[s].len()), s));
+        let mut popular = vec![None; index.len()];
+        for (bit, &s) in by_use.iter().take(64).enumerate() {
+            popular[s] = Some(bit as u8);
+        }
+        let sketches = cohort
+            .mentors
+            .iter()
+            .enumerate()
+            .map(|(j, mentor)| {
+                let mut sketch = Sketch {
+                    popular: 0,
+                    rare: 0,
+                    plain: mentors.distinct_skills(j),
+                };
+                for s in &mentor.mentor_skills {
+                    match popular.get(s.skill as usize).copied().flatten() {
+                        Some(bit) => sketch.popular |= 1 << bit,
+                        None => sketch.rare = sketch.rare.saturating_add(1),
+                    }
+                }
+                sketch
+            })
+            .collect();
         let mut blocked = cohort.blocked.clone();
         blocked.sort_unstable();
         Scorer {
@@ -398,6 +432,8 @@ impl<'a> Scorer<'a> {
             tables,
             index,
             groups,
+            popular,
+            sketches,
             blocked,
         }
     }
@@ -462,6 +498,23 @@ impl<'a> Scorer<'a> {
                 scratch.touch(m, fit);
             }
         }
+    }
+
+    /// The mentee's wanted skills in brief.
+    fn wanted(&self, lens: &Lens) -> Wanted {
+        let mut wanted = Wanted {
+            popular: 0,
+            rare: 0,
+            count: lens.profile.growth_skills.len() as u32,
+            sets: lens.wants_distinct(),
+        };
+        for want in &lens.profile.growth_skills {
+            match self.popular.get(want.skill as usize).copied().flatten() {
+                Some(bit) => wanted.popular |= 1 << bit,
+                None => wanted.rare += 1,
+            }
+        }
+        wanted
     }
 
     /// Runs `work` over the mentees in [`CHUNKS`] fixed chunks, in parallel, each with its
@@ -675,11 +728,19 @@ impl<'a> Scorer<'a> {
                 .flat_map(|g| g.mentors.iter().map(|&m| (m, 0))),
             &prices,
             &mentors.fields,
+            &self.sketches,
         );
         let skills: Vec<ByPrice> = self
             .index
             .iter()
-            .map(|list| ByPrice::new(list.iter().copied(), &prices, &mentors.fields))
+            .map(|list| {
+                ByPrice::new(
+                    list.iter().copied(),
+                    &prices,
+                    &mentors.fields,
+                    &self.sketches,
+                )
+            })
             .collect();
         // The most the parts other than skills can add.
         let rest = cohort.weights[1..].iter().sum::<f64>();
@@ -743,12 +804,15 @@ impl<'a> Scorer<'a> {
                     // Mentors who share a wanted skill: at most their fit in it, and a full fit
                     // in every other wanted skill.
                     let shared = cutoff(Self::bound(lens.best_skills, rest));
+                    let wanted = self.wanted(&lens);
                     for want in &lens.profile.growth_skills {
-                        if let Some(list) = skills.get(want.skill as usize) {
-                            for entry in list.cheaper_than(shared) {
-                                let fit = level_fit_twentieths(entry.level, want.level);
-                                price(entry, lens.skills_up(fit + 20 * (wants - 1)));
-                            }
+                        let Some(list) = skills.get(want.skill as usize) else {
+                            continue;
+                        };
+                        let own = self.popular.get(want.skill as usize).copied().flatten();
+                        for entry in list.cheaper_than(shared) {
+                            let fit = level_fit_twentieths(entry.level, want.level);
+                            price(entry, lens.skills_up(wanted.bound(own, fit, entry.sketch)));
                         }
                     }
                     // The others score nothing on skills (a mentor who does is priced twice,
@@ -820,7 +884,13 @@ impl Reference {
     /// Prices may all shift by a constant (mentees' up, mentors' down) without changing
     /// anything: the shift is taken as the mentors' median change, so that a shift alone
     /// drops nobody.
-    fn dropped(&self, now: &Reference, slack: i64, fields: &[Fields]) -> Option<Dropped> {
+    fn dropped(
+        &self,
+        now: &Reference,
+        slack: i64,
+        fields: &[Fields],
+        sketches: &[Sketch],
+    ) -> Option<Dropped> {
         if now.bonus != self.bonus
             || now.threshold != self.threshold
             || now.mentors.len() != self.mentors.len()
@@ -863,13 +933,20 @@ impl Reference {
                 .map(|j| (j as u32, 0)),
             &now.mentors,
             fields,
+            sketches,
         );
         Some(Dropped { mentees, mentors })
     }
 
     /// [`Reference::dropped`], when it is a small part of the pairs.
-    fn dropped_few(&self, now: &Reference, slack: i64, fields: &[Fields]) -> Option<Dropped> {
-        self.dropped(now, slack, fields).filter(|d| {
+    fn dropped_few(
+        &self,
+        now: &Reference,
+        slack: i64,
+        fields: &[Fields],
+        sketches: &[Sketch],
+    ) -> Option<Dropped> {
+        self.dropped(now, slack, fields, sketches).filter(|d| {
             d.mentees.iter().filter(|&&d| d).count() <= self.mentees.len() / 4
                 && d.mentors.entries.len() <= self.mentors.len() / 20
         })
@@ -888,16 +965,62 @@ struct Priced {
     mentor: u32,
     level: u8,
     fields: Fields,
+    sketch: Sketch,
     price: f64,
 }
 
+/// A mentee's wanted skills in brief, as a [`Sketch`] is a mentor's: which of the 64 most
+/// mentored skills, how many rarer ones, how many in all, and whether each is wanted once
+/// (else only the count is used).
+struct Wanted {
+    popular: u64,
+    rare: u32,
+    count: u32,
+    sets: bool,
+}
+
+impl Wanted {
+    /// An upper bound, in twentieths, of the fit of a mentor with skills `sketch` who
+    /// mentors one of the wanted skills (`own`: its popular bit) with fit `fit`: that fit,
+    /// plus a full one for each other wanted skill they mentor (the popular ones known
+    /// exactly, the rare ones at most as many as either side has).
+    fn bound(&self, own: Option<u8>, fit: u32, sketch: Sketch) -> u32 {
+        let most = self.count.saturating_sub(1);
+        if !(self.sets && sketch.plain) {
+            return 20 + 20 * most;
+        }
+        let popular = own.map_or(self.popular, |bit| self.popular & !(1 << bit));
+        let rare = match own {
+            Some(_) => u32::from(sketch.rare).min(self.rare),
+            None => u32::from(sketch.rare).min(self.rare).saturating_sub(1),
+        };
+        let others = (sketch.popular & popular).count_ones() + rare;
+        fit + 20 * others.min(most)
+    }
+}
+
+/// A mentor's skills in brief: which of the 64 most mentored skills they mentor, how many
+/// rarer ones, and whether they list each skill once (else the sketch is not used).
+#[derive(Clone, Copy, Default)]
+struct Sketch {
+    popular: u64,
+    rare: u8,
+    plain: bool,
+}
+
 impl ByPrice {
-    fn new(mentors: impl Iterator<Item = (u32, u8)>, prices: &[f64], fields: &[Fields]) -> Self {
+    fn new(
+        mentors: impl Iterator<Item = (u32, u8)>,
+        prices: &[f64],
+        fields: &[Fields],
+        sketches: &[Sketch],
+    ) -> Self {
         let mut entries: Vec<Priced> = mentors
             .map(|(m, level)| Priced {
                 mentor: m,
                 level,
                 fields: fields[m as usize],
+                sketch: sketches[m as usize],
                 price: prices[m as usize],
             })
             .collect();
@@ -999,7 +1122,10 @@ mod tests {
                 threshold: None,
             };
             let fields = vec![Fields::default(); mentors.len()];
-            let dropped = reference.dropped(&now, slack, &fields).expect("same objective");
+            let sketches = vec![Sketch::default(); mentors.len()];
+            let dropped = reference
+                .dropped(&now, slack, &fields, &sketches)
+                .expect("same objective");
             for i in 0..mentees.len() {
                 for j in 0..mentors.len() {
                     // Left out in the reference round: at most the prices less the slack.
@@ -1013,6 +1139,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The sketch bound of a mentor's fit is never below the fit, and is the fit itself for
+    /// most pairs; with more skills than the sketch holds exactly, so that rare ones count.
+    #[test]
+    fn the_sketch_bounds_every_shared_fit() {
+        let cohort = crate::people::cohort(400, 400, 2, 5);
+        let scorer = Scorer::new(&cohort);
+        let (mut pairs, mut exact, mut rare) = (0, 0, 0);
+        for i in 0..cohort.mentees.len() {
+            let lens = scorer.lens(i);
+            let wanted = scorer.wanted(&lens);
+            for want in &lens.profile.growth_skills {
+                let own = scorer.popular[want.skill as usize];
+                for &(m, level) in &scorer.index[want.skill as usize] {
+                    let mentor = &cohort.mentors[m as usize];
+                    let fit: u32 = lens
+                        .profile
+                        .growth_skills
+                        .iter()
+                        .map(|w| {
+                            crate::score::mentors_at(mentor, w.skill)
+                                .map_or(0, |l| level_fit_twentieths(l, w.level))
+                        })
+                        .sum();
+                    let own_fit = level_fit_twentieths(level, want.level);
+                    let bound = wanted.bound(own, own_fit, scorer.sketches[m as usize]);
+                    assert!(bound >= fit, "({i}, {m}): bound {bound} < fit {fit}");
+                    pairs += 1;
+                    exact += usize::from(bound == fit);
+                    rare += usize::from(own.is_none() && fit > own_fit);
+                }
+            }
+        }
+        assert!(exact * 4 > pairs * 3, "{exact} of {pairs} exact");
+        assert!(rare > 0, "some pairs share a rare skill and another");
     }
 
     #[test]
@@ -1030,12 +1192,17 @@ mod tests {
             threshold: None,
         };
         let fields = vec![Fields::default(); 2];
+        let sketches = vec![Sketch::default(); 2];
         let dropped = reference
-            .dropped(&now, NEAR_SLACK, &fields)
+            .dropped(&now, NEAR_SLACK, &fields, &sketches)
             .expect("same objective");
         assert_eq!(dropped.mentees, vec![false; 3]);
         assert!(dropped.mentors.entries.is_empty());
         let moved = Reference { bonus: 1, ..now };
-        assert!(reference.dropped(&moved, NEAR_SLACK, &fields).is_none());
+        assert!(
+            reference
+                .dropped(&moved, NEAR_SLACK, &fields, &sketches)
+                .is_none()
+        );
     }
 }

@@ -104,6 +104,11 @@ impl Mentors {
     pub fn len(&self) -> usize {
         self.fields.len()
     }
+
+    /// Whether mentor `j` lists each skill once.
+    pub fn distinct_skills(&self, j: usize) -> bool {
+        self.distinct_skills[j]
+    }
 }
 
 /// A factor's weighted values over the values of the mentor's field, and the same rounded
@@ -367,6 +372,11 @@ impl<'a> Lens<'a> {
         // order (the others add 0.0).
         let exact = shared <= 2 && self.distinct_wants && mentors.distinct_skills[j];
         (twentieths, exact.then(|| self.skills_part(sum)))
+    }
+
+    /// Whether the mentee wants each skill once (so that sets of skills count them).
+    pub fn wants_distinct(&self) -> bool {
+        self.distinct_wants
     }
 
     /// The fit sum (as [`crate::score::score`] adds it) of a mentor who mentors at most two
