@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use crate::graph::{CandidateGraph, quantize};
-use crate::lens::{Fields, Lens, Mentors, NO_YEARS, Tables};
+use crate::lens::{Fields, Lens, Mentors, NO_YEARS, Tables, skill_ids};
 use crate::objective::{self, Objective, ObjectiveSolution};
 use crate::score::{Profile, Rules, level_fit_twentieths};
 
@@ -193,12 +193,14 @@ pub fn match_cohort(
         stage(Stage::Certify { round });
         let prices = Reference::of(&solution);
         let scope = match &reference {
-            Some(last) => last.dropped_few(
-                &prices,
-                NEAR_SLACK,
-                &scorer.mentors.fields,
-                &scorer.sketches,
-            ),
+            Some(last) => last
+                .dropped(
+                    &prices,
+                    NEAR_SLACK,
+                    &scorer.mentors.fields,
+                    &scorer.sketches,
+                )
+                .filter(Dropped::few),
             None => None,
         };
         let (improving, near) = scorer.priced_pairs(
@@ -346,14 +348,7 @@ impl<'a> Scorer<'a> {
         let mentors = Mentors::new(&cohort.mentors);
         let tables = Tables::new(cohort, &mentors);
         let open = |j: usize| cohort.free_places.get(j).copied().unwrap_or(0) > 0;
-        let skills = cohort
-            .mentees
-            .iter()
-            .chain(&cohort.mentors)
-            .flat_map(|p| p.growth_skills.iter().chain(&p.mentor_skills))
-            .map(|s| s.skill as usize + 1)
-            .max()
-            .unwrap_or(0);
+        let skills = skill_ids(cohort);
         let mut index: Vec<Vec<(u32, u8)>> = vec![Vec::new(); skills];
         for (j, mentor) in cohort.mentors.iter().enumerate() {
             if open(j) {
@@ -860,6 +855,17 @@ struct Reference {
 struct Dropped {
     mentees: Vec<bool>,
     mentors: ByPrice,
+    /// How many mentors there are in all.
+    of: usize,
+}
+
+impl Dropped {
+    /// Whether this is a small part of the pairs (else every pair is priced again, and the
+    /// round becomes the new [`Reference`]).
+    fn few(&self) -> bool {
+        self.mentees.iter().filter(|&&d| d).count() <= self.mentees.len() / 4
+            && self.mentors.entries.len() <= self.of / 20
+    }
 }
 
 impl Reference {
@@ -935,20 +941,10 @@ impl Reference {
             fields,
             sketches,
         );
-        Some(Dropped { mentees, mentors })
-    }
-
-    /// [`Reference::dropped`], when it is a small part of the pairs.
-    fn dropped_few(
-        &self,
-        now: &Reference,
-        slack: i64,
-        fields: &[Fields],
-        sketches: &[Sketch],
-    ) -> Option<Dropped> {
-        self.dropped(now, slack, fields, sketches).filter(|d| {
-            d.mentees.iter().filter(|&&d| d).count() <= self.mentees.len() / 4
-                && d.mentors.entries.len() <= self.mentors.len() / 20
+        Some(Dropped {
+            mentees,
+            mentors,
+            of: self.mentors.len(),
         })
     }
 }

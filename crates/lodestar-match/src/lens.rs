@@ -464,6 +464,19 @@ impl<'a> Lens<'a> {
     }
 }
 
+/// One past the highest skill id anyone in the cohort wants or mentors: the size of a
+/// table by skill.
+pub(crate) fn skill_ids(cohort: &Cohort) -> usize {
+    cohort
+        .mentees
+        .iter()
+        .chain(&cohort.mentors)
+        .flat_map(|p| p.growth_skills.iter().chain(&p.mentor_skills))
+        .map(|s| s.skill as usize + 1)
+        .max()
+        .unwrap_or(0)
+}
+
 /// A weight times a factor's value, skipping the factor when its weight is 0 (as
 /// [`crate::score::score`] does).
 #[inline]

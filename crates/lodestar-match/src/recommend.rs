@@ -9,7 +9,7 @@
 //! mentors who still have room. Without prices the ranking is by score alone.
 
 use crate::cohort::Cohort;
-use crate::lens::{Lens, Mentors, Tables};
+use crate::lens::{Lens, Mentors, Tables, skill_ids};
 use crate::score::{Explained, Vocabulary, explain};
 
 /// One recommended mentor.
@@ -54,14 +54,7 @@ impl Recommender {
         let tables = Tables::new(cohort, &mentors);
         let mut blocked = cohort.blocked.clone();
         blocked.sort_unstable();
-        let skills = cohort
-            .mentees
-            .iter()
-            .chain(&cohort.mentors)
-            .flat_map(|p| p.growth_skills.iter().chain(&p.mentor_skills))
-            .map(|s| s.skill as usize + 1)
-            .max()
-            .unwrap_or(0);
+        let skills = skill_ids(cohort);
         Recommender {
             mentors,
             tables,
