@@ -5,13 +5,15 @@
 //! explains the result in words: why this mentor, and, when it is not the mentee's first
 //! choice, why not that one.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use lodestar_domain::language::LANGUAGES;
 use lodestar_domain::{FocusArea, PersonId, SkillId};
 use lodestar_match::cohort::{Cohort, CohortMatch, Options, Stage, match_cohort};
 use lodestar_match::report::{QualityReport, ranks, report};
-use lodestar_match::score::{self, FactorReason, Profile, Rules, SkillLevel, Vocabulary, Weights};
+use lodestar_match::score::{
+    self, Factor, FactorReason, Profile, Rules, SkillLevel, Vocabulary, Weights,
+};
 use lodestar_match::unquantize;
 use lodestar_store::participants::{self, Participant};
 use serde::Serialize;
@@ -220,6 +222,9 @@ pub struct FirstChoice {
 #[derive(Clone, Debug, Serialize)]
 pub struct MatchReport {
     pub objective: String,
+    /// How much each factor counted (normalised to sum to 1), and the programme's rules.
+    pub weights: BTreeMap<Factor, f64>,
+    pub rules: Rules,
     /// The result is proven to be the best over every allowed pair, not just the candidates.
     pub certified: bool,
     pub rounds: usize,
@@ -290,6 +295,12 @@ impl CohortInput {
         }
         MatchReport {
             objective: options.objective.name().to_owned(),
+            weights: Factor::ALL
+                .iter()
+                .copied()
+                .zip(self.cohort.weights)
+                .collect(),
+            rules: self.cohort.rules,
             certified: result.certified,
             rounds: result.rounds,
             candidate_pairs: result.candidate_pairs,

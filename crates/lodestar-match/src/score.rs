@@ -39,7 +39,7 @@ pub struct Profile {
 }
 
 /// The factors of a score, in the order of [`Weights`] and [`Score::parts`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Factor {
     Skills,

@@ -134,6 +134,8 @@ api_tests! {
         assert_eq!(input.mentors.len(), 2, "unlisted mentors are not matched");
         let report = input.run(&Options::default(), &|_| ());
         assert!(report.certified);
+        assert_eq!(report.weights.len(), 7, "the report says how much each factor counted");
+        assert!((report.weights.values().sum::<f64>() - 1.0).abs() < 1e-9);
         let pairs: Vec<(&str, &str)> = report
             .assignments
             .iter()
