@@ -141,6 +141,12 @@ impl App {
         let weights = weights
             .normalised()
             .map_err(|e| AppError::invalid("weights", e.to_string()))?;
+        if !(0.0..=1.0).contains(&min_score) {
+            return Err(AppError::invalid(
+                "min_score",
+                "must be a score from 0 to 1",
+            ));
+        }
         let people = participants::participants(&self.db).await?;
         let mut skills = HashMap::new();
         let mut industries = Interner::default();

@@ -238,13 +238,13 @@ pub fn match_cohort(
 /// Open mentors with the same time zone and industry, and the bounds of the fields that
 /// vary among them.
 struct Group {
-    offset: u16,
-    industry: u16,
+    offset: u32,
+    industry: u32,
     mentors: Vec<u32>,
     focus_any: u8,
     focus_unknown: bool,
-    min_years: u8,
-    max_years: u8,
+    min_years: u16,
+    max_years: u16,
     years_unknown: bool,
     max_hours: u8,
 }
@@ -352,12 +352,21 @@ impl<'a> Scorer<'a> {
         let mut index: Vec<Vec<(u32, u8)>> = vec![Vec::new(); skills];
         for (j, mentor) in cohort.mentors.iter().enumerate() {
             if open(j) {
-                for s in &mentor.mentor_skills {
-                    index[s.skill as usize].push((j as u32, s.level));
+                // Each skill once, at the highest level listed: a touch per wanted skill
+                // at most, and a fit no lower than the profile's scoring finds.
+                let mut own: Vec<(u32, u8)> = mentor
+                    .mentor_skills
+                    .iter()
+                    .map(|s| (s.skill, s.level))
+                    .collect();
+                own.sort_unstable_by_key(|&(skill, level)| (skill, Reverse(level)));
+                own.dedup_by_key(|&mut (skill, _)| skill);
+                for (skill, level) in own {
+                    index[skill as usize].push((j as u32, level));
                 }
             }
         }
-        let mut by_key: BTreeMap<(u16, u16), Vec<u32>> = BTreeMap::new();
+        let mut by_key: BTreeMap<(u32, u32), Vec<u32>> = BTreeMap::new();
         for j in (0..cohort.mentors.len()).filter(|&j| open(j)) {
             by_key
                 .entry((mentors.fields[j].offset, mentors.fields[j].industry))
@@ -457,7 +466,7 @@ impl<'a> Scorer<'a> {
             let (a, b) = (i32::from(group.min_years), i32::from(group.max_years));
             let best = (e + 3).max(a).min(b);
             let best = if best > e + 15 { a } else { best };
-            seniority = seniority.max(lens.seniority[best.clamp(0, 254) as usize]);
+            seniority = seniority.max(lens.seniority[best.clamp(0, 255) as usize]);
         }
         focus
             + lens.industry[group.industry as usize]
@@ -659,7 +668,11 @@ impl<'a> Scorer<'a> {
                     }
                     // Every pair left out weighs at most the mentee's `k`-th best: it was
                     // offered and lost, or its bound was below the `k`-th best then.
-                    ceilings.push(mine.floor().unwrap_or(i64::MIN));
+                    ceilings.push(match mentee_k {
+                        // Nothing kept: nothing bounds the pairs left out.
+                        0 => i64::MAX,
+                        _ => mine.floor().unwrap_or(i64::MIN),
+                    });
                     pairs.extend(
                         mine.into_sorted()
                             .into_iter()
@@ -763,10 +776,13 @@ impl<'a> Scorer<'a> {
                             return;
                         }
                         let (m, j) = (entry.mentor, entry.mentor as usize);
-                        // Then with the mentor's skills, still in integers.
+                        // Then with the mentor's skills, still in integers (when the mentee
+                        // wants each skill once: the table of wanted skills holds one
+                        // level a skill).
                         let (fit, skills) = lens.fit_in(mentors, j, &scratch.wanted);
-                        if lens.bound(entry.fields, lens.skills_up(fit)) as f64
-                            <= line + entry.price
+                        if lens.wants_distinct()
+                            && lens.bound(entry.fields, lens.skills_up(fit)) as f64
+                                <= line + entry.price
                         {
                             return;
                         }
@@ -987,8 +1003,8 @@ impl Wanted {
         }
         let popular = own.map_or(self.popular, |bit| self.popular & !(1 << bit));
         let rare = match own {
-            Some(_) => u32::from(sketch.rare).min(self.rare),
-            None => u32::from(sketch.rare).min(self.rare).saturating_sub(1),
+            Some(_) => sketch.rare.min(self.rare),
+            None => sketch.rare.min(self.rare).saturating_sub(1),
         };
         let others = (sketch.popular & popular).count_ones() + rare;
         fit + 20 * others.min(most)
@@ -1000,7 +1016,7 @@ impl Wanted {
 #[derive(Clone, Copy, Default)]
 struct Sketch {
     popular: u64,
-    rare: u8,
+    rare: u32,
     plain: bool,
 }
 

@@ -16,6 +16,10 @@ pub const WEIGHT_SCALE: i64 = 1_000_000;
 #[inline]
 pub fn quantize(score: f64) -> i64 {
     let scaled = score * WEIGHT_SCALE as f64;
+    if scaled.is_nan() || scaled.abs() >= 4e18 {
+        // Far outside any score (and saturating, as `round() as i64` does).
+        return scaled.round() as i64;
+    }
     let whole = scaled as i64;
     // Exact: `scaled` and `whole` are within one of each other, far below 2⁵².
     let fraction = scaled - whole as f64;
@@ -211,6 +215,11 @@ mod tests {
             0.499_999_5,
             -0.3,
             0.123_456_7,
+            1e13,
+            -1e13,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
         ] {
             assert_eq!(
                 quantize(score),

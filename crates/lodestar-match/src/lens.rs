@@ -14,20 +14,18 @@ use crate::score::{
 };
 
 /// `years_experience` not given.
-pub(crate) const NO_YEARS: u8 = u8::MAX;
-/// No department given.
-const NO_DEPARTMENT: u32 = u32::MAX;
+pub(crate) const NO_YEARS: u16 = 256;
 
 /// A mentor's fields that take few values, interned, packed in eight bytes.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Fields {
     /// Index into [`Mentors::offsets`].
-    pub offset: u16,
+    pub offset: u32,
     /// Index into [`Mentors::industries`].
-    pub industry: u16,
+    pub industry: u32,
     pub focus: u8,
-    /// Years of experience, [`NO_YEARS`] when not given (capped below it).
-    pub years: u8,
+    /// Years of experience, [`NO_YEARS`] when not given.
+    pub years: u16,
     /// Hours a month, capped at 255 (availability is the same from 4 hours up).
     pub hours: u8,
 }
@@ -45,11 +43,11 @@ pub(crate) struct Mentors {
     /// Whether mentor `j` lists each skill once (so [`Lens::skills_part_in`] may be used).
     distinct_skills: Vec<bool>,
     pub languages: Vec<u128>,
-    pub department: Vec<u32>,
+    pub department: Vec<Option<u32>>,
 }
 
-fn years_code(years: Option<u8>) -> u8 {
-    years.map_or(NO_YEARS, |y| y.min(NO_YEARS - 1))
+fn years_code(years: Option<u8>) -> u16 {
+    years.map_or(NO_YEARS, u16::from)
 }
 
 fn hours_code(hours: u16) -> u8 {
@@ -65,7 +63,7 @@ impl Mentors {
         industries.push(None);
         industries.sort_unstable();
         industries.dedup();
-        let index_of = |found: Result<usize, usize>| found.unwrap_or_default() as u16;
+        let index_of = |found: Result<usize, usize>| found.unwrap_or_default() as u32;
         Mentors {
             fields: mentors
                 .iter()
@@ -92,10 +90,7 @@ impl Mentors {
                 .map(|m| m.mentor_skills.windows(2).all(|w| w[0].skill < w[1].skill))
                 .collect(),
             languages: mentors.iter().map(|m| m.languages).collect(),
-            department: mentors
-                .iter()
-                .map(|m| m.department.unwrap_or(NO_DEPARTMENT))
-                .collect(),
+            department: mentors.iter().map(|m| m.department).collect(),
             offsets,
             industries,
         }
@@ -204,11 +199,11 @@ impl Tables {
             focus: all()
                 .map(|e| Row::new(all().map(|m| weighted(w[1], || focus_fit(e, m)))))
                 .collect(),
-            seniority: all()
+            seniority: (0..=NO_YEARS)
                 .map(|e| {
-                    let e = (e != NO_YEARS).then_some(e);
-                    Row::new(all().map(|m| {
-                        let m = (m != NO_YEARS).then_some(m);
+                    let e = u8::try_from(e).ok();
+                    Row::new((0..=NO_YEARS).map(|m| {
+                        let m = u8::try_from(m).ok();
                         weighted(w[3], || seniority_fit(e, m))
                     }))
                 })
@@ -272,7 +267,7 @@ pub(crate) struct Lens<'a> {
     /// Whether the mentee wants each skill once, below the top level (so that
     /// [`Lens::want`] can mark them).
     distinct_wants: bool,
-    department: u32,
+    department: Option<u32>,
     blocked: &'a [(u32, u32)],
     pair_sums: &'a [f64],
 }
@@ -326,7 +321,7 @@ impl<'a> Lens<'a> {
                         .iter()
                         .all(|w| w.skill != want.skill)
             }),
-            department: profile.department.unwrap_or(NO_DEPARTMENT),
+            department: profile.department,
             blocked: &blocked[from..to],
             pair_sums: &tables.pair_sums,
         }
@@ -458,7 +453,7 @@ impl<'a> Lens<'a> {
             && cohort.free_places.get(j).is_some_and(|&free| free > 0)
             && cohort.mentee_person.get(self.mentee) != cohort.mentor_person.get(j)
             && !(cohort.rules.different_department
-                && self.department != NO_DEPARTMENT
+                && self.department.is_some()
                 && self.department == mentors.department[j])
             && !self.blocked.iter().any(|&(_, m)| m as usize == j)
     }
@@ -499,6 +494,11 @@ mod tests {
         cohort.free_places[5] = 0;
         cohort.blocked = vec![(1, 2), (1, 7), (4, 0)];
         cohort.mentor_person[9] = cohort.mentee_person[3];
+        // The ends of the ranges: 255 years, the highest department id.
+        cohort.mentees[5].years_experience = Some(253);
+        cohort.mentors[6].years_experience = Some(255);
+        cohort.mentees[7].department = Some(u32::MAX);
+        cohort.mentors[8].department = Some(u32::MAX);
         let mentors = Mentors::new(&cohort.mentors);
         let tables = Tables::new(&cohort, &mentors);
         let (mut allowed, mut excluded, mut paired) = (0, 0, 0);
