@@ -15,6 +15,7 @@ use lodestar_match::score::{
     self, Factor, FactorReason, Profile, Rules, SkillLevel, Vocabulary, Weights,
 };
 use lodestar_match::unquantize;
+use lodestar_store::blocks;
 use lodestar_store::participants::{self, Participant};
 use serde::Serialize;
 
@@ -183,6 +184,26 @@ impl App {
                 mentor_headlines.push(person.profile.headline.clone());
             }
         }
+        // Either side's block rules the pair out.
+        let mentee_of: HashMap<PersonId, u32> = mentees
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (m.id, k as u32))
+            .collect();
+        let mentor_of: HashMap<PersonId, u32> = mentors
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (m.id, k as u32))
+            .collect();
+        for (a, b) in blocks::all(&self.db).await? {
+            for (mentee, mentor) in [(a, b), (b, a)] {
+                if let (Some(&i), Some(&j)) = (mentee_of.get(&mentee), mentor_of.get(&mentor)) {
+                    cohort.blocked.push((i, j));
+                }
+            }
+        }
+        cohort.blocked.sort_unstable();
+        cohort.blocked.dedup();
         let mut names = vec![String::new(); skills.len()];
         for (id, number) in &skills {
             names[*number as usize] = skill_names.get(id).cloned().unwrap_or_default();

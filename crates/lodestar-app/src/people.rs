@@ -8,7 +8,7 @@ use lodestar_domain::{
     SkillLevel,
 };
 use lodestar_store::profiles::{self, Derived, Person, PersonSkill, Relation};
-use lodestar_store::{StoreError, skills};
+use lodestar_store::{StoreError, blocks, skills};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 
@@ -293,6 +293,38 @@ impl App {
             return Err(AppError::NotFound("person"));
         }
         Ok(ProfileView::of(&person, own))
+    }
+
+    /// The viewer keeps `id` from ever being suggested to them or matched with them (in
+    /// either direction). Blocking someone twice is not an error.
+    pub async fn block(&self, viewer: &Viewer, id: PersonId) -> Result<(), AppError> {
+        if id == viewer.id {
+            return Err(AppError::invalid("person", "you cannot block yourself"));
+        }
+        // Whoever the viewer may see, they may block (and nobody else exists for them).
+        self.profile(viewer, id).await?;
+        blocks::block(&self.db, viewer.id, id).await?;
+        Ok(())
+    }
+
+    /// The viewer lifts their block of `id`.
+    pub async fn unblock(&self, viewer: &Viewer, id: PersonId) -> Result<(), AppError> {
+        blocks::unblock(&self.db, viewer.id, id)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => AppError::NotFound("block"),
+                other => other.into(),
+            })
+    }
+
+    /// Whether the viewer has blocked `id`.
+    pub async fn has_blocked(&self, viewer: &Viewer, id: PersonId) -> Result<bool, AppError> {
+        Ok(blocks::blocked_by(&self.db, viewer.id).await?.contains(&id))
+    }
+
+    /// The people the viewer has blocked, most recent first.
+    pub async fn blocked(&self, viewer: &Viewer) -> Result<Vec<PersonId>, AppError> {
+        Ok(blocks::blocked_by(&self.db, viewer.id).await?)
     }
 
     /// Applies an edit to the viewer's profile. Every problem is reported at once, per

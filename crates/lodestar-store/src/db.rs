@@ -228,6 +228,12 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0003_generations.sql"),
         include_str!("../migrations/postgres/0003_generations.sql"),
     ),
+    Step::PerBackend(
+        4,
+        "blocks",
+        include_str!("../migrations/sqlite/0004_blocks.sql"),
+        include_str!("../migrations/postgres/0004_blocks.sql"),
+    ),
 ];
 
 enum Step {

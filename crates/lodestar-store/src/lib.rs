@@ -5,6 +5,7 @@
 //! isolated behind a match on [`Backend`]. Rules that must hold when two requests race
 //! (one email per account, one first admin) are enforced by the database itself.
 
+pub mod blocks;
 mod db;
 mod error;
 pub mod generations;

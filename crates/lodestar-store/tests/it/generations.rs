@@ -1,9 +1,9 @@
 //! The directory generation moves with every write the directory shows, and only then.
 
 use lodestar_domain::ProfileData;
-use lodestar_store::generations;
 use lodestar_store::profiles::{self, Derived};
 use lodestar_store::skills;
+use lodestar_store::{blocks, generations};
 
 use crate::support::{account, backend_tests, claim, insert_people, person, seed_skills};
 
@@ -38,6 +38,18 @@ backend_tests! {
 
         insert_people(db, &[person("Bo"), person("Cy")]).await;
         moved("inserting people in bulk").await;
+
+        let eve = account(db, "Eve", "eve@example.org").await;
+        moved("registering").await;
+        blocks::block(db, ada.id, eve.id).await.unwrap();
+        moved("blocking someone").await;
+        assert_eq!(blocks::blocked_by(db, ada.id).await.unwrap(), vec![eve.id]);
+        assert_eq!(blocks::all(db).await.unwrap(), vec![(ada.id, eve.id)]);
+        blocks::unblock(db, ada.id, eve.id).await.unwrap();
+        moved("lifting a block").await;
+        assert!(blocks::all(db).await.unwrap().is_empty());
+        assert!(blocks::unblock(db, ada.id, eve.id).await.is_err(), "no block to lift");
+        assert!(blocks::block(db, ada.id, ada.id).await.is_err(), "the database refuses a block of oneself");
     }
 
     async fn the_directory_generation_ignores_passwords_admin_rights_and_tokens(db) {

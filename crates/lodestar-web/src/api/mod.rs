@@ -7,7 +7,7 @@ mod people;
 mod skills;
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 use crate::AppState;
 pub use docs::{ApiDoc, docs_routes};
@@ -23,6 +23,11 @@ pub fn routes() -> Router<AppState> {
             get(people::my_profile).patch(people::update_my_profile),
         )
         .route("/me/recommendations", get(people::recommendations))
+        .route("/me/blocks", get(people::blocked))
+        .route(
+            "/me/blocks/{id}",
+            put(people::block).delete(people::unblock),
+        )
         .route("/me/password", post(accounts::change_password))
         .route(
             "/me/tokens",

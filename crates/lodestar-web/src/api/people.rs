@@ -2,9 +2,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
 use lodestar_app::people::{ProfileUpdate, ProfileView};
 use lodestar_app::recommendations::{DEFAULT_LIMIT, Recommendations};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::extract::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
@@ -102,4 +105,61 @@ pub async fn recommendations(
         Some(raw) => raw.parse().unwrap_or(0),
     };
     Ok(Json(state.app.recommendations(&viewer, limit).await?))
+}
+
+/// The people you have blocked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Blocked {
+    /// Their ids, most recently blocked first.
+    pub people: Vec<String>,
+}
+
+/// The people you have blocked: they are never suggested to you, nor you to them, and
+/// never matched with you.
+#[utoipa::path(get, path = "/api/v1/me/blocks", tag = "people", security(("bearer" = [])),
+    responses((status = 200, body = Blocked), (status = 401, body = ErrorBody)))]
+pub async fn blocked(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Json<Blocked>> {
+    let people = state.app.blocked(&viewer).await?;
+    Ok(Json(Blocked {
+        people: people.iter().map(ToString::to_string).collect(),
+    }))
+}
+
+/// Block someone: they are never suggested to you, nor you to them, and never matched with
+/// you. Blocking twice is not an error.
+#[utoipa::path(put, path = "/api/v1/me/blocks/{id}", tag = "people", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Person id")),
+    responses(
+        (status = 204, description = "Blocked"),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such person (or not one you can see)", body = ErrorBody),
+        (status = 422, description = "Yourself", body = ErrorBody),
+    ))]
+pub async fn block(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.app.block(&viewer, path_id(&id, "person")?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Lift a block.
+#[utoipa::path(delete, path = "/api/v1/me/blocks/{id}", tag = "people", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Person id")),
+    responses(
+        (status = 204, description = "No longer blocked"),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "You had not blocked them", body = ErrorBody),
+    ))]
+pub async fn unblock(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.app.unblock(&viewer, path_id(&id, "person")?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/profile", get(profile::edit_form).post(profile::save))
         .route("/people", get(people::directory))
         .route("/people/{id}", get(people::person))
+        .route("/people/{id}/block", post(people::block))
+        .route("/people/{id}/unblock", post(people::unblock))
         .route("/recommendations", get(people::recommendations))
         .route("/tokens", get(tokens::list).post(tokens::create))
         .route("/tokens/{id}/revoke", post(tokens::revoke))

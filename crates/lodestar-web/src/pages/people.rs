@@ -5,7 +5,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::AppError;
 use lodestar_app::catalogue::SkillView;
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
@@ -14,7 +14,7 @@ use lodestar_domain::FieldErrors;
 use lodestar_domain::language::LANGUAGES;
 use tower_sessions::Session;
 
-use super::{Chrome, OrPage, error_page, render_status};
+use super::{Chrome, OrPage, error_page, notify, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -138,6 +138,8 @@ struct PersonPage {
     chrome: Chrome,
     person: ProfileView,
     own: bool,
+    /// Whether the viewer has blocked this person.
+    blocked: bool,
 }
 
 pub async fn person(
@@ -152,6 +154,7 @@ pub async fn person(
             .map_err(|_| error_page(&AppError::NotFound("person")))?;
         let person = state.app.profile(&viewer, id).await.or_page()?;
         let own = person.id == viewer.id;
+        let blocked = !own && state.app.has_blocked(&viewer, id).await.or_page()?;
         let chrome = Chrome::new(&session, Some(viewer), "people", person.name.clone()).await?;
         Ok::<_, Response>(render_status(
             StatusCode::OK,
@@ -159,6 +162,7 @@ pub async fn person(
                 chrome,
                 person,
                 own,
+                blocked,
             },
         ))
     };
@@ -218,4 +222,56 @@ pub async fn recommendations(
         ))
     };
     result.await.unwrap_or_else(|r| r)
+}
+
+/// The viewer blocks this person (`POST /people/{id}/block`) or lifts the block
+/// (`POST /people/{id}/unblock`), then sees their page again.
+async fn set_block(
+    state: &AppState,
+    session: &Session,
+    viewer: &lodestar_app::Viewer,
+    id: &str,
+    block: bool,
+) -> Response {
+    let Ok(person) = id.parse() else {
+        return error_page(&AppError::NotFound("person"));
+    };
+    let done = if block {
+        state.app.block(viewer, person).await
+    } else {
+        state.app.unblock(viewer, person).await
+    };
+    match done {
+        Ok(()) => {
+            notify(
+                session,
+                if block {
+                    "Blocked: you will not be suggested to each other or matched."
+                } else {
+                    "The block is lifted."
+                },
+            )
+            .await;
+            Redirect::to(&format!("/people/{id}")).into_response()
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+pub async fn block(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+) -> Response {
+    set_block(&state, &session, &viewer, &id, true).await
+}
+
+pub async fn unblock(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+) -> Response {
+    set_block(&state, &session, &viewer, &id, false).await
 }

@@ -90,6 +90,65 @@ api_tests! {
             .error(StatusCode::UNAUTHORIZED, "unauthenticated");
     }
 
+    async fn a_block_either_way_keeps_a_pair_out_of_recommendations_and_matching(app) {
+        cohort(app).await;
+        let id = |name: &str| {
+            let name = name.to_owned();
+            async move {
+                let token = token(app, &name).await;
+                app.get("/api/v1/me", Some(&token)).await.json()["id"].as_str().unwrap().to_owned()
+            }
+        };
+        let (ana_id, ben_id, cai_id) = (id("Ana").await, id("Ben").await, id("Cai").await);
+        let cai = token(app, "Cai").await;
+        let names = |found: Value| -> Vec<String> {
+            found["mentors"].as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect()
+        };
+        let before = app.get("/api/v1/me/recommendations", Some(&cai)).await.json();
+        assert_eq!(names(before), ["Ana", "Ben"]);
+
+        // Cai blocks Ana: Ana is no longer suggested to Cai, nor matched with Cai.
+        let blocked = app.put(&format!("/api/v1/me/blocks/{ana_id}"), Some(&cai)).await;
+        assert_eq!(blocked.status, StatusCode::NO_CONTENT, "{}", blocked.text());
+        let again = app.put(&format!("/api/v1/me/blocks/{ana_id}"), Some(&cai)).await;
+        assert_eq!(again.status, StatusCode::NO_CONTENT, "blocking twice is not an error");
+        let listed = app.get("/api/v1/me/blocks", Some(&cai)).await.json();
+        assert_eq!(listed["people"], json!([ana_id]));
+        let after = app.get("/api/v1/me/recommendations", Some(&cai)).await.json();
+        assert_eq!(names(after), ["Ben"]);
+        let input = app.app.cohort(&Weights::default(), Rules::default(), 0.0).await.unwrap();
+        let report = input.run(&Options::default(), &|_| ());
+        assert!(report.assignments.iter().all(|a| !(a.mentee.name == "Cai" && a.mentor.name == "Ana")));
+
+        // Ben blocks Cai: the other way round counts too.
+        let ben = token(app, "Ben").await;
+        let blocked = app.put(&format!("/api/v1/me/blocks/{cai_id}"), Some(&ben)).await;
+        assert_eq!(blocked.status, StatusCode::NO_CONTENT);
+        let after = app.get("/api/v1/me/recommendations", Some(&cai)).await.json();
+        assert_eq!(after["mentors"], json!([]));
+
+        // Lifting the blocks brings them back.
+        let lifted = app.delete(&format!("/api/v1/me/blocks/{ana_id}"), Some(&cai)).await;
+        assert_eq!(lifted.status, StatusCode::NO_CONTENT);
+        app.delete(&format!("/api/v1/me/blocks/{ana_id}"), Some(&cai))
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+        app.delete(&format!("/api/v1/me/blocks/{cai_id}"), Some(&ben)).await;
+        let restored = app.get("/api/v1/me/recommendations", Some(&cai)).await.json();
+        assert_eq!(names(restored), ["Ana", "Ben"]);
+
+        // Nobody blocks themself, or someone who is not there.
+        app.put(&format!("/api/v1/me/blocks/{cai_id}"), Some(&cai))
+            .await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["person"]);
+        app.put("/api/v1/me/blocks/00000000-0000-0000-0000-000000000000", Some(&cai))
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+        app.put(&format!("/api/v1/me/blocks/{ben_id}"), None)
+            .await
+            .error(StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+
     async fn recommendations_follow_a_profile_change_at_once(app) {
         cohort(app).await;
         let cai = token(app, "Cai").await;

@@ -135,6 +135,33 @@ api_tests! {
         assert!(page.contains("aria-current=\"page\">Recommended mentors"), "the menu marks the page");
     }
 
+    async fn a_person_page_blocks_and_unblocks_with_a_form(app) {
+        app.register("Ada Lovelace", "ada@example.org").await;
+        let ada = app.login("ada@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let wants = serde_json::json!({"wants_mentor": true, "growth_skills": [{"skill": "rust", "level": 1}]});
+        assert_eq!(app.patch_json("/api/v1/me/profile", wants, Some(&ada)).await.status, StatusCode::OK);
+        let bo = app.register_and_login("Bo Mentor", "bo@example.org").await;
+        let offers = serde_json::json!({"is_mentor": true, "mentor_capacity": 2, "mentor_skills": [{"skill": "rust", "level": 5}]});
+        assert_eq!(app.patch_json("/api/v1/me/profile", offers, Some(&bo)).await.status, StatusCode::OK);
+        let bo_id = app.get("/api/v1/me", Some(&bo)).await.json()["id"].as_str().unwrap().to_owned();
+
+        let mut browser = Browser::new(app);
+        browser.log_in("ada@example.org", PASSWORD).await;
+        let page = browser.get(&format!("/people/{bo_id}")).await.text();
+        assert!(page.contains(&format!("action=\"/people/{bo_id}/block\"")), "{page}");
+        let csrf = csrf_of(&page);
+        let done = browser.post(&format!("/people/{bo_id}/block"), &[("_csrf", &csrf)]).await;
+        assert_eq!(done.header("location"), Some(format!("/people/{bo_id}").as_str()));
+        let page = browser.get(&format!("/people/{bo_id}")).await.text();
+        assert!(page.contains("You have blocked Bo Mentor"), "{page}");
+        assert!(!browser.get("/recommendations").await.text().contains("Bo Mentor"));
+        let forged = browser.post(&format!("/people/{bo_id}/unblock"), &[("_csrf", "forged")]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let csrf = csrf_of(&page);
+        browser.post(&format!("/people/{bo_id}/unblock"), &[("_csrf", &csrf)]).await;
+        assert!(browser.get("/recommendations").await.text().contains("Bo Mentor"));
+    }
+
     async fn a_browser_signs_in_with_a_form_and_sees_its_dashboard(app) {
         app.register("Ada Lovelace", "ada@example.org").await;
         let mut browser = Browser::new(app);

@@ -151,6 +151,13 @@ impl TestApp {
         self.send(request).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>) -> TestResponse {
+        let request = Self::request(Method::PUT, path, token)
+            .body(Body::empty())
+            .expect("a valid request");
+        self.send(request).await
+    }
+
     pub async fn delete(&self, path: &str, token: Option<&str>) -> TestResponse {
         let request = Self::request(Method::DELETE, path, token)
             .body(Body::empty())

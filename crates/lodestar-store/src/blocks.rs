@@ -1,0 +1,66 @@
+//! Blocks: a person keeps someone from ever being suggested to them or matched with them,
+//! in either direction. The table's triggers move the directory generation, so cached
+//! recommendations see a block at once.
+
+use lodestar_domain::PersonId;
+use sqlx::Row;
+
+use crate::error::{Result, StoreError};
+use crate::persons::parse_id;
+use crate::{Db, now_ms};
+
+/// `person` blocks `blocked` (callers check that both exist and differ; the database
+/// refuses otherwise). Blocking twice is not an error.
+pub async fn block(db: &Db, person: PersonId, blocked: PersonId) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO blocks (person_id, blocked_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (person_id, blocked_id) DO NOTHING",
+    )
+    .bind(person.to_string())
+    .bind(blocked.to_string())
+    .bind(now_ms())
+    .execute(db.writer())
+    .await?;
+    Ok(())
+}
+
+/// `person` lifts their block of `blocked`; [`StoreError::NotFound`] if there was none.
+pub async fn unblock(db: &Db, person: PersonId, blocked: PersonId) -> Result<()> {
+    let done = sqlx::query("DELETE FROM blocks WHERE person_id = $1 AND blocked_id = $2")
+        .bind(person.to_string())
+        .bind(blocked.to_string())
+        .execute(db.writer())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The people `person` has blocked, most recent first.
+pub async fn blocked_by(db: &Db, person: PersonId) -> Result<Vec<PersonId>> {
+    sqlx::query(
+        "SELECT blocked_id FROM blocks WHERE person_id = $1 ORDER BY created_at DESC, blocked_id",
+    )
+    .bind(person.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("blocked_id")?))
+    .collect()
+}
+
+/// Every block, as `(who blocked, whom)`.
+pub async fn all(db: &Db) -> Result<Vec<(PersonId, PersonId)>> {
+    sqlx::query("SELECT person_id, blocked_id FROM blocks ORDER BY person_id, blocked_id")
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                parse_id(&row.try_get::<String, _>("person_id")?)?,
+                parse_id(&row.try_get::<String, _>("blocked_id")?)?,
+            ))
+        })
+        .collect()
+}
