@@ -166,8 +166,10 @@ pub struct CohortMatch {
 ///
 /// The certificate covers the objectives whose last stage is the whole answer
 /// ([`Objective::MaxTotal`], and [`Objective::MaxParticipation`] through its bonus). For
-/// [`Objective::MaxMin`] the pairs at or above the threshold are priced, so `certified`
-/// means that no such pair could improve the total at that threshold.
+/// [`Objective::MaxMin`] the pairs at or above the threshold are priced, so no such pair
+/// could improve the total at that threshold; but how many are matched and the threshold
+/// itself are the best over the final candidate graph only (a pair left out could allow
+/// more or a higher floor), so `certified` is false for it.
 pub fn match_cohort(
     cohort: &Cohort,
     options: &Options,
@@ -217,7 +219,9 @@ pub fn match_cohort(
             full_pricings += 1;
         }
         if improving.is_empty() || round >= options.max_rounds {
-            let certified = improving.is_empty();
+            // Max-min's participation and threshold come from the graph alone: the prices
+            // prove only its total at that threshold.
+            let certified = improving.is_empty() && options.objective != Objective::MaxMin;
             return CohortMatch {
                 graph,
                 solution,

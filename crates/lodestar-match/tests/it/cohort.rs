@@ -232,3 +232,17 @@ fn a_mentee_who_wants_thousands_of_skills_is_matched_exactly() {
     assert_eq!(found.solution.total, best.total);
     assert!(found.graph.arcs(4).len() >= 2);
 }
+
+/// Max-min's participation and floor are the best over the candidate graph, not proven over
+/// every pair, and the result says so.
+#[test]
+fn a_max_min_cohort_is_not_claimed_optimal_over_all_pairs() {
+    let c = people::cohort(300, 80, 4, 4);
+    let options = Options {
+        objective: Objective::MaxMin,
+        ..Options::default()
+    };
+    let found = match_cohort(&c, &options, &|_| ());
+    assert!(!found.certified);
+    assert!(found.solution.threshold.is_some());
+}
