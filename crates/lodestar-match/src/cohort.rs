@@ -164,12 +164,11 @@ pub struct CohortMatch {
 
 /// Matches the cohort: candidates, exact solve, certificate over all pairs.
 ///
-/// The certificate covers the objectives whose last stage is the whole answer
-/// ([`Objective::MaxTotal`], and [`Objective::MaxParticipation`] through its bonus). For
-/// [`Objective::MaxMin`] the pairs at or above the threshold are priced, so no such pair
-/// could improve the total at that threshold; but how many are matched and the threshold
-/// itself are the best over the final candidate graph only (a pair left out could allow
-/// more or a higher floor), so `certified` is false for it.
+/// The prices prove the last stage of each objective (the total; participation too, through
+/// its bonus). For [`Objective::MaxMin`], how many are matched and the threshold also come
+/// from the graph, so König covers of maximum matchings (over all pairs, and over the pairs
+/// above the threshold) prove that no pair left out could allow more or a higher floor
+/// ([`Scorer::max_min_gaps`]); pairs that could are added like improving ones.
 pub fn match_cohort(
     cohort: &Cohort,
     options: &Options,
@@ -218,10 +217,16 @@ pub fn match_cohort(
             reference = Some(prices);
             full_pricings += 1;
         }
+        // Max-min's participation and threshold come from the graph: the prices prove only
+        // the total at that threshold, so the pairs that could allow more participants or a
+        // higher threshold are looked for too.
+        let improving = if improving.is_empty() && options.objective == Objective::MaxMin {
+            scorer.max_min_gaps(&graph, &solution, stage)
+        } else {
+            improving
+        };
         if improving.is_empty() || round >= options.max_rounds {
-            // Max-min's participation and threshold come from the graph alone: the prices
-            // prove only its total at that threshold.
-            let certified = improving.is_empty() && options.objective != Objective::MaxMin;
+            let certified = improving.is_empty();
             return CohortMatch {
                 graph,
                 solution,
@@ -506,6 +511,79 @@ impl<'a> Scorer<'a> {
                 scratch.touch(m, fit);
             }
         }
+    }
+
+    /// Allowed pairs outside `graph` that could let a max-min assignment match more
+    /// mentees or raise its threshold. A maximum matching's König cover (the mentees an
+    /// alternating path from an unmatched one does not reach, and the mentors it does)
+    /// covers every pair of the graph; a pair it does not cover, between a reached mentee
+    /// and an unreached mentor, is one that could enlarge the matching. Checked for all
+    /// pairs (participation) and for the pairs above the threshold (which, in the graph,
+    /// cannot match as many). Every reached mentee is compared with every unreached mentor.
+    fn max_min_gaps(
+        &self,
+        graph: &CandidateGraph,
+        solution: &ObjectiveSolution,
+        stage: &(dyn Fn(Stage) + Sync),
+    ) -> Vec<Candidate> {
+        let min_score = quantize(self.cohort.min_score);
+        let mut gaps = Vec::new();
+        let (mentees, mentors) = objective::reached(graph, &solution.mentor_of);
+        gaps.extend(self.uncovered(graph, &mentees, &mentors, min_score, stage));
+        if let Some(threshold) = solution.threshold {
+            let above = graph.filter_arcs(|_, _, w| w > threshold);
+            let most = objective::max_cardinality(&above);
+            let (mentees, mentors) = objective::reached(&above, &most);
+            let floor = threshold.saturating_add(1).max(min_score);
+            gaps.extend(self.uncovered(graph, &mentees, &mentors, floor, stage));
+        }
+        gaps.sort_unstable();
+        gaps.dedup();
+        gaps
+    }
+
+    /// Allowed pairs outside `graph` of weight at least `floor` between a `mentees` mentee
+    /// and a mentor not in `mentors`.
+    fn uncovered(
+        &self,
+        graph: &CandidateGraph,
+        mentees: &[bool],
+        mentors: &[bool],
+        floor: i64,
+        stage: &(dyn Fn(Stage) + Sync),
+    ) -> Vec<Candidate> {
+        let (cohort, columns) = (self.cohort, &self.mentors);
+        let open: Vec<u32> = self
+            .groups
+            .iter()
+            .flat_map(|g| g.mentors.iter().copied())
+            .filter(|&m| !mentors[m as usize])
+            .collect();
+        self.in_chunks(stage, |chunk, _, ticker| {
+            let mut found = Vec::new();
+            for &i in chunk {
+                ticker.tick();
+                if !mentees[i] {
+                    continue;
+                }
+                let lens = self.lens(i);
+                for &m in &open {
+                    let j = m as usize;
+                    if !lens.allowed(cohort, columns, j) || graph.weight(i, m).is_some() {
+                        continue;
+                    }
+                    let skills = lens.skills_part_of(&cohort.mentors[j]);
+                    let w = lens.weight(cohort, columns, j, skills);
+                    if w >= floor {
+                        found.push((i as u32, m, w));
+                    }
+                }
+            }
+            found
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// The mentee's wanted skills in brief.

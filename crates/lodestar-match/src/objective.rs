@@ -17,6 +17,7 @@ mod cardinality;
 use std::fmt;
 
 pub use cardinality::max_cardinality;
+pub(crate) use cardinality::reached;
 
 use crate::graph::CandidateGraph;
 use crate::solve::{self, CertificateError, Solution};

@@ -309,3 +309,41 @@ impl<'a> Search<'a> {
         }
     }
 }
+
+/// The vertices an alternating path from an unmatched mentee reaches, given a maximum
+/// matching `mentor_of` of `graph`: `(mentees, mentors)`. Their complement on the mentee
+/// side and the reached mentors (each counted at its capacity) are a vertex cover of the
+/// size of the matching (König): so every pair between a reached mentee and an unreached
+/// mentor is absent from the graph, and adding any such pair is what could enlarge the
+/// matching.
+pub(crate) fn reached(graph: &CandidateGraph, mentor_of: &[Option<u32>]) -> (Vec<bool>, Vec<bool>) {
+    let mut mentees = vec![false; graph.mentees()];
+    let mut mentors = vec![false; graph.mentors()];
+    let mut held: Vec<Vec<u32>> = vec![Vec::new(); graph.mentors()];
+    for (i, mentor) in mentor_of.iter().enumerate() {
+        if let Some(j) = mentor {
+            held[*j as usize].push(i as u32);
+        }
+    }
+    let mut queue: Vec<u32> = (0..graph.mentees() as u32)
+        .filter(|&i| mentor_of[i as usize].is_none())
+        .collect();
+    for &i in &queue {
+        mentees[i as usize] = true;
+    }
+    while let Some(i) = queue.pop() {
+        for (j, _) in graph.arcs(i as usize) {
+            if mentor_of[i as usize] == Some(j) || mentors[j as usize] {
+                continue;
+            }
+            mentors[j as usize] = true;
+            for &k in &held[j as usize] {
+                if !mentees[k as usize] {
+                    mentees[k as usize] = true;
+                    queue.push(k);
+                }
+            }
+        }
+    }
+    (mentees, mentors)
+}

@@ -132,7 +132,7 @@ proptest! {
     #[test]
     fn the_cohort_optimum_is_the_optimum_over_all_allowed_pairs(
         c in cohort(),
-        objective in prop::sample::select(vec![Objective::MaxTotal, Objective::MaxParticipation]),
+        objective in prop::sample::select(vec![Objective::MaxTotal, Objective::MaxParticipation, Objective::MaxMin]),
         k in 0usize..3,
     ) {
         let options = Options { mentee_k: k, mentor_k: k.saturating_sub(1), objective, max_rounds: 50 };
@@ -141,9 +141,10 @@ proptest! {
         let best = objective::solve(&complete, objective);
         prop_assert!(found.certified);
         prop_assert_eq!(found.solution.total, best.total);
-        if objective == Objective::MaxParticipation {
+        if objective != Objective::MaxTotal {
             // (Under max_total a pair scoring 0 may or may not be used.)
             prop_assert_eq!(found.solution.matched, best.matched);
+            prop_assert_eq!(found.solution.threshold, best.threshold);
         }
         for i in 0..c.mentees.len() {
             for (j, w) in found.graph.arcs(i) {
@@ -233,16 +234,23 @@ fn a_mentee_who_wants_thousands_of_skills_is_matched_exactly() {
     assert!(found.graph.arcs(4).len() >= 2);
 }
 
-/// Max-min's participation and floor are the best over the candidate graph, not proven over
-/// every pair, and the result says so.
+/// Max-min over the whole cohort: as many matched as over every pair, the same highest floor
+/// and the same total, proven.
 #[test]
-fn a_max_min_cohort_is_not_claimed_optimal_over_all_pairs() {
-    let c = people::cohort(300, 80, 4, 4);
-    let options = Options {
-        objective: Objective::MaxMin,
-        ..Options::default()
-    };
-    let found = match_cohort(&c, &options, &|_| ());
-    assert!(!found.certified);
-    assert!(found.solution.threshold.is_some());
+fn a_max_min_cohort_is_matched_exactly_in_rounds() {
+    for seed in [4, 5] {
+        let c = people::cohort(300, 80, 4, seed);
+        let options = Options {
+            objective: Objective::MaxMin,
+            mentee_k: 2,
+            mentor_k: 1,
+            max_rounds: 50,
+        };
+        let found = match_cohort(&c, &options, &|_| ());
+        let best = objective::solve(&complete_graph(&c), Objective::MaxMin);
+        assert!(found.certified, "seed {seed}");
+        assert_eq!(found.solution.matched, best.matched, "seed {seed}");
+        assert_eq!(found.solution.threshold, best.threshold, "seed {seed}");
+        assert_eq!(found.solution.total, best.total, "seed {seed}");
+    }
 }
