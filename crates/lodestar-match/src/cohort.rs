@@ -220,10 +220,12 @@ pub fn match_cohort(
         // Max-min's participation and threshold come from the graph: the prices prove only
         // the total at that threshold, so the pairs that could allow more participants or a
         // higher threshold are looked for too.
-        let improving = if improving.is_empty() && options.objective == Objective::MaxMin {
-            scorer.max_min_gaps(&graph, &solution, stage)
+        let (improving, near) = if improving.is_empty() && options.objective == Objective::MaxMin {
+            // (The nearly admitted pairs may be among the gaps: they wait for the next
+            // pricing.)
+            (scorer.max_min_gaps(&graph, &solution, stage), Vec::new())
         } else {
-            improving
+            (improving, near)
         };
         if improving.is_empty() || round >= options.max_rounds {
             let certified = improving.is_empty();
