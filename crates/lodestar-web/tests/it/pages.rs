@@ -67,6 +67,32 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// Ada (registered already) wants to grow in Rust; Bo Mentor, registered now, mentors it.
+/// Returns Bo's token.
+async fn ada_wants_what_bo_mentors(app: &TestApp) -> String {
+    let ada = app.login("ada@example.org", PASSWORD).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wants =
+        serde_json::json!({"wants_mentor": true, "growth_skills": [{"skill": "rust", "level": 1}]});
+    assert_eq!(
+        app.patch_json("/api/v1/me/profile", wants, Some(&ada))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let bo = app.register_and_login("Bo Mentor", "bo@example.org").await;
+    let offers = serde_json::json!({"is_mentor": true, "mentor_capacity": 2, "mentor_skills": [{"skill": "rust", "level": 5}]});
+    assert_eq!(
+        app.patch_json("/api/v1/me/profile", offers, Some(&bo))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    bo
+}
+
 /// The CSRF token in a page's form.
 fn csrf_of(html: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";
@@ -123,12 +149,7 @@ api_tests! {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.text().contains("want a mentor"), "{}", page.text());
 
-        let ada = app.login("ada@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
-        let wants = serde_json::json!({"wants_mentor": true, "growth_skills": [{"skill": "rust", "level": 1}]});
-        assert_eq!(app.patch_json("/api/v1/me/profile", wants, Some(&ada)).await.status, StatusCode::OK);
-        let bo = app.register_and_login("Bo Mentor", "bo@example.org").await;
-        let offers = serde_json::json!({"is_mentor": true, "mentor_capacity": 2, "mentor_skills": [{"skill": "rust", "level": 5}]});
-        assert_eq!(app.patch_json("/api/v1/me/profile", offers, Some(&bo)).await.status, StatusCode::OK);
+        ada_wants_what_bo_mentors(app).await;
         let page = browser.get("/recommendations").await.text();
         assert!(page.contains("Bo Mentor"), "{page}");
         assert!(page.contains("wants Rust at level 1; Bo Mentor mentors it at 5"), "{page}");
@@ -137,12 +158,7 @@ api_tests! {
 
     async fn a_person_page_blocks_and_unblocks_with_a_form(app) {
         app.register("Ada Lovelace", "ada@example.org").await;
-        let ada = app.login("ada@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
-        let wants = serde_json::json!({"wants_mentor": true, "growth_skills": [{"skill": "rust", "level": 1}]});
-        assert_eq!(app.patch_json("/api/v1/me/profile", wants, Some(&ada)).await.status, StatusCode::OK);
-        let bo = app.register_and_login("Bo Mentor", "bo@example.org").await;
-        let offers = serde_json::json!({"is_mentor": true, "mentor_capacity": 2, "mentor_skills": [{"skill": "rust", "level": 5}]});
-        assert_eq!(app.patch_json("/api/v1/me/profile", offers, Some(&bo)).await.status, StatusCode::OK);
+        let bo = ada_wants_what_bo_mentors(app).await;
         let bo_id = app.get("/api/v1/me", Some(&bo)).await.json()["id"].as_str().unwrap().to_owned();
 
         let mut browser = Browser::new(app);
