@@ -23,24 +23,14 @@ pub struct Recommendation {
     pub rank_value: f64,
 }
 
-/// The best `limit` mentors for `mentee` (an index into `cohort.mentees`), best first; ties
-/// go to the lower mentor index. `prices[j]` is mentor `j`'s congestion price in score
-/// units (see the module), or `None` to rank by score alone. Mentors the hard rules exclude
-/// (no shared language, no free places, blocked, …) are never recommended.
-///
-/// This builds the scoring tables for the cohort first; to recommend for many mentees of
-/// one cohort, build a [`Recommender`] once.
-pub fn recommend(
-    cohort: &Cohort,
-    mentee: usize,
-    prices: Option<&[f64]>,
-    limit: usize,
-) -> Vec<Recommendation> {
-    Recommender::new(cohort).recommend(cohort, mentee, prices, limit)
-}
-
 /// A cohort's mentors in columns and its scoring tables, built once so that each
 /// recommendation is a few table lookups per mentor.
+///
+/// [`Recommender::recommend`] gives the best `limit` mentors for `mentee` (an index into
+/// `cohort.mentees`), best first; ties go to the lower mentor index. `prices[j]` is mentor
+/// `j`'s congestion price in score units (see the module), or `None` to rank by score
+/// alone. Mentors the hard rules exclude (no shared language, no free places, blocked, …)
+/// are never recommended.
 pub struct Recommender {
     mentors: Mentors,
     tables: Tables,
@@ -63,7 +53,7 @@ impl Recommender {
         }
     }
 
-    /// See [`recommend`]; `cohort` is the one this was built from.
+    /// See the type; `cohort` is the one this was built from.
     pub fn recommend(
         &self,
         cohort: &Cohort,
@@ -126,6 +116,15 @@ pub fn reasons(
 mod tests {
     use super::*;
     use crate::people;
+
+    fn recommend(
+        cohort: &Cohort,
+        mentee: usize,
+        prices: Option<&[f64]>,
+        limit: usize,
+    ) -> Vec<Recommendation> {
+        Recommender::new(cohort).recommend(cohort, mentee, prices, limit)
+    }
 
     #[test]
     fn recommendations_are_the_best_allowed_mentors_in_order() {
