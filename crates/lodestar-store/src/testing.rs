@@ -5,8 +5,26 @@ use std::path::PathBuf;
 
 use crate::{Db, DbConfig};
 
-/// The PostgreSQL server tests use; unset means the PostgreSQL variants are skipped.
+/// The PostgreSQL server tests use; unset means the PostgreSQL variants are skipped, except
+/// under `CI`, where they fail.
 pub const DATABASE_URL_VAR: &str = "LODESTAR_TEST_DATABASE_URL";
+
+/// The PostgreSQL server's URL, or `None` (after saying so) when it is not set. Under `CI`
+/// a missing URL panics instead: a PostgreSQL variant that passes without running would
+/// let CI go green on one backend only.
+pub fn postgres_url() -> Option<String> {
+    let url = std::env::var(DATABASE_URL_VAR)
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    if url.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{DATABASE_URL_VAR} is not set, and under CI every PostgreSQL variant must run"
+        );
+        eprintln!("skipped: set {DATABASE_URL_VAR} to run the PostgreSQL variant");
+    }
+    url
+}
 
 enum Place {
     SqliteFile(PathBuf),
@@ -17,6 +35,8 @@ enum Place {
 /// passes; a failing test leaves it behind to look at.
 pub struct ScratchDb {
     pub db: Db,
+    /// The URL `db` was opened with, for another process (a `lodestar serve`) to open it.
+    pub url: String,
     place: Place,
 }
 
@@ -39,26 +59,21 @@ impl ScratchDb {
         let path = std::env::temp_dir()
             .join("lodestar-tests")
             .join(format!("{}.db", unique_name()));
-        let db = Db::connect(&small(&format!("sqlite://{}", path.display())))
-            .await
-            .expect("open a SQLite file");
+        let url = format!("sqlite://{}", path.display());
+        let db = Db::connect(&small(&url)).await.expect("open a SQLite file");
         db.migrate().await.expect("migrate SQLite");
         Self {
             db,
+            url,
             place: Place::SqliteFile(path),
         }
     }
 
     /// A new schema on the PostgreSQL server named by `LODESTAR_TEST_DATABASE_URL`, with
-    /// every connection's `search_path` set to it; `None` (after saying so) when unset.
+    /// every connection's `search_path` set to it; `None` (after saying so) when unset,
+    /// and a panic when unset under `CI` (see [`postgres_url`]).
     pub async fn postgres() -> Option<Self> {
-        let Some(base_url) = std::env::var(DATABASE_URL_VAR)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-        else {
-            eprintln!("skipped: set {DATABASE_URL_VAR} to run the PostgreSQL variant");
-            return None;
-        };
+        let base_url = postgres_url()?;
         let schema = format!("t_{}", unique_name());
         run_on_server(&base_url, format!("CREATE SCHEMA {schema}")).await;
         let separator = if base_url.contains('?') { '&' } else { '?' };
@@ -73,6 +88,7 @@ impl ScratchDb {
         db.migrate().await.expect("migrate PostgreSQL");
         Some(Self {
             db,
+            url,
             place: Place::PostgresSchema { base_url, schema },
         })
     }

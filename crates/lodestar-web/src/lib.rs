@@ -14,6 +14,7 @@ mod csrf;
 mod error;
 mod ops;
 pub mod pages;
+mod routes;
 mod statics;
 
 use std::sync::Arc;
@@ -26,6 +27,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 pub use error::ApiError;
+pub use routes::{Route, Routes};
 
 /// Web settings, from the command line and environment.
 #[derive(Clone, Debug, Default)]
@@ -71,4 +73,16 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .fallback(pages::not_found)
         .with_state(state);
     ops::wrap(router)
+}
+
+/// Every route [`router`] serves, as `(method, path template)`: pages, the API under
+/// `/api/v1`, its documents, operations and static files. Whatever `router` merges must be
+/// listed here; the authorization matrix test walks this list.
+pub fn route_list() -> Vec<Route> {
+    let mut list = pages::registry().list().to_vec();
+    list.extend(api::registry().list_under("/api/v1"));
+    list.extend(api::docs_registry().list().iter().cloned());
+    list.extend(ops::registry().list().iter().cloned());
+    list.extend(statics::registry().list().iter().cloned());
+    list
 }

@@ -9,7 +9,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use serde::Serialize;
 use tower::ServiceBuilder;
@@ -22,6 +21,7 @@ use tower_http::trace::TraceLayer;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::routes::Routes;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -42,10 +42,14 @@ pub fn metrics_handle() -> &'static PrometheusHandle {
     })
 }
 
+pub fn registry() -> Routes<AppState> {
+    Routes::new()
+        .get("/healthz", healthz)
+        .get("/metrics", prometheus)
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(prometheus))
+    registry().into_router()
 }
 
 #[derive(Serialize, ToSchema)]

@@ -3,9 +3,9 @@
 use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
 
 use crate::AppState;
+use crate::routes::Routes;
 
 const APP_CSS: &str = include_str!("../static/app.css");
 const HTMX: &str = include_str!("../static/htmx-2.0.11.min.js");
@@ -14,16 +14,18 @@ const HTMX: &str = include_str!("../static/htmx-2.0.11.min.js");
 pub const CSS_PATH: &str = concat!("/static/app-", env!("CARGO_PKG_VERSION"), ".css");
 pub const HTMX_PATH: &str = "/static/htmx-2.0.11.min.js";
 
+pub fn registry() -> Routes<AppState> {
+    Routes::new()
+        .get(CSS_PATH, || async {
+            asset("text/css; charset=utf-8", APP_CSS)
+        })
+        .get(HTMX_PATH, || async {
+            asset("text/javascript; charset=utf-8", HTMX)
+        })
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            CSS_PATH,
-            get(|| async { asset("text/css; charset=utf-8", APP_CSS) }),
-        )
-        .route(
-            HTMX_PATH,
-            get(|| async { asset("text/javascript; charset=utf-8", HTMX) }),
-        )
+    registry().into_router()
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {

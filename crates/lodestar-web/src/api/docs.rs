@@ -4,11 +4,11 @@
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::AppState;
+use crate::routes::Routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -67,10 +67,14 @@ impl Modify for BearerAuth {
     }
 }
 
+pub fn docs_registry() -> Routes<AppState> {
+    Routes::new()
+        .get("/api/openapi.json", openapi_json)
+        .get("/api/docs", crate::pages::api_reference)
+}
+
 pub fn docs_routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi_json))
-        .route("/api/docs", get(crate::pages::api_reference))
+    docs_registry().into_router()
 }
 
 /// The document never changes while the process runs: build it once.

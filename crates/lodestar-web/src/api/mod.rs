@@ -7,38 +7,41 @@ mod people;
 mod skills;
 
 use axum::Router;
-use axum::routing::{delete, get, post, put};
 
 use crate::AppState;
-pub use docs::{ApiDoc, docs_routes};
+use crate::routes::Routes;
+pub use docs::{ApiDoc, docs_registry, docs_routes};
+
+/// Every API route, relative to `/api/v1`. A new route added here must also get a row in
+/// the authorization matrix (`tests/it/authz.rs`), which fails until it has one.
+pub fn registry() -> Routes<AppState> {
+    Routes::new()
+        .post("/auth/register", accounts::register)
+        .post("/auth/login", accounts::login)
+        .post("/auth/logout", accounts::logout)
+        .get("/me", accounts::me)
+        .get("/me/profile", people::my_profile)
+        .patch("/me/profile", people::update_my_profile)
+        .get("/me/recommendations", people::recommendations)
+        .get("/me/blocks", people::blocked)
+        .put("/me/blocks/{id}", people::block)
+        .delete("/me/blocks/{id}", people::unblock)
+        .post("/me/password", accounts::change_password)
+        .get("/me/tokens", accounts::list_tokens)
+        .post("/me/tokens", accounts::create_token)
+        .delete("/me/tokens/{id}", accounts::revoke_token)
+        .get("/people", people::directory)
+        .get("/people/{id}", people::person)
+        .get("/skills", skills::list)
+        .post("/skills", skills::create)
+        .get("/skills/{skill}", skills::show)
+        .patch("/skills/{skill}", skills::update)
+        .post("/skills/{skill}/merge", skills::merge)
+}
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(accounts::register))
-        .route("/auth/login", post(accounts::login))
-        .route("/auth/logout", post(accounts::logout))
-        .route("/me", get(accounts::me))
-        .route(
-            "/me/profile",
-            get(people::my_profile).patch(people::update_my_profile),
-        )
-        .route("/me/recommendations", get(people::recommendations))
-        .route("/me/blocks", get(people::blocked))
-        .route(
-            "/me/blocks/{id}",
-            put(people::block).delete(people::unblock),
-        )
-        .route("/me/password", post(accounts::change_password))
-        .route(
-            "/me/tokens",
-            get(accounts::list_tokens).post(accounts::create_token),
-        )
-        .route("/me/tokens/{id}", delete(accounts::revoke_token))
-        .route("/people", get(people::directory))
-        .route("/people/{id}", get(people::person))
-        .route("/skills", get(skills::list).post(skills::create))
-        .route("/skills/{skill}", get(skills::show).patch(skills::update))
-        .route("/skills/{skill}/merge", post(skills::merge))
+    registry()
+        .into_router()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
 }

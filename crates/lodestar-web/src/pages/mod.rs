@@ -12,44 +12,48 @@ use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
 use lodestar_app::{AppError, Viewer};
 use tower_sessions::Session;
 
 use crate::AppState;
 use crate::error::{public_message, status_and_code};
+use crate::routes::Routes;
 use crate::statics::{CSS_PATH, HTMX_PATH};
 
 pub use reference::api_reference;
 
+/// Every page route. A new route added here must also get a row in the authorization
+/// matrix (`tests/it/authz.rs`), which fails until it has one.
+pub fn registry() -> Routes<AppState> {
+    Routes::new()
+        .get("/", account::landing)
+        .get("/register", account::register_form)
+        .post("/register", account::register)
+        .get("/login", account::login_form)
+        .post("/login", account::login)
+        .post("/logout", account::logout)
+        .get("/dashboard", account::dashboard)
+        .get("/account/password", account::password_form)
+        .post("/account/password", account::change_password)
+        .get("/profile", profile::edit_form)
+        .post("/profile", profile::save)
+        .get("/people", people::directory)
+        .get("/people/{id}", people::person)
+        .post("/people/{id}/block", people::block)
+        .post("/people/{id}/unblock", people::unblock)
+        .get("/recommendations", people::recommendations)
+        .get("/tokens", tokens::list)
+        .post("/tokens", tokens::create)
+        .post("/tokens/{id}/revoke", tokens::revoke)
+        .get("/admin/skills", admin::skills)
+        .post("/admin/skills", admin::add_skill)
+        .get("/admin/skills/{skill}", admin::skill)
+        .post("/admin/skills/{skill}", admin::update_skill)
+        .post("/admin/skills/{skill}/merge", admin::merge_skill)
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(account::landing))
-        .route(
-            "/register",
-            get(account::register_form).post(account::register),
-        )
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/logout", post(account::logout))
-        .route("/dashboard", get(account::dashboard))
-        .route(
-            "/account/password",
-            get(account::password_form).post(account::change_password),
-        )
-        .route("/profile", get(profile::edit_form).post(profile::save))
-        .route("/people", get(people::directory))
-        .route("/people/{id}", get(people::person))
-        .route("/people/{id}/block", post(people::block))
-        .route("/people/{id}/unblock", post(people::unblock))
-        .route("/recommendations", get(people::recommendations))
-        .route("/tokens", get(tokens::list).post(tokens::create))
-        .route("/tokens/{id}/revoke", post(tokens::revoke))
-        .route("/admin/skills", get(admin::skills).post(admin::add_skill))
-        .route(
-            "/admin/skills/{skill}",
-            get(admin::skill).post(admin::update_skill),
-        )
-        .route("/admin/skills/{skill}/merge", post(admin::merge_skill))
+    registry().into_router()
 }
 
 /// What every page's frame needs: who is signed in, the CSRF token for forms, which

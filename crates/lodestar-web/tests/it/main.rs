@@ -7,6 +7,7 @@
 mod support;
 
 mod auth;
+mod authz;
 mod directory;
 mod matching;
 mod ops;

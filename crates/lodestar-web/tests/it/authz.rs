@@ -1,0 +1,611 @@
+//! The authorization matrix: every route the router serves (`lodestar_web::route_list()`),
+//! called by four people — someone not signed in, a signed-in stranger, the owner of what
+//! the route touches (or the party to it), and an admin — each with the answer they must
+//! get. A route without a row fails the test, so every new route has to say who may call
+//! it; a row whose route is gone fails too.
+//!
+//! API routes are called with a bearer token, everything else from a browser with its
+//! session cookie. Form posts carry the browser's valid CSRF token, so what is checked is
+//! who may do it, not whether the form is genuine. Path parameters are filled from
+//! fixtures made per request where the call would use them up (a token to revoke, a
+//! block to lift, a skill to merge away).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, header};
+use serde_json::json;
+
+use crate::support::{PASSWORD, TestApp, TestResponse, api_tests};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    Anon,
+    Stranger,
+    Owner,
+    Admin,
+}
+
+const ROLES: [Role; 4] = [Role::Anon, Role::Stranger, Role::Owner, Role::Admin];
+
+/// The answer a role must get.
+#[derive(Clone, Copy, Debug)]
+enum Want {
+    /// Any 2xx.
+    Done,
+    /// Exactly this status.
+    Status(u16),
+    /// A 3xx to a location starting with this.
+    Redirect(&'static str),
+    /// A 3xx to the log-in page, which comes back here afterwards.
+    LogIn,
+}
+
+use Want::{Done, LogIn, Redirect, Status};
+const UNAUTHENTICATED: Want = Status(401);
+const FORBIDDEN: Want = Status(403);
+const NOT_FOUND: Want = Status(404);
+
+impl Want {
+    fn accepts(self, got: &Outcome) -> bool {
+        let (status, location) = (got.status, got.location.as_str());
+        match self {
+            Done => status.is_success(),
+            Status(code) => status.as_u16() == code,
+            Redirect(prefix) => status.is_redirection() && location.starts_with(prefix),
+            LogIn => status.is_redirection() && location.starts_with("/login?next="),
+        }
+    }
+}
+
+/// What fills the path's one `{parameter}`.
+#[derive(Clone, Copy, Debug)]
+enum Fill {
+    Nothing,
+    /// The owner's person id.
+    Owner,
+    /// A listed person nobody owns; anyone may block them.
+    Target,
+    /// A person the owner has blocked (blocked again before each call).
+    OwnersBlock,
+    /// A new API token of the owner's.
+    OwnersToken,
+    /// A skill of the shipped catalogue.
+    Skill,
+    /// A new skill, made by the admin for this call.
+    NewSkill,
+}
+
+/// Which identity a role calls with: its own, or one made for this call because the call
+/// ends it (logging out ends the session, changing the password ends every session).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fresh {
+    No,
+    /// A new API token or browser session of the role's account.
+    Session,
+    /// A new account in the role (a new admin for the admin).
+    Account,
+}
+
+/// A request body. In its text `{n}` becomes a number unique to the call and `{email}`
+/// the caller's email (the owner's for someone not signed in).
+#[derive(Clone, Copy, Debug)]
+enum Payload {
+    Empty,
+    Json(&'static str),
+    Form(&'static [(&'static str, &'static str)]),
+}
+
+struct Row {
+    method: Method,
+    path: String,
+    fill: Fill,
+    payload: Payload,
+    fresh: Fresh,
+    /// For the anonymous visitor, the stranger, the owner and the admin.
+    want: [Want; 4],
+}
+
+fn row(method: Method, path: &str, want: [Want; 4]) -> Row {
+    Row {
+        method,
+        path: path.to_owned(),
+        fill: Fill::Nothing,
+        payload: Payload::Empty,
+        fresh: Fresh::No,
+        want,
+    }
+}
+
+impl Row {
+    fn fill(self, fill: Fill) -> Self {
+        Self { fill, ..self }
+    }
+    fn json(self, body: &'static str) -> Self {
+        Self {
+            payload: Payload::Json(body),
+            ..self
+        }
+    }
+    fn form(self, fields: &'static [(&'static str, &'static str)]) -> Self {
+        Self {
+            payload: Payload::Form(fields),
+            ..self
+        }
+    }
+    fn fresh(self, fresh: Fresh) -> Self {
+        Self { fresh, ..self }
+    }
+}
+
+/// Everyone may call it and succeed.
+const PUBLIC: [Want; 4] = [Done, Done, Done, Done];
+/// Any signed-in person, acting on their own account.
+const SIGNED_IN_API: [Want; 4] = [UNAUTHENTICATED, Done, Done, Done];
+const SIGNED_IN_PAGE: [Want; 4] = [LogIn, Done, Done, Done];
+/// Only the owner; to anyone else signed in the thing does not exist.
+const OWNER_API: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, Done, NOT_FOUND];
+/// Admins only.
+const ADMIN_API: [Want; 4] = [UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, Done];
+const ADMIN_PAGE: [Want; 4] = [LogIn, FORBIDDEN, FORBIDDEN, Done];
+
+/// The matrix. Keep it in the order of the route lists, one row per (method, path).
+fn matrix() -> Vec<Row> {
+    use Method as M;
+    let css = concat!("/static/app-", env!("CARGO_PKG_VERSION"), ".css");
+    vec![
+        // ---- pages
+        row(M::GET, "/", PUBLIC),
+        row(M::GET, "/register", [Done, Redirect("/dashboard"), Redirect("/dashboard"), Redirect("/dashboard")]),
+        row(M::POST, "/register", [Redirect("/profile"); 4])
+            .form(&[("name", "Newcomer {n}"), ("email", "newcomer{n}@example.org"), ("password", PASSWORD)])
+            .fresh(Fresh::Session),
+        row(M::GET, "/login", [Done, Redirect("/dashboard"), Redirect("/dashboard"), Redirect("/dashboard")]),
+        row(M::POST, "/login", [Redirect("/dashboard"); 4])
+            .form(&[("email", "{email}"), ("password", PASSWORD), ("next", "/dashboard")])
+            .fresh(Fresh::Session),
+        row(M::POST, "/logout", [Redirect("/"); 4]).fresh(Fresh::Session),
+        row(M::GET, "/dashboard", SIGNED_IN_PAGE),
+        row(M::GET, "/account/password", SIGNED_IN_PAGE),
+        row(M::POST, "/account/password", [LogIn, Redirect("/dashboard"), Redirect("/dashboard"), Redirect("/dashboard")])
+            .form(&[
+                ("current_password", PASSWORD),
+                ("new_password", "a-brand-new-passphrase-7"),
+                ("confirm_password", "a-brand-new-passphrase-7"),
+            ])
+            .fresh(Fresh::Account),
+        row(M::GET, "/profile", SIGNED_IN_PAGE),
+        row(M::POST, "/profile", [LogIn, Redirect("/profile"), Redirect("/profile"), Redirect("/profile")])
+            .form(&[("name", "Renamed {n}"), ("headline", "Edited by the matrix"), ("wants_mentor", "on"), ("listed", "on"), ("languages", "en")]),
+        row(M::GET, "/people", SIGNED_IN_PAGE),
+        row(M::GET, "/people/{id}", SIGNED_IN_PAGE).fill(Fill::Owner),
+        row(M::POST, "/people/{id}/block", [LogIn, Redirect("/people/"), Redirect("/people/"), Redirect("/people/")])
+            .fill(Fill::Target),
+        row(M::POST, "/people/{id}/unblock", [LogIn, NOT_FOUND, Redirect("/people/"), NOT_FOUND])
+            .fill(Fill::OwnersBlock),
+        row(M::GET, "/recommendations", SIGNED_IN_PAGE),
+        row(M::GET, "/tokens", SIGNED_IN_PAGE),
+        row(M::POST, "/tokens", SIGNED_IN_PAGE).form(&[("name", "matrix {n}")]),
+        row(M::POST, "/tokens/{id}/revoke", [LogIn, NOT_FOUND, Redirect("/tokens"), NOT_FOUND])
+            .fill(Fill::OwnersToken),
+        row(M::GET, "/admin/skills", ADMIN_PAGE),
+        row(M::POST, "/admin/skills", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/skills")])
+            .form(&[("name", "Matrix page skill {n}"), ("kind", "technical"), ("category", "Testing")]),
+        row(M::GET, "/admin/skills/{skill}", ADMIN_PAGE).fill(Fill::Skill),
+        row(M::POST, "/admin/skills/{skill}", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/skills/")])
+            .fill(Fill::Skill)
+            .form(&[("description", "Described by the matrix {n}")]),
+        row(M::POST, "/admin/skills/{skill}/merge", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/skills/")])
+            .fill(Fill::NewSkill)
+            .form(&[("into", "rust")]),
+        // ---- the JSON API
+        row(M::POST, "/api/v1/auth/register", PUBLIC)
+            .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
+        row(M::POST, "/api/v1/auth/login", PUBLIC)
+            .json(r#"{"email": "{email}", "password": "kettle-orbit-umbrella-42"}"#),
+        row(M::POST, "/api/v1/auth/logout", SIGNED_IN_API).fresh(Fresh::Session),
+        row(M::GET, "/api/v1/me", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/profile", SIGNED_IN_API),
+        row(M::PATCH, "/api/v1/me/profile", SIGNED_IN_API).json(r#"{"headline": "Edited {n}"}"#),
+        row(M::GET, "/api/v1/me/recommendations", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/blocks", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/blocks/{id}", SIGNED_IN_API).fill(Fill::Target),
+        row(M::DELETE, "/api/v1/me/blocks/{id}", OWNER_API).fill(Fill::OwnersBlock),
+        row(M::POST, "/api/v1/me/password", SIGNED_IN_API)
+            .json(r#"{"current_password": "kettle-orbit-umbrella-42", "new_password": "a-brand-new-passphrase-7"}"#)
+            .fresh(Fresh::Account),
+        row(M::GET, "/api/v1/me/tokens", SIGNED_IN_API),
+        row(M::POST, "/api/v1/me/tokens", SIGNED_IN_API).json(r#"{"name": "matrix {n}"}"#),
+        row(M::DELETE, "/api/v1/me/tokens/{id}", OWNER_API).fill(Fill::OwnersToken),
+        row(M::GET, "/api/v1/people", SIGNED_IN_API),
+        row(M::GET, "/api/v1/people/{id}", SIGNED_IN_API).fill(Fill::Owner),
+        row(M::GET, "/api/v1/skills", PUBLIC),
+        row(M::POST, "/api/v1/skills", ADMIN_API)
+            .json(r#"{"name": "Matrix skill {n}", "kind": "technical", "category": "Testing"}"#),
+        row(M::GET, "/api/v1/skills/{skill}", PUBLIC).fill(Fill::Skill),
+        row(M::PATCH, "/api/v1/skills/{skill}", ADMIN_API)
+            .fill(Fill::Skill)
+            .json(r#"{"description": "Described by the matrix {n}"}"#),
+        row(M::POST, "/api/v1/skills/{skill}/merge", ADMIN_API)
+            .fill(Fill::NewSkill)
+            .json(r#"{"into": "rust"}"#),
+        // ---- the API's documents, operations, static files
+        row(M::GET, "/api/openapi.json", PUBLIC),
+        row(M::GET, "/api/docs", PUBLIC),
+        row(M::GET, "/healthz", PUBLIC),
+        row(M::GET, "/metrics", PUBLIC),
+        row(M::GET, css, PUBLIC),
+        row(M::GET, "/static/htmx-2.0.11.min.js", PUBLIC),
+    ]
+}
+
+fn key(method: &Method, path: &str) -> String {
+    format!("{method} {path}")
+}
+
+/// The matrix and the route list must name the same routes. Checked without a database,
+/// so a missing row is reported at once, by name.
+#[test]
+fn every_route_has_a_row_in_the_authorization_matrix_and_every_row_a_route() {
+    let routes: BTreeSet<String> = lodestar_web::route_list()
+        .iter()
+        .map(|(method, path)| key(method, path))
+        .collect();
+    let mut rows = BTreeSet::new();
+    for row in matrix() {
+        assert!(
+            rows.insert(key(&row.method, &row.path)),
+            "the authorization matrix has two rows for {} {}",
+            row.method,
+            row.path
+        );
+    }
+    let missing: Vec<&String> = routes.difference(&rows).collect();
+    let stale: Vec<&String> = rows.difference(&routes).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "the authorization matrix (crates/lodestar-web/tests/it/authz.rs) is out of date.\n\
+         Routes with no row — say who may call each: {missing:#?}\n\
+         Rows for routes that no longer exist: {stale:#?}"
+    );
+}
+
+/// A signed-in account.
+#[derive(Clone)]
+struct Person {
+    id: String,
+    email: String,
+    token: String,
+}
+
+/// One browser: its cookies, and the CSRF token its pages carry.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: BTreeMap<String, String>,
+    csrf: String,
+}
+
+impl<'a> Browser<'a> {
+    /// A visitor who opened the log-in page (so has a form token), signed in as nobody.
+    async fn anonymous(app: &'a TestApp) -> Self {
+        let mut browser = Self {
+            app,
+            cookies: BTreeMap::new(),
+            csrf: String::new(),
+        };
+        let page = browser.send(Method::GET, "/login", None).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        browser.csrf = csrf_of(&page.text());
+        browser
+    }
+
+    async fn signed_in(app: &'a TestApp, email: &str) -> Self {
+        let mut browser = Self::anonymous(app).await;
+        let csrf = browser.csrf.clone();
+        let fields = [
+            ("_csrf", csrf.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+            ("next", "/dashboard"),
+        ];
+        let done = browser.send(Method::POST, "/login", Some(&fields)).await;
+        assert!(
+            done.status.is_redirection(),
+            "{email} could not sign in: {}",
+            done.text()
+        );
+        let dashboard = browser.send(Method::GET, "/dashboard", None).await;
+        assert_eq!(dashboard.status, StatusCode::OK, "{}", dashboard.text());
+        browser.csrf = csrf_of(&dashboard.text());
+        browser
+    }
+
+    async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> TestResponse {
+        let mut request = TestApp::request(method, path, None);
+        if !self.cookies.is_empty() {
+            let cookie: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            request = request.header(header::COOKIE, cookie.join("; "));
+        }
+        let body = match form {
+            Some(fields) => {
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded::to_string(fields).unwrap())
+            }
+            None => Body::empty(),
+        };
+        let response = self.app.send(request.body(body).unwrap()).await;
+        for set in response.headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+            let expired = set.to_ascii_lowercase().contains("max-age=0");
+            if expired || value.is_empty() {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        response
+    }
+}
+
+/// The CSRF token in a page's form.
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    let end = html[start..].find('"').unwrap();
+    html[start..start + end].to_owned()
+}
+
+/// The people and browsers the matrix is called with.
+struct World<'a> {
+    app: &'a TestApp,
+    stranger: Person,
+    owner: Person,
+    admin: Person,
+    target: Person,
+    blocked: Person,
+    browsers: [Browser<'a>; 4],
+    counter: AtomicUsize,
+}
+
+impl<'a> World<'a> {
+    async fn new(app: &'a TestApp) -> Self {
+        let counter = AtomicUsize::new(0);
+        let stranger = new_person(app, "Sam Stranger", &counter, false).await;
+        let owner = new_person(app, "Olive Owner", &counter, false).await;
+        let admin = new_person(app, "Ada Admin", &counter, true).await;
+        let target = new_person(app, "Tom Target", &counter, false).await;
+        let blocked = new_person(app, "Bea Blocked", &counter, false).await;
+        let browsers = [
+            Browser::anonymous(app).await,
+            Browser::signed_in(app, &stranger.email).await,
+            Browser::signed_in(app, &owner.email).await,
+            Browser::signed_in(app, &admin.email).await,
+        ];
+        Self {
+            app,
+            stranger,
+            owner,
+            admin,
+            target,
+            blocked,
+            browsers,
+            counter,
+        }
+    }
+
+    fn person(&self, role: Role) -> Option<&Person> {
+        match role {
+            Role::Anon => None,
+            Role::Stranger => Some(&self.stranger),
+            Role::Owner => Some(&self.owner),
+            Role::Admin => Some(&self.admin),
+        }
+    }
+
+    fn next(&self) -> usize {
+        self.counter.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The value for the path's parameter, made now where the call uses it up.
+    async fn fill(&self, fill: Fill) -> Option<String> {
+        let app = self.app;
+        Some(match fill {
+            Fill::Nothing => return None,
+            Fill::Owner => self.owner.id.clone(),
+            Fill::Target => self.target.id.clone(),
+            Fill::OwnersBlock => {
+                let path = format!("/api/v1/me/blocks/{}", self.blocked.id);
+                let done = app.put(&path, Some(&self.owner.token)).await;
+                assert_eq!(done.status, StatusCode::NO_CONTENT, "{}", done.text());
+                self.blocked.id.clone()
+            }
+            Fill::OwnersToken => {
+                let body = json!({"name": format!("to revoke {}", self.next())});
+                let made = app
+                    .post_json("/api/v1/me/tokens", body, Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::Skill => "rust".to_owned(),
+            Fill::NewSkill => {
+                let n = self.next();
+                let body = json!({"name": format!("Merged away {n}"), "kind": "soft", "category": "Testing"});
+                let made = app
+                    .post_json("/api/v1/skills", body, Some(&self.admin.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["slug"].as_str().unwrap().to_owned()
+            }
+        })
+    }
+}
+
+/// Registers a listed person who wants a mentor (so their recommendations answer), and
+/// logs in. Admin rights are given the way an operator gives them, not by being first.
+async fn new_person(app: &TestApp, name: &str, counter: &AtomicUsize, admin: bool) -> Person {
+    let n = counter.fetch_add(1, Ordering::Relaxed);
+    let email = format!("person{n}@example.org");
+    let registered = app.register(name, &email).await;
+    assert_eq!(
+        registered.status,
+        StatusCode::CREATED,
+        "{}",
+        registered.text()
+    );
+    let id = registered.json()["id"].as_str().unwrap().to_owned();
+    app.app.set_admin_by_email(&email, admin).await.unwrap();
+    let login = app.login(&email, PASSWORD).await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text());
+    let token = login.json()["token"].as_str().unwrap().to_owned();
+    let profile = json!({"wants_mentor": true, "listed": true});
+    let edited = app
+        .patch_json("/api/v1/me/profile", profile, Some(&token))
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+    Person { id, email, token }
+}
+
+struct Outcome {
+    status: StatusCode,
+    location: String,
+    body: String,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.status)?;
+        if !self.location.is_empty() {
+            write!(f, " to {}", self.location)?;
+        }
+        // An HTML page says what it is in its title; JSON in its first characters.
+        let body = match self.body.split_once("<title>") {
+            Some((_, rest)) => rest.split('<').next().unwrap_or_default(),
+            None => &self.body,
+        };
+        let body: String = body.chars().take(160).collect();
+        write!(f, ": {body}")
+    }
+}
+
+/// Calls one row's route as one role, and returns what came back.
+async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
+    let app = world.app;
+    let n = world.next();
+    let mut path = row.path.clone();
+    if let Some(value) = world.fill(row.fill).await {
+        let (start, end) = (path.find('{').unwrap(), path.find('}').unwrap());
+        path.replace_range(start..=end, &value);
+    }
+    assert!(!path.contains('{'), "{}: fill its parameter", row.path);
+
+    // Who calls: the role's own identity, or one made for this call.
+    let fresh_person = match (row.fresh, role) {
+        (Fresh::Account, Role::Stranger | Role::Owner | Role::Admin) => {
+            Some(new_person(app, "Fresh Person", &world.counter, role == Role::Admin).await)
+        }
+        _ => None,
+    };
+    let person = fresh_person.clone().or_else(|| world.person(role).cloned());
+    let email = person
+        .as_ref()
+        .map_or(world.owner.email.clone(), |p| p.email.clone());
+    let fill_text = |text: &str| {
+        text.replace("{n}", &n.to_string())
+            .replace("{email}", &email)
+    };
+
+    let response = if row.path.starts_with("/api/v1/") {
+        let token = match (&person, row.fresh) {
+            (None, _) => None,
+            (Some(p), Fresh::Session) => {
+                let login = app.login(&p.email, PASSWORD).await;
+                Some(login.json()["token"].as_str().unwrap().to_owned())
+            }
+            (Some(p), _) => Some(p.token.clone()),
+        };
+        let (content_type, body) = match row.payload {
+            Payload::Empty => (None, String::new()),
+            Payload::Json(text) => (Some("application/json"), fill_text(text)),
+            Payload::Form(_) => panic!("{}: the API takes JSON", row.path),
+        };
+        let mut request = TestApp::request(row.method.clone(), &path, token.as_deref());
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        app.send(request.body(Body::from(body)).unwrap()).await
+    } else {
+        let mut own;
+        let browser = match (row.fresh, &person) {
+            (Fresh::No, _) => &mut world.browsers[role as usize],
+            (_, None) => {
+                own = Browser::anonymous(app).await;
+                &mut own
+            }
+            (_, Some(p)) => {
+                own = Browser::signed_in(app, &p.email).await;
+                &mut own
+            }
+        };
+        let mut fields: Vec<(String, String)> = match row.payload {
+            Payload::Empty => Vec::new(),
+            Payload::Form(fields) => fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), fill_text(v)))
+                .collect(),
+            Payload::Json(_) => panic!("{}: pages take forms", row.path),
+        };
+        let form = if row.method == Method::GET {
+            None
+        } else {
+            fields.push(("_csrf".to_owned(), browser.csrf.clone()));
+            Some(fields)
+        };
+        let form: Option<Vec<(&str, &str)>> = form
+            .as_ref()
+            .map(|f| f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect());
+        browser
+            .send(row.method.clone(), &path, form.as_deref())
+            .await
+    };
+    Outcome {
+        status: response.status,
+        location: response.header("location").unwrap_or_default().to_owned(),
+        body: response.text(),
+    }
+}
+
+api_tests! {
+    async fn every_route_answers_each_role_as_the_authorization_matrix_says(app) {
+        let mut world = World::new(app).await;
+        let mut wrong = Vec::new();
+        let mut calls = 0;
+        for row in matrix() {
+            for (role, want) in ROLES.into_iter().zip(row.want) {
+                let got = call(&mut world, &row, role).await;
+                calls += 1;
+                if !want.accepts(&got) {
+                    wrong.push(format!("{} {} as {role:?}: want {want:?}, got {got}", row.method, row.path));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{} of {calls} calls answered otherwise than the authorization matrix says:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+    }
+}
