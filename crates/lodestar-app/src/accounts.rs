@@ -12,11 +12,12 @@ use crate::{App, AppError, Viewer};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct Registration {
-    #[schema(example = "Ada Lovelace")]
+    #[schema(example = "Ada Lovelace", min_length = 1)]
     pub name: String,
-    #[schema(example = "ada@example.org")]
+    #[schema(example = "ada@example.org", min_length = 3)]
     pub email: String,
-    #[schema(example = "analytical-engine-1843")]
+    /// 10–256 characters, not a common password, not your name or email.
+    #[schema(example = "analytical-engine-1843", min_length = 10, max_length = 256)]
     pub password: String,
 }
 
@@ -28,7 +29,10 @@ pub struct Credentials {
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct PasswordChange {
+    #[schema(min_length = 1)]
     pub current_password: String,
+    /// 10–256 characters, not a common password, not your name or email.
+    #[schema(min_length = 10, max_length = 256)]
     pub new_password: String,
 }
 

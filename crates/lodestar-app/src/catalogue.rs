@@ -113,6 +113,7 @@ pub struct SkillUpdate {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct MergeInput {
     /// The skill that takes over (slug or id).
+    #[schema(min_length = 1)]
     pub into: String,
 }
 

@@ -26,11 +26,13 @@ pub struct DirectoryQuery {
     /// organisation, department or location.
     pub q: Option<String>,
     /// `mentor` or `mentee`.
+    #[param(value_type = Option<DirectoryRoleParam>, inline)]
     pub role: Option<String>,
     /// A skill's slug, id or name. With `role=mentor`, people who mentor on it; with
     /// `role=mentee`, people who want to grow it; otherwise either.
     pub skill: Option<String>,
     /// The lowest skill level (1–5) to match; needs `skill`.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 5)]
     pub min_level: Option<String>,
     pub industry: Option<String>,
     /// ISO 639-1 code or English name.
@@ -39,13 +41,26 @@ pub struct DirectoryQuery {
     /// hours away.
     pub tz: Option<String>,
     /// 0–12, default 3.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 12)]
     pub tz_hours: Option<String>,
-    /// Lowest monthly availability in hours.
+    /// Lowest monthly availability in hours, 0–160.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 160)]
     pub min_availability: Option<String>,
     /// From 1.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
     pub page: Option<String>,
     /// 1–100, default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub per_page: Option<String>,
+}
+
+/// The values of the directory's `role` filter, for the API document.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum DirectoryRoleParam {
+    Mentor,
+    Mentee,
 }
 
 impl DirectoryQuery {

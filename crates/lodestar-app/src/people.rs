@@ -207,7 +207,8 @@ pub struct ProfileUpdate {
     pub location: Option<String>,
     #[schema(example = "Europe/Lisbon")]
     pub time_zone: Option<String>,
-    /// ISO 639-1 codes or English names.
+    /// ISO 639-1 codes or English names; at least one.
+    #[schema(min_items = 1)]
     pub languages: Option<Vec<String>>,
     pub is_mentor: Option<bool>,
     pub wants_mentor: Option<bool>,

@@ -19,7 +19,8 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewTokenInput {
-    #[schema(example = "CI pipeline")]
+    /// 1–80 characters.
+    #[schema(example = "CI pipeline", min_length = 1, max_length = 80)]
     pub name: String,
 }
 

@@ -44,7 +44,7 @@ use crate::routes::Routes;
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonAnswers),
     tags(
         (name = "accounts", description = "Registering, logging in, your account"),
         (name = "tokens", description = "Personal API tokens"),
@@ -65,6 +65,79 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
+}
+
+/// The answers every operation of a kind can give, whatever its handler does: the
+/// extractors' refusals of a body (`invalid_json`, `unsupported_media_type`,
+/// `invalid_body`) or a query string (`invalid_query`), and a missing or bad token. Added
+/// here once, so that no operation can forget one and the document says what the server
+/// does.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::{RefOr, Required};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let mut add = |status: &str, text: &str| {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| RefOr::T(error_response(text)));
+                };
+                if operation.request_body.is_some() {
+                    add("400", "The body is not JSON (`invalid_json`)");
+                    add(
+                        "415",
+                        "The body is not sent as `application/json` (`unsupported_media_type`)",
+                    );
+                    add(
+                        "422",
+                        "The body does not have the documented shape (`invalid_body`) or a field is not valid (`validation_failed`)",
+                    );
+                }
+                let has_query = operation.parameters.iter().flatten().any(|p| match p {
+                    RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query),
+                    RefOr::Ref(_) => false,
+                });
+                if has_query {
+                    add(
+                        "400",
+                        "A query parameter has the wrong type (`invalid_query`)",
+                    );
+                }
+                if operation.security.is_some() {
+                    add("401", "No valid API token (`unauthenticated`)");
+                }
+                // A body the server cannot do without is required.
+                if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
+                    body.required = Some(Required::True);
+                }
+            }
+        }
+    }
+}
+
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
 }
 
 pub fn docs_registry() -> Routes<AppState> {

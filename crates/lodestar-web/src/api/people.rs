@@ -81,6 +81,7 @@ pub async fn person(
 #[into_params(parameter_in = Query)]
 pub struct RecommendationQuery {
     /// 1–50, default 10.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 50)]
     pub limit: Option<String>,
 }
 
