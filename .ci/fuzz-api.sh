@@ -15,6 +15,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SCHEMATHESIS_VERSION=4.32.5
 EXAMPLES=${LODESTAR_FUZZ_EXAMPLES:-30}
 VENV=${LODESTAR_FUZZ_VENV:-target/fuzz-venv}
+case $VENV in /*) ;; *) VENV=$PWD/$VENV ;; esac
 
 if ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   echo "Installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
@@ -49,8 +50,10 @@ TOKEN=$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: applicatio
   -d '{"email":"admin@demo.lodestar.test","password":"mentoring-demo-2026"}' |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 
+# Run from the scratch folder: schemathesis keeps a cache (.schemathesis/) where it runs.
 status=0
-"$VENV/bin/st" --config-file tests/fuzz/schemathesis.toml run "$BASE/api/openapi.json" \
+ROOT=$PWD
+(cd "$WORK" && "$VENV/bin/st" --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$BASE/api/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --checks all \
   --max-examples "$EXAMPLES" \
@@ -58,7 +61,7 @@ status=0
   --seed 8 \
   --exclude-name 'POST /api/v1/auth/logout' \
   --continue-on-failure \
-  --no-color || status=$?
+  --no-color) || status=$?
 
 if grep -qiE 'panicked|request failed' "$WORK/server.log"; then
   echo "--- server log ---"; grep -iE -B2 -A5 'panicked|request failed' "$WORK/server.log" | head -80
