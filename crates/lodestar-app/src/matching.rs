@@ -8,11 +8,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use lodestar_domain::language::LANGUAGES;
-use lodestar_domain::{FocusArea, PersonId, SkillId};
+use lodestar_domain::{FocusArea, PersonId, ProfileField, SkillId};
 use lodestar_match::cohort::{Cohort, CohortMatch, Options, Stage, match_cohort};
 use lodestar_match::report::{QualityReport, ranks, report};
 use lodestar_match::score::{
-    self, Factor, FactorReason, Profile, Rules, SkillLevel, Vocabulary, Weights,
+    self, Audience, Factor, FactorReason, Private, Profile, Rules, SkillLevel, Vocabulary, Weights,
 };
 use lodestar_match::unquantize;
 use lodestar_store::blocks;
@@ -109,6 +109,19 @@ fn engine_profile(
         .fold(0u128, |set, bit| set | 1 << bit);
     let industry = p.industry.trim();
     let department = p.department.trim();
+    // Scoring reads these of the fields a person may hide; what reads the profile for
+    // someone else leaves the private ones out (`Profile::as_seen`).
+    let mut private = Private::NONE;
+    for (field, engine) in [
+        (ProfileField::YearsExperience, Private::YEARS_EXPERIENCE),
+        (ProfileField::TimeZone, Private::TIME_ZONE),
+        (ProfileField::Organisation, Private::DEPARTMENT),
+        (ProfileField::Department, Private::DEPARTMENT),
+    ] {
+        if p.is_hidden(field) {
+            private |= engine;
+        }
+    }
     Profile {
         mentor_skills,
         growth_skills,
@@ -123,10 +136,11 @@ fn engine_profile(
             departments.id(&key, department)
         }),
         years_experience: p.years_experience.map(|y| y.clamp(0, 80) as u8),
-        utc_offset_minutes: person.utc_offset_minutes as i32,
+        utc_offset_minutes: Some(person.utc_offset_minutes as i32),
         languages,
         availability_hours: p.availability_hours.clamp(0, 160) as u16,
         answers: Vec::new(),
+        private,
     }
 }
 
@@ -245,10 +259,17 @@ pub struct FirstChoice {
     pub why: String,
 }
 
+/// What the operator's bulk matching reads, as its report states it.
+pub const FIELDS_USED: &str = "every profile field, including those people keep private \
+     (years of experience, time zone, organisation and department): this report is for the \
+     operator; recommendations and anything else a person receives leave private fields out";
+
 /// A bulk match over the database, explained.
 #[derive(Clone, Debug, Serialize)]
 pub struct MatchReport {
     pub objective: String,
+    /// Which fields the match used ([`FIELDS_USED`]): all of them, private ones included.
+    pub fields_used: &'static str,
     /// How much each factor counted (normalised to sum to 1), and the programme's rules.
     pub weights: BTreeMap<Factor, f64>,
     pub rules: Rules,
@@ -294,6 +315,7 @@ impl CohortInput {
                 mentor_name,
                 &self.cohort.weights,
                 &self.words,
+                Audience::Operator,
             );
             let best = graph
                 .arcs(i)
@@ -322,6 +344,7 @@ impl CohortInput {
         }
         MatchReport {
             objective: options.objective.name().to_owned(),
+            fields_used: FIELDS_USED,
             weights: Factor::ALL
                 .iter()
                 .copied()

@@ -1,27 +1,48 @@
 //! Recommended mentors for the person asking, with reasons, spread by demand.
 //!
 //! The people of the cohort are read once per directory generation (every write that
-//! changes a profile moves it) and kept with its scoring tables; scoring one mentee
-//! against every mentor then takes well under a millisecond. In the background, a whole-cohort match of the same
-//! generation prices each mentor's places by how many mentees want them; once it is done,
-//! recommendations are ranked by fit less that price, so that the same few popular mentors
-//! are not shown to everyone beyond their free places.
+//! changes a profile moves it) and kept with their scoring tables as a *snapshot*; scoring
+//! one mentee against every mentor then takes well under a millisecond.
+//!
+//! Rebuilding a snapshot reads every participant, seconds at scale, so no request waits for
+//! it: a request that finds the generation moved is answered from the previous snapshot and
+//! starts a rebuild in the background. At most one rebuild runs at a time, and one starts at
+//! most every [`REBUILD_INTERVAL`], so a burst of profile edits costs one rebuild, not one
+//! per edit; a change reaches other people's recommendations within that interval plus a
+//! rebuild. Only a request the previous snapshot cannot answer at all (the first one, or a
+//! person who has just asked for a mentor) waits, for the rebuild under way.
+//!
+//! Blocks are not part of the snapshot: each request reads the viewer's blocks (one indexed
+//! query), so a block or its lifting counts at once for the two people concerned and leaves
+//! everybody else's snapshot alone.
+//!
+//! What a mentor keeps private is neither used to rank them nor shown to the mentee (the
+//! recommender sees mentors with [`Visibility::Public`]). In the background, a whole-cohort
+//! match of the snapshot prices each mentor's places by how many mentees want them; once it
+//! is done, recommendations are ranked by fit less that price, so that the same few popular
+//! mentors are not shown to everyone beyond their free places. Every mentee's ranking uses
+//! these prices, so the pricing match sees everyone, mentees included, as others see them.
 //!
 //! A whole-cohort match is seconds of CPU at scale, so at most one runs at a time: a new
 //! snapshot starts with the previous one's prices (by mentor), and the running match moves
 //! on to the newest snapshot when it finishes, however many profiles changed meanwhile.
+//!
+//! A background task that panics cannot wedge either: the flag that says it runs is held by
+//! a guard ([`Running`]) that clears it, and tells anyone waiting, however the task ends.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use lodestar_domain::PersonId;
-use lodestar_match::cohort::{Options, match_cohort};
-use lodestar_match::recommend::{Recommender, reasons};
+use lodestar_match::cohort::{Cohort, Options, match_cohort};
+use lodestar_match::recommend::Recommender;
+use lodestar_match::score::Visibility;
 use lodestar_match::{WEIGHT_SCALE, unquantize};
-use lodestar_store::generations;
+use lodestar_store::{blocks, generations, profiles};
 use serde::Serialize;
-use tokio::sync::Mutex;
+use tokio::sync::watch;
 use utoipa::ToSchema;
 
 use crate::matching::CohortInput;
@@ -30,12 +51,16 @@ use crate::{App, AppError, Viewer};
 pub const DEFAULT_LIMIT: usize = 10;
 pub const MAX_LIMIT: usize = 50;
 
+/// The shortest time between the starts of two snapshot rebuilds.
+pub const REBUILD_INTERVAL: Duration = Duration::from_secs(2);
+
 /// The cohort of one directory generation, and its congestion prices once computed.
 pub(crate) struct Snapshot {
     generation: i64,
     input: CohortInput,
     recommender: Recommender,
     mentee_index: HashMap<PersonId, usize>,
+    mentor_index: HashMap<PersonId, u32>,
     /// Prices from a match of this snapshot, once done.
     prices: OnceLock<Vec<f64>>,
     /// The previous snapshot's prices for the same mentors (0 for new ones), meanwhile.
@@ -50,11 +75,19 @@ impl Snapshot {
             .or(self.inherited.as_deref())
     }
 
-    /// The mentors' congestion prices in score units, from a whole-cohort match.
+    /// The mentors' congestion prices in score units, from a whole-cohort match of the
+    /// cohort as others see it: the prices rank mentors for every mentee, so no one's
+    /// private fields may shape them.
     fn price(&self) {
-        let result = match_cohort(&self.input.cohort, &Options::default(), &|_| ());
+        let cohort = &self.input.cohort;
+        let public = Cohort {
+            mentees: seen_by_others(&cohort.mentees),
+            mentors: seen_by_others(&cohort.mentors),
+            ..cohort.clone()
+        };
+        let result = match_cohort(&public, &Options::default(), &|_| ());
         let certificate = &result.solution.solver.certificate;
-        let prices = (0..self.input.cohort.mentors.len())
+        let prices = (0..cohort.mentors.len())
             .map(|j| {
                 certificate
                     .mentor_price(j as u32)
@@ -65,17 +98,97 @@ impl Snapshot {
     }
 }
 
-/// The latest snapshot (rebuilt by one request at a time when the generation moves), and
-/// whether a match is pricing one.
+fn seen_by_others(
+    people: &[lodestar_match::score::Profile],
+) -> Vec<lodestar_match::score::Profile> {
+    people
+        .iter()
+        .map(|p| p.as_seen(Visibility::Public))
+        .collect()
+}
+
+/// What the snapshot rebuilds have produced so far.
 #[derive(Default)]
+struct Built {
+    snapshot: Option<Arc<Snapshot>>,
+    /// How many rebuilds have ended, well or not.
+    ended: u64,
+    /// Whether the last one to end failed.
+    failed: bool,
+}
+
+/// The latest snapshot, and whether a rebuild or a pricing match is running.
 pub struct RecommendationCache {
-    latest: Mutex<Option<Arc<Snapshot>>>,
+    built: watch::Sender<Built>,
+    rebuilding: AtomicBool,
     pricing: AtomicBool,
+    /// When the last rebuild started.
+    last_rebuild: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Default for RecommendationCache {
+    fn default() -> Self {
+        Self {
+            built: watch::Sender::new(Built::default()),
+            rebuilding: AtomicBool::new(false),
+            pricing: AtomicBool::new(false),
+            last_rebuild: std::sync::Mutex::new(None),
+        }
+    }
 }
 
 impl std::fmt::Debug for RecommendationCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RecommendationCache")
+    }
+}
+
+/// A background task of the cache: a snapshot rebuild or a pricing match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Task {
+    Rebuild,
+    Pricing,
+}
+
+/// Proof that `task` runs, held by the task itself. Dropping it, however the task ends (a
+/// panic unwinds through it too), clears the task's flag, so the next request can start
+/// the task again; a rebuild's end is also announced to whoever waits for one, as a failure
+/// unless the rebuild said it succeeded.
+struct Running {
+    cache: Arc<RecommendationCache>,
+    task: Task,
+    succeeded: bool,
+}
+
+impl Running {
+    /// Sets the task's flag and returns the guard, or `None` if the task already runs.
+    fn start(cache: &Arc<RecommendationCache>, task: Task) -> Option<Running> {
+        let flag = Self::flag(cache, task);
+        (!flag.swap(true, Ordering::AcqRel)).then(|| Running {
+            cache: Arc::clone(cache),
+            task,
+            succeeded: false,
+        })
+    }
+
+    fn flag(cache: &RecommendationCache, task: Task) -> &AtomicBool {
+        match task {
+            Task::Rebuild => &cache.rebuilding,
+            Task::Pricing => &cache.pricing,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        Self::flag(&self.cache, self.task).store(false, Ordering::Release);
+        if self.task == Task::Rebuild {
+            let failed = !self.succeeded;
+            self.cache.built.send_modify(|built| {
+                built.ended += 1;
+                built.failed = failed;
+            });
+        }
     }
 }
 
@@ -87,6 +200,8 @@ pub struct ReasonView {
     pub label: String,
     /// What the factor adds to the score.
     pub contribution: f64,
+    /// In words. A factor that reads a field the mentor keeps private is not used (it
+    /// counts the same for everyone who keeps it private) and says so.
     pub reason: String,
 }
 
@@ -112,72 +227,187 @@ pub struct Recommendations {
     pub spread_by_demand: bool,
 }
 
+fn not_a_mentee() -> AppError {
+    AppError::invalid(
+        "wants_mentor",
+        "say on your profile that you want a mentor (and be listed) to get recommendations",
+    )
+}
+
 impl App {
-    async fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
+    /// Reads the cohort of the current generation and builds its tables (off the runtime).
+    async fn build_snapshot(&self, previous: Option<Arc<Snapshot>>) -> Result<Snapshot, AppError> {
         let generation = generations::directory(&self.db).await?;
-        let mut slot = self.recommendation_cache.latest.lock().await;
-        if let Some(snapshot) = slot.as_ref()
-            && snapshot.generation == generation
-        {
-            return Ok(Arc::clone(snapshot));
-        }
         let input = self
             .cohort(&self.policy.match_weights, self.policy.match_rules, 0.0)
             .await?;
-        let mentee_index = input
-            .mentees
-            .iter()
-            .enumerate()
-            .map(|(k, m)| (m.id, k))
-            .collect();
-        let inherited = slot.as_ref().and_then(|previous| {
-            let old = previous.prices()?;
-            let by_id: HashMap<PersonId, f64> = previous
-                .input
+        tokio::task::spawn_blocking(move || {
+            let mentee_index = input
+                .mentees
+                .iter()
+                .enumerate()
+                .map(|(k, m)| (m.id, k))
+                .collect();
+            let mentor_index = input
                 .mentors
                 .iter()
-                .zip(old)
-                .map(|(m, &p)| (m.id, p))
+                .enumerate()
+                .map(|(k, m)| (m.id, k as u32))
                 .collect();
-            Some(
-                input
+            let inherited = previous.as_ref().and_then(|previous| {
+                let old = previous.prices()?;
+                let by_id: HashMap<PersonId, f64> = previous
+                    .input
                     .mentors
                     .iter()
-                    .map(|m| by_id.get(&m.id).copied().unwrap_or(0.0))
-                    .collect(),
-            )
-        });
-        let snapshot = Arc::new(Snapshot {
-            generation,
-            recommender: Recommender::new(&input.cohort),
-            input,
-            mentee_index,
-            prices: OnceLock::new(),
-            inherited,
-        });
-        *slot = Some(Arc::clone(&snapshot));
-        drop(slot);
-        let cache = Arc::clone(&self.recommendation_cache);
-        if !cache.pricing.swap(true, Ordering::AcqRel) {
-            let mut target = Arc::clone(&snapshot);
-            tokio::task::spawn_blocking(move || {
-                loop {
-                    target.price();
-                    let newest = cache.latest.blocking_lock().clone();
-                    match newest {
-                        Some(newest)
-                            if newest.generation != target.generation
-                                && newest.prices.get().is_none() =>
-                        {
-                            target = newest;
-                        }
-                        _ => break,
-                    }
-                }
-                cache.pricing.store(false, Ordering::Release);
+                    .zip(old)
+                    .map(|(m, &p)| (m.id, p))
+                    .collect();
+                Some(
+                    input
+                        .mentors
+                        .iter()
+                        .map(|m| by_id.get(&m.id).copied().unwrap_or(0.0))
+                        .collect(),
+                )
             });
+            Snapshot {
+                generation,
+                recommender: Recommender::new(&input.cohort, Visibility::Public),
+                input,
+                mentee_index,
+                mentor_index,
+                prices: OnceLock::new(),
+                inherited,
+            }
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("building the recommendation tables: {e}")))
+    }
+
+    /// Starts a snapshot rebuild in the background, unless one is running; it waits until
+    /// [`REBUILD_INTERVAL`] has passed since the last one started.
+    fn start_rebuild(&self) {
+        let cache = &self.recommendation_cache;
+        let Some(mut running) = Running::start(cache, Task::Rebuild) else {
+            return;
+        };
+        let app = self.clone();
+        tokio::spawn(async move {
+            let cache = Arc::clone(&app.recommendation_cache);
+            let last = *cache.last_rebuild.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(last) = last {
+                tokio::time::sleep(
+                    (last + REBUILD_INTERVAL).saturating_duration_since(Instant::now()),
+                )
+                .await;
+            }
+            *cache.last_rebuild.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+            let previous = cache.built.borrow().snapshot.clone();
+            match app.build_snapshot(previous).await {
+                Ok(snapshot) => {
+                    let snapshot = Arc::new(snapshot);
+                    cache.built.send_modify(|built| {
+                        let newer = built
+                            .snapshot
+                            .as_ref()
+                            .is_none_or(|s| s.generation <= snapshot.generation);
+                        if newer {
+                            built.snapshot = Some(Arc::clone(&snapshot));
+                        }
+                    });
+                    running.succeeded = true;
+                    drop(running);
+                    app.start_pricing(snapshot);
+                }
+                Err(error) => {
+                    tracing::error!(%error, "rebuilding the recommendation snapshot failed");
+                }
+            }
+        });
+    }
+
+    /// Prices `snapshot` in the background, then whichever snapshot is newest, unless a
+    /// pricing match is running (it moves on to the newest snapshot when it finishes).
+    fn start_pricing(&self, snapshot: Arc<Snapshot>) {
+        let cache = &self.recommendation_cache;
+        let Some(running) = Running::start(cache, Task::Pricing) else {
+            return;
+        };
+        tokio::task::spawn_blocking(move || {
+            let mut target = snapshot;
+            loop {
+                target.price();
+                let newest = running.cache.built.borrow().snapshot.clone();
+                match newest {
+                    Some(newest)
+                        if newest.generation != target.generation
+                            && newest.prices.get().is_none() =>
+                    {
+                        target = newest;
+                    }
+                    _ => break,
+                }
+            }
+            drop(running);
+        });
+    }
+
+    /// A snapshot of `generation` or newer, waiting for rebuilds (one at a time) until
+    /// there is one.
+    async fn fresh_snapshot(&self, generation: i64) -> Result<Arc<Snapshot>, AppError> {
+        let mut built = self.recommendation_cache.built.subscribe();
+        loop {
+            let (snapshot, ended) = {
+                let now = built.borrow_and_update();
+                (now.snapshot.clone(), now.ended)
+            };
+            if let Some(snapshot) = snapshot
+                && snapshot.generation >= generation
+            {
+                return Ok(snapshot);
+            }
+            self.start_rebuild();
+            let failed = built
+                .wait_for(|now| now.ended > ended)
+                .await
+                .map_err(|_| AppError::Internal("the recommendation cache is gone".into()))?
+                .failed;
+            if failed {
+                return Err(AppError::Internal(
+                    "the recommendation snapshot could not be rebuilt".into(),
+                ));
+            }
         }
-        Ok(snapshot)
+    }
+
+    /// The snapshot to answer `viewer` from, and the viewer's place in it as a mentee.
+    async fn snapshot_for(&self, viewer: &Viewer) -> Result<(Arc<Snapshot>, usize), AppError> {
+        let generation = generations::directory(&self.db).await?;
+        let latest = self.recommendation_cache.built.borrow().snapshot.clone();
+        if let Some(snapshot) = latest {
+            let stale = snapshot.generation < generation;
+            if stale {
+                self.start_rebuild();
+            }
+            if let Some(&mentee) = snapshot.mentee_index.get(&viewer.id) {
+                return Ok((snapshot, mentee));
+            }
+            if !stale {
+                return Err(not_a_mentee());
+            }
+            // Not in the previous snapshot: perhaps they have just asked for a mentor.
+            let profile = profiles::load(&self.db, viewer.id).await?.profile;
+            if !(profile.wants_mentor && profile.listed) {
+                return Err(not_a_mentee());
+            }
+        }
+        let snapshot = self.fresh_snapshot(generation).await?;
+        let mentee = *snapshot
+            .mentee_index
+            .get(&viewer.id)
+            .ok_or_else(not_a_mentee)?;
+        Ok((snapshot, mentee))
     }
 
     /// The mentors who fit the viewer best, with reasons. Only for people who want a
@@ -193,24 +423,23 @@ impl App {
                 format!("must be a whole number from 1 to {MAX_LIMIT}"),
             ));
         }
-        let snapshot = self.snapshot().await?;
-        let Some(&mentee) = snapshot.mentee_index.get(&viewer.id) else {
-            return Err(AppError::invalid(
-                "wants_mentor",
-                "say on your profile that you want a mentor (and be listed) to get recommendations",
-            ));
-        };
+        let (snapshot, mentee) = self.snapshot_for(viewer).await?;
+        let blocked: Vec<u32> = blocks::involving(&self.db, viewer.id)
+            .await?
+            .iter()
+            .filter_map(|person| snapshot.mentor_index.get(person).copied())
+            .collect();
         let input = &snapshot.input;
         let prices = snapshot.prices();
-        let found = snapshot
-            .recommender
-            .recommend(&input.cohort, mentee, prices, limit);
+        let recommender = &snapshot.recommender;
+        let found = recommender.recommend(&input.cohort, mentee, &blocked, prices, limit);
         let mentors = found
             .iter()
             .map(|r| {
                 let j = r.mentor as usize;
                 let mentor = &input.mentors[j];
-                let explained = reasons(&input.cohort, mentee, r, &mentor.name, input.words());
+                let explained =
+                    recommender.reasons(&input.cohort, mentee, r, &mentor.name, input.words());
                 RecommendedMentor {
                     id: mentor.id,
                     name: mentor.name.clone(),
@@ -237,5 +466,52 @@ impl App {
             mentors,
             spread_by_demand: prices.is_some(),
         })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_that_panics_clears_its_flag_and_announces_its_end() {
+        let cache = Arc::new(RecommendationCache::default());
+        let running = Running::start(&cache, Task::Rebuild).unwrap();
+        assert!(
+            Running::start(&cache, Task::Rebuild).is_none(),
+            "one rebuild at a time"
+        );
+        let pricing = Running::start(&cache, Task::Pricing).unwrap();
+        let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let _held = (running, pricing);
+            panic!("the task dies");
+        }));
+        assert!(died.is_err());
+        assert!(!cache.rebuilding.load(Ordering::Acquire));
+        assert!(!cache.pricing.load(Ordering::Acquire));
+        let built = cache.built.borrow();
+        assert_eq!(
+            (built.ended, built.failed),
+            (1, true),
+            "waiters learn it failed"
+        );
+        drop(built);
+        assert!(
+            Running::start(&cache, Task::Rebuild).is_some(),
+            "it can start again"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_spawned_task_that_panics_clears_its_flag() {
+        let cache = Arc::new(RecommendationCache::default());
+        let running = Running::start(&cache, Task::Pricing).unwrap();
+        let task = tokio::task::spawn_blocking(move || {
+            let _running = running;
+            panic!("the match dies");
+        });
+        assert!(task.await.is_err());
+        assert!(Running::start(&cache, Task::Pricing).is_some());
     }
 }

@@ -40,7 +40,7 @@ use rayon::prelude::*;
 use crate::graph::{CandidateGraph, quantize};
 use crate::lens::{Fields, Lens, Mentors, NO_YEARS, Tables, skill_ids};
 use crate::objective::{self, Objective, ObjectiveSolution};
-use crate::score::{Profile, Rules, level_fit_twentieths};
+use crate::score::{Profile, Rules, Visibility, level_fit_twentieths};
 
 /// Everyone taking part, and the rules.
 #[derive(Clone, Debug, Default)]
@@ -356,7 +356,7 @@ impl Scratch {
 
 impl<'a> Scorer<'a> {
     fn new(cohort: &'a Cohort) -> Self {
-        let mentors = Mentors::new(&cohort.mentors);
+        let mentors = Mentors::new(&cohort.mentors, Visibility::All);
         let tables = Tables::new(cohort, &mentors);
         let open = |j: usize| cohort.free_places.get(j).copied().unwrap_or(0) > 0;
         let skills = skill_ids(cohort);

@@ -9,8 +9,8 @@
 use crate::cohort::Cohort;
 use crate::graph::{WEIGHT_SCALE, quantize};
 use crate::score::{
-    self, Profile, SkillLevel, UNKNOWN, availability_fit, focus_fit, industry_fit, level_fit,
-    level_fit_twentieths, seniority_fit, time_zone_fit,
+    self, Profile, SkillLevel, UNKNOWN, Visibility, availability_fit, focus_fit, industry_fit,
+    level_fit, level_fit_twentieths, seniority_fit, time_zone_fit,
 };
 
 /// `years_experience` not given.
@@ -30,10 +30,11 @@ pub(crate) struct Fields {
     pub hours: u8,
 }
 
-/// The mentors' fields that scoring and the hard rules read, in columns.
+/// The mentors' fields that scoring and the hard rules read, in columns, as one
+/// [`Visibility`] sees them.
 pub(crate) struct Mentors {
-    /// Distinct UTC offsets, sorted.
-    pub offsets: Vec<i32>,
+    /// Distinct UTC offsets (`None`: not known), sorted.
+    pub offsets: Vec<Option<i32>>,
     /// Distinct industries (`None` first).
     pub industries: Vec<Option<u32>>,
     pub fields: Vec<Fields>,
@@ -55,8 +56,11 @@ fn hours_code(hours: u16) -> u8 {
 }
 
 impl Mentors {
-    pub fn new(mentors: &[Profile]) -> Self {
-        let mut offsets: Vec<i32> = mentors.iter().map(|m| m.utc_offset_minutes).collect();
+    /// The mentors' fields as `visibility` may see them: with [`Visibility::Public`], their
+    /// private fields are "not known" (as in [`Profile::as_seen`]), at no cost to scoring.
+    pub fn new(mentors: &[Profile], visibility: Visibility) -> Self {
+        let mut offsets: Vec<Option<i32>> =
+            mentors.iter().map(|m| m.offset_seen(visibility)).collect();
         offsets.sort_unstable();
         offsets.dedup();
         let mut industries: Vec<Option<u32>> = mentors.iter().map(|m| m.industry).collect();
@@ -68,10 +72,10 @@ impl Mentors {
             fields: mentors
                 .iter()
                 .map(|m| Fields {
-                    offset: index_of(offsets.binary_search(&m.utc_offset_minutes)),
+                    offset: index_of(offsets.binary_search(&m.offset_seen(visibility))),
                     industry: index_of(industries.binary_search(&m.industry)),
                     focus: m.focus_areas,
-                    years: years_code(m.years_experience),
+                    years: years_code(m.years_seen(visibility)),
                     hours: hours_code(m.availability_hours),
                 })
                 .collect(),
@@ -90,7 +94,10 @@ impl Mentors {
                 .map(|m| m.mentor_skills.windows(2).all(|w| w[0].skill < w[1].skill))
                 .collect(),
             languages: mentors.iter().map(|m| m.languages).collect(),
-            department: mentors.iter().map(|m| m.department).collect(),
+            department: mentors
+                .iter()
+                .map(|m| m.department_seen(visibility))
+                .collect(),
             offsets,
             industries,
         }
@@ -139,7 +146,7 @@ pub(crate) struct Tables {
     hours: Vec<Row>,
     /// By the mentee's offset (`mentee_offsets`, sorted), over the mentors' offsets.
     tz: Vec<Row>,
-    mentee_offsets: Vec<i32>,
+    mentee_offsets: Vec<Option<i32>>,
     /// By the mentee's industry (`mentee_industries`, sorted), over the mentors'.
     industry: Vec<Row>,
     mentee_industries: Vec<Option<u32>>,
@@ -183,7 +190,7 @@ impl Tables {
     pub fn new(cohort: &Cohort, mentors: &Mentors) -> Self {
         let w = cohort.weights;
         let all = || 0..=255u8;
-        let mut mentee_offsets: Vec<i32> = cohort
+        let mut mentee_offsets: Vec<Option<i32>> = cohort
             .mentees
             .iter()
             .map(|m| m.utc_offset_minutes)
@@ -483,11 +490,37 @@ pub(crate) fn weighted(weight: f64, value: impl FnOnce() -> f64) -> f64 {
 mod tests {
     use super::*;
     use crate::people;
-    use crate::score::{Rules, exclusion};
+    use crate::score::{Private, Rules, exclusion};
 
     #[test]
     fn the_lens_scores_and_rules_as_the_profiles_do() {
+        lens_agrees_with_the_profiles(Visibility::All);
+    }
+
+    #[test]
+    fn the_lens_scores_and_rules_as_the_public_profiles_do() {
+        lens_agrees_with_the_profiles(Visibility::Public);
+    }
+
+    /// Every pair's weight, bounds and rules from the lens over mentors as `visibility`
+    /// sees them equal those of [`score::score`] and [`exclusion`] over the mentors'
+    /// profiles as it sees them ([`Profile::as_seen`]); some mentors keep fields private.
+    fn lens_agrees_with_the_profiles(visibility: Visibility) {
         let mut cohort = people::cohort(60, 80, 2, 3);
+        let kinds = [
+            Private::NONE,
+            Private::YEARS_EXPERIENCE,
+            Private::TIME_ZONE,
+            Private::DEPARTMENT,
+            Private::YEARS_EXPERIENCE | Private::TIME_ZONE | Private::DEPARTMENT,
+        ];
+        for (j, mentor) in cohort.mentors.iter_mut().enumerate() {
+            mentor.private = kinds[j % kinds.len()];
+        }
+        // Mentees keep fields private too: their own lens still uses them.
+        for (i, mentee) in cohort.mentees.iter_mut().enumerate() {
+            mentee.private = kinds[i % kinds.len()];
+        }
         cohort.rules = Rules {
             different_department: true,
         };
@@ -499,15 +532,25 @@ mod tests {
         cohort.mentors[6].years_experience = Some(255);
         cohort.mentees[7].department = Some(u32::MAX);
         cohort.mentors[8].department = Some(u32::MAX);
-        let mentors = Mentors::new(&cohort.mentors);
+        // A mentor in a mentee's department who hides it.
+        cohort.mentees[10].department = cohort.mentors[3].department;
+        cohort.mentees[10].languages |= cohort.mentors[3].languages;
+        assert_eq!(cohort.mentors[3].private, Private::DEPARTMENT);
+        let mentors = Mentors::new(&cohort.mentors, visibility);
         let tables = Tables::new(&cohort, &mentors);
         let (mut allowed, mut excluded, mut paired) = (0, 0, 0);
         for i in 0..cohort.mentees.len() {
             let lens = Lens::new(&tables, &cohort, i, &cohort.blocked);
             for (j, mentor) in cohort.mentors.iter().enumerate() {
+                let mentor = &mentor.as_seen(visibility);
                 let expected = score::score(&cohort.mentees[i], mentor, &cohort.weights).total;
                 let skills = lens.skills_part_of(mentor);
                 let w = lens.weight(&cohort, &mentors, j, skills);
+                assert_eq!(
+                    lens.score(&cohort, &mentors, j, skills).to_bits(),
+                    expected.to_bits(),
+                    "({i}, {j})"
+                );
                 assert_eq!(w, quantize(expected));
                 let sum: u32 = cohort.mentees[i]
                     .growth_skills
@@ -555,5 +598,11 @@ mod tests {
             }
         }
         assert!(allowed > 0 && excluded > 0 && paired > 1_000);
+        let lens = Lens::new(&tables, &cohort, 10, &cohort.blocked);
+        assert_eq!(
+            lens.allowed(&cohort, &mentors, 3),
+            visibility == Visibility::Public,
+            "a hidden department rules no one out"
+        );
     }
 }

@@ -97,7 +97,7 @@ fn person(rng: &mut SplitMix64, mentor: bool) -> Profile {
         industry: (rng.below(10) != 0).then(|| skewed(rng, INDUSTRIES)),
         department: Some(rng.below(DEPARTMENTS as usize) as u32),
         years_experience: (rng.below(12) != 0).then_some(years),
-        utc_offset_minutes: offset(rng),
+        utc_offset_minutes: Some(offset(rng)),
         languages: languages(rng),
         availability_hours: if mentor {
             2 + rng.below(11) as u16
@@ -105,6 +105,7 @@ fn person(rng: &mut SplitMix64, mentor: bool) -> Profile {
             [0, 2, 4, 8][rng.below(4)]
         },
         answers: Vec::new(),
+        private: Default::default(),
     }
 }
 

@@ -7,10 +7,15 @@
 //! ([`crate::cohort`]). A mentor whose places many mentees want has a high price, so the
 //! mentees who fit them best still see them first, while the others see the excellent
 //! mentors who still have room. Without prices the ranking is by score alone.
+//!
+//! Recommendations are shown to the mentee, so they are scored as the mentee may see the
+//! mentors ([`Visibility::Public`]): what a mentor keeps private neither ranks them nor
+//! appears in a reason ([`crate::score::Profile::as_seen`]). The mentee's own fields all
+//! serve the mentee.
 
 use crate::cohort::Cohort;
 use crate::lens::{Lens, Mentors, Tables, skill_ids};
-use crate::score::{Explained, Vocabulary, explain};
+use crate::score::{Audience, Explained, Visibility, Vocabulary, explain};
 
 /// One recommended mentor.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,39 +34,47 @@ pub struct Recommendation {
 /// [`Recommender::recommend`] gives the best `limit` mentors for `mentee` (an index into
 /// `cohort.mentees`), best first; ties go to the lower mentor index. `prices[j]` is mentor
 /// `j`'s congestion price in score units (see the module), or `None` to rank by score
-/// alone. Mentors the hard rules exclude (no shared language, no free places, blocked, …)
-/// are never recommended.
+/// alone. Mentors the hard rules exclude (no shared language, no free places, the
+/// department rule on the fields the mentee may see, …) are never recommended, nor those
+/// in `blocked`.
+///
+/// Blocks are the caller's to give, as they are now: the cohort's own `blocked` is not
+/// read, so that a block or its lifting counts at once without rebuilding the tables.
 pub struct Recommender {
     mentors: Mentors,
     tables: Tables,
-    blocked: Vec<(u32, u32)>,
     skills: usize,
+    visibility: Visibility,
 }
 
 impl Recommender {
-    pub fn new(cohort: &Cohort) -> Self {
-        let mentors = Mentors::new(&cohort.mentors);
+    /// The tables for `cohort`, over the mentors as `mentors_seen` sees them:
+    /// [`Visibility::Public`] for anything a mentee receives, [`Visibility::All`] only for
+    /// the operator.
+    pub fn new(cohort: &Cohort, mentors_seen: Visibility) -> Self {
+        let mentors = Mentors::new(&cohort.mentors, mentors_seen);
         let tables = Tables::new(cohort, &mentors);
-        let mut blocked = cohort.blocked.clone();
-        blocked.sort_unstable();
         let skills = skill_ids(cohort);
         Recommender {
             mentors,
             tables,
-            blocked,
             skills,
+            visibility: mentors_seen,
         }
     }
 
-    /// See the type; `cohort` is the one this was built from.
+    /// See the type; `cohort` is the one this was built from, `blocked` the mentors kept
+    /// from `mentee` by a block either way (indices into `cohort.mentors`).
     pub fn recommend(
         &self,
         cohort: &Cohort,
         mentee: usize,
+        blocked: &[u32],
         prices: Option<&[f64]>,
         limit: usize,
     ) -> Vec<Recommendation> {
-        let lens = Lens::new(&self.tables, cohort, mentee, &self.blocked);
+        let blocked: Vec<(u32, u32)> = blocked.iter().map(|&j| (mentee as u32, j)).collect();
+        let lens = Lens::new(&self.tables, cohort, mentee, &blocked);
         let mut wanted = vec![0u8; self.skills];
         lens.want(&mut wanted, true);
         let mut found: Vec<Recommendation> = (0..self.mentors.len())
@@ -93,23 +106,30 @@ impl Recommender {
         found.sort_unstable_by(order);
         found
     }
-}
 
-/// A recommendation's reasons, in words (see [`crate::score::explain`]).
-pub fn reasons(
-    cohort: &Cohort,
-    mentee: usize,
-    recommendation: &Recommendation,
-    mentor_name: &str,
-    words: &dyn Vocabulary,
-) -> Explained {
-    explain(
-        &cohort.mentees[mentee],
-        &cohort.mentors[recommendation.mentor as usize],
-        mentor_name,
-        &cohort.weights,
-        words,
-    )
+    /// A recommendation's reasons, in words, from the fields it was scored on (see
+    /// [`crate::score::explain`]); its score equals the recommendation's.
+    pub fn reasons(
+        &self,
+        cohort: &Cohort,
+        mentee: usize,
+        recommendation: &Recommendation,
+        mentor_name: &str,
+        words: &dyn Vocabulary,
+    ) -> Explained {
+        let audience = match self.visibility {
+            Visibility::Public => Audience::Mentee,
+            Visibility::All => Audience::Operator,
+        };
+        explain(
+            &cohort.mentees[mentee],
+            &cohort.mentors[recommendation.mentor as usize],
+            mentor_name,
+            &cohort.weights,
+            words,
+            audience,
+        )
+    }
 }
 
 #[cfg(test)]
@@ -123,7 +143,7 @@ mod tests {
         prices: Option<&[f64]>,
         limit: usize,
     ) -> Vec<Recommendation> {
-        Recommender::new(cohort).recommend(cohort, mentee, prices, limit)
+        Recommender::new(cohort, Visibility::All).recommend(cohort, mentee, &[], prices, limit)
     }
 
     #[test]
@@ -147,6 +167,64 @@ mod tests {
             .filter(|m| m.languages & cohort.mentees[3].languages != 0)
             .count();
         assert_eq!(all.len(), allowed);
+    }
+
+    #[test]
+    fn a_mentee_is_ranked_mentors_by_what_they_let_others_see() {
+        use crate::score::{Private, Profile, Visibility::Public};
+        let mut cohort = people::cohort(20, 300, 2, 5);
+        let private = Private::YEARS_EXPERIENCE | Private::TIME_ZONE | Private::DEPARTMENT;
+        for mentor in cohort.mentors.iter_mut().step_by(3) {
+            mentor.private = private;
+        }
+        // Mentor 1 is mentor 0's twin but for the values mentor 0 keeps private.
+        cohort.mentors[1] = Profile {
+            years_experience: Some(40),
+            utc_offset_minutes: Some(-600),
+            department: Some(999),
+            ..cohort.mentors[0].clone()
+        };
+        let recommender = Recommender::new(&cohort, Public);
+        let mut compared = 0;
+        for mentee in 0..cohort.mentees.len() {
+            let all = recommender.recommend(&cohort, mentee, &[], None, usize::MAX);
+            for r in &all {
+                let mentor = cohort.mentors[r.mentor as usize].as_seen(Public);
+                let expected =
+                    crate::score::score(&cohort.mentees[mentee], &mentor, &cohort.weights);
+                assert_eq!(r.score.to_bits(), expected.total.to_bits());
+                let explained = recommender.reasons(&cohort, mentee, r, "M", &Words);
+                assert_eq!(explained.score.to_bits(), r.score.to_bits());
+            }
+            let twins: Vec<f64> = all
+                .iter()
+                .filter(|r| r.mentor < 2)
+                .map(|r| r.score)
+                .collect();
+            if twins.len() == 2 {
+                assert_eq!(twins[0], twins[1], "mentee {mentee}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 5, "{compared}");
+        let blocked = recommender.recommend(&cohort, 0, &[0, 1], None, usize::MAX);
+        assert!(
+            blocked.iter().all(|r| r.mentor > 1),
+            "blocks are the caller's"
+        );
+    }
+
+    struct Words;
+    impl Vocabulary for Words {
+        fn skill(&self, _: u32) -> &str {
+            "a skill"
+        }
+        fn industry(&self, _: u32) -> &str {
+            "an industry"
+        }
+        fn focus_area(&self, _: u32) -> &str {
+            "a focus area"
+        }
     }
 
     #[test]

@@ -28,14 +28,107 @@ pub struct Profile {
     /// Organisation and department together, for the "not in the same department" rule.
     pub department: Option<u32>,
     pub years_experience: Option<u8>,
-    /// Standard offset from UTC of the person's time zone.
-    pub utc_offset_minutes: i32,
+    /// Standard offset from UTC of the person's time zone; `None` when not known (kept
+    /// private from whoever the score is for, see [`Profile::as_seen`]).
+    pub utc_offset_minutes: Option<i32>,
     /// Languages spoken, as a bit set of language indices.
     pub languages: u128,
     /// Hours a month the person can give to mentoring (0: not given).
     pub availability_hours: u16,
     /// Answers to a programme's own questions, one id per question (0: not answered).
     pub answers: Vec<u32>,
+    /// The fields scoring reads that the person keeps private. [`score`] itself uses every
+    /// field it is given; a score meant for another person is made from
+    /// [`Profile::as_seen`] with [`Visibility::Public`], which leaves these out.
+    pub private: Private,
+}
+
+/// Fields a person keeps private, among those scoring reads (the others a person may hide,
+/// such as email or location, scoring never reads).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Private(u8);
+
+impl Private {
+    pub const NONE: Private = Private(0);
+    pub const YEARS_EXPERIENCE: Private = Private(1);
+    pub const TIME_ZONE: Private = Private(2);
+    /// The organisation or the department: together they are the department the
+    /// "different department" rule compares, so hiding either keeps it out of the rule.
+    pub const DEPARTMENT: Private = Private(4);
+
+    pub fn contains(self, field: Private) -> bool {
+        self.0 & field.0 == field.0
+    }
+}
+
+impl std::ops::BitOr for Private {
+    type Output = Private;
+
+    fn bitor(self, other: Private) -> Private {
+        Private(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOrAssign for Private {
+    fn bitor_assign(&mut self, other: Private) {
+        self.0 |= other.0;
+    }
+}
+
+/// Which of a person's fields a score may use: it depends on who receives the score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    /// Every field, private ones included: for the operator's bulk matching, whose report
+    /// only the operator reads.
+    #[default]
+    All,
+    /// Only what the person lets others see: for anything another person receives (their
+    /// recommendations, a score, a reason, a ranking).
+    Public,
+}
+
+impl Profile {
+    /// The profile as someone with `visibility` may score it.
+    ///
+    /// A private field becomes "not known", which scoring already treats neutrally: the
+    /// factor takes [`UNKNOWN`] (0.5) for every person who keeps the field private,
+    /// whatever its value, so the score, the factor's contribution and the ranking say
+    /// nothing about it; and the department rule does not apply, so whether a person is
+    /// shown never depends on a department they hide. (Leaving the factor out and spreading
+    /// its weight over the others would be as private, but a pair's weights would then
+    /// depend on the mentor, which the shared scoring tables of `lens` cannot express, and
+    /// the scores of two mentors would no longer be on one scale.) The reasons say that the
+    /// factor was not used because it is private ([`explain`]).
+    pub fn as_seen(&self, visibility: Visibility) -> Profile {
+        Profile {
+            years_experience: self.years_seen(visibility),
+            utc_offset_minutes: self.offset_seen(visibility),
+            department: self.department_seen(visibility),
+            ..self.clone()
+        }
+    }
+
+    fn withheld(&self, visibility: Visibility, field: Private) -> bool {
+        visibility == Visibility::Public && self.private.contains(field)
+    }
+
+    /// [`Profile::years_experience`] as `visibility` sees it.
+    pub fn years_seen(&self, visibility: Visibility) -> Option<u8> {
+        self.years_experience
+            .filter(|_| !self.withheld(visibility, Private::YEARS_EXPERIENCE))
+    }
+
+    /// [`Profile::utc_offset_minutes`] as `visibility` sees it.
+    pub fn offset_seen(&self, visibility: Visibility) -> Option<i32> {
+        self.utc_offset_minutes
+            .filter(|_| !self.withheld(visibility, Private::TIME_ZONE))
+    }
+
+    /// [`Profile::department`] as `visibility` sees it.
+    pub fn department_seen(&self, visibility: Visibility) -> Option<u32> {
+        self.department
+            .filter(|_| !self.withheld(visibility, Private::DEPARTMENT))
+    }
 }
 
 /// The factors of a score, in the order of [`Weights`] and [`Score::parts`].
@@ -303,8 +396,11 @@ fn seniority_value(mentee: &Profile, mentor: &Profile) -> f64 {
     seniority_fit(mentee.years_experience, mentor.years_experience)
 }
 
-pub(crate) fn time_zone_fit(mentee_offset: i32, mentor_offset: i32) -> f64 {
-    shared_working_minutes(mentee_offset, mentor_offset) as f64 / 480.0
+pub(crate) fn time_zone_fit(mentee_offset: Option<i32>, mentor_offset: Option<i32>) -> f64 {
+    match (mentee_offset, mentor_offset) {
+        (Some(a), Some(b)) => shared_working_minutes(a, b) as f64 / 480.0,
+        _ => UNKNOWN,
+    }
 }
 
 fn time_zone_value(mentee: &Profile, mentor: &Profile) -> f64 {
@@ -474,17 +570,55 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     }
 }
 
-/// The score of `mentor` (called `mentor_name` in the words) for `mentee`, with reasons.
-/// Its total equals [`score`]'s for the same inputs.
+/// Who receives a score, and so which of the pair's fields it may use: each person's own
+/// fields, and only the public ones of the other (see [`Profile::as_seen`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// The operator running a bulk match: every field of both.
+    Operator,
+    /// The mentee (their recommendations): the mentor's private fields are left out.
+    Mentee,
+    /// The mentor: the mentee's private fields are left out.
+    Mentor,
+}
+
+impl Audience {
+    /// How this audience may see the mentee's fields.
+    pub fn mentee_fields(self) -> Visibility {
+        match self {
+            Audience::Mentor => Visibility::Public,
+            Audience::Operator | Audience::Mentee => Visibility::All,
+        }
+    }
+
+    /// How this audience may see the mentor's fields.
+    pub fn mentor_fields(self) -> Visibility {
+        match self {
+            Audience::Mentee => Visibility::Public,
+            Audience::Operator | Audience::Mentor => Visibility::All,
+        }
+    }
+}
+
+/// The score of `mentor` (called `mentor_name` in the words) for `mentee`, with reasons,
+/// for `audience`. Its total equals [`score`]'s for the pair as the audience sees it
+/// ([`Profile::as_seen`]); a factor whose field one of them keeps private from the
+/// audience says so, and nothing else.
 pub fn explain(
     mentee: &Profile,
     mentor: &Profile,
     mentor_name: &str,
     weights: &[f64; 7],
     words: &dyn Vocabulary,
+    audience: Audience,
 ) -> Explained {
-    let scored = score(mentee, mentor, weights);
-    let values = values(mentee, mentor, weights);
+    let seen = Pair {
+        mentee: &mentee.as_seen(audience.mentee_fields()),
+        mentor: &mentor.as_seen(audience.mentor_fields()),
+        audience,
+    };
+    let scored = score(seen.mentee, seen.mentor, weights);
+    let values = values(seen.mentee, seen.mentor, weights);
     let factors = Factor::ALL
         .iter()
         .enumerate()
@@ -493,7 +627,7 @@ pub fn explain(
             factor,
             value: values[k],
             contribution: scored.parts[k],
-            reason: reason(factor, mentee, mentor, mentor_name, words),
+            reason: reason(factor, &seen, mentor_name, words),
         })
         .collect();
     Explained {
@@ -502,13 +636,34 @@ pub fn explain(
     }
 }
 
-fn reason(
-    factor: Factor,
-    mentee: &Profile,
-    mentor: &Profile,
-    name: &str,
-    words: &dyn Vocabulary,
-) -> String {
+/// A pair as an audience sees it.
+struct Pair<'a> {
+    mentee: &'a Profile,
+    mentor: &'a Profile,
+    audience: Audience,
+}
+
+impl Pair<'_> {
+    /// Why a factor reading `field` was not used, when one of them keeps it private from
+    /// the audience: in words that say whose field it is and nothing of its value (the
+    /// same whether the field is given or not).
+    fn kept_private(&self, field: Private, name: &str, what: &str) -> Option<String> {
+        if self.audience.mentor_fields() == Visibility::Public
+            && self.mentor.private.contains(field)
+        {
+            Some(format!("not used: {name} keeps their {what} private"))
+        } else if self.audience.mentee_fields() == Visibility::Public
+            && self.mentee.private.contains(field)
+        {
+            Some(format!("not used: the mentee keeps their {what} private"))
+        } else {
+            None
+        }
+    }
+}
+
+fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -> String {
+    let (mentee, mentor) = (pair.mentee, pair.mentor);
     match factor {
         Factor::Skills => {
             if mentee.growth_skills.is_empty() {
@@ -562,17 +717,31 @@ fn reason(
             }
             _ => "industry not given".into(),
         },
-        Factor::Seniority => match (mentee.years_experience, mentor.years_experience) {
-            (Some(e), Some(m)) if m > e => format!(
-                "{name} is {} ahead ({m} against {e})",
-                plural(i64::from(m - e), "year", "years")
-            ),
-            (Some(e), Some(m)) => format!("{name} is not ahead in experience ({m} against {e})"),
-            _ => "years of experience not given".into(),
-        },
+        Factor::Seniority => {
+            if let Some(why) =
+                pair.kept_private(Private::YEARS_EXPERIENCE, name, "years of experience")
+            {
+                return why;
+            }
+            match (mentee.years_experience, mentor.years_experience) {
+                (Some(e), Some(m)) if m > e => format!(
+                    "{name} is {} ahead ({m} against {e})",
+                    plural(i64::from(m - e), "year", "years")
+                ),
+                (Some(e), Some(m)) => {
+                    format!("{name} is not ahead in experience ({m} against {e})")
+                }
+                _ => "years of experience not given".into(),
+            }
+        }
         Factor::TimeZone => {
-            let shared =
-                shared_working_minutes(mentee.utc_offset_minutes, mentor.utc_offset_minutes);
+            if let Some(why) = pair.kept_private(Private::TIME_ZONE, name, "time zone") {
+                return why;
+            }
+            let (Some(a), Some(b)) = (mentee.utc_offset_minutes, mentor.utc_offset_minutes) else {
+                return "time zone not given".into();
+            };
+            let shared = shared_working_minutes(a, b);
             let hours = shared / 60;
             let minutes = shared % 60;
             match (hours, minutes) {
@@ -655,7 +824,7 @@ mod tests {
             focus_areas: 0b011,
             industry: Some(0),
             years_experience: Some(2),
-            utc_offset_minutes: 0,
+            utc_offset_minutes: Some(0),
             languages: 1,
             availability_hours: 4,
             ..Profile::default()
@@ -668,7 +837,7 @@ mod tests {
             focus_areas: 0b001,
             industry: Some(0),
             years_experience: Some(10),
-            utc_offset_minutes: 5 * 60,
+            utc_offset_minutes: Some(5 * 60),
             languages: 1,
             availability_hours: 6,
             ..Profile::default()
@@ -688,7 +857,7 @@ mod tests {
     #[test]
     fn the_reasons_read_as_sentences_and_add_up_to_the_score() {
         let w = Weights::default().normalised().unwrap();
-        let explained = explain(&mentee(), &mentor(4), "Ana", &w, &Words);
+        let explained = explain(&mentee(), &mentor(4), "Ana", &w, &Words, Audience::Mentee);
         let reasons: Vec<&str> = explained
             .factors
             .iter()
@@ -708,6 +877,105 @@ mod tests {
         let sum: f64 = explained.factors.iter().map(|f| f.contribution).sum();
         assert!((sum - explained.score).abs() < 1e-12);
         assert_eq!(explained.score, score(&mentee(), &mentor(4), &w).total);
+    }
+
+    /// Ana and Ana's twin differ only in the values of the fields they keep private.
+    fn twins(private: Private) -> (Profile, Profile) {
+        let ana = Profile {
+            private,
+            department: Some(1),
+            ..mentor(4)
+        };
+        let twin = Profile {
+            years_experience: Some(30),
+            utc_offset_minutes: Some(-8 * 60),
+            department: Some(0),
+            ..ana.clone()
+        };
+        (ana, twin)
+    }
+
+    #[test]
+    fn a_private_field_is_neither_used_nor_named_in_what_the_mentee_receives() {
+        let w = Weights::default().normalised().unwrap();
+        let private = Private::YEARS_EXPERIENCE | Private::TIME_ZONE | Private::DEPARTMENT;
+        let (ana, twin) = twins(private);
+        let explained = explain(&mentee(), &ana, "Ana", &w, &Words, Audience::Mentee);
+        let reasons: Vec<(&str, f64)> = explained
+            .factors
+            .iter()
+            .map(|f| (f.reason.as_str(), f.contribution))
+            .collect();
+        assert_eq!(
+            reasons[3..5],
+            [
+                (
+                    "not used: Ana keeps their years of experience private",
+                    UNKNOWN * w[3]
+                ),
+                (
+                    "not used: Ana keeps their time zone private",
+                    UNKNOWN * w[4]
+                ),
+            ]
+        );
+        let same = explain(&mentee(), &twin, "Ana", &w, &Words, Audience::Mentee);
+        assert_eq!(same, explained, "the private values change nothing");
+        let seen = ana.as_seen(Visibility::Public);
+        assert_eq!(explained.score, score(&mentee(), &seen, &w).total);
+        // Nor the department rule: a mentee in Ana's hidden department still sees her.
+        let rules = Rules {
+            different_department: true,
+        };
+        let colleague = Profile {
+            department: Some(1),
+            ..mentee()
+        };
+        assert_eq!(exclusion(&colleague, &seen, false, 1, false, &rules), None);
+        assert_eq!(
+            exclusion(&colleague, &ana, false, 1, false, &rules),
+            Some(Exclusion::SameDepartment),
+            "the operator's bulk matching uses every field"
+        );
+        // The operator sees (and is told) everything.
+        let operator = explain(&mentee(), &ana, "Ana", &w, &Words, Audience::Operator);
+        assert_eq!(
+            operator.factors[3].reason,
+            "Ana is 8 years ahead (10 against 2)"
+        );
+        assert_eq!(operator.factors[4].reason, "3 hours of shared working day");
+        assert_eq!(operator.score, score(&mentee(), &ana, &w).total);
+        assert_ne!(
+            operator.score,
+            explain(&mentee(), &twin, "Ana", &w, &Words, Audience::Operator).score
+        );
+    }
+
+    #[test]
+    fn a_mentee_private_field_is_left_out_of_what_the_mentor_receives() {
+        let w = Weights::default().normalised().unwrap();
+        let private = Profile {
+            private: Private::YEARS_EXPERIENCE,
+            ..mentee()
+        };
+        let other = Profile {
+            years_experience: Some(9),
+            ..private.clone()
+        };
+        let for_mentor = explain(&private, &mentor(4), "Ana", &w, &Words, Audience::Mentor);
+        assert_eq!(
+            for_mentor.factors[3].reason,
+            "not used: the mentee keeps their years of experience private"
+        );
+        assert_eq!(
+            for_mentor,
+            explain(&other, &mentor(4), "Ana", &w, &Words, Audience::Mentor)
+        );
+        let own = explain(&private, &mentor(4), "Ana", &w, &Words, Audience::Mentee);
+        assert_eq!(
+            own.factors[3].reason, "Ana is 8 years ahead (10 against 2)",
+            "the mentee's own private field still serves the mentee"
+        );
     }
 
     #[test]

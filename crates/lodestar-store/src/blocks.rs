@@ -1,6 +1,7 @@
 //! Blocks: a person keeps someone from ever being suggested to them or matched with them,
-//! in either direction. The table's triggers move the directory generation, so cached
-//! recommendations see a block at once.
+//! in either direction. A block concerns only those two, so it does not move the directory
+//! generation (migration 7): recommendations read the viewer's blocks on each request
+//! ([`involving`]), and bulk matching reads them all ([`all`]).
 
 use lodestar_domain::PersonId;
 use sqlx::Row;
@@ -63,4 +64,18 @@ pub async fn all(db: &Db) -> Result<Vec<(PersonId, PersonId)>> {
             ))
         })
         .collect()
+}
+
+/// The people `person` has blocked or is blocked by: those kept from them either way.
+pub async fn involving(db: &Db, person: PersonId) -> Result<Vec<PersonId>> {
+    sqlx::query(
+        "SELECT blocked_id AS other FROM blocks WHERE person_id = $1 \
+         UNION SELECT person_id AS other FROM blocks WHERE blocked_id = $1",
+    )
+    .bind(person.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("other")?))
+    .collect()
 }

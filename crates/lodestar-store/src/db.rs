@@ -234,6 +234,12 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0004_blocks.sql"),
         include_str!("../migrations/postgres/0004_blocks.sql"),
     ),
+    Step::PerBackend(
+        7,
+        "blocks concern two people",
+        include_str!("../migrations/sqlite/0007_blocks_private.sql"),
+        include_str!("../migrations/postgres/0007_blocks_private.sql"),
+    ),
 ];
 
 enum Step {

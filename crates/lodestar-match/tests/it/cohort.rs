@@ -56,10 +56,11 @@ fn profile() -> impl Strategy<Value = Profile> {
                 industry,
                 department,
                 years_experience: years,
-                utc_offset_minutes: offset,
+                utc_offset_minutes: Some(offset),
                 languages,
                 availability_hours: hours,
                 answers: Vec::new(),
+                private: Default::default(),
             },
         )
 }

@@ -41,13 +41,18 @@ backend_tests! {
 
         let eve = account(db, "Eve", "eve@example.org").await;
         moved("registering").await;
+        // A block concerns two people only: it leaves everyone else's caches alone.
+        let before = generations::directory(db).await.unwrap();
         blocks::block(db, ada.id, eve.id).await.unwrap();
-        moved("blocking someone").await;
+        assert_eq!(generations::directory(db).await.unwrap(), before, "a block does not move the directory generation");
         assert_eq!(blocks::blocked_by(db, ada.id).await.unwrap(), vec![eve.id]);
         assert_eq!(blocks::all(db).await.unwrap(), vec![(ada.id, eve.id)]);
+        assert_eq!(blocks::involving(db, ada.id).await.unwrap(), vec![eve.id]);
+        assert_eq!(blocks::involving(db, eve.id).await.unwrap(), vec![ada.id], "either way");
         blocks::unblock(db, ada.id, eve.id).await.unwrap();
-        moved("lifting a block").await;
+        assert_eq!(generations::directory(db).await.unwrap(), before);
         assert!(blocks::all(db).await.unwrap().is_empty());
+        assert!(blocks::involving(db, eve.id).await.unwrap().is_empty());
         assert!(blocks::unblock(db, ada.id, eve.id).await.is_err(), "no block to lift");
         assert!(blocks::block(db, ada.id, ada.id).await.is_err(), "the database refuses a block of oneself");
     }

@@ -12,6 +12,7 @@ mod directory;
 mod matching;
 mod ops;
 mod pages;
+mod privacy;
 mod profile;
 mod skills;
 mod tokens;

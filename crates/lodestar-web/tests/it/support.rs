@@ -79,6 +79,19 @@ impl TestApp {
         }
     }
 
+    /// Another server process on the same database whose application has `policy` (such
+    /// as the programme's matching rules).
+    pub fn with_policy(&self, policy: lodestar_app::Policy) -> Self {
+        let mut app = App::new(self.app.db.clone());
+        app.policy = policy;
+        let router = lodestar_web::router(app.clone(), WebConfig::default());
+        Self {
+            app,
+            router,
+            scratch: None,
+        }
+    }
+
     pub async fn sqlite() -> Self {
         Self::start(ScratchDb::sqlite().await).await
     }
