@@ -151,22 +151,23 @@ fn check_description(errors: &mut FieldErrors, value: &str) -> String {
 
 /// Five descriptions or none; each is one line.
 fn check_levels(errors: &mut FieldErrors, raw: &[String]) -> Vec<String> {
+    let mut refused = false;
     let levels: Vec<String> = raw
         .iter()
         .enumerate()
         .map(|(i, level)| {
+            let checked = one_line(level, MAX_LEVEL_DESCRIPTION);
+            refused |= checked.is_err();
             errors
-                .check(
-                    &format!("levels[{i}]"),
-                    one_line(level, MAX_LEVEL_DESCRIPTION),
-                )
+                .check(&format!("levels[{i}]"), checked)
                 .unwrap_or_default()
         })
         .collect();
     if levels.iter().all(String::is_empty) {
         return Vec::new();
     }
-    if levels.len() != 5 || levels.iter().any(String::is_empty) {
+    // A refused entry is reported on its own; it does not also make the list incomplete.
+    if !refused && (levels.len() != 5 || levels.iter().any(String::is_empty)) {
         errors.add("levels", "describe all five levels, or none");
     }
     levels
