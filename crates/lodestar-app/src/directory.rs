@@ -25,19 +25,24 @@ pub const MAX_PER_PAGE: i64 = 100;
 pub struct DirectoryQuery {
     /// Free text: every word must start a word in the name, headline, role, industry,
     /// organisation, department or location.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// `mentor` or `mentee`.
     pub role: Option<String>,
     /// A skill's slug, id or name. With `role=mentor`, people who mentor on it; with
     /// `role=mentee`, people who want to grow it; otherwise either.
+    #[param(max_length = 100)]
     pub skill: Option<String>,
     /// The lowest skill level (1–5) to match; needs `skill`.
     pub min_level: Option<String>,
+    #[param(max_length = 100)]
     pub industry: Option<String>,
     /// ISO 639-1 code or English name.
+    #[param(max_length = 40)]
     pub language: Option<String>,
     /// An IANA time zone; with `tz_hours`, people whose standard time is at most that many
     /// hours away.
+    #[param(max_length = 64)]
     pub tz: Option<String>,
     /// 0–12, default 3.
     pub tz_hours: Option<String>,

@@ -335,6 +335,15 @@ api_tests! {
             );
             assert_eq!(error["fields"][field], format!("must be at most {max} characters"));
         }
+        // The document says so.
+        let doc = app.get("/api/openapi.json", None).await.json();
+        let params = doc["paths"]["/api/v1/people"]["get"]["parameters"]
+            .as_array()
+            .expect("parameters");
+        for (field, max) in [("q", 200), ("skill", 100), ("industry", 100), ("language", 40), ("tz", 64)] {
+            let param = params.iter().find(|p| p["name"] == field).expect("documented");
+            assert_eq!(param["schema"]["maxLength"], max, "{param}");
+        }
         // At the limit, a filter is an ordinary search.
         let q = "a".repeat(200);
         let response = app.get(&format!("/api/v1/people?q={q}"), Some(&token)).await;
