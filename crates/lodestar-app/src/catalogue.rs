@@ -1,6 +1,7 @@
 //! The skills catalogue: the starting catalogue shipped in the binary, and the admin
 //! operations (add, rename, merge, retire) on it.
 
+use lodestar_domain::text::{multi_line, one_line};
 use lodestar_domain::{FieldErrors, SkillId, SkillKind, Slug};
 use lodestar_store::Db;
 use lodestar_store::skills::{self, NewSkill, SkillRecord};
@@ -125,14 +126,52 @@ fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
     }
 }
 
+/// Longest description of a skill, and of one of its levels.
+const MAX_DESCRIPTION: usize = 300;
+const MAX_LEVEL_DESCRIPTION: usize = 200;
+
 fn check_name(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.add(field, "is required");
-    } else if value.chars().count() > max {
-        errors.add(field, format!("must be at most {max} characters"));
+    match one_line(value, max) {
+        Ok(value) if value.is_empty() => {
+            errors.add(field, "is required");
+            value
+        }
+        Ok(value) => value,
+        Err(err) => {
+            errors.add(field, err.to_string());
+            String::new()
+        }
     }
-    value.to_owned()
+}
+
+fn check_description(errors: &mut FieldErrors, value: &str) -> String {
+    errors
+        .check("description", multi_line(value, MAX_DESCRIPTION))
+        .unwrap_or_default()
+}
+
+/// Five descriptions or none; each is one line.
+fn check_levels(errors: &mut FieldErrors, raw: &[String]) -> Vec<String> {
+    let mut refused = false;
+    let levels: Vec<String> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, level)| {
+            let checked = one_line(level, MAX_LEVEL_DESCRIPTION);
+            refused |= checked.is_err();
+            errors
+                .check(&format!("levels[{i}]"), checked)
+                .unwrap_or_default()
+        })
+        .collect();
+    if levels.iter().all(String::is_empty) {
+        return Vec::new();
+    }
+    // A refused entry is reported on its own; it does not also make the list incomplete.
+    if !refused && (levels.len() != 5 || levels.iter().any(String::is_empty)) {
+        errors.add("levels", "describe all five levels, or none");
+    }
+    levels
 }
 
 impl App {
@@ -179,23 +218,11 @@ impl App {
             None if errors.get("name").is_none() => errors.check("slug", Slug::from_name(&name)),
             None => None,
         };
-        if input.description.chars().count() > 300 {
-            errors.add("description", "must be at most 300 characters");
-        }
-        let levels: Vec<String> = input.levels.iter().map(|l| l.trim().to_owned()).collect();
-        if levels.iter().any(|l| !l.is_empty())
-            && (levels.len() != 5 || levels.iter().any(String::is_empty))
-        {
-            errors.add("levels", "describe all five levels, or none");
-        }
+        let description = check_description(&mut errors, &input.description);
+        let levels = check_levels(&mut errors, &input.levels);
         errors.into_result()?;
         let (Some(kind), Some(slug)) = (kind, slug) else {
             return Err(AppError::Internal("validation lost a value".into()));
-        };
-        let levels = if levels.iter().all(String::is_empty) {
-            Vec::new()
-        } else {
-            levels
         };
         let skill = skills::insert(
             &self.db,
@@ -205,7 +232,7 @@ impl App {
                 name,
                 kind,
                 category,
-                description: input.description.trim().to_owned(),
+                description,
                 levels,
             },
         )
@@ -236,15 +263,10 @@ impl App {
             input.category.as_deref().unwrap_or(&current.category),
             60,
         );
-        let description = input
-            .description
-            .as_deref()
-            .unwrap_or(&current.description)
-            .trim()
-            .to_owned();
-        if description.chars().count() > 300 {
-            errors.add("description", "must be at most 300 characters");
-        }
+        let description = check_description(
+            &mut errors,
+            input.description.as_deref().unwrap_or(&current.description),
+        );
         if current.merged_into.is_some() {
             errors.add(
                 "retired",
@@ -276,7 +298,7 @@ impl App {
         let into = skills::resolve(&self.db, &input.into)
             .await?
             .ok_or_else(|| {
-                AppError::invalid("into", format!("no skill called \"{}\"", input.into.trim()))
+                AppError::invalid("into", format!("no skill called {:?}", input.into.trim()))
             })?;
         if from.id == into.id {
             return Err(AppError::invalid(
@@ -304,5 +326,45 @@ impl App {
         skills::find_exact(&self.db, reference)
             .await?
             .ok_or(AppError::NotFound("skill"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_catalogue_passes_the_checks_an_admin_edit_gets() {
+        let mut errors = FieldErrors::new();
+        for skill in seed_skills().expect("the seed parses") {
+            check_name(&mut errors, "name", &skill.name, 80);
+            check_name(&mut errors, "category", &skill.category, 60);
+            check_description(&mut errors, &skill.description);
+            check_levels(&mut errors, &skill.levels);
+            assert!(errors.is_empty(), "{}: {errors:?}", skill.slug);
+        }
+    }
+
+    #[test]
+    fn skill_texts_refuse_control_characters() {
+        let mut errors = FieldErrors::new();
+        check_name(&mut errors, "name", "Rust\0", 80);
+        check_description(&mut errors, "Systems\u{1b}[31m programming");
+        let mut levels = vec!["Knows it".to_owned(); 5];
+        levels[2] = "Uses\u{202e} it".into();
+        check_levels(&mut errors, &levels);
+        assert_eq!(
+            errors.get("name"),
+            Some("must not contain control characters")
+        );
+        assert_eq!(
+            errors.get("description"),
+            Some("must not contain control characters")
+        );
+        assert!(
+            errors
+                .get("levels[2]")
+                .is_some_and(|m| m.contains("bidirectional"))
+        );
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use lodestar_domain::language::parse_language;
 use lodestar_domain::profile::standard_offset_minutes;
+use lodestar_domain::text::one_line;
 use lodestar_domain::{FieldErrors, PersonId};
 use lodestar_store::profiles::{self, DirectoryEntry, DirectoryFilter, DirectoryRole, Relation};
 use lodestar_store::{generations, skills};
@@ -24,21 +25,26 @@ pub const MAX_PER_PAGE: i64 = 100;
 pub struct DirectoryQuery {
     /// Free text: every word must start a word in the name, headline, role, industry,
     /// organisation, department or location.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// `mentor` or `mentee`.
     #[param(value_type = Option<DirectoryRoleParam>, inline)]
     pub role: Option<String>,
     /// A skill's slug, id or name. With `role=mentor`, people who mentor on it; with
     /// `role=mentee`, people who want to grow it; otherwise either.
+    #[param(max_length = 100)]
     pub skill: Option<String>,
     /// The lowest skill level (1–5) to match; needs `skill`.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 5)]
     pub min_level: Option<String>,
+    #[param(max_length = 100)]
     pub industry: Option<String>,
     /// ISO 639-1 code or English name.
+    #[param(max_length = 40)]
     pub language: Option<String>,
     /// An IANA time zone; with `tz_hours`, people whose standard time is at most that many
     /// hours away.
+    #[param(max_length = 64)]
     pub tz: Option<String>,
     /// 0–12, default 3.
     #[param(value_type = Option<i64>, minimum = 0, maximum = 12)]
@@ -81,6 +87,48 @@ impl DirectoryQuery {
             page: norm(&self.page),
             per_page: norm(&self.per_page),
         }
+    }
+}
+
+impl DirectoryQuery {
+    /// Every filter with its name and the longest value it takes, in characters: enough for
+    /// any real value (a skill's name is at most 80 characters, an industry 100, a time
+    /// zone's name 32), and short enough that no query string makes the server compare,
+    /// hash or cache long text.
+    fn limited(&self) -> [(&'static str, &Option<String>, usize); 11] {
+        [
+            ("q", &self.q, 200),
+            ("role", &self.role, 20),
+            ("skill", &self.skill, 100),
+            ("min_level", &self.min_level, 20),
+            ("industry", &self.industry, 100),
+            ("language", &self.language, 40),
+            ("tz", &self.tz, 64),
+            ("tz_hours", &self.tz_hours, 20),
+            ("min_availability", &self.min_availability, 20),
+            ("page", &self.page, 20),
+            ("per_page", &self.per_page, 20),
+        ]
+    }
+
+    /// Checks that every filter is one line of bounded length, before anything is looked
+    /// up: the other checks (and the database) then only see short, printable text.
+    fn check_text(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        for (field, value, max) in self.limited() {
+            if let Some(raw) = value {
+                errors.check(field, one_line(raw, max));
+            }
+        }
+        errors.into_result()
+    }
+
+    /// Bytes of text held, for the cache's weight.
+    fn text_bytes(&self) -> usize {
+        self.limited()
+            .iter()
+            .map(|(_, value, _)| value.as_ref().map_or(0, String::len))
+            .sum()
     }
 }
 
@@ -186,24 +234,51 @@ impl DirectoryPage {
 
 /// Directory pages recently served, by normalised query, each with the directory
 /// generation it was computed at (see `lodestar_store::generations`). Every person sees the
-/// same directory, so one entry serves everyone. Bounded by the number of people held.
-pub struct DirectoryCache(Cache<DirectoryQuery, (i64, Arc<DirectoryPage>), PeopleWeight>);
+/// same directory, so one entry serves everyone. Bounded by the bytes held, keys included.
+pub struct DirectoryCache(Cache<DirectoryQuery, (i64, Arc<DirectoryPage>), PageWeight>);
 
-/// About 4 MB of pages: a card with its skills is a few hundred bytes.
-const CACHED_PEOPLE: u64 = 10_000;
+/// The most bytes of pages and their queries the cache holds.
+const CACHE_BYTES: u64 = 4 << 20;
 
+/// An entry's weight is an estimate of the bytes it holds: the query that keys it (a page
+/// with no one on it must still count, or many long queries with no results would fill
+/// memory at a weight of almost nothing) and the page's text.
 #[derive(Clone)]
-pub struct PeopleWeight;
+pub struct PageWeight;
 
-impl Weighter<DirectoryQuery, (i64, Arc<DirectoryPage>)> for PeopleWeight {
-    fn weight(&self, _: &DirectoryQuery, (_, page): &(i64, Arc<DirectoryPage>)) -> u64 {
-        page.people.len() as u64 + 1
+impl Weighter<DirectoryQuery, (i64, Arc<DirectoryPage>)> for PageWeight {
+    fn weight(&self, query: &DirectoryQuery, (_, page): &(i64, Arc<DirectoryPage>)) -> u64 {
+        let key = size_of::<DirectoryQuery>() + query.text_bytes();
+        (key + page.approximate_bytes()) as u64
+    }
+}
+
+impl DirectoryPage {
+    fn approximate_bytes(&self) -> usize {
+        let skill = |s: &ProfileSkillView| {
+            size_of::<ProfileSkillView>() + s.slug.len() + s.name.len() + s.kind.len()
+        };
+        let person = |p: &DirectoryPerson| {
+            size_of::<DirectoryPerson>()
+                + p.name.len()
+                + p.headline.len()
+                + p.role_title.len()
+                + p.industry.len()
+                + p.time_zone.as_ref().map_or(0, String::len)
+                + p.languages.len() * (size_of::<LanguageView>() + 16)
+                + p.mentor_skills
+                    .iter()
+                    .chain(&p.growth_skills)
+                    .map(skill)
+                    .sum::<usize>()
+        };
+        size_of::<Self>() + self.people.iter().map(person).sum::<usize>()
     }
 }
 
 impl Default for DirectoryCache {
     fn default() -> Self {
-        Self(Cache::with_weighter(1_000, CACHED_PEOPLE, PeopleWeight))
+        Self(Cache::with_weighter(1_000, CACHE_BYTES, PageWeight))
     }
 }
 
@@ -227,6 +302,7 @@ impl App {
         _viewer: &Viewer,
         query: &DirectoryQuery,
     ) -> Result<Arc<DirectoryPage>, AppError> {
+        query.check_text()?;
         let query = query.normalised();
         let generation = generations::directory(&self.db).await?;
         if let Some((cached_at, page)) = self.directory_cache.0.get(&query)
@@ -258,7 +334,7 @@ impl App {
                 None => {
                     errors.add(
                         "skill",
-                        format!("no skill called \"{reference}\" in the catalogue"),
+                        format!("no skill called {reference:?} in the catalogue"),
                     );
                     None
                 }
@@ -272,7 +348,7 @@ impl App {
         let language = given(&query.language).and_then(|raw| {
             let code = parse_language(raw);
             if code.is_none() {
-                errors.add("language", format!("\"{raw}\" is not a language we know"));
+                errors.add("language", format!("{raw:?} is not a language we know"));
             }
             code
         });
@@ -334,5 +410,65 @@ impl App {
     /// Industries people list, for filter menus.
     pub async fn industries(&self) -> Result<Vec<String>, AppError> {
         Ok(profiles::industries(&self.db).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_page() -> Arc<DirectoryPage> {
+        Arc::new(DirectoryPage {
+            total: 0,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+            pages: 0,
+            people: Vec::new(),
+            json: std::sync::OnceLock::new(),
+        })
+    }
+
+    #[test]
+    fn long_queries_with_no_results_cannot_fill_the_cache() {
+        let cache = DirectoryCache::default();
+        let key_bytes = 8 * 1024;
+        for i in 0..2_000 {
+            let query = DirectoryQuery {
+                q: Some(format!("{i:05}{}", "x".repeat(key_bytes - 5))),
+                ..Default::default()
+            };
+            cache.0.insert(query, (1, empty_page()));
+        }
+        let held: usize = cache.0.iter().map(|(query, _)| query.text_bytes()).sum();
+        assert!(
+            held as u64 <= CACHE_BYTES,
+            "the cache holds {held} bytes of queries"
+        );
+    }
+
+    #[test]
+    fn filters_are_bounded_and_one_line() {
+        let query = DirectoryQuery {
+            q: Some("a".repeat(201)),
+            industry: Some("Fin\0tech".into()),
+            skill: Some("rust\u{202e}".into()),
+            ..Default::default()
+        };
+        let errors = query.check_text().expect_err("invalid");
+        assert_eq!(errors.get("q"), Some("must be at most 200 characters"));
+        assert_eq!(
+            errors.get("industry"),
+            Some("must not contain control characters")
+        );
+        assert!(errors.get("skill").is_some());
+        assert!(
+            DirectoryQuery {
+                q: Some("  platform   engineer ".into()),
+                tz: Some("America/Argentina/ComodRivadavia".into()),
+                ..Default::default()
+            }
+            .check_text()
+            .is_ok()
+        );
     }
 }

@@ -2,7 +2,8 @@
 
 use chrono::Utc;
 use lodestar_domain::language::language_name;
-use lodestar_domain::profile::standard_offset_minutes;
+use lodestar_domain::profile::{MAX_SKILLS_PER_LIST, standard_offset_minutes};
+use lodestar_domain::text::check_line;
 use lodestar_domain::{
     FieldErrors, FocusArea, PersonId, ProfileChanges, ProfileData, ProfileField, SkillClaim,
     SkillLevel,
@@ -262,7 +263,8 @@ fn parse_each<T>(
         .filter_map(|(i, value)| {
             let parsed = parse(value);
             if parsed.is_none() {
-                errors.add(format!("{field}[{i}]"), format!("\"{value}\" {problem}"));
+                // Quoted with escapes, so a control character in it is shown, not sent.
+                errors.add(format!("{field}[{i}]"), format!("{value:?} {problem}"));
             }
             parsed
         })
@@ -335,10 +337,21 @@ impl App {
         viewer: &Viewer,
         update: ProfileUpdate,
     ) -> Result<ProfileView, AppError> {
+        // A list over the cap is refused before anything is looked up, however long it is.
+        let mut errors = FieldErrors::new();
+        for (field, list) in [
+            ("mentor_skills", &update.mentor_skills),
+            ("growth_skills", &update.growth_skills),
+        ] {
+            if list.as_ref().is_some_and(|l| l.len() > MAX_SKILLS_PER_LIST) {
+                errors.add(field, format!("list at most {MAX_SKILLS_PER_LIST} skills"));
+            }
+        }
+        errors.into_result()?;
+        let mut errors = FieldErrors::new();
         let person = profiles::load(&self.db, viewer.id)
             .await
             .map_err(not_found)?;
-        let mut errors = FieldErrors::new();
 
         let name = match &update.name {
             Some(raw) => errors
@@ -419,8 +432,10 @@ impl App {
         self.my_profile(viewer).await
     }
 
-    /// Turns skill references into catalogue ids. Unknown skills are errors; retired skills
-    /// may stay on a profile that already lists them but cannot be newly added.
+    /// Turns skill references into catalogue ids, in one query for the list. Unknown
+    /// skills are errors; retired skills may stay on a profile that already lists them but
+    /// cannot be newly added. References that are not one line of text are errors without
+    /// a look-up.
     async fn resolve_skills(
         &self,
         field: &str,
@@ -431,11 +446,27 @@ impl App {
         let Some(inputs) = inputs else {
             return Ok(None);
         };
+        let references: Vec<Option<&str>> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                errors
+                    .check(
+                        &format!("{field}[{i}].skill"),
+                        check_line(input.skill.trim()),
+                    )
+                    .map(|()| input.skill.as_str())
+            })
+            .collect();
+        let wanted: Vec<&str> = references.iter().flatten().copied().collect();
+        let mut found = skills::resolve_many(&self.db, &wanted).await?.into_iter();
         let mut claims = Vec::with_capacity(inputs.len());
-        for (i, input) in inputs.iter().enumerate() {
+        for (i, (input, reference)) in inputs.iter().zip(&references).enumerate() {
             let level = errors.check(&format!("{field}[{i}].level"), SkillLevel::new(input.level));
-            let skill = skills::resolve(&self.db, &input.skill).await?;
-            match skill {
+            if reference.is_none() {
+                continue;
+            }
+            match found.next().flatten() {
                 None => errors.add(
                     format!("{field}[{i}].skill"),
                     format!(

@@ -95,18 +95,16 @@ impl App {
         viewer: &Viewer,
         input: &NewTokenInput,
     ) -> Result<CreatedToken, AppError> {
-        let name = input.name.trim();
+        let name = lodestar_domain::text::one_line(&input.name, 80)
+            .map_err(|e| AppError::invalid("name", e.to_string()))?;
         if name.is_empty() {
             return Err(AppError::invalid(
                 "name",
                 "give the token a name, such as where it will be used",
             ));
         }
-        if name.chars().count() > 80 {
-            return Err(AppError::invalid("name", "must be at most 80 characters"));
-        }
         let created = self
-            .issue_token(viewer.id, TokenKind::Personal, name.to_owned(), None)
+            .issue_token(viewer.id, TokenKind::Personal, name, None)
             .await?;
         tracing::info!(person = %viewer.id, token = %created.token.id, "API token created");
         Ok(created)

@@ -5,7 +5,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-/// A person's display name: trimmed, 1–100 characters.
+use crate::text::{TextError, check_line};
+
+/// A person's display name: trimmed, 1–100 characters, one line with no control or
+/// bidirectional formatting characters (see [`crate::text`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PersonName(String);
@@ -16,10 +19,15 @@ pub enum NameError {
     Empty,
     #[error("must be at most 100 characters")]
     TooLong,
+    #[error(transparent)]
+    Text(#[from] TextError),
 }
 
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, NameError> {
+        // Checked before whitespace is collapsed, which would quietly turn a tab or a line
+        // break into a space.
+        check_line(raw.trim())?;
         let name: String = raw.split_whitespace().collect::<Vec<_>>().join(" ");
         match name.chars().count() {
             0 => Err(NameError::Empty),
@@ -50,11 +58,14 @@ pub enum EmailError {
     Invalid,
     #[error("must be at most 254 characters")]
     TooLong,
+    #[error(transparent)]
+    Text(#[from] TextError),
 }
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let email = raw.trim().to_lowercase();
+        check_line(&email)?;
         if email.is_empty() {
             return Err(EmailError::Empty);
         }
@@ -374,6 +385,43 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn emails_refuse_control_and_bidirectional_characters() {
+        assert_eq!(
+            Email::parse("ada\0@example.org"),
+            Err(EmailError::Text(TextError::Control))
+        );
+        assert_eq!(
+            Email::parse("ada\u{202e}gro@example.org"),
+            Err(EmailError::Text(TextError::Bidi))
+        );
+    }
+
+    #[test]
+    fn names_refuse_control_and_bidirectional_characters() {
+        for (raw, expected) in [
+            ("Ada\0", TextError::Control),
+            ("Ada\u{1b}[2J", TextError::Control),
+            ("Ada\tLovelace", TextError::Control),
+            ("Ada\nLovelace", TextError::LineBreak),
+            ("Ada \u{202e}ecalevoL", TextError::Bidi),
+            ("Ada\u{2067}", TextError::Bidi),
+            ("Ada\u{200f}", TextError::Bidi),
+            ("Ada\u{061c}", TextError::Bidi),
+        ] {
+            assert_eq!(
+                PersonName::parse(raw),
+                Err(NameError::Text(expected)),
+                "{raw:?}"
+            );
+        }
+        assert_eq!(
+            PersonName::parse("Ada\0").map_err(|e| e.to_string()),
+            Err("must not contain control characters".into())
+        );
+        assert!(PersonName::parse("Zoë Ng-Ōtsuka").is_ok());
     }
 
     #[test]

@@ -9,10 +9,12 @@ pub mod ids;
 pub mod language;
 pub mod profile;
 pub mod skill;
+pub mod text;
 pub mod validation;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{PersonId, SkillId, TokenId};
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};
+pub use text::TextError;
 pub use validation::FieldErrors;

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::SkillId;
 use crate::language::parse_language;
 use crate::skill::SkillLevel;
-use crate::validation::{FieldErrors, bounded_text};
+use crate::text::{multi_line, one_line};
+use crate::validation::FieldErrors;
 
 /// What a person wants from mentoring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -221,9 +222,9 @@ impl ProfileChanges {
         let mut errors = FieldErrors::new();
         let mut next = current.clone();
 
-        let texts: [(&str, Option<String>, usize, &mut String); 7] = [
+        // Every one-line field, then the bio, which may run to several paragraphs.
+        let lines: [(&str, Option<String>, usize, &mut String); 6] = [
             ("headline", self.headline, 120, &mut next.headline),
-            ("bio", self.bio, 2000, &mut next.bio),
             ("role_title", self.role_title, 100, &mut next.role_title),
             (
                 "organisation",
@@ -235,12 +236,17 @@ impl ProfileChanges {
             ("industry", self.industry, 100, &mut next.industry),
             ("location", self.location, 100, &mut next.location),
         ];
-        for (field, value, max, slot) in texts {
+        for (field, value, max, slot) in lines {
             if let Some(value) = value
-                && let Some(text) = errors.check(field, bounded_text(&value, max))
+                && let Some(text) = errors.check(field, one_line(&value, max))
             {
                 *slot = text;
             }
+        }
+        if let Some(bio) = self.bio
+            && let Some(text) = errors.check("bio", multi_line(&bio, 2000))
+        {
+            next.bio = text;
         }
 
         if let Some(years) = self.years_experience {
@@ -275,8 +281,9 @@ impl ProfileChanges {
                     Some(_) => {}
                     None => errors.add(
                         format!("languages[{i}]"),
+                        // Quoted with escapes, so a control character in it is shown, not sent.
                         format!(
-                            "\"{}\" is not a language we know; use a code such as en or pt",
+                            "{:?} is not a language we know; use a code such as en or pt",
                             raw.trim()
                         ),
                     ),
@@ -436,6 +443,44 @@ mod tests {
                 "missing error for {field}: {errors:?}"
             );
         }
+    }
+
+    #[test]
+    fn one_line_fields_refuse_control_characters_and_the_bio_keeps_its_paragraphs() {
+        let nul = || Some("Platform\0engineer".to_owned());
+        let changes = ProfileChanges {
+            headline: nul(),
+            role_title: Some("Lead\nengineer".into()),
+            organisation: nul(),
+            department: Some("Ops\u{202e}".into()),
+            industry: nul(),
+            location: nul(),
+            bio: Some("Hello\0".into()),
+            ..Default::default()
+        };
+        let errors = changes
+            .apply_to(&ProfileData::default())
+            .expect_err("invalid");
+        for field in ["headline", "organisation", "industry", "location", "bio"] {
+            assert_eq!(
+                errors.get(field),
+                Some("must not contain control characters"),
+                "{field}"
+            );
+        }
+        assert_eq!(errors.get("role_title"), Some("must be a single line"));
+        assert!(
+            errors
+                .get("department")
+                .is_some_and(|m| m.contains("bidirectional"))
+        );
+
+        let changes = ProfileChanges {
+            bio: Some("First paragraph.\r\n\r\n\tSecond.".into()),
+            ..Default::default()
+        };
+        let next = changes.apply_to(&ProfileData::default()).expect("valid");
+        assert_eq!(next.bio, "First paragraph.\n\n\tSecond.");
     }
 
     #[test]

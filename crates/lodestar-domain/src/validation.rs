@@ -55,13 +55,3 @@ impl FieldErrors {
         errors
     }
 }
-
-/// Trims `value` and checks it is at most `max` characters long.
-pub fn bounded_text(value: &str, max: usize) -> Result<String, String> {
-    let trimmed = value.trim();
-    if trimmed.chars().count() > max {
-        Err(format!("must be at most {max} characters"))
-    } else {
-        Ok(trimmed.to_owned())
-    }
-}

@@ -24,10 +24,16 @@
 //!   than an objective because it is a property of the assignment, not a quantity that
 //!   is maximised.
 //! - Unknown fields are rejected, so a misspelt `"objectve"` does not silently fall back
-//!   to the default.
+//!   to the default. The problem and each mentor must be JSON objects: a positional array
+//!   in their place is refused, so every value is read under its own name.
+//! - The file is UTF-8 without a byte order mark. Numbers are read exactly (the nearest
+//!   `f64`, however they are written), so a score written twice in two ways is one value.
 //!
 //! Everything wrong with a file is reported at once ([`ProblemErrors`]), each error
 //! naming its entry: `pairs[17]: mentor index 40 is out of range (there are 12 mentors)`.
+//! A file that is not of the expected shape stops at the first problem, which names the
+//! entry and gives its line and column: `pairs[1]: expected 3 elements [mentee index,
+//! mentor index, score], found 2 (line 4, column 15)`.
 //!
 //! # Output
 //!
@@ -48,6 +54,7 @@
 mod check;
 mod errors;
 mod outcome;
+mod read;
 
 use serde::{Deserialize, Serialize};
 
@@ -215,7 +222,7 @@ impl Problem {
 
 /// Reads and checks a problem file (see the module documentation for the format).
 pub fn parse_problem(json: &str) -> Result<Problem, ProblemErrors> {
-    let file: ProblemFileIn = serde_json::from_str(json).map_err(|e| ProblemError::json(&e))?;
+    let file = read::file(json)?;
     let mut errors = ProblemErrors::new();
     let settings = settings(&file, &mut errors);
     let mentors = file
@@ -228,8 +235,6 @@ pub fn parse_problem(json: &str) -> Result<Problem, ProblemErrors> {
 
 /// The file as read. Numbers that must be whole are read as floats so that a bad one
 /// (`-1`, `2.5`) becomes a message naming its entry instead of a bare type error.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ProblemFileIn {
     mentees: Vec<String>,
     mentors: Vec<MentorIn>,
@@ -239,8 +244,6 @@ struct ProblemFileIn {
     min_score: Option<f64>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct MentorIn {
     id: String,
     capacity: f64,

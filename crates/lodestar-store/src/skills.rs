@@ -103,6 +103,10 @@ pub async fn get(db: &Db, id: SkillId) -> Result<SkillRecord> {
 /// The catalogue entry with this slug or id itself, not following merges (admin
 /// operations act on the entry, whatever became of it).
 pub async fn find_exact(db: &Db, reference: &str) -> Result<Option<SkillRecord>> {
+    if reference.contains('\0') {
+        // No skill has a NUL, and PostgreSQL would refuse the query.
+        return Ok(None);
+    }
     sqlx::query(sqlx::AssertSqlSafe(select("WHERE slug = $1 OR id = $1")))
         .bind(reference.trim().to_owned())
         .fetch_optional(db.reader())
@@ -115,25 +119,77 @@ pub async fn find_exact(db: &Db, reference: &str) -> Result<Option<SkillRecord>>
 /// Finds a skill by slug, id or exact name (any case), following merges to the skill that
 /// took it over, so old links and API calls keep working.
 pub async fn resolve(db: &Db, reference: &str) -> Result<Option<SkillRecord>> {
-    let reference = reference.trim();
-    let row = sqlx::query(sqlx::AssertSqlSafe(select(
-        "WHERE slug = $1 OR id = $1 OR name_key = $2",
-    )))
-    .bind(reference.to_owned())
-    .bind(reference.to_lowercase())
-    .fetch_optional(db.reader())
-    .await?;
-    let Some(mut skill) = row.as_ref().map(skill_from_row).transpose()? else {
-        return Ok(None);
-    };
-    // Merges are flattened when made, so one hop is enough; the bound guards bad data.
-    for _ in 0..4 {
-        match skill.merged_into {
-            Some(target) => skill = get(db, target).await?,
-            None => break,
-        }
+    Ok(resolve_many(db, &[reference]).await?.pop().flatten())
+}
+
+/// Resolves a list of references like [`resolve`], in one query however long the list:
+/// the answer has one entry per reference, in order. Where a reference could name two
+/// skills (one's slug is another's name), the slug wins, then the id, then the name.
+pub async fn resolve_many(db: &Db, references: &[&str]) -> Result<Vec<Option<SkillRecord>>> {
+    // PostgreSQL cannot hold NUL in text, so no skill has one and the query need not ask.
+    let mut wanted: Vec<&str> = references
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty() && !r.contains('\0'))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Ok(vec![None; references.len()]);
     }
-    Ok(Some(skill))
+    let keys: Vec<String> = wanted.iter().map(|r| r.to_lowercase()).collect();
+    // The matching rows, and the skills they were merged into, in one round trip.
+    let matching = |sql: &mut Sql| {
+        sql.push("slug IN (")
+            .bind_list(wanted.iter().copied())
+            .push(") OR id IN (")
+            .bind_list(wanted.iter().copied())
+            .push(") OR name_key IN (")
+            .bind_list(keys.iter().map(String::as_str))
+            .push(")");
+    };
+    let mut sql = Sql::new(&select("WHERE "));
+    matching(&mut sql);
+    sql.push(" OR id IN (SELECT merged_into FROM skills WHERE ");
+    matching(&mut sql);
+    sql.push(")");
+    let found = sql
+        .query()
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(skill_from_row)
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut resolved = Vec::with_capacity(references.len());
+    for reference in references {
+        let reference = reference.trim();
+        let key = reference.to_lowercase();
+        let named = found
+            .iter()
+            .find(|s| s.slug == reference)
+            .or_else(|| found.iter().find(|s| s.id.to_string() == reference))
+            .or_else(|| found.iter().find(|s| s.name.to_lowercase() == key));
+        let Some(mut skill) = named.cloned() else {
+            resolved.push(None);
+            continue;
+        };
+        // Merges are flattened when made, so one hop is enough and its target came with
+        // the query; the bound and the look-up guard bad data.
+        for _ in 0..4 {
+            match skill.merged_into {
+                Some(target) => {
+                    skill = match found.iter().find(|s| s.id == target) {
+                        Some(next) => next.clone(),
+                        None => get(db, target).await?,
+                    }
+                }
+                None => break,
+            }
+        }
+        resolved.push(Some(skill));
+    }
+    Ok(resolved)
 }
 
 const INSERT: &str = "INSERT INTO skills (id, slug, name, name_key, kind, category, description, \

@@ -230,8 +230,7 @@ fn run_offline(command: MatchCommand, weights: [f64; 7], rules: Rules) -> Result
 }
 
 fn solve(input: &Path, output: &Path) -> Result<()> {
-    let text =
-        std::fs::read_to_string(input).with_context(|| format!("reading {}", input.display()))?;
+    let text = read_problem_text(input)?;
     let problem = match parse_problem(&text) {
         Ok(problem) => problem,
         Err(errors) => {
@@ -345,12 +344,138 @@ fn describe(stage: Stage) -> String {
     }
 }
 
-/// Writes next to the destination and renames, so a reader never sees half a file.
+/// Writes next to the destination and renames, so a reader never sees half a file. If
+/// either step fails (a full disk, a directory in the way), the partial file is removed:
+/// a failed run leaves nothing behind.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes).with_context(|| format!("writing {}", partial.display()))?;
-    std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    let written = std::fs::write(&partial, bytes)
+        .with_context(|| format!("writing {}", partial.display()))
+        .and_then(|()| {
+            std::fs::rename(&partial, path).with_context(|| format!("writing {}", path.display()))
+        });
+    if written.is_err() {
+        // The write's own error is the one to report; a partial file that was never
+        // created is not a second problem.
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
+}
+
+/// The problem file as text, with the encodings people save by mistake named.
+fn read_problem_text(input: &Path) -> Result<String> {
+    let bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        bail!(
+            "{} is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8",
+            input.display()
+        );
+    }
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", input.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A directory of its own under the system's temporary directory, removed at the end.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(name: &str) -> Self {
+            let dir = std::env::temp_dir().join(format!(
+                "lodestar-{name}-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("create a scratch directory");
+            Self(dir)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .expect("list the directory")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_no_partial_file() {
+        let scratch = Scratch::new("rename");
+        // A non-empty directory where the result should go: the rename onto it fails.
+        let output = scratch.0.join("result.json");
+        std::fs::create_dir(&output).expect("create the obstacle");
+        std::fs::write(output.join("keep"), b"x").expect("fill it");
+        let err = write_atomically(&output, b"{}").expect_err("cannot replace a directory");
+        assert!(err.to_string().contains("result.json"), "{err:#}");
+        assert_eq!(names(&scratch.0), ["result.json"]);
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_and_removes_nothing_it_did_not_make() {
+        let scratch = Scratch::new("write");
+        // The partial file's own name is taken by a directory, so the write itself fails.
+        let output = scratch.0.join("result.json");
+        let obstacle = scratch.0.join("result.json.partial");
+        std::fs::create_dir(&obstacle).expect("create the obstacle");
+        let err = write_atomically(&output, b"{}").expect_err("cannot write over a directory");
+        assert!(err.to_string().contains("result.json.partial"), "{err:#}");
+        assert!(!output.exists());
+        assert!(obstacle.is_dir());
+    }
+
+    #[test]
+    fn a_successful_write_leaves_only_the_result() {
+        let scratch = Scratch::new("ok");
+        let output = scratch.0.join("result.json");
+        write_atomically(&output, b"{}").expect("written");
+        assert_eq!(names(&scratch.0), ["result.json"]);
+        assert_eq!(std::fs::read(&output).expect("read back"), b"{}");
+    }
+
+    #[test]
+    fn a_utf16_problem_file_is_named_as_such() {
+        let scratch = Scratch::new("utf16");
+        let input = scratch.0.join("problem.json");
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("{}".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        std::fs::write(&input, utf16).expect("write the input");
+        let err = read_problem_text(&input).expect_err("UTF-16");
+        assert!(err.to_string().contains("is UTF-16"), "{err:#}");
+    }
+
+    #[test]
+    fn solving_into_an_unwritable_place_writes_nothing() {
+        let scratch = Scratch::new("solve");
+        let input = scratch.0.join("problem.json");
+        std::fs::write(
+            &input,
+            r#"{"mentees": ["a"], "mentors": [{"id": "m", "capacity": 1}], "pairs": [[0, 0, 0.5]]}"#,
+        )
+        .expect("write the input");
+        let output = scratch.0.join("out");
+        std::fs::create_dir(&output).expect("create the obstacle");
+        std::fs::write(output.join("keep"), b"x").expect("fill it");
+        solve(&input, &output).expect_err("the output is a directory");
+        assert_eq!(names(&scratch.0), ["out", "problem.json"]);
+    }
 }

@@ -9,11 +9,14 @@ pub const MAX_REPORTED_ERRORS: usize = 100;
 /// One thing wrong with a problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProblemError {
-    /// The text is not JSON of the expected shape (serde's message, with its position).
-    #[error("line {line}, column {column}: {message}")]
+    /// The text is not JSON of the expected shape (serde's message, with its position,
+    /// and the entry it is in when it is a shape error rather than a syntax error).
+    #[error("{}", describe_json(*.line, *.column, .entry.as_deref(), .message))]
     Json {
         line: usize,
         column: usize,
+        /// `pairs[1]`, `mentors[0]`, `min_score`: where a value of the wrong shape is.
+        entry: Option<String>,
         message: String,
     },
     /// An entry is well-formed JSON but not acceptable. `entry` names it the way a reader
@@ -30,7 +33,7 @@ impl ProblemError {
         }
     }
 
-    pub(crate) fn json(error: &serde_json::Error) -> Self {
+    pub(crate) fn json(error: &serde_json::Error, entry: Option<String>) -> Self {
         let (line, column) = (error.line(), error.column());
         let full = error.to_string();
         // serde_json appends the position to its message; it has fields of its own here.
@@ -41,8 +44,16 @@ impl ProblemError {
         ProblemError::Json {
             line,
             column,
+            entry,
             message,
         }
+    }
+}
+
+fn describe_json(line: usize, column: usize, entry: Option<&str>, message: &str) -> String {
+    match entry {
+        Some(entry) => format!("{entry}: {message} (line {line}, column {column})"),
+        None => format!("line {line}, column {column}: {message}"),
     }
 }
 

@@ -243,6 +243,7 @@ fn malformed_json_is_reported_with_its_line_and_column() {
         ProblemError::Json {
             line,
             column,
+            entry,
             message,
         },
     ] = &errors.errors[..]
@@ -250,44 +251,157 @@ fn malformed_json_is_reported_with_its_line_and_column() {
         panic!("expected one JSON error, got {errors:?}");
     };
     assert_eq!((*line, *column), (2, 21));
+    // A syntax error is about characters; the position is all there is to say.
+    assert_eq!(entry, &None);
     assert!(!message.contains("line"), "position given twice: {message}");
     assert!(errors.to_string().contains("line 2, column 21"), "{errors}");
 }
 
 #[test]
-fn json_of_the_wrong_shape_is_reported_with_its_position() {
+fn json_of_the_wrong_shape_names_the_entry_and_its_position() {
     for (json, expected) in [
         (
-            r#"{"mentees": ["a"], "mentors": [], "pairs": [[0, 0]]}"#,
-            "invalid length 2",
+            r#"{"mentees": ["a"], "mentors": [], "pairs": [[0, 0, 0.5], [0, 0]]}"#,
+            "pairs[1]: expected 3 elements [mentee index, mentor index, score], found 2 (line 1, column ",
+        ),
+        (
+            r#"{"mentees": ["a"], "mentors": [], "pairs": [[0, 0, 0.5, 1]]}"#,
+            "pairs[0]: expected 3 elements [mentee index, mentor index, score], found 4 (line 1, column ",
         ),
         (
             r#"{"mentees": ["a"], "mentors": [], "pairs": [[0, 0, "0.5"]]}"#,
-            "invalid type: string",
+            "pairs[0]: invalid type: string \"0.5\", expected f64 (line 1, column ",
+        ),
+        (
+            r#"{"mentees": ["a"], "mentors": [], "pairs": [{"mentee": 0}]}"#,
+            "pairs[0]: invalid type: map, expected 3 elements",
+        ),
+        (
+            r#"{"mentees": ["a", 7], "mentors": [], "pairs": []}"#,
+            "mentees[1]: invalid type: integer `7`, expected a string (line 1, column ",
+        ),
+        (
+            r#"{"mentees": ["a"], "mentors": [], "pairs": {}}"#,
+            "pairs: invalid type: map, expected a list of pairs (line 1, column ",
+        ),
+        (
+            r#"{"mentees": [], "mentors": [], "pairs": [], "min_score": "high"}"#,
+            "min_score: invalid type: string \"high\", expected f64 (line 1, column ",
         ),
         (
             r#"{"mentees": ["a"], "mentors": []}"#,
-            "missing field `pairs`",
+            "line 1, column 33: missing field `pairs`",
         ),
         (
             r#"{"mentees": [], "mentors": [], "pairs": [], "objectve": "max_min"}"#,
-            "unknown field `objectve`",
+            "line 1, column 54: unknown field `objectve`",
+        ),
+        (
+            r#"{"mentees": [], "mentors": [], "pairs": [], "pairs": []}"#,
+            "line 1, column 51: duplicate field `pairs`",
         ),
         (
             r#"{"mentees": [], "mentors": [{"id": "m", "capacity": 1, "name": "M"}], "pairs": []}"#,
-            "unknown field `name`",
+            "mentors[0]: unknown field `name`, expected `id` or `capacity` (line 1, column ",
+        ),
+        (
+            r#"{"mentees": [], "mentors": [{"id": "m"}], "pairs": []}"#,
+            "mentors[0]: missing field `capacity` (line 1, column ",
         ),
         (
             r#"{"mentees": [], "mentors": [], "pairs": [[0, 0, NaN]]}"#,
-            "expected value",
+            "line 1, column 49: expected value",
         ),
     ] {
         let errors = errors_of(json);
         assert!(
-            errors.len() == 1
-                && errors[0].contains(expected)
-                && errors[0].starts_with("line 1, column "),
+            errors.len() == 1 && errors[0].starts_with(expected),
             "{json}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn a_positional_array_is_not_a_problem_or_a_mentor() {
+    // serde's derived readers take a struct as an array of its fields in order; a problem
+    // file must name every value.
+    let errors = errors_of(r#"[["a"],[["x",1]],[[0,0,0.5]],null,null,null]"#);
+    assert_eq!(
+        errors,
+        [
+            "line 1, column 0: invalid type: sequence, expected a problem object {\"mentees\": […], \"mentors\": […], \"pairs\": […]}"
+        ]
+    );
+    let errors = errors_of(r#"{"mentees": ["a"], "mentors": [["x", 1]], "pairs": [[0, 0, 0.5]]}"#);
+    assert_eq!(
+        errors,
+        [
+            "mentors[0]: invalid type: sequence, expected a mentor object {\"id\": \"…\", \"capacity\": …} (line 1, column 31)"
+        ]
+    );
+    // An array with a field too many cannot slip past the unknown-field check either.
+    assert_eq!(
+        errors_of(r#"{"mentees": [], "mentors": [["x", 1, "extra"]], "pairs": []}"#).len(),
+        1
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_named_as_such() {
+    let errors = errors_of(&format!("\u{feff}{SMALL}"));
+    assert_eq!(
+        errors,
+        [
+            "line 1, column 1: the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without one"
+        ]
+    );
+}
+
+#[test]
+fn scores_keep_their_exact_value() {
+    // The nearest f64 to each of these needs every digit; a parser that rounds on the
+    // way in gives back a neighbour (…392 for the first).
+    for score in [
+        "0.9977877150324393",
+        "0.30000000000000004",
+        "0.1234567890123456",
+    ] {
+        let json = format!(
+            r#"{{"mentees": ["a"], "mentors": [{{"id": "m", "capacity": 1}}], "pairs": [[0, 0, {score}]]}}"#
+        );
+        let problem = parse_problem(&json).expect("valid problem");
+        let expected: f64 = score.parse().expect("a float");
+        assert_eq!(
+            problem.pairs()[0].score.to_bits(),
+            expected.to_bits(),
+            "{score}"
+        );
+        let outcome = solve_problem(&problem).to_json();
+        assert!(
+            outcome.contains(&format!("\"score\": {score}")),
+            "{score} came back changed: {outcome}"
+        );
+    }
+}
+
+#[test]
+fn a_min_score_equal_to_a_score_written_differently_keeps_the_pair() {
+    // One number, written three ways. Each spelling must read to the same f64, or the
+    // pair can fall just below its own threshold.
+    for (score, min_score) in [
+        ("0.9977877150324393", "0.99778771503243930000"),
+        ("0.9977877150324393", "9.977877150324393e-1"),
+        ("0.9977877150324393", "99778771503243930e-17"),
+    ] {
+        let json = format!(
+            r#"{{"mentees": ["a"], "mentors": [{{"id": "m", "capacity": 1}}], "pairs": [[0, 0, {score}]], "min_score": {min_score}}}"#
+        );
+        let problem = parse_problem(&json).expect("valid problem");
+        assert_eq!(problem.graph().arc_count(), 1, "{score} vs {min_score}");
+        assert_eq!(
+            solve_problem(&problem).assignments.len(),
+            1,
+            "{score} vs {min_score}"
         );
     }
 }

@@ -9,6 +9,7 @@ mod support;
 mod auth;
 mod authz;
 mod directory;
+mod hygiene;
 mod matching;
 mod ops;
 mod pages;
