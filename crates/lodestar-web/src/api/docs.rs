@@ -9,6 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::AppState;
+use crate::ops::LimitResponses;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,7 +45,7 @@ use crate::AppState;
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &LimitResponses),
     tags(
         (name = "accounts", description = "Registering, logging in, your account"),
         (name = "tokens", description = "Personal API tokens"),

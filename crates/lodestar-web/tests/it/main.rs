@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod directory;
+mod limits;
 mod matching;
 mod ops;
 mod pages;
