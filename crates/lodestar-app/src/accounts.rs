@@ -1,4 +1,4 @@
-//! Accounts: registering, logging in (with rate limits on failures), changing a password,
+//! Accounts: registering, logging in (rate-limited, see [`crate::throttle`]), changing a password,
 //! and making admins.
 
 use lodestar_domain::{Email, FieldErrors, Password, PersonId, PersonName};
@@ -67,8 +67,19 @@ fn viewer_of(account: &Account) -> Viewer {
 
 impl App {
     /// Creates an account. The first account on a new installation becomes an admin.
-    pub async fn register(&self, input: &Registration) -> Result<Account, AppError> {
-        self.create_account(input, false).await
+    /// Registrations are limited per client address; one that creates nothing because of
+    /// invalid input or a busy server does not count.
+    pub async fn register(
+        &self,
+        input: &Registration,
+        client_address: &str,
+    ) -> Result<Account, AppError> {
+        let counter = self.admit_registration(client_address).await?;
+        let created = self.create_account(input, false).await;
+        if matches!(created, Err(AppError::Invalid(_) | AppError::Busy { .. })) {
+            self.registration_not_made(&counter).await?;
+        }
+        created
     }
 
     /// Creates an admin account (the command line's `admin create`).
@@ -105,27 +116,16 @@ impl App {
     }
 
     /// Checks credentials. Unknown emails and wrong passwords get the same error and take
-    /// the same time; repeated failures for an account or from an address are refused for
-    /// a while, even with the right password.
+    /// the same time. The attempt is counted before the password is checked; too many
+    /// failures for this account from this address, or from this address overall, are
+    /// refused for a while, even with the right password (see [`crate::throttle`]).
     pub async fn log_in(
         &self,
         input: &Credentials,
         client_address: &str,
     ) -> Result<Account, AppError> {
+        let attempt = self.admit_login(&input.email, client_address).await?;
         let email = Email::parse(&input.email).ok();
-        let account_scope = format!("account:{}", input.email.trim().to_lowercase());
-        let address_scope = format!("address:{client_address}");
-        let window = self.policy.failure_window_ms;
-        let limited = persons::recent_login_failures(&self.db, &account_scope, window).await?
-            >= self.policy.max_failures_per_account
-            || persons::recent_login_failures(&self.db, &address_scope, window).await?
-                >= self.policy.max_failures_per_address;
-        if limited {
-            return Err(AppError::RateLimited {
-                retry_after_secs: u64::try_from(window / 1000).unwrap_or(900),
-            });
-        }
-
         let account = match &email {
             Some(email) => persons::find_by_email(&self.db, email).await?,
             None => None,
@@ -133,17 +133,20 @@ impl App {
         let hash = account
             .as_ref()
             .map_or_else(|| DECOY_HASH.clone(), |a| a.password_hash.clone());
-        let verified = verify_password(input.password.clone(), hash).await?;
+        let verified = match verify_password(input.password.clone(), hash).await {
+            Ok(verified) => verified,
+            Err(busy @ AppError::Busy { .. }) => {
+                self.login_not_tried(attempt).await?;
+                return Err(busy);
+            }
+            Err(other) => return Err(other),
+        };
         match account {
             Some(account) if verified => {
-                persons::clear_login_failures(&self.db, &account_scope).await?;
+                self.login_succeeded(attempt).await?;
                 Ok(account)
             }
-            _ => {
-                persons::record_login_failure(&self.db, &[account_scope, address_scope], window)
-                    .await?;
-                Err(AppError::Unauthenticated("email or password is incorrect"))
-            }
+            _ => Err(AppError::Unauthenticated("email or password is incorrect")),
         }
     }
 

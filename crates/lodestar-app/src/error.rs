@@ -24,6 +24,10 @@ pub enum AppError {
     Unauthenticated(&'static str),
     #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// The server is at capacity for this kind of work (password hashing); nothing was
+    /// done, and the same request may succeed after a short wait.
+    #[error("the server is busy; try again in {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -13,6 +13,7 @@ pub mod matching;
 pub mod people;
 pub mod recommendations;
 pub mod secrets;
+pub mod throttle;
 pub mod tokens;
 
 pub use error::AppError;
@@ -33,11 +34,8 @@ pub struct Viewer {
 /// Limits the services enforce, with production defaults.
 #[derive(Clone, Debug)]
 pub struct Policy {
-    /// Failed log-ins allowed per account within the window before log-in is refused.
-    pub max_failures_per_account: i64,
-    /// Failed log-ins allowed per client address within the window.
-    pub max_failures_per_address: i64,
-    pub failure_window_ms: i64,
+    /// How log-ins and registrations are rate-limited (see [`throttle`]).
+    pub throttle: throttle::Limits,
     /// How long a token from `POST /api/v1/auth/login` lasts.
     pub login_token_ttl_ms: i64,
     /// How much each factor of a pair's score counts, for recommendations.
@@ -49,9 +47,7 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Self {
-            max_failures_per_account: 10,
-            max_failures_per_address: 50,
-            failure_window_ms: 15 * 60 * 1000,
+            throttle: throttle::Limits::default(),
             login_token_ttl_ms: 30 * 24 * 60 * 60 * 1000,
             match_weights: Weights::default(),
             match_rules: Rules::default(),

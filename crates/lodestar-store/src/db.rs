@@ -234,6 +234,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0004_blocks.sql"),
         include_str!("../migrations/postgres/0004_blocks.sql"),
     ),
+    Step::Both(
+        5,
+        "throttle",
+        include_str!("../migrations/0005_throttle.sql"),
+    ),
     Step::PerBackend(
         7,
         "blocks concern two people",

@@ -17,6 +17,7 @@ pub mod skills;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod throttle;
 pub mod tokens;
 
 pub use db::{Backend, Db, DbConfig, now_ms};

@@ -1,7 +1,7 @@
 //! Who is asking: bearer tokens for the API, the session cookie for pages, and the
 //! client's address for rate limits.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -126,8 +126,13 @@ where
     }
 }
 
-/// The client's address, for per-address rate limits. Behind a trusted proxy, the first
-/// address in `X-Forwarded-For`.
+/// The client's address, for per-address rate limits.
+///
+/// Behind `trusted_proxies` reverse proxies of one's own (`--trust-proxy`), it is the
+/// address the outermost of them saw: each proxy appends the address it was reached from
+/// to `X-Forwarded-For`, so that one is the `trusted_proxies`-th entry from the right.
+/// Entries further left were written by the client and prove nothing. Without a trusted
+/// proxy, or when the header is too short to hold that entry, it is the socket's address.
 pub struct ClientAddress(pub String);
 
 impl<S> FromRequestParts<S> for ClientAddress
@@ -139,20 +144,98 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        if state.config.trust_proxy
-            && let Some(forwarded) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-        {
-            return Ok(Self(forwarded.trim().to_owned()));
-        }
-        let address = parts
+        let socket = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|| "local".into());
-        Ok(Self(address))
+            .map(|ConnectInfo(addr)| addr.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let trusted = if state.config.trust_proxy {
+            state.config.trusted_proxies.max(1)
+        } else {
+            0
+        };
+        Ok(Self(client_address(forwarded, trusted, socket)))
+    }
+}
+
+/// The client's address from the `X-Forwarded-For` header lines (in order), the number of
+/// trusted proxies in front (0: trust none) and the socket's peer address.
+fn client_address<'a>(
+    forwarded: impl Iterator<Item = &'a str>,
+    trusted_proxies: usize,
+    socket: Option<IpAddr>,
+) -> String {
+    let from_socket = || socket.map_or_else(|| "local".to_owned(), |ip| ip.to_string());
+    if trusted_proxies == 0 {
+        return from_socket();
+    }
+    let entries: Vec<&str> = forwarded.flat_map(|line| line.split(',')).collect();
+    entries
+        .len()
+        .checked_sub(trusted_proxies)
+        .and_then(|i| entries.get(i))
+        .and_then(|entry| parse_forwarded(entry))
+        .map_or_else(from_socket, |ip| ip.to_string())
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port (`192.0.2.1:4711`,
+/// `[2001:db8::1]:4711`).
+fn parse_forwarded(entry: &str) -> Option<IpAddr> {
+    let entry = entry.trim();
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(headers: &[&str], trusted: usize) -> String {
+        client_address(
+            headers.iter().copied(),
+            trusted,
+            Some(IpAddr::from([10, 0, 0, 1])),
+        )
+    }
+
+    #[test]
+    fn without_a_trusted_proxy_the_header_is_ignored() {
+        assert_eq!(from(&["203.0.113.9"], 0), "10.0.0.1");
+    }
+
+    #[test]
+    fn behind_one_proxy_the_rightmost_entry_is_the_client_whatever_the_client_wrote() {
+        // The client sent "X-Forwarded-For: 198.51.100.66"; the proxy appended its peer.
+        assert_eq!(from(&["198.51.100.66, 203.0.113.9"], 1), "203.0.113.9");
+        assert_eq!(from(&["203.0.113.9"], 1), "203.0.113.9");
+        // Spoofed entries on a separate header line come first too.
+        assert_eq!(from(&["198.51.100.66", "203.0.113.9"], 1), "203.0.113.9");
+    }
+
+    #[test]
+    fn behind_two_proxies_the_second_entry_from_the_right_is_the_client() {
+        assert_eq!(
+            from(&["198.51.100.66, 203.0.113.9, 192.0.2.10"], 2),
+            "203.0.113.9"
+        );
+    }
+
+    #[test]
+    fn a_header_shorter_than_the_proxy_chain_falls_back_to_the_socket() {
+        assert_eq!(from(&["203.0.113.9"], 2), "10.0.0.1");
+        assert_eq!(from(&[], 1), "10.0.0.1");
+    }
+
+    #[test]
+    fn ports_and_spaces_are_stripped_and_garbage_falls_back_to_the_socket() {
+        assert_eq!(from(&["x,  203.0.113.9:4711 "], 1), "203.0.113.9");
+        assert_eq!(from(&["[2001:db8::7]:443"], 1), "2001:db8::7");
+        assert_eq!(from(&["203.0.113.9, not-an-address"], 1), "10.0.0.1");
     }
 }

@@ -19,7 +19,8 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable and machine-readable: `validation_failed`, `email_taken`, `not_found`,
-    /// `unauthenticated`, `forbidden`, `rate_limited`, `invalid_json`, `internal`, …
+    /// `unauthenticated`, `forbidden`, `rate_limited`, `busy`, `overloaded`, `timeout`,
+    /// `payload_too_large`, `invalid_json`, `internal`, …
     #[schema(example = "validation_failed")]
     pub code: String,
     #[schema(example = "some fields are not valid")]
@@ -82,6 +83,7 @@ pub fn status_and_code(err: &AppError) -> (StatusCode, &'static str) {
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        AppError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
@@ -111,21 +113,23 @@ impl IntoResponse for ApiError {
             _ => BTreeMap::new(),
         };
         let mut response = body(status, code, message, fields);
-        match &self.0 {
-            AppError::RateLimited { retry_after_secs } => {
-                if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    response.headers_mut().insert(header::RETRY_AFTER, value);
-                }
-            }
-            AppError::Unauthenticated(_) => {
-                response.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"lodestar\""),
-                );
-            }
-            _ => {}
+        set_retry_after(&self.0, &mut response);
+        if let AppError::Unauthenticated(_) = &self.0 {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"lodestar\""),
+            );
         }
         response
+    }
+}
+
+/// `Retry-After` for the errors that say when to come back.
+pub fn set_retry_after(err: &AppError, response: &mut Response) {
+    if let AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } = err
+        && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
     }
 }
 

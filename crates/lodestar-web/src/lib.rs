@@ -15,9 +15,11 @@ mod error;
 mod ops;
 pub mod pages;
 mod routes;
+pub mod serve;
 mod statics;
 
 use std::sync::Arc;
+use std::time::Duration as StdDuration;
 
 use axum::Router;
 use lodestar_app::App;
@@ -36,6 +38,44 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
+    /// How many reverse proxies of one's own stand in front, each appending to
+    /// `X-Forwarded-For` (with `trust_proxy`; 0 counts as 1).
+    pub trusted_proxies: usize,
+    /// Limits on every request.
+    pub limits: RequestLimits,
+    /// Who may read `/metrics`, and where.
+    pub metrics: MetricsAccess,
+}
+
+/// Limits on every request, so that no client can hold the server's memory or time.
+#[derive(Clone, Debug)]
+pub struct RequestLimits {
+    /// The largest request body accepted (413 `payload_too_large` beyond).
+    pub max_body_bytes: usize,
+    /// The longest a request may take, reading its body included (503 `timeout`).
+    pub request_timeout: StdDuration,
+    /// Requests served at once; more are answered 503 `overloaded` at once (`/healthz`
+    /// excepted).
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 64 * 1024,
+            request_timeout: StdDuration::from_secs(30),
+            max_concurrent_requests: 512,
+        }
+    }
+}
+
+/// Where `/metrics` is served and whether it needs a token.
+#[derive(Clone, Debug, Default)]
+pub struct MetricsAccess {
+    /// Served by [`metrics_router`] on an address of its own, not by [`router`].
+    pub separate: bool,
+    /// Required as `Authorization: Bearer <token>` when set.
+    pub token: Option<String>,
 }
 
 /// What every handler can reach.
@@ -57,6 +97,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(Duration::days(14)));
+    let limits = config.limits.clone();
+    let ops_routes = ops::routes(&config);
     let state = AppState {
         app,
         config: Arc::new(config),
@@ -68,11 +110,17 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(pages)
         .nest("/api/v1", api::routes())
         .merge(api::docs_routes())
-        .merge(ops::routes())
+        .merge(ops_routes)
         .merge(statics::routes())
         .fallback(pages::not_found)
         .with_state(state);
-    ops::wrap(router)
+    ops::wrap(router, &limits)
+}
+
+/// `/metrics` alone, for its own address (`--metrics-bind`), with the same request ids,
+/// logs and limits as the main router.
+pub fn metrics_router(config: &WebConfig) -> Router {
+    ops::wrap(ops::metrics_route(config), &config.limits)
 }
 
 /// Every route [`router`] serves, as `(method, path template)`: pages, the API under
@@ -82,7 +130,7 @@ pub fn route_list() -> Vec<Route> {
     let mut list = pages::registry().list().to_vec();
     list.extend(api::registry().list_under("/api/v1"));
     list.extend(api::docs_registry().list().iter().cloned());
-    list.extend(ops::registry().list().iter().cloned());
+    list.extend(ops::registry(&WebConfig::default()).list().iter().cloned());
     list.extend(statics::registry().list().iter().cloned());
     list
 }

@@ -62,6 +62,13 @@ impl<S: Clone + Send + Sync + 'static> Routes<S> {
         self.add(Method::DELETE, MethodFilter::DELETE, path, handler)
     }
 
+    /// These routes and `other`'s, in one router and one list.
+    pub fn merge(mut self, other: Self) -> Self {
+        self.router = self.router.merge(other.router);
+        self.list.extend(other.list);
+        self
+    }
+
     /// The routes served, in the order they were added.
     pub fn list(&self) -> &[Route] {
         &self.list

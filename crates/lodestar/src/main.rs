@@ -13,7 +13,8 @@ use lodestar_app::{App, AppError};
 use lodestar_match::score::{Rules, Weights};
 use lodestar_store::sessions::DbSessionStore;
 use lodestar_store::{Db, DbConfig};
-use lodestar_web::WebConfig;
+use lodestar_web::serve::ServeOptions;
+use lodestar_web::{MetricsAccess, RequestLimits, WebConfig};
 use tracing_subscriber::EnvFilter;
 
 mod matching;
@@ -105,6 +106,48 @@ struct ServeArgs {
     /// Trust X-Forwarded-For for client addresses (only behind your own reverse proxy).
     #[arg(long, env = "LODESTAR_TRUST_PROXY")]
     trust_proxy: bool,
+
+    /// With --trust-proxy: how many reverse proxies of your own stand in front of Lodestar.
+    /// The client is the address the outermost one saw, this many entries from the right
+    /// of X-Forwarded-For.
+    #[arg(long, env = "LODESTAR_TRUSTED_PROXIES", default_value_t = 1)]
+    trusted_proxies: usize,
+
+    /// Seconds a request may take, reading its body included, before it is answered 503.
+    #[arg(long, env = "LODESTAR_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
+
+    /// Seconds a connection may take to send a request's headers before it is closed.
+    #[arg(long, env = "LODESTAR_HEADER_TIMEOUT", default_value_t = 10)]
+    header_timeout: u64,
+
+    /// Seconds given to requests in flight to finish after SIGTERM or Ctrl-C.
+    #[arg(long, env = "LODESTAR_SHUTDOWN_TIMEOUT", default_value_t = 20)]
+    shutdown_timeout: u64,
+
+    /// Open connections at most; more wait in the operating system's queue.
+    #[arg(long, env = "LODESTAR_MAX_CONNECTIONS", default_value_t = 4096)]
+    max_connections: usize,
+
+    /// Requests served at once; more are answered 503 at once (/healthz excepted).
+    #[arg(long, env = "LODESTAR_MAX_CONCURRENT_REQUESTS", default_value_t = 512)]
+    max_concurrent_requests: usize,
+
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "LODESTAR_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    max_body_bytes: usize,
+
+    /// Accounts that may be registered from one address per hour.
+    #[arg(long, env = "LODESTAR_REGISTRATIONS_PER_ADDRESS", default_value_t = 10)]
+    registrations_per_address: i64,
+
+    /// Serve /metrics on this address only (and not on --bind).
+    #[arg(long, env = "LODESTAR_METRICS_BIND")]
+    metrics_bind: Option<SocketAddr>,
+
+    /// Require this token for /metrics, as Authorization: Bearer <token>.
+    #[arg(long, env = "LODESTAR_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 
     /// On an empty database, generate the demo organisation before serving.
     #[arg(long, env = "LODESTAR_DEMO")]
@@ -206,7 +249,7 @@ fn print_demo(report: &DemoReport) {
     }
 }
 
-async fn shutdown_signal() {
+async fn shutdown_signal(stop: tokio::sync::watch::Sender<bool>) {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -226,10 +269,17 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+    stop.send_replace(true);
+}
+
+/// Completes once `stop` says so (or its sender is gone).
+async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stop| *stop).await;
 }
 
 async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
-    let app = open(global, args.db_connections).await?;
+    let mut app = open(global, args.db_connections).await?;
+    app.policy.throttle.registrations_per_address = args.registrations_per_address;
     if args.demo {
         if lodestar_store::persons::count(&app.db).await? == 0 {
             let report = app
@@ -266,6 +316,39 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     let config = WebConfig {
         secure_cookies: public_url.starts_with("https://"),
         trust_proxy: args.trust_proxy,
+        trusted_proxies: args.trusted_proxies,
+        limits: RequestLimits {
+            max_body_bytes: args.max_body_bytes,
+            request_timeout: Duration::from_secs(args.request_timeout),
+            max_concurrent_requests: args.max_concurrent_requests,
+        },
+        metrics: MetricsAccess {
+            separate: args.metrics_bind.is_some(),
+            token: args.metrics_token.clone(),
+        },
+    };
+    let options = ServeOptions {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
+        max_connections: args.max_connections,
+    };
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let metrics = match args.metrics_bind {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on {address} for metrics"))?;
+            tracing::info!(%address, "metrics are served here");
+            let (router, options, stop) = (
+                lodestar_web::metrics_router(&config),
+                options.clone(),
+                stop_rx.clone(),
+            );
+            Some(tokio::spawn(async move {
+                lodestar_web::serve::serve(listener, router, &options, stopped(stop)).await
+            }))
+        }
+        None => None,
     };
     let db = app.db.clone();
     let router = lodestar_web::router(app, config);
@@ -274,12 +357,11 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     tracing::info!(address = %args.bind, database = db.backend().name(), "Lodestar is listening");
     println!("Lodestar is running at {public_url} (press Ctrl-C to stop)");
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    tokio::spawn(shutdown_signal(stop));
+    lodestar_web::serve::serve(listener, router, &options, stopped(stop_rx)).await?;
+    if let Some(metrics) = metrics {
+        metrics.await??;
+    }
     db.close().await;
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Accounts: creation, look-up, the first-admin rule, and log-in failure counting.
 
 use lodestar_domain::{Email, PersonId};
+use lodestar_store::StoreError;
 use lodestar_store::persons::{self, NewAccount};
-use lodestar_store::{StoreError, now_ms};
 
 use crate::support::{account, backend_tests, new_account};
 
@@ -108,47 +108,5 @@ backend_tests! {
             Err(StoreError::NotFound)
         ));
         assert!(matches!(persons::set_admin(db, missing, true).await, Err(StoreError::NotFound)));
-    }
-
-    async fn login_failures_are_counted_per_scope_within_the_window(db) {
-        const WINDOW: i64 = 15 * 60 * 1000;
-        let scopes = ["account:ada@example.org".to_owned(), "address:10.0.0.1".to_owned()];
-        for _ in 0..3 {
-            persons::record_login_failure(db, &scopes, WINDOW).await.unwrap();
-        }
-        persons::record_login_failure(db, &["address:10.0.0.1".to_owned()], WINDOW)
-            .await
-            .unwrap();
-        assert_eq!(persons::recent_login_failures(db, &scopes[0], WINDOW).await.unwrap(), 3);
-        assert_eq!(persons::recent_login_failures(db, &scopes[1], WINDOW).await.unwrap(), 4);
-        assert_eq!(
-            persons::recent_login_failures(db, "account:other@example.org", WINDOW).await.unwrap(),
-            0
-        );
-
-        // A failure from before the window no longer counts, and is dropped by the next one.
-        sqlx::query("INSERT INTO login_failures (scope, failed_at) VALUES ($1, $2)")
-            .bind("account:old@example.org")
-            .bind(now_ms() - WINDOW - 60_000)
-            .execute(db.writer())
-            .await
-            .unwrap();
-        let old = "account:old@example.org".to_owned();
-        assert_eq!(persons::recent_login_failures(db, &old, WINDOW).await.unwrap(), 0);
-        assert_eq!(persons::recent_login_failures(db, &old, 2 * WINDOW).await.unwrap(), 1);
-        persons::record_login_failure(db, std::slice::from_ref(&old), WINDOW).await.unwrap();
-        assert_eq!(
-            persons::recent_login_failures(db, &old, 2 * WINDOW).await.unwrap(),
-            1,
-            "the expired failure was removed"
-        );
-
-        persons::clear_login_failures(db, &scopes[0]).await.unwrap();
-        assert_eq!(persons::recent_login_failures(db, &scopes[0], WINDOW).await.unwrap(), 0);
-        assert_eq!(
-            persons::recent_login_failures(db, &scopes[1], WINDOW).await.unwrap(),
-            4,
-            "clearing one scope leaves the others"
-        );
     }
 }

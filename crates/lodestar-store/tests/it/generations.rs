@@ -62,7 +62,8 @@ backend_tests! {
         let before = generations::directory(db).await.unwrap();
         lodestar_store::persons::set_password_hash(db, ada.id, "another-hash").await.unwrap();
         lodestar_store::persons::set_admin(db, ada.id, true).await.unwrap();
-        lodestar_store::persons::record_login_failure(db, &["account:ada".into()], 60_000).await.unwrap();
+        let window = lodestar_store::throttle::Window::Quiet { ms: 60_000 };
+        lodestar_store::throttle::hit(db, "login:ada", lodestar_store::now_ms(), window).await.unwrap();
         assert_eq!(generations::directory(db).await.unwrap(), before);
     }
 }

@@ -12,4 +12,5 @@ mod generations;
 mod profiles;
 mod sessions;
 mod skills;
+mod throttle;
 mod tokens;

@@ -21,12 +21,17 @@ use crate::error::{ApiResult, ErrorBody};
         (status = 201, description = "Account created", body = AccountView),
         (status = 409, description = "Email already registered (`email_taken`)", body = ErrorBody),
         (status = 422, description = "Invalid name, email or password (`validation_failed`)", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address (`rate_limited`); see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too many passwords being hashed at once (`busy`); see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn register(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     ApiJson(input): ApiJson<Registration>,
 ) -> ApiResult<impl IntoResponse> {
-    let account = state.app.register(&input).await?;
+    let account = state.app.register(&input, &address).await?;
     Ok((StatusCode::CREATED, Json(AccountView::from(&account))))
 }
 
@@ -40,13 +45,18 @@ pub struct LoginResponse {
 }
 
 /// Log in with email and password and receive an API token (valid for 30 days).
-/// Wrong passwords and unknown emails get the same answer; repeated failures are
-/// refused with 429 for a while.
+/// Wrong passwords and unknown emails get the same answer. After five failures for an
+/// account from one address, each further try from there must wait longer (1 s, 2 s, 4 s, …
+/// up to 15 minutes) and is refused with 429 until then; one address may also try only so
+/// often overall.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = Credentials,
     responses(
         (status = 200, body = LoginResponse),
         (status = 401, description = "Email or password is incorrect (`unauthenticated`)", body = ErrorBody),
-        (status = 429, description = "Too many failed attempts (`rate_limited`); see Retry-After", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts (`rate_limited`); see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "Too many passwords being checked at once (`busy`); see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -93,7 +103,9 @@ pub async fn me(
 /// tokens stay until you revoke them.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])),
     request_body = PasswordChange,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, description = "Too many passwords being hashed at once (`busy`); see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait")))))]
 pub async fn change_password(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,

@@ -8,6 +8,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::AppState;
+use crate::ops::LimitResponses;
 use crate::routes::Routes;
 
 #[derive(OpenApi)]
@@ -44,7 +45,7 @@ use crate::routes::Routes;
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
-    modifiers(&BearerAuth, &CommonAnswers),
+    modifiers(&BearerAuth, &CommonAnswers, &LimitResponses),
     tags(
         (name = "accounts", description = "Registering, logging in, your account"),
         (name = "tokens", description = "Personal API tokens"),

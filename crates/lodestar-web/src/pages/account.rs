@@ -81,6 +81,7 @@ async fn sign_in(session: &Session, id: lodestar_domain::PersonId) -> Result<(),
 pub async fn register(
     State(state): State<AppState>,
     session: Session,
+    ClientAddress(address): ClientAddress,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = FormData(form);
@@ -89,7 +90,7 @@ pub async fn register(
         email: form.text("email"),
         password: form.text("password"),
     };
-    match state.app.register(&input).await {
+    match state.app.register(&input, &address).await {
         Ok(account) => {
             if let Err(r) = sign_in(&session, account.id).await {
                 return r;
@@ -181,9 +182,10 @@ pub async fn login(
                 StatusCode::UNAUTHORIZED
             };
             let message = match err {
-                AppError::RateLimited { .. } => {
-                    "Too many failed attempts. For your safety, logging in is paused for 15 minutes.".to_owned()
-                }
+                AppError::RateLimited { retry_after_secs } => format!(
+                    "Too many failed attempts. For your safety, please wait {} before trying again.",
+                    wait_in_words(retry_after_secs)
+                ),
                 _ => "That email and password do not match an account.".to_owned(),
             };
             match Chrome::new(&session, None, "login", "Log in").await {
@@ -200,6 +202,15 @@ pub async fn login(
             }
         }
         Err(other) => error_page(&other),
+    }
+}
+
+/// "3 seconds", "2 minutes": how long a person is asked to wait.
+fn wait_in_words(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".to_owned(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
     }
 }
 

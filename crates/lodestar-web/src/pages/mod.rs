@@ -166,9 +166,12 @@ pub fn error_page(err: &AppError) -> Response {
         StatusCode::NOT_FOUND => "Not found",
         StatusCode::FORBIDDEN => "Not allowed",
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        StatusCode::SERVICE_UNAVAILABLE => "Busy right now",
         _ => "Something went wrong",
     };
-    error_page_with(status, heading, &public_message(err))
+    let mut page = error_page_with(status, heading, &public_message(err));
+    crate::error::set_retry_after(err, &mut page);
+    page
 }
 
 pub async fn not_found() -> Response {

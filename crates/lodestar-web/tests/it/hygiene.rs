@@ -156,8 +156,9 @@ api_tests! {
     async fn a_skill_list_over_the_cap_is_refused_before_any_entry_is_looked_up(app) {
         let token = app.register_and_login("Ada Lovelace", "ada@example.org").await;
         let before = json_of(app, "/api/v1/me/profile", &token).await;
-        // Entries that would each be an error of their own if they were looked up.
-        let entries: Vec<Value> = (0..5_000)
+        // Entries that would each be an error of their own if they were looked up (as many
+        // as fit in the body limit).
+        let entries: Vec<Value> = (0..1_000)
             .map(|i| json!({"skill": format!("no-such-skill-{i}"), "level": 3}))
             .collect();
         let got = refused_edit(app, &token, json!({"growth_skills": entries}), "growth_skills").await;
@@ -355,5 +356,22 @@ api_tests! {
         let token = app.register_and_login("Ada Lovelace", "ada@example.org").await;
         let response = app.get("/api/v1/me/recommendations?limit=1%00", Some(&token)).await;
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.text());
+    }
+
+    async fn logging_in_with_a_nul_in_the_email_is_a_client_error(app) {
+        app.register_and_login("Ada Lovelace", "ada@example.org").await;
+        let response = app
+            .post_json(
+                "/api/v1/auth/login",
+                json!({"email": "ada\u{0}@example.org", "password": PASSWORD}),
+                None,
+            )
+            .await;
+        assert!(
+            response.status.is_client_error(),
+            "{} {}",
+            response.status,
+            response.text()
+        );
     }
 }

@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod directory;
 mod hygiene;
+mod limits;
 mod matching;
 mod ops;
 mod pages;

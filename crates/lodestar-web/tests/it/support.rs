@@ -55,9 +55,18 @@ pub struct TestApp {
     scratch: Option<ScratchDb>,
 }
 
+/// The application as the tests' in-process clients see it. They all come from one
+/// address, so registrations are not limited per address here; the tests of that limit
+/// (`limits.rs`) set their own policy.
+fn test_app(db: lodestar_store::Db) -> App {
+    let mut app = App::new(db);
+    app.policy.throttle.registrations_per_address = i64::MAX;
+    app
+}
+
 impl TestApp {
     async fn start(scratch: ScratchDb) -> Self {
-        let app = App::new(scratch.db.clone());
+        let app = test_app(scratch.db.clone());
         app.prepare().await.expect("migrate and seed");
         let router = lodestar_web::router(app.clone(), WebConfig::default());
         Self {
@@ -70,7 +79,7 @@ impl TestApp {
     /// Another server process on the same database: its own application state and caches,
     /// as when several `lodestar serve` share one PostgreSQL database.
     pub fn other_process(&self) -> Self {
-        let app = App::new(self.app.db.clone());
+        let app = test_app(self.app.db.clone());
         let router = lodestar_web::router(app.clone(), WebConfig::default());
         Self {
             app,
