@@ -3,7 +3,6 @@
 
 use lodestar_domain::{Email, FieldErrors, Password, PersonId, PersonName};
 use lodestar_store::persons::{self, Account, NewAccount};
-use lodestar_store::{sessions, tokens as token_store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -30,6 +29,10 @@ pub struct Credentials {
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
+    /// Keep your personal API tokens working. By default a password change revokes every
+    /// token, personal ones included, as well as ending your other browser sessions.
+    #[serde(default)]
+    pub keep_api_tokens: bool,
 }
 
 /// The account a person is signed in as.
@@ -62,7 +65,8 @@ fn viewer_of(account: &Account) -> Viewer {
 }
 
 impl App {
-    /// Creates an account. The first account on a new installation becomes an admin.
+    /// Creates an account. Registering never makes an admin: the first admin comes from
+    /// the setup link `serve` prints, `lodestar admin create`, or the demo.
     pub async fn register(&self, input: &Registration) -> Result<Account, AppError> {
         self.create_account(input, false).await
     }
@@ -73,6 +77,18 @@ impl App {
     }
 
     async fn create_account(&self, input: &Registration, admin: bool) -> Result<Account, AppError> {
+        let new = self.new_account(input, admin).await?;
+        let account = persons::create_account(&self.db, &new).await?;
+        tracing::info!(person = %account.id, admin = account.is_admin, "account created");
+        Ok(account)
+    }
+
+    /// Checks a registration and hashes its password: the account to insert.
+    pub(crate) async fn new_account(
+        &self,
+        input: &Registration,
+        admin: bool,
+    ) -> Result<NewAccount, AppError> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", PersonName::parse(&input.name));
         let email = errors.check("email", Email::parse(&input.email));
@@ -85,19 +101,13 @@ impl App {
             return Err(AppError::Internal("validation lost a value".into()));
         };
         let password_hash = hash_password(password.expose().to_owned()).await?;
-        let account = persons::create_account(
-            &self.db,
-            &NewAccount {
-                id: PersonId::new(),
-                name: name.into_inner(),
-                email,
-                password_hash,
-                admin,
-            },
-        )
-        .await?;
-        tracing::info!(person = %account.id, admin = account.is_admin, "account created");
-        Ok(account)
+        Ok(NewAccount {
+            id: PersonId::new(),
+            name: name.into_inner(),
+            email,
+            password_hash,
+            admin,
+        })
     }
 
     /// Checks credentials. Unknown emails and wrong passwords get the same error and take
@@ -144,8 +154,8 @@ impl App {
     }
 
     /// Changes the viewer's password after checking the current one, then ends their other
-    /// browser sessions and log-in tokens (personal API tokens stay: they are revoked
-    /// one by one on the tokens page).
+    /// browser sessions and revokes their API tokens: log-in tokens always, personal ones
+    /// too unless they asked to keep them. Whoever knew the old password keeps nothing.
     pub async fn change_password(
         &self,
         viewer: &Viewer,
@@ -177,11 +187,9 @@ impl App {
         };
         let hash = hash_password(new.expose().to_owned()).await?;
         persons::set_password_hash(&self.db, viewer.id, &hash).await?;
-        sessions::end_other_sessions(&self.db, viewer.id, current_session)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        token_store::revoke_login_tokens(&self.db, viewer.id).await?;
-        tracing::info!(person = %viewer.id, "password changed");
+        self.end_sessions_and_tokens(viewer.id, current_session, input.keep_api_tokens)
+            .await?;
+        tracing::info!(person = %viewer.id, kept_tokens = input.keep_api_tokens, "password changed");
         Ok(())
     }
 

@@ -8,11 +8,13 @@ pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 pub mod directory;
+pub mod housekeeping;
 mod error;
 pub mod matching;
 pub mod people;
 pub mod recommendations;
 pub mod secrets;
+pub mod sessions;
 pub mod tokens;
 
 pub use error::AppError;

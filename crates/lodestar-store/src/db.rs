@@ -234,6 +234,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0004_blocks.sql"),
         include_str!("../migrations/postgres/0004_blocks.sql"),
     ),
+    Step::Both(
+        6,
+        "sessions",
+        include_str!("../migrations/0006_sessions.sql"),
+    ),
 ];
 
 enum Step {

@@ -34,6 +34,9 @@ pub fn routes() -> Router<AppState> {
             get(accounts::list_tokens).post(accounts::create_token),
         )
         .route("/me/tokens/{id}", delete(accounts::revoke_token))
+        .route("/me/sessions", get(accounts::list_sessions))
+        .route("/me/sessions/revoke-all", post(accounts::sign_out_everywhere))
+        .route("/me/sessions/{id}", delete(accounts::end_session))
         .route("/people", get(people::directory))
         .route("/people/{id}", get(people::person))
         .route("/skills", get(skills::list).post(skills::create))

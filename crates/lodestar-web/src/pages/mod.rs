@@ -6,6 +6,7 @@ mod admin;
 mod people;
 mod profile;
 pub mod reference;
+mod sessions;
 mod tokens;
 
 use askama::Template;
@@ -35,6 +36,19 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/account/password",
             get(account::password_form).post(account::change_password),
+        )
+        .route("/account/sessions", get(sessions::sessions))
+        .route(
+            "/account/sessions/{id}/revoke",
+            post(sessions::end_session),
+        )
+        .route(
+            "/account/sessions/revoke-all",
+            post(sessions::sign_out_everywhere),
+        )
+        .route(
+            "/setup/{token}",
+            get(sessions::setup_form).post(sessions::setup),
         )
         .route("/profile", get(profile::edit_form).post(profile::save))
         .route("/people", get(people::directory))
@@ -74,7 +88,14 @@ impl Chrome {
         let csrf = crate::csrf::token(session)
             .await
             .map_err(|e| error_page(&e))?;
-        let notice = session.remove::<String>(NOTICE_KEY).await.ok().flatten();
+        // Removing marks the session changed, which costs a write: only when there is one.
+        let notice = match session.get::<String>(NOTICE_KEY).await {
+            Ok(Some(notice)) => {
+                let _ = session.remove::<String>(NOTICE_KEY).await;
+                Some(notice)
+            }
+            _ => None,
+        };
         Ok(Self {
             viewer,
             csrf,
@@ -84,6 +105,15 @@ impl Chrome {
             css: CSS_PATH,
             htmx: HTMX_PATH,
         })
+    }
+
+    /// The frame of a page whose form a visitor fills in (log in, register, setup): the
+    /// form's token is signed and stateless, so no session is started.
+    pub fn for_visitor(csrf: String, nav: &'static str, title: impl Into<String>) -> Self {
+        Self {
+            csrf,
+            ..Self::without_forms(nav, title)
+        }
     }
 
     /// The frame of a page without forms for someone not signed in: no session needed.
