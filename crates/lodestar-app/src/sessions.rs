@@ -57,9 +57,7 @@ impl App {
 
     /// Ends one of the viewer's sessions; anyone else's is "not found".
     pub async fn end_session(&self, viewer: &Viewer, public_id: &str) -> Result<(), AppError> {
-        if !store::end_session(&self.db, viewer.id, public_id)
-            .await?
-        {
+        if !store::end_session(&self.db, viewer.id, public_id).await? {
             return Err(AppError::NotFound("session"));
         }
         tracing::info!(person = %viewer.id, "session ended by its owner");
@@ -81,8 +79,7 @@ impl App {
         keep_session: Option<&str>,
         keep_personal_tokens: bool,
     ) -> Result<(), AppError> {
-        store::end_other_sessions(&self.db, person, keep_session)
-            .await?;
+        store::end_other_sessions(&self.db, person, keep_session).await?;
         token_store::revoke_all(&self.db, person, keep_personal_tokens).await?;
         Ok(())
     }
@@ -103,8 +100,7 @@ impl App {
             return Ok(None);
         }
         let token = random_secret();
-        installation::replace_setup_token(&self.db, &token_hash(&token), now_ms() + ttl_ms)
-            .await?;
+        installation::replace_setup_token(&self.db, &token_hash(&token), now_ms() + ttl_ms).await?;
         Ok(Some(token))
     }
 
@@ -240,6 +236,7 @@ pub fn describe_device(user_agent: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

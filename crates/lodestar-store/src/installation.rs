@@ -53,12 +53,14 @@ pub async fn replace_setup_token(db: &Db, token_hash: &str, expires_at: i64) -> 
 
 /// Whether `token_hash` is the live setup token (to show its form; claiming checks again).
 pub async fn setup_token_is_live(db: &Db, token_hash: &str) -> Result<bool> {
-    Ok(sqlx::query("SELECT 1 AS one FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
-        .bind(token_hash.to_owned())
-        .bind(now_ms())
-        .fetch_optional(db.reader())
-        .await?
-        .is_some())
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash.to_owned())
+            .bind(now_ms())
+            .fetch_optional(db.reader())
+            .await?
+            .is_some(),
+    )
 }
 
 /// Creates the first admin with the setup token, in one transaction that burns the token:
@@ -94,11 +96,13 @@ pub async fn claim_setup_token(db: &Db, token_hash: &str, new: &NewAccount) -> R
 
 /// Deletes setup tokens that have expired.
 pub async fn prune_setup_tokens(db: &Db) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM setup_tokens WHERE expires_at < $1")
-        .bind(now_ms())
-        .execute(db.writer())
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM setup_tokens WHERE expires_at < $1")
+            .bind(now_ms())
+            .execute(db.writer())
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Takes the lease on `task` for `holder` until `ms` from now, if no live lease is held
@@ -123,9 +127,11 @@ pub async fn take_lease(db: &Db, task: &str, holder: &str, ms: i64) -> Result<bo
 /// Deletes failed log-ins recorded before `before` (epoch milliseconds): past the throttle
 /// window they no longer count.
 pub async fn prune_login_failures(db: &Db, before: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
-        .bind(before)
-        .execute(db.writer())
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
+            .bind(before)
+            .execute(db.writer())
+            .await?
+            .rows_affected(),
+    )
 }

@@ -64,11 +64,7 @@ pub async fn delete_expired(db: &Db) -> Result<u64> {
 }
 
 /// Ends every session of `person` except `keep` (the one that made the change).
-pub async fn end_other_sessions(
-    db: &Db,
-    person: PersonId,
-    keep: Option<&str>,
-) -> Result<u64> {
+pub async fn end_other_sessions(db: &Db, person: PersonId, keep: Option<&str>) -> Result<u64> {
     Ok(
         sqlx::query("DELETE FROM sessions WHERE person_id = $1 AND id <> $2")
             .bind(person.to_string())

@@ -102,9 +102,10 @@ where
             .await
             .map_err(|e| crate::pages::error_page(&e))?;
         if viewer.is_some() {
-            let ClientAddress(address) = <ClientAddress as FromRequestParts<AppState>>::from_request_parts(parts, &state)
-                .await
-                .map_err(IntoResponse::into_response)?;
+            let ClientAddress(address) =
+                <ClientAddress as FromRequestParts<AppState>>::from_request_parts(parts, &state)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
             mark_seen(&session, address)
                 .await
                 .map_err(|e| crate::pages::error_page(&e))?;

@@ -9,10 +9,10 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lodestar_app::accounts::Registration;
 use lodestar_app::demo::{DEMO_PASSWORD, DemoOptions, DemoReport};
+use lodestar_app::housekeeping::Housekeeping;
 use lodestar_app::{App, AppError};
 use lodestar_match::score::{Rules, Weights};
 use lodestar_store::{Db, DbConfig};
-use lodestar_app::housekeeping::Housekeeping;
 use lodestar_web::{SessionLifetimes, WebConfig};
 use tracing_subscriber::EnvFilter;
 

@@ -9,14 +9,23 @@ use sqlx::Row;
 
 use crate::support::{account, backend_tests};
 
-async fn token(db: &lodestar_store::Db, person: lodestar_domain::PersonId, name: &str, expires_at: Option<i64>) -> TokenId {
+async fn token(
+    db: &lodestar_store::Db,
+    person: lodestar_domain::PersonId,
+    name: &str,
+    expires_at: Option<i64>,
+) -> TokenId {
     let id = TokenId::new();
     tokens::insert(
         db,
         &NewToken {
             id,
             person,
-            kind: if expires_at.is_some() { TokenKind::Login } else { TokenKind::Personal },
+            kind: if expires_at.is_some() {
+                TokenKind::Login
+            } else {
+                TokenKind::Personal
+            },
             name: name.into(),
             hash: format!("hash-{name}"),
             prefix: "lds_x".into(),

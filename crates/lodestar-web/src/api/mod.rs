@@ -35,7 +35,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/me/tokens/{id}", delete(accounts::revoke_token))
         .route("/me/sessions", get(accounts::list_sessions))
-        .route("/me/sessions/revoke-all", post(accounts::sign_out_everywhere))
+        .route(
+            "/me/sessions/revoke-all",
+            post(accounts::sign_out_everywhere),
+        )
         .route("/me/sessions/{id}", delete(accounts::end_session))
         .route("/people", get(people::directory))
         .route("/people/{id}", get(people::person))

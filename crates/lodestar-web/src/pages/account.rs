@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::accounts::{Credentials, PasswordChange, Registration};
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
 use lodestar_app::people::ProfileView;
+use lodestar_app::secrets::random_secret;
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::FieldErrors;
-use lodestar_app::secrets::random_secret;
 use lodestar_store::sessions::{ADDRESS_KEY, PERSON_KEY, USER_AGENT_KEY};
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -274,7 +274,15 @@ pub async fn login(
                 }
                 _ => "That email and password do not match an account.".to_owned(),
             };
-            login_page(&state, &headers, status, credentials.email, next, Some(message)).await
+            login_page(
+                &state,
+                &headers,
+                status,
+                credentials.email,
+                next,
+                Some(message),
+            )
+            .await
         }
         Err(other) => error_page(&other),
     }

@@ -38,10 +38,7 @@ pub fn routes() -> Router<AppState> {
             get(account::password_form).post(account::change_password),
         )
         .route("/account/sessions", get(sessions::sessions))
-        .route(
-            "/account/sessions/{id}/revoke",
-            post(sessions::end_session),
-        )
+        .route("/account/sessions/{id}/revoke", post(sessions::end_session))
         .route(
             "/account/sessions/revoke-all",
             post(sessions::sign_out_everywhere),

@@ -12,5 +12,6 @@ mod matching;
 mod ops;
 mod pages;
 mod profile;
+mod sessions;
 mod skills;
 mod tokens;
