@@ -66,7 +66,7 @@ done >"$WORK/urls"
 
 echo "== $REQUESTS anonymous GETs of ${PAGES[*]} ($PARALLEL at a time)"
 START=$(date +%s.%N)
-curl --silent --parallel --parallel-max "$PARALLEL" --write-out '%{http_code}\n' --config "$WORK/urls" >"$WORK/codes"
+curl --silent --no-progress-meter --parallel --parallel-max "$PARALLEL" --write-out '%{http_code}\n' --config "$WORK/urls" >"$WORK/codes" 2>/dev/null
 END=$(date +%s.%N)
 OK=$(grep -c '^200$' "$WORK/codes" || true)
 SECONDS_TAKEN=$(python3 -c "print(f'{$END - $START:.1f}')")
