@@ -3,7 +3,6 @@
 
 use lodestar_domain::{Email, FieldErrors, Password, PersonId, PersonName};
 use lodestar_store::persons::{self, Account, NewAccount};
-use lodestar_store::{sessions, tokens as token_store};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -34,6 +33,10 @@ pub struct PasswordChange {
     /// 10–256 characters, not a common password, not your name or email.
     #[schema(min_length = 10, max_length = 256)]
     pub new_password: String,
+    /// Keep your personal API tokens working. By default a password change revokes every
+    /// token, personal ones included, as well as ending your other browser sessions.
+    #[serde(default)]
+    pub keep_api_tokens: bool,
 }
 
 /// The account a person is signed in as.
@@ -66,7 +69,8 @@ fn viewer_of(account: &Account) -> Viewer {
 }
 
 impl App {
-    /// Creates an account. The first account on a new installation becomes an admin.
+    /// Creates an account. Registering never makes an admin: the first admin comes from
+    /// the setup link `serve` prints, `lodestar admin create`, or the demo.
     /// Registrations are limited per client address; one that creates nothing because of
     /// invalid input or a busy server does not count.
     pub async fn register(
@@ -88,6 +92,18 @@ impl App {
     }
 
     async fn create_account(&self, input: &Registration, admin: bool) -> Result<Account, AppError> {
+        let new = self.new_account(input, admin).await?;
+        let account = persons::create_account(&self.db, &new).await?;
+        tracing::info!(person = %account.id, admin = account.is_admin, "account created");
+        Ok(account)
+    }
+
+    /// Checks a registration and hashes its password: the account to insert.
+    pub(crate) async fn new_account(
+        &self,
+        input: &Registration,
+        admin: bool,
+    ) -> Result<NewAccount, AppError> {
         let mut errors = FieldErrors::new();
         let name = errors.check("name", PersonName::parse(&input.name));
         let email = errors.check("email", Email::parse(&input.email));
@@ -100,19 +116,13 @@ impl App {
             return Err(AppError::Internal("validation lost a value".into()));
         };
         let password_hash = hash_password(password.expose().to_owned()).await?;
-        let account = persons::create_account(
-            &self.db,
-            &NewAccount {
-                id: PersonId::new(),
-                name: name.into_inner(),
-                email,
-                password_hash,
-                admin,
-            },
-        )
-        .await?;
-        tracing::info!(person = %account.id, admin = account.is_admin, "account created");
-        Ok(account)
+        Ok(NewAccount {
+            id: PersonId::new(),
+            name: name.into_inner(),
+            email,
+            password_hash,
+            admin,
+        })
     }
 
     /// Checks credentials. Unknown emails and wrong passwords get the same error and take
@@ -151,8 +161,8 @@ impl App {
     }
 
     /// Changes the viewer's password after checking the current one, then ends their other
-    /// browser sessions and log-in tokens (personal API tokens stay: they are revoked
-    /// one by one on the tokens page).
+    /// browser sessions and revokes their API tokens: log-in tokens always, personal ones
+    /// too unless they asked to keep them. Whoever knew the old password keeps nothing.
     pub async fn change_password(
         &self,
         viewer: &Viewer,
@@ -184,11 +194,9 @@ impl App {
         };
         let hash = hash_password(new.expose().to_owned()).await?;
         persons::set_password_hash(&self.db, viewer.id, &hash).await?;
-        sessions::end_other_sessions(&self.db, viewer.id, current_session)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        token_store::revoke_login_tokens(&self.db, viewer.id).await?;
-        tracing::info!(person = %viewer.id, "password changed");
+        self.end_sessions_and_tokens(viewer.id, current_session, input.keep_api_tokens)
+            .await?;
+        tracing::info!(person = %viewer.id, kept_tokens = input.keep_api_tokens, "password changed");
         Ok(())
     }
 

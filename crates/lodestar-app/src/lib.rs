@@ -9,10 +9,12 @@ pub mod catalogue;
 pub mod demo;
 pub mod directory;
 mod error;
+pub mod housekeeping;
 pub mod matching;
 pub mod people;
 pub mod recommendations;
 pub mod secrets;
+pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 

@@ -141,8 +141,12 @@ impl App {
         let kept = limits.login_failures_kept_ms;
         let hit = store::hit(&self.db, &pair, now, Window::Quiet { ms: kept }).await?;
         let before = hit.hits - 1;
+        let delay = limits.login_delay_ms(before);
+        // `previous` may be a racing request's clock, a little ahead of this one's: with no
+        // delay due, that must not refuse.
         if let Some(previous) = hit.previous_at
-            && now < previous + limits.login_delay_ms(before)
+            && delay > 0
+            && now < previous + delay
         {
             // This refused try counts too, so the next one waits for the next delay.
             return Err(AppError::RateLimited {

@@ -239,6 +239,11 @@ const MIGRATIONS: &[Step] = &[
         "throttle",
         include_str!("../migrations/0005_throttle.sql"),
     ),
+    Step::Both(
+        6,
+        "sessions",
+        include_str!("../migrations/0006_sessions.sql"),
+    ),
     Step::PerBackend(
         7,
         "blocks concern two people",

@@ -9,6 +9,7 @@ pub mod blocks;
 mod db;
 mod error;
 pub mod generations;
+pub mod installation;
 pub mod participants;
 pub mod persons;
 pub mod profiles;

@@ -1,4 +1,4 @@
-//! Accounts: creation (with the first-admin rule), look-up, passwords and the admin flag.
+//! Accounts: creation, look-up, passwords and the admin flag.
 
 use lodestar_domain::{Email, PersonId};
 use sqlx::Row;
@@ -14,7 +14,7 @@ pub struct NewAccount {
     pub name: String,
     pub email: Email,
     pub password_hash: String,
-    /// Make the account an admin whether or not it is the first (the CLI's `admin create`).
+    /// Make the account an admin (the CLI's `admin create`, the demo, the setup link).
     pub admin: bool,
 }
 
@@ -45,12 +45,23 @@ fn account_from_row(row: &AnyRow) -> Result<Account> {
     })
 }
 
-/// Creates an account with a default profile. The first account ever created becomes an
-/// admin: the claim is a row with a fixed primary key, so two simultaneous first
-/// registrations cannot both win. Fails with `Conflict { what: "email" }` for a taken email.
+/// Creates an account with a default profile; an admin only when `new.admin` says so (the
+/// command line, the demo, the one-time setup link). Registering never makes an admin, so
+/// an instance reachable before its operator arrives cannot be claimed by whoever comes
+/// first. Fails with `Conflict { what: "email" }` for a taken email.
 pub async fn create_account(db: &Db, new: &NewAccount) -> Result<Account> {
-    let now = now_ms();
     let mut tx = db.writer().begin().await?;
+    let account = insert_account(&mut tx, new).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// Inserts an account inside a transaction (shared with the setup link's claim).
+pub(crate) async fn insert_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    new: &NewAccount,
+) -> Result<Account> {
+    let now = now_ms();
     sqlx::query(
         "INSERT INTO persons (id, email, name, name_key, password_hash, is_admin, search_text, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -63,34 +74,18 @@ pub async fn create_account(db: &Db, new: &NewAccount) -> Result<Account> {
     .bind(i64::from(new.admin))
     .bind(new.name.to_lowercase())
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query("INSERT INTO person_languages (person_id, language) VALUES ($1, 'en')")
         .bind(new.id.to_string())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    let claimed = sqlx::query(
-        "INSERT INTO first_admin_claim (id, person_id, claimed_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(new.id.to_string())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if claimed && !new.admin {
-        sqlx::query("UPDATE persons SET is_admin = 1 WHERE id = $1")
-            .bind(new.id.to_string())
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
     Ok(Account {
         id: new.id,
         name: new.name.clone(),
         email: new.email.as_str().to_owned(),
         password_hash: new.password_hash.clone(),
-        is_admin: new.admin || claimed,
+        is_admin: new.admin,
         created_at: now,
     })
 }

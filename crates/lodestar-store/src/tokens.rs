@@ -159,3 +159,31 @@ pub async fn revoke_login_tokens(db: &Db, person: PersonId) -> Result<u64> {
     .await?
     .rows_affected())
 }
+
+/// Revokes every token of `person`: log-in tokens always, personal ones too unless
+/// `keep_personal` (after a password change or "sign out everywhere").
+pub async fn revoke_all(db: &Db, person: PersonId, keep_personal: bool) -> Result<u64> {
+    let query = if keep_personal {
+        "UPDATE api_tokens SET revoked_at = $1 WHERE person_id = $2 AND kind = 'login' AND revoked_at IS NULL"
+    } else {
+        "UPDATE api_tokens SET revoked_at = $1 WHERE person_id = $2 AND revoked_at IS NULL"
+    };
+    Ok(sqlx::query(query)
+        .bind(now_ms())
+        .bind(person.to_string())
+        .execute(db.writer())
+        .await?
+        .rows_affected())
+}
+
+/// Deletes tokens that expired or were revoked before `before` (epoch milliseconds). Until
+/// then they stay listed, so that people can see what ended and when.
+pub async fn prune(db: &Db, before: i64) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM api_tokens WHERE (expires_at IS NOT NULL AND expires_at < $1) OR (revoked_at IS NOT NULL AND revoked_at < $1)",
+    )
+    .bind(before)
+    .execute(db.writer())
+    .await?
+    .rows_affected())
+}

@@ -48,6 +48,13 @@ pub struct PageViewer(pub Viewer);
 /// The person signed in, if anyone.
 pub struct MaybeViewer(pub Option<Viewer>);
 
+/// When the session was last marked as seen (epoch milliseconds).
+pub const SEEN_KEY: &str = "seen_at";
+
+/// A session is marked as seen, which pushes its idle expiry forward and updates its
+/// "last seen" and address, at most this often: viewing pages does not write every time.
+pub const SEEN_EVERY_MS: i64 = 5 * 60 * 1000;
+
 pub async fn session_viewer(
     state: &AppState,
     session: &Session,
@@ -63,6 +70,22 @@ pub async fn session_viewer(
     }
 }
 
+/// Marks a signed-in session as seen from `address` if it was not seen lately. The
+/// change makes tower-sessions save the session, and saving refreshes its expiry.
+async fn mark_seen(session: &Session, address: String) -> Result<(), AppError> {
+    let internal = |e: tower_sessions::session::Error| AppError::Internal(e.to_string());
+    let now = lodestar_store::now_ms();
+    let seen = session.get::<i64>(SEEN_KEY).await.map_err(internal)?;
+    if seen.is_none_or(|seen| now - seen >= SEEN_EVERY_MS) {
+        session.insert(SEEN_KEY, now).await.map_err(internal)?;
+        session
+            .insert(lodestar_store::sessions::ADDRESS_KEY, address)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
 impl<S> FromRequestParts<S> for MaybeViewer
 where
     AppState: FromRef<S>,
@@ -75,10 +98,19 @@ where
         let session = Session::from_request_parts(parts, &state)
             .await
             .map_err(|(status, msg)| (status, msg).into_response())?;
-        session_viewer(&state, &session)
+        let viewer = session_viewer(&state, &session)
             .await
-            .map(Self)
-            .map_err(|e| crate::pages::error_page(&e))
+            .map_err(|e| crate::pages::error_page(&e))?;
+        if viewer.is_some() {
+            let ClientAddress(address) =
+                <ClientAddress as FromRequestParts<AppState>>::from_request_parts(parts, &state)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+            mark_seen(&session, address)
+                .await
+                .map_err(|e| crate::pages::error_page(&e))?;
+        }
+        Ok(Self(viewer))
     }
 }
 

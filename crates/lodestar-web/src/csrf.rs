@@ -1,22 +1,37 @@
 //! Protection against cross-site request forgery for the HTML pages: every state-changing
-//! request must carry the session's token, in the `_csrf` form field or the `X-CSRF-Token`
-//! header (htmx sends the header). SameSite=Lax cookies are a second line of defence.
+//! request must carry a token, in the `_csrf` form field or the `X-CSRF-Token` header (htmx
+//! sends the header). SameSite=Lax session cookies are a second line of defence.
+//!
+//! Two kinds of token:
+//! - a signed-in session keeps a random token, made anew at every sign-in;
+//! - forms shown to visitors (log in, register, setup) carry a signed, stateless token
+//!   bound to a random value in a short-lived SameSite=Strict, HttpOnly cookie, so that
+//!   visitors cost no session row and another site can neither replay a token nor log a
+//!   visitor into its own account.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
-use axum::http::Method;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use tower_sessions::Session;
-
 use lodestar_app::AppError;
+use lodestar_app::sessions::{FORM_TOKEN_TTL_MS, FormSigner};
+use tower_sessions::Session;
+use tower_sessions::cookie::{Cookie, SameSite};
 
-const SESSION_KEY: &str = "csrf";
+use crate::AppState;
+
+pub const SESSION_KEY: &str = "csrf";
 pub const FORM_FIELD: &str = "_csrf";
 const HEADER: &str = "x-csrf-token";
 const MAX_FORM_BYTES: usize = 1 << 20;
 
-/// The session's CSRF token, made on first use.
+/// The cookie holding a visitor's form nonce, over plain HTTP and over https.
+pub const FORM_COOKIE: &str = "lodestar_form";
+pub const SECURE_FORM_COOKIE: &str = "__Host-lodestar_form";
+
+/// The signed-in session's CSRF token. Sessions made before tokens were set at sign-in
+/// get one now.
 pub async fn token(session: &Session) -> Result<String, AppError> {
     let internal = |e: tower_sessions::session::Error| AppError::Internal(e.to_string());
     if let Some(token) = session.get::<String>(SESSION_KEY).await.map_err(internal)? {
@@ -30,6 +45,76 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     Ok(token)
 }
 
+/// A visitor's form token and the cookie that goes with it.
+pub struct AnonymousForm {
+    pub token: String,
+    cookie: Option<HeaderValue>,
+}
+
+impl AnonymousForm {
+    /// Adds the nonce cookie to the page that carries the form.
+    pub fn attach(self, mut response: Response) -> Response {
+        if let Some(cookie) = self.cookie {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        response
+    }
+}
+
+fn form_cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies {
+        SECURE_FORM_COOKIE
+    } else {
+        FORM_COOKIE
+    }
+}
+
+async fn signer(state: &AppState) -> Result<&FormSigner, AppError> {
+    state
+        .forms
+        .get_or_try_init(|| state.app.form_signer())
+        .await
+}
+
+/// The visitor's form nonce, if their browser sent one that could be ours.
+fn nonce_of(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let name = form_cookie_name(state);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+        .filter(|v| {
+            v.len() == 43
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+/// A token for a form shown to a visitor, reusing their nonce cookie (so that several open
+/// tabs keep working) or making one.
+pub async fn anonymous_form(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<AnonymousForm, AppError> {
+    let nonce = nonce_of(state, headers).unwrap_or_else(lodestar_app::secrets::random_secret);
+    let token = signer(state).await?.issue(&nonce, lodestar_store::now_ms());
+    let cookie = Cookie::build((form_cookie_name(state), nonce))
+        .path("/")
+        .http_only(true)
+        .secure(state.config.secure_cookies)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::milliseconds(FORM_TOKEN_TTL_MS))
+        .build();
+    Ok(AnonymousForm {
+        token,
+        cookie: HeaderValue::from_str(&cookie.to_string()).ok(),
+    })
+}
+
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
@@ -38,8 +123,27 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Middleware: lets safe methods through; checks the token on every other request.
-pub async fn verify(request: Request, next: Next) -> Response {
+/// What a request must show to pass.
+enum Expected {
+    /// The signed-in session's token.
+    Session(String),
+    /// A signed token for the visitor's nonce.
+    Visitor(FormSigner, String),
+}
+
+impl Expected {
+    fn accepts(&self, sent: &str) -> bool {
+        match self {
+            Self::Session(token) => same(sent, token),
+            Self::Visitor(signer, nonce) => signer.verify(sent, nonce, lodestar_store::now_ms()),
+        }
+    }
+}
+
+/// Middleware: lets safe methods through; checks the token on every other request. A
+/// signed-in session only accepts its own token; a visitor only a signed token bound to
+/// their nonce cookie.
+pub async fn verify(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -50,11 +154,20 @@ pub async fn verify(request: Request, next: Next) -> Response {
         return forbidden();
     };
     let expected = match session.get::<String>(SESSION_KEY).await {
-        Ok(Some(token)) => token,
-        _ => return forbidden(),
+        Ok(Some(token)) => Expected::Session(token),
+        Ok(None) => {
+            let Some(nonce) = nonce_of(&state, request.headers()) else {
+                return forbidden();
+            };
+            match signer(&state).await {
+                Ok(signer) => Expected::Visitor(signer.clone(), nonce),
+                Err(e) => return crate::pages::error_page(&e),
+            }
+        }
+        Err(_) => return forbidden(),
     };
     if let Some(sent) = request.headers().get(HEADER).and_then(|v| v.to_str().ok()) {
-        return if same(sent, &expected) {
+        return if expected.accepts(sent) {
             next.run(request).await
         } else {
             forbidden()
@@ -65,7 +178,7 @@ pub async fn verify(request: Request, next: Next) -> Response {
         return forbidden();
     };
     let sent = form_urlencoded_field(&bytes, FORM_FIELD);
-    if sent.as_deref().is_some_and(|sent| same(sent, &expected)) {
+    if sent.as_deref().is_some_and(|sent| expected.accepts(sent)) {
         next.run(Request::from_parts(parts, Body::from(bytes)))
             .await
     } else {

@@ -22,9 +22,10 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use lodestar_app::App;
 use lodestar_store::sessions::DbSessionStore;
-use time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -34,7 +35,8 @@ pub use routes::{Route, Routes};
 /// Web settings, from the command line and environment.
 #[derive(Clone, Debug, Default)]
 pub struct WebConfig {
-    /// Mark cookies `Secure` (set when the public URL is https).
+    /// The public URL is https: cookies are `Secure` with the `__Host-` prefix, and every
+    /// response carries HSTS.
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
@@ -45,6 +47,8 @@ pub struct WebConfig {
     pub limits: RequestLimits,
     /// Who may read `/metrics`, and where.
     pub metrics: MetricsAccess,
+    /// How long browser sessions last.
+    pub sessions: SessionLifetimes,
 }
 
 /// Limits on every request, so that no client can hold the server's memory or time.
@@ -78,33 +82,80 @@ pub struct MetricsAccess {
     pub token: Option<String>,
 }
 
+/// How long a browser session lasts: `idle` after it was last used, and at most
+/// `absolute` after sign-in however busy it is.
+#[derive(Clone, Copy, Debug)]
+pub struct SessionLifetimes {
+    pub idle: std::time::Duration,
+    pub absolute: std::time::Duration,
+}
+
+impl Default for SessionLifetimes {
+    fn default() -> Self {
+        const DAY: u64 = 24 * 60 * 60;
+        Self {
+            idle: std::time::Duration::from_secs(14 * DAY),
+            absolute: std::time::Duration::from_secs(30 * DAY),
+        }
+    }
+}
+
 /// What every handler can reach.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub app: App,
     pub config: Arc<WebConfig>,
+    /// The key for anonymous forms' CSRF tokens, read from the database on first use.
+    forms: Arc<tokio::sync::OnceCell<lodestar_app::sessions::FormSigner>>,
 }
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP.
 pub const SESSION_COOKIE: &str = "lodestar_session";
+/// The session cookie's name over https: the `__Host-` prefix makes browsers refuse it
+/// unless it is `Secure`, for the whole site (`Path=/`) and set by this host alone (no
+/// `Domain`), so a neighbouring subdomain cannot plant or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-lodestar_session";
+
+/// `Strict-Transport-Security` over https: browsers use only https here for a year.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The whole router: API, pages, static files, health and metrics, with request ids,
 /// tracing and metrics around every request.
 pub fn router(app: App, config: WebConfig) -> Router {
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(app.db.clone()))
-        .with_name(SESSION_COOKIE)
+    let lifetimes = config.sessions;
+    let store = DbSessionStore::new(app.db.clone()).with_absolute_lifetime_ms(
+        i64::try_from(lifetimes.absolute.as_millis()).unwrap_or(i64::MAX),
+    );
+    let idle = time::Duration::try_from(lifetimes.idle).unwrap_or(time::Duration::days(14));
+    let sessions = SessionManagerLayer::new(store)
+        .with_name(if config.secure_cookies {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
         .with_secure(config.secure_cookies)
         .with_http_only(true)
+        .with_path("/")
         .with_same_site(SameSite::Lax)
-        .with_expiry(Expiry::OnInactivity(Duration::days(14)));
+        .with_expiry(Expiry::OnInactivity(idle));
     let limits = config.limits.clone();
     let ops_routes = ops::routes(&config);
+    let secure = config.secure_cookies;
     let state = AppState {
         app,
         config: Arc::new(config),
+        forms: Arc::default(),
     };
+    // Pages are personal or carry a form's token: no cache, shared or private, keeps them.
     let pages = pages::routes()
-        .layer(axum::middleware::from_fn(csrf::verify))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::verify,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(sessions);
     let router = Router::new()
         .merge(pages)
@@ -114,6 +165,14 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(statics::routes())
         .fallback(pages::not_found)
         .with_state(state);
+    let router = if secure {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    };
     ops::wrap(router, &limits)
 }
 

@@ -9,12 +9,12 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use lodestar_app::accounts::Registration;
 use lodestar_app::demo::{DEMO_PASSWORD, DemoOptions, DemoReport};
+use lodestar_app::housekeeping::Housekeeping;
 use lodestar_app::{App, AppError};
 use lodestar_match::score::{Rules, Weights};
-use lodestar_store::sessions::DbSessionStore;
 use lodestar_store::{Db, DbConfig};
 use lodestar_web::serve::ServeOptions;
-use lodestar_web::{MetricsAccess, RequestLimits, WebConfig};
+use lodestar_web::{MetricsAccess, RequestLimits, SessionLifetimes, WebConfig};
 use tracing_subscriber::EnvFilter;
 
 mod matching;
@@ -157,6 +157,11 @@ struct ServeArgs {
     #[arg(long, env = "LODESTAR_DEMO_PEOPLE", default_value_t = 1000)]
     demo_people: usize,
 
+    /// Browser sessions end this many days after sign-in, however active (they also end
+    /// after 14 days unused).
+    #[arg(long, env = "LODESTAR_SESSION_MAX_AGE_DAYS", default_value_t = 30)]
+    session_max_age_days: u64,
+
     /// Database connections in the pool.
     #[arg(long, env = "LODESTAR_DB_CONNECTIONS", default_value_t = 16)]
     db_connections: u32,
@@ -295,20 +300,8 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             tracing::info!("--demo: the database already has people; leaving it as it is");
         }
     }
-    // Housekeeping, now and every hour: drop expired sessions, refresh planner statistics.
-    let (sessions, maintained) = (DbSessionStore::new(app.db.clone()), app.db.clone());
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            every.tick().await;
-            if let Err(e) = sessions.delete_expired().await {
-                tracing::warn!(error = %e, "could not delete expired sessions");
-            }
-            if let Err(e) = maintained.analyze().await {
-                tracing::warn!(error = %e, "could not refresh planner statistics");
-            }
-        }
-    });
+    // One scheduler for periodic work (pruning, planner statistics), now and then regularly.
+    tokio::spawn(Housekeeping::new(app.clone()).run());
     let public_url = args
         .public_url
         .clone()
@@ -325,6 +318,10 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
         metrics: MetricsAccess {
             separate: args.metrics_bind.is_some(),
             token: args.metrics_token.clone(),
+        },
+        sessions: SessionLifetimes {
+            absolute: Duration::from_secs(args.session_max_age_days.max(1) * 24 * 60 * 60),
+            ..SessionLifetimes::default()
         },
     };
     let options = ServeOptions {
@@ -350,6 +347,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
         }
         None => None,
     };
+    print_setup_link(&app, &public_url).await?;
     let db = app.db.clone();
     let router = lodestar_web::router(app, config);
     let listener = tokio::net::TcpListener::bind(args.bind)
@@ -365,6 +363,25 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     db.close().await;
     Ok(())
 }
+
+/// On an installation without an admin, prints a fresh one-time link that creates it
+/// (replacing any earlier link). Registering never makes an admin, so an instance reached
+/// by others before its operator cannot be claimed by them.
+async fn print_setup_link(app: &App, public_url: &str) -> Result<()> {
+    if let Some(token) = app
+        .issue_setup_token(SETUP_LINK_TTL_MS)
+        .await
+        .map_err(explain)?
+    {
+        let base = public_url.trim_end_matches('/');
+        println!("No admin yet. Create one within 24 hours with this one-time link:");
+        println!("  {base}/setup/{token}");
+        println!("(or run `lodestar admin create`).");
+    }
+    Ok(())
+}
+
+const SETUP_LINK_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 
 fn read_password(given: Option<String>) -> Result<String> {
     if let Some(password) = given {

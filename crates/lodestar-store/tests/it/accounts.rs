@@ -1,8 +1,9 @@
-//! Accounts: creation, look-up, the first-admin rule, and log-in failure counting.
+//! Accounts: creation, look-up, the setup link's first admin, and log-in failure counting.
 
 use lodestar_domain::{Email, PersonId};
 use lodestar_store::StoreError;
 use lodestar_store::persons::{self, NewAccount};
+use lodestar_store::{installation, now_ms};
 
 use crate::support::{account, backend_tests, new_account};
 
@@ -40,46 +41,67 @@ backend_tests! {
         assert_eq!(persons::count(db).await.unwrap(), 1, "nothing half-created");
     }
 
-    async fn the_first_account_claims_admin_and_the_second_does_not(db) {
+    async fn creating_accounts_never_makes_an_admin_not_even_the_first(db) {
         let first = account(db, "First", "first@example.org").await;
         let second = account(db, "Second", "second@example.org").await;
-        assert!(first.is_admin);
+        assert!(!first.is_admin);
         assert!(!second.is_admin);
-        let stored = persons::find_by_id(db, first.id).await.unwrap().unwrap();
-        assert!(stored.is_admin, "the claim is stored, not only returned");
-        let stored = persons::find_by_id(db, second.id).await.unwrap().unwrap();
-        assert!(!stored.is_admin);
+        assert!(!persons::find_by_id(db, first.id).await.unwrap().unwrap().is_admin);
+        assert!(!installation::has_admin(db).await.unwrap());
     }
 
-    async fn two_simultaneous_first_registrations_make_exactly_one_admin(db) {
-        let (ann, bob) = (new_account("Ann", "ann@example.org"), new_account("Bob", "bob@example.org"));
-        let (a, b) = tokio::join!(
-            persons::create_account(db, &ann),
-            persons::create_account(db, &bob),
-        );
-        let (a, b) = (a.unwrap(), b.unwrap());
-        assert!(a.is_admin ^ b.is_admin, "exactly one admin: {} {}", a.is_admin, b.is_admin);
-        let a_stored = persons::find_by_id(db, a.id).await.unwrap().unwrap();
-        let b_stored = persons::find_by_id(db, b.id).await.unwrap().unwrap();
-        assert_eq!(a_stored.is_admin, a.is_admin);
-        assert_eq!(b_stored.is_admin, b.is_admin);
+    async fn the_setup_token_creates_one_admin_and_is_burned(db) {
+        installation::replace_setup_token(db, "hash-1", now_ms() + 60_000).await.unwrap();
+        installation::replace_setup_token(db, "hash-2", now_ms() + 60_000).await.unwrap();
+        assert!(!installation::setup_token_is_live(db, "hash-1").await.unwrap(), "a new token replaces the old one");
+        let old = installation::claim_setup_token(db, "hash-1", &new_account("Old", "old@example.org")).await;
+        assert!(matches!(old, Err(StoreError::NotFound)), "got {old:?}");
+
+        let admin = installation::claim_setup_token(db, "hash-2", &new_account("Root", "root@example.org"))
+            .await
+            .unwrap();
+        assert!(admin.is_admin);
+        assert!(persons::find_by_id(db, admin.id).await.unwrap().unwrap().is_admin);
+        assert!(!installation::setup_token_is_live(db, "hash-2").await.unwrap());
+        let again = installation::claim_setup_token(db, "hash-2", &new_account("Again", "again@example.org")).await;
+        assert!(matches!(again, Err(StoreError::NotFound)), "used once: {again:?}");
+        assert_eq!(persons::count(db).await.unwrap(), 1, "refused claims create nobody");
     }
 
-    async fn many_simultaneous_first_registrations_on_separate_tasks_make_one_admin(db) {
+    async fn an_expired_setup_token_or_one_issued_after_an_admin_exists_claims_nothing(db) {
+        installation::replace_setup_token(db, "expired", now_ms() - 1).await.unwrap();
+        let late = installation::claim_setup_token(db, "expired", &new_account("Late", "late@example.org")).await;
+        assert!(matches!(late, Err(StoreError::NotFound)), "got {late:?}");
+        assert_eq!(installation::prune_setup_tokens(db).await.unwrap(), 1);
+
+        persons::create_account(db, &NewAccount { admin: true, ..new_account("Root", "root@example.org") })
+            .await
+            .unwrap();
+        installation::replace_setup_token(db, "stale", now_ms() + 60_000).await.unwrap();
+        let second = installation::claim_setup_token(db, "stale", &new_account("Mallory", "m@example.org")).await;
+        assert!(matches!(second, Err(StoreError::NotFound)), "got {second:?}");
+    }
+
+    async fn many_simultaneous_setup_claims_make_exactly_one_admin(db) {
+        installation::replace_setup_token(db, "the-link", now_ms() + 60_000).await.unwrap();
         let mut tasks = tokio::task::JoinSet::new();
         for i in 0..8 {
             let db = db.clone();
             tasks.spawn(async move {
-                persons::create_account(&db, &new_account("Racer", &format!("racer{i}@example.org")))
+                installation::claim_setup_token(&db, "the-link", &new_account("Racer", &format!("racer{i}@example.org")))
                     .await
             });
         }
-        let mut admins = 0;
+        let (mut admins, mut refused) = (0, 0);
         while let Some(done) = tasks.join_next().await {
-            admins += usize::from(done.expect("task ran").expect("account created").is_admin);
+            match done.expect("task ran") {
+                Ok(account) => admins += usize::from(account.is_admin),
+                Err(StoreError::NotFound) => refused += 1,
+                Err(other) => panic!("unexpected {other:?}"),
+            }
         }
-        assert_eq!(admins, 1);
-        assert_eq!(persons::count(db).await.unwrap(), 8);
+        assert_eq!((admins, refused), (1, 7));
+        assert_eq!(persons::count(db).await.unwrap(), 1);
     }
 
     async fn an_explicit_admin_is_an_admin_even_when_not_first(db) {

@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod generations;
+mod housekeeping;
 mod profiles;
 mod sessions;
 mod skills;

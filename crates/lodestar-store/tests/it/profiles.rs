@@ -118,7 +118,7 @@ backend_tests! {
         assert_eq!(loaded.profile, profile);
         assert_eq!(loaded.name, "Ada King");
         assert_eq!(loaded.email, "ada@example.org");
-        assert!(loaded.is_admin);
+        assert!(!loaded.is_admin, "registering makes no admin");
         assert!(loaded.updated_at >= loaded.created_at);
         let mentors: Vec<&str> = loaded
             .skills

@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use lodestar_store::sessions::{DbSessionStore, PERSON_KEY, end_other_sessions};
+use lodestar_store::sessions::{
+    self, ADDRESS_KEY, DbSessionStore, PERSON_KEY, USER_AGENT_KEY, end_other_sessions,
+};
 use time::{Duration, OffsetDateTime};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::SessionStore;
@@ -46,11 +48,92 @@ backend_tests! {
         assert_eq!(store.load(&Id::default()).await.unwrap(), None);
     }
 
-    async fn saving_a_new_id_inserts_it(db) {
+    async fn saving_never_inserts_so_an_unknown_id_stays_unknown(db) {
         let store = DbSessionStore::new(db.clone());
         let fresh = record(Some("someone"), Duration::hours(1));
         store.save(&fresh).await.unwrap();
-        assert_eq!(store.load(&fresh.id).await.unwrap(), Some(fresh));
+        assert_eq!(store.load(&fresh.id).await.unwrap(), None);
+        assert_eq!(sessions::count(db).await.unwrap(), 0);
+    }
+
+    async fn a_session_deleted_while_a_request_held_it_does_not_come_back_when_saved(db) {
+        let ada = account(db, "Ada", "ada@example.org").await;
+        let store = DbSessionStore::new(db.clone());
+        let mut signed_in = record(Some(&ada.id.to_string()), Duration::hours(1));
+        store.create(&mut signed_in).await.unwrap();
+
+        // A request loads the session; meanwhile a password change ends it; then the request
+        // finishes and saves what it changed.
+        let mut held = store.load(&signed_in.id).await.unwrap().expect("loaded");
+        assert_eq!(end_other_sessions(db, ada.id, None).await.unwrap(), 1);
+        held.data.insert("notice".to_owned(), serde_json::json!("saved late"));
+        store.save(&held).await.unwrap();
+
+        assert_eq!(store.load(&signed_in.id).await.unwrap(), None, "the ended session stays ended");
+        assert_eq!(sessions::count(db).await.unwrap(), 0);
+    }
+
+    async fn a_busy_session_still_ends_at_its_absolute_lifetime(db) {
+        let store = DbSessionStore::new(db.clone()).with_absolute_lifetime_ms(60 * 60 * 1000);
+        let mut busy = record(Some("someone"), Duration::minutes(30));
+        store.create(&mut busy).await.unwrap();
+        let started = lodestar_store::now_ms();
+
+        // Each save pushes the idle expiry a day ahead, but never past an hour from sign-in.
+        let mut later = busy.clone();
+        later.expiry_date = OffsetDateTime::now_utc() + Duration::days(1);
+        store.save(&later).await.unwrap();
+        let loaded = store.load(&busy.id).await.unwrap().expect("still live");
+        let expires_ms = i64::try_from(loaded.expiry_date.unix_timestamp_nanos() / 1_000_000).unwrap();
+        assert!(expires_ms <= started + 60 * 60 * 1000 + 1_000, "capped: {}", expires_ms - started);
+        assert!(expires_ms >= started + 60 * 60 * 1000 - 5_000, "not shorter than the cap");
+
+        // A session created with a longer idle expiry than the cap is capped too.
+        let mut long = record(None, Duration::days(2));
+        store.create(&mut long).await.unwrap();
+        let loaded = store.load(&long.id).await.unwrap().expect("live");
+        assert!(loaded.expiry_date < OffsetDateTime::now_utc() + Duration::minutes(61));
+
+        let ended = DbSessionStore::new(db.clone()).with_absolute_lifetime_ms(1);
+        let mut short = record(None, Duration::days(2));
+        ended.create(&mut short).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert_eq!(ended.load(&short.id).await.unwrap(), None, "past its absolute lifetime");
+    }
+
+    async fn a_persons_sessions_are_listed_with_device_and_address_and_can_be_ended_one_by_one(db) {
+        let ada = account(db, "Ada", "ada@example.org").await;
+        let bob = account(db, "Bob", "bob@example.org").await;
+        let store = DbSessionStore::new(db.clone());
+        let mut laptop = record(Some(&ada.id.to_string()), Duration::hours(1));
+        laptop.data.insert(USER_AGENT_KEY.to_owned(), serde_json::json!("Firefox/128.0 (X11; Linux)"));
+        laptop.data.insert(ADDRESS_KEY.to_owned(), serde_json::json!("192.0.2.1"));
+        store.create(&mut laptop).await.unwrap();
+        let mut phone = record(Some(&ada.id.to_string()), Duration::hours(1));
+        phone.data.insert(ADDRESS_KEY.to_owned(), serde_json::json!("198.51.100.7"));
+        store.create(&mut phone).await.unwrap();
+        let mut bobs = record(Some(&bob.id.to_string()), Duration::hours(1));
+        store.create(&mut bobs).await.unwrap();
+
+        // The laptop is used again from another address: last seen and address follow.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        laptop.data.insert(ADDRESS_KEY.to_owned(), serde_json::json!("192.0.2.99"));
+        store.save(&laptop).await.unwrap();
+
+        let listed = sessions::list_for_person(db, ada.id).await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[0].id, laptop.id.to_string(), "most recently seen first");
+        assert_eq!(listed[0].user_agent, "Firefox/128.0 (X11; Linux)");
+        assert_eq!(listed[0].address, "192.0.2.99");
+        assert!(listed[0].last_seen_at > listed[0].created_at);
+        assert_eq!(listed[1].address, "198.51.100.7");
+        assert_ne!(listed[0].public_id, listed[0].id, "the public id is not the cookie's secret");
+
+        assert!(!sessions::end_session(db, bob.id, &listed[0].public_id).await.unwrap(), "not Bob's");
+        assert!(sessions::end_session(db, ada.id, &listed[0].public_id).await.unwrap());
+        assert_eq!(store.load(&laptop.id).await.unwrap(), None);
+        assert!(store.load(&phone.id).await.unwrap().is_some());
+        assert!(store.load(&bobs.id).await.unwrap().is_some());
     }
 
     async fn creating_with_a_taken_id_picks_another(db) {

@@ -6,6 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use lodestar_app::accounts::{AccountView, Credentials, PasswordChange, Registration};
 use lodestar_app::people::ProfileView;
+use lodestar_app::sessions::SessionView;
 use lodestar_app::tokens::{CreatedToken, NewTokenInput, TokenView};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -15,7 +16,8 @@ use crate::AppState;
 use crate::auth::{ApiViewer, ClientAddress};
 use crate::error::{ApiResult, ErrorBody};
 
-/// Create an account. The first account on a new installation becomes its admin.
+/// Create an account. Registering never makes an admin: the first admin is created through
+/// the one-time setup link `lodestar serve` prints, or with `lodestar admin create`.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = Registration,
     responses(
         (status = 201, description = "Account created", body = AccountView),
@@ -49,9 +51,10 @@ pub struct LoginResponse {
 /// account from one address, each further try from there must wait longer (1 s, 2 s, 4 s, …
 /// up to 15 minutes) and is refused with 429 until then; one address may also try only so
 /// often overall.
+/// The answer carries a secret: `Cache-Control: no-store`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = Credentials,
     responses(
-        (status = 200, body = LoginResponse),
+        (status = 200, body = LoginResponse, headers(("Cache-Control" = String, description = "`no-store`"))),
         (status = 401, description = "Email or password is incorrect (`unauthenticated`)", body = ErrorBody),
         (status = 429, description = "Too many failed attempts (`rate_limited`); see Retry-After", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
@@ -62,15 +65,21 @@ pub async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     ApiJson(input): ApiJson<Credentials>,
-) -> ApiResult<Json<LoginResponse>> {
+) -> ApiResult<impl IntoResponse> {
     let account = state.app.log_in(&input, &address).await?;
     let created = state.app.login_token(account.id).await?;
-    Ok(Json(LoginResponse {
-        token: created.token_secret,
-        expires_at: created.token.expires_at,
-        account: AccountView::from(&account),
-    }))
+    Ok((
+        NO_STORE,
+        Json(LoginResponse {
+            token: created.token_secret,
+            expires_at: created.token.expires_at,
+            account: AccountView::from(&account),
+        }),
+    ))
 }
+
+/// Responses that carry a secret must not be kept by any cache.
+const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 /// Revoke the token this request was made with.
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", security(("bearer" = [])),
@@ -99,8 +108,9 @@ pub async fn me(
     Ok(Json(state.app.my_profile(&viewer).await?))
 }
 
-/// Change your password. Your other browser sessions and log-in tokens end; personal API
-/// tokens stay until you revoke them.
+/// Change your password. Every browser session ends and every API token is revoked, the
+/// one this request was made with included, unless `keep_api_tokens` is true: then
+/// personal tokens stay (log-in tokens are revoked all the same).
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", security(("bearer" = [])),
     request_body = PasswordChange,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -125,10 +135,11 @@ pub async fn list_tokens(
     Ok(Json(state.app.list_tokens(&viewer).await?))
 }
 
-/// Create a personal API token. The secret is in this response only.
+/// Create a personal API token. The secret is in this response only
+/// (`Cache-Control: no-store`).
 #[utoipa::path(post, path = "/api/v1/me/tokens", tag = "tokens", security(("bearer" = [])),
     request_body = NewTokenInput,
-    responses((status = 201, body = CreatedToken), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedToken, headers(("Cache-Control" = String, description = "`no-store`"))), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,
@@ -136,6 +147,7 @@ pub async fn create_token(
 ) -> ApiResult<impl IntoResponse> {
     Ok((
         StatusCode::CREATED,
+        NO_STORE,
         Json(state.app.create_token(&viewer, &input).await?),
     ))
 }
@@ -153,5 +165,40 @@ pub async fn revoke_token(
         .app
         .revoke_token(&viewer, path_id(&id, "token")?)
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Your signed-in browser sessions, most recently used first.
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, body = [SessionView]), (status = 401, body = ErrorBody)))]
+pub async fn list_sessions(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Json<Vec<SessionView>>> {
+    Ok(Json(state.app.list_sessions(&viewer, None).await?))
+}
+
+/// Sign out one of your browser sessions.
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "accounts", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Session id, from `GET /api/v1/me/sessions`")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_session(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.app.end_session(&viewer, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sign out everywhere: every browser session ends and every log-in token is revoked, the
+/// one this request was made with included. Personal API tokens stay.
+#[utoipa::path(post, path = "/api/v1/me/sessions/revoke-all", tag = "accounts", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<StatusCode> {
+    state.app.sign_out_everywhere(&viewer).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,20 +5,21 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::accounts::{Credentials, PasswordChange, Registration};
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
 use lodestar_app::people::ProfileView;
+use lodestar_app::secrets::random_secret;
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::FieldErrors;
-use lodestar_store::sessions::PERSON_KEY;
+use lodestar_store::sessions::{ADDRESS_KEY, PERSON_KEY, USER_AGENT_KEY};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{Chrome, FormData, OrPage, error_page, notify, render, render_status, safe_next};
 use crate::AppState;
-use crate::auth::{ClientAddress, MaybeViewer, PageViewer};
+use crate::auth::{ClientAddress, MaybeViewer, PageViewer, SEEN_KEY};
 
 #[derive(Template)]
 #[template(path = "landing.html")]
@@ -51,28 +52,84 @@ struct RegisterPage {
     errors: FieldErrors,
 }
 
-pub async fn register_form(session: Session, MaybeViewer(viewer): MaybeViewer) -> Response {
+pub async fn register_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeViewer(viewer): MaybeViewer,
+) -> Response {
     if viewer.is_some() {
         return Redirect::to("/dashboard").into_response();
     }
-    match Chrome::new(&session, None, "register", "Create your account").await {
-        Ok(chrome) => render(&RegisterPage {
-            chrome,
-            name: String::new(),
-            email: String::new(),
-            errors: FieldErrors::new(),
-        }),
-        Err(r) => r,
-    }
+    register_page(&state, &headers, StatusCode::OK, RegisterInput::default()).await
 }
 
-/// Starts a signed-in session: a fresh session id (no fixation), the person's id in it.
-async fn sign_in(session: &Session, id: lodestar_domain::PersonId) -> Result<(), Response> {
+#[derive(Default)]
+struct RegisterInput {
+    name: String,
+    email: String,
+    errors: FieldErrors,
+}
+
+/// The registration form for a visitor, with a signed form token and its cookie.
+async fn register_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    input: RegisterInput,
+) -> Response {
+    let form = match crate::csrf::anonymous_form(state, headers).await {
+        Ok(form) => form,
+        Err(e) => return error_page(&e),
+    };
+    let page = RegisterPage {
+        chrome: Chrome::for_visitor(form.token.clone(), "register", "Create your account"),
+        name: input.name,
+        email: input.email,
+        errors: input.errors,
+    };
+    form.attach(render_status(status, &page))
+}
+
+/// Who is signing in, and from where: written on the session so its owner can recognise it.
+pub(super) struct SignIn<'a> {
+    pub person: lodestar_domain::PersonId,
+    pub address: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// The browser's user agent, for the sessions list.
+pub(super) fn user_agent(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// Starts a signed-in session: a fresh session id (no fixation), the person's id, a new
+/// CSRF token (none from before sign-in stays valid), and where it was started.
+pub(super) async fn sign_in(session: &Session, who: SignIn<'_>) -> Result<(), Response> {
     let internal =
         |e: tower_sessions::session::Error| error_page(&AppError::Internal(e.to_string()));
-    session.cycle_id().await.map_err(internal)?;
+    if session.id().is_some() {
+        session.cycle_id().await.map_err(internal)?;
+        session.clear().await;
+    }
+    let now = lodestar_store::now_ms();
     session
-        .insert(PERSON_KEY, id.to_string())
+        .insert(PERSON_KEY, who.person.to_string())
+        .await
+        .map_err(internal)?;
+    session
+        .insert(crate::csrf::SESSION_KEY, random_secret())
+        .await
+        .map_err(internal)?;
+    session.insert(SEEN_KEY, now).await.map_err(internal)?;
+    session
+        .insert(USER_AGENT_KEY, who.user_agent)
+        .await
+        .map_err(internal)?;
+    session
+        .insert(ADDRESS_KEY, who.address)
         .await
         .map_err(internal)?;
     Ok(())
@@ -81,6 +138,7 @@ async fn sign_in(session: &Session, id: lodestar_domain::PersonId) -> Result<(),
 pub async fn register(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     ClientAddress(address): ClientAddress,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -92,35 +150,41 @@ pub async fn register(
     };
     match state.app.register(&input, &address).await {
         Ok(account) => {
-            if let Err(r) = sign_in(&session, account.id).await {
+            let who = SignIn {
+                person: account.id,
+                address: &address,
+                user_agent: user_agent(&headers),
+            };
+            if let Err(r) = sign_in(&session, who).await {
                 return r;
             }
             notify(&session, "Welcome to Lodestar! Tell people about yourself so the right mentors and mentees can find you.").await;
             Redirect::to("/profile").into_response()
         }
-        Err(err) => {
-            let errors = match err {
-                AppError::Invalid(errors) => errors,
-                AppError::Conflict {
-                    field: Some(field),
-                    message,
-                    ..
-                } => FieldErrors::single(field, message),
-                other => return error_page(&other),
-            };
-            match Chrome::new(&session, None, "register", "Create your account").await {
-                Ok(chrome) => render_status(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &RegisterPage {
-                        chrome,
-                        name: input.name,
-                        email: input.email,
-                        errors,
-                    },
-                ),
-                Err(r) => r,
+        Err(err) => match registration_errors(err) {
+            Ok(errors) => {
+                let input = RegisterInput {
+                    name: input.name,
+                    email: input.email,
+                    errors,
+                };
+                register_page(&state, &headers, StatusCode::UNPROCESSABLE_ENTITY, input).await
             }
-        }
+            Err(r) => r,
+        },
+    }
+}
+
+/// The field errors of a refused registration, or the error page for anything else.
+pub(super) fn registration_errors(err: AppError) -> Result<FieldErrors, Response> {
+    match err {
+        AppError::Invalid(errors) => Ok(errors),
+        AppError::Conflict {
+            field: Some(field),
+            message,
+            ..
+        } => Ok(FieldErrors::single(field, message)),
+        other => Err(error_page(&other)),
     }
 }
 
@@ -139,7 +203,8 @@ pub struct NextQuery {
 }
 
 pub async fn login_form(
-    session: Session,
+    State(state): State<AppState>,
+    headers: HeaderMap,
     MaybeViewer(viewer): MaybeViewer,
     Query(query): Query<NextQuery>,
 ) -> Response {
@@ -147,20 +212,35 @@ pub async fn login_form(
     if viewer.is_some() {
         return Redirect::to(&next).into_response();
     }
-    match Chrome::new(&session, None, "login", "Log in").await {
-        Ok(chrome) => render(&LoginPage {
-            chrome,
-            email: String::new(),
-            next,
-            error: None,
-        }),
-        Err(r) => r,
-    }
+    login_page(&state, &headers, StatusCode::OK, String::new(), next, None).await
+}
+
+/// The log-in form for a visitor, with a signed form token and its cookie.
+async fn login_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    email: String,
+    next: String,
+    error: Option<String>,
+) -> Response {
+    let form = match crate::csrf::anonymous_form(state, headers).await {
+        Ok(form) => form,
+        Err(e) => return error_page(&e),
+    };
+    let page = LoginPage {
+        chrome: Chrome::for_visitor(form.token.clone(), "login", "Log in"),
+        email,
+        next,
+        error,
+    };
+    form.attach(render_status(status, &page))
 }
 
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     ClientAddress(address): ClientAddress,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -171,10 +251,17 @@ pub async fn login(
         password: form.text("password"),
     };
     match state.app.log_in(&credentials, &address).await {
-        Ok(account) => match sign_in(&session, account.id).await {
-            Ok(()) => Redirect::to(&next).into_response(),
-            Err(r) => r,
-        },
+        Ok(account) => {
+            let who = SignIn {
+                person: account.id,
+                address: &address,
+                user_agent: user_agent(&headers),
+            };
+            match sign_in(&session, who).await {
+                Ok(()) => Redirect::to(&next).into_response(),
+                Err(r) => r,
+            }
+        }
         Err(err @ (AppError::Unauthenticated(_) | AppError::RateLimited { .. })) => {
             let status = if matches!(err, AppError::RateLimited { .. }) {
                 StatusCode::TOO_MANY_REQUESTS
@@ -188,18 +275,15 @@ pub async fn login(
                 ),
                 _ => "That email and password do not match an account.".to_owned(),
             };
-            match Chrome::new(&session, None, "login", "Log in").await {
-                Ok(chrome) => render_status(
-                    status,
-                    &LoginPage {
-                        chrome,
-                        email: credentials.email,
-                        next,
-                        error: Some(message),
-                    },
-                ),
-                Err(r) => r,
-            }
+            login_page(
+                &state,
+                &headers,
+                status,
+                credentials.email,
+                next,
+                Some(message),
+            )
+            .await
         }
         Err(other) => error_page(&other),
     }
@@ -318,6 +402,7 @@ pub async fn change_password(
     let change = PasswordChange {
         current_password: form.text("current_password"),
         new_password: form.text("new_password"),
+        keep_api_tokens: form.checked("keep_api_tokens"),
     };
     let current_session = session.id().map(|id| id.to_string());
     let outcome = if errors.is_empty() {
@@ -330,7 +415,12 @@ pub async fn change_password(
     };
     match outcome {
         Ok(()) => {
-            notify(&session, "Your password was changed. Other browsers you were signed in on have been signed out.").await;
+            let tokens = if change.keep_api_tokens {
+                "Log-in tokens were revoked; your personal API tokens still work."
+            } else {
+                "Your API tokens were revoked."
+            };
+            notify(&session, &format!("Your password was changed. Other browsers you were signed in on have been signed out. {tokens}")).await;
             Redirect::to("/dashboard").into_response()
         }
         Err(AppError::Invalid(errors)) => page_with_errors(&session, viewer, errors).await,

@@ -6,6 +6,7 @@ mod admin;
 mod people;
 mod profile;
 pub mod reference;
+mod sessions;
 mod tokens;
 
 use askama::Template;
@@ -35,6 +36,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/dashboard", account::dashboard)
         .get("/account/password", account::password_form)
         .post("/account/password", account::change_password)
+        .get("/account/sessions", sessions::sessions)
+        .post("/account/sessions/{id}/revoke", sessions::end_session)
+        .post(
+            "/account/sessions/revoke-all",
+            sessions::sign_out_everywhere,
+        )
+        .get("/setup/{token}", sessions::setup_form)
+        .post("/setup/{token}", sessions::setup)
         .get("/profile", profile::edit_form)
         .post("/profile", profile::save)
         .get("/people", people::directory)
@@ -78,7 +87,14 @@ impl Chrome {
         let csrf = crate::csrf::token(session)
             .await
             .map_err(|e| error_page(&e))?;
-        let notice = session.remove::<String>(NOTICE_KEY).await.ok().flatten();
+        // Removing marks the session changed, which costs a write: only when there is one.
+        let notice = match session.get::<String>(NOTICE_KEY).await {
+            Ok(Some(notice)) => {
+                let _ = session.remove::<String>(NOTICE_KEY).await;
+                Some(notice)
+            }
+            _ => None,
+        };
         Ok(Self {
             viewer,
             csrf,
@@ -88,6 +104,15 @@ impl Chrome {
             css: CSS_PATH,
             htmx: HTMX_PATH,
         })
+    }
+
+    /// The frame of a page whose form a visitor fills in (log in, register, setup): the
+    /// form's token is signed and stateless, so no session is started.
+    pub fn for_visitor(csrf: String, nav: &'static str, title: impl Into<String>) -> Self {
+        Self {
+            csrf,
+            ..Self::without_forms(nav, title)
+        }
     }
 
     /// The frame of a page without forms for someone not signed in: no session needed.

@@ -6,13 +6,13 @@ use serde_json::json;
 use crate::support::{PASSWORD, api_tests};
 
 api_tests! {
-    async fn registering_creates_an_account_and_the_first_one_is_admin(app) {
+    async fn registering_creates_an_account_and_never_an_admin_not_even_the_first(app) {
         let first = app.register("Ada Lovelace", "Ada@Example.org").await;
         assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
         let body = first.json();
         assert_eq!(body["name"], "Ada Lovelace");
         assert_eq!(body["email"], "ada@example.org");
-        assert_eq!(body["is_admin"], true);
+        assert_eq!(body["is_admin"], false, "whoever registers first on an exposed instance is no admin");
         assert!(body["id"].as_str().is_some_and(|id| id.len() == 36));
         assert!(body.get("password_hash").is_none());
 
@@ -84,7 +84,8 @@ api_tests! {
         assert!(token.starts_with("lds_"));
         assert!(body["expires_at"].as_i64().is_some());
         assert_eq!(body["account"]["email"], "ada@example.org");
-        assert_eq!(body["account"]["is_admin"], true);
+        assert_eq!(body["account"]["is_admin"], false);
+        assert_eq!(response.header("cache-control"), Some("no-store"), "the token is a secret");
 
         let me = app.get("/api/v1/me", Some(token)).await;
         assert_eq!(me.status, StatusCode::OK);
@@ -171,7 +172,7 @@ api_tests! {
         assert_eq!(app.get("/api/v1/me", Some(&second)).await.status, StatusCode::OK);
     }
 
-    async fn changing_the_password_ends_login_tokens_but_not_personal_ones(app) {
+    async fn changing_the_password_keeping_personal_tokens_ends_only_login_tokens(app) {
         let token = app.register_and_login("Ada Lovelace", "ada@example.org").await;
         let personal = app
             .post_json("/api/v1/me/tokens", json!({"name": "CI"}), Some(&token))
@@ -206,7 +207,7 @@ api_tests! {
         let changed = app
             .post_json(
                 "/api/v1/me/password",
-                json!({"current_password": PASSWORD, "new_password": "a-brand-new-passphrase-7"}),
+                json!({"current_password": PASSWORD, "new_password": "a-brand-new-passphrase-7", "keep_api_tokens": true}),
                 Some(&token),
             )
             .await;

@@ -72,6 +72,10 @@ enum Fill {
     OwnersBlock,
     /// A new API token of the owner's.
     OwnersToken,
+    /// A new browser session of the owner's.
+    OwnersSession,
+    /// A setup link that does not exist (the real one is printed to the operator only).
+    NoSetupLink,
     /// A skill of the shipped catalogue.
     Skill,
     /// A new skill, made by the admin for this call.
@@ -176,6 +180,17 @@ fn matrix() -> Vec<Row> {
                 ("confirm_password", "a-brand-new-passphrase-7"),
             ])
             .fresh(Fresh::Account),
+        row(M::GET, "/account/sessions", SIGNED_IN_PAGE),
+        row(M::POST, "/account/sessions/{id}/revoke", [LogIn, NOT_FOUND, Redirect("/account/sessions"), NOT_FOUND])
+            .fill(Fill::OwnersSession),
+        // Signing out everywhere ends the account's log-in tokens too: a fresh account.
+        row(M::POST, "/account/sessions/revoke-all", [LogIn, Redirect("/login"), Redirect("/login"), Redirect("/login")])
+            .fresh(Fresh::Account),
+        // Only the operator's link sets up the first admin; nobody can guess one.
+        row(M::GET, "/setup/{token}", [NOT_FOUND; 4]).fill(Fill::NoSetupLink),
+        row(M::POST, "/setup/{token}", [NOT_FOUND; 4])
+            .fill(Fill::NoSetupLink)
+            .form(&[("name", "Claimer {n}"), ("email", "claimer{n}@example.org"), ("password", PASSWORD)]),
         row(M::GET, "/profile", SIGNED_IN_PAGE),
         row(M::POST, "/profile", [LogIn, Redirect("/profile"), Redirect("/profile"), Redirect("/profile")])
             .form(&[("name", "Renamed {n}"), ("headline", "Edited by the matrix"), ("wants_mentor", "on"), ("listed", "on"), ("languages", "en")]),
@@ -219,6 +234,9 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/me/tokens", SIGNED_IN_API),
         row(M::POST, "/api/v1/me/tokens", SIGNED_IN_API).json(r#"{"name": "matrix {n}"}"#),
         row(M::DELETE, "/api/v1/me/tokens/{id}", OWNER_API).fill(Fill::OwnersToken),
+        row(M::GET, "/api/v1/me/sessions", SIGNED_IN_API),
+        row(M::DELETE, "/api/v1/me/sessions/{id}", OWNER_API).fill(Fill::OwnersSession),
+        row(M::POST, "/api/v1/me/sessions/revoke-all", SIGNED_IN_API).fresh(Fresh::Account),
         row(M::GET, "/api/v1/people", SIGNED_IN_API),
         row(M::GET, "/api/v1/people/{id}", SIGNED_IN_API).fill(Fill::Owner),
         row(M::GET, "/api/v1/skills", PUBLIC),
@@ -439,6 +457,23 @@ impl<'a> World<'a> {
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()
             }
+            Fill::OwnersSession => {
+                Browser::signed_in(app, &self.owner.email).await;
+                let listed = app
+                    .get("/api/v1/me/sessions", Some(&self.owner.token))
+                    .await;
+                assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+                let sessions = listed.json();
+                let newest = sessions
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .max_by_key(|s| s["created_at"].as_i64())
+                    .unwrap()
+                    .clone();
+                newest["id"].as_str().unwrap().to_owned()
+            }
+            Fill::NoSetupLink => "lds_setup_not_a_real_link".to_owned(),
             Fill::Skill => "rust".to_owned(),
             Fill::NewSkill => {
                 let n = self.next();

@@ -96,7 +96,8 @@ api_tests! {
         assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
         assert_eq!(names(&search(app, &token, query).await), ["Ana", "Eve"], "the first process sees the change");
 
-        // Ana registered first, so she is the admin.
+        // Ana is made an admin, as `lodestar admin grant` does.
+        app.app.set_admin_by_email("ana@example.org", true).await.unwrap();
         let renamed = app
             .patch_json("/api/v1/skills/rust", json!({"name": "Rust language"}), Some(&token))
             .await;

@@ -16,5 +16,6 @@ mod ops;
 mod pages;
 mod privacy;
 mod profile;
+mod sessions;
 mod skills;
 mod tokens;

@@ -6,26 +6,43 @@ use axum::http::{Method, StatusCode, header};
 
 use crate::support::{PASSWORD, TestApp, TestResponse, api_tests};
 
-/// One browser: a session cookie carried from response to request.
-struct Browser<'a> {
+/// One browser: the cookies it was given, carried from response to request.
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
-    cookie: Option<String>,
+    pub cookies: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Self { app, cookie: None }
+    pub fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            cookies: Default::default(),
+        }
     }
 
-    async fn send(
+    /// The session cookie's value, if the browser has one (under either name).
+    pub fn session(&self) -> Option<String> {
+        self.cookies
+            .iter()
+            .find(|(name, _)| name.ends_with("lodestar_session"))
+            .map(|(_, value)| value.clone())
+    }
+
+    pub async fn send(
         &mut self,
         method: Method,
         path: &str,
         form: Option<&[(&str, &str)]>,
     ) -> TestResponse {
-        let mut request = TestApp::request(method, path, None);
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie.clone());
+        let mut request = TestApp::request(method, path, None)
+            .header(header::USER_AGENT, "Firefox/128.0 (X11; Linux x86_64)");
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            request = request.header(header::COOKIE, jar.join("; "));
         }
         let body = match form {
             Some(fields) => {
@@ -35,22 +52,28 @@ impl<'a> Browser<'a> {
             None => Body::empty(),
         };
         let response = self.app.send(request.body(body).unwrap()).await;
-        if let Some(set) = response.header("set-cookie") {
-            self.cookie = Some(set.split(';').next().unwrap().to_owned());
+        for set in response.headers.get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
+            if value.is_empty() || set.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
         }
         response
     }
 
-    async fn get(&mut self, path: &str) -> TestResponse {
+    pub async fn get(&mut self, path: &str) -> TestResponse {
         self.send(Method::GET, path, None).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
         self.send(Method::POST, path, Some(form)).await
     }
 
     /// Opens the log-in page and submits it; returns the response to the submission.
-    async fn log_in(&mut self, email: &str, password: &str) -> TestResponse {
+    pub async fn log_in(&mut self, email: &str, password: &str) -> TestResponse {
         let page = self.get("/login?next=%2Fdashboard").await;
         assert_eq!(page.status, StatusCode::OK);
         let csrf = csrf_of(&page.text());
@@ -94,7 +117,7 @@ async fn ada_wants_what_bo_mentors(app: &TestApp) -> String {
 }
 
 /// The CSRF token in a page's form.
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let marker = "name=\"_csrf\" value=\"";
     let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
     let end = html[start..].find('"').unwrap();
@@ -131,7 +154,7 @@ api_tests! {
         assert_eq!(no_session.status, StatusCode::FORBIDDEN);
 
         browser.get("/login").await;
-        assert!(browser.cookie.is_some(), "the log-in form starts a session");
+        assert!(browser.session().is_none(), "the log-in form starts no session");
         let no_token = browser.post("/login", &[("email", "ada@example.org"), ("password", PASSWORD)]).await;
         assert_eq!(no_token.status, StatusCode::FORBIDDEN);
         let wrong_token = browser
@@ -185,11 +208,12 @@ api_tests! {
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert!(wrong.text().contains("do not match"));
 
-        let before = browser.cookie.clone();
+        let before = browser.session();
         let signed_in = browser.log_in("ada@example.org", PASSWORD).await;
         assert!(signed_in.status.is_redirection(), "{}: {}", signed_in.status, signed_in.text());
         assert_eq!(signed_in.header("location"), Some("/dashboard"));
-        assert_ne!(browser.cookie, before, "signing in gives the session a new id");
+        assert!(browser.session().is_some());
+        assert_ne!(browser.session(), before, "signing in gives the session a new id");
         let dashboard = browser.get("/dashboard").await;
         assert_eq!(dashboard.status, StatusCode::OK);
         assert!(dashboard.text().contains("Ada Lovelace"));

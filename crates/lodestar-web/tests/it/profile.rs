@@ -23,7 +23,7 @@ api_tests! {
         assert_eq!(me["languages"], json!([{"code": "en", "name": "English"}]));
         assert_eq!(me["hidden_fields"], json!(["email"]));
         assert_eq!(me["listed"], true);
-        assert_eq!(me["is_admin"], true);
+        assert_eq!(me["is_admin"], false);
         assert_eq!(me["mentor_skills"], json!([]));
         app.get("/api/v1/me/profile", None).await.error(StatusCode::UNAUTHORIZED, "unauthenticated");
     }

@@ -66,9 +66,13 @@ fn test_app(db: lodestar_store::Db) -> App {
 
 impl TestApp {
     async fn start(scratch: ScratchDb) -> Self {
+        Self::start_with(scratch, WebConfig::default()).await
+    }
+
+    async fn start_with(scratch: ScratchDb, config: WebConfig) -> Self {
         let app = test_app(scratch.db.clone());
         app.prepare().await.expect("migrate and seed");
-        let router = lodestar_web::router(app.clone(), WebConfig::default());
+        let router = lodestar_web::router(app.clone(), config);
         Self {
             app,
             router,
@@ -103,6 +107,19 @@ impl TestApp {
 
     pub async fn sqlite() -> Self {
         Self::start(ScratchDb::sqlite().await).await
+    }
+
+    /// The same database served as at an https public URL.
+    pub fn over_https(&self) -> Self {
+        let config = WebConfig {
+            secure_cookies: true,
+            ..WebConfig::default()
+        };
+        Self {
+            app: self.app.clone(),
+            router: lodestar_web::router(self.app.clone(), config),
+            scratch: None,
+        }
     }
 
     /// On `LODESTAR_TEST_DATABASE_URL`'s server, or `None` when it is unset.
@@ -241,7 +258,6 @@ impl TestApp {
         login.json()["token"].as_str().expect("a token").to_owned()
     }
 
-    /// The first account (an admin) and a second one (not), with their tokens.
     /// Registers `name` (email `name@example.org`, lower case), logs in, applies `profile`
     /// with `PATCH /api/v1/me/profile`, and returns the token.
     pub async fn person_with_profile(&self, name: &str, profile: Value) -> String {
@@ -259,10 +275,27 @@ impl TestApp {
         token
     }
 
-    pub async fn admin_and_member(&self) -> (String, String) {
+    /// Creates an admin as the command line does (registering never makes one), logs in;
+    /// returns the bearer token.
+    pub async fn admin_and_login(&self, name: &str, email: &str) -> String {
         let admin = self
-            .register_and_login("Ada Admin", "ada@example.org")
-            .await;
+            .app
+            .create_admin(&lodestar_app::accounts::Registration {
+                name: name.into(),
+                email: email.into(),
+                password: PASSWORD.into(),
+            })
+            .await
+            .expect("create an admin");
+        assert!(admin.is_admin);
+        let login = self.login(email, PASSWORD).await;
+        assert_eq!(login.status, StatusCode::OK, "{}", login.text());
+        login.json()["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// An admin and a member, with their tokens.
+    pub async fn admin_and_member(&self) -> (String, String) {
+        let admin = self.admin_and_login("Ada Admin", "ada@example.org").await;
         let member = self
             .register_and_login("Bob Member", "bob@example.org")
             .await;

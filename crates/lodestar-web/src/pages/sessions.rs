@@ -1,0 +1,172 @@
+//! The signed-in browsers of an account (list, end one, sign out everywhere) and the
+//! one-time setup page that creates the first admin.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use lodestar_app::AppError;
+use lodestar_app::accounts::Registration;
+use lodestar_app::sessions::SessionView;
+use lodestar_domain::FieldErrors;
+use tower_sessions::Session;
+
+use super::account::{SignIn, registration_errors, sign_in, user_agent};
+use super::{Chrome, FormData, OrPage, error_page, error_page_with, notify, render, render_status};
+use crate::AppState;
+use crate::auth::{ClientAddress, MaybeViewer, PageViewer};
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct SessionsPage {
+    chrome: Chrome,
+    sessions: Vec<SessionView>,
+}
+
+pub async fn sessions(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    let current = session.id().map(|id| id.to_string());
+    let result = async {
+        let sessions = state
+            .app
+            .list_sessions(&viewer, current.as_deref())
+            .await
+            .or_page()?;
+        let chrome = Chrome::new(&session, Some(viewer), "sessions", "Signed-in browsers").await?;
+        Ok::<_, Response>(render(&SessionsPage { chrome, sessions }))
+    };
+    result.await.unwrap_or_else(|r| r)
+}
+
+pub async fn end_session(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+) -> Response {
+    match state.app.end_session(&viewer, &id).await {
+        Ok(()) => {
+            notify(&session, "That browser has been signed out.").await;
+            Redirect::to("/account/sessions").into_response()
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    match state.app.sign_out_everywhere(&viewer).await {
+        Ok(()) => {
+            let _ = session.flush().await;
+            Redirect::to("/login").into_response()
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    chrome: Chrome,
+    token: String,
+    name: String,
+    email: String,
+    errors: FieldErrors,
+}
+
+fn used_link() -> Response {
+    error_page_with(
+        StatusCode::NOT_FOUND,
+        "This setup link has expired or was used",
+        "A setup link works once, for a day, and only until the first admin exists. Restart `lodestar serve` for a new one while there is no admin, or use `lodestar admin create`.",
+    )
+}
+
+async fn setup_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    page: SetupPage,
+) -> Response {
+    let form = match crate::csrf::anonymous_form(state, headers).await {
+        Ok(form) => form,
+        Err(e) => return error_page(&e),
+    };
+    let page = SetupPage {
+        chrome: Chrome::for_visitor(form.token.clone(), "register", "Set up Lodestar"),
+        ..page
+    };
+    form.attach(render_status(status, &page))
+}
+
+pub async fn setup_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeViewer(_): MaybeViewer,
+    Path(token): Path<String>,
+) -> Response {
+    match state.app.setup_token_is_live(&token).await {
+        Ok(true) => {}
+        Ok(false) => return used_link(),
+        Err(e) => return error_page(&e),
+    }
+    let page = SetupPage {
+        chrome: Chrome::without_forms("register", "Set up Lodestar"),
+        token,
+        name: String::new(),
+        email: String::new(),
+        errors: FieldErrors::new(),
+    };
+    setup_page(&state, &headers, StatusCode::OK, page).await
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    let input = Registration {
+        name: form.text("name"),
+        email: form.text("email"),
+        password: form.text("password"),
+    };
+    match state.app.claim_setup(&token, &input).await {
+        Ok(account) => {
+            let who = SignIn {
+                person: account.id,
+                address: &address,
+                user_agent: user_agent(&headers),
+            };
+            if let Err(r) = sign_in(&session, who).await {
+                return r;
+            }
+            notify(&session, "Welcome! You are this installation's admin: you can manage the skills catalogue and make other people admins with `lodestar admin grant`.").await;
+            Redirect::to("/dashboard").into_response()
+        }
+        Err(AppError::NotFound(_)) => used_link(),
+        Err(err) => match registration_errors(err) {
+            Ok(errors) => {
+                let page = SetupPage {
+                    chrome: Chrome::without_forms("register", "Set up Lodestar"),
+                    token,
+                    name: input.name,
+                    email: input.email,
+                    errors,
+                };
+                setup_page(&state, &headers, StatusCode::UNPROCESSABLE_ENTITY, page).await
+            }
+            Err(r) => r,
+        },
+    }
+}
