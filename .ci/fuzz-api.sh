@@ -5,7 +5,9 @@
 # with a 50-person demo organisation, signs in as the demo admin (so the admin operations
 # are exercised too), and runs every operation of /api/openapi.json with a bounded number
 # of examples and every check. It fails on any server error or any response the document
-# does not describe. Logging out is left out so the token stays alive.
+# does not describe. It fuzzes with a personal API token, which neither "sign out
+# everywhere" nor logging out ends (a log-in token would die at the first of them and
+# leave every later operation answering 401); the run fails if the token died anyway.
 #
 #   LODESTAR_FUZZ_EXAMPLES   examples per operation (default 30)
 #   LODESTAR_FUZZ_VENV       where schemathesis is installed (default target/fuzz-venv)
@@ -46,9 +48,12 @@ for _ in $(seq 1 120); do
 done
 curl -fsS "$BASE/healthz" >/dev/null || { cat "$WORK/server.log"; echo "the server did not start" >&2; exit 1; }
 
-TOKEN=$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+LOGIN=$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d '{"email":"admin@demo.lodestar.test","password":"mentoring-demo-2026"}' |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+TOKEN=$(curl -fsS -X POST "$BASE/api/v1/me/tokens" -H 'Content-Type: application/json' \
+  -H "Authorization: Bearer $LOGIN" -d '{"name":"API fuzzing"}' |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["token_secret"])')
 
 # Run from the scratch folder: schemathesis keeps a cache (.schemathesis/) where it runs.
 status=0
@@ -63,6 +68,10 @@ ROOT=$PWD
   --continue-on-failure \
   --no-color) || status=$?
 
+if ! curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/me"; then
+  echo "the fuzzing token stopped working during the run: most operations were only seen answering 401" >&2
+  status=1
+fi
 if grep -qiE 'panicked|request failed' "$WORK/server.log"; then
   echo "--- server log ---"; grep -iE -B2 -A5 'panicked|request failed' "$WORK/server.log" | head -80
 fi
