@@ -323,26 +323,21 @@ impl utoipa::Modify for LimitResponses {
             }
             response.build()
         };
-        for (path, item) in openapi.paths.paths.iter_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                let responses = &mut operation.responses.responses;
-                if operation.request_body.is_some() {
-                    responses.entry("413".into()).or_insert_with(|| {
-                        error("The body is over the size limit, 64 KiB by default (`payload_too_large`)", false).into()
-                    });
-                }
-                if path != "/healthz" {
-                    responses.entry("503".into()).or_insert_with(|| {
+        for (path, operation) in crate::api::operations_mut(openapi) {
+            let responses = &mut operation.responses.responses;
+            if operation.request_body.is_some() {
+                responses.entry("413".into()).or_insert_with(|| {
+                    error(
+                        "The body is over the size limit, 64 KiB by default (`payload_too_large`)",
+                        false,
+                    )
+                    .into()
+                });
+            }
+            if path != "/healthz" {
+                responses.entry("503".into()).or_insert_with(|| {
                         error("The server is at its limit of requests at once (`overloaded`), the request took too long (`timeout`), or, where documented, too many passwords are being checked (`busy`); see Retry-After", true).into()
                     });
-                }
             }
         }
     }

@@ -71,6 +71,24 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every operation of the document with its path, for modifiers that add to each.
+pub(crate) fn operations_mut(
+    openapi: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (&String, &mut utoipa::openapi::path::Operation)> {
+    openapi.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        .map(move |operation| (path, operation))
+    })
+}
+
 /// The answers every operation of a kind can give, whatever its handler does: the
 /// extractors' refusals of a body (`invalid_json`, `unsupported_media_type`,
 /// `invalid_body`) or a query string (`invalid_query`), and a missing or bad token. Added
@@ -82,50 +100,41 @@ impl Modify for CommonAnswers {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::ParameterIn;
         use utoipa::openapi::{RefOr, Required};
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                let mut add = |status: &str, text: &str| {
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_owned())
-                        .or_insert_with(|| RefOr::T(error_response(text)));
-                };
-                if operation.request_body.is_some() {
-                    add("400", "The body is not JSON (`invalid_json`)");
-                    add(
-                        "415",
-                        "The body is not sent as `application/json` (`unsupported_media_type`)",
-                    );
-                    add(
-                        "422",
-                        "The body does not have the documented shape (`invalid_body`) or a field is not valid (`validation_failed`)",
-                    );
-                }
-                let has_query = operation.parameters.iter().flatten().any(|p| match p {
-                    RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query),
-                    RefOr::Ref(_) => false,
-                });
-                if has_query {
-                    add(
-                        "400",
-                        "A query parameter has the wrong type (`invalid_query`)",
-                    );
-                }
-                if operation.security.is_some() {
-                    add("401", "No valid API token (`unauthenticated`)");
-                }
-                // A body the server cannot do without is required.
-                if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
-                    body.required = Some(Required::True);
-                }
+        for (_, operation) in operations_mut(openapi) {
+            let mut add = |status: &str, text: &str| {
+                operation
+                    .responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::T(error_response(text)));
+            };
+            if operation.request_body.is_some() {
+                add("400", "The body is not JSON (`invalid_json`)");
+                add(
+                    "415",
+                    "The body is not sent as `application/json` (`unsupported_media_type`)",
+                );
+                add(
+                    "422",
+                    "The body does not have the documented shape (`invalid_body`) or a field is not valid (`validation_failed`)",
+                );
+            }
+            let has_query = operation.parameters.iter().flatten().any(|p| match p {
+                RefOr::T(p) => matches!(p.parameter_in, ParameterIn::Query),
+                RefOr::Ref(_) => false,
+            });
+            if has_query {
+                add(
+                    "400",
+                    "A query parameter has the wrong type (`invalid_query`)",
+                );
+            }
+            if operation.security.is_some() {
+                add("401", "No valid API token (`unauthenticated`)");
+            }
+            // A body the server cannot do without is required.
+            if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
+                body.required = Some(Required::True);
             }
         }
     }

@@ -10,6 +10,7 @@ use axum::Router;
 
 use crate::AppState;
 use crate::routes::Routes;
+pub(crate) use docs::operations_mut;
 pub use docs::{ApiDoc, docs_registry, docs_routes};
 
 /// Every API route, relative to `/api/v1`. A new route added here must also get a row in

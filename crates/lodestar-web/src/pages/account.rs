@@ -142,24 +142,14 @@ pub async fn register(
     ClientAddress(address): ClientAddress,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let form = FormData(form);
-    let input = Registration {
-        name: form.text("name"),
-        email: form.text("email"),
-        password: form.text("password"),
-    };
+    let input = registration_of(FormData(form));
     match state.app.register(&input, &address).await {
         Ok(account) => {
-            let who = SignIn {
-                person: account.id,
-                address: &address,
-                user_agent: user_agent(&headers),
-            };
-            if let Err(r) = sign_in(&session, who).await {
-                return r;
-            }
-            notify(&session, "Welcome to Lodestar! Tell people about yourself so the right mentors and mentees can find you.").await;
-            Redirect::to("/profile").into_response()
+            let welcome = "Welcome to Lodestar! Tell people about yourself so the right mentors and mentees can find you.";
+            welcome_in(
+                &session, &headers, &address, account.id, welcome, "/profile",
+            )
+            .await
         }
         Err(err) => match registration_errors(err) {
             Ok(errors) => {
@@ -173,6 +163,36 @@ pub async fn register(
             Err(r) => r,
         },
     }
+}
+
+/// What a registration form (sign-up or first-admin setup) asks for.
+pub(super) fn registration_of(form: FormData) -> Registration {
+    Registration {
+        name: form.text("name"),
+        email: form.text("email"),
+        password: form.text("password"),
+    }
+}
+
+/// Signs a just-made account in from this browser, greets it, and goes on to `then`.
+pub(super) async fn welcome_in(
+    session: &Session,
+    headers: &HeaderMap,
+    address: &str,
+    person: lodestar_domain::PersonId,
+    welcome: &str,
+    then: &str,
+) -> Response {
+    let who = SignIn {
+        person,
+        address,
+        user_agent: user_agent(headers),
+    };
+    if let Err(r) = sign_in(session, who).await {
+        return r;
+    }
+    notify(session, welcome).await;
+    Redirect::to(then).into_response()
 }
 
 /// The field errors of a refused registration, or the error page for anything else.

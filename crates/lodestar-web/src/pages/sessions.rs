@@ -7,12 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::AppError;
-use lodestar_app::accounts::Registration;
 use lodestar_app::sessions::SessionView;
 use lodestar_domain::FieldErrors;
 use tower_sessions::Session;
 
-use super::account::{SignIn, registration_errors, sign_in, user_agent};
+use super::account::{registration_errors, registration_of, welcome_in};
 use super::{Chrome, FormData, OrPage, error_page, error_page_with, notify, render, render_status};
 use crate::AppState;
 use crate::auth::{ClientAddress, MaybeViewer, PageViewer};
@@ -135,24 +134,19 @@ pub async fn setup(
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let form = FormData(form);
-    let input = Registration {
-        name: form.text("name"),
-        email: form.text("email"),
-        password: form.text("password"),
-    };
+    let input = registration_of(FormData(form));
     match state.app.claim_setup(&token, &input).await {
         Ok(account) => {
-            let who = SignIn {
-                person: account.id,
-                address: &address,
-                user_agent: user_agent(&headers),
-            };
-            if let Err(r) = sign_in(&session, who).await {
-                return r;
-            }
-            notify(&session, "Welcome! You are this installation's admin: you can manage the skills catalogue and make other people admins with `lodestar admin grant`.").await;
-            Redirect::to("/dashboard").into_response()
+            let welcome = "Welcome! You are this installation's admin: you can manage the skills catalogue and make other people admins with `lodestar admin grant`.";
+            welcome_in(
+                &session,
+                &headers,
+                &address,
+                account.id,
+                welcome,
+                "/dashboard",
+            )
+            .await
         }
         Err(AppError::NotFound(_)) => used_link(),
         Err(err) => match registration_errors(err) {
