@@ -111,17 +111,7 @@ fn engine_profile(
     let department = p.department.trim();
     // Scoring reads these of the fields a person may hide; what reads the profile for
     // someone else leaves the private ones out (`Profile::as_seen`).
-    let mut private = Private::NONE;
-    for (field, engine) in [
-        (ProfileField::YearsExperience, Private::YEARS_EXPERIENCE),
-        (ProfileField::TimeZone, Private::TIME_ZONE),
-        (ProfileField::Organisation, Private::DEPARTMENT),
-        (ProfileField::Department, Private::DEPARTMENT),
-    ] {
-        if p.is_hidden(field) {
-            private |= engine;
-        }
-    }
+    let private = private_of(&p.hidden_fields);
     Profile {
         mentor_skills,
         growth_skills,
@@ -260,6 +250,22 @@ pub struct FirstChoice {
 }
 
 /// What the operator's bulk matching reads, as its report states it.
+/// The fields scoring reads among those a person hides.
+pub(crate) fn private_of(hidden: &[ProfileField]) -> Private {
+    let mut private = Private::NONE;
+    for (field, engine) in [
+        (ProfileField::YearsExperience, Private::YEARS_EXPERIENCE),
+        (ProfileField::TimeZone, Private::TIME_ZONE),
+        (ProfileField::Organisation, Private::DEPARTMENT),
+        (ProfileField::Department, Private::DEPARTMENT),
+    ] {
+        if hidden.contains(&field) {
+            private |= engine;
+        }
+    }
+    private
+}
+
 pub const FIELDS_USED: &str = "every profile field, including those people keep private \
      (years of experience, time zone, organisation and department): this report is for the \
      operator; recommendations and anything else a person receives leave private fields out";

@@ -38,14 +38,14 @@ use std::time::{Duration, Instant};
 use lodestar_domain::PersonId;
 use lodestar_match::cohort::{Cohort, Options, match_cohort};
 use lodestar_match::recommend::Recommender;
-use lodestar_match::score::Visibility;
+use lodestar_match::score::{Private, Visibility};
 use lodestar_match::{WEIGHT_SCALE, unquantize};
 use lodestar_store::{blocks, generations, profiles};
 use serde::Serialize;
 use tokio::sync::watch;
 use utoipa::ToSchema;
 
-use crate::matching::CohortInput;
+use crate::matching::{CohortInput, private_of};
 use crate::{App, AppError, Viewer};
 
 pub const DEFAULT_LIMIT: usize = 10;
@@ -410,6 +410,33 @@ impl App {
         Ok((snapshot, mentee))
     }
 
+    /// A snapshot older than the database may hold a field a mentor has hidden since: such
+    /// a mentor is left out of an answer from it (until the rebuild under way), so that what
+    /// they hide neither ranks nor describes them even for that moment.
+    async fn leave_out_mentors_who_hid_more(
+        &self,
+        snapshot: &Snapshot,
+        found: &mut Vec<lodestar_match::recommend::Recommendation>,
+    ) -> Result<(), AppError> {
+        let mentors = &snapshot.input.mentors;
+        let ids: Vec<PersonId> = found
+            .iter()
+            .map(|r| mentors[r.mentor as usize].id)
+            .collect();
+        let now: HashMap<PersonId, Private> = profiles::hidden_fields_of(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(|(id, hidden)| (id, private_of(&hidden)))
+            .collect();
+        found.retain(|r| {
+            let j = r.mentor as usize;
+            let then = snapshot.input.cohort.mentors[j].private;
+            now.get(&mentors[j].id)
+                .is_some_and(|&now| then.contains(now))
+        });
+        Ok(())
+    }
+
     /// The mentors who fit the viewer best, with reasons. Only for people who want a
     /// mentor; `limit` is 1–50.
     pub async fn recommendations(
@@ -432,7 +459,11 @@ impl App {
         let input = &snapshot.input;
         let prices = snapshot.prices();
         let recommender = &snapshot.recommender;
-        let found = recommender.recommend(&input.cohort, mentee, &blocked, prices, limit);
+        let mut found = recommender.recommend(&input.cohort, mentee, &blocked, prices, limit);
+        if snapshot.generation < generations::directory(&self.db).await? {
+            self.leave_out_mentors_who_hid_more(&snapshot, &mut found)
+                .await?;
+        }
         let mentors = found
             .iter()
             .map(|r| {

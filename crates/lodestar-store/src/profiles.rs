@@ -123,6 +123,32 @@ pub(crate) fn person_skill_from_row(row: &AnyRow) -> Result<(PersonId, PersonSki
     ))
 }
 
+/// The fields each of `people` hides now, in one query (people not found are left out).
+pub async fn hidden_fields_of(
+    db: &Db,
+    people: &[PersonId],
+) -> Result<Vec<(PersonId, Vec<ProfileField>)>> {
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT id, hidden_fields FROM persons WHERE id IN (");
+    sql.bind_list(people.iter().map(|p| p.to_string()))
+        .push(")");
+    sql.query()
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                parse_id(&row.try_get::<String, _>("id")?)?,
+                split_list(&row.try_get::<String, _>("hidden_fields")?)
+                    .filter_map(ProfileField::parse)
+                    .collect(),
+            ))
+        })
+        .collect()
+}
+
 /// The skills of several people in one query, in each person's own order.
 async fn skills_of(db: &Db, people: &[PersonId]) -> Result<Vec<(PersonId, PersonSkill)>> {
     if people.is_empty() {

@@ -159,7 +159,14 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .layer(sessions);
     let router = Router::new()
         .merge(pages)
-        .nest("/api/v1", api::routes())
+        .nest(
+            "/api/v1",
+            // API answers are one person's data: no cache keeps them.
+            api::routes().layer(SetResponseHeaderLayer::if_not_present(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            )),
+        )
         .merge(api::docs_routes())
         .merge(ops_routes)
         .merge(statics::routes())

@@ -8,8 +8,9 @@ use serde::de::DeserializeOwned;
 
 use crate::ApiError;
 
-/// A JSON body. Malformed JSON is a 400 `invalid_json`; JSON of the wrong shape (a missing
-/// or unknown field, a wrong type) is a 422 `invalid_body` naming the problem.
+/// A JSON object as the body. Malformed JSON is a 400 `invalid_json`; JSON of the wrong
+/// shape (not an object, a missing or unknown field, a wrong type) is a 422 `invalid_body`
+/// naming the problem.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
@@ -17,8 +18,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::extract::rejection::JsonRejection;
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        // Every body is a JSON object: serde would read a struct from a positional array
+        // too, which no client should rely on (and which slips past unknown-field checks).
+        match axum::Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) if value.is_object() => {
+                serde_json::from_value(value).map(Self).map_err(|e| {
+                    error(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_body",
+                        e.to_string(),
+                    )
+                })
+            }
+            Ok(axum::Json(_)) => Err(error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                "the body must be a JSON object".into(),
+            )),
             Err(JsonRejection::JsonDataError(e)) => Err(error(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_body",

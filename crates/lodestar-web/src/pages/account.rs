@@ -5,7 +5,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::accounts::{Credentials, PasswordChange, Registration};
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
@@ -288,14 +288,18 @@ pub async fn login(
             } else {
                 StatusCode::UNAUTHORIZED
             };
-            let message = match err {
-                AppError::RateLimited { retry_after_secs } => format!(
-                    "Too many failed attempts. For your safety, please wait {} before trying again.",
-                    wait_in_words(retry_after_secs)
-                ),
-                _ => "That email and password do not match an account.".to_owned(),
+            let retry_after = match err {
+                AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+                _ => None,
             };
-            login_page(
+            let message = match retry_after {
+                Some(secs) => format!(
+                    "Too many failed attempts. For your safety, please wait {} before trying again.",
+                    wait_in_words(secs)
+                ),
+                None => "That email and password do not match an account.".to_owned(),
+            };
+            let mut page = login_page(
                 &state,
                 &headers,
                 status,
@@ -303,7 +307,13 @@ pub async fn login(
                 next,
                 Some(message),
             )
-            .await
+            .await;
+            if let Some(value) =
+                retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
+            {
+                page.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            page
         }
         Err(other) => error_page(&other),
     }

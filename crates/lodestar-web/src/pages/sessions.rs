@@ -84,7 +84,7 @@ fn used_link() -> Response {
     error_page_with(
         StatusCode::NOT_FOUND,
         "This setup link has expired or was used",
-        "A setup link works once, for a day, and only until the first admin exists. Restart `lodestar serve` for a new one while there is no admin, or use `lodestar admin create`.",
+        "A setup link works once, for a day, and only until the first admin exists. Restart lodestar serve for a new one while there is no admin, or run lodestar admin create.",
     )
 }
 
@@ -99,7 +99,7 @@ async fn setup_page(
         Err(e) => return error_page(&e),
     };
     let page = SetupPage {
-        chrome: Chrome::for_visitor(form.token.clone(), "register", "Set up Lodestar"),
+        chrome: Chrome::for_visitor(form.token.clone(), "setup", "Set up Lodestar"),
         ..page
     };
     form.attach(render_status(status, &page))
@@ -117,7 +117,7 @@ pub async fn setup_form(
         Err(e) => return error_page(&e),
     }
     let page = SetupPage {
-        chrome: Chrome::without_forms("register", "Set up Lodestar"),
+        chrome: Chrome::without_forms("setup", "Set up Lodestar"),
         token,
         name: String::new(),
         email: String::new(),
@@ -137,7 +137,7 @@ pub async fn setup(
     let input = registration_of(FormData(form));
     match state.app.claim_setup(&token, &input).await {
         Ok(account) => {
-            let welcome = "Welcome! You are this installation's admin: you can manage the skills catalogue and make other people admins with `lodestar admin grant`.";
+            let welcome = "Welcome! You are this installation's admin: you can manage the skills catalogue and make other people admins with the command lodestar admin grant.";
             welcome_in(
                 &session,
                 &headers,
@@ -152,7 +152,7 @@ pub async fn setup(
         Err(err) => match registration_errors(err) {
             Ok(errors) => {
                 let page = SetupPage {
-                    chrome: Chrome::without_forms("register", "Set up Lodestar"),
+                    chrome: Chrome::without_forms("setup", "Set up Lodestar"),
                     token,
                     name: input.name,
                     email: input.email,

@@ -374,4 +374,18 @@ api_tests! {
             response.text()
         );
     }
+
+    async fn a_body_written_as_an_array_is_refused_and_creates_nothing(app) {
+        let response = app
+            .post_json(
+                "/api/v1/auth/register",
+                json!(["Arr Ay", "arr@example.org", PASSWORD]),
+                None,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", response.text());
+        assert_eq!(response.json()["error"]["code"], "invalid_body");
+        let login = app.login("arr@example.org", PASSWORD).await;
+        assert_eq!(login.status, StatusCode::UNAUTHORIZED, "{}", login.text());
+    }
 }

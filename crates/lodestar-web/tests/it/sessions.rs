@@ -392,4 +392,13 @@ api_tests! {
         assert_eq!(browser.get("/dashboard").await.status, StatusCode::OK);
         app.get("/api/v1/me", Some(&token)).await.error(StatusCode::UNAUTHORIZED, "unauthenticated");
     }
+
+    async fn api_answers_are_not_kept_by_caches(app) {
+        let token = app.register_and_login("Ada Lovelace", "ada@example.org").await;
+        for path in ["/api/v1/me", "/api/v1/me/tokens", "/api/v1/me/sessions", "/api/v1/people"] {
+            let response = app.get(path, Some(&token)).await;
+            assert_eq!(response.status, StatusCode::OK, "{path}: {}", response.text());
+            assert_eq!(response.header("cache-control"), Some("no-store"), "{path}");
+        }
+    }
 }
