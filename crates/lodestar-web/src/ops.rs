@@ -272,6 +272,10 @@ async fn limit_body(State(limit): State<usize>, request: Request, next: Next) ->
     if declared.is_some_and(|n| n > limit as u64) {
         return too_large(request.uri().path());
     }
+    // Most requests (GETs) have no body: nothing to read or to copy.
+    if declared == Some(0) || axum::body::HttpBody::is_end_stream(request.body()) {
+        return next.run(request).await;
+    }
     let (parts, body) = request.into_parts();
     match Limited::new(body, limit).collect().await {
         Ok(collected) => {
