@@ -26,7 +26,7 @@ if ! "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; the
 fi
 
 cargo build --quiet -p lodestar
-BIN=target/debug/lodestar
+BIN=${CARGO_TARGET_DIR:-target}/debug/lodestar
 
 WORK=$(mktemp -d /tmp/lodestar-fuzz.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
