@@ -245,6 +245,20 @@ async fn journey(c: Client, base: String) {
     // The API reference lists the people endpoint.
     c.goto(&at("/api/docs")).await.expect("open /api/docs");
     wait_for_text(&c, "main", "/api/v1/people").await;
+
+    // Signed-in browsers: this one is listed, and signing out everywhere ends it.
+    c.goto(&at("/account/sessions"))
+        .await
+        .expect("open /account/sessions");
+    // The badge marks this browser (its text is shown in capitals).
+    let badge = find(&c, Locator::Css("table.data .badge")).await;
+    let badge = badge.text().await.expect("the badge's text");
+    assert!(badge.eq_ignore_ascii_case("this browser"), "{badge}");
+    screenshot(&c, "sessions").await;
+    click(&c, "form[action='/account/sessions/revoke-all'] button").await;
+    wait_for_path(&c, "/login").await;
+    c.goto(&at("/dashboard")).await.expect("open /dashboard");
+    wait_for_path(&c, "/login").await;
 }
 
 // ---- finding things in the page ------------------------------------------------------
