@@ -255,6 +255,10 @@ async fn journey(c: Client, base: String) {
     let badge = badge.text().await.expect("the badge's text");
     assert!(badge.eq_ignore_ascii_case("this browser"), "{badge}");
     screenshot(&c, "sessions").await;
+    c.set_window_size(390, 844)
+        .await
+        .expect("a phone-sized window");
+    screenshot(&c, "sessions-phone").await;
     click(&c, "form[action='/account/sessions/revoke-all'] button").await;
     wait_for_path(&c, "/login").await;
     c.goto(&at("/dashboard")).await.expect("open /dashboard");

@@ -197,15 +197,7 @@ pub(super) async fn welcome_in(
 
 /// The field errors of a refused registration, or the error page for anything else.
 pub(super) fn registration_errors(err: AppError) -> Result<FieldErrors, Response> {
-    match err {
-        AppError::Invalid(errors) => Ok(errors),
-        AppError::Conflict {
-            field: Some(field),
-            message,
-            ..
-        } => Ok(FieldErrors::single(field, message)),
-        other => Err(error_page(&other)),
-    }
+    super::field_errors(err).map_err(|other| error_page(&other))
 }
 
 #[derive(Template)]

@@ -81,18 +81,6 @@ pub async fn skills(
     }
 }
 
-fn conflict_or_invalid(err: AppError) -> Result<FieldErrors, AppError> {
-    match err {
-        AppError::Invalid(errors) => Ok(errors),
-        AppError::Conflict {
-            field: Some(field),
-            message,
-            ..
-        } => Ok(FieldErrors::single(field, message)),
-        other => Err(other),
-    }
-}
-
 pub async fn add_skill(
     State(state): State<AppState>,
     session: Session,
@@ -117,7 +105,7 @@ pub async fn add_skill(
             .await;
             Redirect::to("/admin/skills").into_response()
         }
-        Err(err) => match conflict_or_invalid(err) {
+        Err(err) => match super::field_errors(err) {
             Ok(errors) => match skills_page(&state, &session, viewer, input, errors).await {
                 Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
                 Err(r) => r,
@@ -241,7 +229,7 @@ pub async fn update_skill(
             notify(&session, &format!("{} is {what}.", skill.name)).await;
             Redirect::to(&format!("/admin/skills/{}", skill.slug)).into_response()
         }
-        Err(err) => match conflict_or_invalid(err) {
+        Err(err) => match super::field_errors(err) {
             Ok(errors) => {
                 let draft = Draft {
                     name: update.name,
@@ -283,7 +271,7 @@ pub async fn merge_skill(
             .await;
             Redirect::to(&format!("/admin/skills/{}", target.slug)).into_response()
         }
-        Err(err) => match conflict_or_invalid(err) {
+        Err(err) => match super::field_errors(err) {
             Ok(errors) => {
                 let draft = Draft {
                     name: None,

@@ -278,3 +278,17 @@ pub fn date(ms: impl std::borrow::Borrow<i64>) -> String {
         Err(_) => String::new(),
     }
 }
+
+/// The field messages of an error a form shows beside its fields (invalid input, or a
+/// conflict on one field such as a taken email); any other error is given back.
+fn field_errors(err: AppError) -> Result<lodestar_domain::FieldErrors, AppError> {
+    match err {
+        AppError::Invalid(errors) => Ok(errors),
+        AppError::Conflict {
+            field: Some(field),
+            message,
+            ..
+        } => Ok(lodestar_domain::FieldErrors::single(field, message)),
+        other => Err(other),
+    }
+}

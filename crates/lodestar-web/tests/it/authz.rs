@@ -10,7 +10,7 @@
 //! fixtures made per request where the call would use them up (a token to revoke, a
 //! block to lift, a skill to merge away).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -18,6 +18,7 @@ use axum::body::Body;
 use axum::http::{Method, StatusCode, header};
 use serde_json::json;
 
+use crate::pages::csrf_of;
 use crate::support::{PASSWORD, TestApp, TestResponse, api_tests};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,8 +301,7 @@ struct Person {
 
 /// One browser: its cookies, and the CSRF token its pages carry.
 struct Browser<'a> {
-    app: &'a TestApp,
-    cookies: BTreeMap<String, String>,
+    jar: crate::pages::Browser<'a>,
     csrf: String,
 }
 
@@ -309,8 +309,7 @@ impl<'a> Browser<'a> {
     /// A visitor who opened the log-in page (so has a form token), signed in as nobody.
     async fn anonymous(app: &'a TestApp) -> Self {
         let mut browser = Self {
-            app,
-            cookies: BTreeMap::new(),
+            jar: crate::pages::Browser::new(app),
             csrf: String::new(),
         };
         let page = browser.send(Method::GET, "/login", None).await;
@@ -346,43 +345,8 @@ impl<'a> Browser<'a> {
         path: &str,
         form: Option<&[(&str, &str)]>,
     ) -> TestResponse {
-        let mut request = TestApp::request(method, path, None);
-        if !self.cookies.is_empty() {
-            let cookie: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            request = request.header(header::COOKIE, cookie.join("; "));
-        }
-        let body = match form {
-            Some(fields) => {
-                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Body::from(serde_urlencoded::to_string(fields).unwrap())
-            }
-            None => Body::empty(),
-        };
-        let response = self.app.send(request.body(body).unwrap()).await;
-        for set in response.headers.get_all(header::SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            let (name, value) = set.split(';').next().unwrap().split_once('=').unwrap();
-            let expired = set.to_ascii_lowercase().contains("max-age=0");
-            if expired || value.is_empty() {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        response
+        self.jar.send(method, path, form).await
     }
-}
-
-/// The CSRF token in a page's form.
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
-    let end = html[start..].find('"').unwrap();
-    html[start..start + end].to_owned()
 }
 
 /// The people and browsers the matrix is called with.
