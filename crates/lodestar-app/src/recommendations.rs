@@ -381,8 +381,9 @@ impl App {
         }
     }
 
-    /// The snapshot to answer `viewer` from, and the viewer's place in it as a mentee.
-    async fn snapshot_for(&self, viewer: &Viewer) -> Result<(Arc<Snapshot>, usize), AppError> {
+    /// The snapshot to answer `viewer` from, the viewer's place in it as a mentee, and the
+    /// database's generation when asked (newer than the snapshot's when it is stale).
+    async fn snapshot_for(&self, viewer: &Viewer) -> Result<(Arc<Snapshot>, usize, i64), AppError> {
         let generation = generations::directory(&self.db).await?;
         let latest = self.recommendation_cache.built.borrow().snapshot.clone();
         if let Some(snapshot) = latest {
@@ -391,7 +392,7 @@ impl App {
                 self.start_rebuild();
             }
             if let Some(&mentee) = snapshot.mentee_index.get(&viewer.id) {
-                return Ok((snapshot, mentee));
+                return Ok((snapshot, mentee, generation));
             }
             if !stale {
                 return Err(not_a_mentee());
@@ -407,7 +408,7 @@ impl App {
             .mentee_index
             .get(&viewer.id)
             .ok_or_else(not_a_mentee)?;
-        Ok((snapshot, mentee))
+        Ok((snapshot, mentee, generation))
     }
 
     /// A snapshot older than the database may hold a field a mentor has hidden since: such
@@ -450,7 +451,7 @@ impl App {
                 format!("must be a whole number from 1 to {MAX_LIMIT}"),
             ));
         }
-        let (snapshot, mentee) = self.snapshot_for(viewer).await?;
+        let (snapshot, mentee, generation) = self.snapshot_for(viewer).await?;
         let blocked: Vec<u32> = blocks::involving(&self.db, viewer.id)
             .await?
             .iter()
@@ -460,7 +461,7 @@ impl App {
         let prices = snapshot.prices();
         let recommender = &snapshot.recommender;
         let mut found = recommender.recommend(&input.cohort, mentee, &blocked, prices, limit);
-        if snapshot.generation < generations::directory(&self.db).await? {
+        if snapshot.generation < generation {
             self.leave_out_mentors_who_hid_more(&snapshot, &mut found)
                 .await?;
         }
