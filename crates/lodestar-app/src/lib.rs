@@ -11,6 +11,7 @@ pub mod directory;
 mod error;
 pub mod housekeeping;
 pub mod matching;
+mod notify;
 pub mod people;
 pub mod recommendations;
 pub mod secrets;
@@ -44,6 +45,40 @@ pub struct Policy {
     pub match_weights: Weights,
     /// The programme's own rules for pairs (such as "not in the same department").
     pub match_rules: Rules,
+    /// Limits and timings of requests and mentorships.
+    pub mentoring: MentoringPolicy,
+    /// Where people reach this instance (`http://localhost:8080`), for links in e-mail
+    /// and calendar invitations.
+    pub public_url: String,
+}
+
+/// Limits and timings of the mentorship lifecycle, with production defaults.
+#[derive(Clone, Debug)]
+pub struct MentoringPolicy {
+    /// Open (pending) requests a mentee may have at once.
+    pub max_open_requests: i64,
+    /// How long a request waits for an answer before it expires.
+    pub request_ttl_ms: i64,
+    /// How long before expiry the mentor is reminded of an unanswered request.
+    pub expiry_reminder_ms: i64,
+    /// Requests in a row that expire unanswered before a mentor stops taking new ones.
+    pub silent_after_expired: i64,
+    /// A mentorship with no session held or scheduled for this long is stalled.
+    pub stalled_after_ms: i64,
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+impl Default for MentoringPolicy {
+    fn default() -> Self {
+        Self {
+            max_open_requests: 3,
+            request_ttl_ms: 14 * DAY_MS,
+            expiry_reminder_ms: 3 * DAY_MS,
+            silent_after_expired: 3,
+            stalled_after_ms: 21 * DAY_MS,
+        }
+    }
 }
 
 impl Default for Policy {
@@ -53,6 +88,8 @@ impl Default for Policy {
             login_token_ttl_ms: 30 * 24 * 60 * 60 * 1000,
             match_weights: Weights::default(),
             match_rules: Rules::default(),
+            mentoring: MentoringPolicy::default(),
+            public_url: "http://localhost:8080".into(),
         }
     }
 }

@@ -53,3 +53,27 @@ id_type!(
     /// A personal API token.
     TokenId
 );
+id_type!(
+    /// A mentorship request: a mentee asking a mentor, or a mentor offering.
+    RequestId
+);
+id_type!(
+    /// A mentorship: mentors and mentees working together.
+    MentorshipId
+);
+id_type!(
+    /// A meeting of a mentorship (a "session" on the pages).
+    MeetingId
+);
+id_type!(
+    /// A note on a meeting.
+    NoteId
+);
+id_type!(
+    /// An action item of a mentorship.
+    ActionItemId
+);
+id_type!(
+    /// An entry of a person's inbox.
+    NotificationId
+);

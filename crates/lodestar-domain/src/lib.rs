@@ -7,13 +7,17 @@
 pub mod account;
 pub mod ids;
 pub mod language;
+pub mod mentoring;
 pub mod profile;
 pub mod skill;
 pub mod text;
 pub mod validation;
 
 pub use account::{Email, Password, PersonName};
-pub use ids::{PersonId, SkillId, TokenId};
+pub use ids::{
+    ActionItemId, MeetingId, MentorshipId, NoteId, NotificationId, PersonId, RequestId, SkillId,
+    TokenId,
+};
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};
 pub use text::TextError;

@@ -14,6 +14,12 @@ use sqlx::{AnyConnection, AnyPool, Executor, SqlSafeStr};
 
 use crate::error::Result;
 
+/// A write transaction on either backend. Store functions that take `&mut Conn` run
+/// inside one (`&mut tx`).
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A connection inside a transaction.
+pub type Conn = sqlx::AnyConnection;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -153,6 +159,12 @@ impl Db {
         &self.write
     }
 
+    /// Begins a write transaction, for a use case that writes several things at once (an
+    /// event and the notices that tell of it). Dropped without `commit`, it rolls back.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(self.write.begin().await?)
+    }
+
     /// Applies the embedded migrations that have not run yet. Safe to call from several
     /// processes at once (PostgreSQL takes an advisory lock).
     pub async fn migrate(&self) -> Result<()> {
@@ -249,6 +261,11 @@ const MIGRATIONS: &[Step] = &[
         "blocks concern two people",
         include_str!("../migrations/sqlite/0007_blocks_private.sql"),
         include_str!("../migrations/postgres/0007_blocks_private.sql"),
+    ),
+    Step::Both(
+        8,
+        "mentoring",
+        include_str!("../migrations/0008_mentoring.sql"),
     ),
 ];
 

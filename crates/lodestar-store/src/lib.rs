@@ -10,6 +10,8 @@ mod db;
 mod error;
 pub mod generations;
 pub mod installation;
+pub mod mentorships;
+pub mod notifications;
 pub mod participants;
 pub mod persons;
 pub mod profiles;
@@ -21,5 +23,5 @@ pub mod testing;
 pub mod throttle;
 pub mod tokens;
 
-pub use db::{Backend, Db, DbConfig, now_ms};
+pub use db::{Backend, Conn, Db, DbConfig, Tx, now_ms};
 pub use error::StoreError;

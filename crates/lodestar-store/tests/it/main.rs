@@ -10,6 +10,7 @@ mod support;
 mod accounts;
 mod generations;
 mod housekeeping;
+mod mentoring;
 mod profiles;
 mod sessions;
 mod skills;

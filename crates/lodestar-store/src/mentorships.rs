@@ -1,0 +1,184 @@
+//! Mentorships and their members: creating one, finding who is in it, and the lock that
+//! keeps a mentor's capacity when accepts race.
+//!
+//! Members rather than a mentor and a mentee column: a circle of several mentees is more
+//! member rows. Capacity counts a mentor's mentee members in active and paused mentorships.
+
+use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
+use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};
+use sqlx::{AnyConnection, Row};
+
+use crate::error::Result;
+use crate::persons::parse_id;
+use crate::{Backend, Db, now_ms};
+
+/// A new mentorship, as made when a request is accepted.
+#[derive(Clone, Debug)]
+pub struct NewMentorship {
+    pub id: MentorshipId,
+    pub request: Option<RequestId>,
+    pub members: Vec<(PersonId, MemberRole)>,
+    pub goals: String,
+    pub focus_areas: Vec<FocusArea>,
+    pub skills: Vec<SkillId>,
+    pub cadence: Cadence,
+    /// ISO 8601 date.
+    pub expected_end_on: Option<String>,
+    /// Who made it (the one who accepted), for the timeline.
+    pub actor: PersonId,
+}
+
+/// Inserts the mentorship, its members and the first entry of its timeline, in the
+/// caller's transaction. Capacity is the caller's to check first, under [`lock_person`].
+pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO mentorships (id, request_id, state, goals, focus_areas, skills, cadence, \
+         expected_end_on, created_at, updated_at, last_activity_at) \
+         VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $8, $8)",
+    )
+    .bind(new.id.to_string())
+    .bind(new.request.map(|r| r.to_string()))
+    .bind(&new.goals)
+    .bind(serde_json::to_string(&new.focus_areas).unwrap_or_else(|_| "[]".into()))
+    .bind(json_ids(&new.skills))
+    .bind(new.cadence.as_str())
+    .bind(new.expected_end_on.clone())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for (person, role) in &new.members {
+        sqlx::query(
+            "INSERT INTO mentorship_members (mentorship_id, person_id, role, joined_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(new.id.to_string())
+        .bind(person.to_string())
+        .bind(role.as_str())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    record_event(conn, new.id, Some(new.actor), "started", "").await
+}
+
+/// Adds an entry to a mentorship's timeline, in the caller's transaction.
+pub async fn record_event(
+    conn: &mut AnyConnection,
+    mentorship: MentorshipId,
+    actor: Option<PersonId>,
+    kind: &str,
+    detail: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO mentorship_events (id, mentorship_id, actor_id, kind, detail, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(mentorship.to_string())
+    .bind(actor.map(|a| a.to_string()))
+    .bind(kind)
+    .bind(detail)
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Serialises the transactions that concern one person's capacity or open requests: on
+/// PostgreSQL a row lock on the person, held to the end of the transaction, so a second
+/// accept waits and then counts what the first committed (each statement of a
+/// READ COMMITTED transaction reads a fresh snapshot). SQLite has one writer at a time,
+/// so a write transaction is already alone.
+pub async fn lock_person(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    person: PersonId,
+) -> Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM persons WHERE id = $1 FOR UPDATE")
+            .bind(person.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// How many places of a mentor's capacity are taken: their mentee members in active and
+/// paused mentorships.
+pub async fn places_taken(conn: &mut AnyConnection, mentor: PersonId) -> Result<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM mentorship_members mine \
+         JOIN mentorships m ON m.id = mine.mentorship_id \
+         JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         WHERE mine.person_id = $1 AND mine.role = 'mentor' AND m.state IN ('active', 'paused')",
+    )
+    .bind(mentor.to_string())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?)
+}
+
+/// A person's part in a mentorship, with the mentorship's state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub role: MemberRole,
+    pub state: MentorshipState,
+}
+
+/// `person`'s membership of `mentorship`, or `None` if they are not in it (or it does not
+/// exist): the one question every read and write of a mentorship's things asks first.
+pub async fn membership(
+    db: &Db,
+    mentorship: MentorshipId,
+    person: PersonId,
+) -> Result<Option<Membership>> {
+    let row = sqlx::query(
+        "SELECT mm.role, m.state FROM mentorship_members mm \
+         JOIN mentorships m ON m.id = mm.mentorship_id \
+         WHERE mm.mentorship_id = $1 AND mm.person_id = $2",
+    )
+    .bind(mentorship.to_string())
+    .bind(person.to_string())
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|row| {
+        Ok(Membership {
+            role: parse_id(&row.try_get::<String, _>("role")?)?,
+            state: parse_id(&row.try_get::<String, _>("state")?)?,
+        })
+    })
+    .transpose()
+}
+
+/// The members of a mentorship, mentors first.
+pub async fn members(db: &Db, mentorship: MentorshipId) -> Result<Vec<(PersonId, MemberRole)>> {
+    sqlx::query(
+        "SELECT person_id, role FROM mentorship_members WHERE mentorship_id = $1 \
+         ORDER BY role DESC, joined_at, person_id",
+    )
+    .bind(mentorship.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            parse_id(&row.try_get::<String, _>("person_id")?)?,
+            parse_id(&row.try_get::<String, _>("role")?)?,
+        ))
+    })
+    .collect()
+}
+
+/// A list of ids as the JSON array the mentoring tables keep.
+pub fn json_ids<T: std::fmt::Display>(ids: &[T]) -> String {
+    serde_json::to_string(&ids.iter().map(ToString::to_string).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
+}
+
+/// Reads a JSON array of ids back; an unreadable entry is corrupt data.
+pub fn parse_json_ids<T: std::str::FromStr>(raw: &str) -> Result<Vec<T>> {
+    let texts: Vec<String> = serde_json::from_str(raw)
+        .map_err(|e| crate::StoreError::Corrupt(format!("bad id list {raw:?}: {e}")))?;
+    texts.iter().map(|t| parse_id(t)).collect()
+}
