@@ -23,6 +23,10 @@ use crate::people::derived;
 use crate::secrets::hash_password;
 use crate::{App, AppError};
 
+mod history;
+
+pub use history::HistoryCounts;
+
 const VOCABULARY: &str = include_str!("../seed/demo.json");
 
 /// Every generated person's password, printed with the logins to try.
@@ -85,6 +89,8 @@ pub struct DemoReport {
     pub seconds: f64,
     /// (what the account is, email); all use [`DEMO_PASSWORD`].
     pub logins: Vec<(String, String)>,
+    /// The mentoring history generated with them.
+    pub history: HistoryCounts,
 }
 
 /// People are written in transactions of this many.
@@ -157,7 +163,10 @@ impl App {
             both: 0,
             seconds: 0.0,
             logins: vec![("admin".into(), admin.email.clone())],
+            history: HistoryCounts::default(),
         };
+        let mut people = Vec::with_capacity(options.people);
+        let mut featured = Vec::new();
         let mut generated = 0;
         while generated < options.people {
             let count = BATCH.min(options.people - generated);
@@ -177,15 +186,37 @@ impl App {
                     (true, true) => "mentor and mentee",
                     _ => "",
                 };
-                if !wanted.is_empty() && !report.logins.iter().any(|(kind, _)| kind == wanted) {
+                // The mentor to sign in as has room for several mentees, to show them all.
+                if !wanted.is_empty()
+                    && !report.logins.iter().any(|(kind, _)| kind == wanted)
+                    && (wanted != "mentor" || p.profile.mentor_capacity >= 3)
+                {
                     report.logins.push((wanted.into(), p.email.clone()));
+                    featured.push(p.id);
                 }
+                people.push(history::Person {
+                    id: p.id,
+                    first_name: p.name.split(' ').next().unwrap_or_default().to_owned(),
+                    time_zone: p.profile.time_zone.clone(),
+                    is_mentor: p.profile.is_mentor,
+                    wants_mentor: p.profile.wants_mentor,
+                    capacity: p.profile.mentor_capacity,
+                    mentors: p.profile.mentor_skills.iter().map(|c| c.skill).collect(),
+                    grows: p.profile.growth_skills.iter().map(|c| c.skill).collect(),
+                    focus_areas: p.profile.focus_areas.clone(),
+                });
             }
             profiles::insert_bulk(&self.db, &batch).await?;
             generated += count;
             bar.set_position(generated as u64);
         }
         bar.finish_with_message("done");
+        let (batches, counts) =
+            history::generate(&people, &featured, options.seed, lodestar_store::now_ms());
+        for batch in &batches {
+            lodestar_store::bulk_mentoring::insert(&self.db, batch).await?;
+        }
+        report.history = counts;
         self.db.analyze().await?;
         report.seconds = started.elapsed().as_secs_f64();
         tracing::info!(

@@ -319,7 +319,7 @@ const POSTGRES_PARAMS_PER_STATEMENT: usize = 30_000;
 
 /// Inserts rows with multi-row `INSERT`s, in chunks that stay under both backends' limits
 /// on bound parameters.
-async fn insert_rows(
+pub(crate) async fn insert_rows(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     table_and_columns: &str,
     rows: Vec<Vec<Value>>,

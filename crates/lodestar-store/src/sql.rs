@@ -12,6 +12,7 @@ pub(crate) enum Value {
     Text(String),
     Int(i64),
     NullInt,
+    NullText,
 }
 
 impl From<&str> for Value {
@@ -44,6 +45,12 @@ impl From<Option<i64>> for Value {
 pub(crate) struct Sql {
     text: String,
     values: Vec<Value>,
+}
+
+impl From<Option<String>> for Value {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Self::NullText, Self::Text)
+    }
 }
 
 impl Sql {
@@ -93,6 +100,7 @@ impl Sql {
                 Value::Text(v) => query.bind(v.clone()),
                 Value::Int(v) => query.bind(*v),
                 Value::NullInt => query.bind(None::<i64>),
+                Value::NullText => query.bind(None::<String>),
             };
         }
         query

@@ -248,6 +248,11 @@ fn print_demo(report: &DemoReport) {
         "Generated {} people in {:.1} s ({} mentors, {} mentees, {} both).",
         report.people, report.seconds, report.mentors, report.mentees, report.both
     );
+    let history = &report.history;
+    println!(
+        "Their history: {} mentorships ({} running), {} sessions, {} requests.",
+        history.mentorships, history.active, history.meetings, history.requests
+    );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {
         println!("  {what:<18} {email}");

@@ -1,0 +1,359 @@
+//! Loading a generated mentoring history in bulk (the demo organisation and the
+//! benchmarks): requests, mentorships with members and timelines, meetings, notes, action
+//! items and notifications, many rows per statement, in one transaction per batch.
+
+use crate::Db;
+use crate::error::Result;
+use crate::profiles::insert_rows;
+use crate::sql::Value;
+
+/// A request as it stands. Ids and references are the text of their UUIDs; times are epoch ms.
+#[derive(Clone, Debug)]
+pub struct BulkRequest {
+    pub id: String,
+    pub mentor_id: String,
+    pub mentee_id: String,
+    pub initiator: &'static str,
+    pub message: String,
+    /// JSON array of skill ids.
+    pub skills: String,
+    /// JSON array of focus areas.
+    pub focus_areas: String,
+    pub cadence: &'static str,
+    pub duration_weeks: i64,
+    pub state: &'static str,
+    pub decline_reason: String,
+    pub mentorship_id: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub decided_at: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BulkMentorship {
+    pub id: String,
+    pub request_id: Option<String>,
+    pub state: &'static str,
+    pub goals: String,
+    pub focus_areas: String,
+    pub skills: String,
+    pub cadence: &'static str,
+    pub expected_end_on: Option<String>,
+    pub resume_on: Option<String>,
+    pub created_at: i64,
+    pub ended_at: Option<i64>,
+    pub last_activity_at: i64,
+    pub stalled_since: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BulkMember {
+    pub mentorship_id: String,
+    pub person_id: String,
+    pub role: &'static str,
+    pub contact: String,
+    pub reflection: String,
+    pub rating: Option<i64>,
+    pub joined_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct BulkEvent {
+    pub mentorship_id: String,
+    pub actor_id: Option<String>,
+    pub kind: &'static str,
+    pub detail: String,
+    pub at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct BulkMeeting {
+    pub id: String,
+    pub mentorship_id: String,
+    pub organizer_id: String,
+    pub starts_at: i64,
+    pub duration_minutes: i64,
+    pub time_zone: String,
+    pub location: String,
+    pub agenda: String,
+    pub state: &'static str,
+    pub cancel_reason: String,
+    pub sequence: i64,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct BulkNote {
+    pub meeting_id: String,
+    pub author_id: String,
+    pub private: bool,
+    pub body: String,
+    pub at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct BulkActionItem {
+    pub mentorship_id: String,
+    pub meeting_id: Option<String>,
+    pub title: String,
+    pub owner_id: String,
+    pub created_by: String,
+    pub due_on: Option<String>,
+    pub done_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct BulkNotification {
+    pub person_id: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+/// One batch of history. Mentorships come before the rows that refer to them.
+#[derive(Clone, Debug, Default)]
+pub struct BulkMentoring {
+    pub requests: Vec<BulkRequest>,
+    pub mentorships: Vec<BulkMentorship>,
+    pub members: Vec<BulkMember>,
+    pub events: Vec<BulkEvent>,
+    pub meetings: Vec<BulkMeeting>,
+    pub notes: Vec<BulkNote>,
+    pub action_items: Vec<BulkActionItem>,
+    pub notifications: Vec<BulkNotification>,
+    /// Mentors who stopped taking requests: (person id, requests expired in a row).
+    pub silent_mentors: Vec<(String, i64)>,
+}
+
+fn new_id() -> Value {
+    Value::from(uuid::Uuid::now_v7().to_string())
+}
+
+/// Writes the batch in one transaction.
+pub async fn insert(db: &Db, batch: &BulkMentoring) -> Result<()> {
+    let mut tx = db.writer().begin().await?;
+    // Mentorships first: requests refer to them only through a plain column, and
+    // mentorships refer to requests, so requests are written with their mentorship set.
+    let rows = batch
+        .requests
+        .iter()
+        .map(|r| {
+            vec![
+                Value::from(r.id.as_str()),
+                Value::from(r.mentor_id.as_str()),
+                Value::from(r.mentee_id.as_str()),
+                Value::from(r.initiator),
+                Value::from(r.message.as_str()),
+                Value::from(r.skills.as_str()),
+                Value::from(r.focus_areas.as_str()),
+                Value::from(r.cadence),
+                Value::from(r.duration_weeks),
+                Value::from(r.state),
+                Value::from(r.decline_reason.as_str()),
+                Value::from(r.mentorship_id.clone()),
+                Value::from(r.created_at),
+                Value::from(r.expires_at),
+                Value::from(r.decided_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "mentorship_requests (id, mentor_id, mentee_id, initiator, message, skills, focus_areas, \
+         cadence, duration_weeks, state, decline_reason, mentorship_id, created_at, expires_at, decided_at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .mentorships
+        .iter()
+        .map(|m| {
+            vec![
+                Value::from(m.id.as_str()),
+                Value::from(m.request_id.clone()),
+                Value::from(m.state),
+                Value::from(m.goals.as_str()),
+                Value::from(m.focus_areas.as_str()),
+                Value::from(m.skills.as_str()),
+                Value::from(m.cadence),
+                Value::from(m.expected_end_on.clone()),
+                Value::from(m.resume_on.clone()),
+                Value::from(m.created_at),
+                Value::from(m.created_at),
+                Value::from(m.ended_at),
+                Value::from(m.last_activity_at),
+                Value::from(m.stalled_since),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "mentorships (id, request_id, state, goals, focus_areas, skills, cadence, expected_end_on, \
+         resume_on, created_at, updated_at, ended_at, last_activity_at, stalled_since)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .members
+        .iter()
+        .map(|m| {
+            vec![
+                Value::from(m.mentorship_id.as_str()),
+                Value::from(m.person_id.as_str()),
+                Value::from(m.role),
+                Value::from(m.contact.as_str()),
+                Value::from(m.reflection.as_str()),
+                Value::from(m.rating),
+                Value::from(m.joined_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "mentorship_members (mentorship_id, person_id, role, contact, reflection, rating, joined_at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .events
+        .iter()
+        .map(|e| {
+            vec![
+                new_id(),
+                Value::from(e.mentorship_id.as_str()),
+                Value::from(e.actor_id.clone()),
+                Value::from(e.kind),
+                Value::from(e.detail.as_str()),
+                Value::from(e.at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "mentorship_events (id, mentorship_id, actor_id, kind, detail, at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .meetings
+        .iter()
+        .map(|m| {
+            vec![
+                Value::from(m.id.as_str()),
+                Value::from(m.mentorship_id.as_str()),
+                Value::from(m.organizer_id.as_str()),
+                Value::from(m.starts_at),
+                Value::from(m.duration_minutes),
+                Value::from(m.time_zone.as_str()),
+                Value::from(m.location.as_str()),
+                Value::from(m.agenda.as_str()),
+                Value::from(m.state),
+                Value::from(m.cancel_reason.as_str()),
+                Value::from(m.sequence),
+                Value::from(m.created_at),
+                Value::from(m.created_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "meetings (id, mentorship_id, organizer_id, starts_at, duration_minutes, time_zone, location, \
+         agenda, state, cancel_reason, sequence, created_at, updated_at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .notes
+        .iter()
+        .map(|n| {
+            vec![
+                new_id(),
+                Value::from(n.meeting_id.as_str()),
+                Value::from(n.author_id.as_str()),
+                Value::from(n.private),
+                Value::from(n.body.as_str()),
+                Value::from(n.at),
+                Value::from(n.at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "meeting_notes (id, meeting_id, author_id, private, body, created_at, updated_at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .action_items
+        .iter()
+        .map(|a| {
+            vec![
+                new_id(),
+                Value::from(a.mentorship_id.as_str()),
+                Value::from(a.meeting_id.clone()),
+                Value::from(a.title.as_str()),
+                Value::from(a.owner_id.as_str()),
+                Value::from(a.created_by.as_str()),
+                Value::from(a.due_on.clone()),
+                Value::from(a.done_at),
+                Value::from(a.created_at),
+                Value::from(a.created_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "action_items (id, mentorship_id, meeting_id, title, owner_id, created_by, due_on, done_at, \
+         created_at, updated_at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .notifications
+        .iter()
+        .map(|n| {
+            vec![
+                new_id(),
+                Value::from(n.person_id.as_str()),
+                Value::from(n.kind),
+                Value::from(n.title.as_str()),
+                Value::from(n.body.as_str()),
+                Value::from(n.link.as_str()),
+                Value::from(n.created_at),
+                Value::from(n.read_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "notifications (id, person_id, kind, title, body, link, created_at, read_at)",
+        rows,
+    )
+    .await?;
+    let now = crate::now_ms();
+    let rows = batch
+        .silent_mentors
+        .iter()
+        .map(|(person, expired)| {
+            vec![
+                Value::from(person.as_str()),
+                Value::from(0_i64),
+                Value::from(*expired),
+                Value::from("requests expired unanswered"),
+                Value::from(now),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "mentor_standing (person_id, accepting, expired_in_a_row, paused_reason, updated_at)",
+        rows,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! The demo organisation is lived in, and its history keeps the rules the product keeps.
+
+use lodestar_app::demo::DemoOptions;
+use sqlx::Row;
+
+use crate::support::{TestApp, api_tests};
+
+async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(app.app.db.reader())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}
+
+api_tests! {
+    async fn the_demo_has_the_whole_lifecycle_and_keeps_capacity_and_one_open_request_per_pair(app) {
+        let report = app
+            .app
+            .generate_demo(&DemoOptions { people: 400, seed: 7, progress: false })
+            .await
+            .unwrap();
+        assert!(report.history.mentorships > 100, "{:?}", report.history);
+        for state in ["active", "paused", "completed", "cancelled"] {
+            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM mentorships WHERE state = $1")
+                .bind(state)
+                .fetch_one(app.app.db.reader())
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+            assert!(n > 0, "no {state} mentorship");
+        }
+        for state in ["pending", "accepted", "declined", "withdrawn", "expired"] {
+            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM mentorship_requests WHERE state = $1")
+                .bind(state)
+                .fetch_one(app.app.db.reader())
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+            assert!(n > 0, "no {state} request");
+        }
+        for state in ["scheduled", "held", "no_show", "cancelled"] {
+            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM meetings WHERE state = $1")
+                .bind(state)
+                .fetch_one(app.app.db.reader())
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+            assert!(n > 0, "no {state} session");
+        }
+        assert!(count(app, "SELECT COUNT(*) AS n FROM mentorships WHERE stalled_since IS NOT NULL").await > 0);
+        assert!(count(app, "SELECT COUNT(*) AS n FROM meeting_notes WHERE private = 1").await > 0);
+        assert!(count(app, "SELECT COUNT(*) AS n FROM action_items WHERE done_at IS NULL").await > 0);
+
+        let over_capacity = count(app,
+            "SELECT COUNT(*) AS n FROM (SELECT mo.person_id, COUNT(*) AS taken, MAX(p.mentor_capacity) AS capacity \
+             FROM mentorship_members mo JOIN mentorships m ON m.id = mo.mentorship_id \
+             JOIN persons p ON p.id = mo.person_id \
+             WHERE mo.role = 'mentor' AND m.state IN ('active', 'paused') \
+             GROUP BY mo.person_id) t WHERE taken > capacity").await;
+        assert_eq!(over_capacity, 0, "a mentor holds more mentees than their capacity");
+        let too_many_open = count(app,
+            "SELECT COUNT(*) AS n FROM (SELECT mentee_id FROM mentorship_requests WHERE state = 'pending' \
+             GROUP BY mentee_id HAVING COUNT(*) > 3) t").await;
+        assert_eq!(too_many_open, 0);
+        let self_mentoring = count(app,
+            "SELECT COUNT(*) AS n FROM mentorship_members a JOIN mentorship_members b \
+             ON a.mentorship_id = b.mentorship_id AND a.person_id = b.person_id AND a.role <> b.role").await;
+        assert_eq!(self_mentoring, 0);
+
+        // The mentor and the mentee to sign in as have a full share of it.
+        for (kind, email) in &report.logins {
+            if kind != "mentor" && kind != "mentee" {
+                continue;
+            }
+            let n: i64 = sqlx::query(
+                "SELECT COUNT(DISTINCT m.state) AS n FROM mentorship_members mm \
+                 JOIN mentorships m ON m.id = mm.mentorship_id \
+                 JOIN persons p ON p.id = mm.person_id WHERE p.email = $1",
+            )
+            .bind(email)
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+            assert!(n >= 2, "the demo {kind} has mentorships in {n} states");
+        }
+    }
+}
