@@ -6,10 +6,13 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod delivery;
 pub mod demo;
 pub mod directory;
 mod error;
 pub mod housekeeping;
+pub mod inbox;
+pub mod mail;
 pub mod matching;
 mod notify;
 pub mod people;
@@ -102,6 +105,8 @@ pub struct App {
     pub policy: Policy,
     directory_cache: Arc<directory::DirectoryCache>,
     recommendation_cache: Arc<recommendations::RecommendationCache>,
+    /// Where e-mail from the outbox goes (see [`mail`], [`delivery`]).
+    mailer: Arc<mail::Mailer>,
 }
 
 impl App {
@@ -111,7 +116,21 @@ impl App {
             policy: Policy::default(),
             directory_cache: Arc::default(),
             recommendation_cache: Arc::default(),
+            mailer: Arc::new(
+                mail::Mailer::files(mail::DEFAULT_FOLDER, mail::DEFAULT_FROM)
+                    .unwrap_or_else(|_| unreachable!("the default sender is an address")),
+            ),
         }
+    }
+
+    /// Sends e-mail from the outbox with `mailer`.
+    pub fn with_mailer(mut self, mailer: mail::Mailer) -> Self {
+        self.mailer = Arc::new(mailer);
+        self
+    }
+
+    pub fn mailer(&self) -> &mail::Mailer {
+        &self.mailer
     }
 
     /// Migrates the database and makes sure the starting skills catalogue is there.

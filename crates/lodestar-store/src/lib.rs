@@ -13,6 +13,7 @@ pub mod generations;
 pub mod installation;
 pub mod mentorships;
 pub mod notifications;
+pub mod outbox;
 pub mod participants;
 pub mod persons;
 pub mod profiles;

@@ -4,10 +4,13 @@
 
 use lodestar_domain::mentoring::NotificationKind;
 use lodestar_domain::{NotificationId, PersonId};
-use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use crate::error::Result;
-use crate::now_ms;
+use crate::persons::parse_id;
+use crate::sql::Sql;
+use crate::{Db, now_ms};
 
 /// One notice to one person.
 #[derive(Clone, Debug)]
@@ -78,5 +81,144 @@ pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> 
     .bind(notice.kind.as_str())
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// One entry of a person's inbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notification {
+    pub id: NotificationId,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+fn notification(row: &AnyRow) -> Result<Notification> {
+    Ok(Notification {
+        id: parse_id(&row.try_get::<String, _>("id")?)?,
+        kind: row.try_get("kind")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        link: row.try_get("link")?,
+        created_at: row.try_get("created_at")?,
+        read_at: row.try_get("read_at")?,
+    })
+}
+
+/// A page of `person`'s notifications, newest first; only unread ones if `unread_only`.
+pub async fn list(
+    db: &Db,
+    person: PersonId,
+    unread_only: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Notification>> {
+    let sql = if unread_only {
+        "SELECT id, kind, title, body, link, created_at, read_at FROM notifications \
+         WHERE person_id = $1 AND read_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    } else {
+        "SELECT id, kind, title, body, link, created_at, read_at FROM notifications \
+         WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+    };
+    let rows = sqlx::query(sql)
+        .bind(person.to_string())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db.reader())
+        .await?;
+    rows.iter().map(notification).collect()
+}
+
+/// One of `person`'s notifications; `None` if it is not theirs.
+pub async fn get(db: &Db, person: PersonId, id: NotificationId) -> Result<Option<Notification>> {
+    let row = sqlx::query(
+        "SELECT id, kind, title, body, link, created_at, read_at FROM notifications \
+         WHERE id = $1 AND person_id = $2",
+    )
+    .bind(id.to_string())
+    .bind(person.to_string())
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref().map(notification).transpose()
+}
+
+/// How many of `person`'s notifications are unread: one lookup in the
+/// `notifications_unread` index, cheap enough for every page's navigation.
+pub async fn unread_count(db: &Db, person: PersonId) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM notifications WHERE person_id = $1 AND read_at IS NULL",
+    )
+    .bind(person.to_string())
+    .fetch_one(db.reader())
+    .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// Marks `person`'s unread notifications read at `now`: all of them, or those of `ids`
+/// (ids that are not theirs are left alone). Returns how many changed.
+pub async fn mark_read(
+    db: &Db,
+    person: PersonId,
+    ids: Option<&[NotificationId]>,
+    now: i64,
+) -> Result<u64> {
+    let mut sql = Sql::new("UPDATE notifications SET read_at = ");
+    sql.bind(now)
+        .push(" WHERE person_id = ")
+        .bind(person.to_string())
+        .push(" AND read_at IS NULL");
+    if let Some(ids) = ids {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        sql.push(" AND id IN (")
+            .bind_list(ids.iter().map(ToString::to_string))
+            .push(")");
+    }
+    Ok(sql.query().execute(db.writer()).await?.rows_affected())
+}
+
+/// Whether `person` gets e-mail for each kind of notice, every kind listed (no row: on).
+pub async fn email_preferences(db: &Db, person: PersonId) -> Result<Vec<(NotificationKind, bool)>> {
+    let rows = sqlx::query("SELECT kind, email FROM notification_preferences WHERE person_id = $1")
+        .bind(person.to_string())
+        .fetch_all(db.reader())
+        .await?;
+    let mut off = Vec::new();
+    for row in &rows {
+        let kind: String = row.try_get("kind")?;
+        let email: i64 = row.try_get("email")?;
+        if email == 0 {
+            off.push(kind);
+        }
+    }
+    Ok(NotificationKind::ALL
+        .iter()
+        .map(|kind| (*kind, !off.iter().any(|k| k == kind.as_str())))
+        .collect())
+}
+
+/// Sets whether `person` gets e-mail for the given kinds; kinds not given keep theirs.
+pub async fn set_email_preferences(
+    db: &Db,
+    person: PersonId,
+    choices: &[(NotificationKind, bool)],
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    for (kind, email) in choices {
+        sqlx::query(
+            "INSERT INTO notification_preferences (person_id, kind, email) VALUES ($1, $2, $3) \
+             ON CONFLICT (person_id, kind) DO UPDATE SET email = excluded.email",
+        )
+        .bind(person.to_string())
+        .bind(kind.as_str())
+        .bind(i64::from(*email))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

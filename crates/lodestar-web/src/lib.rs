@@ -152,6 +152,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
             state.clone(),
             csrf::verify,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::frame_scope,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -165,6 +165,21 @@ struct ServeArgs {
     /// Database connections in the pool.
     #[arg(long, env = "LODESTAR_DB_CONNECTIONS", default_value_t = 16)]
     db_connections: u32,
+
+    /// Folder for files Lodestar writes besides the database: without --smtp-url, every
+    /// e-mail is written as an .eml file under its outbox/.
+    #[arg(long, env = "LODESTAR_DATA_DIR", default_value = "lodestar-data")]
+    data_dir: std::path::PathBuf,
+
+    /// SMTP server for e-mail: smtp://user:pass@host:587 (STARTTLS required),
+    /// smtp://…?tls=opportunistic, smtp://host:25?tls=none (plain), or
+    /// smtps://user:pass@host:465 (implicit TLS). Without it, e-mail goes to .eml files.
+    #[arg(long, env = "LODESTAR_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+
+    /// The From of e-mail, such as "Mentoring <mentoring@example.org>".
+    #[arg(long, env = "LODESTAR_MAIL_FROM", default_value = lodestar_app::mail::DEFAULT_FROM)]
+    mail_from: String,
 }
 
 #[derive(Args)]
@@ -305,8 +320,17 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             tracing::info!("--demo: the database already has people; leaving it as it is");
         }
     }
+    app = app.with_mailer(mailer(&args)?);
+    if let Some(folder) = app.mailer().folder() {
+        tracing::warn!(
+            folder = %folder.display(),
+            "no SMTP server configured (--smtp-url): e-mail is written as .eml files here"
+        );
+    }
     // One scheduler for periodic work (pruning, planner statistics), now and then regularly.
     tokio::spawn(Housekeeping::new(app.clone()).run());
+    // The e-mail sender: it picks up whatever the outbox holds, from before a restart too.
+    tokio::spawn(app.clone().run_sender());
     let public_url = args
         .public_url
         .clone()
@@ -367,6 +391,14 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     }
     db.close().await;
     Ok(())
+}
+
+fn mailer(args: &ServeArgs) -> Result<lodestar_app::mail::Mailer> {
+    use lodestar_app::mail::Mailer;
+    Ok(match &args.smtp_url {
+        Some(url) => Mailer::smtp(url, &args.mail_from)?,
+        None => Mailer::files(args.data_dir.join("outbox"), &args.mail_from)?,
+    })
 }
 
 /// On an installation without an admin, prints a fresh one-time link that creates it

@@ -40,6 +40,10 @@ use crate::routes::Routes;
         super::people::block,
         super::people::unblock,
         super::people::person,
+        super::notifications::list,
+        super::notifications::mark_read,
+        super::notifications::preferences,
+        super::notifications::set_preferences,
         super::skills::list,
         super::skills::show,
         super::skills::create,
@@ -54,6 +58,7 @@ use crate::routes::Routes;
         (name = "tokens", description = "Personal API tokens"),
         (name = "people", description = "Profiles and the people directory"),
         (name = "skills", description = "The skills catalogue"),
+        (name = "notifications", description = "Your inbox and e-mail preferences"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -3,6 +3,7 @@
 mod accounts;
 mod docs;
 mod extract;
+mod notifications;
 mod people;
 mod skills;
 
@@ -34,6 +35,13 @@ pub fn registry() -> Routes<AppState> {
         .get("/me/sessions", accounts::list_sessions)
         .post("/me/sessions/revoke-all", accounts::sign_out_everywhere)
         .delete("/me/sessions/{id}", accounts::end_session)
+        .get("/me/notifications", notifications::list)
+        .post("/me/notifications/read", notifications::mark_read)
+        .get("/me/notification-preferences", notifications::preferences)
+        .put(
+            "/me/notification-preferences",
+            notifications::set_preferences,
+        )
         .get("/people", people::directory)
         .get("/people/{id}", people::person)
         .get("/skills", skills::list)

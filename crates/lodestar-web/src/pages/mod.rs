@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod notifications;
 mod people;
 mod profile;
 pub mod reference;
@@ -42,6 +43,11 @@ pub fn registry() -> Routes<AppState> {
             "/account/sessions/revoke-all",
             sessions::sign_out_everywhere,
         )
+        .get("/notifications", notifications::inbox)
+        .post("/notifications/read", notifications::mark_all_read)
+        .post("/notifications/{id}/open", notifications::open)
+        .get("/account/notifications", notifications::preferences)
+        .post("/account/notifications", notifications::save_preferences)
         .get("/setup/{token}", sessions::setup_form)
         .post("/setup/{token}", sessions::setup)
         .get("/profile", profile::edit_form)
@@ -75,6 +81,35 @@ pub struct Chrome {
     pub notice: Option<String>,
     pub css: &'static str,
     pub htmx: &'static str,
+    /// The viewer's unread notifications, for the navigation.
+    pub unread: i64,
+}
+
+tokio::task_local! {
+    /// The application, while a page is being made: the frame looks up the unread count
+    /// through it, so no page handler has to pass it along.
+    static FRAME_APP: lodestar_app::App;
+}
+
+/// Runs a page request with the application at hand for [`Chrome::new`].
+pub async fn frame_scope(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    FRAME_APP.scope(state.app.clone(), next.run(request)).await
+}
+
+/// The signed-in viewer's unread notifications (one indexed count); 0 if it cannot be read,
+/// since the page itself can still be shown.
+async fn unread_for(viewer: Option<&Viewer>) -> i64 {
+    let (Some(viewer), Ok(app)) = (viewer, FRAME_APP.try_with(Clone::clone)) else {
+        return 0;
+    };
+    app.unread_notifications(viewer).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot count unread notifications");
+        0
+    })
 }
 
 impl Chrome {
@@ -95,6 +130,7 @@ impl Chrome {
             }
             _ => None,
         };
+        let unread = unread_for(viewer.as_ref()).await;
         Ok(Self {
             viewer,
             csrf,
@@ -103,6 +139,7 @@ impl Chrome {
             notice,
             css: CSS_PATH,
             htmx: HTMX_PATH,
+            unread,
         })
     }
 
@@ -125,6 +162,7 @@ impl Chrome {
             notice: None,
             css: CSS_PATH,
             htmx: HTMX_PATH,
+            unread: 0,
         }
     }
 

@@ -81,6 +81,8 @@ enum Fill {
     Skill,
     /// A new skill, made by the admin for this call.
     NewSkill,
+    /// A new notification in the owner's inbox.
+    OwnersNotification,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -188,6 +190,14 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/account/sessions/revoke-all", [LogIn, Redirect("/login"), Redirect("/login"), Redirect("/login")])
             .fresh(Fresh::Account),
         // Only the operator's link sets up the first admin; nobody can guess one.
+        row(M::GET, "/notifications", SIGNED_IN_PAGE),
+        row(M::POST, "/notifications/read", [LogIn, Redirect("/notifications"), Redirect("/notifications"), Redirect("/notifications")]),
+        // Opening one marks it read and goes to its page; someone else's does not exist.
+        row(M::POST, "/notifications/{id}/open", [LogIn, NOT_FOUND, Redirect("/mentorships/"), NOT_FOUND])
+            .fill(Fill::OwnersNotification),
+        row(M::GET, "/account/notifications", SIGNED_IN_PAGE),
+        row(M::POST, "/account/notifications", [LogIn, Redirect("/account/notifications"), Redirect("/account/notifications"), Redirect("/account/notifications")])
+            .form(&[("email", "session_reminder")]),
         row(M::GET, "/setup/{token}", [NOT_FOUND; 4]).fill(Fill::NoSetupLink),
         row(M::POST, "/setup/{token}", [NOT_FOUND; 4])
             .fill(Fill::NoSetupLink)
@@ -238,6 +248,11 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/me/sessions", SIGNED_IN_API),
         row(M::DELETE, "/api/v1/me/sessions/{id}", OWNER_API).fill(Fill::OwnersSession),
         row(M::POST, "/api/v1/me/sessions/revoke-all", SIGNED_IN_API).fresh(Fresh::Account),
+        row(M::GET, "/api/v1/me/notifications", SIGNED_IN_API),
+        row(M::POST, "/api/v1/me/notifications/read", SIGNED_IN_API).json(r#"{"all": true}"#),
+        row(M::GET, "/api/v1/me/notification-preferences", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/notification-preferences", SIGNED_IN_API)
+            .json(r#"{"email": {"session_reminder": false}}"#),
         row(M::GET, "/api/v1/people", SIGNED_IN_API),
         row(M::GET, "/api/v1/people/{id}", SIGNED_IN_API).fill(Fill::Owner),
         row(M::GET, "/api/v1/skills", PUBLIC),
@@ -436,6 +451,32 @@ impl<'a> World<'a> {
                     .unwrap()
                     .clone();
                 newest["id"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersNotification => {
+                use lodestar_domain::mentoring::NotificationKind;
+                use lodestar_store::notifications::{self, Notice};
+                let person = self.owner.id.parse().unwrap();
+                let notice = Notice {
+                    person,
+                    kind: NotificationKind::MentorshipResumed,
+                    title: format!("A mentorship resumes {}", self.next()),
+                    body: String::new(),
+                    link: "/mentorships/0".into(),
+                    calendar: None,
+                };
+                let mut tx = app.app.db.begin().await.unwrap();
+                notifications::push(&mut tx, &notice, "").await.unwrap();
+                tx.commit().await.unwrap();
+                let inbox = app
+                    .get(
+                        "/api/v1/me/notifications?unread=true&per_page=1",
+                        Some(&self.owner.token),
+                    )
+                    .await;
+                inbox.json()["notifications"][0]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
             }
             Fill::NoSetupLink => "lds_setup_not_a_real_link".to_owned(),
             Fill::Skill => "rust".to_owned(),
