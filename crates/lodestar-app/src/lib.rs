@@ -5,12 +5,15 @@
 //! parses input into domain types, and calls the store, usually in one transaction.
 
 pub mod accounts;
+pub mod action_items;
+pub mod calendar;
 pub mod catalogue;
 pub mod demo;
 pub mod directory;
 mod error;
 pub mod housekeeping;
 pub mod matching;
+pub mod meetings;
 mod notify;
 pub mod people;
 pub mod recommendations;
