@@ -5,6 +5,8 @@
 //! parses input into domain types, and calls the store, usually in one transaction.
 
 pub mod accounts;
+pub mod action_items;
+pub mod calendar;
 pub mod catalogue;
 pub mod delivery;
 pub mod demo;
@@ -14,6 +16,7 @@ pub mod housekeeping;
 pub mod inbox;
 pub mod mail;
 pub mod matching;
+pub mod meetings;
 mod notify;
 pub mod people;
 pub mod recommendations;

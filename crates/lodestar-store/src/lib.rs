@@ -5,12 +5,16 @@
 //! isolated behind a match on [`Backend`]. Rules that must hold when two requests race
 //! (one email per account, one first admin) are enforced by the database itself.
 
+pub mod action_items;
 pub mod blocks;
 pub mod bulk_mentoring;
+pub mod calendar_feeds;
 mod db;
 mod error;
 pub mod generations;
 pub mod installation;
+pub mod meeting_notes;
+pub mod meetings;
 pub mod mentorships;
 pub mod notifications;
 pub mod outbox;

@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::error::Result;
 use crate::persons::parse_id;
-use crate::{Backend, Db, now_ms};
+use crate::{Backend, Conn, Db, now_ms};
 
 /// A new mentorship, as made when a request is accepted.
 #[derive(Clone, Debug)]
@@ -181,4 +181,46 @@ pub fn parse_json_ids<T: std::str::FromStr>(raw: &str) -> Result<Vec<T>> {
     let texts: Vec<String> = serde_json::from_str(raw)
         .map_err(|e| crate::StoreError::Corrupt(format!("bad id list {raw:?}: {e}")))?;
     texts.iter().map(|t| parse_id(t)).collect()
+}
+
+/// Notes activity on a mentorship (a meeting scheduled or held): it is no longer stalled,
+/// and stalled is measured from `at` again. Never moves the mark back.
+pub async fn touch_activity(conn: &mut Conn, mentorship: MentorshipId, at: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE mentorships SET last_activity_at = CASE WHEN last_activity_at > $1 \
+         THEN last_activity_at ELSE $1 END, stalled_since = NULL WHERE id = $2",
+    )
+    .bind(at)
+    .bind(mentorship.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The state of a mentorship `person` is a member of, read inside the caller's write
+/// transaction; on PostgreSQL the mentorship's row stays locked to the end of it, so a
+/// pause or an end waits for (or is seen by) what the transaction does next.
+pub async fn state_in(
+    conn: &mut Conn,
+    backend: Backend,
+    mentorship: MentorshipId,
+    person: PersonId,
+) -> Result<Option<MentorshipState>> {
+    let sql = match backend {
+        Backend::Postgres => {
+            "SELECT m.state FROM mentorships m JOIN mentorship_members mm ON mm.mentorship_id = m.id \
+             WHERE m.id = $1 AND mm.person_id = $2 FOR UPDATE OF m"
+        }
+        Backend::Sqlite => {
+            "SELECT m.state FROM mentorships m JOIN mentorship_members mm ON mm.mentorship_id = m.id \
+             WHERE m.id = $1 AND mm.person_id = $2"
+        }
+    };
+    sqlx::query(sql)
+        .bind(mentorship.to_string())
+        .bind(person.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|row| parse_id(&row.try_get::<String, _>("state")?))
+        .transpose()
 }

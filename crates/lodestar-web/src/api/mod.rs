@@ -3,6 +3,7 @@
 mod accounts;
 mod docs;
 mod extract;
+mod meetings;
 mod notifications;
 mod people;
 mod skills;
@@ -13,6 +14,7 @@ use crate::AppState;
 use crate::routes::Routes;
 pub(crate) use docs::operations_mut;
 pub use docs::{ApiDoc, docs_registry, docs_routes};
+pub(crate) use meetings::CALENDAR;
 
 /// Every API route, relative to `/api/v1`. A new route added here must also get a row in
 /// the authorization matrix (`tests/it/authz.rs`), which fails until it has one.
@@ -42,6 +44,20 @@ pub fn registry() -> Routes<AppState> {
             "/me/notification-preferences",
             notifications::set_preferences,
         )
+        .get("/me/calendar", meetings::calendar)
+        .post("/me/calendar/reset", meetings::reset_calendar)
+        .post("/mentorships/{id}/sessions", meetings::schedule)
+        .get("/mentorships/{id}/sessions", meetings::list)
+        .post("/mentorships/{id}/action-items", meetings::add_action_item)
+        .get("/mentorships/{id}/action-items", meetings::action_items)
+        .get("/sessions/{id}", meetings::show)
+        .patch("/sessions/{id}", meetings::edit)
+        .post("/sessions/{id}/cancel", meetings::cancel)
+        .post("/sessions/{id}/outcome", meetings::outcome)
+        .get("/sessions/{id}/invite.ics", meetings::invite)
+        .post("/sessions/{id}/notes", meetings::add_note)
+        .get("/sessions/{id}/notes", meetings::notes)
+        .patch("/action-items/{id}", meetings::edit_action_item)
         .get("/people", people::directory)
         .get("/people/{id}", people::person)
         .get("/skills", skills::list)

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod meetings;
 mod notifications;
 mod people;
 mod profile;
@@ -60,6 +61,19 @@ pub fn registry() -> Routes<AppState> {
         .get("/tokens", tokens::list)
         .post("/tokens", tokens::create)
         .post("/tokens/{id}/revoke", tokens::revoke)
+        .get("/mentorships/{id}/sessions", meetings::mentorship_sessions)
+        .post("/mentorships/{id}/sessions", meetings::schedule)
+        .post("/mentorships/{id}/action-items", meetings::add_action_item)
+        .get("/sessions/{id}", meetings::show)
+        .post("/sessions/{id}", meetings::edit)
+        .post("/sessions/{id}/cancel", meetings::cancel)
+        .post("/sessions/{id}/outcome", meetings::outcome)
+        .post("/sessions/{id}/notes", meetings::add_note)
+        .get("/sessions/{id}/invite.ics", meetings::invite)
+        .post("/action-items/{id}", meetings::edit_action_item)
+        .get("/account/calendar", meetings::calendar_page)
+        .post("/account/calendar/reset", meetings::reset_calendar)
+        .get("/calendar/{file}", meetings::feed)
         .get("/admin/skills", admin::skills)
         .post("/admin/skills", admin::add_skill)
         .get("/admin/skills/{skill}", admin::skill)

@@ -83,6 +83,16 @@ enum Fill {
     NewSkill,
     /// A new notification in the owner's inbox.
     OwnersNotification,
+    /// The active mentorship of the owner (mentor) and the target (mentee).
+    OwnersMentorship,
+    /// A new session of the owner's mentorship, tomorrow.
+    OwnersMeeting,
+    /// A new session of the owner's mentorship that started an hour ago.
+    OwnersPastMeeting,
+    /// A new action item of the owner's mentorship.
+    OwnersActionItem,
+    /// `<token>.ics`: the owner's calendar feed as it is now.
+    OwnersFeed,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -157,6 +167,8 @@ const OWNER_API: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, Done, NOT_FOUND];
 /// Admins only.
 const ADMIN_API: [Want; 4] = [UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, Done];
 const ADMIN_PAGE: [Want; 4] = [LogIn, FORBIDDEN, FORBIDDEN, Done];
+/// Members of a mentorship only; to anyone else, admins included, it does not exist.
+const MEMBER_PAGE: [Want; 4] = [LogIn, NOT_FOUND, Done, NOT_FOUND];
 
 /// The matrix. Keep it in the order of the route lists, one row per (method, path).
 fn matrix() -> Vec<Row> {
@@ -216,6 +228,34 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/tokens", SIGNED_IN_PAGE).form(&[("name", "matrix {n}")]),
         row(M::POST, "/tokens/{id}/revoke", [LogIn, NOT_FOUND, Redirect("/tokens"), NOT_FOUND])
             .fill(Fill::OwnersToken),
+        row(M::GET, "/mentorships/{id}/sessions", MEMBER_PAGE).fill(Fill::OwnersMentorship),
+        row(M::POST, "/mentorships/{id}/sessions", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
+            .fill(Fill::OwnersMentorship)
+            .form(&[("date", "2027-03-01"), ("time", "10:00"), ("duration_minutes", "45"), ("location", "Room {n}")]),
+        row(M::POST, "/mentorships/{id}/action-items", [LogIn, NOT_FOUND, Redirect("/mentorships/"), NOT_FOUND])
+            .fill(Fill::OwnersMentorship)
+            .form(&[("title", "Matrix page item {n}")]),
+        row(M::GET, "/sessions/{id}", MEMBER_PAGE).fill(Fill::OwnersMeeting),
+        row(M::POST, "/sessions/{id}", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
+            .fill(Fill::OwnersMeeting)
+            .form(&[("date", "2027-03-02"), ("time", "11:00"), ("duration_minutes", "30"), ("location", "Moved {n}"), ("agenda", "")]),
+        row(M::POST, "/sessions/{id}/cancel", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
+            .fill(Fill::OwnersMeeting)
+            .form(&[("reason", "Matrix {n}")]),
+        row(M::POST, "/sessions/{id}/outcome", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
+            .fill(Fill::OwnersPastMeeting)
+            .form(&[("held", "true")]),
+        row(M::POST, "/sessions/{id}/notes", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
+            .fill(Fill::OwnersMeeting)
+            .form(&[("body", "Page note {n}")]),
+        row(M::GET, "/sessions/{id}/invite.ics", MEMBER_PAGE).fill(Fill::OwnersMeeting),
+        row(M::POST, "/action-items/{id}", [LogIn, NOT_FOUND, Redirect("/mentorships/"), NOT_FOUND])
+            .fill(Fill::OwnersActionItem)
+            .form(&[("done", "on")]),
+        row(M::GET, "/account/calendar", SIGNED_IN_PAGE),
+        row(M::POST, "/account/calendar/reset", [LogIn, Redirect("/account/calendar"), Redirect("/account/calendar"), Redirect("/account/calendar")]),
+        // The secret in the address is the credential: whoever holds it reads the feed.
+        row(M::GET, "/calendar/{file}", PUBLIC).fill(Fill::OwnersFeed),
         row(M::GET, "/admin/skills", ADMIN_PAGE),
         row(M::POST, "/admin/skills", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/skills")])
             .form(&[("name", "Matrix page skill {n}"), ("kind", "technical"), ("category", "Testing")]),
@@ -253,6 +293,34 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/me/notification-preferences", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/notification-preferences", SIGNED_IN_API)
             .json(r#"{"email": {"session_reminder": false}}"#),
+        row(M::GET, "/api/v1/me/calendar", SIGNED_IN_API),
+        row(M::POST, "/api/v1/me/calendar/reset", SIGNED_IN_API),
+        row(M::POST, "/api/v1/mentorships/{id}/sessions", OWNER_API)
+            .fill(Fill::OwnersMentorship)
+            .json(r#"{"starts_at": "2027-03-01T10:00:00+01:00", "duration_minutes": 45, "location": "Room {n}"}"#),
+        row(M::GET, "/api/v1/mentorships/{id}/sessions", OWNER_API).fill(Fill::OwnersMentorship),
+        row(M::POST, "/api/v1/mentorships/{id}/action-items", OWNER_API)
+            .fill(Fill::OwnersMentorship)
+            .json(r#"{"title": "Matrix item {n}", "due_date": "2027-01-15"}"#),
+        row(M::GET, "/api/v1/mentorships/{id}/action-items", OWNER_API).fill(Fill::OwnersMentorship),
+        row(M::GET, "/api/v1/sessions/{id}", OWNER_API).fill(Fill::OwnersMeeting),
+        row(M::PATCH, "/api/v1/sessions/{id}", OWNER_API)
+            .fill(Fill::OwnersMeeting)
+            .json(r#"{"agenda": "Edited {n}"}"#),
+        row(M::POST, "/api/v1/sessions/{id}/cancel", OWNER_API)
+            .fill(Fill::OwnersMeeting)
+            .json(r#"{"reason": "Matrix {n}"}"#),
+        row(M::POST, "/api/v1/sessions/{id}/outcome", OWNER_API)
+            .fill(Fill::OwnersPastMeeting)
+            .json(r#"{"held": true}"#),
+        row(M::GET, "/api/v1/sessions/{id}/invite.ics", OWNER_API).fill(Fill::OwnersMeeting),
+        row(M::POST, "/api/v1/sessions/{id}/notes", OWNER_API)
+            .fill(Fill::OwnersMeeting)
+            .json(r#"{"body": "Note {n}", "private": true}"#),
+        row(M::GET, "/api/v1/sessions/{id}/notes", OWNER_API).fill(Fill::OwnersMeeting),
+        row(M::PATCH, "/api/v1/action-items/{id}", OWNER_API)
+            .fill(Fill::OwnersActionItem)
+            .json(r#"{"done": true}"#),
         row(M::GET, "/api/v1/people", SIGNED_IN_API),
         row(M::GET, "/api/v1/people/{id}", SIGNED_IN_API).fill(Fill::Owner),
         row(M::GET, "/api/v1/skills", PUBLIC),
@@ -374,6 +442,7 @@ struct World<'a> {
     blocked: Person,
     browsers: [Browser<'a>; 4],
     counter: AtomicUsize,
+    mentorship: String,
 }
 
 impl<'a> World<'a> {
@@ -384,6 +453,7 @@ impl<'a> World<'a> {
         let admin = new_person(app, "Ada Admin", &counter, true).await;
         let target = new_person(app, "Tom Target", &counter, false).await;
         let blocked = new_person(app, "Bea Blocked", &counter, false).await;
+        let mentorship = app.mentorship(&owner.id, &target.id).await;
         let browsers = [
             Browser::anonymous(app).await,
             Browser::signed_in(app, &stranger.email).await,
@@ -399,6 +469,7 @@ impl<'a> World<'a> {
             blocked,
             browsers,
             counter,
+            mentorship,
         }
     }
 
@@ -488,6 +559,34 @@ impl<'a> World<'a> {
                     .await;
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["slug"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersMentorship => self.mentorship.clone(),
+            Fill::OwnersMeeting | Fill::OwnersPastMeeting => {
+                let hours: i64 = if matches!(fill, Fill::OwnersMeeting) {
+                    24
+                } else {
+                    -1
+                };
+                let starts = lodestar_app::meetings::rfc3339_in_hours(hours);
+                let body = json!({"starts_at": starts, "duration_minutes": 30});
+                let path = format!("/api/v1/mentorships/{}/sessions", self.mentorship);
+                let made = app.post_json(&path, body, Some(&self.owner.token)).await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersActionItem => {
+                let body = json!({"title": format!("Item {}", self.next())});
+                let path = format!("/api/v1/mentorships/{}/action-items", self.mentorship);
+                let made = app.post_json(&path, body, Some(&self.owner.token)).await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersFeed => {
+                let feed = app
+                    .get("/api/v1/me/calendar", Some(&self.owner.token))
+                    .await;
+                let url = feed.json()["feed_url"].as_str().unwrap().to_owned();
+                url.rsplit('/').next().unwrap().to_owned()
             }
         })
     }

@@ -379,3 +379,30 @@ pub fn slugs(list: &Value) -> Vec<(String, i64)> {
         })
         .collect()
 }
+
+impl TestApp {
+    /// An active mentorship of `mentor` and `mentee` (person ids), made in the store as
+    /// accepting a request would; returns its id.
+    pub async fn mentorship(&self, mentor: &str, mentee: &str) -> String {
+        use lodestar_domain::mentoring::{Cadence, MemberRole};
+        use lodestar_store::mentorships::{NewMentorship, insert};
+        let mentor: lodestar_domain::PersonId = mentor.parse().expect("a person id");
+        let mentee: lodestar_domain::PersonId = mentee.parse().expect("a person id");
+        let id = lodestar_domain::MentorshipId::new();
+        let new = NewMentorship {
+            id,
+            request: None,
+            members: vec![(mentor, MemberRole::Mentor), (mentee, MemberRole::Mentee)],
+            goals: "Grow as a researcher".into(),
+            focus_areas: Vec::new(),
+            skills: Vec::new(),
+            cadence: Cadence::Fortnightly,
+            expected_end_on: None,
+            actor: mentor,
+        };
+        let mut tx = self.app.db.begin().await.expect("begin");
+        insert(&mut tx, &new).await.expect("insert a mentorship");
+        tx.commit().await.expect("commit");
+        id.to_string()
+    }
+}
