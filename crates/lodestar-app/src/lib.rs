@@ -14,6 +14,7 @@ pub mod matching;
 mod notify;
 pub mod people;
 pub mod recommendations;
+pub mod requests;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;

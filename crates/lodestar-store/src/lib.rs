@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod participants;
 pub mod persons;
 pub mod profiles;
+pub mod requests;
 pub mod sessions;
 pub mod skills;
 mod sql;

@@ -45,6 +45,14 @@ use crate::routes::Routes;
         super::skills::create,
         super::skills::update,
         super::skills::merge,
+        super::requests::create,
+        super::requests::list,
+        super::requests::show,
+        super::requests::accept,
+        super::requests::decline,
+        super::requests::withdraw,
+        super::requests::accepting,
+        super::requests::set_accepting,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -54,6 +62,7 @@ use crate::routes::Routes;
         (name = "tokens", description = "Personal API tokens"),
         (name = "people", description = "Profiles and the people directory"),
         (name = "skills", description = "The skills catalogue"),
+        (name = "requests", description = "Asking for mentoring, offering it, and answering"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
