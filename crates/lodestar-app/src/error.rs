@@ -63,6 +63,14 @@ impl From<StoreError> for AppError {
                 field: Some("name"),
                 message: "a skill with this name already exists".into(),
             },
+            // The partial unique index caught a race the service's own check could not see.
+            StoreError::Conflict {
+                what: "open_request",
+            } => Self::Conflict {
+                code: "request_exists",
+                field: None,
+                message: "there is already a request between you two waiting for an answer".into(),
+            },
             StoreError::Conflict { what } => Self::Conflict {
                 code: "conflict",
                 field: None,

@@ -20,6 +20,7 @@ pub mod meetings;
 mod notify;
 pub mod people;
 pub mod recommendations;
+pub mod requests;
 pub mod secrets;
 pub mod sessions;
 pub mod throttle;

@@ -10,7 +10,6 @@ use crate::{App, AppError};
 impl App {
     /// Records `notice` in its person's inbox and queues its e-mail (unless they turned
     /// that kind off), in the caller's transaction.
-    #[allow(dead_code)] // the mentoring services call it
     pub(crate) async fn notify(&self, conn: &mut Conn, notice: &Notice) -> Result<(), AppError> {
         notifications::push(conn, notice, &self.policy.public_url).await?;
         Ok(())

@@ -452,11 +452,16 @@ impl App {
             ));
         }
         let (snapshot, mentee, generation) = self.snapshot_for(viewer).await?;
-        let blocked: Vec<u32> = blocks::involving(&self.db, viewer.id)
-            .await?
+        // Left out like a block: mentors already asked (so a decline or an expiry brings
+        // new names) and mentors not taking requests.
+        let mut left_out = blocks::involving(&self.db, viewer.id).await?;
+        left_out.extend(self.mentors_not_to_suggest(viewer.id).await?);
+        let mut blocked: Vec<u32> = left_out
             .iter()
             .filter_map(|person| snapshot.mentor_index.get(person).copied())
             .collect();
+        blocked.sort_unstable();
+        blocked.dedup();
         let input = &snapshot.input;
         let prices = snapshot.prices();
         let recommender = &snapshot.recommender;

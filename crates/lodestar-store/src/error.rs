@@ -25,6 +25,12 @@ const UNIQUE_RULES: &[(&str, &str, &str)] = &[
     ("skills_slug_key", "skills.slug", "skill_slug"),
     ("skills_name_key", "skills.name_key", "skill_name"),
     ("api_tokens_hash_key", "api_tokens.token_hash", "token"),
+    // One open request per pair: the partial index on (mentor_id, mentee_id).
+    (
+        "mentorship_requests_open_pair",
+        "mentorship_requests.mentor_id, mentorship_requests.mentee_id",
+        "open_request",
+    ),
     (
         "first_admin_claim_pkey",
         "first_admin_claim.id",

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod participants;
 pub mod persons;
 pub mod profiles;
+pub mod requests;
 pub mod sessions;
 pub mod skills;
 mod sql;

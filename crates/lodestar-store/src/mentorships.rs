@@ -90,13 +90,18 @@ pub async fn record_event(
 /// accept waits and then counts what the first committed (each statement of a
 /// READ COMMITTED transaction reads a fresh snapshot). SQLite has one writer at a time,
 /// so a write transaction is already alone.
+///
+/// `FOR NO KEY UPDATE` rather than `FOR UPDATE`: lockers still exclude each other, but the
+/// key-share locks that foreign-key checks take (a notification or a request row naming
+/// the person) do not wait on it, so a transaction that locks one person and writes a row
+/// naming another cannot deadlock with one doing the reverse.
 pub async fn lock_person(
     conn: &mut AnyConnection,
     backend: Backend,
     person: PersonId,
 ) -> Result<()> {
     if backend == Backend::Postgres {
-        sqlx::query("SELECT id FROM persons WHERE id = $1 FOR UPDATE")
+        sqlx::query("SELECT id FROM persons WHERE id = $1 FOR NO KEY UPDATE")
             .bind(person.to_string())
             .fetch_optional(&mut *conn)
             .await?;

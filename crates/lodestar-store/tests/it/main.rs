@@ -12,6 +12,7 @@ mod generations;
 mod housekeeping;
 mod mentoring;
 mod profiles;
+mod requests;
 mod sessions;
 mod skills;
 mod throttle;

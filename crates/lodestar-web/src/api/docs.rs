@@ -63,6 +63,14 @@ use crate::routes::Routes;
         super::meetings::edit_action_item,
         super::meetings::calendar,
         super::meetings::reset_calendar,
+        super::requests::create,
+        super::requests::list,
+        super::requests::show,
+        super::requests::accept,
+        super::requests::decline,
+        super::requests::withdraw,
+        super::requests::accepting,
+        super::requests::set_accepting,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -74,6 +82,7 @@ use crate::routes::Routes;
         (name = "skills", description = "The skills catalogue"),
         (name = "notifications", description = "Your inbox and e-mail preferences"),
         (name = "sessions", description = "Sessions of a mentorship: scheduling, invitations, notes, action items, the calendar feed"),
+        (name = "requests", description = "Asking for mentoring, offering it, and answering"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

@@ -82,3 +82,24 @@ pub fn path_id<T: std::str::FromStr>(raw: &str, what: &'static str) -> Result<T,
     raw.parse()
         .map_err(|_| ApiError(lodestar_app::AppError::NotFound(what)))
 }
+
+/// A JSON object body that may be left out: no body at all (no `Content-Type`, nothing
+/// sent) is `None`; anything sent is read as [`ApiJson`] reads it.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = request.headers();
+        let empty_length = headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .is_none_or(|v| v.as_bytes() == b"0");
+        if headers.get(axum::http::header::CONTENT_TYPE).is_none() && empty_length {
+            return Ok(Self(None));
+        }
+        ApiJson::<T>::from_request(request, state)
+            .await
+            .map(|ApiJson(value)| Self(Some(value)))
+    }
+}

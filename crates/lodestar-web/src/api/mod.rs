@@ -6,6 +6,7 @@ mod extract;
 mod meetings;
 mod notifications;
 mod people;
+mod requests;
 mod skills;
 
 use axum::Router;
@@ -65,6 +66,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/skills/{skill}", skills::show)
         .patch("/skills/{skill}", skills::update)
         .post("/skills/{skill}/merge", skills::merge)
+        .post("/requests", requests::create)
+        .get("/requests", requests::list)
+        .get("/requests/{id}", requests::show)
+        .post("/requests/{id}/accept", requests::accept)
+        .post("/requests/{id}/decline", requests::decline)
+        .post("/requests/{id}/withdraw", requests::withdraw)
+        .get("/me/accepting-requests", requests::accepting)
+        .put("/me/accepting-requests", requests::set_accepting)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -3,11 +3,13 @@
 
 mod account;
 mod admin;
+mod ask;
 mod meetings;
 mod notifications;
 mod people;
 mod profile;
 pub mod reference;
+mod requests;
 mod sessions;
 mod tokens;
 
@@ -57,7 +59,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/people/{id}", people::person)
         .post("/people/{id}/block", people::block)
         .post("/people/{id}/unblock", people::unblock)
+        .get("/people/{id}/ask", ask::ask_form)
+        .post("/people/{id}/ask", ask::ask)
         .get("/recommendations", people::recommendations)
+        .get("/requests", requests::list)
+        .post("/requests/accepting", requests::set_accepting)
+        .post("/requests/{id}/accept", requests::accept)
+        .post("/requests/{id}/decline", requests::decline)
+        .post("/requests/{id}/withdraw", requests::withdraw)
         .get("/tokens", tokens::list)
         .post("/tokens", tokens::create)
         .post("/tokens/{id}/revoke", tokens::revoke)

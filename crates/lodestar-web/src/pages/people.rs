@@ -140,6 +140,8 @@ struct PersonPage {
     own: bool,
     /// Whether the viewer has blocked this person.
     blocked: bool,
+    /// Whether the viewer mentors (and so may offer to mentor this person).
+    viewer_mentors: bool,
 }
 
 pub async fn person(
@@ -155,6 +157,8 @@ pub async fn person(
         let person = state.app.profile(&viewer, id).await.or_page()?;
         let own = person.id == viewer.id;
         let blocked = !own && state.app.has_blocked(&viewer, id).await.or_page()?;
+        let viewer_mentors =
+            !own && person.wants_mentor && state.app.my_profile(&viewer).await.or_page()?.is_mentor;
         let chrome = Chrome::new(&session, Some(viewer), "people", person.name.clone()).await?;
         Ok::<_, Response>(render_status(
             StatusCode::OK,
@@ -163,6 +167,7 @@ pub async fn person(
                 person,
                 own,
                 blocked,
+                viewer_mentors,
             },
         ))
     };

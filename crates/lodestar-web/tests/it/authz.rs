@@ -93,6 +93,14 @@ enum Fill {
     OwnersActionItem,
     /// `<token>.ics`: the owner's calendar feed as it is now.
     OwnersFeed,
+    /// A listed mentor nobody owns; anyone may ask them.
+    Mentor,
+    /// A new listed mentor, for a request that must not meet an earlier one.
+    NewMentor,
+    /// A pending request to the owner (who mentors), from a new mentee unless one waits.
+    RequestToOwner,
+    /// A pending request the owner sent, to a new mentor unless one waits.
+    RequestFromOwner,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -106,8 +114,9 @@ enum Fresh {
     Account,
 }
 
-/// A request body. In its text `{n}` becomes a number unique to the call and `{email}`
-/// the caller's email (the owner's for someone not signed in).
+/// A request body. In its text `{n}` becomes a number unique to the call, `{email}` the
+/// caller's email (the owner's for someone not signed in), and `{id}` the row's fill when
+/// the path has no parameter for it.
 #[derive(Clone, Copy, Debug)]
 enum Payload {
     Empty,
@@ -223,7 +232,23 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::Target),
         row(M::POST, "/people/{id}/unblock", [LogIn, NOT_FOUND, Redirect("/people/"), NOT_FOUND])
             .fill(Fill::OwnersBlock),
+        row(M::GET, "/people/{id}/ask", SIGNED_IN_PAGE).fill(Fill::Mentor),
+        row(M::POST, "/people/{id}/ask", [LogIn, Redirect("/requests"), Redirect("/requests"), Redirect("/requests")])
+            .fill(Fill::NewMentor)
+            .form(&[("message", "Hello {n}"), ("cadence", "weekly"), ("duration_weeks", "8")]),
         row(M::GET, "/recommendations", SIGNED_IN_PAGE),
+        row(M::GET, "/requests", SIGNED_IN_PAGE),
+        row(M::POST, "/requests/accepting", [LogIn, Redirect("/requests"), Redirect("/requests"), Redirect("/requests")])
+            .form(&[("accepting", "true")]),
+        // Only the receiver answers, only the sender withdraws; to anyone else, admins
+        // included, a request does not exist.
+        row(M::POST, "/requests/{id}/accept", [LogIn, NOT_FOUND, Redirect("/requests"), NOT_FOUND])
+            .fill(Fill::RequestToOwner),
+        row(M::POST, "/requests/{id}/decline", [LogIn, NOT_FOUND, Redirect("/requests"), NOT_FOUND])
+            .fill(Fill::RequestToOwner)
+            .form(&[("reason", "Not now {n}")]),
+        row(M::POST, "/requests/{id}/withdraw", [LogIn, NOT_FOUND, Redirect("/requests"), NOT_FOUND])
+            .fill(Fill::RequestFromOwner),
         row(M::GET, "/tokens", SIGNED_IN_PAGE),
         row(M::POST, "/tokens", SIGNED_IN_PAGE).form(&[("name", "matrix {n}")]),
         row(M::POST, "/tokens/{id}/revoke", [LogIn, NOT_FOUND, Redirect("/tokens"), NOT_FOUND])
@@ -333,6 +358,16 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/skills/{skill}/merge", ADMIN_API)
             .fill(Fill::NewSkill)
             .json(r#"{"into": "rust"}"#),
+        row(M::POST, "/api/v1/requests", SIGNED_IN_API)
+            .fill(Fill::NewMentor)
+            .json(r#"{"mentor_id": "{id}", "message": "Hello {n}", "cadence": "weekly", "duration_weeks": 8}"#),
+        row(M::GET, "/api/v1/requests", SIGNED_IN_API),
+        row(M::GET, "/api/v1/requests/{id}", OWNER_API).fill(Fill::RequestToOwner),
+        row(M::POST, "/api/v1/requests/{id}/accept", OWNER_API).fill(Fill::RequestToOwner),
+        row(M::POST, "/api/v1/requests/{id}/decline", OWNER_API).fill(Fill::RequestToOwner),
+        row(M::POST, "/api/v1/requests/{id}/withdraw", OWNER_API).fill(Fill::RequestFromOwner),
+        row(M::GET, "/api/v1/me/accepting-requests", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/accepting-requests", SIGNED_IN_API).json(r#"{"accepting": true}"#),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -440,6 +475,7 @@ struct World<'a> {
     admin: Person,
     target: Person,
     blocked: Person,
+    mentor: Person,
     browsers: [Browser<'a>; 4],
     counter: AtomicUsize,
     mentorship: String,
@@ -454,6 +490,7 @@ impl<'a> World<'a> {
         let target = new_person(app, "Tom Target", &counter, false).await;
         let blocked = new_person(app, "Bea Blocked", &counter, false).await;
         let mentorship = app.mentorship(&owner.id, &target.id).await;
+        let mentor = new_mentor(app, "Mo Mentor", &counter).await;
         let browsers = [
             Browser::anonymous(app).await,
             Browser::signed_in(app, &stranger.email).await,
@@ -467,6 +504,7 @@ impl<'a> World<'a> {
             admin,
             target,
             blocked,
+            mentor,
             browsers,
             counter,
             mentorship,
@@ -588,7 +626,38 @@ impl<'a> World<'a> {
                 let url = feed.json()["feed_url"].as_str().unwrap().to_owned();
                 url.rsplit('/').next().unwrap().to_owned()
             }
+            Fill::Mentor => self.mentor.id.clone(),
+            Fill::NewMentor => new_mentor(app, "New Mentor", &self.counter).await.id,
+            Fill::RequestToOwner => match self.owners_pending("incoming").await {
+                Some(id) => id,
+                None => {
+                    // The owner mentors too (again: the profile form's row unticks it).
+                    make_mentor(app, &self.owner).await;
+                    let mentee = new_person(app, "Mia Mentee", &self.counter, false).await;
+                    send_request(app, &mentee, &self.owner).await
+                }
+            },
+            Fill::RequestFromOwner => match self.owners_pending("outgoing").await {
+                Some(id) => id,
+                None => {
+                    let mentor = new_mentor(app, "New Mentor", &self.counter).await;
+                    send_request(app, &self.owner, &mentor).await
+                }
+            },
         })
+    }
+
+    /// A request waiting for an answer that the owner received or sent.
+    async fn owners_pending(&self, direction: &str) -> Option<String> {
+        let path = format!("/api/v1/requests?direction={direction}&state=pending");
+        let listed = self.app.get(&path, Some(&self.owner.token)).await;
+        assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+        listed
+            .json()
+            .as_array()
+            .unwrap()
+            .first()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
     }
 }
 
@@ -615,6 +684,35 @@ async fn new_person(app: &TestApp, name: &str, counter: &AtomicUsize, admin: boo
         .await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
     Person { id, email, token }
+}
+
+/// A listed person who mentors, with room for many mentees.
+async fn new_mentor(app: &TestApp, name: &str, counter: &AtomicUsize) -> Person {
+    let person = new_person(app, name, counter, false).await;
+    make_mentor(app, &person).await;
+    person
+}
+
+async fn make_mentor(app: &TestApp, person: &Person) {
+    let profile = json!({
+        "is_mentor": true,
+        "mentor_capacity": 20,
+        "mentor_skills": [{"skill": "rust", "level": 4}],
+    });
+    let edited = app
+        .patch_json("/api/v1/me/profile", profile, Some(&person.token))
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+}
+
+/// `from` asks `to` to mentor them; returns the request's id.
+async fn send_request(app: &TestApp, from: &Person, to: &Person) -> String {
+    let body = json!({"mentor_id": to.id, "cadence": "monthly", "duration_weeks": 6});
+    let sent = app
+        .post_json("/api/v1/requests", body, Some(&from.token))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+    sent.json()["id"].as_str().unwrap().to_owned()
 }
 
 struct Outcome {
@@ -644,9 +742,10 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
     let app = world.app;
     let n = world.next();
     let mut path = row.path.clone();
-    if let Some(value) = world.fill(row.fill).await {
-        let (start, end) = (path.find('{').unwrap(), path.find('}').unwrap());
-        path.replace_range(start..=end, &value);
+    // The fill goes into the path's parameter, or else into the body's `{id}`.
+    let filled = world.fill(row.fill).await;
+    if let (Some(value), Some(start), Some(end)) = (&filled, path.find('{'), path.find('}')) {
+        path.replace_range(start..=end, value);
     }
     assert!(!path.contains('{'), "{}: fill its parameter", row.path);
 
@@ -664,6 +763,7 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
     let fill_text = |text: &str| {
         text.replace("{n}", &n.to_string())
             .replace("{email}", &email)
+            .replace("{id}", filled.as_deref().unwrap_or_default())
     };
 
     let response = if row.path.starts_with("/api/v1/") {

@@ -18,6 +18,7 @@ mod ops;
 mod pages;
 mod privacy;
 mod profile;
+mod requests;
 mod sessions;
 mod skills;
 mod tokens;

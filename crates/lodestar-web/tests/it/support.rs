@@ -92,6 +92,25 @@ impl TestApp {
         }
     }
 
+    /// Another server process on the same database with its own pool of `connections`
+    /// and its own web settings (such as a higher cap on requests served at once).
+    pub async fn other_process_with(&self, connections: u32, config: WebConfig) -> Self {
+        let url = &self.scratch.as_ref().expect("the first process").url;
+        let db = lodestar_store::Db::connect(&lodestar_store::DbConfig {
+            max_connections: connections,
+            ..lodestar_store::DbConfig::new(url)
+        })
+        .await
+        .expect("connect a second pool");
+        let app = test_app(db);
+        let router = lodestar_web::router(app.clone(), config);
+        Self {
+            app,
+            router,
+            scratch: None,
+        }
+    }
+
     /// Another server process on the same database whose application has `policy` (such
     /// as the programme's matching rules).
     pub fn with_policy(&self, policy: lodestar_app::Policy) -> Self {
