@@ -6,11 +6,13 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod dashboard;
 pub mod demo;
 pub mod directory;
 mod error;
 pub mod housekeeping;
 pub mod matching;
+pub mod mentorships;
 mod notify;
 pub mod people;
 pub mod recommendations;

@@ -6,6 +6,7 @@
 //! (one email per account, one first admin) are enforced by the database itself.
 
 pub mod blocks;
+pub mod dashboard;
 mod db;
 mod error;
 pub mod generations;

@@ -3,6 +3,19 @@
 //!
 //! Members rather than a mentor and a mentee column: a circle of several mentees is more
 //! member rows. Capacity counts a mentor's mentee members in active and paused mentorships.
+//! Reading them is in [`views`], changing them in [`lifecycle`].
+
+mod lifecycle;
+mod views;
+
+pub use lifecycle::{
+    AgreementChanges, Move, Quiet, due_to_resume, flag_stalled, make_move, newly_stalled,
+    record_reflection, set_contact, state_of, touch_activity, update_agreement,
+};
+pub use views::{
+    EventRecord, Listed, MemberRecord, MentorshipDetail, MentorshipRecord, Partner, StalledRecord,
+    get, list_for, named_members, stalled, timeline,
+};
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
 use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};

@@ -45,6 +45,14 @@ use crate::routes::Routes;
         super::skills::create,
         super::skills::update,
         super::skills::merge,
+        super::mentorships::list,
+        super::mentorships::show,
+        super::mentorships::update,
+        super::mentorships::pause,
+        super::mentorships::resume,
+        super::mentorships::complete,
+        super::mentorships::cancel,
+        super::mentorships::stalled,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -54,6 +62,7 @@ use crate::routes::Routes;
         (name = "tokens", description = "Personal API tokens"),
         (name = "people", description = "Profiles and the people directory"),
         (name = "skills", description = "The skills catalogue"),
+        (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

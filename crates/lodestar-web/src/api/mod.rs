@@ -3,6 +3,7 @@
 mod accounts;
 mod docs;
 mod extract;
+mod mentorships;
 mod people;
 mod skills;
 
@@ -41,6 +42,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/skills/{skill}", skills::show)
         .patch("/skills/{skill}", skills::update)
         .post("/skills/{skill}/merge", skills::merge)
+        .get("/mentorships", mentorships::list)
+        .get("/mentorships/{id}", mentorships::show)
+        .patch("/mentorships/{id}", mentorships::update)
+        .post("/mentorships/{id}/pause", mentorships::pause)
+        .post("/mentorships/{id}/resume", mentorships::resume)
+        .post("/mentorships/{id}/complete", mentorships::complete)
+        .post("/mentorships/{id}/cancel", mentorships::cancel)
+        .get("/admin/stalled-mentorships", mentorships::stalled)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -3,6 +3,8 @@
 
 mod account;
 mod admin;
+mod dashboard;
+mod mentorships;
 mod people;
 mod profile;
 pub mod reference;
@@ -33,7 +35,7 @@ pub fn registry() -> Routes<AppState> {
         .get("/login", account::login_form)
         .post("/login", account::login)
         .post("/logout", account::logout)
-        .get("/dashboard", account::dashboard)
+        .get("/dashboard", dashboard::dashboard)
         .get("/account/password", account::password_form)
         .post("/account/password", account::change_password)
         .get("/account/sessions", sessions::sessions)
@@ -59,6 +61,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/admin/skills/{skill}", admin::skill)
         .post("/admin/skills/{skill}", admin::update_skill)
         .post("/admin/skills/{skill}/merge", admin::merge_skill)
+        .get("/mentorships", mentorships::list)
+        .get("/mentorships/{id}", mentorships::show)
+        .post("/mentorships/{id}/agreement", mentorships::agreement)
+        .post("/mentorships/{id}/pause", mentorships::pause)
+        .post("/mentorships/{id}/resume", mentorships::resume)
+        .post("/mentorships/{id}/complete", mentorships::complete)
+        .post("/mentorships/{id}/cancel", mentorships::cancel)
+        .get("/admin/stalled", mentorships::stalled)
 }
 
 pub fn routes() -> Router<AppState> {
