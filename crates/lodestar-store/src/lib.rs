@@ -9,6 +9,7 @@ pub mod action_items;
 pub mod blocks;
 pub mod bulk_mentoring;
 pub mod calendar_feeds;
+pub mod dashboard;
 mod db;
 mod error;
 pub mod generations;

@@ -3,6 +3,19 @@
 //!
 //! Members rather than a mentor and a mentee column: a circle of several mentees is more
 //! member rows. Capacity counts a mentor's mentee members in active and paused mentorships.
+//! Reading them is in [`views`], changing them in [`lifecycle`].
+
+mod lifecycle;
+mod views;
+
+pub use lifecycle::{
+    AgreementChanges, Move, Quiet, due_to_resume, flag_stalled, make_move, newly_stalled,
+    record_reflection, set_contact, state_of, touch_activity, update_agreement,
+};
+pub use views::{
+    EventRecord, Listed, MemberRecord, MentorshipDetail, MentorshipRecord, Partner, StalledRecord,
+    get, list_for, named_members, stalled, timeline,
+};
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
 use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};
@@ -186,20 +199,6 @@ pub fn parse_json_ids<T: std::str::FromStr>(raw: &str) -> Result<Vec<T>> {
     let texts: Vec<String> = serde_json::from_str(raw)
         .map_err(|e| crate::StoreError::Corrupt(format!("bad id list {raw:?}: {e}")))?;
     texts.iter().map(|t| parse_id(t)).collect()
-}
-
-/// Notes activity on a mentorship (a meeting scheduled or held): it is no longer stalled,
-/// and stalled is measured from `at` again. Never moves the mark back.
-pub async fn touch_activity(conn: &mut Conn, mentorship: MentorshipId, at: i64) -> Result<()> {
-    sqlx::query(
-        "UPDATE mentorships SET last_activity_at = CASE WHEN last_activity_at > $1 \
-         THEN last_activity_at ELSE $1 END, stalled_since = NULL WHERE id = $2",
-    )
-    .bind(at)
-    .bind(mentorship.to_string())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 /// The state of a mentorship `person` is a member of, read inside the caller's write

@@ -11,6 +11,7 @@ mod accounts;
 mod generations;
 mod housekeeping;
 mod mentoring;
+mod mentorship_lifecycle;
 mod profiles;
 mod requests;
 mod sessions;

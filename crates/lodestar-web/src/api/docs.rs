@@ -71,6 +71,14 @@ use crate::routes::Routes;
         super::requests::withdraw,
         super::requests::accepting,
         super::requests::set_accepting,
+        super::mentorships::list,
+        super::mentorships::show,
+        super::mentorships::update,
+        super::mentorships::pause,
+        super::mentorships::resume,
+        super::mentorships::complete,
+        super::mentorships::cancel,
+        super::mentorships::stalled,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -83,6 +91,7 @@ use crate::routes::Routes;
         (name = "notifications", description = "Your inbox and e-mail preferences"),
         (name = "sessions", description = "Sessions of a mentorship: scheduling, invitations, notes, action items, the calendar feed"),
         (name = "requests", description = "Asking for mentoring, offering it, and answering"),
+        (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

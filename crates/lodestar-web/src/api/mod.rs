@@ -4,6 +4,7 @@ mod accounts;
 mod docs;
 mod extract;
 mod meetings;
+mod mentorships;
 mod notifications;
 mod people;
 mod requests;
@@ -74,6 +75,14 @@ pub fn registry() -> Routes<AppState> {
         .post("/requests/{id}/withdraw", requests::withdraw)
         .get("/me/accepting-requests", requests::accepting)
         .put("/me/accepting-requests", requests::set_accepting)
+        .get("/mentorships", mentorships::list)
+        .get("/mentorships/{id}", mentorships::show)
+        .patch("/mentorships/{id}", mentorships::update)
+        .post("/mentorships/{id}/pause", mentorships::pause)
+        .post("/mentorships/{id}/resume", mentorships::resume)
+        .post("/mentorships/{id}/complete", mentorships::complete)
+        .post("/mentorships/{id}/cancel", mentorships::cancel)
+        .get("/admin/stalled-mentorships", mentorships::stalled)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -1,6 +1,4 @@
-//! Landing, registering, logging in and out, the dashboard and changing a password.
-
-use std::sync::Arc;
+//! Landing, registering, logging in and out, and changing a password.
 
 use askama::Template;
 use axum::Form;
@@ -8,8 +6,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::accounts::{Credentials, PasswordChange, Registration};
-use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
-use lodestar_app::people::ProfileView;
 use lodestar_app::secrets::random_secret;
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::FieldErrors;
@@ -17,7 +13,7 @@ use lodestar_store::sessions::{ADDRESS_KEY, PERSON_KEY, USER_AGENT_KEY};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, notify, render, render_status, safe_next};
+use super::{Chrome, FormData, error_page, notify, render, render_status, safe_next};
 use crate::AppState;
 use crate::auth::{ClientAddress, MaybeViewer, PageViewer, SEEN_KEY};
 
@@ -323,74 +319,6 @@ fn wait_in_words(secs: u64) -> String {
 pub async fn logout(session: Session) -> Response {
     let _ = session.flush().await;
     Redirect::to("/").into_response()
-}
-
-#[derive(Template)]
-#[template(path = "dashboard.html")]
-struct Dashboard {
-    chrome: Chrome,
-    me: ProfileView,
-    checklist: Vec<(&'static str, bool, &'static str)>,
-    suggestions: Option<(String, Arc<DirectoryPage>)>,
-}
-
-pub async fn dashboard(
-    State(state): State<AppState>,
-    session: Session,
-    PageViewer(viewer): PageViewer,
-) -> Response {
-    let result = async {
-        let me = state.app.my_profile(&viewer).await.or_page()?;
-        let checklist = vec![
-            (
-                "Write a headline",
-                !me.headline.is_empty(),
-                "/profile#headline",
-            ),
-            (
-                "Add your current role",
-                !me.role_title.is_empty(),
-                "/profile#role_title",
-            ),
-            (
-                "Say whether you mentor, want a mentor, or both",
-                me.is_mentor || me.wants_mentor,
-                "/profile#roles",
-            ),
-            (
-                "List skills you mentor on or want to grow",
-                !me.mentor_skills.is_empty() || !me.growth_skills.is_empty(),
-                "/profile#skills",
-            ),
-            (
-                "Choose what you want from mentoring",
-                !me.focus_areas.is_empty(),
-                "/profile#focus",
-            ),
-        ];
-        let suggestions = match me.growth_skills.first() {
-            Some(skill) => {
-                let query = DirectoryQuery {
-                    role: Some("mentor".into()),
-                    skill: Some(skill.slug.clone()),
-                    min_level: Some((skill.level + 1).min(5).to_string()),
-                    per_page: Some("3".into()),
-                    ..Default::default()
-                };
-                let page = state.app.directory(&viewer, &query).await.or_page()?;
-                Some((skill.name.clone(), page))
-            }
-            None => None,
-        };
-        let chrome = Chrome::new(&session, Some(viewer.clone()), "dashboard", "Dashboard").await?;
-        Ok::<_, Response>(render(&Dashboard {
-            chrome,
-            me,
-            checklist,
-            suggestions,
-        }))
-    };
-    result.await.unwrap_or_else(|r| r)
 }
 
 #[derive(Template)]

@@ -4,7 +4,9 @@
 mod account;
 mod admin;
 mod ask;
+mod dashboard;
 mod meetings;
+mod mentorships;
 mod notifications;
 mod people;
 mod profile;
@@ -37,7 +39,7 @@ pub fn registry() -> Routes<AppState> {
         .get("/login", account::login_form)
         .post("/login", account::login)
         .post("/logout", account::logout)
-        .get("/dashboard", account::dashboard)
+        .get("/dashboard", dashboard::dashboard)
         .get("/account/password", account::password_form)
         .post("/account/password", account::change_password)
         .get("/account/sessions", sessions::sessions)
@@ -88,6 +90,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/admin/skills/{skill}", admin::skill)
         .post("/admin/skills/{skill}", admin::update_skill)
         .post("/admin/skills/{skill}/merge", admin::merge_skill)
+        .get("/mentorships", mentorships::list)
+        .get("/mentorships/{id}", mentorships::show)
+        .post("/mentorships/{id}/agreement", mentorships::agreement)
+        .post("/mentorships/{id}/pause", mentorships::pause)
+        .post("/mentorships/{id}/resume", mentorships::resume)
+        .post("/mentorships/{id}/complete", mentorships::complete)
+        .post("/mentorships/{id}/cancel", mentorships::cancel)
+        .get("/admin/stalled", mentorships::stalled)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -101,6 +101,10 @@ enum Fill {
     RequestToOwner,
     /// A pending request the owner sent, to a new mentor unless one waits.
     RequestFromOwner,
+    /// A new active mentorship of the owner's (as mentee) with the target, for this call.
+    NewMentorship,
+    /// A new paused mentorship of the owner's with the target, for this call.
+    OwnersPausedMentorship,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -178,6 +182,7 @@ const ADMIN_API: [Want; 4] = [UNAUTHENTICATED, FORBIDDEN, FORBIDDEN, Done];
 const ADMIN_PAGE: [Want; 4] = [LogIn, FORBIDDEN, FORBIDDEN, Done];
 /// Members of a mentorship only; to anyone else, admins included, it does not exist.
 const MEMBER_PAGE: [Want; 4] = [LogIn, NOT_FOUND, Done, NOT_FOUND];
+const MEMBER_FORM: [Want; 4] = [LogIn, NOT_FOUND, Redirect("/mentorships/"), NOT_FOUND];
 
 /// The matrix. Keep it in the order of the route lists, one row per (method, path).
 fn matrix() -> Vec<Row> {
@@ -291,6 +296,23 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/admin/skills/{skill}/merge", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/skills/")])
             .fill(Fill::NewSkill)
             .form(&[("into", "rust")]),
+        row(M::GET, "/mentorships", SIGNED_IN_PAGE),
+        // A mentorship is its members' alone: to anyone else, admins included, it is not there.
+        row(M::GET, "/mentorships/{id}", MEMBER_PAGE).fill(Fill::NewMentorship),
+        row(M::POST, "/mentorships/{id}/agreement", MEMBER_FORM)
+            .fill(Fill::NewMentorship)
+            .form(&[("goals", "Agreed by the matrix {n}"), ("cadence", "weekly"), ("focus_areas", "networking"), ("expected_end_on", ""), ("contact", "")]),
+        row(M::POST, "/mentorships/{id}/pause", MEMBER_FORM)
+            .fill(Fill::NewMentorship)
+            .form(&[("resume_on", "2099-01-01"), ("reason", "matrix")]),
+        row(M::POST, "/mentorships/{id}/resume", MEMBER_FORM).fill(Fill::OwnersPausedMentorship),
+        row(M::POST, "/mentorships/{id}/complete", MEMBER_FORM)
+            .fill(Fill::NewMentorship)
+            .form(&[("reflection", "Closed by the matrix"), ("rating", "4")]),
+        row(M::POST, "/mentorships/{id}/cancel", MEMBER_FORM)
+            .fill(Fill::NewMentorship)
+            .form(&[("reason", "matrix")]),
+        row(M::GET, "/admin/stalled", ADMIN_PAGE),
         // ---- the JSON API
         row(M::POST, "/api/v1/auth/register", PUBLIC)
             .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
@@ -368,6 +390,22 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/requests/{id}/withdraw", OWNER_API).fill(Fill::RequestFromOwner),
         row(M::GET, "/api/v1/me/accepting-requests", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/accepting-requests", SIGNED_IN_API).json(r#"{"accepting": true}"#),
+        row(M::GET, "/api/v1/mentorships", SIGNED_IN_API),
+        row(M::GET, "/api/v1/mentorships/{id}", OWNER_API).fill(Fill::NewMentorship),
+        row(M::PATCH, "/api/v1/mentorships/{id}", OWNER_API)
+            .fill(Fill::NewMentorship)
+            .json(r#"{"goals": "Agreed by the matrix {n}"}"#),
+        row(M::POST, "/api/v1/mentorships/{id}/pause", OWNER_API)
+            .fill(Fill::NewMentorship)
+            .json(r#"{"resume_on": "2099-01-01"}"#),
+        row(M::POST, "/api/v1/mentorships/{id}/resume", OWNER_API).fill(Fill::OwnersPausedMentorship),
+        row(M::POST, "/api/v1/mentorships/{id}/complete", OWNER_API)
+            .fill(Fill::NewMentorship)
+            .json(r#"{"reflection": "Closed by the matrix", "rating": 3}"#),
+        row(M::POST, "/api/v1/mentorships/{id}/cancel", OWNER_API)
+            .fill(Fill::NewMentorship)
+            .json(r#"{"reason": "matrix"}"#),
+        row(M::GET, "/api/v1/admin/stalled-mentorships", ADMIN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -644,6 +682,21 @@ impl<'a> World<'a> {
                     send_request(app, &self.owner, &mentor).await
                 }
             },
+            Fill::NewMentorship => {
+                app.mentorship_between(&self.target.id, &self.owner.id)
+                    .await
+            }
+            Fill::OwnersPausedMentorship => {
+                let id = app
+                    .mentorship_between(&self.target.id, &self.owner.id)
+                    .await;
+                sqlx::query("UPDATE mentorships SET state = 'paused', resume_on = '2099-01-01' WHERE id = $1")
+                    .bind(&id)
+                    .execute(app.app.db.writer())
+                    .await
+                    .unwrap();
+                id
+            }
         })
     }
 

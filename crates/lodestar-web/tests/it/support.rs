@@ -312,6 +312,37 @@ impl TestApp {
         login.json()["token"].as_str().expect("a token").to_owned()
     }
 
+    /// The person id of the account behind `token`.
+    pub async fn id_of(&self, token: &str) -> String {
+        let me = self.get("/api/v1/me", Some(token)).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+        me.json()["id"].as_str().expect("an id").to_owned()
+    }
+
+    /// A mentorship between a mentor and a mentee (person ids), made in the store the way
+    /// accepting a request makes one; returns its id.
+    pub async fn mentorship_between(&self, mentor: &str, mentee: &str) -> String {
+        use lodestar_domain::mentoring::{Cadence, MemberRole};
+        use lodestar_store::mentorships::{self, NewMentorship};
+        let id = lodestar_domain::MentorshipId::new();
+        let (mentor, mentee) = (mentor.parse().unwrap(), mentee.parse().unwrap());
+        let mut tx = self.app.db.begin().await.unwrap();
+        let new = NewMentorship {
+            id,
+            request: None,
+            members: vec![(mentor, MemberRole::Mentor), (mentee, MemberRole::Mentee)],
+            goals: "Grow into a team lead".into(),
+            focus_areas: vec![lodestar_domain::FocusArea::Confidence],
+            skills: vec![],
+            cadence: Cadence::Fortnightly,
+            expected_end_on: None,
+            actor: mentor,
+        };
+        mentorships::insert(&mut tx, &new).await.unwrap();
+        tx.commit().await.unwrap();
+        id.to_string()
+    }
+
     /// An admin and a member, with their tokens.
     pub async fn admin_and_member(&self) -> (String, String) {
         let admin = self.admin_and_login("Ada Admin", "ada@example.org").await;

@@ -1,0 +1,404 @@
+//! The mentorship pages: my mentorships grouped by state, one mentorship (agreement with its
+//! edit form, contact details while open, state changes as small forms, the timeline), and
+//! the admins' list of stalled mentorships.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use lodestar_app::mentorships::{
+    AgreementUpdate, CancelInput, CompleteInput, MentorshipFilter, MentorshipSummary,
+    MentorshipView, PauseInput, StalledList,
+};
+use lodestar_app::{AppError, Viewer};
+use lodestar_domain::mentoring::{Cadence, MentorshipState};
+use lodestar_domain::{FieldErrors, FocusArea, MentorshipId};
+use tower_sessions::Session;
+
+use super::{Chrome, FormData, OrPage, error_page, field_errors, notify, render, render_status};
+use crate::AppState;
+use crate::auth::PageViewer;
+
+/// One state's mentorships on the list page.
+struct Group {
+    heading: &'static str,
+    mentorships: Vec<MentorshipSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "mentorships.html")]
+struct ListPage {
+    chrome: Chrome,
+    groups: Vec<Group>,
+}
+
+impl ListPage {
+    fn is_empty(&self) -> bool {
+        self.groups.iter().all(|g| g.mentorships.is_empty())
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    let result = async {
+        let all = state
+            .app
+            .my_mentorships(&viewer, &MentorshipFilter::default())
+            .await
+            .or_page()?
+            .mentorships;
+        let groups = [
+            (MentorshipState::Active, "Active"),
+            (MentorshipState::Paused, "Paused"),
+            (MentorshipState::Completed, "Completed"),
+            (MentorshipState::Cancelled, "Cancelled"),
+        ]
+        .into_iter()
+        .map(|(s, heading)| Group {
+            heading,
+            mentorships: all.iter().filter(|m| m.state == s).cloned().collect(),
+        })
+        .collect();
+        let chrome = Chrome::new(&session, Some(viewer), "mentorships", "My mentorships").await?;
+        Ok::<_, Response>(render(&ListPage { chrome, groups }))
+    };
+    result.await.unwrap_or_else(|r| r)
+}
+
+/// What the forms on a mentorship's page show: the agreement as it is, or as submitted
+/// when a form came back with errors.
+#[derive(Default)]
+struct Draft {
+    goals: String,
+    focus_areas: Vec<String>,
+    cadence: String,
+    expected_end_on: String,
+    contact: String,
+    resume_on: String,
+    pause_reason: String,
+    reflection: String,
+    rating: String,
+    cancel_reason: String,
+}
+
+impl Draft {
+    fn of(m: &MentorshipView) -> Self {
+        Self {
+            goals: m.agreement.goals.clone(),
+            focus_areas: m
+                .agreement
+                .focus_areas
+                .iter()
+                .map(|f| f.key.clone())
+                .collect(),
+            cadence: m.agreement.cadence.as_str().to_owned(),
+            expected_end_on: m.agreement.expected_end_on.clone().unwrap_or_default(),
+            contact: m
+                .members
+                .iter()
+                .find(|x| x.you)
+                .and_then(|x| x.contact.as_ref())
+                .map(|c| c.details.clone())
+                .unwrap_or_default(),
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mentorship.html")]
+struct DetailPage {
+    chrome: Chrome,
+    m: MentorshipView,
+    draft: Draft,
+    /// The form that came back, and its field messages.
+    failed: &'static str,
+    errors: FieldErrors,
+    /// A refusal to show above the forms (an invalid move).
+    problem: Option<String>,
+    focus_choices: Vec<(&'static str, &'static str)>,
+    cadences: Vec<(&'static str, &'static str)>,
+}
+
+impl DetailPage {
+    fn error(&self, form: &str, field: &str) -> Option<&str> {
+        (self.failed == form)
+            .then(|| self.errors.get(field))
+            .flatten()
+    }
+
+    fn has_focus(&self, key: &str) -> bool {
+        self.draft.focus_areas.iter().any(|f| f == key)
+    }
+
+    fn my_email_hidden(&self) -> bool {
+        self.m
+            .members
+            .iter()
+            .find(|x| x.you)
+            .and_then(|x| x.contact.as_ref())
+            .is_some_and(|c| c.email.is_none())
+    }
+}
+
+async fn detail_page(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: MentorshipId,
+    submitted: Option<(&'static str, Draft, FieldErrors, Option<String>)>,
+) -> Result<DetailPage, Response> {
+    let m = state.app.mentorship(&viewer, id).await.or_page()?;
+    let title = format!("Mentorship with {}", m.others());
+    let chrome = Chrome::new(session, Some(viewer), "mentorships", title).await?;
+    let (failed, draft, errors, problem) =
+        submitted.unwrap_or_else(|| ("", Draft::of(&m), FieldErrors::new(), None));
+    Ok(DetailPage {
+        chrome,
+        draft,
+        failed,
+        errors,
+        problem,
+        focus_choices: FocusArea::ALL
+            .iter()
+            .map(|f| (f.as_str(), f.label()))
+            .collect(),
+        cadences: Cadence::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label()))
+            .collect(),
+        m,
+    })
+}
+
+fn mentorship_id(raw: &str) -> Result<MentorshipId, Response> {
+    raw.parse()
+        .map_err(|_| error_page(&AppError::NotFound("mentorship")))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+) -> Response {
+    let result = async {
+        let id = mentorship_id(&id)?;
+        let page = detail_page(&state, &session, viewer, id, None).await?;
+        Ok::<_, Response>(render(&page))
+    };
+    result.await.unwrap_or_else(|r| r)
+}
+
+/// A state or agreement form of the mentorship page.
+#[derive(Clone, Copy)]
+enum Action {
+    Agreement,
+    Pause,
+    Resume,
+    Complete,
+    Cancel,
+}
+
+impl Action {
+    fn form(self) -> &'static str {
+        match self {
+            Self::Agreement => "agreement",
+            Self::Pause => "pause",
+            Self::Resume => "resume",
+            Self::Complete => "complete",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    fn done(self) -> &'static str {
+        match self {
+            Self::Agreement => "The agreement was saved.",
+            Self::Pause => "The mentorship is paused. It resumes by itself on the day you chose.",
+            Self::Resume => "The mentorship is active again.",
+            Self::Complete => "Saved. Thank you for closing the mentorship with a reflection.",
+            Self::Cancel => "The mentorship was cancelled.",
+        }
+    }
+}
+
+/// The form's values as the draft it shows again if it comes back.
+fn draft_of(form: &FormData) -> Draft {
+    Draft {
+        goals: form.text("goals"),
+        focus_areas: form
+            .all("focus_areas")
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        cadence: form.text("cadence"),
+        expected_end_on: form.text("expected_end_on"),
+        contact: form.text("contact"),
+        resume_on: form.text("resume_on"),
+        pause_reason: form.text("reason"),
+        reflection: form.text("reflection"),
+        rating: form.text("rating"),
+        cancel_reason: form.text("reason"),
+    }
+}
+
+async fn act(
+    state: &AppState,
+    viewer: &Viewer,
+    id: MentorshipId,
+    action: Action,
+    draft: &Draft,
+) -> Result<MentorshipView, AppError> {
+    let app = &state.app;
+    match action {
+        Action::Agreement => {
+            let update = AgreementUpdate {
+                goals: Some(draft.goals.clone()),
+                focus_areas: Some(draft.focus_areas.clone()),
+                cadence: Some(draft.cadence.clone()),
+                expected_end_on: Some(Some(draft.expected_end_on.clone())),
+                contact: Some(draft.contact.clone()),
+            };
+            app.update_agreement(viewer, id, &update).await
+        }
+        Action::Pause => {
+            let input = PauseInput {
+                resume_on: draft.resume_on.clone(),
+                reason: Some(draft.pause_reason.clone()),
+            };
+            app.pause_mentorship(viewer, id, &input).await
+        }
+        Action::Resume => app.resume_mentorship(viewer, id).await,
+        Action::Complete => {
+            let rating = match draft.rating.trim() {
+                "" => None,
+                raw => Some(raw.parse().map_err(|_| {
+                    AppError::invalid("rating", "choose a rating from 1 to 5, or none")
+                })?),
+            };
+            let input = CompleteInput {
+                reflection: Some(draft.reflection.clone()),
+                rating,
+            };
+            app.complete_mentorship(viewer, id, &input).await
+        }
+        Action::Cancel => {
+            let input = CancelInput {
+                reason: draft.cancel_reason.clone(),
+            };
+            app.cancel_mentorship(viewer, id, &input).await
+        }
+    }
+}
+
+/// Submits one of the page's forms: back to the page with a message when it worked, or
+/// the page again with the form's field messages (422) or the refusal (409).
+async fn submit(
+    state: AppState,
+    session: Session,
+    viewer: Viewer,
+    id: String,
+    action: Action,
+    form: Vec<(String, String)>,
+) -> Response {
+    let Ok(id) = mentorship_id(&id) else {
+        return error_page(&AppError::NotFound("mentorship"));
+    };
+    let draft = draft_of(&FormData(form));
+    let (status, errors, problem) = match act(&state, &viewer, id, action, &draft).await {
+        Ok(_) => {
+            notify(&session, action.done()).await;
+            return Redirect::to(&format!("/mentorships/{id}")).into_response();
+        }
+        Err(AppError::Conflict {
+            field: None,
+            message,
+            ..
+        }) => (StatusCode::CONFLICT, FieldErrors::new(), Some(message)),
+        Err(err) => match field_errors(err) {
+            Ok(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+            Err(other) => return error_page(&other),
+        },
+    };
+    let submitted = Some((action.form(), draft, errors, problem));
+    match detail_page(&state, &session, viewer, id, submitted).await {
+        Ok(page) => render_status(status, &page),
+        Err(r) => r,
+    }
+}
+
+type FormBody = Form<Vec<(String, String)>>;
+
+pub async fn agreement(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+    Form(form): FormBody,
+) -> Response {
+    submit(state, session, viewer, id, Action::Agreement, form).await
+}
+
+pub async fn pause(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+    Form(form): FormBody,
+) -> Response {
+    submit(state, session, viewer, id, Action::Pause, form).await
+}
+
+pub async fn resume(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+    Form(form): FormBody,
+) -> Response {
+    submit(state, session, viewer, id, Action::Resume, form).await
+}
+
+pub async fn complete(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+    Form(form): FormBody,
+) -> Response {
+    submit(state, session, viewer, id, Action::Complete, form).await
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+    Form(form): FormBody,
+) -> Response {
+    submit(state, session, viewer, id, Action::Cancel, form).await
+}
+
+#[derive(Template)]
+#[template(path = "admin_stalled.html")]
+struct StalledPage {
+    chrome: Chrome,
+    list: StalledList,
+}
+
+pub async fn stalled(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    let result = async {
+        let list = state.app.stalled_mentorships(&viewer).await.or_page()?;
+        let chrome = Chrome::new(&session, Some(viewer), "admin", "Stalled mentorships").await?;
+        Ok::<_, Response>(render(&StalledPage { chrome, list }))
+    };
+    result.await.unwrap_or_else(|r| r)
+}
