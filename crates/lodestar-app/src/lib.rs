@@ -15,6 +15,7 @@ pub mod directory;
 mod error;
 pub mod housekeeping;
 pub mod inbox;
+pub mod lifecycle;
 pub mod mail;
 pub mod matching;
 pub mod meetings;

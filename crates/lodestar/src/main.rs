@@ -331,6 +331,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     tokio::spawn(Housekeeping::new(app.clone()).run());
     // The e-mail sender: it picks up whatever the outbox holds, from before a restart too.
     tokio::spawn(app.clone().run_sender());
+    tokio::spawn(app.clone().run_lifecycle());
     let public_url = args
         .public_url
         .clone()
