@@ -20,7 +20,10 @@ pub struct UpcomingMeeting {
     pub location: String,
 }
 
-/// The person's next `limit` scheduled meetings from `now` on, soonest first.
+/// The person's next `limit` scheduled meetings from `now` on, soonest first. The
+/// meeting's state is compared as `state || ''` so that no planner reaches for
+/// `meetings_by_start` (every future meeting of the installation) instead of the few of
+/// the person's mentorships on `meetings_by_mentorship`.
 pub async fn next_meetings(
     db: &Db,
     person: PersonId,
@@ -32,7 +35,7 @@ pub async fn next_meetings(
          FROM mentorship_members mine \
          JOIN mentorships m ON m.id = mine.mentorship_id AND m.state IN ('active', 'paused') \
          JOIN meetings mt ON mt.mentorship_id = m.id \
-         WHERE mine.person_id = $1 AND mt.state = 'scheduled' AND mt.starts_at >= $2 \
+         WHERE mine.person_id = $1 AND (mt.state || '') = 'scheduled' AND mt.starts_at >= $2 \
          ORDER BY mt.starts_at, mt.id LIMIT $3",
     )
     .bind(person.to_string())

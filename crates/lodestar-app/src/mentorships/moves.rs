@@ -192,11 +192,15 @@ impl App {
         } else {
             format!("until {resume_on}: {reason}")
         };
-        let body = format!("It resumes by itself on {resume_on}. {reason}");
+        let body = if reason.is_empty() {
+            format!("It resumes by itself on {resume_on}.")
+        } else {
+            format!("It resumes by itself on {resume_on}. Their reason: {reason}")
+        };
         let notice = (
             NotificationKind::MentorshipPaused,
             format!("{} paused your mentorship", viewer.name),
-            body.trim().to_owned(),
+            body,
         );
         let step = Move::Pause {
             resume_on: &resume_on,

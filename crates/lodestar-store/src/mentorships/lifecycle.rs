@@ -212,7 +212,8 @@ pub async fn due_to_resume(db: &Db, today: &str) -> Result<Vec<MentorshipId>> {
 }
 
 /// Active mentorships not yet flagged whose last activity is before `quiet_since`, and
-/// that have no meeting scheduled from `now` on (one coming up is activity enough).
+/// that have no meeting scheduled from `now` on (one coming up is activity enough; looked
+/// up on `meetings_by_mentorship`, hence `state || ''`).
 pub async fn newly_stalled(db: &Db, quiet_since: i64, now: i64) -> Result<Vec<MentorshipId>> {
     ids(sqlx::query(STALLED_CANDIDATES)
         .bind(quiet_since)
@@ -224,7 +225,7 @@ pub async fn newly_stalled(db: &Db, quiet_since: i64, now: i64) -> Result<Vec<Me
 const STALLED_CANDIDATES: &str = "SELECT m.id FROM mentorships m \
     WHERE m.state = 'active' AND m.last_activity_at < $1 AND m.stalled_since IS NULL \
     AND NOT EXISTS (SELECT 1 FROM meetings mt WHERE mt.mentorship_id = m.id \
-    AND mt.state = 'scheduled' AND mt.starts_at >= $2) ORDER BY m.last_activity_at, m.id";
+    AND (mt.state || '') = 'scheduled' AND mt.starts_at >= $2) ORDER BY m.last_activity_at, m.id";
 
 /// How long a mentorship flagged as stalled has been quiet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,7 +247,7 @@ pub async fn flag_stalled(
         "UPDATE mentorships SET stalled_since = $3 WHERE id = $1 AND state = 'active' \
          AND last_activity_at < $2 AND stalled_since IS NULL \
          AND NOT EXISTS (SELECT 1 FROM meetings mt WHERE mt.mentorship_id = $1 \
-         AND mt.state = 'scheduled' AND mt.starts_at >= $3) \
+         AND (mt.state || '') = 'scheduled' AND mt.starts_at >= $3) \
          RETURNING last_activity_at, created_at",
     )
     .bind(id.to_string())

@@ -211,7 +211,8 @@ pub struct Listed {
 /// `person`'s mentorships, newest first, optionally in one of `states`, with the other
 /// members' names, the next meeting and the count of open action items: two queries
 /// however many there are (the per-mentorship figures are subqueries on the
-/// `meetings_by_mentorship` and `action_items_by_mentorship` indexes).
+/// `meetings_by_mentorship` and `action_items_by_mentorship` indexes; the meeting's state
+/// is compared as `state || ''` so that SQLite does not prefer `meetings_by_start`).
 pub async fn list_for(
     db: &Db,
     person: PersonId,
@@ -221,7 +222,7 @@ pub async fn list_for(
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS}, mine.role AS my_role, \
          (SELECT MIN(mt.starts_at) FROM meetings mt WHERE mt.mentorship_id = m.id \
-          AND mt.state = 'scheduled' AND mt.starts_at >= "
+          AND (mt.state || '') = 'scheduled' AND mt.starts_at >= "
     ));
     sql.bind(now).push(
         ") AS next_meeting_at, \
