@@ -122,6 +122,10 @@ struct DetailPage {
     problem: Option<String>,
     focus_choices: Vec<(&'static str, &'static str)>,
     cadences: Vec<(&'static str, &'static str)>,
+    /// Sessions to come (soonest first) and the latest past ones.
+    upcoming: Vec<lodestar_app::meetings::SessionView>,
+    recent: Vec<lodestar_app::meetings::SessionView>,
+    open_items: Vec<lodestar_app::action_items::ActionItemView>,
 }
 
 impl DetailPage {
@@ -153,6 +157,18 @@ async fn detail_page(
     submitted: Option<(&'static str, Draft, FieldErrors, Option<String>)>,
 ) -> Result<DetailPage, Response> {
     let m = state.app.mentorship(&viewer, id).await.or_page()?;
+    let meetings = state.app.mentorship_meetings(&viewer, id).await.or_page()?;
+    let (mut upcoming, recent): (Vec<_>, Vec<_>) = meetings
+        .sessions
+        .into_iter()
+        .partition(|s| s.state == lodestar_domain::mentoring::MeetingState::Scheduled);
+    upcoming.reverse();
+    let recent = recent.into_iter().take(3).collect();
+    let open_items = meetings
+        .action_items
+        .into_iter()
+        .filter(|a| !a.done)
+        .collect();
     let title = format!("Mentorship with {}", m.others());
     let chrome = Chrome::new(session, Some(viewer), "mentorships", title).await?;
     let (failed, draft, errors, problem) =
@@ -172,6 +188,9 @@ async fn detail_page(
             .map(|c| (c.as_str(), c.label()))
             .collect(),
         m,
+        upcoming,
+        recent,
+        open_items,
     })
 }
 
