@@ -496,7 +496,7 @@ api_tests! {
         let page = browser.get(&path).await;
         assert_eq!(page.status, StatusCode::OK);
         let html = page.text();
-        assert!(html.contains("<!-- sessions -->"));
+        assert!(html.contains(&format!("href=\"/mentorships/{}/sessions#schedule\"", p.id)), "{html}");
         assert!(html.contains("Mina Mentor accepted, and the mentorship started"), "{html}");
         let csrf = csrf_of(&html);
 
