@@ -12,6 +12,7 @@ mod directory;
 mod hygiene;
 mod limits;
 mod matching;
+mod meetings;
 mod ops;
 mod pages;
 mod privacy;
