@@ -486,7 +486,21 @@ api_tests! {
         ]).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.text().contains("Kept place") && bad.text().contains("between 5 and 480"));
-        let note = ted.send(Method::POST, &format!("/sessions/{}/notes", s["id"].as_str().unwrap()), Some(&[("_csrf", &csrf), ("body", "Shared thought")])).await;
+        let notes = format!("/sessions/{}/notes", s["id"].as_str().unwrap());
+        let note = ted.send(Method::POST, &notes, Some(&[("_csrf", &csrf), ("body", "Shared thought")])).await;
         assert!(note.status.is_redirection(), "without JavaScript the page reloads");
+        // With htmx the new note comes back alone, to be appended to the list in place.
+        let jar: Vec<String> = ted.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let request = TestApp::request(Method::POST, &notes, None)
+            .header("cookie", jar.join("; "))
+            .header("hx-request", "true")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(format!("_csrf={csrf}&body=Secret+plan&private=on")))
+            .unwrap();
+        let fragment = app.send(request).await;
+        assert_eq!(fragment.status, StatusCode::CREATED, "{}", fragment.text());
+        let html = fragment.text();
+        assert!(html.trim_start().starts_with("<li") && !html.contains("<html"), "{html}");
+        assert!(html.contains("Secret plan") && html.contains("Only you can see this"));
     }
 }
