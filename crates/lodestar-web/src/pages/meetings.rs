@@ -242,6 +242,8 @@ struct SessionPage {
     mentorship_id: MentorshipId,
     members: Vec<SessionMember>,
     me: PersonId,
+    /// The reader's time zone, for the notes' times.
+    tz: String,
 }
 
 impl SessionPage {
@@ -293,6 +295,7 @@ async fn session_page(
                 mentorship_id: s.mentorship_id,
                 members: s.members.clone(),
                 me,
+                tz: s.local_time_zone.clone(),
                 s,
             },
         ))
@@ -418,6 +421,8 @@ pub async fn outcome(
 #[template(path = "_note.html")]
 struct NoteFragment {
     note: NoteView,
+    /// The reader's time zone, for the note's time.
+    tz: String,
 }
 
 /// Adds a note. With htmx the new note comes back alone and is appended in place;
@@ -441,7 +446,13 @@ pub async fn add_note(
     };
     match state.app.add_note(&viewer, id, &input).await {
         Ok(note) if headers.contains_key("hx-request") => {
-            render_status(StatusCode::CREATED, &NoteFragment { note })
+            let tz = state
+                .app
+                .meeting(&viewer, id)
+                .await
+                .map(|s| s.local_time_zone)
+                .unwrap_or_default();
+            render_status(StatusCode::CREATED, &NoteFragment { note, tz })
         }
         Ok(_) => Redirect::to(&format!("/sessions/{id}#notes")).into_response(),
         Err(e) => match field_errors(e) {

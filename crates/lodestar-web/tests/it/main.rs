@@ -13,6 +13,7 @@ mod directory;
 mod hygiene;
 mod limits;
 mod matching;
+mod meetings;
 mod mentorships;
 mod notifications;
 mod ops;
