@@ -11,6 +11,7 @@ mod accounts;
 mod generations;
 mod housekeeping;
 mod mentoring;
+mod outbox;
 mod profiles;
 mod sessions;
 mod skills;
