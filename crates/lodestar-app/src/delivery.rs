@@ -98,6 +98,15 @@ impl App {
     pub async fn run_sender(self) {
         tracing::info!(to = %self.mailer.destination(), "e-mail sender started");
         loop {
+            // A read first: an idle sender does not take the write lock every second.
+            match outbox::next_due(&self.db).await {
+                Ok(Some(due)) if due <= now_ms() => {}
+                Ok(_) => {
+                    tokio::time::sleep(IDLE).await;
+                    continue;
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the outbox; trying again"),
+            }
             match self.deliver_outbox(now_ms()).await {
                 Ok(report) if report.claimed as i64 == BATCH => continue,
                 Ok(report) if report.claimed > 0 => {

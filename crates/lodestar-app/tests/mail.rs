@@ -375,3 +375,27 @@ backend_tests! {
         other.close().await;
     }
 }
+
+/// The task `serve` spawns delivers what is queued while it runs, without being asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sender_task_delivers_what_is_queued_while_it_runs() {
+    let scratch = ScratchDb::sqlite().await;
+    let db = &scratch.db;
+    let folder = scratch_folder().join("outbox");
+    let app = App::new(db.clone()).with_mailer(Mailer::files(&folder, FROM).unwrap());
+    let sender = tokio::spawn(app.run_sender());
+    let ana = person(db, "Ana", "ana@example.org").await;
+    queue(db, ana, "Queued while the sender runs", None).await;
+    let id = outbox::ids(db).await.unwrap().remove(0);
+    let start = Instant::now();
+    while !folder.join(format!("{id}.eml")).is_file() && start.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        folder.join(format!("{id}.eml")).is_file(),
+        "delivered within seconds"
+    );
+    sender.abort();
+    let _ = std::fs::remove_dir_all(folder.parent().unwrap());
+    scratch.finish().await;
+}

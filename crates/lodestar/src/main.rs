@@ -398,7 +398,11 @@ fn mailer(args: &ServeArgs) -> Result<lodestar_app::mail::Mailer> {
     use lodestar_app::mail::Mailer;
     Ok(match &args.smtp_url {
         Some(url) => Mailer::smtp(url, &args.mail_from)?,
-        None => Mailer::files(args.data_dir.join("outbox"), &args.mail_from)?,
+        // Absolute, so the log says exactly where to look.
+        None => Mailer::files(
+            std::path::absolute(args.data_dir.join("outbox"))?,
+            &args.mail_from,
+        )?,
     })
 }
 

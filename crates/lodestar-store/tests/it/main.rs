@@ -13,6 +13,7 @@ mod housekeeping;
 mod meetings;
 mod mentoring;
 mod mentorship_lifecycle;
+mod outbox;
 mod profiles;
 mod requests;
 mod sessions;
