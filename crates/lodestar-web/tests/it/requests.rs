@@ -57,7 +57,7 @@ fn asking(mentor_id: &str) -> Value {
     })
 }
 
-async fn send(app: &TestApp, from: &Who, to: &Who) -> Value {
+pub async fn send(app: &TestApp, from: &Who, to: &Who) -> Value {
     let sent = app
         .post_json("/api/v1/requests", asking(&to.id), Some(&from.token))
         .await;
