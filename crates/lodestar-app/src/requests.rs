@@ -6,25 +6,27 @@
 //! Who may do what: only the two parties ever see a request (anyone else, admins included,
 //! is told it does not exist); the receiver answers, the sender withdraws.
 
+mod checks;
+mod notices;
 mod periodic;
 mod view;
 
 use chrono::{Days, Utc};
-use lodestar_domain::mentoring::{Cadence, Initiator, MemberRole, NotificationKind, RequestState};
+use lodestar_domain::mentoring::{Cadence, Initiator, MemberRole, RequestState};
 use lodestar_domain::profile::MAX_SKILLS_PER_LIST;
 use lodestar_domain::text::multi_line;
-use lodestar_domain::{FieldErrors, FocusArea, MentorshipId, PersonId, RequestId, SkillId};
+use lodestar_domain::{FieldErrors, MentorshipId, PersonId, RequestId};
 use lodestar_store::mentorships::{self, NewMentorship};
-use lodestar_store::notifications::Notice;
-use lodestar_store::profiles::{self, Person, Relation};
 use lodestar_store::requests::{self, Direction, NewRequest, Request};
-use lodestar_store::{StoreError, Tx, blocks, now_ms};
+use lodestar_store::{StoreError, Tx, now_ms};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 pub use view::{Accepted, PersonRef, RequestDraft, RequestView, SkillRef, StandingView};
 
 use crate::{App, AppError, Viewer};
+use checks::{parse_focus_areas, pick_skills};
+use notices::{accepted_notice, declined_notice, received_notice};
 
 /// The longest message a request may carry.
 pub const MAX_MESSAGE: usize = 2000;
@@ -115,133 +117,7 @@ fn at_capacity(mentor: &str) -> AppError {
     )
 }
 
-/// A day as people read it: "18 December 2026".
-fn day(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%-d %B %Y").to_string())
-        .unwrap_or_default()
-}
-
-/// The other person of a request, and both profiles, once the target is known to be
-/// someone the viewer may send this kind of request to.
-struct Parties {
-    mentor: PersonId,
-    mentee: PersonId,
-    mentor_name: String,
-    mentee_name: String,
-    /// The skills the mentee wants to grow, as the form offers them.
-    wanted: Vec<SkillRef>,
-    mentee_focus: Vec<FocusArea>,
-}
-
 impl App {
-    /// Finds `target` for a request the viewer sends as `initiator`. A person the viewer
-    /// may not see, who blocked them or whom they blocked, is not found (a block is never
-    /// revealed); one who cannot take part in this kind of request is a field error.
-    async fn parties(
-        &self,
-        viewer: &Viewer,
-        target: PersonId,
-        initiator: Initiator,
-        errors: &mut FieldErrors,
-    ) -> Result<Option<Parties>, AppError> {
-        let field = match initiator {
-            Initiator::Mentee => "mentor_id",
-            Initiator::Mentor => "mentee_id",
-        };
-        if target == viewer.id {
-            errors.add(
-                field,
-                match initiator {
-                    Initiator::Mentee => "you cannot ask yourself to mentor you",
-                    Initiator::Mentor => "you cannot offer to mentor yourself",
-                },
-            );
-            return Ok(None);
-        }
-        let found = |e| match e {
-            StoreError::NotFound => AppError::NotFound("person"),
-            other => other.into(),
-        };
-        let other = profiles::load(&self.db, target).await.map_err(found)?;
-        if !other.profile.listed
-            || blocks::involving(&self.db, viewer.id)
-                .await?
-                .contains(&target)
-        {
-            return Err(AppError::NotFound("person"));
-        }
-        let me = profiles::load(&self.db, viewer.id).await.map_err(found)?;
-        let (mentor, mentee) = match initiator {
-            Initiator::Mentee => (&other, &me),
-            Initiator::Mentor => (&me, &other),
-        };
-        let mut fine = true;
-        if !mentor.profile.is_mentor {
-            fine = false;
-            errors.add(
-                field,
-                match initiator {
-                    Initiator::Mentee => format!("{} does not mentor", other.name),
-                    Initiator::Mentor => {
-                        "you do not mentor: turn on “I mentor others” on your profile first".into()
-                    }
-                },
-            );
-        }
-        if initiator == Initiator::Mentor && !other.profile.wants_mentor {
-            fine = false;
-            errors.add(field, format!("{} is not looking for a mentor", other.name));
-        }
-        Ok(fine.then(|| Parties {
-            mentor: mentor.id,
-            mentee: mentee.id,
-            mentor_name: mentor.name.clone(),
-            mentee_name: mentee.name.clone(),
-            wanted: wanted_skills(mentee),
-            mentee_focus: mentee.profile.focus_areas.clone(),
-        }))
-    }
-
-    /// What the "ask for mentoring" (or "offer to mentor") form needs: whom it goes to,
-    /// and the mentee's wanted skills and focus areas to choose from. Refused as sending
-    /// would be refused for who the two are.
-    pub async fn request_draft(
-        &self,
-        viewer: &Viewer,
-        target: PersonId,
-        offer: bool,
-    ) -> Result<RequestDraft, AppError> {
-        let initiator = if offer {
-            Initiator::Mentor
-        } else {
-            Initiator::Mentee
-        };
-        let mut errors = FieldErrors::new();
-        let parties = self.parties(viewer, target, initiator, &mut errors).await?;
-        errors.into_result()?;
-        let parties = parties.ok_or(AppError::NotFound("person"))?;
-        let (target_name, target_id) = if offer {
-            (parties.mentee_name.clone(), parties.mentee)
-        } else {
-            (parties.mentor_name.clone(), parties.mentor)
-        };
-        Ok(RequestDraft {
-            offer,
-            target: PersonRef {
-                id: target_id,
-                name: target_name,
-            },
-            mentee_name: parties.mentee_name,
-            wanted: parties.wanted,
-            mentee_focus: parties
-                .mentee_focus
-                .iter()
-                .map(|f| f.as_str().to_owned())
-                .collect(),
-        })
-    }
-
     /// Sends a request (or an offer). Every bad field is reported at once; then, in one
     /// transaction that holds the mentee's lock: at most `max_open_requests` open requests
     /// per mentee, one open request per pair, and the mentor must take requests and have a
@@ -601,141 +477,4 @@ fn mentoring_already() -> AppError {
         "mentorship_exists",
         "you two already have a mentorship under way",
     )
-}
-
-/// The skills the mentee wants to grow, in their profile's order.
-fn wanted_skills(mentee: &Person) -> Vec<SkillRef> {
-    mentee
-        .skills
-        .iter()
-        .filter(|s| s.relation == Relation::Grows)
-        .map(|s| SkillRef {
-            slug: s.slug.clone(),
-            name: s.name.clone(),
-            id: s.skill,
-        })
-        .collect()
-}
-
-fn parse_focus_areas(raw: &[String], errors: &mut FieldErrors) -> Vec<FocusArea> {
-    if raw.len() > FocusArea::ALL.len() * 2 {
-        errors.add("focus_areas", "list each focus area once");
-        return Vec::new();
-    }
-    let mut found = Vec::new();
-    for (i, value) in raw.iter().enumerate() {
-        match FocusArea::parse(value) {
-            Some(f) if !found.contains(&f) => found.push(f),
-            Some(_) => {}
-            // Quoted with escapes, so a control character in it is shown, not sent.
-            None => errors.add(
-                format!("focus_areas[{i}]"),
-                format!("{value:?} is not a focus area"),
-            ),
-        }
-    }
-    found
-}
-
-/// The request's skills, each of which must be one the mentee wants to grow.
-fn pick_skills(
-    raw: &[String],
-    parties: &Parties,
-    initiator: Initiator,
-    errors: &mut FieldErrors,
-) -> Vec<SkillId> {
-    let whose = match initiator {
-        Initiator::Mentee => "you want".to_owned(),
-        Initiator::Mentor => format!("{} wants", parties.mentee_name),
-    };
-    let mut picked = Vec::new();
-    for (i, slug) in raw.iter().enumerate() {
-        let slug_key = slug.trim().to_lowercase();
-        match parties.wanted.iter().find(|s| s.slug == slug_key) {
-            Some(skill) if !picked.contains(&skill.id) => picked.push(skill.id),
-            Some(_) => {}
-            None => errors.add(
-                format!("skills[{i}]"),
-                format!("{slug:?} is not among the skills {whose} to grow"),
-            ),
-        }
-    }
-    picked
-}
-
-fn received_notice(request: &Request) -> Notice {
-    let (title, what) = match request.initiator {
-        Initiator::Mentee => (
-            format!("{} asks you to mentor them", request.mentee_name),
-            "a mentorship",
-        ),
-        Initiator::Mentor => (
-            format!("{} offers to mentor you", request.mentor_name),
-            "this offer",
-        ),
-    };
-    let mut body = String::new();
-    if !request.message.is_empty() {
-        body.push_str(&format!("“{}”\n\n", request.message));
-    }
-    body.push_str(&format!(
-        "They propose meeting {} for {} weeks. Please accept or decline {what} by {}.",
-        request.cadence.label().to_lowercase(),
-        request.duration_weeks,
-        day(request.expires_at)
-    ));
-    Notice {
-        person: request.receiver(),
-        kind: NotificationKind::RequestReceived,
-        title,
-        body,
-        link: format!("/requests#request-{}", request.id),
-        calendar: None,
-    }
-}
-
-fn accepted_notice(request: &Request, mentorship: MentorshipId) -> Notice {
-    let receiver = request.name_of(request.receiver());
-    let title = match request.initiator {
-        Initiator::Mentee => format!("{receiver} accepted your request"),
-        Initiator::Mentor => format!("{receiver} accepted your offer to mentor them"),
-    };
-    Notice {
-        person: request.sender(),
-        kind: NotificationKind::RequestAccepted,
-        title,
-        body: format!(
-            "Your mentorship with {receiver} has begun. Agree on your goals and how to reach each other, and schedule your first session."
-        ),
-        link: format!("/mentorships/{mentorship}"),
-        calendar: None,
-    }
-}
-
-fn declined_notice(request: &Request) -> Notice {
-    let reason = if request.decline_reason.is_empty() {
-        String::new()
-    } else {
-        format!("They said: “{}”\n\n", request.decline_reason)
-    };
-    match request.initiator {
-        Initiator::Mentee => Notice {
-            person: request.mentee,
-            kind: NotificationKind::RequestDeclined,
-            title: format!("{} can't take this on right now", request.mentor_name),
-            body: format!(
-                "{reason}This is about timing and fit, not about you. Other mentors who fit you are waiting on your recommendations."
-            ),
-            link: "/recommendations".into(),
-            calendar: None,
-        },
-        Initiator::Mentor => Notice {
-            person: request.mentor,
-            kind: NotificationKind::RequestDeclined,
-            title: format!("{} declined your offer to mentor them", request.mentee_name),
-            body: format!("{reason}Thank you for offering."),
-            link: "/requests".into(),
-            calendar: None,
-        },
-    }
 }

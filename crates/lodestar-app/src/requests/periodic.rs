@@ -7,11 +7,11 @@
 //! tells of it once.
 
 use lodestar_domain::RequestId;
-use lodestar_domain::mentoring::{Initiator, NotificationKind};
-use lodestar_store::notifications::Notice;
-use lodestar_store::requests::{self, Request};
+use lodestar_domain::mentoring::Initiator;
+use lodestar_store::requests;
 
-use super::{commit, day};
+use super::commit;
+use super::notices::{expired_notice, expiring_notice, paused_notice};
 use crate::{App, AppError};
 
 /// Rows taken per query; the methods go on until none are due.
@@ -87,64 +87,5 @@ impl App {
                 return Ok(reminded);
             }
         }
-    }
-}
-
-fn expired_notice(request: &Request) -> Notice {
-    match request.initiator {
-        Initiator::Mentee => Notice {
-            person: request.mentee,
-            kind: NotificationKind::RequestExpired,
-            title: format!("Your request to {} expired", request.mentor_name),
-            body: format!(
-                "{} did not answer in time, so the request has closed and you can ask someone else. Your next recommended mentors leave out the ones you have already asked.",
-                request.mentor_name
-            ),
-            link: "/recommendations".into(),
-            calendar: None,
-        },
-        Initiator::Mentor => Notice {
-            person: request.mentor,
-            kind: NotificationKind::RequestExpired,
-            title: format!("Your offer to mentor {} expired", request.mentee_name),
-            body: format!(
-                "{} did not answer in time, so the offer has closed.",
-                request.mentee_name
-            ),
-            link: "/requests".into(),
-            calendar: None,
-        },
-    }
-}
-
-fn expiring_notice(request: &Request) -> Notice {
-    let sender = request.name_of(request.sender());
-    let what = match request.initiator {
-        Initiator::Mentee => format!("{sender}'s request for mentoring"),
-        Initiator::Mentor => format!("{sender}'s offer to mentor you"),
-    };
-    Notice {
-        person: request.receiver(),
-        kind: NotificationKind::RequestExpiring,
-        title: format!("{what} expires on {}", day(request.expires_at)),
-        body: format!(
-            "{sender} is waiting for your answer. Accept or decline before {} so they know where they stand; a kind no is better than silence.",
-            day(request.expires_at)
-        ),
-        link: format!("/requests#request-{}", request.id),
-        calendar: None,
-    }
-}
-
-fn paused_notice(request: &Request, in_a_row: i64) -> Notice {
-    Notice {
-        person: request.mentor,
-        kind: NotificationKind::RequestsPaused,
-        title: "You are no longer taking mentoring requests".into(),
-        body: format!(
-            "{in_a_row} requests to you in a row expired unanswered, so new mentees will not wait on you. Turn requests back on from your requests page whenever you are ready."
-        ),
-        link: "/requests".into(),
-        calendar: None,
     }
 }

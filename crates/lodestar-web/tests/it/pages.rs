@@ -10,6 +10,8 @@ use crate::support::{PASSWORD, TestApp, TestResponse, api_tests};
 pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     pub cookies: std::collections::BTreeMap<String, String>,
+    /// Send `HX-Request: true`, as htmx does.
+    pub htmx: bool,
 }
 
 impl<'a> Browser<'a> {
@@ -17,6 +19,7 @@ impl<'a> Browser<'a> {
         Self {
             app,
             cookies: Default::default(),
+            htmx: false,
         }
     }
 
@@ -36,6 +39,9 @@ impl<'a> Browser<'a> {
     ) -> TestResponse {
         let mut request = TestApp::request(method, path, None)
             .header(header::USER_AGENT, "Firefox/128.0 (X11; Linux x86_64)");
+        if self.htmx {
+            request = request.header("hx-request", "true");
+        }
         if !self.cookies.is_empty() {
             let jar: Vec<String> = self
                 .cookies

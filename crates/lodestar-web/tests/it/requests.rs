@@ -57,7 +57,7 @@ fn asking(mentor_id: &str) -> Value {
     })
 }
 
-async fn send(app: &TestApp, from: &Who, to: &Who) -> Value {
+pub async fn send(app: &TestApp, from: &Who, to: &Who) -> Value {
     let sent = app
         .post_json("/api/v1/requests", asking(&to.id), Some(&from.token))
         .await;
@@ -452,6 +452,36 @@ api_tests! {
         assert_eq!(app.app.expire_requests(much_later).await.unwrap(), 1);
         let standing = app.get("/api/v1/me/accepting-requests", Some(&mina.token)).await.json();
         assert_eq!((standing["accepting"].clone(), standing["expired_in_a_row"].clone()), (json!(true), json!(1)));
+    }
+
+    async fn recommendations_leave_out_mentors_already_asked_and_mentors_not_taking_requests(app) {
+        let mina = mentor(app, "Mina", 2).await;
+        let nia = mentor(app, "Nia", 2).await;
+        let ted = mentee(app, "Ted").await;
+        let names = || async {
+            let found = app.get("/api/v1/me/recommendations", Some(&ted.token)).await;
+            assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+            let mut names: Vec<String> = found.json()["mentors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["name"].as_str().unwrap().to_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names().await, ["Mina", "Nia"]);
+        // Asked (whatever the answer), Mina is not suggested again: after a decline or an
+        // expiry, the next recommendations are new names.
+        let sent = send(app, &ted, &mina).await;
+        assert_eq!(names().await, ["Nia"]);
+        act(app, &sent, "decline", &mina).await;
+        assert_eq!(names().await, ["Nia"]);
+        let off = app
+            .raw(axum::http::Method::PUT, "/api/v1/me/accepting-requests", "application/json", r#"{"accepting": false}"#, Some(&nia.token))
+            .await;
+        assert_eq!(off.status, StatusCode::OK);
+        assert_eq!(names().await, Vec::<String>::new());
     }
 
     async fn bad_filters_of_the_list_are_field_errors(app) {

@@ -1,0 +1,288 @@
+//! Capacity under a real race: two `lodestar serve` processes on one PostgreSQL database,
+//! a mentor with three places and a thousand pending requests, and the thousand accepts
+//! fired at once, half at each process. Exactly three mentorships may come of it; every
+//! other accept is answered 409 `mentor_at_capacity`.
+//!
+//! Skipped when `LODESTAR_TEST_DATABASE_URL` is unset (outside CI, where it must be set).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use lodestar_domain::mentoring::{Cadence, Initiator};
+use lodestar_domain::{PersonId, ProfileData, RequestId};
+use lodestar_store::profiles::{self, BulkPerson, Derived};
+use lodestar_store::requests::{self, NewRequest};
+use lodestar_store::testing::ScratchDb;
+use lodestar_store::{mentorships, now_ms};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "kettle-orbit-umbrella-42";
+const CAPACITY: i64 = 3;
+const REQUESTS: usize = 1000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_accepts_across_two_server_processes_never_exceed_capacity_on_postgres() {
+    let Some(scratch) = ScratchDb::postgres().await else {
+        return;
+    };
+    let log_dir = std::env::temp_dir().join("lodestar-tests");
+    std::fs::create_dir_all(&log_dir).unwrap();
+    let tag = format!("{}-{}", std::process::id(), now_ms());
+    // One after the other: the first seeds the skills catalogue, which the second finds.
+    let url = scratch.url.clone();
+    let servers = tokio::task::spawn_blocking(move || {
+        let first = Server::start(&url, log_dir.join(format!("race-{tag}-1.log")));
+        let second = Server::start(&url, log_dir.join(format!("race-{tag}-2.log")));
+        [first, second]
+    })
+    .await
+    .unwrap();
+
+    let email = "mina@example.org";
+    let registered = servers[0].call(
+        "POST",
+        "/api/v1/auth/register",
+        None,
+        Some(json!({"name": "Mina Mentor", "email": email, "password": PASSWORD})),
+    );
+    assert_eq!(registered.0, 201, "{registered:?}");
+    let mentor: PersonId = registered.1["id"].as_str().unwrap().parse().unwrap();
+    let login = servers[1].call(
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"email": email, "password": PASSWORD})),
+    );
+    let token = login.1["token"].as_str().unwrap().to_owned();
+    let profile = json!({
+        "is_mentor": true,
+        "mentor_capacity": CAPACITY,
+        "mentor_skills": [{"skill": "leadership", "level": 5}],
+    });
+    let edited = servers[0].call("PATCH", "/api/v1/me/profile", Some(&token), Some(profile));
+    assert_eq!(edited.0, 200, "{edited:?}");
+
+    let ids = seed_requests(&scratch, mentor).await;
+    let ports = [servers[0].port, servers[1].port];
+    let answers = tokio::task::spawn_blocking(move || accept_all_at_once(&ids, ports, &token))
+        .await
+        .unwrap();
+
+    let accepted = answers.iter().filter(|(status, _)| *status == 200).count();
+    let full = answers
+        .iter()
+        .filter(|(status, code)| *status == 409 && code == "mentor_at_capacity")
+        .count();
+    let other: Vec<_> = answers
+        .iter()
+        .filter(|(status, code)| {
+            *status != 200 && !(*status == 409 && code == "mentor_at_capacity")
+        })
+        .take(5)
+        .collect();
+    assert!(other.is_empty(), "unexpected answers, e.g. {other:?}");
+    assert_eq!(
+        (accepted, full),
+        (CAPACITY as usize, REQUESTS - CAPACITY as usize)
+    );
+    let mut tx = scratch.db.begin().await.unwrap();
+    assert_eq!(
+        mentorships::places_taken(&mut tx, mentor).await.unwrap(),
+        CAPACITY
+    );
+    drop(tx);
+    drop(servers);
+    scratch.finish().await;
+}
+
+/// A thousand mentees, each with a pending request to `mentor`, written straight to the
+/// store (a thousand registrations would hash a thousand passwords).
+async fn seed_requests(scratch: &ScratchDb, mentor: PersonId) -> Vec<RequestId> {
+    let people: Vec<BulkPerson> = (0..REQUESTS)
+        .map(|i| BulkPerson {
+            id: PersonId::new(),
+            name: format!("Mentee {i}"),
+            email: format!("mentee{i}@example.org"),
+            password_hash: "not-a-real-hash".into(),
+            profile: ProfileData {
+                wants_mentor: true,
+                ..ProfileData::default()
+            },
+            derived: Derived::default(),
+        })
+        .collect();
+    profiles::insert_bulk(&scratch.db, &people).await.unwrap();
+    let now = now_ms();
+    let mut tx = scratch.db.begin().await.unwrap();
+    let mut ids = Vec::with_capacity(REQUESTS);
+    for person in &people {
+        let id = RequestId::new();
+        let request = NewRequest {
+            id,
+            mentor,
+            mentee: person.id,
+            initiator: Initiator::Mentee,
+            message: String::new(),
+            skills: Vec::new(),
+            focus_areas: Vec::new(),
+            cadence: Cadence::Monthly,
+            duration_weeks: 10,
+            created_at: now,
+            expires_at: now + 86_400_000,
+        };
+        requests::insert(&mut tx, &request).await.unwrap();
+        ids.push(id);
+    }
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// One thread per accept, released together, alternating between the two processes.
+/// Returns each answer's status and error code.
+fn accept_all_at_once(ids: &[RequestId], ports: [u16; 2], token: &str) -> Vec<(u16, String)> {
+    let start = Arc::new(Barrier::new(ids.len()));
+    let threads: Vec<_> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let (start, token) = (start.clone(), token.to_owned());
+            let path = format!("/api/v1/requests/{id}/accept");
+            let port = ports[i % 2];
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    start.wait();
+                    match call(port, "POST", &path, Some(&token), None) {
+                        Ok((status, body)) => {
+                            let code = body["error"]["code"].as_str().unwrap_or_default();
+                            (status, code.to_owned())
+                        }
+                        Err(e) => (0, e),
+                    }
+                })
+                .unwrap()
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+/// One HTTP/1.1 request on its own connection; `Err` unless the whole response arrived.
+fn call(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Result<(u16, Value), String> {
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if !body.is_empty() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    if let Some(token) = token {
+        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream
+        .write_all(format!("{head}{body}").as_bytes())
+        .map_err(|e| format!("send: {e}"))?;
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| format!("read: {e}"))?;
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text.split_once("\r\n\r\n").ok_or("no complete head")?;
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or("no status line")?;
+    let json = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(body).map_err(|e| format!("body: {e}: {body}"))?
+    };
+    Ok((status, json))
+}
+
+/// `lodestar serve` on a free port, stopped when dropped.
+struct Server {
+    port: u16,
+    child: Child,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(database_url: &str, log: PathBuf) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let out = std::fs::File::create(&log).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_lodestar"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(["--database-url", database_url])
+            .args(["--db-connections", "8"])
+            .env("LODESTAR_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .expect("start lodestar serve");
+        let mut server = Server { port, child, log };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while call(port, "GET", "/healthz", None, None).map(|r| r.0) != Ok(200) {
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("lodestar serve exited ({status}):\n{}", server.log_text());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "not ready:\n{}",
+                server.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        call(self.port, method, path, token, body)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}\n{}", self.log_text()))
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- {} ---\n{}", self.log.display(), self.log_text());
+        } else {
+            let _ = std::fs::remove_file(&self.log);
+        }
+    }
+}
