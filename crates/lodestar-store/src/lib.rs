@@ -10,6 +10,7 @@ mod db;
 mod error;
 pub mod generations;
 pub mod installation;
+pub mod leave_out;
 pub mod mentorships;
 pub mod notifications;
 pub mod participants;

@@ -16,6 +16,7 @@ mod ops;
 mod pages;
 mod privacy;
 mod profile;
+mod recommending;
 mod sessions;
 mod skills;
 mod tokens;
