@@ -284,6 +284,9 @@ pub struct MatchReport {
     pub rounds: usize,
     pub candidate_pairs: usize,
     pub added_pairs: usize,
+    /// Assigned pairs in which the mentor mentors none of the skills the mentee wants and
+    /// offers none of their focus areas (0 with the relevance rule on).
+    pub unrelated_pairs: usize,
     pub quality: QualityReport,
     pub assignments: Vec<ExplainedAssignment>,
     pub unmatched: Vec<Named>,
@@ -361,6 +364,10 @@ impl CohortInput {
             rounds: result.rounds,
             candidate_pairs: result.candidate_pairs,
             added_pairs: result.added_pairs,
+            unrelated_pairs: lodestar_match::cohort::unrelated_pairs(
+                &self.cohort,
+                &solution.mentor_of,
+            ),
             quality: report(graph, &solution.mentor_of),
             assignments,
             unmatched,

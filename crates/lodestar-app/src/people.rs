@@ -320,6 +320,11 @@ impl App {
             })
     }
 
+    /// Whether the viewer says they want a mentor (the pages then offer to ask mentors).
+    pub async fn wants_mentor(&self, viewer: &Viewer) -> Result<bool, AppError> {
+        Ok(profiles::wants_mentor(&self.db, viewer.id).await?)
+    }
+
     /// Whether the viewer has blocked `id`.
     pub async fn has_blocked(&self, viewer: &Viewer, id: PersonId) -> Result<bool, AppError> {
         Ok(blocks::blocked_by(&self.db, viewer.id).await?.contains(&id))

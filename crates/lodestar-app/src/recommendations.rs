@@ -14,7 +14,10 @@
 //!
 //! Blocks are not part of the snapshot: each request reads the viewer's blocks (one indexed
 //! query), so a block or its lifting counts at once for the two people concerned and leaves
-//! everybody else's snapshot alone.
+//! everybody else's snapshot alone. So are the mentors left out for now
+//! ([`leave_out::for_mentee`]): those the viewer has asked already (a pending, declined or
+//! expired request), those mentoring them, those taking no requests and those who are full;
+//! after a decline or an expiry the viewer sees their next mentors at once.
 //!
 //! What a mentor keeps private is neither used to rank them nor shown to the mentee (the
 //! recommender sees mentors with [`Visibility::Public`]). In the background, a whole-cohort
@@ -40,7 +43,7 @@ use lodestar_match::cohort::{Cohort, Options, match_cohort};
 use lodestar_match::recommend::Recommender;
 use lodestar_match::score::{Private, Visibility};
 use lodestar_match::{WEIGHT_SCALE, unquantize};
-use lodestar_store::{blocks, generations, profiles};
+use lodestar_store::{blocks, generations, leave_out, profiles};
 use serde::Serialize;
 use tokio::sync::watch;
 use utoipa::ToSchema;
@@ -200,9 +203,16 @@ pub struct ReasonView {
     pub label: String,
     /// What the factor adds to the score.
     pub contribution: f64,
-    /// In words. A factor that reads a field the mentor keeps private is not used (it
-    /// counts the same for everyone who keeps it private) and says so.
+    /// In words, short: at most a few names, the rest counted ("Mentors 2 of the 6 skills
+    /// you want: Research methods (4), Regulatory affairs (5)"). A factor that reads a
+    /// field the mentor keeps private counts the same for everyone who keeps it private,
+    /// and says so.
     pub reason: String,
+    /// The whole story, such as every skill you want with your level and the mentor's.
+    pub detail: String,
+    /// True when the factor counts the same for every mentor (a field not given, or kept
+    /// private): it adds to the score but tells the mentors apart in nothing.
+    pub neutral: bool,
 }
 
 /// A recommended mentor.
@@ -219,7 +229,8 @@ pub struct RecommendedMentor {
     pub reasons: Vec<ReasonView>,
 }
 
-/// Your recommended mentors, best first.
+/// Your recommended mentors, best fit first (as a whole percentage; among equal ones, the
+/// mentors fewer others want first).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Recommendations {
     pub mentors: Vec<RecommendedMentor>,
@@ -452,12 +463,15 @@ impl App {
             ));
         }
         let (snapshot, mentee, generation) = self.snapshot_for(viewer).await?;
-        // Left out like a block: mentors already asked (so a decline or an expiry brings
-        // new names) and mentors not taking requests.
-        let mut left_out = blocks::involving(&self.db, viewer.id).await?;
-        left_out.extend(self.mentors_not_to_suggest(viewer.id).await?);
-        let mut blocked: Vec<u32> = left_out
+        // Blocked either way, or left out for now: asked already, mentoring the viewer,
+        // taking no requests or full (read per request, as blocks are).
+        let (blocked, left_out) = tokio::try_join!(
+            blocks::involving(&self.db, viewer.id),
+            leave_out::for_mentee(&self.db, viewer.id)
+        )?;
+        let mut blocked: Vec<u32> = blocked
             .iter()
+            .chain(&left_out)
             .filter_map(|person| snapshot.mentor_index.get(person).copied())
             .collect();
         blocked.sort_unstable();
@@ -470,7 +484,7 @@ impl App {
             self.leave_out_mentors_who_hid_more(&snapshot, &mut found)
                 .await?;
         }
-        let mentors = found
+        let mut mentors: Vec<RecommendedMentor> = found
             .iter()
             .map(|r| {
                 let j = r.mentor as usize;
@@ -494,11 +508,16 @@ impl App {
                             label: f.factor.label().to_owned(),
                             contribution: f.contribution,
                             reason: f.reason,
+                            detail: f.detail,
+                            neutral: f.neutral,
                         })
                         .collect(),
                 }
             })
             .collect();
+        // Shown in the order of the fit people read on them; the spread by demand chose
+        // who is shown (and breaks ties).
+        mentors.sort_by_key(|m| std::cmp::Reverse((m.score * 100.0).round() as i64));
         Ok(Recommendations {
             mentors,
             spread_by_demand: prices.is_some(),

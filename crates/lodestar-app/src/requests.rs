@@ -435,17 +435,6 @@ impl App {
         tracing::info!(person = %viewer.id, accepting, "requests turned {}", if accepting { "on" } else { "off" });
         Ok(StandingView::from(standing))
     }
-
-    /// The mentors recommendations leave out for this mentee: those already asked (or who
-    /// offered), and those not taking requests.
-    pub(crate) async fn mentors_not_to_suggest(
-        &self,
-        mentee: PersonId,
-    ) -> Result<Vec<PersonId>, AppError> {
-        let mut left_out = requests::mentors_asked_by(&self.db, mentee).await?;
-        left_out.extend(requests::mentors_not_accepting(&self.db).await?);
-        Ok(left_out)
-    }
 }
 
 /// Commits the event with its notices.

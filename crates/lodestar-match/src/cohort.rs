@@ -246,6 +246,18 @@ pub fn match_cohort(
     }
 }
 
+/// How many of the assigned pairs (`mentor_of[i]`: mentee `i`'s mentor) have nothing the
+/// mentee asked for: the mentor mentors none of the skills they want and offers none of
+/// their focus areas ([`crate::score::relevant`]). None when the relevance rule is on.
+pub fn unrelated_pairs(cohort: &Cohort, mentor_of: &[Option<u32>]) -> usize {
+    mentor_of
+        .iter()
+        .enumerate()
+        .filter_map(|(i, j)| Some((cohort.mentees.get(i)?, cohort.mentors.get((*j)? as usize)?)))
+        .filter(|(mentee, mentor)| !crate::score::relevant(mentee, mentor))
+        .count()
+}
+
 /// Open mentors with the same time zone and industry, and the bounds of the fields that
 /// vary among them.
 struct Group {

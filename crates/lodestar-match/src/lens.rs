@@ -275,6 +275,9 @@ pub(crate) struct Lens<'a> {
     /// [`Lens::want`] can mark them).
     distinct_wants: bool,
     department: Option<u32>,
+    /// The skills the mentee wants, sorted, when the relevance rule applies to them
+    /// ([`crate::score::relevant`]); `None` when it does not.
+    relevance: Option<Vec<u32>>,
     blocked: &'a [(u32, u32)],
     pair_sums: &'a [f64],
 }
@@ -329,6 +332,15 @@ impl<'a> Lens<'a> {
                         .all(|w| w.skill != want.skill)
             }),
             department: profile.department,
+            relevance: (cohort.rules.relevance
+                && !(profile.growth_skills.is_empty() && profile.focus_areas == 0))
+                .then(|| {
+                    let mut wanted: Vec<u32> =
+                        profile.growth_skills.iter().map(|w| w.skill).collect();
+                    wanted.sort_unstable();
+                    wanted.dedup();
+                    wanted
+                }),
             blocked: &blocked[from..to],
             pair_sums: &tables.pair_sums,
         }
@@ -462,7 +474,25 @@ impl<'a> Lens<'a> {
             && !(cohort.rules.different_department
                 && self.department.is_some()
                 && self.department == mentors.department[j])
-            && !self.blocked.iter().any(|&(_, m)| m as usize == j)
+            && self
+                .blocked
+                .binary_search_by_key(&(j as u32), |&(_, m)| m)
+                .is_err()
+            && self.relevant(mentors, j)
+    }
+
+    /// Whether mentor `j` passes the relevance rule for this mentee (as
+    /// [`crate::score::relevant`] decides), or the rule does not apply.
+    #[inline]
+    fn relevant(&self, mentors: &Mentors, j: usize) -> bool {
+        let Some(wanted) = &self.relevance else {
+            return true;
+        };
+        let range = mentors.skill_start[j] as usize..mentors.skill_start[j + 1] as usize;
+        self.profile.focus_areas & mentors.fields[j].focus != 0
+            || mentors.skills[range]
+                .iter()
+                .any(|s| wanted.binary_search(&s.skill).is_ok())
     }
 }
 
@@ -523,7 +553,12 @@ mod tests {
         }
         cohort.rules = Rules {
             different_department: true,
+            relevance: true,
         };
+        // Mentees the relevance rule leaves with fewer mentors, or none to apply to.
+        cohort.mentees[11].focus_areas = 0;
+        cohort.mentees[12].focus_areas = 0;
+        cohort.mentees[12].growth_skills.clear();
         cohort.free_places[5] = 0;
         cohort.blocked = vec![(1, 2), (1, 7), (4, 0)];
         cohort.mentor_person[9] = cohort.mentee_person[3];
@@ -538,7 +573,7 @@ mod tests {
         assert_eq!(cohort.mentors[3].private, Private::DEPARTMENT);
         let mentors = Mentors::new(&cohort.mentors, visibility);
         let tables = Tables::new(&cohort, &mentors);
-        let (mut allowed, mut excluded, mut paired) = (0, 0, 0);
+        let (mut allowed, mut excluded, mut paired, mut irrelevant) = (0, 0, 0, 0);
         for i in 0..cohort.mentees.len() {
             let lens = Lens::new(&tables, &cohort, i, &cohort.blocked);
             for (j, mentor) in cohort.mentors.iter().enumerate() {
@@ -590,6 +625,9 @@ mod tests {
                     rule.is_none(),
                     "({i}, {j})"
                 );
+                if rule == Some(score::Exclusion::NotRelevant) {
+                    irrelevant += 1;
+                }
                 if rule.is_none() {
                     allowed += 1;
                 } else {
@@ -597,7 +635,7 @@ mod tests {
                 }
             }
         }
-        assert!(allowed > 0 && excluded > 0 && paired > 1_000);
+        assert!(allowed > 0 && excluded > 0 && paired > 1_000 && irrelevant > 0);
         let lens = Lens::new(&tables, &cohort, 10, &cohort.blocked);
         assert_eq!(
             lens.allowed(&cohort, &mentors, 3),

@@ -64,7 +64,8 @@ impl Recommender {
     }
 
     /// See the type; `cohort` is the one this was built from, `blocked` the mentors kept
-    /// from `mentee` by a block either way (indices into `cohort.mentors`).
+    /// from `mentee` by a block either way, or left out for any other reason of the
+    /// caller's (indices into `cohort.mentors`, in any order).
     pub fn recommend(
         &self,
         cohort: &Cohort,
@@ -73,7 +74,9 @@ impl Recommender {
         prices: Option<&[f64]>,
         limit: usize,
     ) -> Vec<Recommendation> {
-        let blocked: Vec<(u32, u32)> = blocked.iter().map(|&j| (mentee as u32, j)).collect();
+        let mut blocked: Vec<(u32, u32)> = blocked.iter().map(|&j| (mentee as u32, j)).collect();
+        blocked.sort_unstable();
+        blocked.dedup();
         let lens = Lens::new(&self.tables, cohort, mentee, &blocked);
         let mut wanted = vec![0u8; self.skills];
         lens.want(&mut wanted, true);
@@ -165,8 +168,28 @@ mod tests {
             .mentors
             .iter()
             .filter(|m| m.languages & cohort.mentees[3].languages != 0)
+            .filter(|m| crate::score::relevant(&cohort.mentees[3], m))
             .count();
         assert_eq!(all.len(), allowed);
+    }
+
+    #[test]
+    fn the_relevance_rule_keeps_out_mentors_who_offer_nothing_asked_for() {
+        let mut cohort = people::cohort(40, 300, 2, 13);
+        let mut left_out = 0;
+        for mentee in 0..cohort.mentees.len() {
+            let on = recommend(&cohort, mentee, None, usize::MAX);
+            for r in &on {
+                let mentor = &cohort.mentors[r.mentor as usize];
+                assert!(crate::score::relevant(&cohort.mentees[mentee], mentor));
+            }
+            cohort.rules.relevance = false;
+            let off = recommend(&cohort, mentee, None, usize::MAX);
+            cohort.rules.relevance = true;
+            assert!(off.len() >= on.len());
+            left_out += off.len() - on.len();
+        }
+        assert!(left_out > 0, "the rule leaves some mentors out");
     }
 
     #[test]

@@ -486,6 +486,7 @@ pub enum Exclusion {
     NoFreeCapacity,
     Blocked,
     SameDepartment,
+    NotRelevant,
 }
 
 impl Exclusion {
@@ -496,16 +497,46 @@ impl Exclusion {
             Exclusion::NoFreeCapacity => "the mentor has no free places",
             Exclusion::Blocked => "one of them has blocked the other",
             Exclusion::SameDepartment => "the programme keeps people of one department apart",
+            Exclusion::NotRelevant => {
+                "the mentor mentors none of the skills wanted and offers none of the focus areas"
+            }
         }
     }
 }
 
 /// Rules a programme sets on top of the ones that always hold.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     /// Never pair people of the same organisation and department.
     pub different_department: bool,
+    /// Only pair a mentee with a mentor who mentors a skill they want or offers one of
+    /// their focus areas ([`relevant`]). On unless the operator turns it off.
+    pub relevance: bool,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            different_department: false,
+            relevance: true,
+        }
+    }
+}
+
+/// Whether `mentor` has something the mentee asked for: they mentor one of the skills the
+/// mentee wants, or offer one of the mentee's focus areas. A mentee who has said neither
+/// what they want to grow nor what to focus on gives nothing to be relevant to, so every
+/// mentor is (the rule would otherwise leave them with no mentor at all).
+pub fn relevant(mentee: &Profile, mentor: &Profile) -> bool {
+    (mentee.growth_skills.is_empty() && mentee.focus_areas == 0)
+        || mentee.focus_areas & mentor.focus_areas != 0
+        || mentor.mentor_skills.iter().any(|offered| {
+            mentee
+                .growth_skills
+                .iter()
+                .any(|want| want.skill == offered.skill)
+        })
 }
 
 /// The hard rules for one pair, given what the caller knows about identity, capacity and
@@ -531,6 +562,8 @@ pub fn exclusion(
         && mentee.department == mentor.department
     {
         Some(Exclusion::SameDepartment)
+    } else if rules.relevance && !relevant(mentee, mentor) {
+        Some(Exclusion::NotRelevant)
     } else {
         None
     }
@@ -551,8 +584,15 @@ pub struct FactorReason {
     pub value: f64,
     /// What it adds to the total: value × normalised weight.
     pub contribution: f64,
-    /// In words a person understands.
+    /// In words a person understands, short enough for a card: at most a few names, the
+    /// rest counted ("Mentors 2 of the 6 skills you want: Research methods (4), …").
     pub reason: String,
+    /// The whole story, such as every wanted skill with both levels.
+    pub detail: String,
+    /// True when the factor counts the same for every mentor because one side did not
+    /// give the field or keeps it private ([`UNKNOWN`]): it tells the mentors apart in
+    /// nothing.
+    pub neutral: bool,
 }
 
 /// A score with its reasons, factors in [`Factor::ALL`] order (those with no weight left out).
@@ -568,6 +608,28 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     } else {
         format!("{n} {many}")
     }
+}
+
+/// The text with its first letter in capitals, as a sentence on its own starts.
+fn sentence(mut text: String) -> String {
+    if let Some(first) = text.chars().next() {
+        let upper: String = first.to_uppercase().collect();
+        text.replace_range(..first.len_utf8(), &upper);
+    }
+    text
+}
+
+/// At most [`NAMED`] names joined with commas, then how many more.
+fn some_of(names: &[String]) -> String {
+    const NAMED: usize = 3;
+    if names.len() <= NAMED {
+        return names.join(", ");
+    }
+    format!(
+        "{} and {} more",
+        names[..NAMED].join(", "),
+        names.len() - NAMED
+    )
 }
 
 /// Who receives a score, and so which of the pair's fields it may use: each person's own
@@ -598,6 +660,14 @@ impl Audience {
             Audience::Operator | Audience::Mentor => Visibility::All,
         }
     }
+
+    /// The mentee, as the reasons name them to this audience, and the verb after it.
+    fn wants(self) -> &'static str {
+        match self {
+            Audience::Mentee => "you want",
+            Audience::Operator | Audience::Mentor => "the mentee wants",
+        }
+    }
 }
 
 /// The score of `mentor` (called `mentor_name` in the words) for `mentee`, with reasons,
@@ -623,11 +693,17 @@ pub fn explain(
         .iter()
         .enumerate()
         .filter(|&(k, _)| weights[k] > 0.0)
-        .map(|(k, &factor)| FactorReason {
-            factor,
-            value: values[k],
-            contribution: scored.parts[k],
-            reason: reason(factor, &seen, mentor_name, words),
+        .map(|(k, &factor)| {
+            let said = reason(factor, &seen, mentor_name, words);
+            let short = sentence(said.short);
+            FactorReason {
+                factor,
+                value: values[k],
+                contribution: scored.parts[k],
+                detail: said.detail.unwrap_or_else(|| short.clone()),
+                reason: short,
+                neutral: said.neutral,
+            }
         })
         .collect();
     Explained {
@@ -644,78 +720,185 @@ struct Pair<'a> {
 }
 
 impl Pair<'_> {
-    /// Why a factor reading `field` was not used, when one of them keeps it private from
-    /// the audience: in words that say whose field it is and nothing of its value (the
-    /// same whether the field is given or not).
-    fn kept_private(&self, field: Private, name: &str, what: &str) -> Option<String> {
+    /// Why a factor reading `field` counts the same for everyone, when one of them keeps it
+    /// private from the audience: in words that say whose field it is and nothing of its
+    /// value (the same whether the field is given or not).
+    fn kept_private(&self, field: Private, name: &str, what: &str) -> Option<Said> {
         if self.audience.mentor_fields() == Visibility::Public
             && self.mentor.private.contains(field)
         {
-            Some(format!("not used: {name} keeps their {what} private"))
+            Some(Said::neutral(format!("{name} keeps their {what} private")))
         } else if self.audience.mentee_fields() == Visibility::Public
             && self.mentee.private.contains(field)
         {
-            Some(format!("not used: the mentee keeps their {what} private"))
+            Some(Said::neutral(format!(
+                "the mentee keeps their {what} private"
+            )))
         } else {
             None
         }
     }
 }
 
-fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -> String {
+/// A factor's reason: short, the longer story when there is one, and whether the factor
+/// is neutral.
+struct Said {
+    short: String,
+    detail: Option<String>,
+    neutral: bool,
+}
+
+impl Said {
+    fn plain(short: impl Into<String>) -> Said {
+        Said {
+            short: short.into(),
+            detail: None,
+            neutral: false,
+        }
+    }
+
+    fn neutral(short: impl Into<String>) -> Said {
+        Said {
+            neutral: true,
+            ..Said::plain(short)
+        }
+    }
+}
+
+fn skills_reason(pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -> Said {
+    let (mentee, mentor) = (pair.mentee, pair.mentor);
+    let wants = pair.audience.wants();
+    if mentee.growth_skills.is_empty() {
+        return Said::neutral("no skills to grow given");
+    }
+    let detail: Vec<String> = mentee
+        .growth_skills
+        .iter()
+        .map(|want| {
+            let skill = words.skill(want.skill);
+            match mentors_at(mentor, want.skill) {
+                Some(level) => format!(
+                    "wants {skill} at level {}; {name} mentors it at {level}",
+                    want.level
+                ),
+                None => format!(
+                    "wants {skill} at level {}; {name} does not mentor it",
+                    want.level
+                ),
+            }
+        })
+        .collect();
+    // The skills mentored, best fit first (then the higher level, then the mentee's order).
+    let mut mentored: Vec<(u32, u8, usize, &str)> = mentee
+        .growth_skills
+        .iter()
+        .enumerate()
+        .filter_map(|(k, want)| {
+            let level = mentors_at(mentor, want.skill)?;
+            Some((
+                level_fit_twentieths(level, want.level),
+                level,
+                k,
+                words.skill(want.skill),
+            ))
+        })
+        .collect();
+    mentored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let all = mentee.growth_skills.len();
+    let short = match (mentored.len(), all) {
+        (0, 1) => format!("Does not mentor the skill {wants}"),
+        (0, n) => format!("Does not mentor any of the {n} skills {wants}"),
+        (1, 1) => format!(
+            "Mentors the skill {wants}: {} ({})",
+            mentored[0].3, mentored[0].1
+        ),
+        (m, n) => {
+            let names: Vec<String> = mentored
+                .iter()
+                .map(|&(_, level, _, skill)| format!("{skill} ({level})"))
+                .collect();
+            let of = if m == n {
+                format!("all {n}")
+            } else {
+                format!("{m} of the {n}")
+            };
+            format!("Mentors {of} skills {wants}: {}", some_of(&names))
+        }
+    };
+    Said {
+        short,
+        detail: Some(detail.join("; ")),
+        neutral: false,
+    }
+}
+
+fn focus_reason(pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -> Said {
+    let (mentee, mentor) = (pair.mentee, pair.mentor);
+    let wants = pair.audience.wants();
+    if mentee.focus_areas == 0 {
+        return Said::neutral("no focus areas given");
+    }
+    if mentor.focus_areas == 0 {
+        return Said::neutral(format!("{name} has not said which focus areas they offer"));
+    }
+    let names = |set: u8| -> Vec<String> {
+        (0..8)
+            .filter(|bit| set & (1 << bit) != 0)
+            .map(|bit| words.focus_area(bit).to_owned())
+            .collect()
+    };
+    let shared = mentee.focus_areas & mentor.focus_areas;
+    let all = mentee.focus_areas.count_ones();
+    let missing = names(mentee.focus_areas & !mentor.focus_areas);
+    let detail = format!(
+        "{name} offers {} of {all} focus areas wanted{}{}",
+        shared.count_ones(),
+        if shared == 0 {
+            String::new()
+        } else {
+            format!(": {}", names(shared).join(", "))
+        },
+        if missing.is_empty() {
+            String::new()
+        } else {
+            format!("; not {}", missing.join(", "))
+        }
+    );
+    let short = match (shared.count_ones(), all) {
+        (0, 1) => format!("Does not offer the focus area {wants}"),
+        (0, n) => format!("Offers none of the {n} focus areas {wants}"),
+        (m, n) if m == n && n == 1 => {
+            format!("Offers the focus area {wants}: {}", some_of(&names(shared)))
+        }
+        (m, n) if m == n => format!(
+            "Offers all {n} focus areas {wants}: {}",
+            some_of(&names(shared))
+        ),
+        (m, n) => format!(
+            "Offers {m} of the {n} focus areas {wants}: {}",
+            some_of(&names(shared))
+        ),
+    };
+    Said {
+        short,
+        detail: Some(detail),
+        neutral: false,
+    }
+}
+
+fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -> Said {
     let (mentee, mentor) = (pair.mentee, pair.mentor);
     match factor {
-        Factor::Skills => {
-            if mentee.growth_skills.is_empty() {
-                return "no skills to grow given".into();
-            }
-            let each: Vec<String> = mentee
-                .growth_skills
-                .iter()
-                .map(|want| {
-                    let skill = words.skill(want.skill);
-                    match mentors_at(mentor, want.skill) {
-                        Some(level) => format!(
-                            "wants {skill} at level {}; {name} mentors it at {level}",
-                            want.level
-                        ),
-                        None => format!(
-                            "wants {skill} at level {}; {name} does not mentor it",
-                            want.level
-                        ),
-                    }
-                })
-                .collect();
-            each.join("; ")
-        }
-        Factor::Focus => {
-            if mentee.focus_areas == 0 {
-                return "no focus areas given".into();
-            }
-            if mentor.focus_areas == 0 {
-                return format!("{name} has not said which focus areas they offer");
-            }
-            let shared = mentee.focus_areas & mentor.focus_areas;
-            if shared == 0 {
-                return format!("{name} offers none of the focus areas wanted");
-            }
-            let names: Vec<&str> = (0..8)
-                .filter(|bit| shared & (1 << bit) != 0)
-                .map(|bit| words.focus_area(bit))
-                .collect();
-            format!(
-                "{name} offers {} of {} focus areas wanted: {}",
-                shared.count_ones(),
-                mentee.focus_areas.count_ones(),
-                names.join(", ")
-            )
-        }
+        Factor::Skills => skills_reason(pair, name, words),
+        Factor::Focus => focus_reason(pair, name, words),
         Factor::Industry => match (mentee.industry, mentor.industry) {
-            (Some(a), Some(b)) if a == b => format!("both in {}", words.industry(a)),
-            (Some(a), Some(b)) => {
-                format!("{} and {name} in {}", words.industry(a), words.industry(b))
-            }
-            _ => "industry not given".into(),
+            (Some(a), Some(b)) if a == b => Said::plain(format!("both in {}", words.industry(a))),
+            (Some(a), Some(b)) => Said::plain(format!(
+                "{} and {name} in {}",
+                words.industry(a),
+                words.industry(b)
+            )),
+            _ => Said::neutral("industry not given"),
         },
         Factor::Seniority => {
             if let Some(why) =
@@ -724,14 +907,14 @@ fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -
                 return why;
             }
             match (mentee.years_experience, mentor.years_experience) {
-                (Some(e), Some(m)) if m > e => format!(
+                (Some(e), Some(m)) if m > e => Said::plain(format!(
                     "{name} is {} ahead ({m} against {e})",
                     plural(i64::from(m - e), "year", "years")
-                ),
-                (Some(e), Some(m)) => {
-                    format!("{name} is not ahead in experience ({m} against {e})")
-                }
-                _ => "years of experience not given".into(),
+                )),
+                (Some(e), Some(m)) => Said::plain(format!(
+                    "{name} is not ahead in experience ({m} against {e})"
+                )),
+                _ => Said::neutral("years of experience not given"),
             }
         }
         Factor::TimeZone => {
@@ -739,27 +922,27 @@ fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -
                 return why;
             }
             let (Some(a), Some(b)) = (mentee.utc_offset_minutes, mentor.utc_offset_minutes) else {
-                return "time zone not given".into();
+                return Said::neutral("time zone not given");
             };
             let shared = shared_working_minutes(a, b);
             let hours = shared / 60;
             let minutes = shared % 60;
-            match (hours, minutes) {
+            Said::plain(match (hours, minutes) {
                 (0, 0) => "no shared working hours".into(),
                 (h, 0) => format!(
                     "{} of shared working day",
                     plural(i64::from(h), "hour", "hours")
                 ),
                 (h, m) => format!("{h} h {m} min of shared working day"),
-            }
+            })
         }
-        Factor::Availability => match mentor.availability_hours {
+        Factor::Availability => Said::plain(match mentor.availability_hours {
             0 => format!("{name} has not given any hours a month"),
             h => format!(
                 "{name} has {} a month",
                 plural(i64::from(h), "hour", "hours")
             ),
-        },
+        }),
         Factor::Programme => {
             let answered = mentee
                 .answers
@@ -769,9 +952,11 @@ fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -
             let (same, all) =
                 answered.fold((0, 0), |(s, n), (a, b)| (s + i64::from(a == b), n + 1));
             if all == 0 {
-                "no programme questions answered by both".into()
+                Said::neutral("no programme questions answered by both")
             } else {
-                format!("same answer to {same} of {all} programme questions")
+                Said::plain(format!(
+                    "same answer to {same} of {all} programme questions"
+                ))
             }
         }
     }
@@ -866,14 +1051,23 @@ mod tests {
         assert_eq!(
             reasons,
             [
-                "wants Kubernetes at level 2; Ana mentors it at 4",
-                "Ana offers 1 of 2 focus areas wanted: Career development",
-                "both in Finance",
+                "Mentors the skill you want: Kubernetes (4)",
+                "Offers 1 of the 2 focus areas you want: Career development",
+                "Both in Finance",
                 "Ana is 8 years ahead (10 against 2)",
                 "3 hours of shared working day",
                 "Ana has 6 hours a month",
             ]
         );
+        assert_eq!(
+            explained.factors[0].detail,
+            "wants Kubernetes at level 2; Ana mentors it at 4"
+        );
+        assert_eq!(
+            explained.factors[1].detail,
+            "Ana offers 1 of 2 focus areas wanted: Career development; not Networking"
+        );
+        assert!(explained.factors.iter().all(|f| !f.neutral));
         let sum: f64 = explained.factors.iter().map(|f| f.contribution).sum();
         assert!((sum - explained.score).abs() < 1e-12);
         assert_eq!(explained.score, score(&mentee(), &mentor(4), &w).total);
@@ -910,15 +1104,13 @@ mod tests {
             reasons[3..5],
             [
                 (
-                    "not used: Ana keeps their years of experience private",
+                    "Ana keeps their years of experience private",
                     UNKNOWN * w[3]
                 ),
-                (
-                    "not used: Ana keeps their time zone private",
-                    UNKNOWN * w[4]
-                ),
+                ("Ana keeps their time zone private", UNKNOWN * w[4]),
             ]
         );
+        assert!(explained.factors[3].neutral && explained.factors[4].neutral);
         let same = explain(&mentee(), &twin, "Ana", &w, &Words, Audience::Mentee);
         assert_eq!(same, explained, "the private values change nothing");
         let seen = ana.as_seen(Visibility::Public);
@@ -926,6 +1118,7 @@ mod tests {
         // Nor the department rule: a mentee in Ana's hidden department still sees her.
         let rules = Rules {
             different_department: true,
+            relevance: true,
         };
         let colleague = Profile {
             department: Some(1),
@@ -965,7 +1158,7 @@ mod tests {
         let for_mentor = explain(&private, &mentor(4), "Ana", &w, &Words, Audience::Mentor);
         assert_eq!(
             for_mentor.factors[3].reason,
-            "not used: the mentee keeps their years of experience private"
+            "The mentee keeps their years of experience private"
         );
         assert_eq!(
             for_mentor,
@@ -976,6 +1169,70 @@ mod tests {
             own.factors[3].reason, "Ana is 8 years ahead (10 against 2)",
             "the mentee's own private field still serves the mentee"
         );
+    }
+
+    #[test]
+    fn a_skills_reason_names_the_best_few_mentored_and_details_every_one() {
+        struct Many;
+        impl Vocabulary for Many {
+            fn skill(&self, skill: u32) -> &str {
+                ["S0", "S1", "S2", "S3", "S4", "S5", "S6"][skill as usize]
+            }
+            fn industry(&self, _: u32) -> &str {
+                "an industry"
+            }
+            fn focus_area(&self, _: u32) -> &str {
+                "a focus area"
+            }
+        }
+        let w = Weights::default().normalised().unwrap();
+        let want = |skill| SkillLevel { skill, level: 2 };
+        let mentee = Profile {
+            growth_skills: (0..6).map(want).collect(),
+            ..mentee()
+        };
+        let at = |skill, level| SkillLevel { skill, level };
+        let ana = Profile {
+            mentor_skills: vec![at(1, 3), at(2, 5), at(3, 4), at(4, 2), at(6, 5)],
+            ..mentor(4)
+        };
+        let skills = |mentor: &Profile, audience| {
+            explain(&mentee, mentor, "Ana", &w, &Many, audience).factors[0].clone()
+        };
+        let shown = skills(&ana, Audience::Mentee);
+        assert_eq!(
+            shown.reason,
+            "Mentors 4 of the 6 skills you want: S2 (5), S3 (4), S1 (3) and 1 more"
+        );
+        assert_eq!(
+            shown.detail.matches("does not mentor it").count(),
+            2,
+            "{}",
+            shown.detail
+        );
+        assert!(
+            shown
+                .detail
+                .contains("wants S4 at level 2; Ana mentors it at 2")
+        );
+        let two = Profile {
+            mentor_skills: vec![at(0, 4), at(5, 5)],
+            ..mentor(4)
+        };
+        assert_eq!(
+            skills(&two, Audience::Operator).reason,
+            "Mentors 2 of the 6 skills the mentee wants: S5 (5), S0 (4)"
+        );
+        let none = Profile {
+            mentor_skills: vec![at(6, 5)],
+            ..mentor(4)
+        };
+        let nothing = skills(&none, Audience::Mentee);
+        assert_eq!(
+            nothing.reason,
+            "Does not mentor any of the 6 skills you want"
+        );
+        assert_eq!(nothing.detail.matches("does not mentor it").count(), 6);
     }
 
     #[test]
@@ -990,6 +1247,7 @@ mod tests {
     fn hard_rules_come_in_a_fixed_order() {
         let rules = Rules {
             different_department: true,
+            relevance: true,
         };
         let mut a = mentee();
         let mut b = mentor(4);
@@ -1012,10 +1270,63 @@ mod tests {
             exclusion(&a, &b, false, 1, false, &rules),
             Some(Exclusion::SameDepartment)
         );
+        b.department = Some(4);
+        b.mentor_skills = vec![SkillLevel { skill: 1, level: 5 }];
+        b.focus_areas = 0b100;
+        assert_eq!(
+            exclusion(&a, &b, false, 1, false, &rules),
+            Some(Exclusion::NotRelevant)
+        );
+        b.department = Some(3);
+        assert_eq!(
+            exclusion(&a, &b, false, 1, false, &rules),
+            Some(Exclusion::SameDepartment)
+        );
         b.languages = 2;
         assert_eq!(
             exclusion(&a, &b, false, 1, false, &rules),
             Some(Exclusion::NoSharedLanguage)
+        );
+    }
+
+    #[test]
+    fn a_mentor_is_relevant_through_a_wanted_skill_or_a_focus_area() {
+        let rules = Rules::default();
+        assert!(rules.relevance, "the rule is on unless turned off");
+        let a = mentee();
+        let skill_only = Profile {
+            focus_areas: 0b100,
+            ..mentor(4)
+        };
+        let focus_only = Profile {
+            mentor_skills: vec![SkillLevel { skill: 2, level: 5 }],
+            ..mentor(4)
+        };
+        let neither = Profile {
+            mentor_skills: vec![SkillLevel { skill: 2, level: 5 }],
+            focus_areas: 0b100,
+            ..mentor(4)
+        };
+        assert_eq!(exclusion(&a, &skill_only, false, 1, false, &rules), None);
+        assert_eq!(exclusion(&a, &focus_only, false, 1, false, &rules), None);
+        assert_eq!(
+            exclusion(&a, &neither, false, 1, false, &rules),
+            Some(Exclusion::NotRelevant)
+        );
+        let off = Rules {
+            relevance: false,
+            ..rules
+        };
+        assert_eq!(exclusion(&a, &neither, false, 1, false, &off), None);
+        let wants_nothing = Profile {
+            growth_skills: Vec::new(),
+            focus_areas: 0,
+            ..mentee()
+        };
+        assert_eq!(
+            exclusion(&wants_nothing, &neither, false, 1, false, &rules),
+            None,
+            "nothing asked for, nothing to be relevant to"
         );
     }
 

@@ -14,6 +14,7 @@ mod db;
 mod error;
 pub mod generations;
 pub mod installation;
+pub mod leave_out;
 pub mod meeting_notes;
 pub mod meetings;
 pub mod mentorships;

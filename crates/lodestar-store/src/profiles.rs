@@ -661,3 +661,16 @@ pub async fn industries(db: &Db) -> Result<Vec<String>> {
         .map(|row| Ok(row.try_get("industry")?))
         .collect()
 }
+
+/// Whether `id` says they want a mentor (false for no such person).
+pub async fn wants_mentor(db: &Db, id: PersonId) -> Result<bool> {
+    Ok(
+        sqlx::query("SELECT wants_mentor FROM persons WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(db.reader())
+            .await?
+            .map(|row| row.try_get::<i64, _>("wants_mentor"))
+            .transpose()?
+            == Some(1),
+    )
+}

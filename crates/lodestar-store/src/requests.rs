@@ -298,28 +298,6 @@ pub async fn mentoring_already(
     .is_some())
 }
 
-/// The mentors a mentee has asked or been offered by, in any state: recommendations leave
-/// them out, so a mentee sees new mentors after a decline or an expiry.
-pub async fn mentors_asked_by(db: &Db, mentee: PersonId) -> Result<Vec<PersonId>> {
-    sqlx::query("SELECT DISTINCT mentor_id FROM mentorship_requests WHERE mentee_id = $1")
-        .bind(mentee.to_string())
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(|row| parse_id(&row.try_get::<String, _>("mentor_id")?))
-        .collect()
-}
-
-/// The mentors who have turned requests off (or had them turned off for going silent).
-pub async fn mentors_not_accepting(db: &Db) -> Result<Vec<PersonId>> {
-    sqlx::query("SELECT person_id FROM mentor_standing WHERE accepting = 0")
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(|row| parse_id(&row.try_get::<String, _>("person_id")?))
-        .collect()
-}
-
 /// A mentor's capacity as their profile states it (0 for a person who is not found).
 pub async fn mentor_capacity(conn: &mut AnyConnection, mentor: PersonId) -> Result<i64> {
     Ok(

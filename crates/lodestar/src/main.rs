@@ -68,6 +68,34 @@ struct Global {
     /// matching.
     #[arg(long, env = "LODESTAR_MATCH_DIFFERENT_DEPARTMENT", global = true)]
     different_department: bool,
+
+    /// The relevance rule: recommend or match a mentor only if they mentor a skill the
+    /// mentee wants or offer one of the mentee's focus areas. "off" lets any mentor be
+    /// recommended or matched on the other factors alone.
+    #[arg(
+        long,
+        env = "LODESTAR_RELEVANCE_RULE",
+        value_enum,
+        default_value_t = Switch::On,
+        global = true
+    )]
+    relevance_rule: Switch,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Switch {
+    On,
+    Off,
+}
+
+impl Global {
+    /// The programme's rules, from the flags.
+    fn match_rules(&self) -> Rules {
+        Rules {
+            different_department: self.different_department,
+            relevance: self.relevance_rule == Switch::On,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -240,9 +268,7 @@ async fn open(global: &Global, connections: u32) -> Result<App> {
         .with_context(|| format!("cannot open the database at {}", global.database_url))?;
     let mut app = App::new(db);
     app.policy.match_weights = global.match_weights;
-    app.policy.match_rules = Rules {
-        different_department: global.different_department,
-    };
+    app.policy.match_rules = global.match_rules();
     app.prepare().await.map_err(explain)?;
     Ok(app)
 }

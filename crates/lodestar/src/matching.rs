@@ -141,9 +141,7 @@ pub async fn run(global: &crate::Global, command: MatchCommand) -> Result<()> {
         .match_weights
         .normalised()
         .map_err(|e| anyhow::anyhow!("--match-weights: {e}"))?;
-    let rules = Rules {
-        different_department: global.different_department,
-    };
+    let rules = global.match_rules();
     tokio::task::spawn_blocking(move || run_offline(command, weights, rules)).await?
 }
 
@@ -176,7 +174,15 @@ fn run_offline(command: MatchCommand, weights: [f64; 7], rules: Rules) -> Result
                 ..Options::default()
             };
             let result = timed_match(&cohort, &options);
-            let report = lodestar_match::report::report(&result.graph, &result.solution.mentor_of);
+            let mentor_of = &result.solution.mentor_of;
+            let unrelated = lodestar_match::cohort::unrelated_pairs(&cohort, mentor_of);
+            eprintln!(
+                "relevance rule {}: {unrelated} of {} pairs ({:.1} %) share neither a wanted skill nor a focus area",
+                if cohort.rules.relevance { "on" } else { "off" },
+                result.solution.matched,
+                100.0 * unrelated as f64 / result.solution.matched.max(1) as f64
+            );
+            let report = lodestar_match::report::report(&result.graph, mentor_of);
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(())
         }

@@ -242,6 +242,14 @@ async fn journey(c: Client, base: String) {
     find(&c, Locator::Css("#results .person-card")).await;
     screenshot(&c, "directory-mentors").await;
 
+    // Recommended mentors: short reasons, and a way to ask each one.
+    c.goto(&at("/recommendations"))
+        .await
+        .expect("open /recommendations");
+    find(&c, Locator::Css("article.recommendation")).await;
+    find(&c, Locator::Css("article.recommendation a[href$='/ask']")).await;
+    screenshot(&c, "recommendations").await;
+
     // The API reference lists the people endpoint.
     c.goto(&at("/api/docs")).await.expect("open /api/docs");
     wait_for_text(&c, "main", "/api/v1/people").await;
@@ -259,6 +267,36 @@ async fn journey(c: Client, base: String) {
         .await
         .expect("a phone-sized window");
     screenshot(&c, "sessions-phone").await;
+    // On a phone the directory shows its results first (the filters a tap away), and a
+    // recommendation fits in one screen.
+    c.goto(&at("/people?role=mentor"))
+        .await
+        .expect("open all mentors on a phone");
+    let first = find(&c, Locator::Css("#results .person-card")).await;
+    let (top, _, screen) = placed(&c, &first).await;
+    assert!(
+        top < screen,
+        "the first result starts below the fold: {top} of {screen}"
+    );
+    find(&c, Locator::Css(".filters-link a[href='#filters']")).await;
+    screenshot(&c, "directory-phone").await;
+    c.goto(&at("/recommendations"))
+        .await
+        .expect("open /recommendations on a phone");
+    let card = find(&c, Locator::Css("article.recommendation")).await;
+    let (top, height, screen) = placed(&c, &card).await;
+    assert!(
+        top < screen,
+        "the first recommendation starts below the fold: {top} of {screen}"
+    );
+    assert!(
+        height <= screen,
+        "a recommendation is taller than the screen: {height} of {screen}"
+    );
+    screenshot(&c, "recommendations-phone").await;
+    c.goto(&at("/account/sessions"))
+        .await
+        .expect("open /account/sessions again");
     click(&c, "form[action='/account/sessions/revoke-all'] button").await;
     wait_for_path(&c, "/login").await;
     c.goto(&at("/dashboard")).await.expect("open /dashboard");
@@ -370,6 +408,21 @@ async fn scroll_into_view(c: &Client, element: &Element) {
     )
     .await
     .expect("scroll into view");
+}
+
+/// Where `element` is in the page at the top: its top and height, and the window's
+/// height, in CSS pixels.
+async fn placed(c: &Client, element: &Element) -> (f64, f64, f64) {
+    let place = c
+        .execute(
+            "window.scrollTo(0, 0); const r = arguments[0].getBoundingClientRect(); \
+             return [r.top, r.height, window.innerHeight];",
+            vec![serde_json::to_value(element).expect("an element as JSON")],
+        )
+        .await
+        .expect("measure the element");
+    let number = |k: usize| place[k].as_f64().expect("a number");
+    (number(0), number(1), number(2))
 }
 
 async fn scroll_to_top(c: &Client) {

@@ -73,7 +73,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 prop::collection::vec(profile(), m),
                 prop::collection::vec(0u32..4, m),
                 prop::collection::vec((0..n as u32, 0..m as u32), 0..3),
-                any::<bool>(),
+                (any::<bool>(), any::<bool>()),
                 prop::sample::select(vec![0.0, 0.0, 0.3]),
                 prop::collection::vec(0u32..12, n),
                 prop::collection::vec(0u32..12, m),
@@ -85,7 +85,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 mentors,
                 free_places,
                 blocked,
-                apart,
+                (apart, relevance),
                 min_score,
                 mentee_person,
                 mentor_person,
@@ -98,6 +98,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 blocked,
                 rules: Rules {
                     different_department: apart,
+                    relevance,
                 },
                 weights: Weights::default().normalised().expect("default weights"),
                 min_score,
@@ -191,6 +192,8 @@ fn a_generated_organisation_is_matched_exactly_in_rounds() {
     ] {
         let mut c = people::cohort(1_200, 300, 4, seed);
         c.rules.different_department = seed == 3;
+        // The relevance rule on (the default) for two, off for one.
+        c.rules.relevance = seed != 2;
         c.blocked = (0..40).map(|k| (k * 29, k * 7)).collect();
         c.free_places[5] = 0;
         let options = Options {

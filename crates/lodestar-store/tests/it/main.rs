@@ -10,6 +10,7 @@ mod support;
 mod accounts;
 mod generations;
 mod housekeeping;
+mod leave_out;
 mod meetings;
 mod mentoring;
 mod mentorship_lifecycle;

@@ -105,6 +105,5 @@ backend_tests! {
         assert!(standing.accepting);
         assert_eq!((standing.expired_in_a_row, standing.paused_reason.as_str()), (0, ""));
         tx.commit().await.unwrap();
-        assert_eq!(requests::mentors_not_accepting(db).await.unwrap(), Vec::<PersonId>::new());
     }
 }

@@ -10,8 +10,9 @@ use lodestar_app::AppError;
 use lodestar_app::catalogue::SkillView;
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
 use lodestar_app::people::ProfileView;
-use lodestar_domain::FieldErrors;
+use lodestar_app::recommendations::RecommendedMentor;
 use lodestar_domain::language::LANGUAGES;
+use lodestar_domain::{FieldErrors, PersonId};
 use tower_sessions::Session;
 
 use super::{Chrome, OrPage, error_page, notify, render_status};
@@ -31,6 +32,9 @@ struct DirectoryTemplate {
     time_zones: Vec<&'static str>,
     prev_link: Option<String>,
     next_link: Option<String>,
+    /// Offer "Ask for mentoring" on mentors' rows (the viewer wants a mentor); not on the
+    /// viewer's own row.
+    ask: Option<PersonId>,
 }
 
 #[derive(Template)]
@@ -40,6 +44,7 @@ struct DirectoryResults<'a> {
     errors: &'a FieldErrors,
     prev_link: &'a Option<String>,
     next_link: &'a Option<String>,
+    ask: Option<PersonId>,
 }
 
 impl DirectoryTemplate {
@@ -82,6 +87,12 @@ pub async fn directory(
     Query(query): Query<DirectoryQuery>,
 ) -> Response {
     let result = async {
+        let ask = state
+            .app
+            .wants_mentor(&viewer)
+            .await
+            .or_page()?
+            .then_some(viewer.id);
         let (page, errors) = match state.app.directory(&viewer, &query).await {
             Ok(page) => (Some(page), FieldErrors::new()),
             Err(AppError::Invalid(errors)) => (None, errors),
@@ -109,6 +120,7 @@ pub async fn directory(
                 errors: &errors,
                 prev_link: &prev_link,
                 next_link: &next_link,
+                ask,
             };
             return Ok(render_status(StatusCode::OK, &results));
         }
@@ -126,6 +138,7 @@ pub async fn directory(
             time_zones: lodestar_domain::profile::time_zone_names(),
             prev_link,
             next_link,
+            ask,
         };
         Ok(render_status(status, &template))
     };
@@ -178,10 +191,42 @@ pub async fn person(
 #[template(path = "recommendations.html")]
 struct RecommendationsPage {
     chrome: Chrome,
-    mentors: Vec<lodestar_app::recommendations::RecommendedMentor>,
+    mentors: Vec<Card>,
     spread: bool,
     /// Why there are no recommendations to show (the viewer does not want a mentor).
     problem: Option<String>,
+}
+
+/// A recommended mentor as a card: the factors that tell mentors apart one line each,
+/// and the neutral ones (a field not given or kept private, counted the same for every
+/// mentor) together in one line, so that a card fits a phone's screen.
+struct Card {
+    mentor: RecommendedMentor,
+    /// The fit, as a whole percentage (the order of the cards).
+    percent: i64,
+    neutral_labels: String,
+    neutral_total: f64,
+}
+
+impl Card {
+    fn of(mentor: RecommendedMentor) -> Card {
+        let neutral: Vec<&lodestar_app::recommendations::ReasonView> =
+            mentor.reasons.iter().filter(|r| r.neutral).collect();
+        let labels: Vec<String> = neutral
+            .iter()
+            .enumerate()
+            .map(|(k, r)| match k {
+                0 => r.label.clone(),
+                _ => r.label.to_lowercase(),
+            })
+            .collect();
+        Card {
+            percent: (mentor.score * 100.0).round() as i64,
+            neutral_labels: labels.join(", "),
+            neutral_total: neutral.iter().map(|r| r.contribution).sum(),
+            mentor,
+        }
+    }
 }
 
 pub async fn recommendations(
@@ -195,7 +240,11 @@ pub async fn recommendations(
             .recommendations(&viewer, lodestar_app::recommendations::DEFAULT_LIMIT)
             .await;
         let (mentors, spread, problem) = match found {
-            Ok(found) => (found.mentors, found.spread_by_demand, None),
+            Ok(found) => (
+                found.mentors.into_iter().map(Card::of).collect(),
+                found.spread_by_demand,
+                None,
+            ),
             Err(AppError::Invalid(errors)) => (
                 Vec::new(),
                 false,

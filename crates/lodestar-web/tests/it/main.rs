@@ -20,6 +20,7 @@ mod ops;
 mod pages;
 mod privacy;
 mod profile;
+mod recommending;
 mod request_pages;
 mod requests;
 mod sessions;

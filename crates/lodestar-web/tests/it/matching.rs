@@ -30,7 +30,7 @@ async fn cohort(app: &TestApp) {
         "Ben",
         json!({
             "is_mentor": true, "mentor_capacity": 2, "years_experience": 12,
-            "mentor_skills": [{"skill": "python", "level": 5}]
+            "mentor_skills": [{"skill": "python", "level": 5}], "focus_areas": ["networking"]
         }),
     )
     .await;
@@ -39,7 +39,7 @@ async fn cohort(app: &TestApp) {
         "Cai",
         json!({
             "wants_mentor": true, "years_experience": 2, "industry": "Finance",
-            "growth_skills": [{"skill": "kubernetes", "level": 2}]
+            "growth_skills": [{"skill": "kubernetes", "level": 2}], "focus_areas": ["networking"]
         }),
     )
     .await;
@@ -77,7 +77,9 @@ api_tests! {
         assert_eq!(mentors[0]["name"], "Ana");
         assert_eq!(mentors[0]["headline"], "Platform engineer");
         assert_eq!(mentors[0]["free_places"], 1);
-        assert_eq!(mentors[0]["reasons"][0]["reason"], "wants Kubernetes at level 2; Ana mentors it at 4");
+        assert_eq!(mentors[0]["reasons"][0]["reason"], "Mentors the skill you want: Kubernetes (4)");
+        assert_eq!(mentors[0]["reasons"][0]["detail"], "wants Kubernetes at level 2; Ana mentors it at 4");
+        assert_eq!(mentors[0]["reasons"][0]["neutral"], false);
         assert!(mentors[0]["score"].as_f64().unwrap() > mentors[1]["score"].as_f64().unwrap());
         let one = app.get("/api/v1/me/recommendations?limit=1", Some(&cai)).await.json();
         assert_eq!(one["mentors"].as_array().unwrap().len(), 1);
@@ -188,7 +190,8 @@ api_tests! {
     async fn a_block_leaves_a_third_persons_cached_recommendations_alone(app) {
         cohort(app).await;
         person(app, "Dee", json!({
-            "wants_mentor": true, "growth_skills": [{"skill": "kubernetes", "level": 2}]
+            "wants_mentor": true, "growth_skills": [{"skill": "kubernetes", "level": 2}],
+            "focus_areas": ["networking"]
         })).await;
         let (cai, dee) = (token(app, "Cai").await, token(app, "Dee").await);
         // Ana fits Dee best, but her one place is wanted twice: once priced, the ranking may
@@ -259,7 +262,9 @@ api_tests! {
         let unmatched: Vec<&str> = report.unmatched.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(unmatched, ["Eve"], "no shared language with any mentor");
         let cai = report.assignments.iter().find(|a| a.mentee.name == "Cai").unwrap();
-        assert_eq!(cai.reasons[0].reason, "wants Kubernetes at level 2; Ana mentors it at 4");
+        assert_eq!(cai.reasons[0].reason, "Mentors the skill the mentee wants: Kubernetes (4)");
+        assert_eq!(cai.reasons[0].detail, "wants Kubernetes at level 2; Ana mentors it at 4");
+        assert_eq!(report.unrelated_pairs, 0);
         assert_eq!(cai.rank, Some(1));
         assert!(cai.first_choice.is_none());
     }

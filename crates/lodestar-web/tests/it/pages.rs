@@ -181,7 +181,16 @@ api_tests! {
         ada_wants_what_bo_mentors(app).await;
         let page = browser.get("/recommendations").await.text();
         assert!(page.contains("Bo Mentor"), "{page}");
-        assert!(page.contains("wants Rust at level 1; Bo Mentor mentors it at 5"), "{page}");
+        assert!(page.contains("Mentors the skill you want: Rust (5)"), "{page}");
+        assert!(page.contains("wants Rust at level 1; Bo Mentor mentors it at 5"), "the detail: {page}");
+        let bo = app.login("bo@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let bo_id = app.get("/api/v1/me", Some(&bo)).await.json()["id"].as_str().unwrap().to_owned();
+        assert!(page.contains(&format!("href=\"/people/{bo_id}/ask\"")), "{page}");
+        let people = browser.get("/people").await.text();
+        assert!(people.contains(&format!("href=\"/people/{bo_id}/ask\"")), "{people}");
+        let ada = app.login("ada@example.org", PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let ada_id = app.get("/api/v1/me", Some(&ada)).await.json()["id"].as_str().unwrap().to_owned();
+        assert!(!people.contains(&format!("/people/{ada_id}/ask")), "not on one's own row");
         assert!(page.contains("aria-current=\"page\">Recommended mentors"), "the menu marks the page");
     }
 
