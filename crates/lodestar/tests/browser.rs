@@ -143,6 +143,18 @@ async fn journey(c: Client, base: String) {
         .select_by_value("2")
         .await
         .expect("choose level 2");
+    // What they hope to work on: mentors who offer it are relevant even when none of the
+    // few Kubernetes mentors has a free place.
+    for area in ["career_development", "networking"] {
+        let box_ = find(
+            &c,
+            Locator::Css(&format!("input[name=focus_areas][value={area}]")),
+        )
+        .await;
+        if !box_.is_selected().await.expect("focus area state") {
+            box_.click().await.expect("tick a focus area");
+        }
+    }
     click(&c, "form[action='/profile'] button[type=submit]").await;
     wait_for_text(&c, ".alert.success", "Your profile was saved.").await;
     assert_eq!(
@@ -170,7 +182,8 @@ async fn journey(c: Client, base: String) {
         "the growth skill was not saved: {saved_growth:?}"
     );
 
-    // Log out with the header button, then back in.
+    // Log out from the account menu in the header, then back in.
+    click(&c, "header li.menu summary").await;
     click(&c, "header form[action='/logout'] button").await;
     wait_for_path(&c, "/").await;
     find(&c, Locator::Css("header a[href='/login']")).await;
