@@ -611,6 +611,7 @@ impl Server {
                 .args(["--public-url", &base])
                 .args(["--demo", "--demo-people", "200"])
                 .args(["--database-url", &database])
+                .args(["--data-dir", &scratch.path("data").display().to_string()])
                 .env("LODESTAR_LOG", "warn"),
             scratch.path("lodestar.log"),
         );

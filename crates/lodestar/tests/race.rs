@@ -237,6 +237,11 @@ impl Server {
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .args(["--database-url", database_url])
             .args(["--db-connections", "8"])
+            // E-mail the server writes while SMTP is unset stays beside its log.
+            .args([
+                "--data-dir",
+                &log.with_file_name("data").display().to_string(),
+            ])
             .env("LODESTAR_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
