@@ -27,6 +27,9 @@ pub struct CohortInput {
     pub mentees: Vec<Named>,
     pub mentors: Vec<Named>,
     pub mentor_headlines: Vec<String>,
+    /// Each mentor's stated capacity (their free places are this less what their running
+    /// mentorships hold).
+    pub mentor_capacity: Vec<u32>,
     words: Words,
 }
 
@@ -153,6 +156,8 @@ impl App {
             ));
         }
         let people = participants::participants(&self.db).await?;
+        // A mentor's running mentorships hold places of their capacity.
+        let taken = lodestar_store::mentorships::places_taken_by(&self.db, None).await?;
         let mut skills = HashMap::new();
         let mut industries = Interner::default();
         let mut departments = Interner::default();
@@ -164,6 +169,7 @@ impl App {
             ..Cohort::default()
         };
         let (mut mentees, mut mentors, mut mentor_headlines) = (Vec::new(), Vec::new(), Vec::new());
+        let mut mentor_capacity = Vec::new();
         for (number, person) in people.iter().enumerate() {
             for (id, name) in &person.skill_names {
                 skill_names.entry(*id).or_insert_with(|| name.clone());
@@ -181,11 +187,13 @@ impl App {
             if person.profile.is_mentor && person.profile.mentor_capacity > 0 {
                 cohort.mentors.push(profile);
                 cohort.mentor_person.push(number as u32);
+                let held = taken.get(&person.id).copied().unwrap_or(0);
                 cohort
                     .free_places
-                    .push(person.profile.mentor_capacity.clamp(0, 1_000) as u32);
+                    .push((person.profile.mentor_capacity - held).clamp(0, 1_000) as u32);
                 mentors.push(named);
                 mentor_headlines.push(person.profile.headline.clone());
+                mentor_capacity.push(person.profile.mentor_capacity.clamp(0, 1_000) as u32);
             }
         }
         // Either side's block rules the pair out.
@@ -217,6 +225,7 @@ impl App {
             mentees,
             mentors,
             mentor_headlines,
+            mentor_capacity,
             words: Words {
                 skills: names,
                 industries: industries.1,

@@ -515,6 +515,16 @@ impl App {
                 }
             })
             .collect();
+        // Free places as they are now: the snapshot may predate an acceptance or an end.
+        let shown: Vec<PersonId> = mentors.iter().map(|m| m.id).collect();
+        let taken = lodestar_store::mentorships::places_taken_by(&self.db, Some(&shown)).await?;
+        for m in &mut mentors {
+            if let Some(j) = snapshot.mentor_index.get(&m.id) {
+                let capacity = input.mentor_capacity[*j as usize];
+                let held = taken.get(&m.id).copied().unwrap_or(0);
+                m.free_places = u32::try_from(i64::from(capacity) - held).unwrap_or(0);
+            }
+        }
         // Shown in the order of the fit people read on them; the spread by demand chose
         // who is shown (and breaks ties).
         mentors.sort_by_key(|m| std::cmp::Reverse((m.score * 100.0).round() as i64));

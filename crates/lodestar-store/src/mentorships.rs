@@ -137,6 +137,41 @@ pub async fn places_taken(conn: &mut AnyConnection, mentor: PersonId) -> Result<
     .try_get("n")?)
 }
 
+/// Places taken per mentor (mentee members in active and paused mentorships), for the
+/// mentors in `only`, or for every mentor when `only` is `None`. Mentors with none taken
+/// are absent.
+pub async fn places_taken_by(
+    db: &Db,
+    only: Option<&[PersonId]>,
+) -> Result<std::collections::HashMap<PersonId, i64>> {
+    if only.is_some_and(<[PersonId]>::is_empty) {
+        return Ok(std::collections::HashMap::new());
+    }
+    let mut sql = crate::sql::Sql::new(
+        "SELECT mine.person_id AS mentor, COUNT(*) AS taken FROM mentorship_members mine \
+         JOIN mentorships m ON m.id = mine.mentorship_id AND m.state IN ('active', 'paused') \
+         JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         WHERE mine.role = 'mentor'",
+    );
+    if let Some(mentors) = only {
+        sql.push(" AND mine.person_id IN (")
+            .bind_list(mentors.iter().map(ToString::to_string))
+            .push(")");
+    }
+    sql.push(" GROUP BY mine.person_id");
+    sql.query()
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                parse_id(&row.try_get::<String, _>("mentor")?)?,
+                row.try_get::<i64, _>("taken")?,
+            ))
+        })
+        .collect()
+}
+
 /// A person's part in a mentorship, with the mentorship's state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Membership {

@@ -484,6 +484,25 @@ api_tests! {
         assert_eq!(names().await, Vec::<String>::new());
     }
 
+    async fn a_recommended_mentor_shows_the_places_left_after_an_acceptance(app) {
+        let mina = mentor(app, "Mina", 2).await;
+        let ted = mentee(app, "Ted").await;
+        let ann = mentee(app, "Ann").await;
+        let places = || async {
+            let found = app.get("/api/v1/me/recommendations", Some(&ann.token)).await;
+            assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+            found.json()["mentors"][0]["free_places"].as_i64().unwrap()
+        };
+        assert_eq!(places().await, 2);
+        let sent = send(app, &ted, &mina).await;
+        assert_eq!(places().await, 2, "a request holds no place");
+        assert_eq!(act(app, &sent, "accept", &mina).await.status, StatusCode::OK);
+        assert_eq!(places().await, 1, "a running mentorship holds one");
+        // The bulk matching sees the same: one place left.
+        let cohort = app.app.cohort(&Default::default(), Default::default(), 0.0).await.unwrap();
+        assert_eq!(cohort.cohort.free_places, vec![1]);
+    }
+
     async fn bad_filters_of_the_list_are_field_errors(app) {
         let ted = mentee(app, "Ted").await;
         app.get("/api/v1/requests?direction=sideways&state=lost", Some(&ted.token))
