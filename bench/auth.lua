@@ -1,15 +1,21 @@
--- wrk script: send `Authorization: Bearer $LODESTAR_TOKEN` on every request, count non-2xx
--- answers, and print one machine-readable summary line at the end:
+-- wrk script: send `Authorization: Bearer $LODESTAR_TOKEN` (or, for pages, the signed-in
+-- browser's `Cookie: $LODESTAR_COOKIE`) on every request, count non-2xx answers, and print
+-- one machine-readable summary line at the end:
 --   RESULT rps=<requests/s> p50_ms=<..> p90_ms=<..> p99_ms=<..> max_ms=<..> requests=<n> non2xx=<n> errors=<n>
 -- Usage: LODESTAR_TOKEN=lds_… wrk -t1 -c16 -d15s --latency -s bench/auth.lua URL
+--        LODESTAR_COOKIE='lodestar_session=…' wrk … -s bench/auth.lua URL
 
 local token = os.getenv("LODESTAR_TOKEN")
-if token == nil or token == "" then
-  error("set LODESTAR_TOKEN to a bearer token")
+local cookie = os.getenv("LODESTAR_COOKIE")
+if token ~= nil and token ~= "" then
+  wrk.headers["Authorization"] = "Bearer " .. token
+  wrk.headers["Accept"] = "application/json"
+elseif cookie ~= nil and cookie ~= "" then
+  wrk.headers["Cookie"] = cookie
+  wrk.headers["Accept"] = "text/html"
+else
+  error("set LODESTAR_TOKEN to a bearer token, or LODESTAR_COOKIE to a session cookie")
 end
-
-wrk.headers["Authorization"] = "Bearer " .. token
-wrk.headers["Accept"] = "application/json"
 
 local threads = {}
 

@@ -85,7 +85,7 @@ for path in "${PAGES[@]}"; do
     code=$(curl -s -o "$WORK/probe.html" -w '%{http_code}' -H "Cookie: $COOKIE" "$URL$path")
     [[ "$code" == 200 ]] || { echo "GET $path answered $code" >&2; exit 1; }
     echo "   GET $path -> 200, $(wc -c <"$WORK/probe.html") bytes"
-    LODESTAR_COOKIE=$COOKIE timeout 60 wrk -t1 -c8 -d"$WARMUP" -s "$ROOT/bench/cookie.lua" "$URL$path" >/dev/null
+    LODESTAR_COOKIE=$COOKIE timeout 60 wrk -t1 -c8 -d"$WARMUP" -s "$ROOT/bench/auth.lua" "$URL$path" >/dev/null
 done
 
 RESULTS="$WORK/results.txt"
@@ -96,7 +96,7 @@ for path in "${PAGES[@]}"; do
     for c in $CONNS; do
         for run in $(seq 1 "$RUNS"); do
             line=$(LODESTAR_COOKIE=$COOKIE timeout 120 wrk -t1 -c"$c" -d"$DURATION" --latency \
-                -s "$ROOT/bench/cookie.lua" "$URL$path" | grep '^RESULT')
+                -s "$ROOT/bench/auth.lua" "$URL$path" | grep '^RESULT')
             echo "$name c=$c run=$run ${line#RESULT } load1=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS"
         done
     done

@@ -8,16 +8,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use lodestar_store::testing::ScratchDb;
-use serde_json::{Value, json};
+use serde_json::json;
+use server::{Server, call};
+
+mod server;
 
 const PASSWORD: &str = "kettle-orbit-umbrella-42";
 /// Writers, each sending one write at a time.
@@ -62,7 +61,7 @@ fn scenario(database_url: &str) {
     let log_dir = std::env::temp_dir().join("lodestar-tests");
     std::fs::create_dir_all(&log_dir).unwrap();
     let tag = uuid_like();
-    let mut server = Server::start(database_url, log_dir.join(format!("crash-{tag}-1.log")));
+    let mut server = Server::start(database_url, log_dir.join(format!("crash-{tag}-1.log")), 4);
 
     let email = format!("writer-{tag}@example.org");
     let registered = server.call(
@@ -118,7 +117,7 @@ fn scenario(database_url: &str) {
     );
 
     // The same database, a new process.
-    let server = Server::start(database_url, log_dir.join(format!("crash-{tag}-2.log")));
+    let server = Server::start(database_url, log_dir.join(format!("crash-{tag}-2.log")), 4);
     let (status, listed) = server.call("GET", "/api/v1/me/tokens", Some(&token), None);
     assert_eq!(
         status, 200,
@@ -205,143 +204,6 @@ fn write_until_cut_off(port: u16, writer: usize, token: &str, acks: &AtomicUsize
         }
     }
     acked
-}
-
-/// One HTTP/1.1 request on its own connection. `Err` unless the whole response arrived.
-fn call(
-    port: u16,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Result<(u16, Value), String> {
-    let mut stream =
-        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
-    }
-    if let Some(token) = token {
-        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream
-        .write_all(format!("{head}{body}").as_bytes())
-        .map_err(|e| format!("send: {e}"))?;
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("read: {e}"))?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").ok_or("no complete head")?;
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or("no status line")?;
-    let length = head
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse::<usize>().ok())?
-        })
-        .ok_or("no Content-Length")?;
-    if body.len() != length {
-        return Err(format!("body cut short ({} of {length} bytes)", body.len()));
-    }
-    let json = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(body).map_err(|e| format!("body: {e}"))?
-    };
-    Ok((status, json))
-}
-
-/// `lodestar serve` on a free port, killed with SIGKILL when dropped.
-struct Server {
-    port: u16,
-    child: Child,
-    log: PathBuf,
-}
-
-impl Server {
-    fn start(database_url: &str, log: PathBuf) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_lodestar"))
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", database_url])
-            .args(["--db-connections", "4"])
-            // E-mail the server writes while SMTP is unset stays beside its log.
-            .args([
-                "--data-dir",
-                &log.with_file_name("data").display().to_string(),
-            ])
-            .env("LODESTAR_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .expect("start lodestar serve");
-        let mut server = Server { port, child, log };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while call(port, "GET", "/healthz", None, None).map(|r| r.0) != Ok(200) {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("lodestar serve exited ({status}):\n{}", server.log_text());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "not ready:\n{}",
-                server.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        call(self.port, method, path, token, body)
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}\n{}", self.log_text()))
-    }
-
-    /// SIGKILL: no graceful shutdown, no flush, no closing of pools.
-    fn kill_9(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if std::thread::panicking() {
-            eprintln!("--- {} ---\n{}", self.log.display(), self.log_text());
-        } else {
-            let _ = std::fs::remove_file(&self.log);
-        }
-    }
 }
 
 fn uuid_like() -> String {

@@ -7,12 +7,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
 
 use lodestar_domain::mentoring::{Cadence, Initiator};
 use lodestar_domain::{PersonId, ProfileData, RequestId};
@@ -20,7 +15,10 @@ use lodestar_store::profiles::{self, BulkPerson, Derived};
 use lodestar_store::requests::{self, NewRequest};
 use lodestar_store::testing::ScratchDb;
 use lodestar_store::{mentorships, now_ms};
-use serde_json::{Value, json};
+use serde_json::json;
+use server::{Server, call};
+
+mod server;
 
 const PASSWORD: &str = "kettle-orbit-umbrella-42";
 const CAPACITY: i64 = 3;
@@ -37,8 +35,8 @@ async fn a_thousand_accepts_across_two_server_processes_never_exceed_capacity_on
     // One after the other: the first seeds the skills catalogue, which the second finds.
     let url = scratch.url.clone();
     let servers = tokio::task::spawn_blocking(move || {
-        let first = Server::start(&url, log_dir.join(format!("race-{tag}-1.log")));
-        let second = Server::start(&url, log_dir.join(format!("race-{tag}-2.log")));
+        let first = Server::start(&url, log_dir.join(format!("race-{tag}-1.log")), 8);
+        let second = Server::start(&url, log_dir.join(format!("race-{tag}-2.log")), 8);
         [first, second]
     })
     .await
@@ -170,124 +168,4 @@ fn accept_all_at_once(ids: &[RequestId], ports: [u16; 2], token: &str) -> Vec<(u
         })
         .collect();
     threads.into_iter().map(|t| t.join().unwrap()).collect()
-}
-
-/// One HTTP/1.1 request on its own connection; `Err` unless the whole response arrived.
-fn call(
-    port: u16,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Result<(u16, Value), String> {
-    let mut stream =
-        TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        head.push_str("Content-Type: application/json\r\n");
-    }
-    if let Some(token) = token {
-        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream
-        .write_all(format!("{head}{body}").as_bytes())
-        .map_err(|e| format!("send: {e}"))?;
-    let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("read: {e}"))?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").ok_or("no complete head")?;
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or("no status line")?;
-    let json = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(body).map_err(|e| format!("body: {e}: {body}"))?
-    };
-    Ok((status, json))
-}
-
-/// `lodestar serve` on a free port, stopped when dropped.
-struct Server {
-    port: u16,
-    child: Child,
-    log: PathBuf,
-}
-
-impl Server {
-    fn start(database_url: &str, log: PathBuf) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
-        let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_lodestar"))
-            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", database_url])
-            .args(["--db-connections", "8"])
-            // E-mail the server writes while SMTP is unset stays beside its log.
-            .args([
-                "--data-dir",
-                &log.with_file_name("data").display().to_string(),
-            ])
-            .env("LODESTAR_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(out.try_clone().unwrap())
-            .stderr(out)
-            .spawn()
-            .expect("start lodestar serve");
-        let mut server = Server { port, child, log };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while call(port, "GET", "/healthz", None, None).map(|r| r.0) != Ok(200) {
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("lodestar serve exited ({status}):\n{}", server.log_text());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "not ready:\n{}",
-                server.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        call(self.port, method, path, token, body)
-            .unwrap_or_else(|e| panic!("{method} {path}: {e}\n{}", self.log_text()))
-    }
-
-    fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if std::thread::panicking() {
-            eprintln!("--- {} ---\n{}", self.log.display(), self.log_text());
-        } else {
-            let _ = std::fs::remove_file(&self.log);
-        }
-    }
 }

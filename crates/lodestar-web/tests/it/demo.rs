@@ -22,35 +22,23 @@ api_tests! {
             .await
             .unwrap();
         assert!(report.history.mentorships > 100, "{:?}", report.history);
-        for state in ["active", "paused", "completed", "cancelled"] {
-            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM mentorships WHERE state = $1")
-                .bind(state)
-                .fetch_one(app.app.db.reader())
-                .await
-                .unwrap()
-                .try_get("n")
-                .unwrap();
-            assert!(n > 0, "no {state} mentorship");
-        }
-        for state in ["pending", "accepted", "declined", "withdrawn", "expired"] {
-            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM mentorship_requests WHERE state = $1")
-                .bind(state)
-                .fetch_one(app.app.db.reader())
-                .await
-                .unwrap()
-                .try_get("n")
-                .unwrap();
-            assert!(n > 0, "no {state} request");
-        }
-        for state in ["scheduled", "held", "no_show", "cancelled"] {
-            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM meetings WHERE state = $1")
-                .bind(state)
-                .fetch_one(app.app.db.reader())
-                .await
-                .unwrap()
-                .try_get("n")
-                .unwrap();
-            assert!(n > 0, "no {state} session");
+        let states = [
+            ("mentorships", &["active", "paused", "completed", "cancelled"][..]),
+            ("mentorship_requests", &["pending", "accepted", "declined", "withdrawn", "expired"][..]),
+            ("meetings", &["scheduled", "held", "no_show", "cancelled"][..]),
+        ];
+        for (table, wanted) in states {
+            for state in wanted {
+                let sql = format!("SELECT COUNT(*) AS n FROM {table} WHERE state = $1");
+                let n: i64 = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(*state)
+                    .fetch_one(app.app.db.reader())
+                    .await
+                    .unwrap()
+                    .try_get("n")
+                    .unwrap();
+                assert!(n > 0, "no {state} row in {table}");
+            }
         }
         assert!(count(app, "SELECT COUNT(*) AS n FROM mentorships WHERE stalled_since IS NOT NULL").await > 0);
         assert!(count(app, "SELECT COUNT(*) AS n FROM meeting_notes WHERE private = 1").await > 0);
