@@ -217,6 +217,26 @@ pub async fn cancel(conn: &mut Conn, id: MeetingId, reason: &str, now: i64) -> R
     Ok(done.rows_affected() == 1)
 }
 
+/// The scheduled meetings of a mentorship that start after `now`, read inside the caller's
+/// transaction: what ending the mentorship cancels.
+pub async fn upcoming_in(
+    conn: &mut Conn,
+    mentorship: MentorshipId,
+    now: i64,
+) -> Result<Vec<MeetingId>> {
+    sqlx::query(
+        "SELECT id FROM meetings WHERE mentorship_id = $1 AND state = 'scheduled' AND starts_at > $2 \
+         ORDER BY starts_at, id",
+    )
+    .bind(mentorship.to_string())
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("id")?))
+    .collect()
+}
+
 /// Records the outcome: held or missed. Moves only from the states that
 /// [`MeetingState::can_become`] allows; `false` otherwise.
 pub async fn set_outcome(conn: &mut Conn, id: MeetingId, held: bool, now: i64) -> Result<bool> {

@@ -277,6 +277,26 @@ impl App {
         self.meeting(viewer, id).await
     }
 
+    /// Cancels the sessions still to come of a mentorship that has just ended, in the
+    /// transaction that ends it, and sends the other members the calendar's CANCEL.
+    pub(crate) async fn cancel_upcoming_meetings(
+        &self,
+        tx: &mut lodestar_store::Conn,
+        actor: &Viewer,
+        mentorship: MentorshipId,
+        reason: &str,
+    ) -> Result<usize, AppError> {
+        let now = now_ms();
+        let upcoming = store::upcoming_in(tx, mentorship, now).await?;
+        for id in &upcoming {
+            if store::cancel(tx, *id, reason, now).await? {
+                self.tell_members(tx, actor, *id, NotificationKind::SessionCancelled)
+                    .await?;
+            }
+        }
+        Ok(upcoming.len())
+    }
+
     /// Marks a session that has started as held or missed (or corrects that).
     pub async fn record_meeting_outcome(
         &self,

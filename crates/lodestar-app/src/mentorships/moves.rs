@@ -132,6 +132,11 @@ impl App {
             });
         }
         store::record_event(&mut tx, id, Some(viewer.id), step.target().as_str(), detail).await?;
+        if step.target() == MentorshipState::Cancelled {
+            let reason = format!("The mentorship was cancelled: {detail}");
+            self.cancel_upcoming_meetings(&mut tx, viewer, id, &reason)
+                .await?;
+        }
         let (kind, title, body) = notice;
         let told = (&members[..], Some(viewer.id));
         self.tell_others(&mut tx, id, told, (kind, &title, &body))
@@ -285,6 +290,9 @@ impl App {
         let completed_now = store::make_move(&mut tx, id, Move::Complete, None, now_ms()).await?;
         if completed_now {
             store::record_event(&mut tx, id, Some(viewer.id), "completed", "").await?;
+            let reason = "The mentorship is completed";
+            self.cancel_upcoming_meetings(&mut tx, viewer, id, reason)
+                .await?;
             let body =
                 "Add your closing reflection and your private rating on the mentorship's page.";
             let title = format!("{} completed your mentorship", viewer.name);

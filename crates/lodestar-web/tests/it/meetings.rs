@@ -146,6 +146,33 @@ pub(crate) async fn browser_of<'a>(app: &'a TestApp, email: &str) -> (Browser<'a
 }
 
 api_tests! {
+    async fn ending_a_mentorship_cancels_its_sessions_to_come_and_tells_the_other_member(app) {
+        let p = pair(app).await;
+        let past = schedule_in_hours(app, &p, -2).await;
+        let next = schedule_in_hours(app, &p, 48).await;
+        let before = outbox(app).await.len();
+        let path = format!("/api/v1/mentorships/{}/cancel", p.mentorship);
+        let cancelled = app
+            .post_json(&path, json!({"reason": "Moving abroad"}), Some(&p.mentee))
+            .await;
+        assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.text());
+        let mentor = p.mentor.clone();
+        let state = |s: &Value| {
+            let path = format!("/api/v1/sessions/{}", s["id"].as_str().unwrap());
+            let token = mentor.clone();
+            async move { app.get(&path, Some(&token)).await.json()["state"].clone() }
+        };
+        assert_eq!(state(&next).await, "cancelled", "the session to come is cancelled");
+        assert_eq!(state(&past).await, "scheduled", "a session already begun is left to its outcome");
+        let sent = outbox(app).await;
+        let cancels: Vec<_> = sent[before..]
+            .iter()
+            .filter(|(to, method, _)| to == "ana@example.org" && method.as_deref() == Some("CANCEL"))
+            .collect();
+        assert_eq!(cancels.len(), 1, "{sent:?}");
+        assert!(inbox(app, &p.mentor_id).await.contains(&"session_cancelled".to_owned()));
+    }
+
     async fn scheduling_sends_the_others_an_invitation_that_an_independent_parser_reads(app) {
         let p = pair(app).await;
         let s = schedule_in_hours(app, &p, 48).await;
