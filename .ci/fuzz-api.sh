@@ -32,7 +32,7 @@ WORK=$(mktemp -d /tmp/lodestar-fuzz.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 "$BIN" serve --bind "127.0.0.1:$PORT" --database-url "sqlite://$WORK/lodestar.db" \
-  --demo --demo-people 50 --log warn >"$WORK/server.log" 2>&1 &
+  --data-dir "$WORK/data" --demo --demo-people 50 --log warn >"$WORK/server.log" 2>&1 &
 SERVER=$!
 stop() {
   kill "$SERVER" 2>/dev/null || true

@@ -56,7 +56,7 @@ head -2 "$WORK/demo.out"
 sqlite3 "$DB" "SELECT '   running mentorships: ' || COUNT(*) FROM mentorships WHERE state IN ('active', 'paused');
                SELECT '   sessions: ' || COUNT(*) FROM meetings;"
 PASSWORD=$(sed -n 's/.*with the password \(.*\):$/\1/p' "$WORK/demo.out")
-EMAIL=$(awk '$1 == "mentor" { print $2 }' "$WORK/demo.out")
+EMAIL=$(awk '$1 == "mentor" && $2 ~ /@/ { print $2 }' "$WORK/demo.out")
 MENTORSHIP=$(sqlite3 "$DB" "SELECT mm.mentorship_id FROM mentorship_members mm JOIN persons p ON p.id = mm.person_id
     JOIN mentorships m ON m.id = mm.mentorship_id WHERE p.email = '$EMAIL' AND m.state = 'active' LIMIT 1")
 

@@ -15,15 +15,17 @@ use utoipa::ToSchema;
 
 use crate::{App, AppError, Viewer};
 
-pub const MAX_NOTE: usize = 10_000;
+/// A note's length in characters: a page of notes. Any note this long, however written,
+/// fits in a request body (64 KiB), even with every character escaped in JSON.
+pub const MAX_NOTE: usize = 5_000;
 pub const MAX_TITLE: usize = 200;
 
 /// `POST /api/v1/sessions/{id}/notes`.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNote {
-    /// 1–10000 characters.
-    #[schema(max_length = 10000)]
+    /// 1–5000 characters.
+    #[schema(max_length = 5000)]
     pub body: String,
     /// A private note is read by its author alone, ever.
     #[serde(default)]
