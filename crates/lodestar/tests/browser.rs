@@ -1,5 +1,7 @@
-//! The main journey through the real pages in headless Chromium: sign up, fix a profile
-//! error, log out and in, find a mentor by skill, read their page, find the API docs.
+//! Journeys through the real pages in headless Chromium. The main one: sign up, fix a
+//! profile error, log out and in, find a mentor by skill, read their page, find the API
+//! docs. The mentorship lifecycle: a mentee asks, the mentor accepts, they schedule a
+//! session and take notes, and the mentorship is completed.
 //!
 //! Needs chromedriver and Chromium (`LODESTAR_CHROMEDRIVER`, `LODESTAR_CHROMIUM`, defaulting
 //! to the Debian paths). Without them the test is skipped, except under `CI`, where it fails.
@@ -25,12 +27,23 @@ const PASSWORD: &str = "correct horse battery staple";
 
 #[tokio::test]
 async fn a_new_member_signs_up_fixes_their_profile_and_finds_a_kubernetes_mentor() {
+    run("failure", journey).await;
+}
+
+#[tokio::test]
+async fn a_mentee_asks_the_mentor_accepts_they_meet_take_notes_and_complete_the_mentorship() {
+    run("lifecycle-failure", lifecycle).await;
+}
+
+/// Starts a server of its own, chromedriver and a Chromium session, and runs `journey` in
+/// it; on a failure the page is kept as the screenshot `failure`.
+async fn run<F: Future<Output = ()>>(failure: &str, journey: impl FnOnce(Client, String) -> F) {
     let Some(tools) = Tools::locate() else {
         return;
     };
     let started = Instant::now();
     let scratch = Scratch::new();
-    let _ = std::fs::remove_file(screenshot_path("failure"));
+    let _ = std::fs::remove_file(screenshot_path(failure));
 
     let server = Server::start(&scratch);
     let driver = Chromedriver::start(&tools, &scratch);
@@ -43,7 +56,7 @@ async fn a_new_member_signs_up_fixes_their_profile_and_finds_a_kubernetes_mentor
         if let Ok(url) = browser.current_url().await {
             eprintln!("the browser was at {url}");
         }
-        screenshot(&browser, "failure").await;
+        screenshot(&browser, failure).await;
     }
     if let Err(err) = browser.close().await {
         eprintln!("closing the browser session failed: {err}");
@@ -314,6 +327,394 @@ async fn journey(c: Client, base: String) {
     wait_for_path(&c, "/login").await;
     c.goto(&at("/dashboard")).await.expect("open /dashboard");
     wait_for_path(&c, "/login").await;
+}
+
+/// The mentorship lifecycle: a mentee asks, the mentor accepts, they schedule a session and
+/// take notes (one shared, one private), and the mentee completes the mentorship.
+async fn lifecycle(c: Client, base: String) {
+    let at = |path: &str| format!("{base}{path}");
+    let tag = unique();
+    let mentor_email = format!("grace-{tag}@example.com");
+    let mentee_email = format!("alan-{tag}@example.com");
+
+    // Two fresh accounts, set up through the API.
+    let mentor = api_account(&base, "Grace Lifecycle", &mentor_email).await;
+    api_profile(
+        &base,
+        &mentor_email,
+        json!({
+            "is_mentor": true,
+            "mentor_capacity": 2,
+            "mentor_skills": [{"skill": "kubernetes", "level": 4}],
+            "focus_areas": ["career_development"],
+        }),
+    )
+    .await;
+    api_account(&base, "Alan Lifecycle", &mentee_email).await;
+    api_profile(
+        &base,
+        &mentee_email,
+        json!({
+            "wants_mentor": true,
+            "growth_skills": [{"skill": "kubernetes", "level": 2}],
+            "focus_areas": ["career_development"],
+            "time_zone": "Europe/Lisbon",
+        }),
+    )
+    .await;
+
+    // The mentee asks the mentor from their page.
+    log_in(&c, &base, &mentee_email).await;
+    c.goto(&at(&format!("/people/{mentor}")))
+        .await
+        .expect("open the mentor's page");
+    wait_for_text(&c, "h1", "Grace Lifecycle").await;
+    click(&c, &format!("a[href='/people/{mentor}/ask']")).await;
+    wait_for_path(&c, &format!("/people/{mentor}/ask")).await;
+    fill(
+        &c,
+        "#message",
+        "I run services on Kubernetes and want to understand operators and upgrades.",
+    )
+    .await;
+    tick(&c, "input[name=skills][value=kubernetes]").await;
+    click(&c, "input[name=cadence]").await;
+    let cadence = find(&c, Locator::Css("input[name=cadence]:checked")).await;
+    assert!(cadence.is_selected().await.expect("cadence state"));
+    fill(&c, "#duration_weeks", "12").await;
+    click(
+        &c,
+        &format!("form[action='/people/{mentor}/ask'] button[type=submit]"),
+    )
+    .await;
+    wait_for_path(&c, "/requests").await;
+    let sent = "section[aria-labelledby=outgoing-heading] li.request";
+    wait_for_text(&c, sent, "Your request to Grace Lifecycle").await;
+    find(&c, Locator::Css(&format!("{sent} .badge.state-pending"))).await;
+    wait_for_text(&c, sent, "for 12 weeks").await;
+    screenshot(&c, "lifecycle-request-sent").await;
+    log_out(&c).await;
+
+    // The mentor accepts. With htmx the row is swapped in place; without it the page
+    // reloads. Either way the row ends with a link to the new mentorship.
+    log_in(&c, &base, &mentor_email).await;
+    c.goto(&at("/requests")).await.expect("open /requests");
+    let incoming = "section[aria-labelledby=incoming-heading] li.request";
+    wait_for_text(&c, incoming, "Alan Lifecycle asks you to mentor them").await;
+    click(&c, &format!("{incoming} form[action$='/accept'] button")).await;
+    let mentorship = eventually("a link to the accepted mentorship", async || {
+        let link = c
+            .find(Locator::Css(&format!(
+                "{incoming} a[href^='/mentorships/']"
+            )))
+            .await
+            .ok()?;
+        link.attr("href").await.ok()?
+    })
+    .await;
+    find(
+        &c,
+        Locator::Css(&format!("{incoming} .badge.state-accepted")),
+    )
+    .await;
+    c.goto(&at(&mentorship)).await.expect("open the mentorship");
+    wait_for_text(&c, "h1", "Mentorship with Alan Lifecycle").await;
+    wait_for_badge(&c, "h1 .badge", "active").await;
+    wait_for_text(&c, "#sessions-heading + *", "No session is scheduled").await;
+    screenshot(&c, "lifecycle-mentorship").await;
+
+    // Schedule a session for tomorrow at 15:00. Date and time inputs take what is typed in
+    // the browser's locale, so their values are set directly.
+    click(&c, &format!("a[href='{mentorship}/sessions#schedule']")).await;
+    wait_for_path(&c, &format!("{mentorship}/sessions")).await;
+    let date = set_value(
+        &c,
+        "#date",
+        "new Date(Date.now() + 86400000).toISOString().slice(0, 10)",
+    )
+    .await;
+    set_value(&c, "#time", "'15:00'").await;
+    fill(&c, "#duration_minutes", "45").await;
+    fill(&c, "#location", "https://meet.example.com/lodestar-k8s").await;
+    fill(
+        &c,
+        "#agenda",
+        "Where the cluster upgrades hurt\nReading an operator's reconcile loop",
+    )
+    .await;
+    click(
+        &c,
+        &format!("form[action='{mentorship}/sessions'] button[type=submit]"),
+    )
+    .await;
+    let session = eventually("the new session's page", async || {
+        let url = c.current_url().await.ok()?;
+        let path = url.path().to_owned();
+        (path.starts_with("/sessions/") && path.len() > "/sessions/".len()).then_some(path)
+    })
+    .await;
+    wait_for_path(&c, &session).await;
+    println!("scheduled {session} on {date}");
+    wait_for_text(&c, "h1", "15:00").await;
+    wait_for_text(&c, "main", "45 minutes").await;
+    wait_for_text(&c, "main", "Where the cluster upgrades hurt").await;
+    find(
+        &c,
+        Locator::Css("main a[href='https://meet.example.com/lodestar-k8s']"),
+    )
+    .await;
+    let invite = find(&c, Locator::Css(&format!("a[href='{session}/invite.ics']"))).await;
+    let label = invite.text().await.expect("the invitation link's text");
+    assert!(label.contains(".ics"), "the invitation link says {label:?}");
+
+    // A shared note, then a private one.
+    let shared = "We agreed to start with the upgrade runbook.";
+    let private = "Alan seems unsure about on-call; ask gently next time.";
+    let notes = format!("form[action='{session}/notes']");
+    fill(&c, "#body", shared).await;
+    click(&c, &format!("{notes} button[type=submit]")).await;
+    wait_for_text(&c, "#note-list", shared).await;
+    fill(&c, "#body", private).await;
+    tick(&c, &format!("{notes} input[name=private]")).await;
+    click(&c, &format!("{notes} button[type=submit]")).await;
+    wait_for_text(&c, "#note-list .note.private", private).await;
+    wait_for_text(&c, "#note-list .note.private", "Only you can see this").await;
+    let shared_note = find_note(&c, shared).await;
+    assert!(
+        !shared_note
+            .attr("class")
+            .await
+            .expect("the note's class")
+            .unwrap_or_default()
+            .contains("private"),
+        "the shared note is marked private"
+    );
+    scroll_into_view(&c, &shared_note).await;
+    screenshot(&c, "lifecycle-session").await;
+    log_out(&c).await;
+
+    // The mentee sees the shared note but not a word of the private one.
+    log_in(&c, &base, &mentee_email).await;
+    c.goto(&at(&session)).await.expect("open the session");
+    wait_for_text(&c, "#note-list", shared).await;
+    wait_for_text(&c, "h1", "15:00").await;
+    let source = c.source().await.expect("the page source");
+    assert!(
+        !source.contains(private) && !source.contains("on-call"),
+        "the mentor's private note reached the mentee"
+    );
+    assert!(
+        !source.contains("Only you can see this"),
+        "the mentee's page shows a private note"
+    );
+    c.goto(&at("/dashboard")).await.expect("open /dashboard");
+    let mentorships = "section[aria-labelledby=mentorships-heading]";
+    wait_for_text(&c, mentorships, "With Grace Lifecycle").await;
+    wait_for_text(&c, mentorships, "Next session").await;
+    find(
+        &c,
+        Locator::Css(&format!("{mentorships} a[href='{mentorship}']")),
+    )
+    .await;
+    let next = "section[aria-labelledby=sessions-heading]";
+    wait_for_text(&c, next, "45 min, with Grace Lifecycle").await;
+    wait_for_text(&c, next, "meet.example.com").await;
+    // The video link wraps inside its card.
+    let card = find(&c, Locator::Css(next)).await;
+    let spill = c
+        .execute(
+            "return arguments[0].scrollWidth - arguments[0].clientWidth",
+            vec![serde_json::to_value(&card).expect("an element as JSON")],
+        )
+        .await
+        .expect("measure the card");
+    assert!(
+        spill.as_f64().unwrap_or_default() <= 0.0,
+        "the next sessions card spills over by {spill} px"
+    );
+    screenshot(&c, "lifecycle-dashboard").await;
+
+    // On a phone, the mentorship page.
+    c.goto(&at(&mentorship)).await.expect("open the mentorship");
+    wait_for_text(&c, "h1", "Mentorship with Grace Lifecycle").await;
+    let size = c.get_window_size().await.expect("the window size");
+    c.set_window_size(390, 844)
+        .await
+        .expect("a phone-sized window");
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - window.innerWidth",
+            vec![],
+        )
+        .await
+        .expect("measure the page width");
+    assert!(
+        overflow.as_f64().unwrap_or_default() <= 0.0,
+        "the mentorship page is wider than a phone: {overflow} px too wide"
+    );
+    screenshot(&c, "lifecycle-mentorship-phone").await;
+    c.set_window_size(
+        u32::try_from(size.0).expect("a width"),
+        u32::try_from(size.1).expect("a height"),
+    )
+    .await
+    .expect("the window's size again");
+
+    // The mentee completes the mentorship with a reflection and a private rating.
+    let complete = format!("form[action='{mentorship}/complete']");
+    fill(
+        &c,
+        "#reflection",
+        "I can read an operator now and led our last upgrade.",
+    )
+    .await;
+    find(&c, Locator::Css("#rating"))
+        .await
+        .select_by_value("5")
+        .await
+        .expect("rate 5");
+    click(&c, &format!("{complete} button[type=submit]")).await;
+    wait_for_badge(&c, "h1 .badge", "completed").await;
+    wait_for_path(&c, &mentorship).await;
+    wait_for_text(&c, "ol.timeline", "Alan Lifecycle completed the mentorship").await;
+    wait_for_text(&c, "ol.timeline", "Grace Lifecycle accepted").await;
+    wait_for_text(&c, "main", "led our last upgrade").await;
+    wait_for_text(&c, "main", "5 of 5").await;
+    screenshot(&c, "lifecycle-completed").await;
+}
+
+async fn log_in(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.expect("open /login");
+    fill(c, "#email", email).await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, "form[action='/login'] button[type=submit]").await;
+    wait_for_path(c, "/dashboard").await;
+}
+
+/// Logs out from the account menu in the header.
+async fn log_out(c: &Client) {
+    click(c, "header li.menu summary").await;
+    click(c, "header form[action='/logout'] button").await;
+    wait_for_path(c, "/").await;
+    find(c, Locator::Css("header a[href='/login']")).await;
+}
+
+/// Waits for a badge to say `word`, whatever case the style shows it in.
+async fn wait_for_badge(c: &Client, css: &str, word: &str) {
+    eventually(&format!("{css} to say {word:?}"), async || {
+        let text = c.find(Locator::Css(css)).await.ok()?.text().await.ok()?;
+        text.eq_ignore_ascii_case(word).then_some(())
+    })
+    .await;
+}
+
+/// Ticks a checkbox unless it is ticked already.
+async fn tick(c: &Client, css: &str) {
+    let input = find(c, Locator::Css(css)).await;
+    if !input.is_selected().await.expect("checkbox state") {
+        input
+            .click()
+            .await
+            .unwrap_or_else(|err| panic!("ticking {css}: {err}"));
+    }
+}
+
+/// Sets an input's value to what the script `value` evaluates to, as `change` would leave
+/// it, and gives the value back.
+async fn set_value(c: &Client, css: &str, value: &str) -> String {
+    let field = find(c, Locator::Css(css)).await;
+    let element = serde_json::to_value(&field).expect("element as JSON");
+    let set = c
+        .execute(
+            &format!(
+                "const f = arguments[0]; f.value = {value}; \
+                 f.dispatchEvent(new Event('input', {{bubbles: true}})); \
+                 f.dispatchEvent(new Event('change', {{bubbles: true}})); return f.value;"
+            ),
+            vec![element],
+        )
+        .await
+        .unwrap_or_else(|err| panic!("setting {css}: {err}"));
+    let set = set.as_str().unwrap_or_default().to_owned();
+    assert!(!set.is_empty(), "{css} did not take {value}");
+    set
+}
+
+/// The note whose text contains `text`.
+async fn find_note(c: &Client, text: &str) -> Element {
+    eventually(&format!("a note saying {text:?}"), async || {
+        for note in c.find_all(Locator::Css("#note-list .note")).await.ok()? {
+            if note.text().await.ok()?.contains(text) {
+                return Some(note);
+            }
+        }
+        None
+    })
+    .await
+}
+
+// ---- the JSON API, for setting up ------------------------------------------------------
+
+/// Registers an account and gives back its id.
+async fn api_account(base: &str, name: &str, email: &str) -> String {
+    let body = json!({"name": name, "email": email, "password": PASSWORD});
+    let (status, account) = api(base, "POST", "/api/v1/auth/register", None, &body).await;
+    assert_eq!(status, 201, "registering {email}: {account}");
+    account["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an account id in {account}"))
+        .to_owned()
+}
+
+/// Logs in through the API and changes the profile.
+async fn api_profile(base: &str, email: &str, update: serde_json::Value) {
+    let credentials = json!({"email": email, "password": PASSWORD});
+    let (status, login) = api(base, "POST", "/api/v1/auth/login", None, &credentials).await;
+    assert_eq!(status, 200, "logging in {email}: {login}");
+    let token = login["token"].as_str().expect("a token").to_owned();
+    let (status, profile) = api(base, "PATCH", "/api/v1/me/profile", Some(&token), &update).await;
+    assert_eq!(status, 200, "updating {email}'s profile: {profile}");
+}
+
+/// One JSON request over plain HTTP/1.0 (so the answer is never chunked): its status and
+/// body (`null` when the body is not JSON).
+async fn api(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let host = base.trim_start_matches("http://").to_owned();
+    let body = body.to_string();
+    let auth = token.map_or_else(String::new, |t| format!("Authorization: Bearer {t}\r\n"));
+    let request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\n{auth}Content-Type: application/json\r\n\
+         Accept: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let what = format!("{method} {path}");
+    let answer = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        let mut stream = TcpStream::connect(&host)?;
+        stream.set_read_timeout(Some(PATIENCE))?;
+        stream.write_all(request.as_bytes())?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer)?;
+        Ok(answer)
+    })
+    .await
+    .expect("the request task")
+    .unwrap_or_else(|err| panic!("{what}: {err}"));
+    let answer = String::from_utf8_lossy(&answer);
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("{what}: no end of headers in {answer:?}"));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("{what}: no status in {head:?}"));
+    (status, serde_json::from_str(body).unwrap_or_default())
 }
 
 // ---- finding things in the page ------------------------------------------------------
