@@ -418,11 +418,17 @@ pub async fn outcome(
 }
 
 #[derive(Template)]
-#[template(path = "_note.html")]
+#[template(path = "_note_added.html")]
 struct NoteFragment {
     note: NoteView,
     /// The reader's time zone, for the note's time.
     tz: String,
+    /// The form again, empty, swapped in out of band: no script is needed to clear it,
+    /// so a second click cannot post the same note twice.
+    note_session: String,
+    note_csrf: String,
+    note_error: Option<&'static str>,
+    note_oob: bool,
 }
 
 /// Adds a note. With htmx the new note comes back alone and is appended in place;
@@ -452,7 +458,15 @@ pub async fn add_note(
                 .await
                 .map(|s| s.local_time_zone)
                 .unwrap_or_default();
-            render_status(StatusCode::CREATED, &NoteFragment { note, tz })
+            let fragment = NoteFragment {
+                note,
+                tz,
+                note_session: id.to_string(),
+                note_csrf: form.text("_csrf"),
+                note_error: None,
+                note_oob: true,
+            };
+            render_status(StatusCode::CREATED, &fragment)
         }
         Ok(_) => Redirect::to(&format!("/sessions/{id}#notes")).into_response(),
         Err(e) => match field_errors(e) {

@@ -529,5 +529,11 @@ api_tests! {
         let html = fragment.text();
         assert!(html.trim_start().starts_with("<li") && !html.contains("<html"), "{html}");
         assert!(html.contains("Secret plan") && html.contains("Only you can see this"));
+        // The form comes back empty beside it, swapped in out of band, so the note cannot
+        // be posted twice by a second click and the next one starts shared.
+        let (_, form) = html.split_once("<form id=\"note-form\"").expect("the form comes back");
+        assert!(form.contains("hx-swap-oob=\"true\""), "{html}");
+        assert!(!form.contains("Secret plan") && !form.contains("checked"), "{html}");
+        assert!(form.contains(&format!("value=\"{csrf}\"")), "{html}");
     }
 }
