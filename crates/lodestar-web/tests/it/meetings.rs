@@ -96,12 +96,17 @@ async fn inbox(app: &TestApp, person: &str) -> Vec<String> {
         .collect()
 }
 
+/// The Python the tests run: `LODESTAR_TEST_PYTHON` (CI's venv), else `python3`.
+fn python() -> String {
+    std::env::var("LODESTAR_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
 /// What Python's `icalendar` reads in `ics` (see `tests/tools/ics_summary.py`). `None`
 /// when the module is missing here; under CI a missing module fails the test.
 pub(crate) fn parse_ics(ics: &str) -> Option<Value> {
     use std::io::Write;
     use std::process::{Command, Stdio};
-    let present = Command::new("python3")
+    let present = Command::new(python())
         .args(["-c", "import icalendar"])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -114,7 +119,7 @@ pub(crate) fn parse_ics(ics: &str) -> Option<Value> {
         return None;
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tools/ics_summary.py");
-    let mut child = Command::new("python3")
+    let mut child = Command::new(python())
         .arg(script)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
