@@ -5,7 +5,6 @@
 use chrono::{DateTime, NaiveDate};
 use lodestar_domain::mentoring::{MentorshipState, NotificationKind};
 use lodestar_domain::{ActionItemId, FieldErrors, MeetingId, MentorshipId, NoteId, PersonId, text};
-use lodestar_store::StoreError;
 use lodestar_store::action_items::{self as store, ActionItem, ActionItemChanges, NewActionItem};
 use lodestar_store::meeting_notes::{self, Note};
 use lodestar_store::notifications::Notice;
@@ -181,7 +180,7 @@ impl App {
             now_ms(),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.notes(viewer, session)
             .await?
             .into_iter()
@@ -256,7 +255,7 @@ impl App {
             due_on,
         };
         store::insert(&mut tx, &new, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.action_item(id).await
     }
 
@@ -327,7 +326,7 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         store::update(&mut tx, id, &changes, now).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.action_item(id).await
     }
 
@@ -356,7 +355,7 @@ impl App {
             };
             self.notify(&mut tx, &notice).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         Ok(items.len())
     }
 }

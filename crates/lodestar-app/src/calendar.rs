@@ -19,7 +19,6 @@ use icalendar::{
 };
 use lodestar_domain::MentorshipId;
 use lodestar_domain::mentoring::{MeetingState, MemberRole};
-use lodestar_store::StoreError;
 use lodestar_store::action_items::{self, ActionItem};
 use lodestar_store::meetings::{self, Attendee, Meeting};
 use lodestar_store::{calendar_feeds, now_ms};
@@ -219,7 +218,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let token =
             calendar_feeds::get_or_create(&mut tx, viewer.id, &random_secret(), now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         Ok(self.feed_url(&token))
     }
 
@@ -228,7 +227,7 @@ impl App {
         let token = random_secret();
         let mut tx = self.db.begin().await?;
         calendar_feeds::reset(&mut tx, viewer.id, &token, now_ms()).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(person = %viewer.id, "calendar feed address reset");
         Ok(self.feed_url(&token))
     }

@@ -12,7 +12,7 @@ use lodestar_domain::mentoring::{Cadence, MentorshipState};
 use lodestar_domain::text::multi_line;
 use lodestar_domain::{FieldErrors, FocusArea, MentorshipId};
 use lodestar_store::mentorships::{self as store, AgreementChanges, MentorshipDetail};
-use lodestar_store::{StoreError, now_ms, skills};
+use lodestar_store::{now_ms, skills};
 use serde::{Deserialize, Deserializer};
 use utoipa::{IntoParams, ToSchema};
 
@@ -194,7 +194,7 @@ impl App {
             let detail = format!("changed {}", changed.join(", "));
             store::record_event(&mut tx, id, Some(viewer.id), "agreement_updated", &detail).await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.mentorship(viewer, id).await
     }
 

@@ -18,7 +18,7 @@ use lodestar_domain::text::multi_line;
 use lodestar_domain::{FieldErrors, MentorshipId, PersonId, RequestId};
 use lodestar_store::mentorships::{self, NewMentorship};
 use lodestar_store::requests::{self, Direction, NewRequest, Request};
-use lodestar_store::{StoreError, Tx, now_ms};
+use lodestar_store::{StoreError, now_ms};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -249,7 +249,7 @@ impl App {
         requests::insert(&mut tx, &new).await?;
         let request = requests::get_in(&mut tx, new.id).await?;
         self.notify(&mut tx, &received_notice(&request)).await?;
-        commit(tx).await?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(request = %new.id, initiator = initiator.as_str(), "request sent");
         self.view_one(viewer, request).await
     }
@@ -356,7 +356,7 @@ impl App {
         let request = requests::get_in(&mut tx, id).await?;
         self.notify(&mut tx, &accepted_notice(&request, mentorship))
             .await?;
-        commit(tx).await?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(request = %id, mentorship = %mentorship, "request accepted");
         Ok(Accepted {
             request: self.view_one(viewer, request).await?,
@@ -387,7 +387,7 @@ impl App {
         }
         let request = requests::get_in(&mut tx, id).await?;
         self.notify(&mut tx, &declined_notice(&request)).await?;
-        commit(tx).await?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(request = %id, "request declined");
         self.view_one(viewer, request).await
     }
@@ -408,7 +408,7 @@ impl App {
             return Err(not_pending(state));
         }
         let request = requests::get_in(&mut tx, id).await?;
-        commit(tx).await?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(request = %id, "request withdrawn");
         self.view_one(viewer, request).await
     }
@@ -431,16 +431,10 @@ impl App {
         let mut tx = self.db.begin().await?;
         requests::set_accepting(&mut tx, viewer.id, accepting).await?;
         let standing = requests::standing(&mut tx, viewer.id).await?;
-        commit(tx).await?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(person = %viewer.id, accepting, "requests turned {}", if accepting { "on" } else { "off" });
         Ok(StandingView::from(standing))
     }
-}
-
-/// Commits the event with its notices.
-pub(crate) async fn commit(tx: Tx) -> Result<(), AppError> {
-    tx.commit().await.map_err(StoreError::from)?;
-    Ok(())
 }
 
 /// Refuses anyone but `who`: someone who is not a party is told the request does not exist;

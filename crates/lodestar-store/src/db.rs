@@ -20,6 +20,13 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 /// A connection inside a transaction.
 pub type Conn = sqlx::AnyConnection;
 
+/// Commits a transaction begun with [`Db::begin`]: the event and everything written with
+/// it (its notices, its queued e-mail) land together.
+pub async fn commit(tx: Tx) -> Result<()> {
+    tx.commit().await?;
+    Ok(())
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -32,5 +32,5 @@ pub mod testing;
 pub mod throttle;
 pub mod tokens;
 
-pub use db::{Backend, Conn, Db, DbConfig, Tx, now_ms};
+pub use db::{Backend, Conn, Db, DbConfig, Tx, commit, now_ms};
 pub use error::StoreError;

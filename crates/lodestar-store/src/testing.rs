@@ -129,3 +129,58 @@ async fn run_on_server(base_url: &str, statement: String) {
         .unwrap_or_else(|e| panic!("{statement}: {e}"));
     admin.close().await;
 }
+
+/// `n` new people who want a mentor, each with a pending request to `mentor`, written
+/// straight to the store (for race tests: a thousand registrations would hash a thousand
+/// passwords). Emails are `{prefix}{i}@example.org`.
+#[allow(clippy::unwrap_used)]
+pub async fn pending_requests(
+    db: &Db,
+    mentor: lodestar_domain::PersonId,
+    n: usize,
+    prefix: &str,
+) -> Vec<lodestar_domain::RequestId> {
+    use lodestar_domain::mentoring::{Cadence, Initiator};
+    use lodestar_domain::{PersonId, ProfileData, RequestId};
+
+    use crate::profiles::{self, BulkPerson, Derived};
+    use crate::requests::{self, NewRequest};
+
+    let people: Vec<BulkPerson> = (0..n)
+        .map(|i| BulkPerson {
+            id: PersonId::new(),
+            name: format!("Mentee {i}"),
+            email: format!("{prefix}{i}@example.org"),
+            password_hash: "not-a-real-hash".into(),
+            profile: ProfileData {
+                wants_mentor: true,
+                ..ProfileData::default()
+            },
+            derived: Derived::default(),
+        })
+        .collect();
+    profiles::insert_bulk(db, &people).await.unwrap();
+    let now = crate::now_ms();
+    let mut tx = db.begin().await.unwrap();
+    let mut ids = Vec::with_capacity(n);
+    for person in &people {
+        let id = RequestId::new();
+        let request = NewRequest {
+            id,
+            mentor,
+            mentee: person.id,
+            initiator: Initiator::Mentee,
+            message: String::new(),
+            skills: Vec::new(),
+            focus_areas: Vec::new(),
+            cadence: Cadence::Monthly,
+            duration_weeks: 10,
+            created_at: now,
+            expires_at: now + 86_400_000,
+        };
+        requests::insert(&mut tx, &request).await.unwrap();
+        ids.push(id);
+    }
+    crate::commit(tx).await.unwrap();
+    ids
+}

@@ -9,10 +9,7 @@
 
 use std::sync::{Arc, Barrier};
 
-use lodestar_domain::mentoring::{Cadence, Initiator};
-use lodestar_domain::{PersonId, ProfileData, RequestId};
-use lodestar_store::profiles::{self, BulkPerson, Derived};
-use lodestar_store::requests::{self, NewRequest};
+use lodestar_domain::{PersonId, RequestId};
 use lodestar_store::testing::ScratchDb;
 use lodestar_store::{mentorships, now_ms};
 use serde_json::json;
@@ -66,7 +63,8 @@ async fn a_thousand_accepts_across_two_server_processes_never_exceed_capacity_on
     let edited = servers[0].call("PATCH", "/api/v1/me/profile", Some(&token), Some(profile));
     assert_eq!(edited.0, 200, "{edited:?}");
 
-    let ids = seed_requests(&scratch, mentor).await;
+    let ids =
+        lodestar_store::testing::pending_requests(&scratch.db, mentor, REQUESTS, "mentee").await;
     let ports = [servers[0].port, servers[1].port];
     let answers = tokio::task::spawn_blocking(move || accept_all_at_once(&ids, ports, &token))
         .await
@@ -97,48 +95,6 @@ async fn a_thousand_accepts_across_two_server_processes_never_exceed_capacity_on
     drop(tx);
     drop(servers);
     scratch.finish().await;
-}
-
-/// A thousand mentees, each with a pending request to `mentor`, written straight to the
-/// store (a thousand registrations would hash a thousand passwords).
-async fn seed_requests(scratch: &ScratchDb, mentor: PersonId) -> Vec<RequestId> {
-    let people: Vec<BulkPerson> = (0..REQUESTS)
-        .map(|i| BulkPerson {
-            id: PersonId::new(),
-            name: format!("Mentee {i}"),
-            email: format!("mentee{i}@example.org"),
-            password_hash: "not-a-real-hash".into(),
-            profile: ProfileData {
-                wants_mentor: true,
-                ..ProfileData::default()
-            },
-            derived: Derived::default(),
-        })
-        .collect();
-    profiles::insert_bulk(&scratch.db, &people).await.unwrap();
-    let now = now_ms();
-    let mut tx = scratch.db.begin().await.unwrap();
-    let mut ids = Vec::with_capacity(REQUESTS);
-    for person in &people {
-        let id = RequestId::new();
-        let request = NewRequest {
-            id,
-            mentor,
-            mentee: person.id,
-            initiator: Initiator::Mentee,
-            message: String::new(),
-            skills: Vec::new(),
-            focus_areas: Vec::new(),
-            cadence: Cadence::Monthly,
-            duration_weeks: 10,
-            created_at: now,
-            expires_at: now + 86_400_000,
-        };
-        requests::insert(&mut tx, &request).await.unwrap();
-        ids.push(id);
-    }
-    tx.commit().await.unwrap();
-    ids
 }
 
 /// One thread per accept, released together, alternating between the two processes.

@@ -9,7 +9,6 @@
 
 use lodestar_domain::mentoring::{MeetingState, MentorshipState, NotificationKind};
 use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, text};
-use lodestar_store::StoreError;
 use lodestar_store::action_items::{self, ActionItem};
 use lodestar_store::meetings::{self as store, Attendee, Meeting, MeetingChanges, NewMeeting};
 use lodestar_store::mentorships::{self, Membership};
@@ -198,7 +197,7 @@ impl App {
         .await?;
         self.tell_members(&mut tx, viewer, id, NotificationKind::SessionScheduled)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.meeting(viewer, id).await
     }
 
@@ -244,7 +243,7 @@ impl App {
             self.tell_members(&mut tx, viewer, id, NotificationKind::SessionRescheduled)
                 .await?;
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.meeting(viewer, id).await
     }
 
@@ -273,7 +272,7 @@ impl App {
         .await?;
         self.tell_members(&mut tx, viewer, id, NotificationKind::SessionCancelled)
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.meeting(viewer, id).await
     }
 
@@ -346,7 +345,7 @@ impl App {
             "session_missed"
         };
         mentorships::record_event(&mut tx, meeting.mentorship, Some(viewer.id), kind, "").await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.meeting(viewer, id).await
     }
 }

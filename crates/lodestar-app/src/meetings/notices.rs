@@ -3,7 +3,6 @@
 
 use lodestar_domain::MeetingId;
 use lodestar_domain::mentoring::NotificationKind;
-use lodestar_store::StoreError;
 use lodestar_store::action_items::{self, ActionItem};
 use lodestar_store::meetings::{self as store, Attendee};
 use lodestar_store::notifications::{CalendarPart, Notice};
@@ -116,7 +115,7 @@ impl App {
                 self.notify(&mut tx, &notice).await?;
             }
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         Ok(meetings.len())
     }
 }

@@ -9,7 +9,7 @@ use lodestar_domain::text::multi_line;
 use lodestar_domain::{FieldErrors, MentorshipId, PersonId};
 use lodestar_store::mentorships::{self as store, Move, Partner};
 use lodestar_store::notifications::Notice;
-use lodestar_store::{Conn, StoreError, now_ms};
+use lodestar_store::{Conn, now_ms};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -141,7 +141,7 @@ impl App {
         let told = (&members[..], Some(viewer.id));
         self.tell_others(&mut tx, id, told, (kind, &title, &body))
             .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         Ok(())
     }
 
@@ -320,7 +320,7 @@ impl App {
                 store::record_event(&mut tx, id, Some(viewer.id), "reflected", "").await?;
             }
         }
-        tx.commit().await.map_err(StoreError::from)?;
+        lodestar_store::commit(tx).await?;
         self.mentorship(viewer, id).await
     }
 
@@ -342,7 +342,7 @@ impl App {
             let title = "Your mentorship resumes today";
             self.tell_others(&mut tx, id, (&members[..], None), (kind, title, body))
                 .await?;
-            tx.commit().await.map_err(StoreError::from)?;
+            lodestar_store::commit(tx).await?;
             resumed += 1;
         }
         Ok(resumed)
@@ -388,7 +388,7 @@ impl App {
                 };
                 self.notify(&mut tx, &notice).await?;
             }
-            tx.commit().await.map_err(StoreError::from)?;
+            lodestar_store::commit(tx).await?;
             flagged += 1;
         }
         Ok(flagged)

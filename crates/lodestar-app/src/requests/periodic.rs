@@ -10,7 +10,6 @@ use lodestar_domain::RequestId;
 use lodestar_domain::mentoring::Initiator;
 use lodestar_store::requests;
 
-use super::commit;
 use super::notices::{expired_notice, expiring_notice, paused_notice};
 use crate::{App, AppError};
 
@@ -59,7 +58,7 @@ impl App {
                 }
             }
         }
-        commit(tx).await?;
+        lodestar_store::commit(tx).await?;
         Ok(true)
     }
 
@@ -79,7 +78,7 @@ impl App {
                 }
                 let request = requests::get_in(&mut tx, id).await?;
                 self.notify(&mut tx, &expiring_notice(&request)).await?;
-                commit(tx).await?;
+                lodestar_store::commit(tx).await?;
                 won += 1;
             }
             reminded += won;

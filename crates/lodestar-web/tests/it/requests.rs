@@ -5,10 +5,7 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use lodestar_domain::mentoring::{Cadence, Initiator};
-use lodestar_domain::{PersonId, ProfileData, RequestId};
-use lodestar_store::profiles::{BulkPerson, Derived};
-use lodestar_store::requests::NewRequest;
+use lodestar_domain::{PersonId, RequestId};
 use serde_json::{Value, json};
 use sqlx::Row;
 
@@ -553,50 +550,7 @@ api_tests! {
     }
 }
 
-/// `n` mentees, each with a pending request to `mentor`, written straight to the store:
-/// a thousand registrations would hash a thousand passwords.
+/// `n` mentees, each with a pending request to `mentor`.
 pub async fn pending_requests(app: &TestApp, mentor: PersonId, n: usize) -> Vec<RequestId> {
-    let people: Vec<BulkPerson> = (0..n)
-        .map(|i| BulkPerson {
-            id: PersonId::new(),
-            name: format!("Mentee {i}"),
-            email: format!("racer{i}@example.org"),
-            password_hash: "not-a-real-hash".into(),
-            profile: ProfileData {
-                wants_mentor: true,
-                ..ProfileData::default()
-            },
-            derived: Derived::default(),
-        })
-        .collect();
-    lodestar_store::profiles::insert_bulk(&app.app.db, &people)
-        .await
-        .unwrap();
-    let now = lodestar_store::now_ms();
-    let mut tx = app.app.db.begin().await.unwrap();
-    let mut ids = Vec::with_capacity(n);
-    for person in &people {
-        let id = RequestId::new();
-        lodestar_store::requests::insert(
-            &mut tx,
-            &NewRequest {
-                id,
-                mentor,
-                mentee: person.id,
-                initiator: Initiator::Mentee,
-                message: String::new(),
-                skills: Vec::new(),
-                focus_areas: Vec::new(),
-                cadence: Cadence::Monthly,
-                duration_weeks: 10,
-                created_at: now,
-                expires_at: now + 86_400_000,
-            },
-        )
-        .await
-        .unwrap();
-        ids.push(id);
-    }
-    tx.commit().await.unwrap();
-    ids
+    lodestar_store::testing::pending_requests(&app.app.db, mentor, n, "racer").await
 }
