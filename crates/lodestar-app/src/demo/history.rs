@@ -431,7 +431,10 @@ impl Generator<'_> {
             14 => "fortnightly",
             _ => "monthly",
         };
-        let weeks_running = self.rng.random_range(3..40);
+        // A mentorship that has ended, paused or gone quiet ran a while first: longer than
+        // its quiet spell (up to 60 days), so it has sessions before it.
+        let shortest = if story == Story::Active { 3 } else { 10 };
+        let weeks_running = self.rng.random_range(shortest..40);
         let created_at = self.now - weeks_running * 7 * DAY;
         // Ended mentorships stopped some weeks ago; a stalled one has not met for 4–8 weeks.
         let last_meeting_at = match story {
@@ -479,7 +482,8 @@ impl Generator<'_> {
             created_at,
             ended_at,
             last_activity_at: last_meeting_at,
-            stalled_since: (story == Story::Stalled).then_some(last_meeting_at + 21 * DAY),
+            stalled_since: (story == Story::Stalled)
+                .then_some((last_meeting_at + 21 * DAY).min(self.now)),
         });
         let completed = story == Story::Completed;
         for (person, role) in [(&mo_id, "mentor"), (&me_id, "mentee")] {

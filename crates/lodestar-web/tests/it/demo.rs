@@ -41,6 +41,20 @@ api_tests! {
             }
         }
         assert!(count(app, "SELECT COUNT(*) AS n FROM mentorships WHERE stalled_since IS NOT NULL").await > 0);
+        // Flagged in the past, after three quiet weeks, and with sessions before the quiet.
+        let now = lodestar_store::now_ms();
+        let odd: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM mentorships m WHERE m.stalled_since IS NOT NULL AND \
+             (m.stalled_since > $1 OR m.stalled_since < m.last_activity_at + 21 * 86400000 - 1 \
+              OR NOT EXISTS (SELECT 1 FROM meetings s WHERE s.mentorship_id = m.id))",
+        )
+        .bind(now)
+        .fetch_one(app.app.db.reader())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        assert_eq!(odd, 0, "a stalled mentorship flagged in the future or with no session before");
         assert!(count(app, "SELECT COUNT(*) AS n FROM meeting_notes WHERE private = 1").await > 0);
         assert!(count(app, "SELECT COUNT(*) AS n FROM action_items WHERE done_at IS NULL").await > 0);
 
