@@ -274,6 +274,11 @@ const MIGRATIONS: &[Step] = &[
         "mentoring",
         include_str!("../migrations/0008_mentoring.sql"),
     ),
+    Step::Both(
+        11,
+        "busy calendars",
+        include_str!("../migrations/0011_busy_calendars.sql"),
+    ),
 ];
 
 enum Step {

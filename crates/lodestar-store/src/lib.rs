@@ -8,6 +8,7 @@
 pub mod action_items;
 pub mod blocks;
 pub mod bulk_mentoring;
+pub mod busy_times;
 pub mod calendar_feeds;
 pub mod dashboard;
 mod db;

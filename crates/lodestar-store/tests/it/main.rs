@@ -8,6 +8,7 @@
 mod support;
 
 mod accounts;
+mod busy_times;
 mod generations;
 mod housekeeping;
 mod leave_out;
