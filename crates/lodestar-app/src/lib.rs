@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod action_items;
+pub mod busy_calendar;
 pub mod calendar;
 pub mod catalogue;
 pub mod dashboard;
@@ -60,6 +61,8 @@ pub struct Policy {
     /// Where people reach this instance (`http://localhost:8080`), for links in e-mail
     /// and calendar invitations.
     pub public_url: String,
+    /// How mentors' busy calendars are fetched and read (see [`busy_calendar`]).
+    pub busy_calendars: busy_calendar::Settings,
 }
 
 /// Limits and timings of the mentorship lifecycle, with production defaults.
@@ -100,6 +103,7 @@ impl Default for Policy {
             match_rules: Rules::default(),
             mentoring: MentoringPolicy::default(),
             public_url: "http://localhost:8080".into(),
+            busy_calendars: busy_calendar::Settings::default(),
         }
     }
 }

@@ -3,8 +3,9 @@
 -- busy_calendars: one per person. next_fetch_at is when the calendar is due; a fetcher
 -- claims it by moving next_fetch_at past its lease in one conditional update, so several
 -- processes never fetch it at once. last_status / last_error are shown to the mentor;
--- etag / last_modified make the next fetch a conditional GET; failures counts failed
--- fetches in a row, for the backoff.
+-- etag / last_modified make the next fetch a conditional GET, until read_at (the last
+-- time the whole file was read) is too old for the stored intervals to reach far enough
+-- ahead; failures counts failed fetches in a row, for the backoff.
 CREATE TABLE busy_calendars (
     person_id TEXT PRIMARY KEY REFERENCES persons (id) ON DELETE CASCADE,
     url TEXT NOT NULL,
@@ -12,6 +13,7 @@ CREATE TABLE busy_calendars (
     next_fetch_at BIGINT NOT NULL,
     last_fetched_at BIGINT,
     last_success_at BIGINT,
+    read_at BIGINT,
     last_status TEXT NOT NULL DEFAULT 'pending'
         CHECK (last_status IN ('pending', 'ok', 'not_modified', 'error')),
     last_error TEXT NOT NULL DEFAULT '',

@@ -139,6 +139,7 @@ pub async fn set_calendar(
          created_at = CASE WHEN busy_calendars.url = excluded.url THEN busy_calendars.created_at ELSE excluded.created_at END, \
          last_fetched_at = CASE WHEN busy_calendars.url = excluded.url THEN busy_calendars.last_fetched_at ELSE NULL END, \
          last_success_at = CASE WHEN busy_calendars.url = excluded.url THEN busy_calendars.last_success_at ELSE NULL END, \
+         read_at = CASE WHEN busy_calendars.url = excluded.url THEN busy_calendars.read_at ELSE NULL END, \
          last_status = CASE WHEN busy_calendars.url = excluded.url THEN busy_calendars.last_status ELSE 'pending' END, \
          last_error = CASE WHEN busy_calendars.url = excluded.url THEN busy_calendars.last_error ELSE '' END, \
          failures = CASE WHEN busy_calendars.url = excluded.url THEN busy_calendars.failures ELSE 0 END, \
@@ -201,11 +202,13 @@ pub struct Due {
     pub last_modified: Option<String>,
     /// Failed fetches in a row before this one.
     pub failures: i64,
+    /// When the whole file was last read (not a 304).
+    pub read_at: Option<i64>,
     /// The person's time zone (IANA name), for floating times and all-day events.
     pub time_zone: String,
 }
 
-const DUE_COLUMNS: &str = "person_id, url, etag, last_modified, failures";
+const DUE_COLUMNS: &str = "person_id, url, etag, last_modified, failures, read_at";
 
 async fn with_zones(db: &Db, rows: &[AnyRow]) -> Result<Vec<Due>> {
     if rows.is_empty() {
@@ -234,11 +237,12 @@ async fn with_zones(db: &Db, rows: &[AnyRow]) -> Result<Vec<Due>> {
                 etag: row.try_get("etag")?,
                 last_modified: row.try_get("last_modified")?,
                 failures: row.try_get("failures")?,
+                read_at: row.try_get("read_at")?,
                 time_zone: zones.get(&id).cloned().unwrap_or_else(|| "UTC".into()),
             })
         })
         .collect::<Result<_>>()?;
-    due.sort_by(|a, b| a.person.to_string().cmp(&b.person.to_string()));
+    due.sort_by_key(|d| d.person.to_string());
     Ok(due)
 }
 
@@ -255,13 +259,13 @@ pub async fn claim_due(db: &Db, now: i64, lease_ms: i64, limit: i64) -> Result<V
             "UPDATE busy_calendars SET next_fetch_at = $1 WHERE person_id IN \
              (SELECT person_id FROM busy_calendars WHERE next_fetch_at <= $2 \
              ORDER BY next_fetch_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
-             RETURNING person_id, url, etag, last_modified, failures"
+             RETURNING person_id, url, etag, last_modified, failures, read_at"
         }
         Backend::Sqlite => {
             "UPDATE busy_calendars SET next_fetch_at = $1 WHERE person_id IN \
              (SELECT person_id FROM busy_calendars WHERE next_fetch_at <= $2 \
              ORDER BY next_fetch_at LIMIT $3) \
-             RETURNING person_id, url, etag, last_modified, failures"
+             RETURNING person_id, url, etag, last_modified, failures, read_at"
         }
     };
     let rows = sqlx::query(sql)
@@ -342,8 +346,8 @@ pub async fn replace_busy(
     // The update first: on PostgreSQL it locks the calendar's row, so two fetches of one
     // calendar that finish together write their sets one after the other, never mixed.
     let updated = sqlx::query(
-        "UPDATE busy_calendars SET last_fetched_at = $1, last_success_at = $1, next_fetch_at = $2, \
-         last_status = 'ok', last_error = '', failures = 0, etag = $3, last_modified = $4, \
+        "UPDATE busy_calendars SET last_fetched_at = $1, last_success_at = $1, read_at = $1, \
+         next_fetch_at = $2, last_status = 'ok', last_error = '', failures = 0, etag = $3, last_modified = $4, \
          event_count = $5, truncated = $6 WHERE person_id = $7 AND url = $8",
     )
     .bind(fetched.fetched_at)
