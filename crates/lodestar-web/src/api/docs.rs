@@ -79,6 +79,8 @@ use crate::routes::Routes;
         super::mentorships::complete,
         super::mentorships::cancel,
         super::mentorships::stalled,
+        super::busy_calendar::status,
+        super::busy_calendar::refresh,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -93,6 +95,7 @@ use crate::routes::Routes;
         (name = "requests", description = "Asking for mentoring, offering it, and answering"),
         (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
         (name = "operations", description = "Health and metrics"),
+        (name = "availability", description = "When you can be booked: your busy calendar"),
     )
 )]
 pub struct ApiDoc;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document and reference page.
 
 mod accounts;
+mod busy_calendar;
 mod docs;
 mod extract;
 mod meetings;
@@ -46,6 +47,8 @@ pub fn registry() -> Routes<AppState> {
             "/me/notification-preferences",
             notifications::set_preferences,
         )
+        .get("/me/busy-calendar", busy_calendar::status)
+        .post("/me/busy-calendar/refresh", busy_calendar::refresh)
         .get("/me/calendar", meetings::calendar)
         .post("/me/calendar/reset", meetings::reset_calendar)
         .post("/mentorships/{id}/sessions", meetings::schedule)

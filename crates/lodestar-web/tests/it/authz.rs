@@ -183,6 +183,9 @@ const ADMIN_PAGE: [Want; 4] = [LogIn, FORBIDDEN, FORBIDDEN, Done];
 /// Members of a mentorship only; to anyone else, admins included, it does not exist.
 const MEMBER_PAGE: [Want; 4] = [LogIn, NOT_FOUND, Done, NOT_FOUND];
 const MEMBER_FORM: [Want; 4] = [LogIn, NOT_FOUND, Redirect("/mentorships/"), NOT_FOUND];
+/// A signed-in person's own busy calendar, which nobody in the matrix has set: there is
+/// nothing to fetch for anyone, and no one reaches another's.
+const OWN_BUSY_CALENDAR: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, NOT_FOUND, NOT_FOUND];
 
 /// The matrix. Keep it in the order of the route lists, one row per (method, path).
 fn matrix() -> Vec<Row> {
@@ -340,6 +343,8 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/me/notification-preferences", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/notification-preferences", SIGNED_IN_API)
             .json(r#"{"email": {"session_reminder": false}}"#),
+        row(M::GET, "/api/v1/me/busy-calendar", SIGNED_IN_API),
+        row(M::POST, "/api/v1/me/busy-calendar/refresh", OWN_BUSY_CALENDAR),
         row(M::GET, "/api/v1/me/calendar", SIGNED_IN_API),
         row(M::POST, "/api/v1/me/calendar/reset", SIGNED_IN_API),
         row(M::POST, "/api/v1/mentorships/{id}/sessions", OWNER_API)

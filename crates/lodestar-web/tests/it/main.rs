@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod authz;
+mod busy_calendar;
 mod demo;
 mod directory;
 mod hygiene;

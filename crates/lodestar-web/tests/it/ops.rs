@@ -27,6 +27,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/me/sessions"),
     ("delete", "/api/v1/me/sessions/{id}"),
     ("post", "/api/v1/me/sessions/revoke-all"),
+    ("get", "/api/v1/me/busy-calendar"),
+    ("post", "/api/v1/me/busy-calendar/refresh"),
     ("get", "/api/v1/me/calendar"),
     ("post", "/api/v1/me/calendar/reset"),
     ("post", "/api/v1/mentorships/{id}/sessions"),

@@ -1,0 +1,263 @@
+//! Busy calendars end to end: a real calendar server in its own process (Python's
+//! http.server, `tests/tools/calendar_server.py`) serving `.ics` files; the sync fetches,
+//! reads and stores them, a 304 keeps the set, a server error or a file that is not a
+//! calendar is shown to the mentor and keeps the set, and the address guard refuses a
+//! server on this machine unless the operator allows private addresses.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use axum::http::StatusCode;
+use lodestar_app::busy_calendar::{FIELD, SyncReport};
+use lodestar_app::{AppError, Policy, Viewer};
+use lodestar_domain::PersonId;
+use lodestar_store::busy_times;
+use lodestar_store::now_ms;
+
+use crate::support::{TestApp, api_tests};
+
+const HOUR: i64 = 3_600_000;
+const MINUTE: i64 = 60_000;
+
+/// The calendar server process and its folder; killed and removed when dropped.
+struct CalendarServer {
+    child: Child,
+    folder: PathBuf,
+    port: u16,
+}
+
+impl CalendarServer {
+    fn start() -> Self {
+        let folder =
+            std::env::temp_dir().join(format!("lodestar-calendars-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let python = std::env::var("LODESTAR_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/tools/calendar_server.py"
+        );
+        let mut child = Command::new(python)
+            .arg(script)
+            .arg(&folder)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start python3 for the calendar server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the server prints its port");
+        Self {
+            child,
+            folder,
+            port,
+        }
+    }
+
+    fn url(&self, name: &str) -> String {
+        format!("http://127.0.0.1:{}/{name}", self.port)
+    }
+
+    fn put(&self, name: &str, body: &str) {
+        std::fs::write(self.folder.join(name), body).unwrap();
+    }
+
+    /// Makes the server answer `status` for `name` (or, with `None`, serve it again).
+    fn answer(&self, name: &str, status: Option<u16>) {
+        let marker = self.folder.join(format!("{name}.status"));
+        match status {
+            Some(code) => std::fs::write(marker, code.to_string()).unwrap(),
+            None => std::fs::remove_file(marker).unwrap(),
+        }
+    }
+}
+
+impl Drop for CalendarServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}
+
+/// iCalendar UTC form of an epoch-ms moment.
+fn ics_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap()
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string()
+}
+
+/// Tomorrow's whole hour, and a weekly event that started a week ago, in UTC.
+fn calendar(tomorrow: i64, weekly: i64) -> String {
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Lodestar tests//EN\r\n\
+         BEGIN:VEVENT\r\nUID:one@test\r\nDTSTART:{}\r\nDTEND:{}\r\nSUMMARY:Dentist\r\nEND:VEVENT\r\n\
+         BEGIN:VEVENT\r\nUID:weekly@test\r\nDTSTART:{}\r\nDURATION:PT30M\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\n\
+         SUMMARY:Sync\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        ics_time(tomorrow),
+        ics_time(tomorrow + HOUR),
+        ics_time(weekly - 7 * 24 * HOUR),
+    )
+}
+
+/// The same database served by a process whose operator allows private addresses, as the
+/// tests' calendar server is on 127.0.0.1.
+fn allowing_private(app: &TestApp) -> TestApp {
+    let mut policy = Policy::default();
+    policy.busy_calendars.limits.allow_private = true;
+    app.with_policy(policy)
+}
+
+async fn mentor(app: &TestApp) -> (String, Viewer) {
+    let token = app
+        .register_and_login("Ana Mentor", "ana@example.org")
+        .await;
+    let id: PersonId = app.id_of(&token).await.parse().unwrap();
+    let viewer = Viewer {
+        id,
+        name: "Ana Mentor".into(),
+        is_admin: false,
+    };
+    (token, viewer)
+}
+
+/// The next whole hour a day from now.
+fn tomorrow() -> i64 {
+    (now_ms() / HOUR + 24) * HOUR
+}
+
+api_tests! {
+    async fn a_calendar_is_fetched_and_its_busy_times_kept_through_not_modified_and_failures(app) {
+        let server = CalendarServer::start();
+        let busy = allowing_private(app);
+        let (token, ana) = mentor(&busy).await;
+        let (tomorrow, weekly) = (tomorrow(), tomorrow() + 2 * HOUR);
+        server.put("ana.ics", &calendar(tomorrow, weekly));
+        busy.app.set_busy_calendar(&ana, Some(server.url("ana.ics"))).await.unwrap();
+        let status = busy.get("/api/v1/me/busy-calendar", Some(&token)).await.json();
+        assert_eq!(status["status"], "pending");
+
+        // Fetching now: read and stored.
+        let response = busy.post_json("/api/v1/me/busy-calendar/refresh", serde_json::json!({}), Some(&token)).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        let status = response.json();
+        assert_eq!((status["status"].as_str(), status["busy_intervals"].as_i64()), (Some("ok"), Some(4)), "{status}");
+        assert_eq!(status["url"], server.url("ana.ics"));
+        let expected = vec![
+            (weekly - 7 * 24 * HOUR, weekly - 7 * 24 * HOUR + 30 * MINUTE),
+            (tomorrow, tomorrow + HOUR),
+            (weekly, weekly + 30 * MINUTE),
+            (weekly + 7 * 24 * HOUR, weekly + 7 * 24 * HOUR + 30 * MINUTE),
+            (weekly + 14 * 24 * HOUR, weekly + 14 * 24 * HOUR + 30 * MINUTE),
+        ];
+        let all = |db| async move { busy_times::between(db, ana.id, 0, i64::MAX).await.unwrap() };
+        let db = &busy.app.db;
+        // Only a week back is kept: the instance a week ago ended more than a day ago.
+        assert_eq!(all(db).await, expected[1..]);
+        assert_eq!(busy_times::between(db, ana.id, tomorrow - HOUR, weekly + MINUTE).await.unwrap(), expected[1..3]);
+        // Asking again within a minute is refused.
+        let again = busy.post_json("/api/v1/me/busy-calendar/refresh", serde_json::json!({}), Some(&token)).await;
+        again.error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+        assert!(again.header("retry-after").is_some());
+
+        // At its next turn the server says 304: the set stays.
+        let report = busy.app.sync_busy_calendars(now_ms() + 16 * MINUTE).await.unwrap();
+        assert_eq!(report, SyncReport { claimed: 1, not_modified: 1, ..SyncReport::default() });
+        assert_eq!(all(db).await, expected[1..]);
+        assert_eq!(busy.app.busy_calendar_status(&ana).await.unwrap().status, "not_modified");
+
+        // A server error: shown, and the set stays.
+        server.answer("ana.ics", Some(500));
+        let report = busy.app.sync_busy_calendars(now_ms() + 32 * MINUTE).await.unwrap();
+        assert_eq!(report.failed, 1);
+        let status = busy.app.busy_calendar_status(&ana).await.unwrap();
+        assert_eq!((status.status, status.last_error.as_deref()), ("error", Some("the calendar server answered HTTP 500")));
+        assert_eq!(all(db).await, expected[1..]);
+        let backoff = |db| async move {
+            let c = busy_times::calendar_of(db, ana.id).await.unwrap().unwrap();
+            (c.failures, (c.next_fetch_at - c.last_fetched_at.unwrap()) / MINUTE)
+        };
+        assert_eq!(backoff(db).await, (1, 15));
+
+        // A page that is not a calendar (a sign-in page, say): shown, and the set stays.
+        server.answer("ana.ics", None);
+        server.put("ana.ics", "<!doctype html><title>Sign in</title>");
+        let report = busy.app.sync_busy_calendars(now_ms() + 70 * MINUTE).await.unwrap();
+        assert_eq!(report.failed, 1);
+        let status = busy.get("/api/v1/me/busy-calendar", Some(&token)).await.json();
+        assert_eq!(status["status"], "error");
+        assert!(status["last_error"].as_str().unwrap().contains("iCalendar"), "{status}");
+        assert_eq!(all(db).await, expected[1..]);
+        // Failing again, it is tried again later: the backoff doubles.
+        assert_eq!(backoff(db).await, (2, 30));
+
+        // Mended: the next read replaces the set.
+        server.put("ana.ics", &calendar(tomorrow + 3 * HOUR, weekly));
+        let report = busy.app.sync_busy_calendars(now_ms() + 24 * 60 * MINUTE).await.unwrap();
+        assert_eq!(report.read, 1);
+        let status = busy.app.busy_calendar_status(&ana).await.unwrap();
+        assert_eq!((status.status, status.last_error), ("ok", None));
+        assert!(all(db).await.contains(&(tomorrow + 3 * HOUR, tomorrow + 4 * HOUR)));
+        assert!(!all(db).await.contains(&(tomorrow, tomorrow + HOUR)));
+
+        // Removed: nothing left.
+        busy.app.set_busy_calendar(&ana, None).await.unwrap();
+        assert_eq!(all(db).await, []);
+        assert_eq!(busy.get("/api/v1/me/busy-calendar", Some(&token)).await.json()["status"], "none");
+        busy.post_json("/api/v1/me/busy-calendar/refresh", serde_json::json!({}), Some(&token))
+            .await
+            .error(StatusCode::NOT_FOUND, "not_found");
+    }
+
+    async fn the_guard_refuses_a_calendar_server_on_this_machine_unless_the_operator_allows_it(app) {
+        let server = CalendarServer::start();
+        server.put("ana.ics", &calendar(tomorrow(), tomorrow() + 2 * HOUR));
+        let (token, ana) = mentor(app).await;
+        // An address literal is refused as it is typed…
+        match app.app.set_busy_calendar(&ana, Some(server.url("ana.ics"))).await {
+            Err(AppError::Invalid(errors)) => assert!(errors.get(FIELD).unwrap().contains("private"), "{errors:?}"),
+            other => panic!("{other:?}"),
+        }
+        // …and a name that resolves to this machine when it is fetched, before connecting.
+        let by_name = format!("http://localhost:{}/ana.ics", server.port);
+        app.app.set_busy_calendar(&ana, Some(by_name.clone())).await.unwrap();
+        let status = app.post_json("/api/v1/me/busy-calendar/refresh", serde_json::json!({}), Some(&token)).await.json();
+        assert_eq!(status["status"], "error", "{status}");
+        assert!(status["last_error"].as_str().unwrap().contains("private or local network"), "{status}");
+        assert_eq!(busy_times::between(&app.app.db, ana.id, 0, i64::MAX).await.unwrap(), []);
+        // With --busy-calendar-allow-private, the same calendar is read.
+        let allowed = allowing_private(app);
+        let report = allowed.app.sync_busy_calendars(now_ms() + 16 * MINUTE).await.unwrap();
+        assert_eq!(report.read, 1, "{report:?}");
+        assert_eq!(busy_times::between(&app.app.db, ana.id, 0, i64::MAX).await.unwrap().len(), 4);
+    }
+
+    async fn a_calendar_url_is_checked_field_by_field(app) {
+        let (_, ana) = mentor(app).await;
+        for (url, says) in [
+            ("ftp://calendar.example.org/ana.ics", "http:// or https://"),
+            ("webcal://p01-caldav.icloud.com/published/2/abc", "in place of webcal://"),
+            ("calendar.example.org/ana.ics", "web address"),
+            ("https://calendar.example.org/\u{0}.ics", "control characters"),
+            ("http://10.0.0.8/ana.ics", "private"),
+            ("http://169.254.169.254/latest/meta-data", "private"),
+        ] {
+            match app.app.set_busy_calendar(&ana, Some(url.into())).await {
+                Err(AppError::Invalid(errors)) => {
+                    let message = errors.get(FIELD).unwrap_or_default();
+                    assert!(message.contains(says), "{url}: {message}");
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+        let long = format!("https://calendar.example.org/{}", "a".repeat(3000));
+        assert!(matches!(app.app.set_busy_calendar(&ana, Some(long)).await, Err(AppError::Invalid(_))));
+        assert!(busy_times::calendar_of(&app.app.db, ana.id).await.unwrap().is_none(), "nothing written");
+        // An empty URL is no calendar.
+        app.app.set_busy_calendar(&ana, Some("  ".into())).await.unwrap();
+        assert!(busy_times::calendar_of(&app.app.db, ana.id).await.unwrap().is_none());
+    }
+}
