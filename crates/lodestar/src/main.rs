@@ -107,7 +107,7 @@ enum LogFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Start the web server (pages, JSON API, health and metrics). Migrates first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Fill the database with a generated demo organisation and print logins to try.
@@ -208,6 +208,17 @@ struct ServeArgs {
     /// The From of e-mail, such as "Mentoring <mentoring@example.org>".
     #[arg(long, env = "LODESTAR_MAIL_FROM", default_value = lodestar_app::mail::DEFAULT_FROM)]
     mail_from: String,
+
+    /// Minutes between two fetches of a mentor's busy calendar (its .ics URL); failures
+    /// back off from this, doubling, up to a day.
+    #[arg(long, env = "LODESTAR_BUSY_CALENDAR_INTERVAL", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    busy_calendar_interval: u64,
+
+    /// Let busy-calendar URLs reach loopback, private and link-local addresses (an intranet
+    /// calendar server). Off by default: a URL a user typed must not reach the server's own
+    /// network.
+    #[arg(long, env = "LODESTAR_BUSY_CALENDAR_ALLOW_PRIVATE")]
+    busy_calendar_allow_private: bool,
 }
 
 #[derive(Args)]
@@ -331,6 +342,8 @@ async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
 async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     let mut app = open(global, args.db_connections).await?;
     app.policy.throttle.registrations_per_address = args.registrations_per_address;
+    app.policy.busy_calendars.every = Duration::from_secs(args.busy_calendar_interval * 60);
+    app.policy.busy_calendars.limits.allow_private = args.busy_calendar_allow_private;
     if args.demo {
         if lodestar_store::persons::count(&app.db).await? == 0 {
             let report = app
@@ -358,6 +371,9 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     // The e-mail sender: it picks up whatever the outbox holds, from before a restart too.
     tokio::spawn(app.clone().run_sender());
     tokio::spawn(app.clone().run_lifecycle());
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    // Mentors' busy calendars, fetched on their schedule until shutdown begins.
+    tokio::spawn(app.clone().run_busy_calendar_sync(stopped(stop_rx.clone())));
     let public_url = args
         .public_url
         .clone()
@@ -385,7 +401,6 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
         max_connections: args.max_connections,
     };
-    let (stop, stop_rx) = tokio::sync::watch::channel(false);
     let metrics = match args.metrics_bind {
         Some(address) => {
             let listener = tokio::net::TcpListener::bind(address)
@@ -472,7 +487,7 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     init_logging(&cli.global);
     match cli.command {
-        Command::Serve(args) => serve(&cli.global, args).await,
+        Command::Serve(args) => serve(&cli.global, *args).await,
         Command::Match(command) => matching::run(&cli.global, command).await,
         Command::Migrate => {
             open(&cli.global, 2).await?;

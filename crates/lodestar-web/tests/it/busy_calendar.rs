@@ -146,7 +146,7 @@ api_tests! {
         let status = response.json();
         assert_eq!((status["status"].as_str(), status["busy_intervals"].as_i64()), (Some("ok"), Some(4)), "{status}");
         assert_eq!(status["url"], server.url("ana.ics"));
-        let expected = vec![
+        let expected = [
             (weekly - 7 * 24 * HOUR, weekly - 7 * 24 * HOUR + 30 * MINUTE),
             (tomorrow, tomorrow + HOUR),
             (weekly, weekly + 30 * MINUTE),
