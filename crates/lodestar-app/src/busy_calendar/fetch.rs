@@ -374,4 +374,28 @@ mod tests {
         );
         assert_eq!(check("file:///etc/passwd", true), Err(FetchError::Scheme));
     }
+
+    /// The client is built with the preconfigured rustls (ring) config, and an https URL
+    /// goes through TLS: a server that answers plain text fails the handshake.
+    #[tokio::test]
+    async fn https_goes_through_rustls_on_ring() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            use tokio::io::AsyncWriteExt;
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let _ = socket.write_all(b"HTTP/1.1 200 OK\r\n\r\nnot tls").await;
+            }
+        });
+        let limits = Limits {
+            allow_private: true,
+            ..Limits::default()
+        };
+        let client = client(&limits).unwrap();
+        let url = format!("https://127.0.0.1:{port}/cal.ics");
+        match fetch(&client, &url, None, None, &limits).await {
+            Err(FetchError::Connect(message)) => assert!(!message.is_empty()),
+            other => panic!("{other:?}"),
+        }
+    }
 }

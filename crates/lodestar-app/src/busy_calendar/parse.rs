@@ -108,7 +108,7 @@ pub fn busy_intervals(text: &str, window: &Window) -> Result<Busy, ParseError> {
     for event in &events {
         if let Some(id) = find(event, "RECURRENCE-ID") {
             match stamp(id, window.zone) {
-                Some(at) => moved.entry(uid(event)).or_default().add(at, window.zone),
+                Some(at) => moved.entry(uid(event)).or_default().add(at),
                 None => reader.skipped += 1,
             }
         }
@@ -315,7 +315,7 @@ struct Exclusions {
 }
 
 impl Exclusions {
-    fn add(&mut self, at: Stamp, _zone: Tz) {
+    fn add(&mut self, at: Stamp) {
         if at.date_only {
             self.dates.insert(at.local.date());
         } else if let Some(ms) = at.instant() {
@@ -382,7 +382,7 @@ impl Reader<'_> {
         for exdate in all(event, "EXDATE") {
             for value in exdate.val.as_str().split(',') {
                 if let Some(at) = parse_stamp(value, param(exdate, "TZID"), start.tz) {
-                    excluded.add(at, zone);
+                    excluded.add(at);
                 }
             }
         }
