@@ -8,6 +8,7 @@
 mod support;
 
 mod accounts;
+mod conversations;
 mod generations;
 mod housekeeping;
 mod leave_out;
