@@ -97,12 +97,8 @@ text_enum!(
 
 impl ModerationAction {
     /// The actions an admin takes on a report (lifting a suspension is not one).
-    pub const ON_REPORTS: &'static [ModerationAction] = &[
-        Self::Warn,
-        Self::Suspend,
-        Self::CloseThread,
-        Self::Dismiss,
-    ];
+    pub const ON_REPORTS: &'static [ModerationAction] =
+        &[Self::Warn, Self::Suspend, Self::CloseThread, Self::Dismiss];
 
     /// Parses an action taken on a report.
     pub fn parse_on_report(raw: &str) -> Result<Self, UnknownValue> {
@@ -146,7 +142,9 @@ pub enum Closed {
     /// The request was declined, withdrawn or expired (and started no mentorship).
     RequestEnded(RequestState),
     /// The mentorship ended, and its grace period ran out at `at`.
-    MentorshipEnded { at: i64 },
+    MentorshipEnded {
+        at: i64,
+    },
 }
 
 impl Closed {

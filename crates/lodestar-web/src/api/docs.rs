@@ -79,6 +79,19 @@ use crate::routes::Routes;
         super::mentorships::complete,
         super::mentorships::cancel,
         super::mentorships::stalled,
+        super::conversations::list,
+        super::conversations::messages,
+        super::conversations::post,
+        super::conversations::read,
+        super::conversations::edit,
+        super::conversations::delete,
+        super::conversations::report,
+        super::conversations::settings,
+        super::conversations::set_settings,
+        super::moderation::reports,
+        super::moderation::act,
+        super::moderation::suspensions,
+        super::moderation::lift,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -93,6 +106,8 @@ use crate::routes::Routes;
         (name = "requests", description = "Asking for mentoring, offering it, and answering"),
         (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
         (name = "operations", description = "Health and metrics"),
+        (name = "conversations", description = "Threads of a request or mentorship: messages, read state, reports"),
+        (name = "moderation", description = "Admins: reported messages, actions, suspended accounts"),
     )
 )]
 pub struct ApiDoc;
