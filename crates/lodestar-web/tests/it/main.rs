@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod authz;
+mod conversations;
 mod demo;
 mod directory;
 mod hygiene;
@@ -15,6 +16,7 @@ mod limits;
 mod matching;
 mod meetings;
 mod mentorships;
+mod moderation;
 mod notifications;
 mod ops;
 mod pages;
