@@ -154,6 +154,10 @@ impl App {
         match account {
             Some(account) if verified => {
                 self.login_succeeded(attempt).await?;
+                // Told only to someone who knows the password, so it reveals nothing else.
+                if account.suspended_at.is_some() {
+                    return Err(AppError::Suspended);
+                }
                 Ok(account)
             }
             _ => Err(AppError::Unauthenticated("email or password is incorrect")),
@@ -200,11 +204,13 @@ impl App {
         Ok(())
     }
 
-    /// The viewer for a signed-in person id, if the account still exists.
+    /// The viewer for a signed-in person id, if the account still exists and is not
+    /// suspended (suspending ends the sessions too; this holds even for one read before).
     pub async fn viewer(&self, id: PersonId) -> Result<Option<Viewer>, AppError> {
         Ok(persons::find_by_id(&self.db, id)
             .await?
             .as_ref()
+            .filter(|a| a.suspended_at.is_none())
             .map(viewer_of))
     }
 

@@ -20,6 +20,9 @@ pub enum AppError {
     },
     #[error("you are not allowed to do that")]
     Forbidden,
+    /// The account is suspended by an admin: it cannot log in until the suspension is lifted.
+    #[error("this account is suspended: ask your programme's admins to lift the suspension")]
+    Suspended,
     #[error("{0}")]
     Unauthenticated(&'static str),
     #[error("too many failed attempts; try again in {retry_after_secs} seconds")]

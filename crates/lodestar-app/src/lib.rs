@@ -9,6 +9,7 @@ pub mod action_items;
 pub mod busy_calendar;
 pub mod calendar;
 pub mod catalogue;
+pub mod conversations;
 pub mod dashboard;
 pub mod delivery;
 pub mod demo;
@@ -21,6 +22,7 @@ pub mod mail;
 pub mod matching;
 pub mod meetings;
 pub mod mentorships;
+pub mod moderation;
 mod notify;
 pub mod people;
 pub mod recommendations;
@@ -78,6 +80,12 @@ pub struct MentoringPolicy {
     pub silent_after_expired: i64,
     /// A mentorship with no session held or scheduled for this long is stalled.
     pub stalled_after_ms: i64,
+    /// How long a mentorship's conversation takes messages after the mentorship ends.
+    pub thread_grace_ms: i64,
+    /// A message is e-mailed to a party who has not read it this long after it was written…
+    pub message_email_after_ms: i64,
+    /// …and a party is e-mailed about one thread at most this often.
+    pub message_email_every_ms: i64,
 }
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
@@ -90,6 +98,9 @@ impl Default for MentoringPolicy {
             expiry_reminder_ms: 3 * DAY_MS,
             silent_after_expired: 3,
             stalled_after_ms: 21 * DAY_MS,
+            thread_grace_ms: 14 * DAY_MS,
+            message_email_after_ms: 10 * 60 * 1000,
+            message_email_every_ms: 60 * 60 * 1000,
         }
     }
 }

@@ -156,6 +156,7 @@ impl App {
             .ok_or(AppError::Unauthenticated(REJECTED))?;
         let account = persons::find_by_id(&self.db, token.person)
             .await?
+            .filter(|a| a.suspended_at.is_none())
             .ok_or(AppError::Unauthenticated(REJECTED))?;
         if token
             .last_used_at

@@ -77,3 +77,16 @@ id_type!(
     /// An entry of a person's inbox.
     NotificationId
 );
+id_type!(
+    /// A conversation: a request's, continued by the mentorship it started.
+    ThreadId
+);
+id_type!(
+    /// A message in a thread. Being UUIDv7, ids sort in the order messages were written,
+    /// so an id is also a cursor.
+    MessageId
+);
+id_type!(
+    /// A party's report of a message to the admins.
+    ReportId
+);

@@ -5,6 +5,7 @@
 //! [`Email`] or [`SkillLevel`] is valid by construction.
 
 pub mod account;
+pub mod conversation;
 pub mod ids;
 pub mod language;
 pub mod mentoring;
@@ -15,8 +16,8 @@ pub mod validation;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{
-    ActionItemId, MeetingId, MentorshipId, NoteId, NotificationId, PersonId, RequestId, SkillId,
-    TokenId,
+    ActionItemId, MeetingId, MentorshipId, MessageId, NoteId, NotificationId, PersonId, ReportId,
+    RequestId, SkillId, ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

@@ -43,11 +43,13 @@ macro_rules! text_enum {
     };
 }
 
+pub(crate) use text_enum;
+
 /// A text that is not one of an enum's values.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("must be one of: {}", expected.replace(' ', ", "))]
 pub struct UnknownValue {
-    expected: &'static str,
+    pub(crate) expected: &'static str,
 }
 
 text_enum!(
@@ -214,6 +216,8 @@ text_enum!(
         MentorshipCompleted => "mentorship_completed",
         MentorshipCancelled => "mentorship_cancelled",
         MentorshipStalled => "mentorship_stalled",
+        MessageReceived => "message_received",
+        ModerationWarning => "moderation_warning",
     }
 );
 
@@ -237,6 +241,10 @@ impl NotificationKind {
             Self::MentorshipCompleted => "A mentorship is completed",
             Self::MentorshipCancelled => "A mentorship is cancelled",
             Self::MentorshipStalled => "A mentorship has stalled",
+            Self::MessageReceived => {
+                "Someone writes to you and you have not read it within 10 minutes (at most hourly per conversation)"
+            }
+            Self::ModerationWarning => "An admin warns you about a message you wrote",
         }
     }
 }

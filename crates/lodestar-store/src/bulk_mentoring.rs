@@ -1,6 +1,9 @@
 //! Loading a generated mentoring history in bulk (the demo organisation and the
 //! benchmarks): requests, mentorships with members and timelines, meetings, notes, action
-//! items and notifications, many rows per statement, in one transaction per batch.
+//! items and notifications, many rows per statement, in one transaction per batch. Every
+//! request and mentorship gets its conversation thread as the store's own inserts give it.
+
+use std::collections::{HashMap, HashSet};
 
 use crate::Db;
 use crate::error::Result;
@@ -218,6 +221,19 @@ pub async fn insert(db: &Db, batch: &BulkMentoring) -> Result<()> {
         rows,
     )
     .await?;
+    let (threads, thread_members) = threads_of(batch);
+    insert_rows(
+        &mut tx,
+        "threads (id, request_id, mentorship_id, created_at, last_activity_at)",
+        threads,
+    )
+    .await?;
+    insert_rows(
+        &mut tx,
+        "thread_members (thread_id, person_id, joined_at)",
+        thread_members,
+    )
+    .await?;
     let rows = batch
         .events
         .iter()
@@ -356,4 +372,68 @@ pub async fn insert(db: &Db, batch: &BulkMentoring) -> Result<()> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The threads of a batch and their members, as rows: one per request, under the
+/// request's id, which the mentorship it started continues (when both are in the batch and
+/// name each other); one per other mentorship, under the mentorship's id.
+fn threads_of(batch: &BulkMentoring) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    let request_of: HashMap<&str, Option<&str>> = batch
+        .mentorships
+        .iter()
+        .map(|m| (m.id.as_str(), m.request_id.as_deref()))
+        .collect();
+    let mut thread_of: HashMap<&str, &str> = HashMap::new();
+    let mut threads = Vec::new();
+    let mut members = Vec::new();
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    for r in &batch.requests {
+        let started = r
+            .mentorship_id
+            .as_deref()
+            .filter(|m| request_of.get(m).copied().flatten() == Some(r.id.as_str()));
+        if let Some(m) = started {
+            thread_of.insert(m, r.id.as_str());
+        }
+        threads.push(vec![
+            Value::from(r.id.as_str()),
+            Value::from(r.id.as_str()),
+            Value::from(started.map(str::to_owned)),
+            Value::from(r.created_at),
+            Value::from(r.created_at),
+        ]);
+        for person in [r.mentor_id.as_str(), r.mentee_id.as_str()] {
+            if seen.insert((r.id.as_str(), person)) {
+                members.push(vec![
+                    Value::from(r.id.as_str()),
+                    Value::from(person),
+                    Value::from(r.created_at),
+                ]);
+            }
+        }
+    }
+    for m in &batch.mentorships {
+        if !thread_of.contains_key(m.id.as_str()) {
+            thread_of.insert(m.id.as_str(), m.id.as_str());
+            threads.push(vec![
+                Value::from(m.id.as_str()),
+                Value::from(None::<String>),
+                Value::from(m.id.as_str()),
+                Value::from(m.created_at),
+                Value::from(m.created_at),
+            ]);
+        }
+    }
+    for member in &batch.members {
+        if let Some(thread) = thread_of.get(member.mentorship_id.as_str())
+            && seen.insert((thread, member.person_id.as_str()))
+        {
+            members.push(vec![
+                Value::from(*thread),
+                Value::from(member.person_id.as_str()),
+                Value::from(member.joined_at),
+            ]);
+        }
+    }
+    (threads, members)
 }

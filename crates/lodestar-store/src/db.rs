@@ -179,6 +179,20 @@ impl Db {
         Ok(())
     }
 
+    /// Applies the embedded migrations up to and including `version` only: a database as an
+    /// older release left it, for tests of what a later migration does to existing data.
+    #[cfg(feature = "testing")]
+    pub async fn migrate_to(&self, version: i64) -> Result<()> {
+        let all = migrator(self.backend);
+        let older = all
+            .iter()
+            .filter(|m| m.version <= version)
+            .cloned()
+            .collect();
+        Migrator::with_migrations(older).run(&self.write).await?;
+        Ok(())
+    }
+
     /// Refreshes the query planner's statistics, so that it knows, say, that most people
     /// are listed and a time-zone range is selective. Run after bulk loads and at start.
     pub async fn analyze(&self) -> Result<()> {
@@ -273,6 +287,11 @@ const MIGRATIONS: &[Step] = &[
         8,
         "mentoring",
         include_str!("../migrations/0008_mentoring.sql"),
+    ),
+    Step::Both(
+        9,
+        "conversations",
+        include_str!("../migrations/0009_conversations.sql"),
     ),
     Step::Both(
         11,

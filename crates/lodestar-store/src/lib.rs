@@ -19,6 +19,8 @@ pub mod leave_out;
 pub mod meeting_notes;
 pub mod meetings;
 pub mod mentorships;
+pub mod messages;
+pub mod moderation;
 pub mod notifications;
 pub mod outbox;
 pub mod participants;
@@ -30,6 +32,7 @@ pub mod skills;
 mod sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod threads;
 pub mod throttle;
 pub mod tokens;
 

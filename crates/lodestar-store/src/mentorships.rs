@@ -41,8 +41,9 @@ pub struct NewMentorship {
     pub actor: PersonId,
 }
 
-/// Inserts the mentorship, its members and the first entry of its timeline, in the
-/// caller's transaction. Capacity is the caller's to check first, under [`lock_person`].
+/// Inserts the mentorship, its members, the first entry of its timeline and its
+/// conversation (the request's thread, continued, or a new one), in the caller's
+/// transaction. Capacity is the caller's to check first, under [`lock_person`].
 pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()> {
     let now = now_ms();
     sqlx::query(
@@ -72,6 +73,8 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()>
         .execute(&mut *conn)
         .await?;
     }
+    let people: Vec<PersonId> = new.members.iter().map(|(p, _)| *p).collect();
+    crate::threads::continue_for_mentorship(conn, new.request, new.id, &people, now).await?;
     record_event(conn, new.id, Some(new.actor), "started", "").await
 }
 

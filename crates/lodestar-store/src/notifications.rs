@@ -53,6 +53,18 @@ pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> 
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    queue_email(conn, notice, base_url, now).await?;
+    Ok(())
+}
+
+/// Queues the e-mail for `notice` alone, without an inbox entry, unless its person turned
+/// e-mail off for its kind, in the caller's transaction. `true` if an e-mail was queued.
+pub async fn queue_email(
+    conn: &mut AnyConnection,
+    notice: &Notice,
+    base_url: &str,
+    now: i64,
+) -> Result<bool> {
     let text = if notice.link.is_empty() {
         format!("{}\n", notice.body)
     } else {
@@ -64,7 +76,7 @@ pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> 
         )
     };
     // One statement: the address is read and the preference applied where the row is made.
-    sqlx::query(
+    let done = sqlx::query(
         "INSERT INTO outbox (id, person_id, recipient, recipient_name, subject, body, calendar, \
          calendar_method, created_at, next_attempt_at) \
          SELECT $1, p.id, p.email, p.name, $2, $3, $4, $5, $6, $6 FROM persons p \
@@ -81,7 +93,7 @@ pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> 
     .bind(notice.kind.as_str())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// One entry of a person's inbox.

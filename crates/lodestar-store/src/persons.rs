@@ -27,6 +27,8 @@ pub struct Account {
     pub password_hash: String,
     pub is_admin: bool,
     pub created_at: i64,
+    /// When an admin suspended the account; it cannot log in while this is set.
+    pub suspended_at: Option<i64>,
 }
 
 pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T> {
@@ -42,6 +44,7 @@ fn account_from_row(row: &AnyRow) -> Result<Account> {
         password_hash: row.try_get("password_hash")?,
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
         created_at: row.try_get("created_at")?,
+        suspended_at: row.try_get("suspended_at")?,
     })
 }
 
@@ -87,12 +90,13 @@ pub(crate) async fn insert_account(
         password_hash: new.password_hash.clone(),
         is_admin: new.admin,
         created_at: now,
+        suspended_at: None,
     })
 }
 
 pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<Account>> {
     sqlx::query(
-        "SELECT id, name, email, password_hash, is_admin, created_at FROM persons WHERE email = $1",
+        "SELECT id, name, email, password_hash, is_admin, created_at, suspended_at FROM persons WHERE email = $1",
     )
     .bind(email.as_str().to_owned())
     .fetch_optional(db.reader())
@@ -104,7 +108,7 @@ pub async fn find_by_email(db: &Db, email: &Email) -> Result<Option<Account>> {
 
 pub async fn find_by_id(db: &Db, id: PersonId) -> Result<Option<Account>> {
     sqlx::query(
-        "SELECT id, name, email, password_hash, is_admin, created_at FROM persons WHERE id = $1",
+        "SELECT id, name, email, password_hash, is_admin, created_at, suspended_at FROM persons WHERE id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(db.reader())

@@ -6,7 +6,7 @@
 //! pair is the partial unique index `mentorship_requests_open_pair`.
 
 use lodestar_domain::mentoring::{Cadence, Initiator, RequestState};
-use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};
+use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId, ThreadId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -53,6 +53,8 @@ pub struct Request {
     pub expires_at: i64,
     pub reminded_at: Option<i64>,
     pub decided_at: Option<i64>,
+    /// Its conversation (which the mentorship it started continues).
+    pub thread: Option<ThreadId>,
 }
 
 impl Request {
@@ -91,9 +93,9 @@ pub enum Direction {
 const COLUMNS: &str = "r.id, r.mentor_id, mentor.name AS mentor_name, r.mentee_id, \
     mentee.name AS mentee_name, r.initiator, r.message, r.skills, r.focus_areas, r.cadence, \
     r.duration_weeks, r.state, r.decline_reason, r.mentorship_id, r.created_at, r.expires_at, \
-    r.reminded_at, r.decided_at";
+    r.reminded_at, r.decided_at, t.id AS thread_id";
 const FROM: &str = "FROM mentorship_requests r JOIN persons mentor ON mentor.id = r.mentor_id \
-    JOIN persons mentee ON mentee.id = r.mentee_id";
+    JOIN persons mentee ON mentee.id = r.mentee_id LEFT JOIN threads t ON t.request_id = r.id";
 
 fn request_from_row(row: &AnyRow) -> Result<Request> {
     let corrupt = |e: lodestar_domain::mentoring::UnknownValue| StoreError::Corrupt(e.to_string());
@@ -130,11 +132,16 @@ fn request_from_row(row: &AnyRow) -> Result<Request> {
         expires_at: row.try_get("expires_at")?,
         reminded_at: row.try_get("reminded_at")?,
         decided_at: row.try_get("decided_at")?,
+        thread: row
+            .try_get::<Option<String>, _>("thread_id")?
+            .map(|t| parse_id(&t))
+            .transpose()?,
     })
 }
 
-/// Inserts a pending request in the caller's transaction. A second open request between
-/// the same two people fails with `Conflict { what: "open_request" }`.
+/// Inserts a pending request and its conversation thread in the caller's transaction. A
+/// second open request between the same two people fails with
+/// `Conflict { what: "open_request" }`.
 pub async fn insert(conn: &mut AnyConnection, new: &NewRequest) -> Result<()> {
     let focus: Vec<&str> = new.focus_areas.iter().map(|f| f.as_str()).collect();
     sqlx::query(
@@ -155,7 +162,15 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewRequest) -> Result<()> {
     .bind(new.expires_at)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    crate::threads::insert(
+        conn,
+        ThreadId::new(),
+        Some(new.id),
+        None,
+        &[new.mentor, new.mentee],
+        new.created_at,
+    )
+    .await
 }
 
 /// One request, read in the caller's transaction, or `NotFound`.

@@ -56,12 +56,25 @@ impl ScratchDb {
     /// A new SQLite file under the temp folder. (`sqlite::memory:` would give every pooled
     /// connection its own empty database.)
     pub async fn sqlite() -> Self {
+        Self::sqlite_migrated_to(None).await
+    }
+
+    /// A new SQLite file migrated up to `version` only (see [`Db::migrate_to`]).
+    pub async fn sqlite_at(version: i64) -> Self {
+        Self::sqlite_migrated_to(Some(version)).await
+    }
+
+    async fn sqlite_migrated_to(version: Option<i64>) -> Self {
         let path = std::env::temp_dir()
             .join("lodestar-tests")
             .join(format!("{}.db", unique_name()));
         let url = format!("sqlite://{}", path.display());
         let db = Db::connect(&small(&url)).await.expect("open a SQLite file");
-        db.migrate().await.expect("migrate SQLite");
+        match version {
+            Some(v) => db.migrate_to(v).await,
+            None => db.migrate().await,
+        }
+        .expect("migrate SQLite");
         Self {
             db,
             url,
@@ -73,6 +86,15 @@ impl ScratchDb {
     /// every connection's `search_path` set to it; `None` (after saying so) when unset,
     /// and a panic when unset under `CI` (see [`postgres_url`]).
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_migrated_to(None).await
+    }
+
+    /// A new PostgreSQL schema migrated up to `version` only (see [`Db::migrate_to`]).
+    pub async fn postgres_at(version: i64) -> Option<Self> {
+        Self::postgres_migrated_to(Some(version)).await
+    }
+
+    async fn postgres_migrated_to(version: Option<i64>) -> Option<Self> {
         let base_url = postgres_url()?;
         let schema = format!("t_{}", unique_name());
         run_on_server(&base_url, format!("CREATE SCHEMA {schema}")).await;
@@ -85,7 +107,11 @@ impl ScratchDb {
         let db = Db::connect(&small(&url))
             .await
             .expect("connect with the test schema");
-        db.migrate().await.expect("migrate PostgreSQL");
+        match version {
+            Some(v) => db.migrate_to(v).await,
+            None => db.migrate().await,
+        }
+        .expect("migrate PostgreSQL");
         Some(Self {
             db,
             url,

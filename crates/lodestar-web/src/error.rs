@@ -19,7 +19,7 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable and machine-readable: `validation_failed`, `email_taken`, `not_found`,
-    /// `unauthenticated`, `forbidden`, `rate_limited`, `busy`, `overloaded`, `timeout`,
+    /// `unauthenticated`, `forbidden`, `account_suspended`, `thread_closed`, `rate_limited`, `busy`, `overloaded`, `timeout`,
     /// `payload_too_large`, `invalid_json`, `internal`, …
     #[schema(example = "validation_failed")]
     pub code: String,
@@ -81,6 +81,7 @@ pub fn status_and_code(err: &AppError) -> (StatusCode, &'static str) {
         AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::Suspended => (StatusCode::FORBIDDEN, "account_suspended"),
         AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         AppError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),

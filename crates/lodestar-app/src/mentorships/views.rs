@@ -2,7 +2,7 @@
 //! pages show, and the one function that decides what of a mentorship a member may see.
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
-use lodestar_domain::{MentorshipId, PersonId};
+use lodestar_domain::{MentorshipId, PersonId, ThreadId};
 use lodestar_store::mentorships::{self as store, MentorshipDetail};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -89,6 +89,9 @@ pub struct MentorshipView {
     pub actions: Vec<String>,
     /// Every change, oldest first.
     pub timeline: Vec<EventView>,
+    /// The mentorship's conversation (the request's, continued, when it came from one).
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub thread_id: Option<ThreadId>,
 }
 
 impl MentorshipView {
@@ -289,5 +292,6 @@ pub(super) fn view_of(
         my_rating,
         actions: actions.iter().map(|a| (*a).to_owned()).collect(),
         timeline: events.iter().map(EventView::from).collect(),
+        thread_id: m.thread,
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::SecondsFormat;
 use lodestar_domain::mentoring::{Cadence, RequestState};
-use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};
+use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId, ThreadId};
 use lodestar_store::requests::{self, Request, Standing};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -60,6 +60,10 @@ pub struct RequestView {
     /// The mentorship an accepted request started.
     #[schema(value_type = Option<String>, format = Uuid)]
     pub mentorship_id: Option<MentorshipId>,
+    /// The request's conversation (`/api/v1/threads/{id}/messages`), which the mentorship
+    /// it starts continues.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub thread_id: Option<ThreadId>,
     /// RFC 3339.
     #[schema(example = "2026-12-04T10:00:00.000Z")]
     pub created_at: String,
@@ -208,6 +212,7 @@ fn view(viewer: &Viewer, r: Request, skills: &HashMap<SkillId, (String, String)>
         duration_weeks: r.duration_weeks,
         decline_reason: (!r.decline_reason.is_empty()).then_some(r.decline_reason),
         mentorship_id: r.mentorship,
+        thread_id: r.thread,
         created_at: rfc3339(r.created_at),
         expires_at: rfc3339(r.expires_at),
         decided_at: r.decided_at.map(rfc3339),

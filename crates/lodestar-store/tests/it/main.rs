@@ -9,6 +9,7 @@ mod support;
 
 mod accounts;
 mod busy_times;
+mod conversations;
 mod generations;
 mod housekeeping;
 mod leave_out;

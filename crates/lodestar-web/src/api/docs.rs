@@ -81,6 +81,19 @@ use crate::routes::Routes;
         super::mentorships::stalled,
         super::busy_calendar::status,
         super::busy_calendar::refresh,
+        super::conversations::list,
+        super::conversations::messages,
+        super::conversations::post,
+        super::conversations::read,
+        super::conversations::edit,
+        super::conversations::delete,
+        super::conversations::report,
+        super::conversations::settings,
+        super::conversations::set_settings,
+        super::moderation::reports,
+        super::moderation::act,
+        super::moderation::suspensions,
+        super::moderation::lift,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -96,6 +109,8 @@ use crate::routes::Routes;
         (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
         (name = "operations", description = "Health and metrics"),
         (name = "availability", description = "When you can be booked: your busy calendar"),
+        (name = "conversations", description = "Threads of a request or mentorship: messages, read state, reports"),
+        (name = "moderation", description = "Admins: reported messages, actions, suspended accounts"),
     )
 )]
 pub struct ApiDoc;

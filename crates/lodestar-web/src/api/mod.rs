@@ -2,10 +2,12 @@
 
 mod accounts;
 mod busy_calendar;
+mod conversations;
 mod docs;
 mod extract;
 mod meetings;
 mod mentorships;
+mod moderation;
 mod notifications;
 mod people;
 mod requests;
@@ -86,6 +88,19 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/complete", mentorships::complete)
         .post("/mentorships/{id}/cancel", mentorships::cancel)
         .get("/admin/stalled-mentorships", mentorships::stalled)
+        .get("/threads", conversations::list)
+        .get("/threads/{id}/messages", conversations::messages)
+        .post("/threads/{id}/messages", conversations::post)
+        .post("/threads/{id}/read", conversations::read)
+        .patch("/messages/{id}", conversations::edit)
+        .delete("/messages/{id}", conversations::delete)
+        .post("/messages/{id}/report", conversations::report)
+        .get("/me/messaging", conversations::settings)
+        .put("/me/messaging", conversations::set_settings)
+        .get("/admin/reports", moderation::reports)
+        .post("/admin/reports/{id}/actions", moderation::act)
+        .get("/admin/suspensions", moderation::suspensions)
+        .delete("/admin/suspensions/{id}", moderation::lift)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -303,6 +303,19 @@ pub async fn login(
             }
             page
         }
+        Err(AppError::Suspended) => {
+            let message =
+                "This account is suspended. Ask your programme's admins to lift the suspension.";
+            login_page(
+                &state,
+                &headers,
+                StatusCode::FORBIDDEN,
+                credentials.email,
+                next,
+                Some(message.to_owned()),
+            )
+            .await
+        }
         Err(other) => error_page(&other),
     }
 }

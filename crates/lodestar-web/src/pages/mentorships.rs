@@ -126,6 +126,8 @@ struct DetailPage {
     upcoming: Vec<lodestar_app::meetings::SessionView>,
     recent: Vec<lodestar_app::meetings::SessionView>,
     open_items: Vec<lodestar_app::action_items::ActionItemView>,
+    /// The mentorship's conversation, with its unread count.
+    thread: Option<lodestar_app::conversations::ThreadView>,
 }
 
 impl DetailPage {
@@ -169,6 +171,11 @@ async fn detail_page(
         .into_iter()
         .filter(|a| !a.done)
         .collect();
+    let thread = state
+        .app
+        .thread_of(&viewer, None, Some(id))
+        .await
+        .or_page()?;
     let title = format!("Mentorship with {}", m.others());
     let chrome = Chrome::new(session, Some(viewer), "mentorships", title).await?;
     let (failed, draft, errors, problem) =
@@ -191,6 +198,7 @@ async fn detail_page(
         upcoming,
         recent,
         open_items,
+        thread,
     })
 }
 

@@ -4,9 +4,11 @@
 mod account;
 mod admin;
 mod ask;
+mod conversations;
 mod dashboard;
 mod meetings;
 mod mentorships;
+mod moderation;
 mod notifications;
 mod people;
 mod profile;
@@ -98,6 +100,16 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/complete", mentorships::complete)
         .post("/mentorships/{id}/cancel", mentorships::cancel)
         .get("/admin/stalled", mentorships::stalled)
+        .get("/messages", conversations::inbox)
+        .post("/messages/settings", conversations::save_settings)
+        .get("/threads/{id}", conversations::thread)
+        .post("/threads/{id}/messages", conversations::post)
+        .post("/messages/{id}/edit", conversations::edit)
+        .post("/messages/{id}/delete", conversations::delete)
+        .post("/messages/{id}/report", conversations::report)
+        .get("/admin/reports", moderation::reports)
+        .post("/admin/reports/{id}/actions", moderation::act)
+        .post("/admin/suspensions/{id}/lift", moderation::lift)
 }
 
 pub fn routes() -> Router<AppState> {
@@ -116,6 +128,8 @@ pub struct Chrome {
     pub htmx: &'static str,
     /// The viewer's unread notifications, for the navigation.
     pub unread: i64,
+    /// The viewer's unread messages, for the navigation.
+    pub unread_messages: i64,
 }
 
 tokio::task_local! {
@@ -131,6 +145,17 @@ pub async fn frame_scope(
     next: axum::middleware::Next,
 ) -> Response {
     FRAME_APP.scope(state.app.clone(), next.run(request)).await
+}
+
+/// The signed-in viewer's unread messages (one indexed count); 0 if it cannot be read.
+async fn unread_messages_for(viewer: Option<&Viewer>) -> i64 {
+    let (Some(viewer), Ok(app)) = (viewer, FRAME_APP.try_with(Clone::clone)) else {
+        return 0;
+    };
+    app.unread_messages(viewer).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot count unread messages");
+        0
+    })
 }
 
 /// The signed-in viewer's unread notifications (one indexed count); 0 if it cannot be read,
@@ -164,6 +189,7 @@ impl Chrome {
             _ => None,
         };
         let unread = unread_for(viewer.as_ref()).await;
+        let unread_messages = unread_messages_for(viewer.as_ref()).await;
         Ok(Self {
             viewer,
             csrf,
@@ -173,6 +199,7 @@ impl Chrome {
             css: CSS_PATH,
             htmx: HTMX_PATH,
             unread,
+            unread_messages,
         })
     }
 
@@ -196,6 +223,7 @@ impl Chrome {
             css: CSS_PATH,
             htmx: HTMX_PATH,
             unread: 0,
+            unread_messages: 0,
         }
     }
 

@@ -105,6 +105,16 @@ enum Fill {
     NewMentorship,
     /// A new paused mentorship of the owner's with the target, for this call.
     OwnersPausedMentorship,
+    /// The thread of the owner's mentorship with their correspondent (whom nobody blocks).
+    OwnersThread,
+    /// A new message of the owner's in that thread.
+    OwnersMessage,
+    /// A new message to the owner from their correspondent.
+    MessageToOwner,
+    /// A new report, by the owner, of a message from their correspondent.
+    NewReport,
+    /// A new suspended account.
+    SuspendedPerson,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -316,6 +326,29 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .form(&[("reason", "matrix")]),
         row(M::GET, "/admin/stalled", ADMIN_PAGE),
+        // A conversation is its parties' alone: to anyone else, admins included, it is not there.
+        row(M::GET, "/messages", SIGNED_IN_PAGE),
+        row(M::POST, "/messages/settings", [LogIn, Redirect("/messages"), Redirect("/messages"), Redirect("/messages")])
+            .form(&[("show_seen", "on")]),
+        row(M::GET, "/threads/{id}", MEMBER_PAGE).fill(Fill::OwnersThread),
+        row(M::POST, "/threads/{id}/messages", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
+            .fill(Fill::OwnersThread)
+            .form(&[("body", "Page message {n}")]),
+        row(M::POST, "/messages/{id}/edit", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
+            .fill(Fill::OwnersMessage)
+            .form(&[("body", "Edited {n}")]),
+        row(M::POST, "/messages/{id}/delete", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
+            .fill(Fill::OwnersMessage),
+        row(M::POST, "/messages/{id}/report", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
+            .fill(Fill::MessageToOwner)
+            .form(&[("reason", "spam"), ("comment", "matrix {n}")]),
+        // Admins see reported messages only, and act on them.
+        row(M::GET, "/admin/reports", ADMIN_PAGE),
+        row(M::POST, "/admin/reports/{id}/actions", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/reports")])
+            .fill(Fill::NewReport)
+            .form(&[("action", "dismiss"), ("note", "matrix {n}")]),
+        row(M::POST, "/admin/suspensions/{id}/lift", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/reports")])
+            .fill(Fill::SuspendedPerson),
         // ---- the JSON API
         row(M::POST, "/api/v1/auth/register", PUBLIC)
             .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
@@ -411,6 +444,27 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .json(r#"{"reason": "matrix"}"#),
         row(M::GET, "/api/v1/admin/stalled-mentorships", ADMIN_API),
+        row(M::GET, "/api/v1/threads", SIGNED_IN_API),
+        row(M::GET, "/api/v1/threads/{id}/messages", OWNER_API).fill(Fill::OwnersThread),
+        row(M::POST, "/api/v1/threads/{id}/messages", OWNER_API)
+            .fill(Fill::OwnersThread)
+            .json(r#"{"body": "Matrix message {n}"}"#),
+        row(M::POST, "/api/v1/threads/{id}/read", OWNER_API).fill(Fill::OwnersThread),
+        row(M::PATCH, "/api/v1/messages/{id}", OWNER_API)
+            .fill(Fill::OwnersMessage)
+            .json(r#"{"body": "Edited {n}"}"#),
+        row(M::DELETE, "/api/v1/messages/{id}", OWNER_API).fill(Fill::OwnersMessage),
+        row(M::POST, "/api/v1/messages/{id}/report", OWNER_API)
+            .fill(Fill::MessageToOwner)
+            .json(r#"{"reason": "other", "comment": "matrix {n}"}"#),
+        row(M::GET, "/api/v1/me/messaging", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/messaging", SIGNED_IN_API).json(r#"{"show_seen": true}"#),
+        row(M::GET, "/api/v1/admin/reports", ADMIN_API),
+        row(M::POST, "/api/v1/admin/reports/{id}/actions", ADMIN_API)
+            .fill(Fill::NewReport)
+            .json(r#"{"action": "dismiss", "note": "matrix {n}"}"#),
+        row(M::GET, "/api/v1/admin/suspensions", ADMIN_API),
+        row(M::DELETE, "/api/v1/admin/suspensions/{id}", ADMIN_API).fill(Fill::SuspendedPerson),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -522,6 +576,10 @@ struct World<'a> {
     browsers: [Browser<'a>; 4],
     counter: AtomicUsize,
     mentorship: String,
+    /// Someone the owner mentors and writes to; nobody blocks them.
+    correspondent: Person,
+    /// The thread of that mentorship.
+    thread: String,
 }
 
 impl<'a> World<'a> {
@@ -534,6 +592,8 @@ impl<'a> World<'a> {
         let blocked = new_person(app, "Bea Blocked", &counter, false).await;
         let mentorship = app.mentorship(&owner.id, &target.id).await;
         let mentor = new_mentor(app, "Mo Mentor", &counter).await;
+        let correspondent = new_person(app, "Cora Correspondent", &counter, false).await;
+        let thread = app.thread_of_mentorship(&owner.id, &correspondent.id).await;
         let browsers = [
             Browser::anonymous(app).await,
             Browser::signed_in(app, &stranger.email).await,
@@ -551,6 +611,8 @@ impl<'a> World<'a> {
             browsers,
             counter,
             mentorship,
+            correspondent,
+            thread,
         }
     }
 
@@ -702,7 +764,37 @@ impl<'a> World<'a> {
                     .unwrap();
                 id
             }
+            Fill::OwnersThread => self.thread.clone(),
+            Fill::OwnersMessage => self.write(&self.owner).await,
+            Fill::MessageToOwner => self.write(&self.correspondent).await,
+            Fill::NewReport => {
+                let message = self.write(&self.correspondent).await;
+                let path = format!("/api/v1/messages/{message}/report");
+                let body = json!({"reason": "spam"});
+                let made = app.post_json(&path, body, Some(&self.owner.token)).await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::SuspendedPerson => {
+                let person = new_person(app, "Sid Suspended", &self.counter, false).await;
+                let mut tx = app.app.db.begin().await.unwrap();
+                let id = person.id.parse().unwrap();
+                lodestar_store::moderation::suspend(&mut tx, id, lodestar_store::now_ms())
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                person.id
+            }
         })
+    }
+
+    /// A new message in the owner's thread, written by `author`; returns its id.
+    async fn write(&self, author: &Person) -> String {
+        let body = json!({"body": format!("Message {}", self.next())});
+        let path = format!("/api/v1/threads/{}/messages", self.thread);
+        let made = self.app.post_json(&path, body, Some(&author.token)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        made.json()["id"].as_str().unwrap().to_owned()
     }
 
     /// A request waiting for an answer that the owner received or sent.

@@ -343,6 +343,17 @@ impl TestApp {
         id.to_string()
     }
 
+    /// The thread of a new mentorship of `mentor` and `mentee` (person ids), as its
+    /// members see it in `GET /api/v1/mentorships/{id}`.
+    pub async fn thread_of_mentorship(&self, mentor: &str, mentee: &str) -> String {
+        let id = self.mentorship_between(mentor, mentee).await;
+        sqlx::query_scalar::<_, String>("SELECT id FROM threads WHERE mentorship_id = $1")
+            .bind(id)
+            .fetch_one(self.app.db.reader())
+            .await
+            .expect("every mentorship has a thread")
+    }
+
     /// An admin and a member, with their tokens.
     pub async fn admin_and_member(&self) -> (String, String) {
         let admin = self.admin_and_login("Ada Admin", "ada@example.org").await;
