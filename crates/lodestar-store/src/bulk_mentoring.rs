@@ -117,6 +117,22 @@ pub struct BulkNotification {
     pub read_at: Option<i64>,
 }
 
+/// A message in a thread. `thread_id` is the thread's id: the request's id for a request's
+/// thread and the mentorship it started, the mentorship's own id otherwise. `id` is a
+/// UUIDv7 of `created_at`, so messages sort as they were written. `read`: the other
+/// members have read it (its author always has).
+#[derive(Clone, Debug)]
+pub struct BulkMessage {
+    pub id: String,
+    pub thread_id: String,
+    pub author_id: String,
+    pub body: String,
+    pub html: String,
+    pub render_version: i64,
+    pub created_at: i64,
+    pub read: bool,
+}
+
 /// One batch of history. Mentorships come before the rows that refer to them.
 #[derive(Clone, Debug, Default)]
 pub struct BulkMentoring {
@@ -128,6 +144,7 @@ pub struct BulkMentoring {
     pub notes: Vec<BulkNote>,
     pub action_items: Vec<BulkActionItem>,
     pub notifications: Vec<BulkNotification>,
+    pub messages: Vec<BulkMessage>,
     /// Mentors who stopped taking requests: (person id, requests expired in a row).
     pub silent_mentors: Vec<(String, i64)>,
 }
@@ -230,8 +247,29 @@ pub async fn insert(db: &Db, batch: &BulkMentoring) -> Result<()> {
     .await?;
     insert_rows(
         &mut tx,
-        "thread_members (thread_id, person_id, joined_at)",
+        "thread_members (thread_id, person_id, joined_at, last_read_id, last_read_at)",
         thread_members,
+    )
+    .await?;
+    let rows = batch
+        .messages
+        .iter()
+        .map(|m| {
+            vec![
+                Value::from(m.id.as_str()),
+                Value::from(m.thread_id.as_str()),
+                Value::from(m.author_id.as_str()),
+                Value::from(m.body.as_str()),
+                Value::from(m.html.as_str()),
+                Value::from(m.render_version),
+                Value::from(m.created_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "messages (id, thread_id, author_id, body, html, render_version, created_at)",
+        rows,
     )
     .await?;
     let rows = batch
@@ -377,7 +415,39 @@ pub async fn insert(db: &Db, batch: &BulkMentoring) -> Result<()> {
 /// The threads of a batch and their members, as rows: one per request, under the
 /// request's id, which the mentorship it started continues (when both are in the batch and
 /// name each other); one per other mentorship, under the mentorship's id.
+/// A thread's last activity is its newest message, and each member has read up to the
+/// newest message that is theirs or marked read.
 fn threads_of(batch: &BulkMentoring) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    let mut last_message: HashMap<&str, i64> = HashMap::new();
+    let mut read_up_to: HashMap<(&str, &str), (&str, i64)> = HashMap::new();
+    let mut read_by_all: HashMap<&str, (&str, i64)> = HashMap::new();
+    for m in &batch.messages {
+        let last = last_message.entry(m.thread_id.as_str()).or_default();
+        *last = (*last).max(m.created_at);
+        let newer = |mark: &(&str, i64)| m.id.as_str() > mark.0;
+        let own = read_up_to
+            .entry((m.thread_id.as_str(), m.author_id.as_str()))
+            .or_insert(("", 0));
+        if newer(own) {
+            *own = (m.id.as_str(), m.created_at);
+        }
+        if m.read {
+            let all = read_by_all.entry(m.thread_id.as_str()).or_insert(("", 0));
+            if newer(all) {
+                *all = (m.id.as_str(), m.created_at);
+            }
+        }
+    }
+    let mark = |thread: &str, person: &str| -> (Value, Value) {
+        let own = read_up_to.get(&(thread, person)).copied();
+        let all = read_by_all.get(thread).copied();
+        match own.into_iter().chain(all).max_by(|a, b| a.0.cmp(b.0)) {
+            Some((id, at)) => (Value::from(id), Value::from(Some(at))),
+            None => (Value::from(""), Value::from(None::<i64>)),
+        }
+    };
+    let active =
+        |thread: &str, created: i64| created.max(last_message.get(thread).copied().unwrap_or(0));
     let request_of: HashMap<&str, Option<&str>> = batch
         .mentorships
         .iter()
@@ -400,14 +470,17 @@ fn threads_of(batch: &BulkMentoring) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
             Value::from(r.id.as_str()),
             Value::from(started.map(str::to_owned)),
             Value::from(r.created_at),
-            Value::from(r.created_at),
+            Value::from(active(r.id.as_str(), r.created_at)),
         ]);
         for person in [r.mentor_id.as_str(), r.mentee_id.as_str()] {
             if seen.insert((r.id.as_str(), person)) {
+                let (read_id, read_at) = mark(r.id.as_str(), person);
                 members.push(vec![
                     Value::from(r.id.as_str()),
                     Value::from(person),
                     Value::from(r.created_at),
+                    read_id,
+                    read_at,
                 ]);
             }
         }
@@ -420,7 +493,7 @@ fn threads_of(batch: &BulkMentoring) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
                 Value::from(None::<String>),
                 Value::from(m.id.as_str()),
                 Value::from(m.created_at),
-                Value::from(m.created_at),
+                Value::from(active(m.id.as_str(), m.created_at)),
             ]);
         }
     }
@@ -428,10 +501,13 @@ fn threads_of(batch: &BulkMentoring) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
         if let Some(thread) = thread_of.get(member.mentorship_id.as_str())
             && seen.insert((thread, member.person_id.as_str()))
         {
+            let (read_id, read_at) = mark(thread, member.person_id.as_str());
             members.push(vec![
                 Value::from(*thread),
                 Value::from(member.person_id.as_str()),
                 Value::from(member.joined_at),
+                read_id,
+                read_at,
             ]);
         }
     }

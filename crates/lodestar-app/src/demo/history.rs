@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use lodestar_domain::{FocusArea, PersonId, SkillId};
 use lodestar_store::bulk_mentoring::{
-    BulkActionItem, BulkEvent, BulkMeeting, BulkMember, BulkMentoring, BulkMentorship, BulkNote,
-    BulkNotification, BulkRequest,
+    BulkActionItem, BulkEvent, BulkMeeting, BulkMember, BulkMentoring, BulkMentorship, BulkMessage,
+    BulkNote, BulkNotification, BulkRequest,
 };
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
@@ -93,6 +93,44 @@ const PLACES: &[&str] = &[
     "Café on the ground floor",
     "Meeting room 4.12",
 ];
+/// Exchanges between sessions: a mentee's message, then the mentor's answer.
+const CONVERSATIONS: &[(&str, &str)] = &[
+    (
+        "Thanks for today. I wrote up the three examples we talked about — could you look at the *second* one before Thursday?",
+        "Happy to. The second one is strong; lead with the outcome, then how you got there.",
+    ),
+    (
+        "Quick one: the review got moved to next week. Should we still meet, or push our session?",
+        "Let's still meet: it gives you one more run-through. Bring the slides.",
+    ),
+    (
+        "I found this on giving feedback and thought of our last talk: <https://example.org/feedback-that-lands>",
+        "Good find. Try the **situation, behaviour, impact** shape from it in your next 1:1 and tell me how it went.",
+    ),
+    (
+        "My plan for the next month:\n\n- finish the design doc\n- ask for the stretch project\n- one coffee a week with someone new",
+        "That's a good plan. I'd put the stretch project first: the timing with the reorg matters.",
+    ),
+    (
+        "The team lead said yes to the architecture review! Nervous, but excited.",
+        "Well done — you earned that. Send me your outline and we'll go through it together.",
+    ),
+    (
+        "I keep getting stuck on `git rebase` with the shared branch. Is it worth learning properly?",
+        "Yes, half an hour on it pays back for years. Start with `git rebase -i` on a scratch branch.",
+    ),
+];
+/// A mentor's question on a request before answering it, and the mentee's reply.
+const REQUEST_QUESTIONS: &[(&str, &str)] = &[
+    (
+        "Thanks for asking. Before I answer: what would you most like to be different in six months?",
+        "Mostly confidence in leading design discussions; right now I hold back in the meetings that matter.",
+    ),
+    (
+        "Glad you reached out. How much time could you give this each month, roughly?",
+        "About two hours a month, plus the reading between sessions.",
+    ),
+];
 const REFLECTIONS: &[&str] = &[
     "We reached the goals we set; I feel ready for the next step.",
     "A good run. The sessions on feedback made the biggest difference.",
@@ -134,6 +172,8 @@ struct Generator<'a> {
     counts: HistoryCounts,
     /// Pairs with a request already, so that none has two.
     asked: HashSet<(usize, usize)>,
+    /// The demo's logins: their newest messages from others stay unread.
+    featured: HashSet<usize>,
 }
 
 /// Generates the history for `people`, with `featured` (the demo's logins) given every kind
@@ -153,9 +193,14 @@ pub(crate) fn generate(
         batches: Vec::new(),
         counts: HistoryCounts::default(),
         asked: HashSet::new(),
+        featured: HashSet::new(),
     };
     let index: HashMap<PersonId, usize> =
         people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    g.featured = featured
+        .iter()
+        .filter_map(|id| index.get(id).copied())
+        .collect();
     // Places left per mentor, and mentors by the skill they mentor.
     let mut places: Vec<i64> = people
         .iter()
@@ -403,6 +448,16 @@ impl Generator<'_> {
             decided_at,
         });
         self.counts.requests += 1;
+        if state == "pending" && self.featured.contains(&mentor) {
+            let (question, answer) = *REQUEST_QUESTIONS
+                .choose(&mut self.rng)
+                .unwrap_or(&REQUEST_QUESTIONS[0]);
+            let asked_at = (created_at + HOUR).min(self.now - 2 * HOUR);
+            let (mo_id, me_id) = (mo.id.to_string(), me.id.to_string());
+            self.message(&id, &mo_id, question, asked_at, true);
+            self.message(&id, &me_id, answer, asked_at + HOUR, false);
+        }
+        let (me, mo) = (&self.people[mentee], &self.people[mentor]);
         if state == "pending" {
             self.batch.notifications.push(BulkNotification {
                 person_id: mo.id.to_string(),
@@ -466,7 +521,7 @@ impl Generator<'_> {
             matches!(story, Story::Completed | Story::Cancelled).then_some(last_meeting_at + DAY);
         self.batch.mentorships.push(BulkMentorship {
             id: id.clone(),
-            request_id: Some(request),
+            request_id: Some(request.clone()),
             state,
             goals: GOALS
                 .choose(&mut self.rng)
@@ -612,6 +667,7 @@ impl Generator<'_> {
                 }
             }
         }
+        self.conversation(&request, (mentee, &me_id), (mentor, &mo_id), &past, story);
         // The next session of a running mentorship, at its cadence.
         if story == Story::Active {
             let next = (last_meeting_at + cadence_days * DAY).max(self.now + DAY);
@@ -622,6 +678,57 @@ impl Generator<'_> {
         if matches!(story, Story::Active | Story::Stalled) {
             self.counts.active += 1;
         }
+    }
+
+    /// Messages between the sessions: an exchange after some of them, and for a running
+    /// mentorship one after the last, which a featured member has not read yet.
+    fn conversation(
+        &mut self,
+        thread: &str,
+        (mentee, me_id): (usize, &str),
+        (mentor, mo_id): (usize, &str),
+        sessions: &[i64],
+        story: Story,
+    ) {
+        let running = matches!(story, Story::Active | Story::Stalled | Story::Paused);
+        let last = sessions.len().saturating_sub(1);
+        for (n, &at) in sessions.iter().enumerate() {
+            if n != last && self.rng.random_range(0..100) >= 35 {
+                continue;
+            }
+            let (question, answer) = *CONVERSATIONS
+                .choose(&mut self.rng)
+                .unwrap_or(&CONVERSATIONS[0]);
+            let asked_at = (at + 5 * HOUR).min(self.now - 3 * HOUR);
+            let answered_at = (asked_at + self.rng.random_range(1..20) * HOUR).min(self.now - HOUR);
+            // The newest exchange of a running mentorship: the featured member has yet to
+            // read the other's latest message.
+            let unread_for_mentor = running && n == last && self.featured.contains(&mentor);
+            let unread_for_mentee = running && n == last && self.featured.contains(&mentee);
+            self.message(thread, me_id, question, asked_at, !unread_for_mentor);
+            if !unread_for_mentor {
+                self.message(thread, mo_id, answer, answered_at, !unread_for_mentee);
+            }
+        }
+    }
+
+    fn message(&mut self, thread: &str, author: &str, body: &str, at: i64, read: bool) {
+        let body = body.to_owned();
+        self.batch.messages.push(BulkMessage {
+            id: uuid::Builder::from_unix_timestamp_millis(
+                u64::try_from(at).unwrap_or_default(),
+                &self.rng.random(),
+            )
+            .into_uuid()
+            .to_string(),
+            thread_id: thread.to_owned(),
+            author_id: author.to_owned(),
+            html: crate::conversations::render::render(&body),
+            body,
+            render_version: crate::conversations::RENDER_VERSION,
+            created_at: at,
+            read,
+        });
     }
 
     fn meeting(

@@ -91,6 +91,35 @@ api_tests! {
             .try_get("n")
             .unwrap();
             assert!(n >= 2, "the demo {kind} has mentorships in {n} states");
+            // Conversations, with something new from the other side.
+            let id: String = sqlx::query("SELECT id FROM persons WHERE email = $1")
+                .bind(email)
+                .fetch_one(app.app.db.reader())
+                .await
+                .unwrap()
+                .try_get("id")
+                .unwrap();
+            let viewer = lodestar_app::Viewer {
+                id: id.parse().unwrap(),
+                name: String::new(),
+                is_admin: false,
+            };
+            let unread = app.app.unread_messages(&viewer).await.unwrap();
+            assert!(unread > 0, "the demo {kind} has no unread message");
         }
+        // Every message sits in a thread its author belongs to, renders, and sorts by time.
+        assert!(count(app, "SELECT COUNT(*) AS n FROM messages").await > 100);
+        let stray = count(app,
+            "SELECT COUNT(*) AS n FROM messages m WHERE m.html = '' OR NOT EXISTS \
+             (SELECT 1 FROM thread_members t WHERE t.thread_id = m.thread_id AND t.person_id = m.author_id)").await;
+        assert_eq!(stray, 0, "a demo message outside its author's threads, or not rendered");
+        let out_of_order = count(app,
+            "SELECT COUNT(*) AS n FROM messages a JOIN messages b ON a.thread_id = b.thread_id \
+             AND a.id < b.id AND a.created_at > b.created_at").await;
+        assert_eq!(out_of_order, 0, "message ids do not sort as the messages were written");
+        let stale = count(app,
+            "SELECT COUNT(*) AS n FROM threads t WHERE t.last_activity_at < \
+             (SELECT MAX(m.created_at) FROM messages m WHERE m.thread_id = t.id)").await;
+        assert_eq!(stale, 0, "a thread's last activity is older than its newest message");
     }
 }
