@@ -214,6 +214,7 @@ text_enum!(
         MentorshipCompleted => "mentorship_completed",
         MentorshipCancelled => "mentorship_cancelled",
         MentorshipStalled => "mentorship_stalled",
+        SessionBooked => "session_booked",
     }
 );
 
@@ -237,6 +238,7 @@ impl NotificationKind {
             Self::MentorshipCompleted => "A mentorship is completed",
             Self::MentorshipCancelled => "A mentorship is cancelled",
             Self::MentorshipStalled => "A mentorship has stalled",
+            Self::SessionBooked => "Someone books a session in your free time",
         }
     }
 }

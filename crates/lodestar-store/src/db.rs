@@ -274,6 +274,11 @@ const MIGRATIONS: &[Step] = &[
         "mentoring",
         include_str!("../migrations/0008_mentoring.sql"),
     ),
+    Step::Both(
+        10,
+        "booking",
+        include_str!("../migrations/0010_booking.sql"),
+    ),
 ];
 
 enum Step {

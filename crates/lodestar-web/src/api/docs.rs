@@ -79,6 +79,10 @@ use crate::routes::Routes;
         super::mentorships::complete,
         super::mentorships::cancel,
         super::mentorships::stalled,
+        super::booking::availability,
+        super::booking::set_availability,
+        super::booking::slots,
+        super::booking::book,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -93,6 +97,7 @@ use crate::routes::Routes;
         (name = "requests", description = "Asking for mentoring, offering it, and answering"),
         (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
         (name = "operations", description = "Health and metrics"),
+        (name = "booking", description = "Booking a mentor's free time: availability, free slots in your own time zone, bookings"),
     )
 )]
 pub struct ApiDoc;

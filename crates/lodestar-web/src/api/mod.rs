@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document and reference page.
 
 mod accounts;
+mod booking;
 mod docs;
 mod extract;
 mod meetings;
@@ -83,6 +84,10 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/complete", mentorships::complete)
         .post("/mentorships/{id}/cancel", mentorships::cancel)
         .get("/admin/stalled-mentorships", mentorships::stalled)
+        .get("/me/availability", booking::availability)
+        .put("/me/availability", booking::set_availability)
+        .get("/mentorships/{id}/slots", booking::slots)
+        .post("/mentorships/{id}/bookings", booking::book)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::mentorships::{
@@ -111,7 +111,7 @@ impl Draft {
 
 #[derive(Template)]
 #[template(path = "mentorship.html")]
-struct DetailPage {
+pub(super) struct DetailPage {
     chrome: Chrome,
     m: MentorshipView,
     draft: Draft,
@@ -119,13 +119,15 @@ struct DetailPage {
     failed: &'static str,
     errors: FieldErrors,
     /// A refusal to show above the forms (an invalid move).
-    problem: Option<String>,
+    pub(super) problem: Option<String>,
     focus_choices: Vec<(&'static str, &'static str)>,
     cadences: Vec<(&'static str, &'static str)>,
     /// Sessions to come (soonest first) and the latest past ones.
     upcoming: Vec<lodestar_app::meetings::SessionView>,
     recent: Vec<lodestar_app::meetings::SessionView>,
     open_items: Vec<lodestar_app::action_items::ActionItemView>,
+    /// The mentor's free slots, while the mentorship is active.
+    pub(super) book: Option<super::booking::BookSection>,
 }
 
 impl DetailPage {
@@ -156,6 +158,29 @@ async fn detail_page(
     id: MentorshipId,
     submitted: Option<(&'static str, Draft, FieldErrors, Option<String>)>,
 ) -> Result<DetailPage, Response> {
+    detail_page_for(state, session, viewer, id, submitted, None).await
+}
+
+/// The page as a booking from it comes back to, slots for `duration`.
+pub(super) async fn page_after_booking(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: MentorshipId,
+    duration: Option<i64>,
+) -> Result<DetailPage, Response> {
+    detail_page_for(state, session, viewer, id, None, duration).await
+}
+
+/// [`detail_page`] with the booking section's slots for a session length.
+async fn detail_page_for(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: MentorshipId,
+    submitted: Option<(&'static str, Draft, FieldErrors, Option<String>)>,
+    duration: Option<i64>,
+) -> Result<DetailPage, Response> {
     let m = state.app.mentorship(&viewer, id).await.or_page()?;
     let meetings = state.app.mentorship_meetings(&viewer, id).await.or_page()?;
     let (mut upcoming, recent): (Vec<_>, Vec<_>) = meetings
@@ -169,6 +194,11 @@ async fn detail_page(
         .into_iter()
         .filter(|a| !a.done)
         .collect();
+    let book = if m.state == MentorshipState::Active {
+        super::booking::book_section(state, &viewer, id, duration).await
+    } else {
+        None
+    };
     let title = format!("Mentorship with {}", m.others());
     let chrome = Chrome::new(session, Some(viewer), "mentorships", title).await?;
     let (failed, draft, errors, problem) =
@@ -191,6 +221,7 @@ async fn detail_page(
         upcoming,
         recent,
         open_items,
+        book,
     })
 }
 
@@ -204,10 +235,18 @@ pub async fn show(
     session: Session,
     PageViewer(viewer): PageViewer,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let result = async {
         let id = mentorship_id(&id)?;
-        let page = detail_page(&state, &session, viewer, id, None).await?;
+        // `?duration=60` from the booking section's length choice; anything else is ignored.
+        let duration =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(query.as_deref().unwrap_or(""))
+                .unwrap_or_default()
+                .into_iter()
+                .find(|(k, _)| k == "duration")
+                .and_then(|(_, v)| v.parse().ok());
+        let page = detail_page_for(&state, &session, viewer, id, None, duration).await?;
         Ok::<_, Response>(render(&page))
     };
     result.await.unwrap_or_else(|r| r)

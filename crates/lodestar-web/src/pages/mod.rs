@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod ask;
+mod booking;
 mod dashboard;
 mod meetings;
 mod mentorships;
@@ -98,6 +99,9 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/complete", mentorships::complete)
         .post("/mentorships/{id}/cancel", mentorships::cancel)
         .get("/admin/stalled", mentorships::stalled)
+        .get("/account/availability", booking::settings)
+        .post("/account/availability", booking::save_settings)
+        .post("/mentorships/{id}/bookings", booking::book)
 }
 
 pub fn routes() -> Router<AppState> {

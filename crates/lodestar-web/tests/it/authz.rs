@@ -105,6 +105,8 @@ enum Fill {
     NewMentorship,
     /// A new paused mentorship of the owner's with the target, for this call.
     OwnersPausedMentorship,
+    /// The owner's mentorship, with the owner (its mentor) free every day, all day.
+    OwnersBookableMentorship,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -119,8 +121,8 @@ enum Fresh {
 }
 
 /// A request body. In its text `{n}` becomes a number unique to the call, `{email}` the
-/// caller's email (the owner's for someone not signed in), and `{id}` the row's fill when
-/// the path has no parameter for it.
+/// caller's email (the owner's for someone not signed in), `{id}` the row's fill when
+/// the path has no parameter for it, and `{day3}` the UTC date three days from now.
 #[derive(Clone, Copy, Debug)]
 enum Payload {
     Empty,
@@ -313,6 +315,12 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .form(&[("reason", "matrix")]),
         row(M::GET, "/admin/stalled", ADMIN_PAGE),
+        row(M::GET, "/account/availability", SIGNED_IN_PAGE),
+        row(M::POST, "/account/availability", [LogIn, Redirect("/account/availability"), Redirect("/account/availability"), Redirect("/account/availability")])
+            .form(&[("time_zone", "UTC"), ("durations", "30"), ("weekly[0].day", "wed"), ("weekly[0].from", "09:00"), ("weekly[0].to", "10:00")]),
+        row(M::POST, "/mentorships/{id}/bookings", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
+            .fill(Fill::OwnersBookableMentorship)
+            .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30")]),
         // ---- the JSON API
         row(M::POST, "/api/v1/auth/register", PUBLIC)
             .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
@@ -406,6 +414,14 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .json(r#"{"reason": "matrix"}"#),
         row(M::GET, "/api/v1/admin/stalled-mentorships", ADMIN_API),
+        row(M::GET, "/api/v1/me/availability", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/availability", SIGNED_IN_API)
+            .json(r#"{"time_zone": "Europe/London", "weekly": [{"day": "tue", "from": "09:00", "to": "11:00"}], "durations": [30, 60]}"#),
+        // A mentorship's slots and bookings are its members' alone.
+        row(M::GET, "/api/v1/mentorships/{id}/slots", OWNER_API).fill(Fill::OwnersBookableMentorship),
+        row(M::POST, "/api/v1/mentorships/{id}/bookings", OWNER_API)
+            .fill(Fill::OwnersBookableMentorship)
+            .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "agenda": "Booked by the matrix {n}"}"#),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -697,6 +713,11 @@ impl<'a> World<'a> {
                     .unwrap();
                 id
             }
+            Fill::OwnersBookableMentorship => {
+                let body = json!({"time_zone": "UTC", "weekly": crate::booking::every_day("00:00", "24:00"), "durations": [30]});
+                crate::booking::publish(app, &self.owner.token, body).await;
+                self.mentorship.clone()
+            }
         })
     }
 
@@ -817,6 +838,7 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
         text.replace("{n}", &n.to_string())
             .replace("{email}", &email)
             .replace("{id}", filled.as_deref().unwrap_or_default())
+            .replace("{day3}", &crate::meetings::date_in_days(3))
     };
 
     let response = if row.path.starts_with("/api/v1/") {

@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod authz;
+mod booking;
 mod demo;
 mod directory;
 mod hygiene;

@@ -68,6 +68,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/mentorships/{id}/complete"),
     ("post", "/api/v1/mentorships/{id}/cancel"),
     ("get", "/api/v1/admin/stalled-mentorships"),
+    ("get", "/api/v1/me/availability"),
+    ("put", "/api/v1/me/availability"),
+    ("get", "/api/v1/mentorships/{id}/slots"),
+    ("post", "/api/v1/mentorships/{id}/bookings"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];
