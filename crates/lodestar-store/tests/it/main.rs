@@ -8,6 +8,7 @@
 mod support;
 
 mod accounts;
+mod booking;
 mod generations;
 mod housekeeping;
 mod leave_out;
