@@ -1,6 +1,7 @@
 //! The mentorship lifecycle's clock: the one loop that expires requests, reminds mentors
 //! of requests about to expire, resumes paused mentorships on their date, flags stalled
-//! ones, and sends session and action-item reminders. `serve` spawns [`App::run_lifecycle`].
+//! ones, sends session and action-item reminders, and ends one-off conversations whose
+//! session is over. `serve` spawns [`App::run_lifecycle`].
 //!
 //! Several server processes may run it on one database: every step moves each row with a
 //! conditional update (`… WHERE state = 'pending'`, `… AND reminded_at IS NULL`), so exactly
@@ -25,6 +26,7 @@ pub struct Report {
     pub mentorships_stalled: usize,
     pub session_reminders: usize,
     pub action_items_due: usize,
+    pub one_off_conversations_ended: usize,
 }
 
 impl App {
@@ -46,6 +48,7 @@ impl App {
             mentorships_stalled: keep(self.flag_stalled_mentorships(now).await),
             session_reminders: keep(self.remind_upcoming_sessions(now).await),
             action_items_due: keep(self.remind_due_action_items(now).await),
+            one_off_conversations_ended: keep(self.end_finished_one_offs(now).await),
         };
         match first_error {
             Some(e) => Err(e),

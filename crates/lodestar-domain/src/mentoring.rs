@@ -156,6 +156,16 @@ impl MentorshipState {
 }
 
 text_enum!(
+    /// What a mentorship is for: an ongoing one holds a place of the mentor's capacity; a
+    /// flash one is a single one-off conversation, counted against the mentor's monthly
+    /// limit instead, and ends after its session.
+    MentorshipKind {
+        Ongoing => "ongoing",
+        Flash => "flash",
+    }
+);
+
+text_enum!(
     /// A person's part in a mentorship.
     MemberRole {
         Mentor => "mentor",

@@ -141,3 +141,20 @@ pub async fn one_off_count_in(
     .await?
     .try_get("n")?)
 }
+
+/// The starts of the active one-off conversations with `mentor` in `[from, to)`: what the
+/// list of one-off slots checks each month's limit with.
+pub async fn one_off_starts(db: &Db, mentor: PersonId, from: i64, to: i64) -> Result<Vec<i64>> {
+    sqlx::query(
+        "SELECT starts_at FROM bookings WHERE mentor_id = $1 AND one_off = 1 AND active = 1 \
+         AND starts_at >= $2 AND starts_at < $3",
+    )
+    .bind(mentor.to_string())
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| Ok(row.try_get("starts_at")?))
+    .collect()
+}

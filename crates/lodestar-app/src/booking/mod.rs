@@ -15,6 +15,7 @@
 //! booking the same or overlapping time, one wins; the other gets
 //! [`AppError::SlotTaken`] with the free slots as they are now.
 
+mod one_off;
 mod views;
 
 use chrono::{DateTime, NaiveDate, TimeZone};
@@ -30,6 +31,7 @@ use lodestar_store::{Conn, mentorships, now_ms};
 
 use crate::meetings::{MAX_AGENDA, SessionView, require_active};
 use crate::{App, AppError, Viewer};
+pub use one_off::{MAX_TOPIC, OneOffInput};
 pub use views::*;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;

@@ -2,7 +2,7 @@
 //! stalled ones. A member's rating leaves the database only for that member: the queries
 //! that read ratings take the reader and blank everyone else's in SQL.
 
-use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
+use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipKind, MentorshipState};
 use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -31,11 +31,13 @@ pub struct MentorshipRecord {
     pub ended_at: Option<i64>,
     pub last_activity_at: i64,
     pub stalled_since: Option<i64>,
+    /// Ongoing, or a one-off conversation.
+    pub kind: MentorshipKind,
 }
 
 const COLUMNS: &str = "m.id, m.request_id, m.state, m.goals, m.focus_areas, m.skills, m.cadence, \
     m.expected_end_on, m.resume_on, m.created_at, m.updated_at, m.ended_at, m.last_activity_at, \
-    m.stalled_since";
+    m.stalled_since, m.kind";
 
 fn record_from_row(row: &AnyRow) -> Result<MentorshipRecord> {
     let request: Option<String> = row.try_get("request_id")?;
@@ -57,6 +59,7 @@ fn record_from_row(row: &AnyRow) -> Result<MentorshipRecord> {
         ended_at: row.try_get("ended_at")?,
         last_activity_at: row.try_get("last_activity_at")?,
         stalled_since: row.try_get("stalled_since")?,
+        kind: parse_id(&row.try_get::<String, _>("kind")?)?,
     })
 }
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lodestar_app::booking::{
-    AvailabilityInput, AvailabilityView, BookingInput, SlotList, SlotParams,
+    AvailabilityInput, AvailabilityView, BookingInput, OneOffInput, SlotList, SlotParams,
 };
 use lodestar_app::meetings::SessionView;
 
@@ -92,5 +92,52 @@ pub async fn book(
 ) -> ApiResult<impl IntoResponse> {
     let id = path_id(&id, "mentorship")?;
     let session = state.app.book_session(&viewer, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(session)))
+}
+
+/// A mentor's free times for a one-off conversation (flash mentoring), in your own time
+/// zone: the times they opened to people they do not mentor, in months where their
+/// monthly limit is not reached. Empty (`"published": false`) if they offer none.
+#[utoipa::path(get, path = "/api/v1/mentors/{id}/one-off-slots", tag = "booking", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The mentor's person id"), SlotParams),
+    responses(
+        (status = 200, body = SlotList),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such listed mentor, or one of you blocked the other (`not_found`)", body = ErrorBody),
+        (status = 422, description = "Invalid `from`, `to` or `duration` (`validation_failed`)", body = ErrorBody),
+    ))]
+pub async fn one_off_slots(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiQuery(params): ApiQuery<SlotParams>,
+) -> ApiResult<Json<SlotList>> {
+    let id = path_id(&id, "mentor")?;
+    Ok(Json(state.app.one_off_slots(&viewer, id, &params).await?))
+}
+
+/// Book a one-off conversation with a mentor you have no mentorship with: it makes a
+/// mentorship of kind `flash` (the topic as its goals) with this one session, its
+/// invitation e-mailed to the mentor. It takes no place of the mentor's capacity, counts
+/// against their monthly limit, and ends after the session; either of you can then turn
+/// it into a request.
+#[utoipa::path(post, path = "/api/v1/mentors/{id}/one-off-bookings", tag = "booking", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The mentor's person id")),
+    request_body = OneOffInput,
+    responses(
+        (status = 201, body = SessionView),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such listed mentor, or one of you blocked the other (`not_found`)", body = ErrorBody),
+        (status = 409, description = "Someone booked the time first (`slot_taken`, with `error.slots`), the mentor's limit for that month is reached (`one_off_limit_reached`), or you already have a mentorship with them (`mentorship_exists`)", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`validation_failed`): `starts_at`, `duration_minutes`, `topic`", body = ErrorBody),
+    ))]
+pub async fn book_one_off(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<OneOffInput>,
+) -> ApiResult<impl IntoResponse> {
+    let id = path_id(&id, "mentor")?;
+    let session = state.app.book_one_off(&viewer, id, &input).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }

@@ -83,6 +83,8 @@ use crate::routes::Routes;
         super::booking::set_availability,
         super::booking::slots,
         super::booking::book,
+        super::booking::one_off_slots,
+        super::booking::book_one_off,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),

@@ -88,6 +88,8 @@ pub fn registry() -> Routes<AppState> {
         .put("/me/availability", booking::set_availability)
         .get("/mentorships/{id}/slots", booking::slots)
         .post("/mentorships/{id}/bookings", booking::book)
+        .get("/mentors/{id}/one-off-slots", booking::one_off_slots)
+        .post("/mentors/{id}/one-off-bookings", booking::book_one_off)
 }
 
 pub fn routes() -> Router<AppState> {

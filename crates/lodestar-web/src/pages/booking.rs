@@ -453,6 +453,15 @@ pub async fn save_settings(
     }
 }
 
+/// `?duration=60` from a length choice; anything else is ignored.
+pub fn duration_in(query: Option<&str>) -> Option<i64> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query.unwrap_or(""))
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(k, _)| k == "duration")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
 /// The "Book a session" section of a mentorship's page.
 pub struct BookSection {
     pub list: SlotList,
@@ -567,3 +576,128 @@ pub async fn book(
 
 #[cfg(test)]
 mod tests;
+
+/// The "One-off conversation" section of a mentor's page: their one-off free times as
+/// choices of one form, with the topic.
+pub struct OneOffSection {
+    pub list: SlotList,
+    pub taken: bool,
+    pub problem: Option<String>,
+    /// The topic as typed, and its message if it was refused.
+    pub topic: String,
+    pub topic_error: Option<String>,
+    /// The start chosen when the form came back.
+    pub chosen: String,
+}
+
+impl OneOffSection {
+    pub fn days(&self) -> Vec<lodestar_app::booking::SlotDay<'_>> {
+        self.list.by_day(SHOWN_DAYS)
+    }
+
+    pub fn is_chosen(&self, starts_at: &str) -> bool {
+        self.chosen == starts_at
+    }
+}
+
+/// The section for `viewer` on a mentor's page, if the mentor offers one-off
+/// conversations.
+pub async fn one_off_section(
+    state: &AppState,
+    viewer: &Viewer,
+    mentor: lodestar_domain::PersonId,
+    duration: Option<i64>,
+) -> Option<OneOffSection> {
+    let params = SlotParams {
+        duration,
+        ..SlotParams::default()
+    };
+    let list = match state.app.one_off_slots(viewer, mentor, &params).await {
+        Ok(list) => list,
+        Err(AppError::Invalid(_)) if duration.is_some() => state
+            .app
+            .one_off_slots(viewer, mentor, &SlotParams::default())
+            .await
+            .ok()?,
+        Err(_) => return None,
+    };
+    list.published.then_some(OneOffSection {
+        list,
+        taken: false,
+        problem: None,
+        topic: String::new(),
+        topic_error: None,
+        chosen: String::new(),
+    })
+}
+
+/// Books a one-off conversation from a mentor's page: to the new session when it worked,
+/// or back to the page with the free times now (409), the limit or an existing
+/// mentorship (409), or what was wrong (422).
+pub async fn book_one_off(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let Ok(id) = id.parse::<lodestar_domain::PersonId>() else {
+        return error_page(&AppError::NotFound("mentor"));
+    };
+    let form = FormData(form);
+    let duration = form.text("duration_minutes").trim().parse::<i64>().ok();
+    let input = lodestar_app::booking::OneOffInput {
+        starts_at: form.text("starts_at"),
+        duration_minutes: duration.unwrap_or(0),
+        topic: form.text("topic"),
+    };
+    let mut topic_error = None;
+    let (status, taken, problem, slots) = match state.app.book_one_off(&viewer, id, &input).await {
+        Ok(s) => {
+            notify(
+                &session,
+                &format!(
+                    "Booked a one-off conversation: {}. The mentor has been sent an invitation.",
+                    s.when
+                ),
+            )
+            .await;
+            return Redirect::to(&format!("/mentorships/{}", s.mentorship_id)).into_response();
+        }
+        Err(AppError::SlotTaken { slots, .. }) => (StatusCode::CONFLICT, true, None, Some(slots)),
+        Err(AppError::Conflict { message, .. }) => {
+            (StatusCode::CONFLICT, false, Some(message), None)
+        }
+        Err(AppError::Invalid(errors)) => {
+            topic_error = errors.get("topic").map(str::to_owned);
+            let others: Vec<&str> = errors
+                .iter()
+                .filter(|(k, _)| *k != "topic")
+                .map(|(_, m)| m)
+                .collect();
+            let problem = (!others.is_empty())
+                .then(|| format!("That time could not be booked: {}.", others.join("; ")));
+            (StatusCode::UNPROCESSABLE_ENTITY, false, problem, None)
+        }
+        Err(other) => return error_page(&other),
+    };
+    let mut page = match super::people::person_page(&state, &session, viewer, id, duration).await {
+        Ok(page) => page,
+        Err(r) => return r,
+    };
+    if let Some(section) = &mut page.one_off {
+        if let Some(slots) = slots {
+            section.list.slots = slots;
+        }
+        section.taken = taken;
+        section.problem = problem;
+        section.topic = input.topic;
+        section.topic_error = topic_error;
+        section.chosen = if taken {
+            String::new()
+        } else {
+            input.starts_at
+        };
+    }
+    render_status(status, &page)
+}

@@ -12,7 +12,7 @@ use lodestar_app::mentorships::{
     MentorshipView, PauseInput, StalledList,
 };
 use lodestar_app::{AppError, Viewer};
-use lodestar_domain::mentoring::{Cadence, MentorshipState};
+use lodestar_domain::mentoring::{Cadence, MentorshipKind, MentorshipState};
 use lodestar_domain::{FieldErrors, FocusArea, MentorshipId};
 use tower_sessions::Session;
 
@@ -131,6 +131,24 @@ pub(super) struct DetailPage {
 }
 
 impl DetailPage {
+    fn is_flash(&self) -> bool {
+        self.m.kind == MentorshipKind::Flash
+    }
+
+    /// The ask page that turns a one-off conversation into a request: the mentee asks
+    /// the mentor, the mentor offers to mentor the mentee, the message prefilled.
+    fn follow_up_link(&self) -> Option<String> {
+        let message = self.m.follow_up_message.as_ref()?;
+        let other = self.m.members.iter().find(|x| !x.you)?;
+        let offer = if self.m.my_role == lodestar_domain::mentoring::MemberRole::Mentor {
+            "offer=1&"
+        } else {
+            ""
+        };
+        let query = serde_urlencoded::to_string([("message", message.as_str())]).ok()?;
+        Some(format!("/people/{}/ask?{offer}{query}", other.id))
+    }
+
     fn error(&self, form: &str, field: &str) -> Option<&str> {
         (self.failed == form)
             .then(|| self.errors.get(field))
@@ -194,7 +212,8 @@ async fn detail_page_for(
         .into_iter()
         .filter(|a| !a.done)
         .collect();
-    let book = if m.state == MentorshipState::Active {
+    // A one-off conversation has its one session; only an ongoing mentorship books more.
+    let book = if m.state == MentorshipState::Active && m.kind == MentorshipKind::Ongoing {
         super::booking::book_section(state, &viewer, id, duration).await
     } else {
         None
@@ -239,13 +258,7 @@ pub async fn show(
 ) -> Response {
     let result = async {
         let id = mentorship_id(&id)?;
-        // `?duration=60` from the booking section's length choice; anything else is ignored.
-        let duration =
-            serde_urlencoded::from_str::<Vec<(String, String)>>(query.as_deref().unwrap_or(""))
-                .unwrap_or_default()
-                .into_iter()
-                .find(|(k, _)| k == "duration")
-                .and_then(|(_, v)| v.parse().ok());
+        let duration = super::booking::duration_in(query.as_deref());
         let page = detail_page_for(&state, &session, viewer, id, None, duration).await?;
         Ok::<_, Response>(render(&page))
     };

@@ -102,6 +102,7 @@ pub fn registry() -> Routes<AppState> {
         .get("/account/availability", booking::settings)
         .post("/account/availability", booking::save_settings)
         .post("/mentorships/{id}/bookings", booking::book)
+        .post("/people/{id}/one-off-bookings", booking::book_one_off)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -107,6 +107,8 @@ enum Fill {
     OwnersPausedMentorship,
     /// The owner's mentorship, with the owner (its mentor) free every day, all day.
     OwnersBookableMentorship,
+    /// A new listed mentor whose every day is open to one-off conversations.
+    NewOneOffMentor,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -321,6 +323,10 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/mentorships/{id}/bookings", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
             .fill(Fill::OwnersBookableMentorship)
             .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30")]),
+        // Anyone signed in may book a one-off conversation with a mentor who offers them.
+        row(M::POST, "/people/{id}/one-off-bookings", [LogIn, Redirect("/mentorships/"), Redirect("/mentorships/"), Redirect("/mentorships/")])
+            .fill(Fill::NewOneOffMentor)
+            .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30"), ("topic", "Matrix page topic {n}")]),
         // ---- the JSON API
         row(M::POST, "/api/v1/auth/register", PUBLIC)
             .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
@@ -422,6 +428,10 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/mentorships/{id}/bookings", OWNER_API)
             .fill(Fill::OwnersBookableMentorship)
             .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "agenda": "Booked by the matrix {n}"}"#),
+        row(M::GET, "/api/v1/mentors/{id}/one-off-slots", SIGNED_IN_API).fill(Fill::Mentor),
+        row(M::POST, "/api/v1/mentors/{id}/one-off-bookings", SIGNED_IN_API)
+            .fill(Fill::NewOneOffMentor)
+            .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -712,6 +722,16 @@ impl<'a> World<'a> {
                     .await
                     .unwrap();
                 id
+            }
+            Fill::NewOneOffMentor => {
+                let mentor = new_mentor(app, "One-off Mentor", &self.counter).await;
+                let days: Vec<_> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    .iter()
+                    .map(|d| json!({"day": d, "from": "00:00", "to": "24:00", "one_off": true}))
+                    .collect();
+                let body = json!({"time_zone": "UTC", "weekly": days, "durations": [30], "one_off_monthly_limit": 50});
+                crate::booking::publish(app, &mentor.token, body).await;
+                mentor.id
             }
             Fill::OwnersBookableMentorship => {
                 let body = json!({"time_zone": "UTC", "weekly": crate::booking::every_day("00:00", "24:00"), "durations": [30]});

@@ -17,6 +17,7 @@ mod matching;
 mod meetings;
 mod mentorships;
 mod notifications;
+mod one_off;
 mod ops;
 mod pages;
 mod privacy;

@@ -72,6 +72,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/me/availability"),
     ("get", "/api/v1/mentorships/{id}/slots"),
     ("post", "/api/v1/mentorships/{id}/bookings"),
+    ("get", "/api/v1/mentors/{id}/one-off-slots"),
+    ("post", "/api/v1/mentors/{id}/one-off-bookings"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];
