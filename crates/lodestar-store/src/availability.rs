@@ -3,12 +3,14 @@
 //! [`Availability::parse`]; what is read is parsed again, so a row that no longer parses
 //! is corrupt data, not a slot.
 
-use lodestar_domain::PersonId;
 use lodestar_domain::availability::{Availability, RawAvailability};
+use lodestar_domain::mentoring::{MemberRole, MentorshipState};
+use lodestar_domain::{MentorshipId, PersonId};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
 use crate::error::Result;
+use crate::persons::parse_id;
 use crate::{Conn, Db, StoreError};
 
 /// An availability as stored.
@@ -105,4 +107,54 @@ pub async fn save(conn: &mut Conn, person: PersonId, record: &AvailabilityRecord
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A member of a mentorship as listing its mentor's slots needs them: who, in which zone,
+/// and, for a mentor, their availability.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SlotMember {
+    pub person: PersonId,
+    pub name: String,
+    pub role: MemberRole,
+    pub time_zone: String,
+    pub availability: Option<AvailabilityRecord>,
+}
+
+/// A mentorship's state and members (mentors first) with each mentor's availability, in
+/// one query: listing slots is read often, and on SQLite every query is a hand-off to the
+/// connection's thread and back. Empty if there is no such mentorship.
+pub async fn slot_context(
+    db: &Db,
+    mentorship: MentorshipId,
+) -> Result<Option<(MentorshipState, Vec<SlotMember>)>> {
+    let rows = sqlx::query(
+        "SELECT m.state, mm.person_id, mm.role, p.name AS person_name, p.time_zone AS person_zone, \
+         a.time_zone, a.weekly, a.exceptions, a.min_notice_hours, a.buffer_minutes, a.durations, \
+         a.busy_calendar_url, a.one_off_monthly_limit, a.updated_at \
+         FROM mentorships m JOIN mentorship_members mm ON mm.mentorship_id = m.id \
+         JOIN persons p ON p.id = mm.person_id \
+         LEFT JOIN availability a ON a.person_id = mm.person_id AND mm.role = 'mentor' \
+         WHERE m.id = $1 ORDER BY mm.role DESC, mm.joined_at, p.id",
+    )
+    .bind(mentorship.to_string())
+    .fetch_all(db.reader())
+    .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let state = parse_id(&first.try_get::<String, _>("state")?)?;
+    let members = rows
+        .iter()
+        .map(|row| {
+            let published = row.try_get::<Option<String>, _>("weekly")?.is_some();
+            Ok(SlotMember {
+                person: parse_id(&row.try_get::<String, _>("person_id")?)?,
+                name: row.try_get("person_name")?,
+                role: parse_id(&row.try_get::<String, _>("role")?)?,
+                time_zone: row.try_get("person_zone")?,
+                availability: published.then(|| from_row(row)).transpose()?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok(Some((state, members)))
 }

@@ -115,12 +115,26 @@ impl App {
         mentorship: MentorshipId,
         params: &SlotParams,
     ) -> Result<SlotList, AppError> {
-        let membership = self.membership_of(viewer, mentorship).await?;
-        require_active(membership.state)?;
-        let mentor = self.mentor_of(mentorship).await?;
+        // One read for the state, the members and the mentor's availability.
+        let (state, members) = store::slot_context(&self.db, mentorship)
+            .await?
+            .ok_or(AppError::NotFound("mentorship"))?;
+        let me = members
+            .iter()
+            .find(|m| m.person == viewer.id)
+            .ok_or(AppError::NotFound("mentorship"))?;
+        require_active(state)?;
+        let tz: Tz = me.time_zone.parse().unwrap_or(Tz::UTC);
+        let mentor = members
+            .into_iter()
+            .find(|m| m.role == MemberRole::Mentor)
+            .ok_or(AppError::NotFound("mentorship"))?;
+        let record = mentor.availability;
+        let mentor = Named {
+            id: mentor.person,
+            name: mentor.name,
+        };
         let now = now_ms();
-        let tz = self.zone_of(viewer.id).await?;
-        let record = store::get(&self.db, mentor.id).await?;
         let mut errors = FieldErrors::new();
         let from = match &params.from {
             Some(raw) => errors.check("from", parse_moment(raw, tz, false)),

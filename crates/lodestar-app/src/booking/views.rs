@@ -1,7 +1,7 @@
 //! What the booking services take and give: the availability as the API and the
 //! settings page write it, slots in the viewer's own time zone, and a booking.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use lodestar_domain::availability::{RawAvailability, RawException, RawWindow};
 use lodestar_domain::slots::Slot;
@@ -210,30 +210,43 @@ pub struct SlotView {
     pub ends_at: String,
     #[serde(skip)]
     pub starts_at_ms: i64,
-    /// "Tuesday 1 December", in the viewer's zone, for grouping on a page.
+    /// The viewer's zone, for the words a page shows ([`SlotView::day`], [`SlotView::time`]),
+    /// which the API does not need and so does not pay for.
     #[serde(skip)]
-    pub day: String,
-    /// "10:00", in the viewer's zone.
-    #[serde(skip)]
-    pub time: String,
+    #[schema(ignore)]
+    pub zone: Tz,
 }
 
 impl SlotView {
     pub(crate) fn new(slot: Slot, tz: Tz) -> Self {
-        let at = |ms: i64| {
-            DateTime::<Utc>::from_timestamp_millis(ms)
-                .unwrap_or_default()
-                .with_timezone(&tz)
-        };
-        let (start, end) = (at(slot.starts_at), at(slot.ends_at));
         Self {
-            starts_at: start.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            ends_at: end.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            starts_at: local(slot.starts_at, tz)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            ends_at: local(slot.ends_at, tz).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             starts_at_ms: slot.starts_at,
-            day: start.format("%A %-d %B").to_string(),
-            time: start.format("%H:%M").to_string(),
+            zone: tz,
         }
     }
+
+    /// "Tuesday 1 December", in the viewer's zone.
+    pub fn day(&self) -> String {
+        local(self.starts_at_ms, self.zone)
+            .format("%A %-d %B")
+            .to_string()
+    }
+
+    /// "10:00", in the viewer's zone.
+    pub fn time(&self) -> String {
+        local(self.starts_at_ms, self.zone)
+            .format("%H:%M")
+            .to_string()
+    }
+}
+
+fn local(ms: i64, tz: Tz) -> DateTime<Tz> {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&tz)
 }
 
 /// A mentor's free slots for one session length, in the viewer's zone.
@@ -253,7 +266,7 @@ pub struct SlotList {
 
 /// One day's slots, for a page.
 pub struct SlotDay<'a> {
-    pub day: &'a str,
+    pub day: String,
     pub slots: Vec<&'a SlotView>,
 }
 
@@ -263,12 +276,13 @@ impl SlotList {
     pub fn by_day(&self, days: usize) -> Vec<SlotDay<'_>> {
         let mut out: Vec<SlotDay<'_>> = Vec::new();
         for slot in &self.slots {
+            let day = slot.day();
             let full = out.len() == days;
             match out.last_mut() {
-                Some(d) if d.day == slot.day => d.slots.push(slot),
+                Some(d) if d.day == day => d.slots.push(slot),
                 _ if full => break,
                 _ => out.push(SlotDay {
-                    day: &slot.day,
+                    day,
                     slots: vec![slot],
                 }),
             }
@@ -276,11 +290,20 @@ impl SlotList {
         out
     }
 
-    /// How many days have free slots.
-    pub fn day_count(&self) -> usize {
-        let mut days: Vec<&str> = self.slots.iter().map(|s| s.day.as_str()).collect();
-        days.dedup();
-        days.len()
+    /// Whether more days have free slots than the first `days`.
+    pub fn more_than(&self, days: usize) -> bool {
+        let mut seen: Vec<(i32, u32)> = Vec::new();
+        for slot in &self.slots {
+            let t = local(slot.starts_at_ms, slot.zone);
+            let key = (t.year(), t.ordinal());
+            if seen.last() != Some(&key) {
+                seen.push(key);
+                if seen.len() > days {
+                    return true;
+                }
+            }
+        }
+        false
     }
 }
 

@@ -477,7 +477,7 @@ impl BookSection {
     }
 
     pub fn more(&self) -> bool {
-        self.list.day_count() > SHOWN_DAYS
+        self.list.more_than(SHOWN_DAYS)
     }
 }
 
