@@ -18,6 +18,13 @@ pub enum AppError {
         field: Option<&'static str>,
         message: String,
     },
+    /// The time asked for was booked by someone else meanwhile; `slots` are the free
+    /// ones now, for the same session length.
+    #[error("{message}")]
+    SlotTaken {
+        message: String,
+        slots: Vec<crate::booking::SlotView>,
+    },
     #[error("you are not allowed to do that")]
     Forbidden,
     /// The account is suspended by an admin: it cannot log in until the suspension is lifted.
@@ -73,6 +80,12 @@ impl From<StoreError> for AppError {
                 code: "request_exists",
                 field: None,
                 message: "there is already a request between you two waiting for an answer".into(),
+            },
+            // The partial unique index on bookings caught two bookings of one start.
+            StoreError::Conflict { what: "slot" } => Self::Conflict {
+                code: "slot_taken",
+                field: None,
+                message: crate::booking::SLOT_TAKEN.into(),
             },
             StoreError::Conflict { what } => Self::Conflict {
                 code: "conflict",

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod action_items;
+pub mod booking;
 pub mod busy_calendar;
 pub mod calendar;
 pub mod catalogue;

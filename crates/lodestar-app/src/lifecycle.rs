@@ -1,7 +1,8 @@
 //! The mentorship lifecycle's clock: the one loop that expires requests, reminds mentors
 //! of requests about to expire, resumes paused mentorships on their date, flags stalled
-//! ones, sends session and action-item reminders, and e-mails people about messages they
-//! left unread (see [`crate::conversations`]). `serve` spawns [`App::run_lifecycle`].
+//! ones, sends session and action-item reminders, e-mails people about messages they left
+//! unread (see [`crate::conversations`]), and ends one-off conversations whose session is
+//! over. `serve` spawns [`App::run_lifecycle`].
 //!
 //! Several server processes may run it on one database: every step moves each row with a
 //! conditional update (`… WHERE state = 'pending'`, `… AND reminded_at IS NULL`), so exactly
@@ -28,6 +29,7 @@ pub struct Report {
     pub action_items_due: usize,
     /// E-mails about messages left unread.
     pub message_emails: usize,
+    pub one_off_conversations_ended: usize,
 }
 
 impl App {
@@ -50,6 +52,7 @@ impl App {
             session_reminders: keep(self.remind_upcoming_sessions(now).await),
             action_items_due: keep(self.remind_due_action_items(now).await),
             message_emails: keep(self.email_unread_messages(now).await),
+            one_off_conversations_ended: keep(self.end_finished_one_offs(now).await),
         };
         match first_error {
             Some(e) => Err(e),

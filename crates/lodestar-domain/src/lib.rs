@@ -5,12 +5,14 @@
 //! [`Email`] or [`SkillLevel`] is valid by construction.
 
 pub mod account;
+pub mod availability;
 pub mod conversation;
 pub mod ids;
 pub mod language;
 pub mod mentoring;
 pub mod profile;
 pub mod skill;
+pub mod slots;
 pub mod text;
 pub mod validation;
 

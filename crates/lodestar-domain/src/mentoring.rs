@@ -158,6 +158,16 @@ impl MentorshipState {
 }
 
 text_enum!(
+    /// What a mentorship is for: an ongoing one holds a place of the mentor's capacity; a
+    /// flash one is a single one-off conversation, counted against the mentor's monthly
+    /// limit instead, and ends after its session.
+    MentorshipKind {
+        Ongoing => "ongoing",
+        Flash => "flash",
+    }
+);
+
+text_enum!(
     /// A person's part in a mentorship.
     MemberRole {
         Mentor => "mentor",
@@ -218,6 +228,7 @@ text_enum!(
         MentorshipStalled => "mentorship_stalled",
         MessageReceived => "message_received",
         ModerationWarning => "moderation_warning",
+        SessionBooked => "session_booked",
     }
 );
 
@@ -245,6 +256,7 @@ impl NotificationKind {
                 "Someone writes to you and you have not read it within 10 minutes (at most hourly per conversation)"
             }
             Self::ModerationWarning => "An admin warns you about a message you wrote",
+            Self::SessionBooked => "Someone books a session in your free time",
         }
     }
 }

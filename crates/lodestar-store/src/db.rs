@@ -294,6 +294,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/0009_conversations.sql"),
     ),
     Step::Both(
+        10,
+        "booking",
+        include_str!("../migrations/0010_booking.sql"),
+    ),
+    Step::Both(
         11,
         "busy calendars",
         include_str!("../migrations/0011_busy_calendars.sql"),

@@ -31,6 +31,12 @@ const UNIQUE_RULES: &[(&str, &str, &str)] = &[
         "mentorship_requests.mentor_id, mentorship_requests.mentee_id",
         "open_request",
     ),
+    // Two active bookings of one mentor at one start: the partial index on bookings.
+    (
+        "bookings_one_per_start",
+        "bookings.mentor_id, bookings.starts_at",
+        "slot",
+    ),
     (
         "first_admin_claim_pkey",
         "first_admin_claim.id",

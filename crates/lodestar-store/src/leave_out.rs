@@ -24,11 +24,13 @@ pub async fn for_mentee(db: &Db, mentee: PersonId) -> Result<Vec<PersonId>> {
          WHERE mentee_id = $1 AND state IN ('pending', 'declined', 'expired') \
          UNION SELECT mentor.person_id AS other FROM mentorship_members me \
          JOIN mentorships m ON m.id = me.mentorship_id AND m.state IN ('active', 'paused') \
+         AND m.kind = 'ongoing' \
          JOIN mentorship_members mentor ON mentor.mentorship_id = m.id AND mentor.role = 'mentor' \
          WHERE me.person_id = $1 AND me.role = 'mentee' \
          UNION SELECT person_id AS other FROM mentor_standing WHERE accepting = 0 \
          UNION SELECT mine.person_id AS other FROM mentorship_members mine \
          JOIN mentorships m ON m.id = mine.mentorship_id AND m.state IN ('active', 'paused') \
+         AND m.kind = 'ongoing' \
          JOIN mentorship_members taken ON taken.mentorship_id = m.id AND taken.role = 'mentee' \
          JOIN persons p ON p.id = mine.person_id \
          WHERE mine.role = 'mentor' \

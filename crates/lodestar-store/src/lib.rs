@@ -6,7 +6,9 @@
 //! (one email per account, one first admin) are enforced by the database itself.
 
 pub mod action_items;
+pub mod availability;
 pub mod blocks;
+pub mod bookings;
 pub mod bulk_mentoring;
 pub mod busy_times;
 pub mod calendar_feeds;

@@ -1,5 +1,6 @@
 //! Meetings of a mentorship (the pages call them sessions): scheduling, rescheduling,
-//! cancelling, the outcome, reminders and what a person's calendar feed lists.
+//! cancelling, the outcome, reminders and what a person's calendar feed lists. Cancelling
+//! or moving a booked meeting frees its slot (`bookings`).
 //!
 //! Every change of state is one conditional UPDATE (`… WHERE state = …`), so two people
 //! (or two server processes) acting on one meeting at once cannot both win: the loser's
@@ -199,6 +200,15 @@ pub async fn update(conn: &mut Conn, id: MeetingId, c: &MeetingChanges, now: i64
     .bind(id.to_string())
     .execute(&mut *conn)
     .await?;
+    // A booked session moved away from its slot frees it (the meeting still blocks its
+    // new time, as every scheduled meeting does).
+    crate::bookings::release_unless_at(
+        conn,
+        id,
+        c.starts_at,
+        c.starts_at + c.duration_minutes * 60_000,
+    )
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -214,6 +224,8 @@ pub async fn cancel(conn: &mut Conn, id: MeetingId, reason: &str, now: i64) -> R
     .bind(id.to_string())
     .execute(&mut *conn)
     .await?;
+    // A cancelled booked session frees its slot.
+    crate::bookings::release(conn, id).await?;
     Ok(done.rows_affected() == 1)
 }
 

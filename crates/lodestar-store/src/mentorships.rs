@@ -126,13 +126,14 @@ pub async fn lock_person(
 }
 
 /// How many places of a mentor's capacity are taken: their mentee members in active and
-/// paused mentorships.
+/// paused mentorships (one-off conversations take none).
 pub async fn places_taken(conn: &mut AnyConnection, mentor: PersonId) -> Result<i64> {
     Ok(sqlx::query(
         "SELECT COUNT(*) AS n FROM mentorship_members mine \
          JOIN mentorships m ON m.id = mine.mentorship_id \
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
-         WHERE mine.person_id = $1 AND mine.role = 'mentor' AND m.state IN ('active', 'paused')",
+         WHERE mine.person_id = $1 AND mine.role = 'mentor' AND m.state IN ('active', 'paused') \
+         AND m.kind = 'ongoing'",
     )
     .bind(mentor.to_string())
     .fetch_one(&mut *conn)
@@ -153,6 +154,7 @@ pub async fn places_taken_by(
     let mut sql = crate::sql::Sql::new(
         "SELECT mine.person_id AS mentor, COUNT(*) AS taken FROM mentorship_members mine \
          JOIN mentorships m ON m.id = mine.mentorship_id AND m.state IN ('active', 'paused') \
+         AND m.kind = 'ongoing' \
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
          WHERE mine.role = 'mentor'",
     );
@@ -223,6 +225,53 @@ pub async fn members(db: &Db, mentorship: MentorshipId) -> Result<Vec<(PersonId,
             parse_id(&row.try_get::<String, _>("role")?)?,
         ))
     })
+    .collect()
+}
+
+/// Makes a mentorship just inserted a one-off conversation (flash mentoring), in the
+/// caller's transaction: it takes no place of the mentor's capacity.
+pub async fn mark_flash(conn: &mut AnyConnection, id: MentorshipId) -> Result<()> {
+    sqlx::query("UPDATE mentorships SET kind = 'flash' WHERE id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Whether `a` and `b` share an active or paused mentorship of any kind.
+pub async fn open_between(conn: &mut AnyConnection, a: PersonId, b: PersonId) -> Result<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS one FROM mentorship_members x \
+         JOIN mentorships m ON m.id = x.mentorship_id AND m.state IN ('active', 'paused') \
+         JOIN mentorship_members y ON y.mentorship_id = m.id \
+         WHERE x.person_id = $1 AND y.person_id = $2",
+    )
+    .bind(a.to_string())
+    .bind(b.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
+/// Ends the one-off conversations whose session is over: completed once it has ended (or
+/// was held or missed), cancelled if it was cancelled. One statement, so of several
+/// processes each ends each once. Returns the ones ended.
+pub async fn end_finished_flash(conn: &mut AnyConnection, now: i64) -> Result<Vec<MentorshipId>> {
+    sqlx::query(
+        "UPDATE mentorships SET \
+         state = CASE WHEN EXISTS (SELECT 1 FROM meetings x WHERE x.mentorship_id = mentorships.id \
+           AND x.state <> 'cancelled') THEN 'completed' ELSE 'cancelled' END, \
+         ended_at = $1, updated_at = $1 \
+         WHERE kind = 'flash' AND state IN ('active', 'paused') \
+         AND NOT EXISTS (SELECT 1 FROM meetings x WHERE x.mentorship_id = mentorships.id \
+           AND x.state = 'scheduled' AND x.starts_at + x.duration_minutes * 60000 > $1) \
+         RETURNING id",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("id")?))
     .collect()
 }
 

@@ -294,7 +294,8 @@ pub async fn open_between(
     .is_some())
 }
 
-/// Whether the two already share an active or paused mentorship, as mentor and mentee.
+/// Whether the two already share an active or paused mentorship, as mentor and mentee (a
+/// one-off conversation does not count: it can become a request).
 pub async fn mentoring_already(
     conn: &mut AnyConnection,
     mentor: PersonId,
@@ -303,6 +304,7 @@ pub async fn mentoring_already(
     Ok(sqlx::query(
         "SELECT 1 AS one FROM mentorship_members a \
          JOIN mentorships m ON m.id = a.mentorship_id AND m.state IN ('active', 'paused') \
+         AND m.kind = 'ongoing' \
          JOIN mentorship_members b ON b.mentorship_id = m.id \
          WHERE a.person_id = $1 AND a.role = 'mentor' AND b.person_id = $2 AND b.role = 'mentee'",
     )

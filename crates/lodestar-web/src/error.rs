@@ -19,8 +19,9 @@ pub struct ErrorBody {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable and machine-readable: `validation_failed`, `email_taken`, `not_found`,
-    /// `unauthenticated`, `forbidden`, `account_suspended`, `thread_closed`, `rate_limited`, `busy`, `overloaded`, `timeout`,
-    /// `payload_too_large`, `invalid_json`, `internal`, …
+    /// `unauthenticated`, `forbidden`, `account_suspended`, `thread_closed`, `rate_limited`,
+    /// `busy`, `overloaded`, `timeout`, `payload_too_large`, `invalid_json`, `internal`,
+    /// `slot_taken`, …
     #[schema(example = "validation_failed")]
     pub code: String,
     #[schema(example = "some fields are not valid")]
@@ -28,6 +29,9 @@ pub struct ErrorDetail {
     /// Messages per field, for validation errors.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    /// With `slot_taken`: the free slots now, for the same session length.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slots: Option<Vec<lodestar_app::booking::SlotView>>,
 }
 
 /// An error on its way to becoming a response.
@@ -57,17 +61,19 @@ fn body(
     message: String,
     fields: BTreeMap<String, String>,
 ) -> Response {
-    let mut response = (
+    detail(
         status,
-        Json(ErrorBody {
-            error: ErrorDetail {
-                code: code.to_owned(),
-                message,
-                fields,
-            },
-        }),
+        ErrorDetail {
+            code: code.to_owned(),
+            message,
+            fields,
+            slots: None,
+        },
     )
-        .into_response();
+}
+
+fn detail(status: StatusCode, error: ErrorDetail) -> Response {
+    let mut response = (status, Json(ErrorBody { error })).into_response();
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -80,6 +86,7 @@ pub fn status_and_code(err: &AppError) -> (StatusCode, &'static str) {
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
         AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
         AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code),
+        AppError::SlotTaken { .. } => (StatusCode::CONFLICT, "slot_taken"),
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::Suspended => (StatusCode::FORBIDDEN, "account_suspended"),
         AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
@@ -113,7 +120,18 @@ impl IntoResponse for ApiError {
             } => BTreeMap::from([((*field).to_owned(), message.clone())]),
             _ => BTreeMap::new(),
         };
-        let mut response = body(status, code, message, fields);
+        let mut response = match &self.0 {
+            AppError::SlotTaken { slots, .. } => detail(
+                status,
+                ErrorDetail {
+                    code: code.to_owned(),
+                    message,
+                    fields,
+                    slots: Some(slots.clone()),
+                },
+            ),
+            _ => body(status, code, message, fields),
+        };
         set_retry_after(&self.0, &mut response);
         if let AppError::Unauthenticated(_) = &self.0 {
             response.headers_mut().insert(

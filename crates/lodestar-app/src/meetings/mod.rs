@@ -185,20 +185,45 @@ impl App {
             location,
             agenda,
         };
-        store::insert(&mut tx, &new, now).await?;
-        mentorships::touch_activity(&mut tx, mentorship, now).await?;
-        mentorships::record_event(
+        self.insert_meeting(
             &mut tx,
-            mentorship,
-            Some(viewer.id),
-            "session_scheduled",
-            &rfc3339(starts_at),
+            viewer,
+            &new,
+            NotificationKind::SessionScheduled,
+            now,
         )
         .await?;
-        self.tell_members(&mut tx, viewer, id, NotificationKind::SessionScheduled)
-            .await?;
         lodestar_store::commit(tx).await?;
         self.meeting(viewer, id).await
+    }
+
+    /// Inserts a meeting of a mentorship the caller's transaction found active, records it
+    /// on the timeline and tells the other members, with the invitation: how every session
+    /// comes to be, scheduled by hand or booked from a slot (`kind` says which).
+    pub(crate) async fn insert_meeting(
+        &self,
+        tx: &mut lodestar_store::Conn,
+        viewer: &Viewer,
+        new: &NewMeeting,
+        kind: NotificationKind,
+        now: i64,
+    ) -> Result<(), AppError> {
+        store::insert(tx, new, now).await?;
+        mentorships::touch_activity(tx, new.mentorship, now).await?;
+        let event = if kind == NotificationKind::SessionBooked {
+            "session_booked"
+        } else {
+            "session_scheduled"
+        };
+        mentorships::record_event(
+            tx,
+            new.mentorship,
+            Some(viewer.id),
+            event,
+            &rfc3339(new.starts_at),
+        )
+        .await?;
+        self.tell_members(tx, viewer, new.id, kind).await
     }
 
     /// Reschedules or edits a scheduled session. A new start, length or place bumps the

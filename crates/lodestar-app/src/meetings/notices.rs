@@ -70,6 +70,13 @@ impl App {
                         )
                     },
                 ),
+                NotificationKind::SessionBooked => (
+                    format!("{} booked a session for {when}", actor.name),
+                    format!(
+                        "{} booked a mentoring session in your free time, for {when}.",
+                        actor.name
+                    ),
+                ),
                 _ => (
                     format!("Session scheduled for {when}"),
                     format!("{} scheduled a mentoring session for {when}.", actor.name),

@@ -1,7 +1,7 @@
 //! What a member sees of a mentorship, and the lists: the views the API returns and the
 //! pages show, and the one function that decides what of a mentorship a member may see.
 
-use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
+use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipKind, MentorshipState};
 use lodestar_domain::{MentorshipId, PersonId, ThreadId};
 use lodestar_store::mentorships::{self as store, MentorshipDetail};
 use serde::Serialize;
@@ -92,6 +92,12 @@ pub struct MentorshipView {
     /// The mentorship's conversation (the request's, continued, when it came from one).
     #[schema(value_type = Option<String>, format = Uuid)]
     pub thread_id: Option<ThreadId>,
+    /// `ongoing`, or `flash`: a one-off conversation, which ends after its session.
+    #[schema(value_type = String, example = "ongoing")]
+    pub kind: MentorshipKind,
+    /// For a one-off conversation: a message to start a request from it with (the mentee
+    /// asks the mentor, or the mentor offers; `POST /api/v1/requests`).
+    pub follow_up_message: Option<String>,
 }
 
 impl MentorshipView {
@@ -154,6 +160,9 @@ pub struct MentorshipSummary {
     pub last_activity_at: i64,
     pub created_at: i64,
     pub ended_at: Option<i64>,
+    /// `ongoing`, or `flash`: a one-off conversation.
+    #[schema(value_type = String, example = "ongoing")]
+    pub kind: MentorshipKind,
 }
 
 impl MentorshipSummary {
@@ -189,6 +198,7 @@ impl From<&store::Listed> for MentorshipSummary {
             last_activity_at: m.last_activity_at,
             created_at: m.created_at,
             ended_at: m.ended_at,
+            kind: m.kind,
         }
     }
 }
@@ -238,7 +248,10 @@ pub(super) fn view_of(
     let my_reflection = mine.map(|x| x.reflection.clone()).unwrap_or_default();
     let my_rating = mine.and_then(|x| x.rating);
     let reflected = !my_reflection.is_empty() || my_rating.is_some();
+    let flash = m.kind == MentorshipKind::Flash;
     let actions: &[&str] = match m.state {
+        // A one-off conversation is not paused: it ends after its session.
+        MentorshipState::Active if flash => &["edit", "complete", "cancel"],
         MentorshipState::Active => &["edit", "pause", "complete", "cancel"],
         MentorshipState::Paused => &["edit", "resume", "complete", "cancel"],
         MentorshipState::Completed if !reflected => &["reflect"],
@@ -262,7 +275,15 @@ pub(super) fn view_of(
             }
         })
         .collect();
+    let follow_up_message = flash.then(|| {
+        format!(
+            "After our one-off conversation about \u{201c}{}\u{201d}, I would like to go on as a mentorship.",
+            m.goals
+        )
+    });
     MentorshipView {
+        kind: m.kind,
+        follow_up_message,
         id: m.id,
         state: m.state,
         state_label: m.state.label().to_owned(),

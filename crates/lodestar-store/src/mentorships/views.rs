@@ -2,7 +2,7 @@
 //! stalled ones. A member's rating leaves the database only for that member: the queries
 //! that read ratings take the reader and blank everyone else's in SQL.
 
-use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
+use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipKind, MentorshipState};
 use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId, ThreadId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -33,11 +33,13 @@ pub struct MentorshipRecord {
     pub stalled_since: Option<i64>,
     /// Its conversation.
     pub thread: Option<ThreadId>,
+    /// Ongoing, or a one-off conversation.
+    pub kind: MentorshipKind,
 }
 
 const COLUMNS: &str = "m.id, m.request_id, m.state, m.goals, m.focus_areas, m.skills, m.cadence, \
     m.expected_end_on, m.resume_on, m.created_at, m.updated_at, m.ended_at, m.last_activity_at, \
-    m.stalled_since, (SELECT t.id FROM threads t WHERE t.mentorship_id = m.id) AS thread_id";
+    m.stalled_since, (SELECT t.id FROM threads t WHERE t.mentorship_id = m.id) AS thread_id, m.kind";
 
 fn record_from_row(row: &AnyRow) -> Result<MentorshipRecord> {
     let request: Option<String> = row.try_get("request_id")?;
@@ -64,6 +66,7 @@ fn record_from_row(row: &AnyRow) -> Result<MentorshipRecord> {
             .as_deref()
             .map(parse_id)
             .transpose()?,
+        kind: parse_id(&row.try_get::<String, _>("kind")?)?,
     })
 }
 

@@ -8,6 +8,7 @@
 mod support;
 
 mod accounts;
+mod booking;
 mod busy_times;
 mod conversations;
 mod generations;

@@ -94,6 +94,12 @@ use crate::routes::Routes;
         super::moderation::act,
         super::moderation::suspensions,
         super::moderation::lift,
+        super::booking::availability,
+        super::booking::set_availability,
+        super::booking::slots,
+        super::booking::book,
+        super::booking::one_off_slots,
+        super::booking::book_one_off,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -111,6 +117,7 @@ use crate::routes::Routes;
         (name = "availability", description = "When you can be booked: your busy calendar"),
         (name = "conversations", description = "Threads of a request or mentorship: messages, read state, reports"),
         (name = "moderation", description = "Admins: reported messages, actions, suspended accounts"),
+        (name = "booking", description = "Booking a mentor's free time: availability, free slots in your own time zone, bookings"),
     )
 )]
 pub struct ApiDoc;

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document and reference page.
 
 mod accounts;
+mod booking;
 mod busy_calendar;
 mod conversations;
 mod docs;
@@ -101,6 +102,12 @@ pub fn registry() -> Routes<AppState> {
         .post("/admin/reports/{id}/actions", moderation::act)
         .get("/admin/suspensions", moderation::suspensions)
         .delete("/admin/suspensions/{id}", moderation::lift)
+        .get("/me/availability", booking::availability)
+        .put("/me/availability", booking::set_availability)
+        .get("/mentorships/{id}/slots", booking::slots)
+        .post("/mentorships/{id}/bookings", booking::book)
+        .get("/mentors/{id}/one-off-slots", booking::one_off_slots)
+        .post("/mentors/{id}/one-off-bookings", booking::book_one_off)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -130,6 +130,8 @@ impl AskPage {
 pub struct AskQuery {
     /// `1`: a mentor offers to mentor this person.
     offer: Option<String>,
+    /// The message to start from (as after a one-off conversation).
+    message: Option<String>,
 }
 
 /// The draft, or the page that says why there can be none (yourself, someone who does not
@@ -219,7 +221,10 @@ pub async fn ask_form(
         Ok(draft) => draft,
         Err(r) => return r,
     };
-    let form = AskForm::fresh(&draft);
+    let mut form = AskForm::fresh(&draft);
+    if let Some(message) = query.message {
+        form.message = message;
+    }
     show(
         &state,
         &session,

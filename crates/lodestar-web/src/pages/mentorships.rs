@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::mentorships::{
@@ -12,7 +12,7 @@ use lodestar_app::mentorships::{
     MentorshipView, PauseInput, StalledList,
 };
 use lodestar_app::{AppError, Viewer};
-use lodestar_domain::mentoring::{Cadence, MentorshipState};
+use lodestar_domain::mentoring::{Cadence, MentorshipKind, MentorshipState};
 use lodestar_domain::{FieldErrors, FocusArea, MentorshipId};
 use tower_sessions::Session;
 
@@ -111,7 +111,7 @@ impl Draft {
 
 #[derive(Template)]
 #[template(path = "mentorship.html")]
-struct DetailPage {
+pub(super) struct DetailPage {
     chrome: Chrome,
     m: MentorshipView,
     draft: Draft,
@@ -119,7 +119,7 @@ struct DetailPage {
     failed: &'static str,
     errors: FieldErrors,
     /// A refusal to show above the forms (an invalid move).
-    problem: Option<String>,
+    pub(super) problem: Option<String>,
     focus_choices: Vec<(&'static str, &'static str)>,
     cadences: Vec<(&'static str, &'static str)>,
     /// Sessions to come (soonest first) and the latest past ones.
@@ -128,9 +128,29 @@ struct DetailPage {
     open_items: Vec<lodestar_app::action_items::ActionItemView>,
     /// The mentorship's conversation, with its unread count.
     thread: Option<lodestar_app::conversations::ThreadView>,
+    /// The mentor's free slots, while the mentorship is active.
+    pub(super) book: Option<super::booking::BookSection>,
 }
 
 impl DetailPage {
+    fn is_flash(&self) -> bool {
+        self.m.kind == MentorshipKind::Flash
+    }
+
+    /// The ask page that turns a one-off conversation into a request: the mentee asks
+    /// the mentor, the mentor offers to mentor the mentee, the message prefilled.
+    fn follow_up_link(&self) -> Option<String> {
+        let message = self.m.follow_up_message.as_ref()?;
+        let other = self.m.members.iter().find(|x| !x.you)?;
+        let offer = if self.m.my_role == lodestar_domain::mentoring::MemberRole::Mentor {
+            "offer=1&"
+        } else {
+            ""
+        };
+        let query = serde_urlencoded::to_string([("message", message.as_str())]).ok()?;
+        Some(format!("/people/{}/ask?{offer}{query}", other.id))
+    }
+
     fn error(&self, form: &str, field: &str) -> Option<&str> {
         (self.failed == form)
             .then(|| self.errors.get(field))
@@ -158,6 +178,29 @@ async fn detail_page(
     id: MentorshipId,
     submitted: Option<(&'static str, Draft, FieldErrors, Option<String>)>,
 ) -> Result<DetailPage, Response> {
+    detail_page_for(state, session, viewer, id, submitted, None).await
+}
+
+/// The page as a booking from it comes back to, slots for `duration`.
+pub(super) async fn page_after_booking(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: MentorshipId,
+    duration: Option<i64>,
+) -> Result<DetailPage, Response> {
+    detail_page_for(state, session, viewer, id, None, duration).await
+}
+
+/// [`detail_page`] with the booking section's slots for a session length.
+async fn detail_page_for(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: MentorshipId,
+    submitted: Option<(&'static str, Draft, FieldErrors, Option<String>)>,
+    duration: Option<i64>,
+) -> Result<DetailPage, Response> {
     let m = state.app.mentorship(&viewer, id).await.or_page()?;
     let meetings = state.app.mentorship_meetings(&viewer, id).await.or_page()?;
     let (mut upcoming, recent): (Vec<_>, Vec<_>) = meetings
@@ -176,6 +219,12 @@ async fn detail_page(
         .thread_of(&viewer, None, Some(id))
         .await
         .or_page()?;
+    // A one-off conversation has its one session; only an ongoing mentorship books more.
+    let book = if m.state == MentorshipState::Active && m.kind == MentorshipKind::Ongoing {
+        super::booking::book_section(state, &viewer, id, duration).await
+    } else {
+        None
+    };
     let title = format!("Mentorship with {}", m.others());
     let chrome = Chrome::new(session, Some(viewer), "mentorships", title).await?;
     let (failed, draft, errors, problem) =
@@ -199,6 +248,7 @@ async fn detail_page(
         recent,
         open_items,
         thread,
+        book,
     })
 }
 
@@ -212,10 +262,12 @@ pub async fn show(
     session: Session,
     PageViewer(viewer): PageViewer,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let result = async {
         let id = mentorship_id(&id)?;
-        let page = detail_page(&state, &session, viewer, id, None).await?;
+        let duration = super::booking::duration_in(query.as_deref());
+        let page = detail_page_for(&state, &session, viewer, id, None, duration).await?;
         Ok::<_, Response>(render(&page))
     };
     result.await.unwrap_or_else(|r| r)

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod ask;
+mod booking;
 mod conversations;
 mod dashboard;
 mod meetings;
@@ -110,6 +111,10 @@ pub fn registry() -> Routes<AppState> {
         .get("/admin/reports", moderation::reports)
         .post("/admin/reports/{id}/actions", moderation::act)
         .post("/admin/suspensions/{id}/lift", moderation::lift)
+        .get("/account/availability", booking::settings)
+        .post("/account/availability", booking::save_settings)
+        .post("/mentorships/{id}/bookings", booking::book)
+        .post("/people/{id}/one-off-bookings", booking::book_one_off)
 }
 
 pub fn routes() -> Router<AppState> {

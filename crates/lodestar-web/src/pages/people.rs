@@ -3,14 +3,14 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use lodestar_app::AppError;
 use lodestar_app::catalogue::SkillView;
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
 use lodestar_app::people::ProfileView;
 use lodestar_app::recommendations::RecommendedMentor;
+use lodestar_app::{AppError, Viewer};
 use lodestar_domain::language::LANGUAGES;
 use lodestar_domain::{FieldErrors, PersonId};
 use tower_sessions::Session;
@@ -147,7 +147,7 @@ pub async fn directory(
 
 #[derive(Template)]
 #[template(path = "person.html")]
-struct PersonPage {
+pub(super) struct PersonPage {
     chrome: Chrome,
     person: ProfileView,
     own: bool,
@@ -155,6 +155,8 @@ struct PersonPage {
     blocked: bool,
     /// Whether the viewer mentors (and so may offer to mentor this person).
     viewer_mentors: bool,
+    /// The mentor's free times for a one-off conversation, if they offer any.
+    pub(super) one_off: Option<super::booking::OneOffSection>,
 }
 
 pub async fn person(
@@ -162,29 +164,46 @@ pub async fn person(
     session: Session,
     PageViewer(viewer): PageViewer,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let result = async {
         let id = id
             .parse()
             .map_err(|_| error_page(&AppError::NotFound("person")))?;
-        let person = state.app.profile(&viewer, id).await.or_page()?;
-        let own = person.id == viewer.id;
-        let blocked = !own && state.app.has_blocked(&viewer, id).await.or_page()?;
-        let viewer_mentors =
-            !own && person.wants_mentor && state.app.my_profile(&viewer).await.or_page()?.is_mentor;
-        let chrome = Chrome::new(&session, Some(viewer), "people", person.name.clone()).await?;
-        Ok::<_, Response>(render_status(
-            StatusCode::OK,
-            &PersonPage {
-                chrome,
-                person,
-                own,
-                blocked,
-                viewer_mentors,
-            },
-        ))
+        let duration = super::booking::duration_in(query.as_deref());
+        let page = person_page(&state, &session, viewer, id, duration).await?;
+        Ok::<_, Response>(render_status(StatusCode::OK, &page))
     };
     result.await.unwrap_or_else(|r| r)
+}
+
+/// A person's page as `viewer` may see it, one-off slots for `duration` included.
+pub(super) async fn person_page(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: PersonId,
+    duration: Option<i64>,
+) -> Result<PersonPage, Response> {
+    let person = state.app.profile(&viewer, id).await.or_page()?;
+    let own = person.id == viewer.id;
+    let blocked = !own && state.app.has_blocked(&viewer, id).await.or_page()?;
+    let viewer_mentors =
+        !own && person.wants_mentor && state.app.my_profile(&viewer).await.or_page()?.is_mentor;
+    let one_off = if person.is_mentor && !own && !blocked {
+        super::booking::one_off_section(state, &viewer, id, duration).await
+    } else {
+        None
+    };
+    let chrome = Chrome::new(session, Some(viewer), "people", person.name.clone()).await?;
+    Ok(PersonPage {
+        chrome,
+        person,
+        own,
+        blocked,
+        viewer_mentors,
+        one_off,
+    })
 }
 
 #[derive(Template)]

@@ -115,6 +115,10 @@ enum Fill {
     NewReport,
     /// A new suspended account.
     SuspendedPerson,
+    /// The owner's mentorship, with the owner (its mentor) free every day, all day.
+    OwnersBookableMentorship,
+    /// A new listed mentor whose every day is open to one-off conversations.
+    NewOneOffMentor,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -129,8 +133,8 @@ enum Fresh {
 }
 
 /// A request body. In its text `{n}` becomes a number unique to the call, `{email}` the
-/// caller's email (the owner's for someone not signed in), and `{id}` the row's fill when
-/// the path has no parameter for it.
+/// caller's email (the owner's for someone not signed in), `{id}` the row's fill when
+/// the path has no parameter for it, and `{day3}` the UTC date three days from now.
 #[derive(Clone, Copy, Debug)]
 enum Payload {
     Empty,
@@ -349,6 +353,16 @@ fn matrix() -> Vec<Row> {
             .form(&[("action", "dismiss"), ("note", "matrix {n}")]),
         row(M::POST, "/admin/suspensions/{id}/lift", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/reports")])
             .fill(Fill::SuspendedPerson),
+        row(M::GET, "/account/availability", SIGNED_IN_PAGE),
+        row(M::POST, "/account/availability", [LogIn, Redirect("/account/availability"), Redirect("/account/availability"), Redirect("/account/availability")])
+            .form(&[("time_zone", "UTC"), ("durations", "30"), ("weekly[0].day", "wed"), ("weekly[0].from", "09:00"), ("weekly[0].to", "10:00")]),
+        row(M::POST, "/mentorships/{id}/bookings", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
+            .fill(Fill::OwnersBookableMentorship)
+            .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30")]),
+        // Anyone signed in may book a one-off conversation with a mentor who offers them.
+        row(M::POST, "/people/{id}/one-off-bookings", [LogIn, Redirect("/mentorships/"), Redirect("/mentorships/"), Redirect("/mentorships/")])
+            .fill(Fill::NewOneOffMentor)
+            .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30"), ("topic", "Matrix page topic {n}")]),
         // ---- the JSON API
         row(M::POST, "/api/v1/auth/register", PUBLIC)
             .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
@@ -465,6 +479,18 @@ fn matrix() -> Vec<Row> {
             .json(r#"{"action": "dismiss", "note": "matrix {n}"}"#),
         row(M::GET, "/api/v1/admin/suspensions", ADMIN_API),
         row(M::DELETE, "/api/v1/admin/suspensions/{id}", ADMIN_API).fill(Fill::SuspendedPerson),
+        row(M::GET, "/api/v1/me/availability", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/availability", SIGNED_IN_API)
+            .json(r#"{"time_zone": "Europe/London", "weekly": [{"day": "tue", "from": "09:00", "to": "11:00"}], "durations": [30, 60]}"#),
+        // A mentorship's slots and bookings are its members' alone.
+        row(M::GET, "/api/v1/mentorships/{id}/slots", OWNER_API).fill(Fill::OwnersBookableMentorship),
+        row(M::POST, "/api/v1/mentorships/{id}/bookings", OWNER_API)
+            .fill(Fill::OwnersBookableMentorship)
+            .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "agenda": "Booked by the matrix {n}"}"#),
+        row(M::GET, "/api/v1/mentors/{id}/one-off-slots", SIGNED_IN_API).fill(Fill::Mentor),
+        row(M::POST, "/api/v1/mentors/{id}/one-off-bookings", SIGNED_IN_API)
+            .fill(Fill::NewOneOffMentor)
+            .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -785,6 +811,21 @@ impl<'a> World<'a> {
                 tx.commit().await.unwrap();
                 person.id
             }
+            Fill::NewOneOffMentor => {
+                let mentor = new_mentor(app, "One-off Mentor", &self.counter).await;
+                let days: Vec<_> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    .iter()
+                    .map(|d| json!({"day": d, "from": "00:00", "to": "24:00", "one_off": true}))
+                    .collect();
+                let body = json!({"time_zone": "UTC", "weekly": days, "durations": [30], "one_off_monthly_limit": 50});
+                crate::booking::publish(app, &mentor.token, body).await;
+                mentor.id
+            }
+            Fill::OwnersBookableMentorship => {
+                let body = json!({"time_zone": "UTC", "weekly": crate::booking::every_day("00:00", "24:00"), "durations": [30]});
+                crate::booking::publish(app, &self.owner.token, body).await;
+                self.mentorship.clone()
+            }
         })
     }
 
@@ -914,6 +955,7 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
         text.replace("{n}", &n.to_string())
             .replace("{email}", &email)
             .replace("{id}", filled.as_deref().unwrap_or_default())
+            .replace("{day3}", &crate::meetings::date_in_days(3))
     };
 
     let response = if row.path.starts_with("/api/v1/") {

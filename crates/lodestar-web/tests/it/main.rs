@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod authz;
+mod booking;
 mod busy_calendar;
 mod conversations;
 mod demo;
@@ -19,6 +20,7 @@ mod meetings;
 mod mentorships;
 mod moderation;
 mod notifications;
+mod one_off;
 mod ops;
 mod pages;
 mod privacy;

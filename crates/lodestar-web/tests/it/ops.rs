@@ -83,6 +83,12 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/admin/reports/{id}/actions"),
     ("get", "/api/v1/admin/suspensions"),
     ("delete", "/api/v1/admin/suspensions/{id}"),
+    ("get", "/api/v1/me/availability"),
+    ("put", "/api/v1/me/availability"),
+    ("get", "/api/v1/mentorships/{id}/slots"),
+    ("post", "/api/v1/mentorships/{id}/bookings"),
+    ("get", "/api/v1/mentors/{id}/one-off-slots"),
+    ("post", "/api/v1/mentors/{id}/one-off-bookings"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];

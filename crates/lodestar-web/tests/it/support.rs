@@ -400,7 +400,7 @@ impl TestResponse {
         let keys: Vec<&String> = error.as_object().expect("an object").keys().collect();
         assert!(
             keys.iter()
-                .all(|k| ["code", "message", "fields"].contains(&k.as_str())),
+                .all(|k| ["code", "message", "fields", "slots"].contains(&k.as_str())),
             "unexpected keys in {body}"
         );
         if let Some(fields) = error.get("fields") {

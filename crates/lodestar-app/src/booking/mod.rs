@@ -1,0 +1,478 @@
+//! Booking a mentor's free time: publishing availability, listing a mentorship's free
+//! slots in the viewer's own time zone, and booking one in a click.
+//!
+//! Anyone may publish an availability (it is a mentor's tool; it shows only where they
+//! mentor). Only the members of an active mentorship see its mentor's slots or book one;
+//! to anyone else the mentorship does not exist (404).
+//!
+//! A booking is exactly a session, made through the same path as one scheduled by hand
+//! ([`App::insert_meeting`]: the timeline, the notices, the invitation e-mail). What it
+//! adds is the race: in one transaction it locks the mentor's person row
+//! (`mentorships::lock_person`), reads the mentor's scheduled sessions in every one of
+//! their mentorships, asks [`Availability::free_slots`] again whether the start is still
+//! free, and only then inserts the session and its `bookings` row (whose partial unique
+//! index refuses a second active booking of the mentor at one start). Of two people
+//! booking the same or overlapping time, one wins; the other gets
+//! [`AppError::SlotTaken`] with the free slots as they are now.
+
+mod one_off;
+mod views;
+
+use chrono::{DateTime, NaiveDate, TimeZone};
+use chrono_tz::Tz;
+use lodestar_domain::availability::{self as rules, Availability};
+use lodestar_domain::mentoring::{MemberRole, NotificationKind};
+use lodestar_domain::slots::{Audience, Slot, SlotQuery};
+use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, PersonId, text};
+use lodestar_store::availability::{self as store, AvailabilityRecord};
+use lodestar_store::bookings::{self, NewBooking};
+use lodestar_store::meetings::{self as meetings_store, NewMeeting};
+use lodestar_store::{Conn, mentorships, now_ms};
+
+use crate::meetings::{MAX_AGENDA, SessionView, require_active};
+use crate::{App, AppError, Viewer};
+pub use one_off::{MAX_TOPIC, OneOffInput};
+pub use views::*;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// The longest range of slots asked for at once.
+pub const MAX_RANGE_DAYS: i64 = 31;
+/// The range listed when none is asked for.
+pub const DEFAULT_RANGE_DAYS: i64 = 14;
+/// How far ahead a slot can be booked.
+pub const MAX_AHEAD_DAYS: i64 = 366;
+
+/// What a taken slot's answer says, on the page and in the API.
+pub const SLOT_TAKEN: &str = "Someone just booked that time — here are the free times now";
+
+impl App {
+    /// The viewer's availability, or the starting values (in their profile's time zone)
+    /// if they have not published one.
+    pub async fn my_availability(&self, viewer: &Viewer) -> Result<AvailabilityView, AppError> {
+        Ok(match store::get(&self.db, viewer.id).await? {
+            Some(r) => view_of(&r),
+            None => {
+                let tz = meetings_store::time_zone_of(&self.db, viewer.id).await?;
+                let raw = rules::RawAvailability {
+                    time_zone: tz,
+                    weekly: Vec::new(),
+                    exceptions: Vec::new(),
+                    min_notice_hours: 24,
+                    buffer_minutes: 15,
+                    durations: vec![30, 60],
+                };
+                AvailabilityView::from_raw(&raw, None, 0, None)
+            }
+        })
+    }
+
+    /// Publishes the viewer's availability, replacing the last one. Every field is checked
+    /// and every problem reported; nothing is written unless all is well.
+    pub async fn set_availability(
+        &self,
+        viewer: &Viewer,
+        input: &AvailabilityInput,
+    ) -> Result<AvailabilityView, AppError> {
+        let mut errors = FieldErrors::new();
+        let availability = match Availability::parse(&input.to_raw()) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                for (field, message) in e.iter() {
+                    errors.add(field, message);
+                }
+                None
+            }
+        };
+        let url = errors
+            .check(
+                "busy_calendar_url",
+                rules::parse_calendar_url(input.busy_calendar_url.as_deref().unwrap_or("")),
+            )
+            .flatten();
+        if !(0..=100).contains(&input.one_off_monthly_limit) {
+            errors.add("one_off_monthly_limit", "must be between 0 and 100");
+        }
+        errors.into_result()?;
+        let Some(availability) = availability else {
+            return Err(AppError::Internal("availability checked but absent".into()));
+        };
+        let record = AvailabilityRecord {
+            availability,
+            busy_calendar_url: url,
+            one_off_monthly_limit: input.one_off_monthly_limit,
+            updated_at: now_ms(),
+        };
+        let mut tx = self.db.begin().await?;
+        store::save(&mut tx, viewer.id, &record).await?;
+        lodestar_store::commit(tx).await?;
+        Ok(view_of(&record))
+    }
+
+    /// The free slots of a mentorship's mentor, for its members, in the viewer's zone.
+    pub async fn mentorship_slots(
+        &self,
+        viewer: &Viewer,
+        mentorship: MentorshipId,
+        params: &SlotParams,
+    ) -> Result<SlotList, AppError> {
+        // One read for the state, the members and the mentor's availability.
+        let (state, members) = store::slot_context(&self.db, mentorship)
+            .await?
+            .ok_or(AppError::NotFound("mentorship"))?;
+        let me = members
+            .iter()
+            .find(|m| m.person == viewer.id)
+            .ok_or(AppError::NotFound("mentorship"))?;
+        require_active(state)?;
+        let tz: Tz = me.time_zone.parse().unwrap_or(Tz::UTC);
+        let mentor = members
+            .into_iter()
+            .find(|m| m.role == MemberRole::Mentor)
+            .ok_or(AppError::NotFound("mentorship"))?;
+        let record = mentor.availability;
+        let mentor = Named {
+            id: mentor.person,
+            name: mentor.name,
+        };
+        let now = now_ms();
+        let mut errors = FieldErrors::new();
+        let from = match &params.from {
+            Some(raw) => errors.check("from", parse_moment(raw, tz, false)),
+            None => Some(now),
+        };
+        let to = match (&params.to, from) {
+            (Some(raw), _) => errors.check("to", parse_moment(raw, tz, true)),
+            (None, Some(from)) => Some(from + DEFAULT_RANGE_DAYS * DAY_MS),
+            (None, None) => None,
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            if to <= from {
+                errors.add("to", "must be after from");
+            } else if to - from > MAX_RANGE_DAYS * DAY_MS {
+                errors.add(
+                    "to",
+                    format!("must be at most {MAX_RANGE_DAYS} days after from"),
+                );
+            }
+        }
+        let offered = record
+            .as_ref()
+            .map(|r| r.availability.durations.clone())
+            .unwrap_or_default();
+        let duration = params
+            .duration
+            .or_else(|| offered.first().copied())
+            .unwrap_or(0);
+        if record.is_some() && !offered.contains(&duration) {
+            errors.add("duration", offered_message(&mentor.name, &offered));
+        }
+        errors.into_result()?;
+        let (from, to) = (from.unwrap_or(now), to.unwrap_or(now));
+        let slots = match &record {
+            Some(r) => {
+                let query = SlotQuery {
+                    now,
+                    from,
+                    to,
+                    duration_minutes: duration,
+                    audience: Audience::Mentee,
+                };
+                let busy = self.busy_of(mentor.id, &r.availability, from, to).await?;
+                r.availability.free_slots(&busy, &query)
+            }
+            None => Vec::new(),
+        };
+        Ok(SlotList {
+            published: record.is_some(),
+            mentor_name: mentor.name,
+            time_zone: tz.name().to_owned(),
+            duration_minutes: duration,
+            durations: offered,
+            slots: slots.into_iter().map(|s| SlotView::new(s, tz)).collect(),
+        })
+    }
+
+    /// Books one of the mentor's free slots as a session of the mentorship. Any member
+    /// may book; the session's organiser is who booked it, and the others get the
+    /// invitation.
+    pub async fn book_session(
+        &self,
+        viewer: &Viewer,
+        mentorship: MentorshipId,
+        input: &BookingInput,
+    ) -> Result<SessionView, AppError> {
+        let membership = self.membership_of(viewer, mentorship).await?;
+        require_active(membership.state)?;
+        let mentor = self.mentor_of(mentorship).await?;
+        let now = now_ms();
+        let record = store::get(&self.db, mentor.id).await?;
+        let (start, agenda) = check_booking(&mentor.name, record.as_ref(), input, now)?;
+        let duration = input.duration_minutes;
+        let slot = Slot {
+            starts_at: start,
+            ends_at: start + duration * 60_000,
+        };
+        let id = MeetingId::new();
+        let time_zone = meetings_store::time_zone_of(&self.db, viewer.id).await?;
+        let result: Result<(), AppError> = async {
+            let mut tx = self.db.begin().await?;
+            // The state is read again in the transaction (a pause meanwhile refuses), then
+            // the mentor is locked: bookings of their time wait here for each other.
+            let current = mentorships::state_in(&mut tx, self.db.backend(), mentorship, viewer.id)
+                .await?
+                .ok_or(AppError::NotFound("mentorship"))?;
+            require_active(current)?;
+            mentorships::lock_person(&mut tx, self.db.backend(), mentor.id).await?;
+            if !self
+                .still_free(&mut tx, mentor.id, slot, now, Audience::Mentee)
+                .await?
+            {
+                return Err(slot_taken(Vec::new()));
+            }
+            let new = NewMeeting {
+                id,
+                mentorship,
+                organizer: viewer.id,
+                starts_at: start,
+                duration_minutes: duration,
+                time_zone: time_zone.clone(),
+                location: String::new(),
+                agenda,
+            };
+            self.insert_meeting(&mut tx, viewer, &new, NotificationKind::SessionBooked, now)
+                .await?;
+            let booking = NewBooking {
+                meeting: id,
+                mentor: mentor.id,
+                booked_by: viewer.id,
+                starts_at: slot.starts_at,
+                ends_at: slot.ends_at,
+                one_off: false,
+            };
+            bookings::insert(&mut tx, &booking, now).await?;
+            lodestar_store::commit(tx).await?;
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                tracing::info!(meeting = %id, %mentorship, "session booked");
+                self.meeting(viewer, id).await
+            }
+            Err(e) if is_taken(&e) => {
+                let fresh = SlotParams {
+                    duration: Some(duration),
+                    ..SlotParams::default()
+                };
+                let slots = self.mentorship_slots(viewer, mentorship, &fresh).await?;
+                Err(slot_taken(slots.slots))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether `slot` is still one of the mentor's free slots, asked inside the booking
+    /// transaction after the mentor's row is locked.
+    async fn still_free(
+        &self,
+        tx: &mut Conn,
+        mentor: PersonId,
+        slot: Slot,
+        now: i64,
+        audience: Audience,
+    ) -> Result<bool, AppError> {
+        let Some(record) = store::get_in(tx, mentor).await? else {
+            return Ok(false);
+        };
+        let a = &record.availability;
+        let margin = a.buffer_minutes * 60_000;
+        let mut busy =
+            bookings::busy_in(tx, mentor, slot.starts_at - margin, slot.ends_at + margin).await?;
+        busy.extend(
+            self.external_busy(mentor, slot.starts_at, slot.ends_at, a)
+                .await?,
+        );
+        let query = SlotQuery {
+            now,
+            from: slot.starts_at,
+            to: slot.starts_at + 1,
+            duration_minutes: (slot.ends_at - slot.starts_at) / 60_000,
+            audience,
+        };
+        Ok(a.free_slots(&busy, &query).contains(&slot))
+    }
+
+    /// The mentor's busy intervals around `[from, to)`: their scheduled sessions in every
+    /// mentorship, and what their own calendar says. The slot computation takes them as
+    /// one slice.
+    pub(crate) async fn busy_of(
+        &self,
+        mentor: PersonId,
+        a: &Availability,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(i64, i64)>, AppError> {
+        let margin = a.buffer_minutes * 60_000;
+        let mut busy = bookings::busy(&self.db, mentor, from - margin, to + margin).await?;
+        busy.extend(self.external_busy(mentor, from, to, a).await?);
+        Ok(busy)
+    }
+
+    /// Busy times from the mentor's own calendar (`busy_calendar_url`), fetched on a
+    /// schedule by another part of the application. None are known here yet: this is the
+    /// one place they join the slot computation.
+    async fn external_busy(
+        &self,
+        _mentor: PersonId,
+        _from: i64,
+        _to: i64,
+        _a: &Availability,
+    ) -> Result<Vec<(i64, i64)>, AppError> {
+        Ok(Vec::new())
+    }
+
+    /// The first mentor of a mentorship, with their name.
+    pub(crate) async fn mentor_of(&self, mentorship: MentorshipId) -> Result<Named, AppError> {
+        meetings_store::attendees(&self.db, mentorship)
+            .await?
+            .into_iter()
+            .find(|a| a.role == MemberRole::Mentor)
+            .map(|a| Named {
+                id: a.person,
+                name: a.name,
+            })
+            .ok_or(AppError::NotFound("mentorship"))
+    }
+
+    pub(crate) async fn zone_of(&self, person: PersonId) -> Result<Tz, AppError> {
+        Ok(meetings_store::time_zone_of(&self.db, person)
+            .await?
+            .parse()
+            .unwrap_or(Tz::UTC))
+    }
+}
+
+/// A person by id and name.
+#[derive(Clone, Debug)]
+pub(crate) struct Named {
+    pub id: PersonId,
+    pub name: String,
+}
+
+fn view_of(r: &AvailabilityRecord) -> AvailabilityView {
+    AvailabilityView::from_raw(
+        &r.availability.to_raw(),
+        r.busy_calendar_url.clone(),
+        r.one_off_monthly_limit,
+        Some(r.updated_at),
+    )
+}
+
+/// Checks a booking's fields against the mentor's availability without their busy time:
+/// a start that is not one of their slots at all (03:17, or outside every window) is a
+/// field error, not a taken slot. Returns the start and the agenda.
+fn check_booking(
+    mentor_name: &str,
+    record: Option<&AvailabilityRecord>,
+    input: &BookingInput,
+    now: i64,
+) -> Result<(i64, String), AppError> {
+    let mut errors = FieldErrors::new();
+    let start = match DateTime::parse_from_rfc3339(input.starts_at.trim()) {
+        Ok(t) => Some(t.timestamp_millis()),
+        Err(_) => {
+            errors.add(
+                "starts_at",
+                "must be a date and time with its offset, such as 2026-12-05T10:00:00+01:00",
+            );
+            None
+        }
+    };
+    let agenda = errors.check("agenda", text::multi_line(&input.agenda, MAX_AGENDA));
+    let Some(record) = record else {
+        errors.add(
+            "starts_at",
+            format!("{mentor_name} has not published any free time"),
+        );
+        return Err(AppError::Invalid(errors));
+    };
+    let a = &record.availability;
+    if !a.offers(input.duration_minutes) {
+        errors.add(
+            "duration_minutes",
+            offered_message(mentor_name, &a.durations),
+        );
+    }
+    if let Some(start) = start {
+        if start > now + MAX_AHEAD_DAYS * DAY_MS {
+            errors.add("starts_at", "must be within the next year");
+        } else if a.offers(input.duration_minutes) {
+            let query = SlotQuery {
+                now,
+                from: start,
+                to: start + 1,
+                duration_minutes: input.duration_minutes,
+                audience: Audience::Mentee,
+            };
+            if a.free_slots(&[], &query).first().map(|s| s.starts_at) != Some(start) {
+                errors.add(
+                    "starts_at",
+                    format!(
+                        "is not one of {mentor_name}'s free times (outside their availability, within their minimum notice, or not on the quarter hour)"
+                    ),
+                );
+            }
+        }
+    }
+    errors.into_result()?;
+    Ok((start.unwrap_or_default(), agenda.unwrap_or_default()))
+}
+
+fn offered_message(mentor_name: &str, offered: &[i64]) -> String {
+    if offered.is_empty() {
+        return format!("{mentor_name} offers no session lengths yet");
+    }
+    let list: Vec<String> = offered.iter().map(ToString::to_string).collect();
+    format!(
+        "must be one of the lengths {mentor_name} offers: {} minutes",
+        list.join(", ")
+    )
+}
+
+/// An instant from RFC 3339, or a date in `tz` (its start, or with `end` the start of the
+/// next day).
+fn parse_moment(raw: &str, tz: Tz, end: bool) -> Result<i64, &'static str> {
+    let raw = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(t.timestamp_millis());
+    }
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| "must be a date (YYYY-MM-DD) or a date and time with its offset")?;
+    let date = if end {
+        date.succ_opt().unwrap_or(date)
+    } else {
+        date
+    };
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    // Midnight can fall in a gap (some zones change their clocks at 00:00).
+    Ok(tz.from_local_datetime(&midnight).earliest().map_or_else(
+        || midnight.and_utc().timestamp_millis(),
+        |t| t.timestamp_millis(),
+    ))
+}
+
+pub(crate) fn slot_taken(slots: Vec<SlotView>) -> AppError {
+    AppError::SlotTaken {
+        message: SLOT_TAKEN.to_owned(),
+        slots,
+    }
+}
+
+/// A refusal because the time is taken: the check under the lock, or the unique index.
+fn is_taken(e: &AppError) -> bool {
+    match e {
+        AppError::SlotTaken { .. } => true,
+        AppError::Conflict { code, .. } => *code == "slot_taken",
+        _ => false,
+    }
+}
