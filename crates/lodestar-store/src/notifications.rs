@@ -35,16 +35,24 @@ pub struct CalendarPart {
     pub ics: String,
 }
 
+/// The inbox entry [`push`] made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pushed {
+    pub id: NotificationId,
+    pub created_at: i64,
+}
+
 /// Records `notice` in the person's inbox and, unless they turned e-mail off for its kind,
 /// queues an e-mail to their address, in the caller's transaction. `base_url` makes the
 /// e-mail's link absolute.
-pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> Result<()> {
+pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> Result<Pushed> {
     let now = now_ms();
+    let id = NotificationId::new();
     sqlx::query(
         "INSERT INTO notifications (id, person_id, kind, title, body, link, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(NotificationId::new().to_string())
+    .bind(id.to_string())
     .bind(notice.person.to_string())
     .bind(notice.kind.as_str())
     .bind(&notice.title)
@@ -81,7 +89,10 @@ pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> 
     .bind(notice.kind.as_str())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(Pushed {
+        id,
+        created_at: now,
+    })
 }
 
 /// One entry of a person's inbox.
@@ -129,6 +140,29 @@ pub async fn list(
         .bind(offset)
         .fetch_all(db.reader())
         .await?;
+    rows.iter().map(notification).collect()
+}
+
+/// `person`'s notifications that come after `(created_at, id)` in the order
+/// `(created_at, id)`, oldest first, at most `limit`: what a live stream missed since its
+/// cursor (one range of the `notifications_by_person` index).
+pub async fn after(
+    db: &Db,
+    person: PersonId,
+    (created_at, id): (i64, &str),
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, title, body, link, created_at, read_at FROM notifications \
+         WHERE person_id = $1 AND created_at >= $2 AND (created_at > $2 OR id > $3) \
+         ORDER BY created_at, id LIMIT $4",
+    )
+    .bind(person.to_string())
+    .bind(created_at)
+    .bind(id.to_owned())
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?;
     rows.iter().map(notification).collect()
 }
 

@@ -280,7 +280,7 @@ impl App {
     /// transaction that ends it, and sends the other members the calendar's CANCEL.
     pub(crate) async fn cancel_upcoming_meetings(
         &self,
-        tx: &mut lodestar_store::Conn,
+        tx: &mut lodestar_store::Tx,
         actor: &Viewer,
         mentorship: MentorshipId,
         reason: &str,

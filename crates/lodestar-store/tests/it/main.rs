@@ -18,6 +18,7 @@ mod outbox;
 mod profiles;
 mod requests;
 mod sessions;
+mod signals;
 mod skills;
 mod throttle;
 mod tokens;
