@@ -16,6 +16,7 @@ mod ops;
 pub mod pages;
 mod routes;
 pub mod serve;
+mod sse;
 mod statics;
 
 use std::sync::Arc;

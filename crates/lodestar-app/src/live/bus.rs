@@ -57,6 +57,8 @@ struct Inner {
     closed: AtomicBool,
     /// Tells the listener task to stop; dropping it (with the bus) stops it too.
     stop: watch::Sender<bool>,
+    /// Whether the listener is connected and hearing signals.
+    hearing: watch::Sender<bool>,
 }
 
 struct Slot {
@@ -102,6 +104,7 @@ impl Live {
                 listening: OnceLock::new(),
                 closed: AtomicBool::new(false),
                 stop: watch::channel(false).0,
+                hearing: watch::channel(false).0,
             }),
         }
     }
@@ -179,6 +182,14 @@ impl Live {
         metrics::gauge!("lodestar_live_subscriptions").decrement(dropped as f64);
     }
 
+    /// Waits until this process hears the database's signals (its listener starts with the
+    /// first subscription; on PostgreSQL it then connects). Until then a signal can be
+    /// missed, and streams catch up on what was, from the database, once it hears.
+    pub async fn hearing(&self) {
+        let mut hearing = self.inner.hearing.subscribe();
+        let _ = hearing.wait_for(|hearing| *hearing).await;
+    }
+
     /// Open subscriptions in this process.
     pub fn subscriptions(&self) -> usize {
         self.inner.lock().values().map(Vec::len).sum()
@@ -205,7 +216,10 @@ impl Live {
                         // A newer process may speak of kinds this one does not know.
                         Err(e) => tracing::debug!(error = %e, "ignored a live signal"),
                     },
-                    Heard::Gap => live.catch_up_all(),
+                    Heard::Gap => {
+                        live.catch_up_all();
+                        live.inner.hearing.send_replace(true);
+                    }
                 }
             }
         });

@@ -79,6 +79,7 @@ use crate::routes::Routes;
         super::mentorships::complete,
         super::mentorships::cancel,
         super::mentorships::stalled,
+        super::events::events,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -92,6 +93,7 @@ use crate::routes::Routes;
         (name = "sessions", description = "Sessions of a mentorship: scheduling, invitations, notes, action items, the calendar feed"),
         (name = "requests", description = "Asking for mentoring, offering it, and answering"),
         (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
+        (name = "live", description = "Your new notifications and messages as they happen (server-sent events)"),
         (name = "operations", description = "Health and metrics"),
     )
 )]

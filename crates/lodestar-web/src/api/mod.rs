@@ -2,6 +2,7 @@
 
 mod accounts;
 mod docs;
+mod events;
 mod extract;
 mod meetings;
 mod mentorships;
@@ -83,6 +84,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/complete", mentorships::complete)
         .post("/mentorships/{id}/cancel", mentorships::cancel)
         .get("/admin/stalled-mentorships", mentorships::stalled)
+        .get("/me/events", events::events)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod ask;
 mod dashboard;
+mod live;
 mod meetings;
 mod mentorships;
 mod notifications;
@@ -25,7 +26,7 @@ use tower_sessions::Session;
 use crate::AppState;
 use crate::error::{public_message, status_and_code};
 use crate::routes::Routes;
-use crate::statics::{CSS_PATH, HTMX_PATH};
+use crate::statics::{CSS_PATH, HTMX_PATH, HTMX_SSE_PATH};
 
 pub use reference::api_reference;
 
@@ -98,6 +99,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/complete", mentorships::complete)
         .post("/mentorships/{id}/cancel", mentorships::cancel)
         .get("/admin/stalled", mentorships::stalled)
+        .get("/live", live::live)
 }
 
 pub fn routes() -> Router<AppState> {
@@ -116,6 +118,9 @@ pub struct Chrome {
     pub htmx: &'static str,
     /// The viewer's unread notifications, for the navigation.
     pub unread: i64,
+    /// The page's live stream (`/live?since=…`) for a signed-in viewer, else empty.
+    pub live: String,
+    pub htmx_sse: &'static str,
 }
 
 tokio::task_local! {
@@ -164,6 +169,11 @@ impl Chrome {
             _ => None,
         };
         let unread = unread_for(viewer.as_ref()).await;
+        let live = if viewer.is_some() {
+            live::stream_path()
+        } else {
+            String::new()
+        };
         Ok(Self {
             viewer,
             csrf,
@@ -173,6 +183,8 @@ impl Chrome {
             css: CSS_PATH,
             htmx: HTMX_PATH,
             unread,
+            live,
+            htmx_sse: HTMX_SSE_PATH,
         })
     }
 
@@ -196,6 +208,8 @@ impl Chrome {
             css: CSS_PATH,
             htmx: HTMX_PATH,
             unread: 0,
+            live: String::new(),
+            htmx_sse: HTMX_SSE_PATH,
         }
     }
 

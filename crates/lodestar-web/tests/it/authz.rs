@@ -313,6 +313,8 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .form(&[("reason", "matrix")]),
         row(M::GET, "/admin/stalled", ADMIN_PAGE),
+        // The live stream of whoever is signed in: only their own updates.
+        row(M::GET, "/live", SIGNED_IN_PAGE),
         // ---- the JSON API
         row(M::POST, "/api/v1/auth/register", PUBLIC)
             .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
@@ -406,6 +408,7 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .json(r#"{"reason": "matrix"}"#),
         row(M::GET, "/api/v1/admin/stalled-mentorships", ADMIN_API),
+        row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -413,6 +416,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/metrics", PUBLIC),
         row(M::GET, css, PUBLIC),
         row(M::GET, "/static/htmx-2.0.11.min.js", PUBLIC),
+        row(M::GET, "/static/htmx-ext-sse-2.2.4.min.js", PUBLIC),
     ]
 }
 

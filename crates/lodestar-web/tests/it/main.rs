@@ -12,6 +12,7 @@ mod demo;
 mod directory;
 mod hygiene;
 mod limits;
+mod live;
 mod matching;
 mod meetings;
 mod mentorships;

@@ -68,6 +68,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/mentorships/{id}/complete"),
     ("post", "/api/v1/mentorships/{id}/cancel"),
     ("get", "/api/v1/admin/stalled-mentorships"),
+    ("get", "/api/v1/me/events"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];
