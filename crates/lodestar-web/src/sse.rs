@@ -3,9 +3,9 @@
 //!
 //! A stream outlives the request layers: they see the handler return the response's head,
 //! so neither the request timeout nor the limit of requests at once holds a stream (only
-//! the connection cap of `serve` does). It ends when its feed ends: the client was too
-//! slow, or the server is shutting down (`Live::close`), and the client reconnects with
-//! `Last-Event-ID`.
+//! the connection cap of `serve` does). It ends when its feed ends (the client was too
+//! slow, or the server is shutting down: `Live::close`) or after its lifetime, and the
+//! client reconnects with `Last-Event-ID`, its credentials checked again.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -28,15 +28,18 @@ pub fn last_event_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(LAST_EVENT_ID).and_then(|v| v.to_str().ok())
 }
 
-/// `feed` as an event stream, each item made an event by `render` (`None` skips it).
-pub fn respond<F>(feed: Feed, render: F) -> Response
+/// `feed` as an event stream, each item made an event by `render` (`None` skips it), ended
+/// after about `lifetime` (see `RequestLimits::stream_lifetime`).
+pub fn respond<F>(feed: Feed, render: F, lifetime: Duration) -> Response
 where
     F: Fn(FeedItem) -> Option<Event> + Send + Sync + 'static,
 {
+    let random = uuid::Uuid::new_v4().as_u128();
     // The first event tells the browser how long to wait before reconnecting: 1–5 s,
     // spread so that the streams of a restarted server do not all come back at once.
-    let jitter = uuid::Uuid::new_v4().as_u128() % 4000;
-    let retry = Event::default().retry(Duration::from_millis(1000 + jitter as u64));
+    let retry = Event::default().retry(Duration::from_millis(1000 + (random % 4000) as u64));
+    // 80–120 % of the lifetime, for the same reason.
+    let lifetime = lifetime.mul_f64(0.8 + ((random >> 64) % 401) as f64 / 1000.0);
     let updates = futures_util::stream::unfold((feed, render), |(mut feed, render)| async move {
         loop {
             let item = feed.next().await?;
@@ -45,7 +48,9 @@ where
             }
         }
     });
-    let stream = futures_util::stream::once(async move { Ok(retry) }).chain(updates);
+    let stream = futures_util::stream::once(async move { Ok(retry) })
+        .chain(updates)
+        .take_until(tokio::time::sleep(lifetime));
     let mut response = Sse::new(stream)
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response();

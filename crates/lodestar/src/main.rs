@@ -372,6 +372,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             max_body_bytes: args.max_body_bytes,
             request_timeout: Duration::from_secs(args.request_timeout),
             max_concurrent_requests: args.max_concurrent_requests,
+            ..RequestLimits::default()
         },
         metrics: MetricsAccess {
             separate: args.metrics_bind.is_some(),

@@ -17,8 +17,9 @@ use crate::sse::{last_event_id, respond};
 /// you received as `Last-Event-ID` (browsers do this themselves) and the stream first sends
 /// what you missed since, oldest first; past 100 of them it sends one `resync` instead,
 /// after which you reload your lists. A comment line every 15 s keeps the connection open.
-/// The stream ends when the server restarts or your connection falls too far behind:
-/// reconnect with `Last-Event-ID`.
+/// The stream ends after about five minutes, when the server restarts, or when your
+/// connection falls too far behind: reconnect with `Last-Event-ID` (your token is checked
+/// again then).
 #[utoipa::path(get, path = "/api/v1/me/events", tag = "live", security(("bearer" = [])),
     params(("Last-Event-ID" = Option<String>, Header,
         description = "The `id` of the last event received, to be sent what came after it")),
@@ -37,7 +38,7 @@ pub async fn events(
         .app
         .open_feed(&viewer, last_event_id(&headers))
         .await?;
-    Ok(respond(feed, event))
+    Ok(respond(feed, event, state.config.limits.stream_lifetime))
 }
 
 /// An update as an event: named by its kind, its JSON as data, its cursor as id.

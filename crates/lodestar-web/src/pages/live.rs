@@ -62,7 +62,7 @@ pub async fn live(
         .or(query.since.as_deref())
         .filter(|after| after.parse::<Cursor>().is_ok());
     match state.app.open_feed(&viewer, after).await {
-        Ok(feed) => respond(feed, fragment),
+        Ok(feed) => respond(feed, fragment, state.config.limits.stream_lifetime),
         Err(e) => error_page(&e),
     }
 }

@@ -219,6 +219,24 @@ api_tests! {
         drop(events);
         tight.app.db.close().await;
     }
+
+    async fn a_stream_ends_after_its_lifetime_and_a_revoked_token_cannot_reopen_it(app) {
+        let mina = mentor(app, "Mina", 3).await;
+        let short = WebConfig {
+            limits: RequestLimits {
+                stream_lifetime: Duration::from_millis(300),
+                ..RequestLimits::default()
+            },
+            ..WebConfig::default()
+        };
+        let short = app.other_process_with(4, short).await;
+        let mut events = stream(&short, &mina, None).await;
+        assert!(events.ends_within(Duration::from_secs(3)).await, "ended by the server");
+        let out = app.raw(axum::http::Method::POST, "/api/v1/auth/logout", "application/json", "", Some(&mina.token)).await;
+        assert!(out.status.is_success(), "{}", out.text());
+        short.get(EVENTS, Some(&mina.token)).await.error(StatusCode::UNAUTHORIZED, "unauthenticated");
+        short.app.db.close().await;
+    }
 }
 
 api_tests! {
