@@ -10,8 +10,9 @@
 //!   to the subscriptions of the people each signal names. A subscriber that does not keep
 //!   up is dropped (its stream ends, and the client catches up when it reconnects).
 //! - [`Feed`], one open stream: it reads what a signal names and sends it as a
-//!   [`LiveUpdate`], each with a [`Cursor`]; opened with the cursor a client last saw, it
-//!   first sends what was missed since.
+//!   [`LiveUpdate`], an entry (a notification, a message) with its [`Cursor`]; opened with
+//!   the cursor a client last saw, it first sends the entries missed since. A change of
+//!   state (how many notifications are unread) has no cursor and is sent as it is now.
 //!
 //! Adding a kind: a variant of [`LiveSignal`] (and its arms in `recipients` and `cursor`),
 //! one of [`LiveUpdate`], and the arms in `Feed` that read it and catch up on it.
@@ -43,6 +44,8 @@ pub enum LiveSignal {
         id: NotificationId,
         at: i64,
     },
+    /// `person` read some of their notifications (on another page, or through the API).
+    InboxRead { person: PersonId },
     /// A new message in a thread, made at `at`, for the people who receive it.
     Message {
         thread: Uuid,
@@ -56,16 +59,20 @@ impl LiveSignal {
     /// The people whose streams it goes to.
     pub fn recipients(&self) -> &[PersonId] {
         match self {
-            Self::Notification { person, .. } => std::slice::from_ref(person),
+            Self::Notification { person, .. } | Self::InboxRead { person } => {
+                std::slice::from_ref(person)
+            }
             Self::Message { recipients, .. } => recipients,
         }
     }
 
-    /// Where what it names sits in its recipients' streams.
-    pub fn cursor(&self) -> Cursor {
+    /// Where what it names sits in its recipients' streams; `None` for a change of state
+    /// that is not an entry of the stream (it is sent as it is now, without an id).
+    pub fn cursor(&self) -> Option<Cursor> {
         match self {
-            Self::Notification { id, at, .. } => Cursor::new(*at, id.0),
-            Self::Message { message, at, .. } => Cursor::new(*at, *message),
+            Self::Notification { id, at, .. } => Some(Cursor::new(*at, id.0)),
+            Self::Message { message, at, .. } => Some(Cursor::new(*at, *message)),
+            Self::InboxRead { .. } => None,
         }
     }
 
@@ -73,6 +80,7 @@ impl LiveSignal {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Notification { .. } => "notification",
+            Self::InboxRead { .. } => "inbox_read",
             Self::Message { .. } => "message",
         }
     }
@@ -177,6 +185,7 @@ mod tests {
             at: 7,
         };
         assert_eq!(notification.recipients(), [ana]);
-        assert_eq!(notification.cursor(), Cursor::new(7, id.0));
+        assert_eq!(notification.cursor(), Some(Cursor::new(7, id.0)));
+        assert_eq!(LiveSignal::InboxRead { person: bo }.recipients(), [bo]);
     }
 }

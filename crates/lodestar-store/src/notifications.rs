@@ -191,10 +191,11 @@ pub async fn unread_count(db: &Db, person: PersonId) -> Result<i64> {
     Ok(row.try_get("n")?)
 }
 
-/// Marks `person`'s unread notifications read at `now`: all of them, or those of `ids`
-/// (ids that are not theirs are left alone). Returns how many changed.
+/// Marks `person`'s unread notifications read at `now`, in the caller's transaction: all of
+/// them, or those of `ids` (ids that are not theirs are left alone). Returns how many
+/// changed.
 pub async fn mark_read(
-    db: &Db,
+    conn: &mut AnyConnection,
     person: PersonId,
     ids: Option<&[NotificationId]>,
     now: i64,
@@ -212,7 +213,7 @@ pub async fn mark_read(
             .bind_list(ids.iter().map(ToString::to_string))
             .push(")");
     }
-    Ok(sql.query().execute(db.writer()).await?.rows_affected())
+    Ok(sql.query().execute(&mut *conn).await?.rows_affected())
 }
 
 /// Whether `person` gets e-mail for each kind of notice, every kind listed (no row: on).

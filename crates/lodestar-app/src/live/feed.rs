@@ -29,6 +29,9 @@ pub enum LiveUpdate {
         notification: NotificationView,
         unread: i64,
     },
+    /// How many of your notifications are unread, after you read some elsewhere. Its event
+    /// has no id: it is a state, not an entry to catch up on.
+    Unread { unread: i64 },
     /// A new message in one of your threads.
     Message {
         thread_id: String,
@@ -44,16 +47,17 @@ impl LiveUpdate {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Notification { .. } => "notification",
+            Self::Unread { .. } => "unread",
             Self::Message { .. } => "message",
             Self::Resync => "resync",
         }
     }
 }
 
-/// One update and where it sits in the stream (its event's `id`).
+/// One update and, for an entry, where it sits in the stream (its event's `id`).
 #[derive(Clone, Debug)]
 pub struct FeedItem {
-    pub cursor: Cursor,
+    pub cursor: Option<Cursor>,
     pub update: LiveUpdate,
 }
 
@@ -103,8 +107,10 @@ impl Feed {
     pub async fn next(&mut self) -> Option<FeedItem> {
         loop {
             if let Some(item) = self.queue.pop_front() {
-                self.position = self.position.max(item.cursor);
-                self.sent.insert(item.cursor.id);
+                if let Some(cursor) = item.cursor {
+                    self.position = self.position.max(cursor);
+                    self.sent.insert(cursor.id);
+                }
                 return Some(item);
             }
             let read = match self.subscription.recv().await? {
@@ -124,7 +130,7 @@ impl Feed {
     /// What a signal names, as this viewer sees it.
     async fn read(&self, signal: &LiveSignal) -> Result<Vec<FeedItem>, AppError> {
         let cursor = signal.cursor();
-        if self.sent.contains(cursor.id) {
+        if cursor.is_some_and(|cursor| self.sent.contains(cursor.id)) {
             return Ok(Vec::new());
         }
         let update = match signal {
@@ -132,7 +138,7 @@ impl Feed {
                 let Some(row) = notifications::get(&self.app.db, self.viewer.id, *id).await? else {
                     return Ok(Vec::new());
                 };
-                let cursor = Cursor::new(row.created_at, row.id.0);
+                let cursor = Some(Cursor::new(row.created_at, row.id.0));
                 return Ok(vec![FeedItem {
                     cursor,
                     update: LiveUpdate::Notification {
@@ -141,6 +147,9 @@ impl Feed {
                     },
                 }]);
             }
+            LiveSignal::InboxRead { .. } => LiveUpdate::Unread {
+                unread: self.app.unread_notifications(&self.viewer).await?,
+            },
             LiveSignal::Message {
                 thread, message, ..
             } => LiveUpdate::Message {
@@ -166,7 +175,7 @@ impl Feed {
         if !rows.is_empty() {
             let unread = self.app.unread_notifications(&self.viewer).await?;
             items.extend(rows.into_iter().map(|row| FeedItem {
-                cursor: Cursor::new(row.created_at, row.id.0),
+                cursor: Some(Cursor::new(row.created_at, row.id.0)),
                 update: LiveUpdate::Notification {
                     notification: row.into(),
                     unread,
@@ -177,7 +186,7 @@ impl Feed {
         items.sort_by_key(|item| item.cursor);
         if items.len() > CATCH_UP_LIMIT {
             return Ok(vec![FeedItem {
-                cursor: Cursor::now(),
+                cursor: Some(Cursor::now()),
                 update: LiveUpdate::Resync,
             }]);
         }

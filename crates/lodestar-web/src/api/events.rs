@@ -12,8 +12,9 @@ use crate::error::{ApiResult, ErrorBody};
 use crate::sse::{last_event_id, respond};
 
 /// Your new notifications and messages as they happen, as a `text/event-stream`. Each event
-/// is named by its `kind` (`notification`, `message`, `resync`), carries a JSON `data`
-/// (the schema below) and an `id`, a cursor `<epoch ms>-<uuid>`. Reconnect with the last id
+/// is named by its `kind` (`notification`, `unread`, `message`, `resync`) and carries a
+/// JSON `data` (the schema below); each new entry (all but `unread`) also has an `id`, a
+/// cursor `<epoch ms>-<uuid>`. Reconnect with the last id
 /// you received as `Last-Event-ID` (browsers do this themselves) and the stream first sends
 /// what you missed since, oldest first; past 100 of them it sends one `resync` instead,
 /// after which you reload your lists. A comment line every 15 s keeps the connection open.
@@ -43,9 +44,10 @@ pub async fn events(
 
 /// An update as an event: named by its kind, its JSON as data, its cursor as id.
 fn event(item: FeedItem) -> Option<Event> {
-    let event = Event::default()
-        .id(item.cursor.to_string())
-        .event(item.update.kind());
+    let mut event = Event::default().event(item.update.kind());
+    if let Some(cursor) = item.cursor {
+        event = event.id(cursor.to_string());
+    }
     event
         .json_data(&item.update)
         .inspect_err(|e| tracing::error!(error = %e, "cannot write a live update"))

@@ -5,7 +5,8 @@
 //! is swapped in as `hx-swap` says (innerHTML by default). Without JavaScript nothing
 //! connects and the pages are as complete as ever.
 //!
-//! Event names: `notifications` (the navigation's unread badge, on every page),
+//! Event names: `notifications` (the navigation's unread badge, on every page, after a new
+//! notification or after some were read elsewhere),
 //! `message-<thread id>` (a new message of that thread, for its page), `resync` (too much
 //! was missed to replay: reload what the page shows). Each event's `id` is its cursor, so
 //! the browser's reconnect (`Last-Event-ID`) first gets what the page missed; a page's
@@ -70,7 +71,7 @@ pub async fn live(
 /// An update as the event a page listens for, its data the fragment to swap in.
 fn fragment(item: FeedItem) -> Option<Event> {
     let (name, html) = match &item.update {
-        LiveUpdate::Notification { unread, .. } => (
+        LiveUpdate::Notification { unread, .. } | LiveUpdate::Unread { unread } => (
             "notifications".to_owned(),
             UnreadBadge { unread: *unread }.render(),
         ),
@@ -90,10 +91,9 @@ fn fragment(item: FeedItem) -> Option<Event> {
     let html = html
         .inspect_err(|e| tracing::error!(error = %e, "a live fragment failed to render"))
         .ok()?;
-    Some(
-        Event::default()
-            .id(item.cursor.to_string())
-            .event(name)
-            .data(data_text(&html)),
-    )
+    let event = Event::default().event(name).data(data_text(&html));
+    Some(match item.cursor {
+        Some(cursor) => event.id(cursor.to_string()),
+        None => event,
+    })
 }

@@ -128,6 +128,30 @@ api_tests! {
         assert!(sams.next_within(QUIET).await.is_none());
     }
 
+    async fn reading_notifications_anywhere_updates_the_count_on_every_open_stream(app) {
+        let mina = mentor(app, "Mina", 3).await;
+        let ada = mentee(app, "Ada").await;
+        let mut browser = Browser::new(app);
+        browser.log_in("mina@example.org", PASSWORD).await;
+        let cookie = format!("lodestar_session={}", browser.session().unwrap());
+        let mut page = app.open_stream("/live", None, Some(&cookie), None).await;
+        let mut api = stream(app, &mina, None).await;
+        send(app, &ada, &mina).await;
+        let entry = api.next().await;
+        request_received(&entry, 1);
+        assert!(page.next().await.data.contains(r#"<span class="count">1<"#));
+        let read = app.post_json("/api/v1/me/notifications/read", serde_json::json!({"all": true}), Some(&mina.token)).await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+        let unread = api.next().await;
+        assert_eq!((unread.event.as_str(), unread.json()), ("unread", serde_json::json!({"kind": "unread", "unread": 0})));
+        assert_eq!(unread.id, None, "a count is not an entry: the cursor stays at the last one");
+        let badge = page.next().await;
+        assert_eq!((badge.event.as_str(), badge.data.as_str(), badge.id), ("notifications", "<span hidden></span>", None));
+        // Nothing left to mark: nothing to tell.
+        app.post_json("/api/v1/me/notifications/read", serde_json::json!({"all": true}), Some(&mina.token)).await;
+        assert!(api.next_within(QUIET).await.is_none());
+    }
+
     async fn the_event_stream_needs_a_token_and_a_well_formed_last_event_id(app) {
         let anonymous = app.get(EVENTS, None).await;
         anonymous.error(StatusCode::UNAUTHORIZED, "unauthenticated");
@@ -253,6 +277,6 @@ api_tests! {
             .iter()
             .map(|v| v["properties"]["kind"]["enum"][0].as_str().unwrap().to_owned())
             .collect();
-        assert_eq!(kinds, ["notification", "message", "resync"]);
+        assert_eq!(kinds, ["notification", "unread", "message", "resync"]);
     }
 }
