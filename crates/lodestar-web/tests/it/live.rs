@@ -104,6 +104,32 @@ api_tests! {
         assert!(again.next_within(QUIET).await.is_none());
     }
 
+    async fn a_stream_that_missed_more_than_it_replays_is_told_to_resync(app) {
+        use lodestar_domain::mentoring::NotificationKind;
+        use lodestar_store::notifications::{self, Notice};
+        let mina = mentor(app, "Mina", 3).await;
+        let mut tx = app.app.db.begin().await.unwrap();
+        for n in 0..=live::CATCH_UP_LIMIT {
+            let notice = Notice {
+                person: mina.id.parse().unwrap(),
+                kind: NotificationKind::SessionReminder,
+                title: format!("Reminder {n}"),
+                body: String::new(),
+                link: String::new(),
+                calendar: None,
+            };
+            notifications::push(&mut tx, &notice, "").await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let zero = Cursor::new(0, uuid::Uuid::nil()).to_string();
+        let mut events = stream(app, &mina, Some(&zero)).await;
+        let resync = events.next().await;
+        assert_eq!((resync.event.as_str(), resync.json()), ("resync", serde_json::json!({"kind": "resync"})));
+        let moved: Cursor = resync.id.unwrap().parse().unwrap();
+        assert!(moved.at > 0, "the cursor moves to now");
+        assert!(events.next_within(QUIET).await.is_none(), "and nothing else is replayed");
+    }
+
     async fn nobody_hears_of_someone_elses_notifications_live_or_caught_up(app) {
         let mina = mentor(app, "Mina", 3).await;
         let ada = mentee(app, "Ada").await;
