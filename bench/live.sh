@@ -21,6 +21,7 @@
 # KIND=notification pauses and resumes active demo mentorships as their mentor; the mentee's
 # stream gets mentorship_paused / mentorship_resumed. KIND=message posts to each
 # mentorship's thread (POST /api/v1/threads/{id}/messages) and waits for `message` events.
+# Those two notices are not e-mailed (as a message is not at once) unless EMAIL=1.
 set -euo pipefail
 
 PEOPLE=${PEOPLE:-4000}
@@ -29,6 +30,7 @@ RATE=${RATE:-200}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 RUNS=${RUNS:-3}
 KIND=${KIND:-notification}
+EMAIL=${EMAIL:-0}
 PORT=${PORT:-18201}
 DATABASE=${DATABASE:-sqlite}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -94,7 +96,7 @@ for run in $(seq 1 "$RUNS"); do
     echo "== run $run/$RUNS: $STREAMS streams, $RATE $KIND events/s for $SECONDS_PER_RUN s (load $(cut -d' ' -f1 /proc/loadavg))"
     timeout $((SECONDS_PER_RUN + 300)) "$LIVE_LOAD_BIN" --url "$URL" --database-url "$DB_URL" \
         --pid "$SERVER_PID" --streams "$STREAMS" --rate "$RATE" --seconds "$SECONDS_PER_RUN" \
-        --kind "$KIND" | tee "$WORK/run-$run.out"
+        --kind "$KIND" $([[ "$EMAIL" == 1 ]] && echo --email) | tee "$WORK/run-$run.out"
     grep -q '^RESULT' "$WORK/run-$run.out" || { echo "run $run failed" >&2; tail -20 "$WORK/serve.log"; exit 1; }
     if grep -qiE 'panicked|error' "$WORK/serve.log"; then
         echo "--- server log ---"; grep -iE 'panicked|error' "$WORK/serve.log" | head -20
@@ -115,9 +117,13 @@ def med(key):
     return statistics.median(values) if values else float("nan")
 for r in runs:
     print("   " + " ".join(f"{k}={v}" for k, v in r.items()))
-print(f"streams {med('streams'):.0f}, RSS with them open {med('rss_open_mb'):.0f} MB (peak under load {med('rss_peak_mb'):.0f} MB), "
+print(f"streams {med('streams'):.0f}, RSS with them open {med('rss_open_mb'):.0f} MB ({med('anon_open_mb'):.0f} MB anonymous; "
+      f"{med('rss_before_mb'):.0f} MB and {med('anon_before_mb'):.0f} MB before them), peak under load {med('rss_peak_mb'):.0f} MB "
+      f"({med('anon_peak_mb'):.0f} MB anonymous), "
       f"{med('rate'):.0f} events/s, p50 {med('p50_ms'):.2f} ms, p90 {med('p90_ms'):.2f} ms, p99 {med('p99_ms'):.2f} ms, "
-      f"max {med('max_ms'):.2f} ms, lost {med('lost'):.0f}, errors {med('errors'):.0f}")
+      f"max {med('max_ms'):.2f} ms, lost {med('lost'):.0f}, errors {med('errors'):.0f}; "
+      f"the causing requests answered in p50 {med('answer_p50_ms'):.2f} ms, p99 {med('answer_p99_ms'):.2f} ms; "
+      f"from the row's creation to the stream p50 {med('made_p50_ms'):.0f} ms, p99 {med('made_p99_ms'):.0f} ms")
 ok = med('rss_open_mb') < 150 and med('rss_peak_mb') < 150 and med('p99_ms') < 50 and med('lost') == 0 and med('errors') == 0
 print("targets (RSS < 150 MB, p99 < 50 ms, nothing lost):", "met" if ok else "NOT met")
 EOF

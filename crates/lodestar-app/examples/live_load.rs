@@ -6,6 +6,7 @@
 //!
 //!   live_load --url http://127.0.0.1:18201 --database-url sqlite://… [--pid PID]
 //!             [--streams 2000] [--rate 200] [--seconds 20] [--kind notification|message]
+//!             [--email]
 //!
 //! Kinds: `notification` pauses and resumes active demo mentorships as their mentor
 //! (`POST /api/v1/mentorships/{id}/pause|resume`); the mentee's stream receives
@@ -13,7 +14,12 @@
 //! (`POST /api/v1/threads/{thread_id}/messages`, the thread from
 //! `GET /api/v1/mentorships/{id}`); the mentee's stream receives a `message` event. Each
 //! pair has at most one event in flight, so events are matched to their sender in order.
-//! The database is opened only to pick the pairs and mint API tokens (no password hashing).
+//! The database is opened only to pick the pairs, mint API tokens (no password hashing) and,
+//! unless `--email`, turn off e-mail for the two notices (messages are e-mailed only when
+//! left unread for 10 minutes, so an e-mail per event would measure the outbox too). Each
+//! run also reports how long the causing requests took to answer (`answer_p50/p99`), and
+//! how long after its row was made (its `created_at`, in the causing transaction, before
+//! the commit) each event arrived (`made_p50/p99`, whole milliseconds): the live path alone.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -45,6 +51,7 @@ struct Args {
     seconds: u64,
     kind: Kind,
     connections: usize,
+    email: bool,
 }
 
 fn args() -> Result<Args, Error> {
@@ -57,9 +64,14 @@ fn args() -> Result<Args, Error> {
         seconds: 20,
         kind: Kind::Notification,
         connections: 16,
+        email: false,
     };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
+        if flag == "--email" {
+            args.email = true;
+            continue;
+        }
         let value = given.next().ok_or(format!("{flag} needs a value"))?;
         match flag.as_str() {
             "--url" => args.url = value,
@@ -104,6 +116,13 @@ struct Pair {
 struct Tally {
     in_flight: Mutex<HashMap<usize, VecDeque<Instant>>>,
     latencies: Mutex<Vec<Duration>>,
+    /// How long each causing request took to answer.
+    answers: Mutex<Vec<Duration>>,
+    /// From the moment the event's row was made, inside the causing transaction (its
+    /// `created_at`, in ms), to its arrival: the live path alone, commit included.
+    since_made: Mutex<Vec<Duration>>,
+    /// Causing requests answered or failed.
+    finished: std::sync::atomic::AtomicUsize,
     other_events: Mutex<u64>,
 }
 
@@ -123,7 +142,9 @@ async fn main() -> Result<(), Error> {
         "SELECT m.id, a.person_id AS mentor, b.person_id AS mentee FROM mentorships m \
          JOIN mentorship_members a ON a.mentorship_id = m.id AND a.role = 'mentor' \
          JOIN mentorship_members b ON b.mentorship_id = m.id AND b.role = 'mentee' \
-         WHERE m.state = 'active' ORDER BY m.id",
+         WHERE m.state = 'active' \
+         AND (SELECT COUNT(*) FROM mentorship_members c WHERE c.mentorship_id = m.id) = 2 \
+         ORDER BY m.id",
     )
     .fetch_all(db.reader())
     .await?;
@@ -177,6 +198,22 @@ async fn main() -> Result<(), Error> {
     for person in &people {
         tokens.push(token(*person).await?);
     }
+    // Messages are e-mailed only if unread after 10 minutes; the notices that stand in for
+    // them here would be e-mailed at once, and 200 e-mails a second would then be measured
+    // along (their outbox rows, the sender's writes). Unless `--email`, they are not.
+    if !args.email {
+        for person in &people[..pairs_raw.len()] {
+            let viewer = Viewer {
+                id: *person,
+                name: String::new(),
+                is_admin: false,
+            };
+            let mut off = lodestar_app::inbox::PreferenceChoices::default();
+            off.email.insert("mentorship_paused".into(), false);
+            off.email.insert("mentorship_resumed".into(), false);
+            app.set_notification_preferences(&viewer, &off).await?;
+        }
+    }
     let mut pairs = Vec::with_capacity(pairs_raw.len());
     for (mentorship, mentor) in pairs_raw {
         let mentor_token = token(mentor).await?;
@@ -225,7 +262,7 @@ async fn main() -> Result<(), Error> {
             "notification"
         }
     );
-    let rss_before = rss_mb(args.pid);
+    let (rss_before, anon_before) = (rss_mb(args.pid), anon_mb(args.pid));
 
     // Open every stream, 64 at a time.
     let tally = Arc::new(Tally::default());
@@ -245,6 +282,7 @@ async fn main() -> Result<(), Error> {
             pairs.clone(),
         );
         let pair = (i < pairs.len()).then_some(i);
+        let kind = args.kind;
         tokio::spawn(async move {
             let permit = opening.acquire_owned().await;
             let stream = open_stream(&address, &token).await;
@@ -261,7 +299,17 @@ async fn main() -> Result<(), Error> {
             };
             let matcher = pair.map(|p| pairs[p].matcher.clone());
             read_events(&mut stream, |block| {
-                let mine = block.contains(event_name)
+                // The pair's own kind of event about the pair's mentorship or thread (the
+                // lifecycle clock may tell of the same mentorship, as stalled, say).
+                let caused = match kind {
+                    Kind::Notification => {
+                        block.contains("\"kind\":\"mentorship_paused\"")
+                            || block.contains("\"kind\":\"mentorship_resumed\"")
+                    }
+                    Kind::Message => true,
+                };
+                let mine = caused
+                    && block.contains(event_name)
                     && matcher.as_deref().is_some_and(|m| block.contains(m));
                 if !mine {
                     if block.contains("data:") {
@@ -277,23 +325,34 @@ async fn main() -> Result<(), Error> {
                         .get_mut(&p)
                         .and_then(VecDeque::pop_front)
                 });
-                if let Some(sent) = sent {
-                    tally
+                match sent {
+                    Some(sent) => tally
                         .latencies
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push(sent.elapsed());
+                        .push(sent.elapsed()),
+                    None => eprintln!("an event nobody waited for: {block:?}"),
+                }
+                if let Some(made) = created_at(block) {
+                    let since = lodestar_store::now_ms().saturating_sub(made).max(0);
+                    tally
+                        .since_made
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(Duration::from_millis(since as u64));
                 }
             })
             .await;
         });
     }
     drop(opened_tx);
+    // Each stream's task keeps its sender while it reads: count the answers instead.
     let (mut open, mut failed) = (0, Vec::new());
-    while let Some(result) = opened_rx.recv().await {
-        match result {
-            Ok(()) => open += 1,
-            Err(e) => failed.push(e),
+    while open + failed.len() < people.len() {
+        match opened_rx.recv().await {
+            Some(Ok(())) => open += 1,
+            Some(Err(e)) => failed.push(e),
+            None => break,
         }
     }
     let open_secs = started.elapsed().as_secs_f64();
@@ -306,18 +365,21 @@ async fn main() -> Result<(), Error> {
         .into());
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let rss_open = rss_mb(args.pid);
+    let (rss_open, anon_open) = (rss_mb(args.pid), anon_mb(args.pid));
     println!(
-        "opened {open} streams in {open_secs:.1} s; server RSS {} MB before, {} MB with them open",
+        "opened {open} streams in {open_secs:.1} s; server RSS {} MB ({} MB anonymous) before, \
+         {} MB ({} MB anonymous) with them open",
         show(rss_before),
-        show(rss_open)
+        show(anon_before),
+        show(rss_open),
+        show(anon_open),
     );
 
     // Cause events at the rate, round robin over the pairs that have none in flight.
     let mut senders = Vec::new();
     let errors = Arc::new(Mutex::new(Vec::<String>::new()));
     for _ in 0..args.connections {
-        let (tx, mut rx) = mpsc::channel::<usize>(1024);
+        let (tx, mut rx) = mpsc::channel::<(usize, u64)>(1024);
         senders.push(tx);
         let (address, pairs, tally, errors, kind) = (
             address.clone(),
@@ -328,14 +390,12 @@ async fn main() -> Result<(), Error> {
         );
         tokio::spawn(async move {
             let mut connection = None;
-            let mut toggles: HashMap<usize, u64> = HashMap::new();
             let resume_on = (chrono::Utc::now().date_naive() + chrono::Days::new(60)).to_string();
-            while let Some(p) = rx.recv().await {
+            // The pair's n-th event (from 1): odd ones pause, even ones resume.
+            while let Some((p, n)) = rx.recv().await {
                 let pair = &pairs[p];
-                let n = toggles.entry(p).or_default();
-                *n += 1;
                 let (path, body) = match kind {
-                    Kind::Notification if *n % 2 == 1 => (
+                    Kind::Notification if n % 2 == 1 => (
                         format!("/api/v1/mentorships/{}/pause", pair.mentorship),
                         Some(format!("{{\"resume_on\":\"{resume_on}\"}}")),
                     ),
@@ -356,15 +416,19 @@ async fn main() -> Result<(), Error> {
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .push("connect".into());
+                    tally
+                        .finished
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     continue;
                 };
+                let written = Instant::now();
                 tally
                     .in_flight
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .entry(p)
                     .or_default()
-                    .push_back(Instant::now());
+                    .push_back(written);
                 match request(
                     stream,
                     &address,
@@ -375,7 +439,13 @@ async fn main() -> Result<(), Error> {
                 )
                 .await
                 {
-                    Ok((200 | 201, _)) => {}
+                    Ok((200 | 201, _)) => {
+                        tally
+                            .answers
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(written.elapsed());
+                    }
                     Ok((status, body)) => {
                         tally
                             .in_flight
@@ -404,6 +474,9 @@ async fn main() -> Result<(), Error> {
                         connection = None;
                     }
                 }
+                tally
+                    .finished
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
         });
     }
@@ -411,8 +484,9 @@ async fn main() -> Result<(), Error> {
     let mut ticker = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let (mut sent, mut skipped, mut next) = (0usize, 0usize, 0usize);
+    let mut events_of = vec![0u64; pairs.len()];
     let load_started = Instant::now();
-    let mut rss_peak: Option<u64> = None;
+    let (mut rss_peak, mut anon_peak): (Option<u64>, Option<u64>) = (None, None);
     while sent + skipped < total {
         ticker.tick().await;
         // The next pair with nothing in flight.
@@ -430,19 +504,26 @@ async fn main() -> Result<(), Error> {
         match free {
             Some(p) => {
                 next = p + 1;
-                let _ = senders[sent % senders.len()].send(p).await;
+                events_of[p] += 1;
+                let _ = senders[sent % senders.len()].send((p, events_of[p])).await;
                 sent += 1;
             }
             None => skipped += 1,
         }
         if (sent + skipped) % (args.rate as usize).max(1) == 0 {
             rss_peak = rss_peak.max(rss_mb(args.pid));
+            anon_peak = anon_peak.max(anon_mb(args.pid));
         }
     }
     let load_secs = load_started.elapsed().as_secs_f64();
-    // What is still in flight gets five seconds to arrive.
+    // What is still in flight gets five seconds to arrive (the last requests may not even
+    // have been written yet).
     let deadline = Instant::now() + Duration::from_secs(5);
     while Instant::now() < deadline {
+        if tally.finished.load(std::sync::atomic::Ordering::Relaxed) < sent {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
         let pending: usize = tally
             .in_flight
             .lock()
@@ -462,7 +543,7 @@ async fn main() -> Result<(), Error> {
         .values()
         .map(VecDeque::len)
         .sum();
-    let rss_after = rss_mb(args.pid);
+    let (rss_after, anon_after) = (rss_mb(args.pid), anon_mb(args.pid));
     let mut latencies = tally
         .latencies
         .lock()
@@ -470,13 +551,26 @@ async fn main() -> Result<(), Error> {
         .clone();
     latencies.sort();
     let errors = errors.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let pct = |q: f64| -> f64 {
-        if latencies.is_empty() {
+    let mut answers = tally
+        .answers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    answers.sort();
+    let quantile = |sorted: &[Duration], q: f64| -> f64 {
+        if sorted.is_empty() {
             return f64::NAN;
         }
-        let i = ((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1;
-        latencies[i].as_secs_f64() * 1000.0
+        let i = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
+        sorted[i].as_secs_f64() * 1000.0
     };
+    let pct = |q: f64| quantile(&latencies, q);
+    let mut since_made = tally
+        .since_made
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    since_made.sort();
     println!(
         "sent {sent} in {load_secs:.1} s ({:.0}/s), skipped {skipped} (pair busy), {} request errors, \
          received {}, lost {lost}, other events {}",
@@ -490,12 +584,14 @@ async fn main() -> Result<(), Error> {
     }
     println!(
         "RESULT streams={open} open_s={open_secs:.1} rss_before_mb={} rss_open_mb={} rss_peak_mb={} \
-         rss_after_mb={} rate={:.0} received={} lost={lost} errors={} p50_ms={:.2} p90_ms={:.2} \
-         p99_ms={:.2} max_ms={:.2}",
+         anon_before_mb={} anon_open_mb={} anon_peak_mb={} rate={:.0} received={} lost={lost} \
+         errors={} p50_ms={:.2} p90_ms={:.2} p99_ms={:.2} max_ms={:.2} answer_p50_ms={:.2} answer_p99_ms={:.2} made_p50_ms={:.0} made_p99_ms={:.0}",
         show(rss_before),
         show(rss_open),
         show(rss_peak.max(rss_after)),
-        show(rss_after),
+        show(anon_before),
+        show(anon_open),
+        show(anon_peak.max(anon_after)),
         sent as f64 / load_secs,
         latencies.len(),
         errors.len(),
@@ -503,6 +599,10 @@ async fn main() -> Result<(), Error> {
         pct(0.90),
         pct(0.99),
         pct(1.0),
+        quantile(&answers, 0.50),
+        quantile(&answers, 0.99),
+        quantile(&since_made, 0.50),
+        quantile(&since_made, 0.99),
     );
     Ok(())
 }
@@ -511,12 +611,22 @@ fn show(mb: Option<u64>) -> String {
     mb.map_or_else(|| "?".into(), |mb| mb.to_string())
 }
 
-/// The process's resident memory in MB, from /proc.
+/// The process's resident memory in MB, from /proc: all of it (`VmRSS`, which counts the
+/// pages of the SQLite file the server maps into memory), or its anonymous part (`RssAnon`:
+/// heap and stacks, what connections and streams cost).
 fn rss_mb(pid: Option<u32>) -> Option<u64> {
+    status_mb(pid, "VmRSS:")
+}
+
+fn anon_mb(pid: Option<u32>) -> Option<u64> {
+    status_mb(pid, "RssAnon:")
+}
+
+fn status_mb(pid: Option<u32>, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
     let kb: u64 = status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))?
+        .find(|l| l.starts_with(field))?
         .split_whitespace()
         .nth(1)?
         .parse()
@@ -605,6 +715,13 @@ async fn open_stream(address: &str, token: &str) -> Result<TcpStream, Error> {
         return Err(format!("not a stream: {head}").into());
     }
     Ok(stream)
+}
+
+/// The `created_at` of the entry an event carries (epoch ms), if any.
+fn created_at(block: &str) -> Option<i64> {
+    let (_, rest) = block.split_once("\"created_at\":")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 /// Reads the stream, calling `on_event` with each complete event block (`\n\n`-ended; the
