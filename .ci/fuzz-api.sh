@@ -56,6 +56,8 @@ TOKEN=$(curl -fsS -X POST "$BASE/api/v1/me/tokens" -H 'Content-Type: application
   python3 -c 'import json, sys; print(json.load(sys.stdin)["token_secret"])')
 
 # Run from the scratch folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+# GET /api/v1/me/events is left out: its answer is a stream that stays open for minutes
+# (its one input, Last-Event-ID, is checked in crates/lodestar-web/tests/it/live.rs).
 status=0
 ROOT=$PWD
 (cd "$WORK" && "$VENV/bin/st" --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$BASE/api/openapi.json" \
@@ -65,6 +67,7 @@ ROOT=$PWD
   --workers 2 \
   --seed 8 \
   --exclude-name 'POST /api/v1/auth/logout' \
+  --exclude-name 'GET /api/v1/me/events' \
   --continue-on-failure \
   --no-color) || status=$?
 

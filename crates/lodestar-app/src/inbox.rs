@@ -9,6 +9,7 @@ use lodestar_store::notifications::{self, Notification};
 use lodestar_store::now_ms;
 use serde::{Deserialize, Serialize};
 
+use crate::live::{self, LiveSignal};
 use crate::{App, AppError, Viewer};
 
 /// Notifications per page unless asked otherwise, and at most.
@@ -186,12 +187,27 @@ impl App {
                 ));
             }
         };
-        let marked =
-            notifications::mark_read(&self.db, viewer.id, ids.as_deref(), now_ms()).await?;
+        let marked = self.mark_read(viewer, ids.as_deref()).await?;
         Ok(MarkedRead {
             marked,
             unread: notifications::unread_count(&self.db, viewer.id).await?,
         })
+    }
+
+    /// Marks the viewer's notifications read (all, or `ids`) and, if any changed, tells
+    /// their open pages, whose badges then count what is left.
+    async fn mark_read(
+        &self,
+        viewer: &Viewer,
+        ids: Option<&[NotificationId]>,
+    ) -> Result<u64, AppError> {
+        let mut tx = self.db.begin().await?;
+        let marked = notifications::mark_read(&mut tx, viewer.id, ids, now_ms()).await?;
+        if marked > 0 {
+            live::publish(&mut tx, &LiveSignal::InboxRead { person: viewer.id }).await?;
+        }
+        lodestar_store::commit(tx).await?;
+        Ok(marked)
     }
 
     /// Marks one of the viewer's notifications read and returns the page it links to.
@@ -200,7 +216,7 @@ impl App {
         let notification = notifications::get(&self.db, viewer.id, id)
             .await?
             .ok_or(AppError::NotFound("notification"))?;
-        notifications::mark_read(&self.db, viewer.id, Some(&[id]), now_ms()).await?;
+        self.mark_read(viewer, Some(&[id])).await?;
         Ok(
             if notification.link.starts_with('/') && !notification.link.starts_with("//") {
                 notification.link

@@ -19,6 +19,7 @@ mod error;
 pub mod housekeeping;
 pub mod inbox;
 pub mod lifecycle;
+pub mod live;
 pub mod mail;
 pub mod matching;
 pub mod meetings;
@@ -130,11 +131,14 @@ pub struct App {
     recommendation_cache: Arc<recommendations::RecommendationCache>,
     /// Where e-mail from the outbox goes (see [`mail`], [`delivery`]).
     mailer: Arc<mail::Mailer>,
+    /// This process's live bus (see [`live`]).
+    live: live::Live,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
         Self {
+            live: live::Live::new(db.clone()),
             db,
             policy: Policy::default(),
             directory_cache: Arc::default(),
@@ -154,6 +158,11 @@ impl App {
 
     pub fn mailer(&self) -> &mail::Mailer {
         &self.mailer
+    }
+
+    /// This process's live bus: [`live::Live::close`] it when shutting down.
+    pub fn live(&self) -> &live::Live {
+        &self.live
     }
 
     /// Migrates the database and makes sure the starting skills catalogue is there.

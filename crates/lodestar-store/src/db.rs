@@ -13,18 +13,82 @@ use sqlx::pool::PoolConnectionMetadata;
 use sqlx::{AnyConnection, AnyPool, Executor, SqlSafeStr};
 
 use crate::error::Result;
+use crate::signals::{Listener, Signals};
 
-/// A write transaction on either backend. Store functions that take `&mut Conn` run
-/// inside one (`&mut tx`).
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction on either backend, carrying the signals its changes raise (see
+/// [`crate::signals`]). Store functions that take `&mut Conn` run inside one (`&mut tx`
+/// derefs to the connection). Dropped without [`Tx::commit`], it rolls back and its signals
+/// are never heard.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    signals: Signals,
+    /// SQLite: signals to publish once the commit has succeeded.
+    pending: Vec<String>,
+}
+
 /// A connection inside a transaction.
 pub type Conn = sqlx::AnyConnection;
 
-/// Commits a transaction begun with [`Db::begin`]: the event and everything written with
-/// it (its notices, its queued e-mail) land together.
+impl Tx {
+    /// Raises `signal` with this transaction: every process's listener hears it after the
+    /// commit, and nobody if it rolls back. On PostgreSQL this is `pg_notify` inside the
+    /// transaction; on SQLite the text waits here until [`Tx::commit`].
+    pub async fn signal(&mut self, signal: &str) -> Result<()> {
+        match self.signals.backend() {
+            Backend::Postgres => {
+                crate::signals::notify(&mut *self.inner, self.signals.channel(), signal).await
+            }
+            Backend::Sqlite => {
+                self.pending.push(signal.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    /// Commits: the event and everything written with it (its notices, its queued e-mail,
+    /// its signals) land together.
+    pub async fn commit(self) -> Result<()> {
+        let Self {
+            inner,
+            signals,
+            pending,
+        } = self;
+        inner.commit().await?;
+        signals.publish_local(pending);
+        Ok(())
+    }
+
+    /// Rolls back: nothing written, no signal heard.
+    pub async fn rollback(self) -> Result<()> {
+        self.inner.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.inner
+    }
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx")
+            .field("pending_signals", &self.pending.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Commits a transaction begun with [`Db::begin`] (see [`Tx::commit`]).
 pub async fn commit(tx: Tx) -> Result<()> {
-    tx.commit().await?;
-    Ok(())
+    tx.commit().await
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +131,7 @@ pub struct Db {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    signals: Signals,
 }
 
 /// The current time as epoch milliseconds, the store's one time representation.
@@ -91,10 +156,12 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
+            let signals = Signals::postgres(&pool, url).await?;
             Ok(Self {
                 read: pool.clone(),
                 write: pool,
                 backend: Backend::Postgres,
+                signals,
             })
         } else {
             Err(sqlx::Error::Configuration(
@@ -149,6 +216,7 @@ impl Db {
             read,
             write,
             backend: Backend::Sqlite,
+            signals: Signals::sqlite(),
         })
     }
 
@@ -169,7 +237,17 @@ impl Db {
     /// Begins a write transaction, for a use case that writes several things at once (an
     /// event and the notices that tell of it). Dropped without `commit`, it rolls back.
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(self.write.begin().await?)
+        Ok(Tx {
+            inner: self.write.begin().await?,
+            signals: self.signals.clone(),
+            pending: Vec::new(),
+        })
+    }
+
+    /// A listener for the signals committed transactions raise, from every process on
+    /// this database (see [`crate::signals`]).
+    pub fn listen(&self) -> Listener {
+        self.signals.listen(&self.write)
     }
 
     /// Applies the embedded migrations that have not run yet. Safe to call from several

@@ -30,6 +30,7 @@ pub mod persons;
 pub mod profiles;
 pub mod requests;
 pub mod sessions;
+pub mod signals;
 pub mod skills;
 mod sql;
 #[cfg(feature = "testing")]

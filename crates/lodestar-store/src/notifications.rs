@@ -35,16 +35,24 @@ pub struct CalendarPart {
     pub ics: String,
 }
 
+/// The inbox entry [`push`] made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pushed {
+    pub id: NotificationId,
+    pub created_at: i64,
+}
+
 /// Records `notice` in the person's inbox and, unless they turned e-mail off for its kind,
 /// queues an e-mail to their address, in the caller's transaction. `base_url` makes the
 /// e-mail's link absolute.
-pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> Result<()> {
+pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> Result<Pushed> {
     let now = now_ms();
+    let id = NotificationId::new();
     sqlx::query(
         "INSERT INTO notifications (id, person_id, kind, title, body, link, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(NotificationId::new().to_string())
+    .bind(id.to_string())
     .bind(notice.person.to_string())
     .bind(notice.kind.as_str())
     .bind(&notice.title)
@@ -54,7 +62,10 @@ pub async fn push(conn: &mut AnyConnection, notice: &Notice, base_url: &str) -> 
     .execute(&mut *conn)
     .await?;
     queue_email(conn, notice, base_url, now).await?;
-    Ok(())
+    Ok(Pushed {
+        id,
+        created_at: now,
+    })
 }
 
 /// Queues the e-mail for `notice` alone, without an inbox entry, unless its person turned
@@ -144,6 +155,29 @@ pub async fn list(
     rows.iter().map(notification).collect()
 }
 
+/// `person`'s notifications that come after `(created_at, id)` in the order
+/// `(created_at, id)`, oldest first, at most `limit`: what a live stream missed since its
+/// cursor (one range of the `notifications_by_person` index).
+pub async fn after(
+    db: &Db,
+    person: PersonId,
+    (created_at, id): (i64, &str),
+    limit: i64,
+) -> Result<Vec<Notification>> {
+    let rows = sqlx::query(
+        "SELECT id, kind, title, body, link, created_at, read_at FROM notifications \
+         WHERE person_id = $1 AND created_at >= $2 AND (created_at > $2 OR id > $3) \
+         ORDER BY created_at, id LIMIT $4",
+    )
+    .bind(person.to_string())
+    .bind(created_at)
+    .bind(id.to_owned())
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter().map(notification).collect()
+}
+
 /// One of `person`'s notifications; `None` if it is not theirs.
 pub async fn get(db: &Db, person: PersonId, id: NotificationId) -> Result<Option<Notification>> {
     let row = sqlx::query(
@@ -169,10 +203,11 @@ pub async fn unread_count(db: &Db, person: PersonId) -> Result<i64> {
     Ok(row.try_get("n")?)
 }
 
-/// Marks `person`'s unread notifications read at `now`: all of them, or those of `ids`
-/// (ids that are not theirs are left alone). Returns how many changed.
+/// Marks `person`'s unread notifications read at `now`, in the caller's transaction: all of
+/// them, or those of `ids` (ids that are not theirs are left alone). Returns how many
+/// changed.
 pub async fn mark_read(
-    db: &Db,
+    conn: &mut AnyConnection,
     person: PersonId,
     ids: Option<&[NotificationId]>,
     now: i64,
@@ -190,7 +225,7 @@ pub async fn mark_read(
             .bind_list(ids.iter().map(ToString::to_string))
             .push(")");
     }
-    Ok(sql.query().execute(db.writer()).await?.rows_affected())
+    Ok(sql.query().execute(&mut *conn).await?.rows_affected())
 }
 
 /// Whether `person` gets e-mail for each kind of notice, every kind listed (no row: on).

@@ -16,6 +16,7 @@ mod ops;
 pub mod pages;
 mod routes;
 pub mod serve;
+mod sse;
 mod statics;
 
 use std::sync::Arc;
@@ -61,6 +62,12 @@ pub struct RequestLimits {
     /// Requests served at once; more are answered 503 `overloaded` at once (`/healthz`
     /// excepted).
     pub max_concurrent_requests: usize,
+    /// How long a live event stream stays open (give or take a fifth, so streams do not
+    /// end together) before the server ends it and the client reconnects with
+    /// `Last-Event-ID`, missing nothing. Reconnecting checks the session or token again,
+    /// so a revoked one stops hearing within this time. Streams are exempt from
+    /// `request_timeout` and do not count as requests at once.
+    pub stream_lifetime: StdDuration,
 }
 
 impl Default for RequestLimits {
@@ -69,6 +76,7 @@ impl Default for RequestLimits {
             max_body_bytes: 64 * 1024,
             request_timeout: StdDuration::from_secs(30),
             max_concurrent_requests: 512,
+            stream_lifetime: StdDuration::from_secs(5 * 60),
         }
     }
 }

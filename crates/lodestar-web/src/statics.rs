@@ -1,4 +1,5 @@
-//! Static assets compiled into the binary: the stylesheet and the pinned htmx.
+//! Static assets compiled into the binary: the stylesheet, the pinned htmx and its pinned
+//! server-sent events extension (htmx-ext-sse, from the npm registry's tarball).
 
 use axum::Router;
 use axum::http::header;
@@ -9,10 +10,12 @@ use crate::routes::Routes;
 
 const APP_CSS: &str = include_str!("../static/app.css");
 const HTMX: &str = include_str!("../static/htmx-2.0.11.min.js");
+const HTMX_SSE: &str = include_str!("../static/htmx-ext-sse-2.2.4.min.js");
 
 /// Versioned paths, so assets can be cached for a year.
 pub const CSS_PATH: &str = concat!("/static/app-", env!("CARGO_PKG_VERSION"), ".css");
 pub const HTMX_PATH: &str = "/static/htmx-2.0.11.min.js";
+pub const HTMX_SSE_PATH: &str = "/static/htmx-ext-sse-2.2.4.min.js";
 
 pub fn registry() -> Routes<AppState> {
     Routes::new()
@@ -21,6 +24,9 @@ pub fn registry() -> Routes<AppState> {
         })
         .get(HTMX_PATH, || async {
             asset("text/javascript; charset=utf-8", HTMX)
+        })
+        .get(HTMX_SSE_PATH, || async {
+            asset("text/javascript; charset=utf-8", HTMX_SSE)
         })
 }
 

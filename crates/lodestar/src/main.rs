@@ -153,7 +153,9 @@ struct ServeArgs {
     #[arg(long, env = "LODESTAR_SHUTDOWN_TIMEOUT", default_value_t = 20)]
     shutdown_timeout: u64,
 
-    /// Open connections at most; more wait in the operating system's queue.
+    /// Open connections at most, each open live stream (a signed-in page, an API event
+    /// stream) holding one; more wait in the operating system's queue. Each is a file
+    /// descriptor: the process's limit (ulimit -n) must be higher.
     #[arg(long, env = "LODESTAR_MAX_CONNECTIONS", default_value_t = 4096)]
     max_connections: usize,
 
@@ -386,6 +388,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             max_body_bytes: args.max_body_bytes,
             request_timeout: Duration::from_secs(args.request_timeout),
             max_concurrent_requests: args.max_concurrent_requests,
+            ..RequestLimits::default()
         },
         metrics: MetricsAccess {
             separate: args.metrics_bind.is_some(),
@@ -396,6 +399,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             ..SessionLifetimes::default()
         },
     };
+    warn_if_few_file_descriptors(args.max_connections);
     let options = ServeOptions {
         header_timeout: Duration::from_secs(args.header_timeout),
         shutdown_timeout: Duration::from_secs(args.shutdown_timeout),
@@ -420,6 +424,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     };
     print_setup_link(&app, &public_url).await?;
     let db = app.db.clone();
+    let live = app.live().clone();
     let router = lodestar_web::router(app, config);
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
@@ -427,12 +432,42 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     tracing::info!(address = %args.bind, database = db.backend().name(), "Lodestar is listening");
     println!("Lodestar is running at {public_url} (press Ctrl-C to stop)");
     tokio::spawn(shutdown_signal(stop));
-    lodestar_web::serve::serve(listener, router, &options, stopped(stop_rx)).await?;
+    // Open event streams end as shutdown begins (their clients reconnect elsewhere or
+    // later), so they do not hold it up until the deadline.
+    let shutdown = async move {
+        stopped(stop_rx).await;
+        live.close();
+    };
+    lodestar_web::serve::serve(listener, router, &options, shutdown).await?;
     if let Some(metrics) = metrics {
         metrics.await??;
     }
     db.close().await;
     Ok(())
+}
+
+/// Warns when the process may open fewer files than `--max-connections` needs (plus the
+/// database's and the log's): beyond that, connections fail instead of waiting. Linux only,
+/// from /proc; elsewhere nothing is checked.
+fn warn_if_few_file_descriptors(max_connections: usize) {
+    let Ok(limits) = std::fs::read_to_string("/proc/self/limits") else {
+        return;
+    };
+    let soft = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse::<usize>().ok());
+    if let Some(soft) = soft
+        && soft < max_connections + 128
+    {
+        tracing::warn!(
+            open_files = soft,
+            max_connections,
+            "the process may open fewer files than --max-connections needs; raise it (ulimit -n, \
+             LimitNOFILE= in a systemd unit) or lower --max-connections"
+        );
+    }
 }
 
 fn mailer(args: &ServeArgs) -> Result<lodestar_app::mail::Mailer> {

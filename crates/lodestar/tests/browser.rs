@@ -1,7 +1,8 @@
 //! Journeys through the real pages in headless Chromium. The main one: sign up, fix a
 //! profile error, log out and in, find a mentor by skill, read their page, find the API
 //! docs. The mentorship lifecycle: a mentee asks, the mentor accepts, they schedule a
-//! session and take notes, and the mentorship is completed.
+//! session and take notes, and the mentorship is completed. Live updates: the mentor's open
+//! page counts a new request in its navigation without a reload.
 //!
 //! Needs chromedriver and Chromium (`LODESTAR_CHROMEDRIVER`, `LODESTAR_CHROMIUM`, defaulting
 //! to the Debian paths). Without them the test is skipped, except under `CI`, where it fails.
@@ -33,6 +34,11 @@ async fn a_new_member_signs_up_fixes_their_profile_and_finds_a_kubernetes_mentor
 #[tokio::test]
 async fn a_mentee_asks_the_mentor_accepts_they_meet_take_notes_and_complete_the_mentorship() {
     run("lifecycle-failure", lifecycle).await;
+}
+
+#[tokio::test]
+async fn the_unread_badge_counts_a_new_request_live_without_a_reload() {
+    run("live-failure", live_badge).await;
 }
 
 /// Starts a server of its own, chromedriver and a Chromium session, and runs `journey` in
@@ -581,6 +587,49 @@ async fn lifecycle(c: Client, base: String) {
     wait_for_text(&c, "main", "led our last upgrade").await;
     wait_for_text(&c, "main", "5 of 5").await;
     screenshot(&c, "lifecycle-completed").await;
+}
+
+/// The mentor's open page hears of a request through htmx's SSE extension: the navigation's
+/// badge (an `aria-live` region) counts it, and the page is never reloaded.
+async fn live_badge(c: Client, base: String) {
+    let tag = unique();
+    let mentor_email = format!("lin-{tag}@example.com");
+    let mentee_email = format!("kai-{tag}@example.com");
+    let mentor = api_account(&base, "Lin Live", &mentor_email).await;
+    api_profile(
+        &base,
+        &mentor_email,
+        json!({"is_mentor": true, "mentor_capacity": 2, "mentor_skills": [{"skill": "kubernetes", "level": 4}]}),
+    )
+    .await;
+    api_account(&base, "Kai Live", &mentee_email).await;
+    api_profile(&base, &mentee_email, json!({"wants_mentor": true})).await;
+
+    log_in(&c, &base, &mentor_email).await;
+    let badge = find(&c, Locator::Css("#unread-notifications")).await;
+    assert_eq!(
+        badge.attr("aria-live").await.expect("aria-live"),
+        Some("polite".to_owned())
+    );
+    assert!(badge.text().await.expect("badge text").trim().is_empty());
+    c.execute("window.stillThisPage = true; return true", vec![])
+        .await
+        .expect("mark the page");
+
+    let credentials = json!({"email": mentee_email, "password": PASSWORD});
+    let (_, login) = api(&base, "POST", "/api/v1/auth/login", None, &credentials).await;
+    let token = login["token"].as_str().expect("a token").to_owned();
+    let ask = json!({"mentor_id": mentor, "cadence": "monthly", "duration_weeks": 6});
+    let (status, request) = api(&base, "POST", "/api/v1/requests", Some(&token), &ask).await;
+    assert_eq!(status, 201, "{request}");
+
+    wait_for_text(&c, "#unread-notifications .count", "1").await;
+    let same = c
+        .execute("return window.stillThisPage === true", vec![])
+        .await
+        .expect("read the mark");
+    assert_eq!(same, json!(true), "the page was reloaded");
+    screenshot(&c, "live-badge").await;
 }
 
 async fn log_in(c: &Client, base: &str, email: &str) {

@@ -202,7 +202,7 @@ impl App {
     /// comes to be, scheduled by hand or booked from a slot (`kind` says which).
     pub(crate) async fn insert_meeting(
         &self,
-        tx: &mut lodestar_store::Conn,
+        tx: &mut lodestar_store::Tx,
         viewer: &Viewer,
         new: &NewMeeting,
         kind: NotificationKind,
@@ -305,7 +305,7 @@ impl App {
     /// transaction that ends it, and sends the other members the calendar's CANCEL.
     pub(crate) async fn cancel_upcoming_meetings(
         &self,
-        tx: &mut lodestar_store::Conn,
+        tx: &mut lodestar_store::Tx,
         actor: &Viewer,
         mentorship: MentorshipId,
         reason: &str,

@@ -6,7 +6,7 @@ use lodestar_domain::mentoring::NotificationKind;
 use lodestar_store::action_items::{self, ActionItem};
 use lodestar_store::meetings::{self as store, Attendee};
 use lodestar_store::notifications::{CalendarPart, Notice};
-use lodestar_store::{Conn, now_ms};
+use lodestar_store::{Tx, now_ms};
 
 use super::{DAY_MS, carried, open_items, when_in};
 use crate::calendar::{self, EventContext};
@@ -38,7 +38,7 @@ impl App {
     /// its invitation or cancellation attached.
     pub(super) async fn tell_members(
         &self,
-        tx: &mut Conn,
+        tx: &mut Tx,
         actor: &Viewer,
         id: MeetingId,
         kind: NotificationKind,

@@ -9,7 +9,7 @@ use lodestar_domain::text::multi_line;
 use lodestar_domain::{FieldErrors, MentorshipId, PersonId};
 use lodestar_store::mentorships::{self as store, Move, Partner};
 use lodestar_store::notifications::Notice;
-use lodestar_store::{Conn, now_ms};
+use lodestar_store::{Tx, now_ms};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -92,7 +92,7 @@ impl App {
     /// Tells every member but `actor` of a move, in the move's transaction.
     async fn tell_others(
         &self,
-        conn: &mut Conn,
+        conn: &mut Tx,
         id: MentorshipId,
         (members, actor): (&[Partner], Option<PersonId>),
         (kind, title, body): (NotificationKind, &str, &str),

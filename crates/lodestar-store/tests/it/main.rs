@@ -21,6 +21,7 @@ mod outbox;
 mod profiles;
 mod requests;
 mod sessions;
+mod signals;
 mod skills;
 mod throttle;
 mod tokens;

@@ -5,6 +5,7 @@ mod booking;
 mod busy_calendar;
 mod conversations;
 mod docs;
+mod events;
 mod extract;
 mod meetings;
 mod mentorships;
@@ -108,6 +109,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/bookings", booking::book)
         .get("/mentors/{id}/one-off-slots", booking::one_off_slots)
         .post("/mentors/{id}/one-off-bookings", booking::book_one_off)
+        .get("/me/events", events::events)
 }
 
 pub fn routes() -> Router<AppState> {

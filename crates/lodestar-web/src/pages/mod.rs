@@ -7,6 +7,7 @@ mod ask;
 mod booking;
 mod conversations;
 mod dashboard;
+mod live;
 mod meetings;
 mod mentorships;
 mod moderation;
@@ -28,7 +29,7 @@ use tower_sessions::Session;
 use crate::AppState;
 use crate::error::{public_message, status_and_code};
 use crate::routes::Routes;
-use crate::statics::{CSS_PATH, HTMX_PATH};
+use crate::statics::{CSS_PATH, HTMX_PATH, HTMX_SSE_PATH};
 
 pub use reference::api_reference;
 
@@ -115,6 +116,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/account/availability", booking::save_settings)
         .post("/mentorships/{id}/bookings", booking::book)
         .post("/people/{id}/one-off-bookings", booking::book_one_off)
+        .get("/live", live::live)
 }
 
 pub fn routes() -> Router<AppState> {
@@ -135,6 +137,9 @@ pub struct Chrome {
     pub unread: i64,
     /// The viewer's unread messages, for the navigation.
     pub unread_messages: i64,
+    /// The page's live stream (`/live?since=…`) for a signed-in viewer, else empty.
+    pub live: String,
+    pub htmx_sse: &'static str,
 }
 
 tokio::task_local! {
@@ -195,6 +200,11 @@ impl Chrome {
         };
         let unread = unread_for(viewer.as_ref()).await;
         let unread_messages = unread_messages_for(viewer.as_ref()).await;
+        let live = if viewer.is_some() {
+            live::stream_path()
+        } else {
+            String::new()
+        };
         Ok(Self {
             viewer,
             csrf,
@@ -205,6 +215,8 @@ impl Chrome {
             htmx: HTMX_PATH,
             unread,
             unread_messages,
+            live,
+            htmx_sse: HTMX_SSE_PATH,
         })
     }
 
@@ -229,6 +241,8 @@ impl Chrome {
             htmx: HTMX_PATH,
             unread: 0,
             unread_messages: 0,
+            live: String::new(),
+            htmx_sse: HTMX_SSE_PATH,
         }
     }
 

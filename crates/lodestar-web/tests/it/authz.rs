@@ -363,6 +363,8 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/people/{id}/one-off-bookings", [LogIn, Redirect("/mentorships/"), Redirect("/mentorships/"), Redirect("/mentorships/")])
             .fill(Fill::NewOneOffMentor)
             .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30"), ("topic", "Matrix page topic {n}")]),
+        // The live stream of whoever is signed in: only their own updates.
+        row(M::GET, "/live", SIGNED_IN_PAGE),
         // ---- the JSON API
         row(M::POST, "/api/v1/auth/register", PUBLIC)
             .json(r#"{"name": "Api Newcomer {n}", "email": "api{n}@example.org", "password": "kettle-orbit-umbrella-42"}"#),
@@ -491,6 +493,7 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/mentors/{id}/one-off-bookings", SIGNED_IN_API)
             .fill(Fill::NewOneOffMentor)
             .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
+        row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -498,6 +501,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/metrics", PUBLIC),
         row(M::GET, css, PUBLIC),
         row(M::GET, "/static/htmx-2.0.11.min.js", PUBLIC),
+        row(M::GET, "/static/htmx-ext-sse-2.2.4.min.js", PUBLIC),
     ]
 }
 

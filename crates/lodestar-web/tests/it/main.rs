@@ -15,6 +15,7 @@ mod demo;
 mod directory;
 mod hygiene;
 mod limits;
+mod live;
 mod matching;
 mod meetings;
 mod mentorships;

@@ -140,7 +140,7 @@ api_tests! {
         let mut browser = Browser::new(app);
         browser.log_in("ana@example.org", PASSWORD).await;
         let dashboard = browser.get("/dashboard").await.text();
-        assert!(dashboard.contains(r#"Notifications <span class="count">2<span class="visually-hidden"> unread</span>"#), "{dashboard}");
+        assert!(dashboard.contains(r#"Notifications<span id="unread-notifications" sse-swap="notifications" aria-live="polite"> <span class="count">2<span class="visually-hidden"> unread</span>"#), "{dashboard}");
 
         let inbox = browser.get("/notifications").await;
         assert_eq!(inbox.status, StatusCode::OK);

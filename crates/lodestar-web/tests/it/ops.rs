@@ -89,6 +89,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/mentorships/{id}/bookings"),
     ("get", "/api/v1/mentors/{id}/one-off-slots"),
     ("post", "/api/v1/mentors/{id}/one-off-bookings"),
+    ("get", "/api/v1/me/events"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];

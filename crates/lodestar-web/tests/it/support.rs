@@ -69,7 +69,7 @@ impl TestApp {
         Self::start_with(scratch, WebConfig::default()).await
     }
 
-    async fn start_with(scratch: ScratchDb, config: WebConfig) -> Self {
+    pub async fn start_with(scratch: ScratchDb, config: WebConfig) -> Self {
         let app = test_app(scratch.db.clone());
         app.prepare().await.expect("migrate and seed");
         let router = lodestar_web::router(app.clone(), config);
@@ -162,12 +162,18 @@ impl TestApp {
             .expect("the router is infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .expect("read the body")
-            .to_bytes();
+        let mut body = response.into_body();
+        // An event stream never ends by itself: its first event says it is open.
+        let body = if is_event_stream(&headers) {
+            let first = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+                .await
+                .expect("the stream's first event in time");
+            first
+                .and_then(|frame| frame.ok()?.into_data().ok())
+                .unwrap_or_default()
+        } else {
+            body.collect().await.expect("read the body").to_bytes()
+        };
         TestResponse {
             status,
             headers,
@@ -465,5 +471,140 @@ impl TestApp {
         insert(&mut tx, &new).await.expect("insert a mentorship");
         tx.commit().await.expect("commit");
         id.to_string()
+    }
+}
+
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/event-stream"))
+}
+
+/// One server-sent event as a browser's `EventSource` would dispatch it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: String,
+}
+
+impl SseEvent {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.data).unwrap_or_else(|e| panic!("not JSON ({e}): {self:?}"))
+    }
+}
+
+/// An open event stream, read event by event.
+pub struct EventStream {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    body: Body,
+    pending: String,
+    ended: bool,
+}
+
+impl EventStream {
+    /// The next event with data (comments and `retry:` alone are skipped), or `None` if
+    /// none came within `within` or the stream ended.
+    pub async fn next_within(&mut self, within: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            while let Some(end) = self.pending.find("\n\n") {
+                let block: String = self.pending.drain(..end + 2).collect();
+                if let Some(event) = parse_event(&block) {
+                    return Some(event);
+                }
+            }
+            if self.ended {
+                return None;
+            }
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return None,
+                Ok(None) => self.ended = true,
+                Ok(Some(frame)) => {
+                    let frame = frame.expect("read the stream");
+                    if let Ok(data) = frame.into_data() {
+                        self.pending
+                            .push_str(std::str::from_utf8(&data).expect("UTF-8"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The next event, which must come within five seconds.
+    #[track_caller]
+    pub fn next(&mut self) -> impl std::future::Future<Output = SseEvent> + '_ {
+        let caller = std::panic::Location::caller();
+        async move {
+            self.next_within(std::time::Duration::from_secs(5))
+                .await
+                .unwrap_or_else(|| panic!("no event within 5 s (awaited at {caller})"))
+        }
+    }
+
+    /// Whether the stream ended (rather than just being quiet) within `within`.
+    pub async fn ends_within(&mut self, within: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        while !self.ended {
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return false,
+                Ok(None) => self.ended = true,
+                Ok(Some(_)) => {}
+            }
+        }
+        true
+    }
+}
+
+fn parse_event(block: &str) -> Option<SseEvent> {
+    let (mut id, mut event, mut data) = (None, "message".to_owned(), Vec::new());
+    for line in block.lines() {
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value);
+        match field {
+            "id" => id = Some(value.to_owned()),
+            "event" => event = value.to_owned(),
+            "data" => data.push(value),
+            _ => {}
+        }
+    }
+    (!data.is_empty()).then(|| SseEvent {
+        id,
+        event,
+        data: data.join("\n"),
+    })
+}
+
+impl TestApp {
+    /// Opens an event stream: `GET path` with the token or cookie and `Last-Event-ID` given.
+    pub async fn open_stream(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        cookie: Option<&str>,
+        last_event_id: Option<&str>,
+    ) -> EventStream {
+        let mut request = Self::request(Method::GET, path, token);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id);
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(request.body(Body::empty()).expect("a valid request"))
+            .await
+            .expect("the router is infallible");
+        EventStream {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.into_body(),
+            pending: String::new(),
+            ended: false,
+        }
     }
 }

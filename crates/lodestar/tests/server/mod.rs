@@ -147,3 +147,107 @@ impl Drop for Server {
         }
     }
 }
+
+/// An open `text/event-stream` response, read as raw text (chunk sizes included: an event is
+/// written as one chunk, so its lines arrive whole).
+pub struct EventStream {
+    stream: TcpStream,
+    pub received: String,
+}
+
+impl EventStream {
+    /// `GET path` with the token; `Err` unless the answer is a 200 event stream.
+    pub fn open(port: u16, path: &str, token: &str) -> Result<Self, String> {
+        let mut stream =
+            TcpStream::connect(("127.0.0.1", port)).map_err(|e| format!("connect: {e}"))?;
+        let head = format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\
+             Authorization: Bearer {token}\r\n\r\n"
+        );
+        stream
+            .write_all(head.as_bytes())
+            .map_err(|e| format!("send: {e}"))?;
+        let mut events = Self {
+            stream,
+            received: String::new(),
+        };
+        events.wait_for("\r\n\r\n", Duration::from_secs(10))?;
+        let status_line = events
+            .received
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        if !status_line.contains(" 200 ") || !events.received.contains("text/event-stream") {
+            return Err(format!("not an event stream: {}", events.received));
+        }
+        Ok(events)
+    }
+
+    /// Reads until what was received contains `needle`; `Err` at the deadline or the end.
+    pub fn wait_for(&mut self, needle: &str, within: Duration) -> Result<Duration, String> {
+        let started = Instant::now();
+        let mut buffer = [0u8; 4096];
+        while !self.received.contains(needle) {
+            let left = within
+                .checked_sub(started.elapsed())
+                .filter(|left| !left.is_zero())
+                .ok_or_else(|| format!("no {needle:?} within {within:?}: {}", self.received))?;
+            self.stream.set_read_timeout(Some(left)).unwrap();
+            match self.stream.read(&mut buffer) {
+                Ok(0) => {
+                    return Err(format!(
+                        "the stream ended before {needle:?}: {}",
+                        self.received
+                    ));
+                }
+                Ok(n) => self
+                    .received
+                    .push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e) => return Err(format!("read: {e}; so far: {}", self.received)),
+            }
+        }
+        Ok(started.elapsed())
+    }
+
+    /// Whether the server closes the stream within `within`.
+    pub fn ends_within(&mut self, within: Duration) -> bool {
+        let started = Instant::now();
+        let mut buffer = [0u8; 4096];
+        while let Some(left) = within
+            .checked_sub(started.elapsed())
+            .filter(|l| !l.is_zero())
+        {
+            self.stream.set_read_timeout(Some(left)).unwrap();
+            match self.stream.read(&mut buffer) {
+                Ok(0) => return true,
+                Ok(n) => self
+                    .received
+                    .push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+}
+
+impl Server {
+    /// SIGTERM, as a service manager stops it; waits for the exit and returns how long it
+    /// took, or `None` if it had not exited after `within`.
+    pub fn terminate(&mut self, within: Duration) -> Option<Duration> {
+        let started = Instant::now();
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        while started.elapsed() < within {
+            if self.child.try_wait().unwrap().is_some() {
+                return Some(started.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
