@@ -217,6 +217,8 @@ impl App {
             lodestar_store::bulk_mentoring::insert(&self.db, batch).await?;
         }
         report.history = counts;
+        let free_time = free_time(&people, options.seed, lodestar_store::now_ms());
+        lodestar_store::availability::insert_bulk(&self.db, &free_time).await?;
         self.db.analyze().await?;
         report.seconds = started.elapsed().as_secs_f64();
         tracing::info!(
@@ -226,6 +228,60 @@ impl App {
         );
         Ok(report)
     }
+}
+
+/// Every mentor's free time for booking: two weekly windows of two hours on weekdays in
+/// their own zone, 30, 45 or 60 minutes, a day's notice and a quarter hour's buffer; one
+/// mentor in three opens the second window to one-off conversations, twice a month.
+fn free_time(
+    people: &[history::Person],
+    seed: u64,
+    now: i64,
+) -> Vec<(
+    lodestar_domain::PersonId,
+    lodestar_store::availability::AvailabilityRecord,
+)> {
+    use lodestar_domain::availability::{Availability, RawAvailability, RawWindow};
+    let days = ["mon", "tue", "wed", "thu", "fri"];
+    let mut rng = StdRng::seed_from_u64(seed ^ 0xb00c);
+    people
+        .iter()
+        .filter(|p| p.is_mentor)
+        .filter_map(|p| {
+            let first = rng.random_range(0..days.len());
+            let second = (first + rng.random_range(1..days.len())) % days.len();
+            let morning = rng.random_range(8..11);
+            let afternoon = rng.random_range(13..17);
+            let one_off = rng.random_range(0..3) == 0;
+            let window = |day: usize, from: i32, one_off: bool| RawWindow {
+                day: days[day].into(),
+                from: format!("{from:02}:00"),
+                to: format!("{:02}:00", from + 2),
+                one_off,
+            };
+            let raw = RawAvailability {
+                time_zone: p.time_zone.clone(),
+                weekly: vec![
+                    window(first, morning, false),
+                    window(second, afternoon, one_off),
+                ],
+                exceptions: Vec::new(),
+                min_notice_hours: 24,
+                buffer_minutes: 15,
+                durations: vec![30, 45, 60],
+            };
+            let availability = Availability::parse(&raw).ok()?;
+            Some((
+                p.id,
+                lodestar_store::availability::AvailabilityRecord {
+                    availability,
+                    busy_calendar_url: None,
+                    one_off_monthly_limit: if one_off { 2 } else { 0 },
+                    updated_at: now,
+                },
+            ))
+        })
+        .collect()
 }
 
 fn weighted<'a, T>(rng: &mut StdRng, items: &'a [T], weight: impl Fn(&T) -> u32) -> &'a T {

@@ -158,3 +158,35 @@ pub async fn slot_context(
         .collect::<Result<_>>()?;
     Ok(Some((state, members)))
 }
+
+/// Writes many people's availability at once, many rows per statement, in one
+/// transaction (the demo's mentors).
+pub async fn insert_bulk(db: &Db, rows: &[(PersonId, AvailabilityRecord)]) -> Result<()> {
+    use crate::sql::Value;
+    let mut values = Vec::with_capacity(rows.len());
+    for (person, record) in rows {
+        let raw = record.availability.to_raw();
+        values.push(vec![
+            Value::from(person.to_string()),
+            Value::from(raw.time_zone.clone()),
+            Value::from(to_json(&raw.weekly)?),
+            Value::from(to_json(&raw.exceptions)?),
+            Value::from(raw.min_notice_hours),
+            Value::from(raw.buffer_minutes),
+            Value::from(to_json(&raw.durations)?),
+            Value::from(record.busy_calendar_url.clone()),
+            Value::from(record.one_off_monthly_limit),
+            Value::from(record.updated_at),
+        ]);
+    }
+    let mut tx = db.writer().begin().await?;
+    crate::profiles::insert_rows(
+        &mut tx,
+        "availability (person_id, time_zone, weekly, exceptions, min_notice_hours, \
+         buffer_minutes, durations, busy_calendar_url, one_off_monthly_limit, updated_at)",
+        values,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -156,6 +156,16 @@ pub async fn set_calendar(
     Ok(())
 }
 
+/// The person's calendar address, if they have one, in the caller's transaction.
+pub async fn url_of(conn: &mut Conn, person: PersonId) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT url FROM busy_calendars WHERE person_id = $1")
+            .bind(person.to_string())
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
 /// The person's calendar, if they set one.
 pub async fn calendar_of(db: &Db, person: PersonId) -> Result<Option<BusyCalendar>> {
     let mut sql = Sql::new("SELECT ");
@@ -179,6 +189,18 @@ pub async fn between(
     from_ms: i64,
     to_ms: i64,
 ) -> Result<Vec<(i64, i64)>> {
+    let mut conn = db.reader().acquire().await?;
+    between_in(&mut conn, person, from_ms, to_ms).await
+}
+
+/// [`between`] in the caller's transaction (a booking's, which holds its connection: a
+/// second one from the pool could wait on the transactions holding them all).
+pub async fn between_in(
+    conn: &mut Conn,
+    person: PersonId,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<(i64, i64)>> {
     let rows = sqlx::query(
         "SELECT starts_at, ends_at FROM busy_times \
          WHERE person_id = $1 AND starts_at < $2 AND ends_at > $3 ORDER BY starts_at",
@@ -186,7 +208,7 @@ pub async fn between(
     .bind(person.to_string())
     .bind(to_ms)
     .bind(from_ms)
-    .fetch_all(db.reader())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|row| Ok((row.try_get("starts_at")?, row.try_get("ends_at")?)))

@@ -15,22 +15,24 @@
 //! booking the same or overlapping time, one wins; the other gets
 //! [`AppError::SlotTaken`] with the free slots as they are now.
 
+mod checks;
 mod one_off;
 mod views;
 
-use chrono::{DateTime, NaiveDate, TimeZone};
 use chrono_tz::Tz;
 use lodestar_domain::availability::{self as rules, Availability};
 use lodestar_domain::mentoring::{MemberRole, NotificationKind};
 use lodestar_domain::slots::{Audience, Slot, SlotQuery};
-use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, PersonId, text};
+use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, PersonId};
 use lodestar_store::availability::{self as store, AvailabilityRecord};
 use lodestar_store::bookings::{self, NewBooking};
 use lodestar_store::meetings::{self as meetings_store, NewMeeting};
-use lodestar_store::{Conn, mentorships, now_ms};
+use lodestar_store::{Conn, busy_times, mentorships, now_ms};
 
-use crate::meetings::{MAX_AGENDA, SessionView, require_active};
+use crate::busy_calendar;
+use crate::meetings::{SessionView, require_active};
 use crate::{App, AppError, Viewer};
+use checks::{check_booking, offered_message, slot_range};
 pub use one_off::{MAX_TOPIC, OneOffInput};
 pub use views::*;
 
@@ -89,6 +91,21 @@ impl App {
                 rules::parse_calendar_url(input.busy_calendar_url.as_deref().unwrap_or("")),
             )
             .flatten();
+        // The fetcher's own check too (its address guard), so an address it would refuse
+        // is refused here, beside the field, before anything is written.
+        let url = match url
+            .map(|u| busy_calendar::parse_url(&u, self.policy.busy_calendars.limits.allow_private))
+        {
+            Some(Ok(url)) => url,
+            Some(Err(AppError::Invalid(e))) => {
+                for (field, message) in e.iter() {
+                    errors.add(field, message);
+                }
+                None
+            }
+            Some(Err(e)) => return Err(e),
+            None => None,
+        };
         if !(0..=100).contains(&input.one_off_monthly_limit) {
             errors.add("one_off_monthly_limit", "must be between 0 and 100");
         }
@@ -103,7 +120,18 @@ impl App {
             updated_at: now_ms(),
         };
         let mut tx = self.db.begin().await?;
+        let before = busy_times::url_of(&mut tx, viewer.id).await?;
         store::save(&mut tx, viewer.id, &record).await?;
+        // The calendar the fetcher reads: set (and due at once) when the address changes.
+        if before.as_deref() != record.busy_calendar_url.as_deref() {
+            busy_times::set_calendar(
+                &mut tx,
+                viewer.id,
+                record.busy_calendar_url.as_deref(),
+                now_ms(),
+            )
+            .await?;
+        }
         lodestar_store::commit(tx).await?;
         Ok(view_of(&record))
     }
@@ -135,39 +163,8 @@ impl App {
             name: mentor.name,
         };
         let now = now_ms();
-        let mut errors = FieldErrors::new();
-        let from = match &params.from {
-            Some(raw) => errors.check("from", parse_moment(raw, tz, false)),
-            None => Some(now),
-        };
-        let to = match (&params.to, from) {
-            (Some(raw), _) => errors.check("to", parse_moment(raw, tz, true)),
-            (None, Some(from)) => Some(from + DEFAULT_RANGE_DAYS * DAY_MS),
-            (None, None) => None,
-        };
-        if let (Some(from), Some(to)) = (from, to) {
-            if to <= from {
-                errors.add("to", "must be after from");
-            } else if to - from > MAX_RANGE_DAYS * DAY_MS {
-                errors.add(
-                    "to",
-                    format!("must be at most {MAX_RANGE_DAYS} days after from"),
-                );
-            }
-        }
-        let offered = record
-            .as_ref()
-            .map(|r| r.availability.durations.clone())
-            .unwrap_or_default();
-        let duration = params
-            .duration
-            .or_else(|| offered.first().copied())
-            .unwrap_or(0);
-        if record.is_some() && !offered.contains(&duration) {
-            errors.add("duration", offered_message(&mentor.name, &offered));
-        }
-        errors.into_result()?;
-        let (from, to) = (from.unwrap_or(now), to.unwrap_or(now));
+        let offered = record.as_ref().map(|r| r.availability.durations.clone());
+        let (from, to, duration) = slot_range(params, tz, now, &mentor.name, offered.as_deref())?;
         let slots = match &record {
             Some(r) => {
                 let query = SlotQuery {
@@ -187,7 +184,7 @@ impl App {
             mentor_name: mentor.name,
             time_zone: tz.name().to_owned(),
             duration_minutes: duration,
-            durations: offered,
+            durations: offered.unwrap_or_default(),
             slots: slots.into_iter().map(|s| SlotView::new(s, tz)).collect(),
         })
     }
@@ -289,7 +286,7 @@ impl App {
         let mut busy =
             bookings::busy_in(tx, mentor, slot.starts_at - margin, slot.ends_at + margin).await?;
         busy.extend(
-            self.external_busy(mentor, slot.starts_at, slot.ends_at, a)
+            busy_times::between_in(tx, mentor, slot.starts_at - margin, slot.ends_at + margin)
                 .await?,
         );
         let query = SlotQuery {
@@ -318,17 +315,18 @@ impl App {
         Ok(busy)
     }
 
-    /// Busy times from the mentor's own calendar (`busy_calendar_url`), fetched on a
-    /// schedule by another part of the application. None are known here yet: this is the
+    /// Busy times from the mentor's own calendar (`busy_calendar_url`), as the sync last
+    /// fetched them (see [`crate::busy_calendar`]), widened by the buffer like sessions: the
     /// one place they join the slot computation.
     async fn external_busy(
         &self,
-        _mentor: PersonId,
-        _from: i64,
-        _to: i64,
-        _a: &Availability,
+        mentor: PersonId,
+        from: i64,
+        to: i64,
+        a: &Availability,
     ) -> Result<Vec<(i64, i64)>, AppError> {
-        Ok(Vec::new())
+        let margin = a.buffer_minutes * 60_000;
+        Ok(busy_times::between(&self.db, mentor, from - margin, to + margin).await?)
     }
 
     /// The first mentor of a mentorship, with their name.
@@ -366,99 +364,6 @@ fn view_of(r: &AvailabilityRecord) -> AvailabilityView {
         r.one_off_monthly_limit,
         Some(r.updated_at),
     )
-}
-
-/// Checks a booking's fields against the mentor's availability without their busy time:
-/// a start that is not one of their slots at all (03:17, or outside every window) is a
-/// field error, not a taken slot. Returns the start and the agenda.
-fn check_booking(
-    mentor_name: &str,
-    record: Option<&AvailabilityRecord>,
-    input: &BookingInput,
-    now: i64,
-) -> Result<(i64, String), AppError> {
-    let mut errors = FieldErrors::new();
-    let start = match DateTime::parse_from_rfc3339(input.starts_at.trim()) {
-        Ok(t) => Some(t.timestamp_millis()),
-        Err(_) => {
-            errors.add(
-                "starts_at",
-                "must be a date and time with its offset, such as 2026-12-05T10:00:00+01:00",
-            );
-            None
-        }
-    };
-    let agenda = errors.check("agenda", text::multi_line(&input.agenda, MAX_AGENDA));
-    let Some(record) = record else {
-        errors.add(
-            "starts_at",
-            format!("{mentor_name} has not published any free time"),
-        );
-        return Err(AppError::Invalid(errors));
-    };
-    let a = &record.availability;
-    if !a.offers(input.duration_minutes) {
-        errors.add(
-            "duration_minutes",
-            offered_message(mentor_name, &a.durations),
-        );
-    }
-    if let Some(start) = start {
-        if start > now + MAX_AHEAD_DAYS * DAY_MS {
-            errors.add("starts_at", "must be within the next year");
-        } else if a.offers(input.duration_minutes) {
-            let query = SlotQuery {
-                now,
-                from: start,
-                to: start + 1,
-                duration_minutes: input.duration_minutes,
-                audience: Audience::Mentee,
-            };
-            if a.free_slots(&[], &query).first().map(|s| s.starts_at) != Some(start) {
-                errors.add(
-                    "starts_at",
-                    format!(
-                        "is not one of {mentor_name}'s free times (outside their availability, within their minimum notice, or not on the quarter hour)"
-                    ),
-                );
-            }
-        }
-    }
-    errors.into_result()?;
-    Ok((start.unwrap_or_default(), agenda.unwrap_or_default()))
-}
-
-fn offered_message(mentor_name: &str, offered: &[i64]) -> String {
-    if offered.is_empty() {
-        return format!("{mentor_name} offers no session lengths yet");
-    }
-    let list: Vec<String> = offered.iter().map(ToString::to_string).collect();
-    format!(
-        "must be one of the lengths {mentor_name} offers: {} minutes",
-        list.join(", ")
-    )
-}
-
-/// An instant from RFC 3339, or a date in `tz` (its start, or with `end` the start of the
-/// next day).
-fn parse_moment(raw: &str, tz: Tz, end: bool) -> Result<i64, &'static str> {
-    let raw = raw.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        return Ok(t.timestamp_millis());
-    }
-    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| "must be a date (YYYY-MM-DD) or a date and time with its offset")?;
-    let date = if end {
-        date.succ_opt().unwrap_or(date)
-    } else {
-        date
-    };
-    let midnight = date.and_time(chrono::NaiveTime::MIN);
-    // Midnight can fall in a gap (some zones change their clocks at 00:00).
-    Ok(tz.from_local_datetime(&midnight).earliest().map_or_else(
-        || midnight.and_utc().timestamp_millis(),
-        |t| t.timestamp_millis(),
-    ))
 }
 
 pub(crate) fn slot_taken(slots: Vec<SlotView>) -> AppError {

@@ -22,8 +22,8 @@ use lodestar_store::mentorships::{self, NewMentorship};
 use lodestar_store::{StoreError, blocks, now_ms, profiles};
 
 use super::{
-    DAY_MS, DEFAULT_RANGE_DAYS, MAX_AHEAD_DAYS, MAX_RANGE_DAYS, Named, SlotList, SlotParams,
-    SlotView, is_taken, offered_message, parse_moment, slot_taken,
+    DAY_MS, MAX_AHEAD_DAYS, Named, SlotList, SlotParams, SlotView, is_taken, offered_message,
+    slot_range, slot_taken,
 };
 use crate::meetings::SessionView;
 use crate::{App, AppError, Viewer};
@@ -65,39 +65,8 @@ impl App {
             .filter(offers_one_offs);
         let now = now_ms();
         let tz = self.zone_of(viewer.id).await?;
-        let mut errors = FieldErrors::new();
-        let from = match &params.from {
-            Some(raw) => errors.check("from", parse_moment(raw, tz, false)),
-            None => Some(now),
-        };
-        let to = match (&params.to, from) {
-            (Some(raw), _) => errors.check("to", parse_moment(raw, tz, true)),
-            (None, Some(from)) => Some(from + DEFAULT_RANGE_DAYS * DAY_MS),
-            (None, None) => None,
-        };
-        if let (Some(from), Some(to)) = (from, to) {
-            if to <= from {
-                errors.add("to", "must be after from");
-            } else if to - from > MAX_RANGE_DAYS * DAY_MS {
-                errors.add(
-                    "to",
-                    format!("must be at most {MAX_RANGE_DAYS} days after from"),
-                );
-            }
-        }
-        let offered = record
-            .as_ref()
-            .map(|r| r.availability.durations.clone())
-            .unwrap_or_default();
-        let duration = params
-            .duration
-            .or_else(|| offered.first().copied())
-            .unwrap_or(0);
-        if record.is_some() && !offered.contains(&duration) {
-            errors.add("duration", offered_message(&mentor.name, &offered));
-        }
-        errors.into_result()?;
-        let (from, to) = (from.unwrap_or(now), to.unwrap_or(now));
+        let offered = record.as_ref().map(|r| r.availability.durations.clone());
+        let (from, to, duration) = slot_range(params, tz, now, &mentor.name, offered.as_deref())?;
         let slots = match &record {
             Some(r) => {
                 let a = &r.availability;
@@ -122,7 +91,7 @@ impl App {
             mentor_name: mentor.name,
             time_zone: tz.name().to_owned(),
             duration_minutes: duration,
-            durations: offered,
+            durations: offered.unwrap_or_default(),
             slots: slots.into_iter().map(|s| SlotView::new(s, tz)).collect(),
         })
     }

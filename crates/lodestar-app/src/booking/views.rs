@@ -1,7 +1,7 @@
 //! What the booking services take and give: the availability as the API and the
 //! settings page write it, slots in the viewer's own time zone, and a booking.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Offset, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use lodestar_domain::availability::{RawAvailability, RawException, RawWindow};
 use lodestar_domain::slots::Slot;
@@ -220,9 +220,8 @@ pub struct SlotView {
 impl SlotView {
     pub(crate) fn new(slot: Slot, tz: Tz) -> Self {
         Self {
-            starts_at: local(slot.starts_at, tz)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            ends_at: local(slot.ends_at, tz).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            starts_at: rfc3339_in(slot.starts_at, tz),
+            ends_at: rfc3339_in(slot.ends_at, tz),
             starts_at_ms: slot.starts_at,
             zone: tz,
         }
@@ -241,6 +240,38 @@ impl SlotView {
             .format("%H:%M")
             .to_string()
     }
+}
+
+/// `2026-12-01T10:00:00+01:00`: an instant (whole seconds) in `tz`, written byte by byte.
+/// A month's list has hundreds of slots, and chrono's general formatter was a good part
+/// of answering one (docs/benchmarks.md); this writes the same text (checked below).
+fn rfc3339_in(ms: i64, tz: Tz) -> String {
+    let utc = DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .naive_utc();
+    let offset = tz.offset_from_utc_datetime(&utc).fix().local_minus_utc();
+    let t = utc + chrono::Duration::seconds(i64::from(offset));
+    let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let year = u32::try_from(t.year().clamp(0, 9999)).unwrap_or(0);
+    let minutes = offset.unsigned_abs() / 60;
+    let mut b = Vec::with_capacity(25);
+    b.extend(two(year / 100));
+    b.extend(two(year % 100));
+    b.push(b'-');
+    b.extend(two(t.month()));
+    b.push(b'-');
+    b.extend(two(t.day()));
+    b.push(b'T');
+    b.extend(two(t.hour()));
+    b.push(b':');
+    b.extend(two(t.minute()));
+    b.push(b':');
+    b.extend(two(t.second()));
+    b.push(if offset < 0 { b'-' } else { b'+' });
+    b.extend(two(minutes / 60));
+    b.push(b':');
+    b.extend(two(minutes % 60));
+    String::from_utf8(b).unwrap_or_default()
 }
 
 fn local(ms: i64, tz: Tz) -> DateTime<Tz> {
@@ -321,4 +352,34 @@ pub struct BookingInput {
     #[serde(default)]
     #[schema(max_length = 4000)]
     pub agenda: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_times_are_written_as_chrono_writes_them() {
+        let zones = [
+            "UTC",
+            "Asia/Tokyo",
+            "America/New_York",
+            "Asia/Kathmandu",
+            "America/St_Johns",
+            "Pacific/Chatham",
+            "Europe/London",
+        ];
+        for name in zones {
+            let tz: Tz = name.parse().unwrap_or(Tz::UTC);
+            let mut ms = 1_767_225_600_000; // 2026-01-01
+            while ms < 1_830_297_600_000 {
+                let want = DateTime::<Utc>::from_timestamp_millis(ms)
+                    .unwrap_or_default()
+                    .with_timezone(&tz)
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+                assert_eq!(rfc3339_in(ms, tz), want, "{name} {ms}");
+                ms += 3_600_000 * 7 + 900_000;
+            }
+        }
+    }
 }

@@ -130,6 +130,54 @@ fn tomorrow() -> i64 {
 }
 
 api_tests! {
+    async fn a_busy_calendar_set_with_the_availability_blocks_its_times_from_the_slots(app) {
+        use crate::booking::{every_day, person, publish};
+        let server = CalendarServer::start();
+        let busy = allowing_private(app);
+        let (mentor, mentor_id) = person(&busy, "Mia Mentor", "UTC").await;
+        let (mentee, mentee_id) = person(&busy, "Taro Mentee", "UTC").await;
+        let mentorship = busy.mentorship(&mentor_id, &mentee_id).await;
+        let day = crate::meetings::date_in_days(3);
+        let noon = chrono::DateTime::parse_from_rfc3339(&format!("{day}T12:00:00Z")).unwrap().timestamp_millis();
+        server.put("mia.ics", &format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Lodestar tests//EN\r\n\
+             BEGIN:VEVENT\r\nUID:lunch@test\r\nDTSTART:{}\r\nDTEND:{}\r\nSUMMARY:Board lunch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            ics_time(noon), ics_time(noon + HOUR)));
+        // A bad address is a field error beside the others, and nothing is saved.
+        let refused = busy.raw(axum::http::Method::PUT, "/api/v1/me/availability", "application/json",
+            serde_json::json!({"time_zone": "UTC", "weekly": every_day("09:00", "17:00"), "durations": [30],
+                               "busy_calendar_url": "ftp://example.org/x.ics"}).to_string(), Some(&mentor)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text());
+        assert!(refused.json()["error"]["fields"]["busy_calendar_url"].is_string(), "{}", refused.text());
+        assert_eq!(busy.get("/api/v1/me/busy-calendar", Some(&mentor)).await.json()["status"], "none");
+
+        publish(&busy, &mentor, serde_json::json!({"time_zone": "UTC", "weekly": every_day("09:00", "17:00"),
+            "min_notice_hours": 0, "buffer_minutes": 0, "durations": [30], "busy_calendar_url": server.url("mia.ics")})).await;
+        let status = busy.get("/api/v1/me/busy-calendar", Some(&mentor)).await.json();
+        assert_eq!((status["status"].as_str(), status["url"].as_str()), (Some("pending"), Some(server.url("mia.ics").as_str())), "{status}");
+        let query = format!("/api/v1/mentorships/{mentorship}/slots?from={day}T00:00:00Z&to={day}T23:59:00Z&duration=30");
+        let before = busy.get(&query, Some(&mentee)).await.json()["slots"].as_array().unwrap().len();
+        assert_eq!(before, 31, "09:00 to 16:30 every quarter hour");
+
+        let fetched = busy.post_json("/api/v1/me/busy-calendar/refresh", serde_json::json!({}), Some(&mentor)).await;
+        assert_eq!(fetched.json()["status"], "ok", "{}", fetched.text());
+        let slots = busy.get(&query, Some(&mentee)).await.json();
+        let starts: Vec<&str> = slots["slots"].as_array().unwrap().iter().map(|s| &s["starts_at"].as_str().unwrap()[11..16]).collect();
+        assert_eq!(starts.len(), 31 - 5, "11:45 to 12:45 overlap the lunch: {starts:?}");
+        assert!(!starts.iter().any(|t| ("11:45".."13:00").contains(t)), "{starts:?}");
+        // Booking the busy time is refused like any time that is not free.
+        let path = format!("/api/v1/mentorships/{mentorship}/bookings");
+        let taken = busy.post_json(&path, serde_json::json!({"starts_at": format!("{day}T12:00:00Z"), "duration_minutes": 30}), Some(&mentee)).await;
+        assert!(taken.status.is_client_error(), "{}", taken.text());
+        // Saving the same address again does not fetch it again; removing it frees the time.
+        publish(&busy, &mentor, serde_json::json!({"time_zone": "UTC", "weekly": every_day("09:00", "17:00"),
+            "min_notice_hours": 0, "buffer_minutes": 0, "durations": [30], "busy_calendar_url": server.url("mia.ics")})).await;
+        assert_eq!(busy.get("/api/v1/me/busy-calendar", Some(&mentor)).await.json()["status"], "ok");
+        publish(&busy, &mentor, serde_json::json!({"time_zone": "UTC", "weekly": every_day("09:00", "17:00"),
+            "min_notice_hours": 0, "buffer_minutes": 0, "durations": [30]})).await;
+        assert_eq!(busy.get(&query, Some(&mentee)).await.json()["slots"].as_array().unwrap().len(), 31);
+    }
+
     async fn a_calendar_is_fetched_and_its_busy_times_kept_through_not_modified_and_failures(app) {
         let server = CalendarServer::start();
         let busy = allowing_private(app);

@@ -121,5 +121,18 @@ api_tests! {
             "SELECT COUNT(*) AS n FROM threads t WHERE t.last_activity_at < \
              (SELECT MAX(m.created_at) FROM messages m WHERE m.thread_id = t.id)").await;
         assert_eq!(stale, 0, "a thread's last activity is older than its newest message");
+
+        // Every mentor publishes free time; some open it to one-off conversations, and the
+        // demo mentee sees their mentor's free slots.
+        let mentors = count(app, "SELECT COUNT(*) AS n FROM persons WHERE is_mentor = 1").await;
+        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM availability").await, mentors);
+        assert!(count(app, "SELECT COUNT(*) AS n FROM availability WHERE one_off_monthly_limit > 0").await > 0);
+        let (_, mentee) = report.logins.iter().find(|(kind, _)| kind == "mentee").unwrap();
+        let token = app.login(mentee, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let listed = app.get("/api/v1/mentorships?state=active", Some(&token)).await.json();
+        let active = listed["mentorships"][0]["id"].as_str().expect("an active mentorship of the demo mentee").to_owned();
+        let slots = app.get(&format!("/api/v1/mentorships/{active}/slots"), Some(&token)).await;
+        assert_eq!(slots.status, axum::http::StatusCode::OK, "{}", slots.text());
+        assert!(!slots.json()["slots"].as_array().unwrap().is_empty(), "{}", slots.text());
     }
 }

@@ -3,8 +3,10 @@
 
 #![allow(clippy::unwrap_used)]
 
+use lodestar_app::booking::ExceptionInput;
 use lodestar_domain::FieldErrors;
 
+use super::form::*;
 use super::*;
 
 fn form(pairs: &[(&str, &str)]) -> FormData {
