@@ -169,6 +169,32 @@ pub async fn messages_since(
     .collect()
 }
 
+/// The messages in `person`'s threads written after `after` (`(created_at, id)`, as a
+/// live stream's cursor compares them), oldest first, at most `limit`.
+pub async fn messages_after(
+    db: &Db,
+    person: PersonId,
+    after: (i64, &str),
+    limit: i64,
+) -> Result<Vec<MessageRecord>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM thread_members me \
+         JOIN messages m ON m.thread_id = me.thread_id \
+         AND (m.created_at > $2 OR (m.created_at = $2 AND m.id > $3)) \
+         JOIN persons p ON p.id = m.author_id \
+         WHERE me.person_id = $1 ORDER BY m.created_at, m.id LIMIT $4"
+    )))
+    .bind(person.to_string())
+    .bind(after.0)
+    .bind(after.1)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(message_from_row)
+    .collect()
+}
+
 /// The author's edit, in the caller's transaction: only their own message, not deleted,
 /// written at or after `written_since` (the edit window's start). `false` when any of that
 /// does not hold, and nothing changes.

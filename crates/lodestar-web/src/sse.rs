@@ -30,9 +30,10 @@ pub fn last_event_id(headers: &HeaderMap) -> Option<&str> {
 
 /// `feed` as an event stream, each item made an event by `render` (`None` skips it), ended
 /// after about `lifetime` (see `RequestLimits::stream_lifetime`).
-pub fn respond<F>(feed: Feed, render: F, lifetime: Duration) -> Response
+pub fn respond<F, I>(feed: Feed, render: F, lifetime: Duration) -> Response
 where
-    F: Fn(FeedItem) -> Option<Event> + Send + Sync + 'static,
+    F: Fn(FeedItem) -> I + Send + Sync + 'static,
+    I: IntoIterator<Item = Event>,
 {
     let random = uuid::Uuid::new_v4().as_u128();
     // The first event tells the browser how long to wait before reconnecting: 1–5 s,
@@ -43,11 +44,14 @@ where
     let updates = futures_util::stream::unfold((feed, render), |(mut feed, render)| async move {
         loop {
             let item = feed.next().await?;
-            if let Some(event) = render(item) {
-                return Some((Ok::<_, Infallible>(event), (feed, render)));
+            // One update may be several events (a message, and the unread badge it changes).
+            let events: Vec<_> = render(item).into_iter().map(Ok::<_, Infallible>).collect();
+            if !events.is_empty() {
+                return Some((futures_util::stream::iter(events), (feed, render)));
             }
         }
-    });
+    })
+    .flatten();
     let stream = futures_util::stream::once(async move { Ok(retry) })
         .chain(updates)
         .take_until(tokio::time::sleep(lifetime));

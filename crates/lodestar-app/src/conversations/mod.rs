@@ -9,9 +9,9 @@
 //! takes new messages while [`lodestar_domain::conversation::writable`] says so (409
 //! `thread_closed` otherwise); it stays readable.
 //!
-//! Live delivery is not here: a stream that reconnects catches up with
-//! [`App::messages_since`], and whoever publishes new messages takes them from
-//! [`App::post_message`]'s result.
+//! Live delivery: [`App::post_message`] raises a [`LiveSignal::Message`] for every party
+//! with its transaction, and a stream that reconnects catches up with
+//! [`App::messages_after`] (see [`crate::live`]).
 
 mod email;
 pub mod render;
@@ -37,6 +37,7 @@ pub use views::{
 };
 use views::{facts_of, message_view, thread_view};
 
+use crate::live::{self, Cursor, LiveSignal};
 use crate::{App, AppError, Viewer};
 
 /// Messages per page unless asked otherwise, and at most.
@@ -166,8 +167,8 @@ impl App {
         })
     }
 
-    /// Writes a message in a thread that takes them. The others are not told at once: the
-    /// e-mail clock ([`App::email_unread_messages`]) nudges whoever has not read it within
+    /// Writes a message in a thread that takes them. Its parties' open streams show it at
+    /// once; the e-mail clock ([`App::email_unread_messages`]) nudges whoever has not read it within
     /// the policy's delay.
     pub async fn post_message(
         &self,
@@ -198,6 +199,19 @@ impl App {
             .ok_or(AppError::Internal(
                 "the message just written is gone".into(),
             ))?;
+        // Every party hears of it, the author too (their other tabs show it).
+        let recipients = threads::members_of(&self.db, &[thread])
+            .await?
+            .into_iter()
+            .map(|m| m.person)
+            .collect();
+        let signal = LiveSignal::Message {
+            thread: thread.0,
+            message: new.id.0,
+            at: now,
+            recipients,
+        };
+        live::publish(&mut tx, &signal).await?;
         lodestar_store::commit(tx).await?;
         tracing::info!(thread = %thread, message = %new.id, "message written");
         self.one_message(viewer, written, true, now).await
@@ -352,6 +366,14 @@ impl App {
     ) -> Result<Vec<MessageView>, AppError> {
         let rows =
             messages::messages_since(&self.db, viewer.id, after, limit.clamp(1, 500)).await?;
+        self.views_of(viewer, rows).await
+    }
+
+    async fn views_of(
+        &self,
+        viewer: &Viewer,
+        rows: Vec<MessageRecord>,
+    ) -> Result<Vec<MessageView>, AppError> {
         let mut ids: Vec<ThreadId> = rows.iter().map(|m| m.thread).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -363,6 +385,25 @@ impl App {
             .into_iter()
             .map(|m| message_view(viewer.id, m, &members, true, now))
             .collect())
+    }
+
+    /// The messages in the viewer's threads after a live stream's cursor, oldest first (by
+    /// creation time, then id), at most `limit` (1–500).
+    pub async fn messages_after(
+        &self,
+        viewer: &Viewer,
+        after: Cursor,
+        limit: i64,
+    ) -> Result<Vec<MessageView>, AppError> {
+        let id = after.id.to_string();
+        let rows = messages::messages_after(
+            &self.db,
+            viewer.id,
+            (after.at, id.as_str()),
+            limit.clamp(1, 500),
+        )
+        .await?;
+        self.views_of(viewer, rows).await
     }
 
     pub async fn messaging_settings(&self, viewer: &Viewer) -> Result<MessagingSettings, AppError> {

@@ -4,12 +4,14 @@
 
 use std::collections::{HashSet, VecDeque};
 
+use lodestar_domain::MessageId;
 use lodestar_store::notifications;
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::bus::{Delivery, Subscription};
 use super::{Cursor, LiveSignal};
+use crate::conversations::MessageView;
 use crate::inbox::NotificationView;
 use crate::{App, AppError, Viewer};
 
@@ -32,10 +34,11 @@ pub enum LiveUpdate {
     /// How many of your notifications are unread, after you read some elsewhere. Its event
     /// has no id: it is a state, not an entry to catch up on.
     Unread { unread: i64 },
-    /// A new message in one of your threads.
+    /// A new message in one of your threads, as you see it (its `thread_id`, `created_at`,
+    /// `html`, …), and how many messages are unread in all your threads now.
     Message {
-        thread_id: String,
-        message_id: String,
+        message: MessageView,
+        unread_messages: i64,
     },
     /// You missed more than a stream replays: fetch your notifications and threads afresh.
     /// Its id moves your cursor to now.
@@ -150,12 +153,18 @@ impl Feed {
             LiveSignal::InboxRead { .. } => LiveUpdate::Unread {
                 unread: self.app.unread_notifications(&self.viewer).await?,
             },
-            LiveSignal::Message {
-                thread, message, ..
-            } => LiveUpdate::Message {
-                thread_id: thread.to_string(),
-                message_id: message.to_string(),
-            },
+            LiveSignal::Message { message, .. } => {
+                // Read as a party sees it: anyone else (a stale signal) gets nothing.
+                let message = match self.app.message(&self.viewer, MessageId(*message)).await {
+                    Ok(message) => message,
+                    Err(AppError::NotFound(_)) => return Ok(Vec::new()),
+                    Err(e) => return Err(e),
+                };
+                LiveUpdate::Message {
+                    message,
+                    unread_messages: self.app.unread_messages(&self.viewer).await?,
+                }
+            }
         };
         Ok(vec![FeedItem { cursor, update }])
     }
@@ -182,7 +191,20 @@ impl Feed {
                 },
             }));
         }
-        // Messages missed join here, from their own query, before the sort.
+        let messages = self
+            .app
+            .messages_after(&self.viewer, self.position, limit)
+            .await?;
+        if !messages.is_empty() {
+            let unread_messages = self.app.unread_messages(&self.viewer).await?;
+            items.extend(messages.into_iter().map(|message| FeedItem {
+                cursor: Some(Cursor::new(message.created_at, message.id.0)),
+                update: LiveUpdate::Message {
+                    message,
+                    unread_messages,
+                },
+            }));
+        }
         items.sort_by_key(|item| item.cursor);
         if items.len() > CATCH_UP_LIMIT {
             return Ok(vec![FeedItem {

@@ -74,6 +74,15 @@ struct MessageItem {
     is_new: bool,
 }
 
+/// A message as its thread page shows it, for the live stream (`/live`).
+pub(super) fn message_item(m: MessageView, csrf: String) -> impl Template {
+    MessageItem {
+        m,
+        csrf,
+        is_new: false,
+    }
+}
+
 /// The compose form, swapped in out of band after an htmx post: empty after a message
 /// was added (no script needed to clear it), or with what was typed and why it was refused.
 #[derive(Template)]

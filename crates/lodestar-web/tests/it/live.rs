@@ -6,8 +6,7 @@
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use lodestar_app::live::{self, Cursor, LiveSignal};
-use lodestar_domain::PersonId;
+use lodestar_app::live::{self, Cursor};
 use lodestar_web::{RequestLimits, WebConfig};
 
 use crate::pages::Browser;
@@ -44,21 +43,44 @@ fn request_received(event: &crate::support::SseEvent, unread: i64) -> String {
     id
 }
 
-/// A message signal as the thread service will raise it, for `recipients`.
-async fn raise_message(app: &TestApp, thread: uuid::Uuid, recipients: Vec<PersonId>) -> uuid::Uuid {
-    // A message has no catch-up yet: raised before this process hears, it would be missed.
-    app.app.live().hearing().await;
-    let message = uuid::Uuid::now_v7();
-    let signal = LiveSignal::Message {
-        thread,
-        message,
-        at: lodestar_store::now_ms(),
-        recipients,
-    };
-    let mut tx = app.app.db.begin().await.unwrap();
-    live::publish(&mut tx, &signal).await.unwrap();
-    tx.commit().await.unwrap();
-    message
+/// The thread of a mentorship between `mentor` and `mentee`.
+async fn thread_between(app: &TestApp, mentor: &Who, mentee: &Who) -> String {
+    let mentorship = app.mentorship_between(&mentor.id, &mentee.id).await;
+    let shown = app
+        .get(
+            &format!("/api/v1/mentorships/{mentorship}"),
+            Some(&mentee.token),
+        )
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text());
+    shown.json()["thread_id"].as_str().unwrap().to_owned()
+}
+
+/// Writes a message through the API, and returns it as its author sees it.
+async fn post(app: &TestApp, who: &Who, thread: &str, body: &str) -> serde_json::Value {
+    let made = app
+        .post_json(
+            &format!("/api/v1/threads/{thread}/messages"),
+            serde_json::json!({"body": body}),
+            Some(&who.token),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    made.json()
+}
+
+/// Checks that an event is the message `id` of `thread`, and returns its data.
+#[track_caller]
+fn message_event(event: &crate::support::SseEvent, thread: &str, id: &str) -> serde_json::Value {
+    assert_eq!(event.event, "message", "{event:?}");
+    let data = event.json();
+    assert_eq!(data["kind"], "message", "{data}");
+    assert_eq!(data["message"]["thread_id"], thread, "{data}");
+    assert_eq!(data["message"]["id"], id, "{data}");
+    assert!(data["message"]["created_at"].as_i64().is_some(), "{data}");
+    let cursor: Cursor = event.id.clone().expect("an id").parse().expect("a cursor");
+    assert_eq!(cursor.id.to_string(), id);
+    data
 }
 
 api_tests! {
@@ -143,15 +165,54 @@ api_tests! {
         let zero = Cursor::new(0, uuid::Uuid::nil()).to_string();
         let mut replay = stream(app, &sam, Some(&zero)).await;
         assert!(replay.next_within(QUIET).await.is_none());
-        // A message goes to the people it names and no one else.
-        let thread = uuid::Uuid::now_v7();
-        let mina_id: PersonId = mina.id.parse().unwrap();
-        let message = raise_message(app, thread, vec![mina_id]).await;
-        let event = minas.next().await;
-        assert_eq!(event.event, "message");
-        assert_eq!(event.json()["thread_id"], thread.to_string());
-        assert_eq!(event.json()["message_id"], message.to_string());
-        assert!(sams.next_within(QUIET).await.is_none());
+    }
+
+    async fn a_message_reaches_every_party_of_its_thread_live_and_no_one_else(app) {
+        let mina = mentor(app, "Mina", 3).await;
+        let ada = mentee(app, "Ada").await;
+        let sam = mentee(app, "Sam").await;
+        let thread = thread_between(app, &mina, &ada).await;
+        let mut minas = stream(app, &mina, None).await;
+        let mut adas = stream(app, &ada, None).await;
+        let mut sams = stream(app, &sam, None).await;
+        let written = post(app, &ada, &thread, "Hello *Mina*").await;
+        let id = written["id"].as_str().unwrap();
+        let data = message_event(&minas.next().await, &thread, id);
+        assert_eq!(data["message"]["html"], "<p>Hello <em>Mina</em></p>\n", "{data}");
+        assert_eq!(data["message"]["mine"], false);
+        assert_eq!(data["unread_messages"], 1);
+        // The author's other tabs hear of it too, as theirs.
+        let data = message_event(&adas.next().await, &thread, id);
+        assert_eq!(data["message"]["mine"], true);
+        assert!(sams.next_within(QUIET).await.is_none(), "a stranger hears nothing");
+        // Nor does a catch-up from the beginning of time show it to them.
+        let zero = Cursor::new(0, uuid::Uuid::nil()).to_string();
+        let mut replay = stream(app, &sam, Some(&zero)).await;
+        assert!(replay.next_within(QUIET).await.is_none());
+    }
+
+    async fn a_stream_reopened_with_its_last_event_id_catches_up_on_messages_in_order(app) {
+        let mina = mentor(app, "Mina", 3).await;
+        let ada = mentee(app, "Ada").await;
+        let thread = thread_between(app, &mina, &ada).await;
+        let mut events = stream(app, &mina, None).await;
+        let first = post(app, &ada, &thread, "First").await;
+        let event = events.next().await;
+        let seen = message_event(&event, &thread, first["id"].as_str().unwrap());
+        assert_eq!(seen["message"]["body"], "First");
+        let last_id = event.id.unwrap();
+        drop(events);
+        // While the connection is down: a message, and a notification between two.
+        let second = post(app, &ada, &thread, "Second").await;
+        let bob = mentee(app, "Bob").await;
+        send(app, &bob, &mina).await;
+        let third = post(app, &ada, &thread, "Third").await;
+        let mut events = stream(app, &mina, Some(&last_id)).await;
+        message_event(&events.next().await, &thread, second["id"].as_str().unwrap());
+        request_received(&events.next().await, 1);
+        let data = message_event(&events.next().await, &thread, third["id"].as_str().unwrap());
+        assert_eq!(data["unread_messages"], 3);
+        assert!(events.next_within(QUIET).await.is_none(), "nothing twice");
     }
 
     async fn reading_notifications_anywhere_updates_the_count_on_every_open_stream(app) {
@@ -233,12 +294,23 @@ api_tests! {
         assert!(event.data.contains(r#"<span class="count">1<span class="visually-hidden"> unread</span></span>"#), "{event:?}");
         assert!(event.id.is_some());
 
-        // A message of a thread, as that thread's page listens for it.
-        let thread = uuid::Uuid::now_v7();
-        let message = raise_message(app, thread, vec![mina.id.parse().unwrap()]).await;
+        // A message of a thread, as that thread's page shows it, and the messages badge.
+        let thread = thread_between(app, &mina, &ada).await;
+        let thread_page = browser.get(&format!("/threads/{thread}")).await.text();
+        assert!(thread_page.contains(&format!(r#"sse-swap="message-{thread}" hx-swap="beforeend""#)), "{thread_page}");
+        assert!(thread_page.contains(r#"<span id="unread-messages" sse-swap="messages" aria-live="polite">"#));
+        let written = post(app, &ada, &thread, "Hello **Mina**").await;
+        let id = written["id"].as_str().unwrap();
         let event = live.next().await;
         assert_eq!(event.event, format!("message-{thread}"));
-        assert!(event.data.contains(&format!("live-message-{message}")), "{event:?}");
+        assert_eq!(event.id.as_deref().map(|c| c.ends_with(id)), Some(true), "{event:?}");
+        assert!(event.data.contains(&format!(r#"<li class="card message" id="message-{id}">"#)), "{event:?}");
+        assert!(event.data.contains("<strong>Mina</strong>") || event.data.contains("Hello <strong>Mina</strong>"), "{event:?}");
+        assert!(event.data.contains("Report"), "another's message can be reported: {event:?}");
+        let badge = live.next().await;
+        assert_eq!(badge.event, "messages");
+        assert!(badge.data.contains(r#"<span class="count">1<span class="visually-hidden"> unread</span></span>"#), "{badge:?}");
+        assert!(badge.id.is_none(), "a state, not an entry");
         // Pages for visitors have no stream.
         let landing = Browser::new(app).get("/").await.text();
         assert!(!landing.contains("sse-connect") && !landing.contains("htmx-ext-sse"));
