@@ -29,7 +29,7 @@ use tower_sessions::Session;
 use crate::AppState;
 use crate::error::{public_message, status_and_code};
 use crate::routes::Routes;
-use crate::statics::{CSS_PATH, HTMX_PATH, HTMX_SSE_PATH};
+use crate::statics::{CSS_PATH, HTMX_PATH, HTMX_SSE_PATH, LIVE_JS_PATH};
 
 pub use reference::api_reference;
 
@@ -140,6 +140,8 @@ pub struct Chrome {
     /// The page's live stream (`/live?since=…`) for a signed-in viewer, else empty.
     pub live: String,
     pub htmx_sse: &'static str,
+    /// The live pages' script (drops a message that reached the page twice).
+    pub live_js: &'static str,
 }
 
 tokio::task_local! {
@@ -217,6 +219,7 @@ impl Chrome {
             unread_messages,
             live,
             htmx_sse: HTMX_SSE_PATH,
+            live_js: LIVE_JS_PATH,
         })
     }
 
@@ -243,6 +246,7 @@ impl Chrome {
             unread_messages: 0,
             live: String::new(),
             htmx_sse: HTMX_SSE_PATH,
+            live_js: LIVE_JS_PATH,
         }
     }
 

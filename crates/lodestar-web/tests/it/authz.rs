@@ -205,6 +205,7 @@ const OWN_BUSY_CALENDAR: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, NOT_FOUND, NOT
 fn matrix() -> Vec<Row> {
     use Method as M;
     let css = concat!("/static/app-", env!("CARGO_PKG_VERSION"), ".css");
+    let live_js = concat!("/static/live-", env!("CARGO_PKG_VERSION"), ".js");
     vec![
         // ---- pages
         row(M::GET, "/", PUBLIC),
@@ -502,6 +503,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, css, PUBLIC),
         row(M::GET, "/static/htmx-2.0.11.min.js", PUBLIC),
         row(M::GET, "/static/htmx-ext-sse-2.2.4.min.js", PUBLIC),
+        row(M::GET, live_js, PUBLIC),
     ]
 }
 

@@ -280,6 +280,7 @@ api_tests! {
         assert!(html.contains(r#"hx-ext="sse" sse-connect="/live?since="#), "{html}");
         assert!(html.contains(r#"<span id="unread-notifications" sse-swap="notifications" aria-live="polite">"#), "{html}");
         assert!(html.contains("/static/htmx-ext-sse-2.2.4.min.js"));
+        assert!(html.contains(concat!("/static/live-", env!("CARGO_PKG_VERSION"), ".js")));
         let since = html.split("/live?since=").nth(1).unwrap().split('"').next().unwrap().to_owned();
         since.parse::<Cursor>().expect("the page's cursor");
 
