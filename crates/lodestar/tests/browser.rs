@@ -104,6 +104,8 @@ enum Backend {
 struct Side {
     c: Client,
     base: String,
+    /// Who it is, for messages: "the mentee".
+    who: &'static str,
 }
 
 impl Side {
@@ -161,10 +163,12 @@ async fn run_pair<F: Future<Output = ()>>(
         mentee: Side {
             c: mentee.clone(),
             base: first.base.clone(),
+            who: "the mentee",
         },
         mentor: Side {
             c: mentor.clone(),
             base: second.as_ref().unwrap_or(&first).base.clone(),
+            who: "the mentor",
         },
         database_url,
         screenshots: backend == Backend::Sqlite,
