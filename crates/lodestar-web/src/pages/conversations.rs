@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::conversations::{
@@ -17,7 +17,9 @@ use lodestar_domain::{MessageId, ThreadId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, field_errors, notify, render, render_status};
+use super::{
+    Chrome, FormData, OrPage, PageId, done, error_page, field_errors, notify, render, render_status,
+};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -57,10 +59,7 @@ pub async fn save_settings(
         show_seen: FormData(form).checked("show_seen"),
     };
     match state.app.set_messaging_settings(&viewer, &settings).await {
-        Ok(_) => {
-            notify(&session, "Your messaging settings are saved.").await;
-            Redirect::to("/messages").into_response()
-        }
+        Ok(_) => done(&session, "Your messaging settings are saved.", "/messages").await,
         Err(e) => error_page(&e),
     }
 }
@@ -124,16 +123,6 @@ impl ThreadPage {
 #[derive(Deserialize)]
 pub struct ThreadQuery {
     before: Option<String>,
-}
-
-fn thread_id(raw: &str) -> Result<ThreadId, Response> {
-    raw.parse()
-        .map_err(|_| error_page(&AppError::NotFound("thread")))
-}
-
-fn message_id(raw: &str) -> Result<MessageId, Response> {
-    raw.parse()
-        .map_err(|_| error_page(&AppError::NotFound("message")))
 }
 
 /// The compose form as it comes back: what was typed and why it was refused.
@@ -205,25 +194,20 @@ pub async fn thread(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<ThreadId>,
     Query(query): Query<ThreadQuery>,
 ) -> Response {
-    match thread_id(&id) {
-        Ok(id) => {
-            let before = query.before.filter(|b| !b.trim().is_empty());
-            thread_page(
-                &state,
-                &session,
-                viewer,
-                id,
-                before,
-                Compose::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(r) => r,
-    }
+    let before = query.before.filter(|b| !b.trim().is_empty());
+    thread_page(
+        &state,
+        &session,
+        viewer,
+        id,
+        before,
+        Compose::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The message a form refused, in words for the form.
@@ -247,13 +231,9 @@ pub async fn post(
     session: Session,
     PageViewer(viewer): PageViewer,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PageId(id): PageId<ThreadId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match thread_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = FormData(form);
     let input = NewMessageInput {
         body: form.text("body"),
@@ -312,13 +292,9 @@ pub async fn edit(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MessageId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match message_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let input = MessageEdit {
         body: FormData(form).text("body"),
     };
@@ -340,13 +316,9 @@ pub async fn delete(
     session: Session,
     PageViewer(viewer): PageViewer,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PageId(id): PageId<MessageId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match message_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match state.app.delete_message(&viewer, id).await {
         Ok(m) if headers.contains_key("hx-request") => render(&MessageItem {
             m,
@@ -372,13 +344,9 @@ pub async fn report(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MessageId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match message_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = FormData(form);
     let input = ReportInput {
         reason: form.text("reason"),

@@ -261,6 +261,59 @@ impl Chrome {
 
 const NOTICE_KEY: &str = "notice";
 
+/// A record's id from a page's path (`/threads/{id}`): a malformed one gets the same "not
+/// found" page as an id that names nothing, before the handler runs.
+pub struct PageId<T>(pub T);
+
+/// An id a page's path names, with what it is called on the "not found" page.
+pub trait PathRecord: std::str::FromStr {
+    const WHAT: &'static str;
+}
+
+impl PathRecord for lodestar_domain::MentorshipId {
+    const WHAT: &'static str = "mentorship";
+}
+
+impl PathRecord for lodestar_domain::MeetingId {
+    const WHAT: &'static str = "session";
+}
+
+impl PathRecord for lodestar_domain::ThreadId {
+    const WHAT: &'static str = "thread";
+}
+
+impl PathRecord for lodestar_domain::MessageId {
+    const WHAT: &'static str = "message";
+}
+
+impl<S, T> axum::extract::FromRequestParts<S> for PageId<T>
+where
+    S: Send + Sync,
+    T: PathRecord + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        raw.parse()
+            .map(PageId)
+            .map_err(|_| error_page(&AppError::NotFound(T::WHAT)))
+    }
+}
+
+/// Leaves `message` for the next page and sends the browser to `to`: the end of a form
+/// that worked.
+pub async fn done(session: &Session, message: &str, to: &str) -> Response {
+    notify(session, message).await;
+    axum::response::Redirect::to(to).into_response()
+}
+
 /// Leaves a message for the next page the person sees (after a redirect).
 pub async fn notify(session: &Session, message: &str) {
     let _ = session.insert(NOTICE_KEY, message).await;
