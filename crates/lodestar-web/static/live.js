@@ -19,8 +19,9 @@
     var template = document.createElement("template");
     template.innerHTML = event.detail.serverResponse;
     var dropped = false;
-    template.content.querySelectorAll(":scope > li[id]").forEach(function (item) {
-      if (document.getElementById(item.id) !== null) {
+    // The fragment's own children: ":scope" matches nothing in a template's fragment.
+    Array.prototype.slice.call(template.content.children).forEach(function (item) {
+      if (item.tagName === "LI" && item.id && document.getElementById(item.id) !== null) {
         item.remove();
         dropped = true;
       }
