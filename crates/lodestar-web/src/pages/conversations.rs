@@ -17,6 +17,7 @@ use lodestar_domain::{MessageId, ThreadId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::live::UnreadMessagesBadge;
 use super::{
     Chrome, FormData, OrPage, PageId, done, error_page, field_errors, notify, render, render_status,
 };
@@ -71,6 +72,8 @@ struct MessageItem {
     m: MessageView,
     csrf: String,
     is_new: bool,
+    /// Brought by the live stream to an open thread page, which has then read it.
+    arrived: bool,
 }
 
 /// A message as its thread page shows it, for the live stream (`/live`).
@@ -79,6 +82,7 @@ pub(super) fn message_item(m: MessageView, csrf: String) -> impl Template {
         m,
         csrf,
         is_new: false,
+        arrived: true,
     }
 }
 
@@ -210,6 +214,23 @@ pub async fn thread(
     .await
 }
 
+/// Marks a thread read: an open thread page asks when a message arrives live. With htmx
+/// the answer is the navigation's unread-messages count; without, the thread.
+pub async fn read(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+    headers: HeaderMap,
+    PageId(id): PageId<ThreadId>,
+) -> Response {
+    match state.app.mark_thread_read(&viewer, id).await {
+        Ok(read) if headers.contains_key("hx-request") => render(&UnreadMessagesBadge {
+            unread: read.total_unread,
+        }),
+        Ok(_) => Redirect::to(&format!("/threads/{id}")).into_response(),
+        Err(e) => error_page(&e),
+    }
+}
+
 /// The message a form refused, in words for the form.
 fn refusal(err: AppError) -> Result<String, AppError> {
     match err {
@@ -248,6 +269,7 @@ pub async fn post(
                     m,
                     csrf: csrf.clone(),
                     is_new: false,
+                    arrived: false,
                 }),
                 thread_id: id,
                 csrf,
@@ -324,6 +346,7 @@ pub async fn delete(
             m,
             csrf: FormData(form).text("_csrf"),
             is_new: false,
+            arrived: false,
         }),
         result => {
             back_to_thread(

@@ -106,6 +106,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/messages/settings", conversations::save_settings)
         .get("/threads/{id}", conversations::thread)
         .post("/threads/{id}/messages", conversations::post)
+        .post("/threads/{id}/read", conversations::read)
         .post("/messages/{id}/edit", conversations::edit)
         .post("/messages/{id}/delete", conversations::delete)
         .post("/messages/{id}/report", conversations::report)

@@ -339,6 +339,7 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/threads/{id}/messages", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
             .fill(Fill::OwnersThread)
             .form(&[("body", "Page message {n}")]),
+        row(M::POST, "/threads/{id}/read", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND]).fill(Fill::OwnersThread),
         row(M::POST, "/messages/{id}/edit", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
             .fill(Fill::OwnersMessage)
             .form(&[("body", "Edited {n}")]),
