@@ -92,36 +92,54 @@ pub struct AvailabilityInput {
     pub one_off_monthly_limit: i64,
 }
 
-impl AvailabilityInput {
-    pub(crate) fn to_raw(&self) -> RawAvailability {
-        RawAvailability {
-            time_zone: self.time_zone.clone(),
-            weekly: self
-                .weekly
-                .iter()
-                .map(|w| RawWindow {
-                    day: w.day.clone(),
-                    from: w.from.clone(),
-                    to: w.to.clone(),
-                    one_off: w.one_off,
-                })
-                .collect(),
-            exceptions: self
-                .exceptions
-                .iter()
-                .map(|e| RawException {
-                    kind: e.kind.clone(),
-                    date: e.date.clone(),
-                    from_date: e.from_date.clone(),
-                    to_date: e.to_date.clone(),
-                    from: e.from.clone(),
-                    to: e.to.clone(),
-                    one_off: e.one_off,
-                })
-                .collect(),
-            min_notice_hours: self.min_notice_hours,
-            buffer_minutes: self.buffer_minutes,
-            durations: self.durations.clone(),
+/// The API's rows and the domain's raw rows carry the same fields, typed the same way:
+/// one list of them converts each way.
+macro_rules! same_fields {
+    ($api:ty, $raw:ty { $($field:ident),* }) => {
+        impl From<$api> for $raw {
+            fn from(row: $api) -> Self {
+                Self { $($field: row.$field),* }
+            }
+        }
+        impl From<$raw> for $api {
+            fn from(row: $raw) -> Self {
+                Self { $($field: row.$field),* }
+            }
+        }
+    };
+}
+
+same_fields!(
+    WindowInput,
+    RawWindow {
+        day,
+        from,
+        to,
+        one_off
+    }
+);
+same_fields!(
+    ExceptionInput,
+    RawException {
+        kind,
+        date,
+        from_date,
+        to_date,
+        from,
+        to,
+        one_off
+    }
+);
+
+impl From<AvailabilityInput> for RawAvailability {
+    fn from(input: AvailabilityInput) -> Self {
+        Self {
+            time_zone: input.time_zone,
+            weekly: input.weekly.into_iter().map(Into::into).collect(),
+            exceptions: input.exceptions.into_iter().map(Into::into).collect(),
+            min_notice_hours: input.min_notice_hours,
+            buffer_minutes: input.buffer_minutes,
+            durations: input.durations,
         }
     }
 }
@@ -145,40 +163,19 @@ pub struct AvailabilityView {
 
 impl AvailabilityView {
     pub(crate) fn from_raw(
-        raw: &RawAvailability,
+        raw: RawAvailability,
         busy_calendar_url: Option<String>,
         one_off_monthly_limit: i64,
         updated_at: Option<i64>,
     ) -> Self {
         Self {
             published: updated_at.is_some(),
-            time_zone: raw.time_zone.clone(),
-            weekly: raw
-                .weekly
-                .iter()
-                .map(|w| WindowInput {
-                    day: w.day.clone(),
-                    from: w.from.clone(),
-                    to: w.to.clone(),
-                    one_off: w.one_off,
-                })
-                .collect(),
-            exceptions: raw
-                .exceptions
-                .iter()
-                .map(|e| ExceptionInput {
-                    kind: e.kind.clone(),
-                    date: e.date.clone(),
-                    from_date: e.from_date.clone(),
-                    to_date: e.to_date.clone(),
-                    from: e.from.clone(),
-                    to: e.to.clone(),
-                    one_off: e.one_off,
-                })
-                .collect(),
+            time_zone: raw.time_zone,
+            weekly: raw.weekly.into_iter().map(Into::into).collect(),
+            exceptions: raw.exceptions.into_iter().map(Into::into).collect(),
             min_notice_hours: raw.min_notice_hours,
             buffer_minutes: raw.buffer_minutes,
-            durations: raw.durations.clone(),
+            durations: raw.durations,
             busy_calendar_url,
             one_off_monthly_limit,
             updated_at: updated_at.map(crate::meetings::rfc3339),

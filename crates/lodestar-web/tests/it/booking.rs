@@ -379,7 +379,7 @@ api_tests! {
         assert_eq!(count(app, "SELECT COUNT(*) AS n FROM meetings").await, 1);
     }
 
-    async fn cancelling_or_moving_a_booked_session_frees_its_slot(app) {
+    async fn cancelling_or_moving_a_booked_session_frees_its_slot_and_a_move_takes_the_booking_along(app) {
         let b = booking_pair(app).await;
         let day = date_in_days(7);
         let start = format!("{day}T11:00:00Z");
@@ -395,7 +395,12 @@ api_tests! {
         assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
         let third = book(app, &b, &b.mentor, &start, 30).await;
         assert_eq!(third.status, StatusCode::CREATED, "{}", third.text());
-        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM bookings WHERE active = 1").await, 1);
+        // The moved session's booking went with it, and still counts there.
+        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM bookings WHERE active = 1").await, 2);
+        let afternoon = chrono::DateTime::parse_from_rfc3339(&format!("{day}T15:00:00Z")).unwrap().timestamp_millis();
+        let row = sqlx::query("SELECT starts_at FROM bookings WHERE meeting_id = $1 AND active = 1")
+            .bind(again.json()["id"].as_str().unwrap()).fetch_one(app.app.db.reader()).await.unwrap();
+        assert_eq!(row.get::<i64, _>("starts_at"), afternoon);
     }
 
     async fn only_members_of_an_active_mentorship_see_slots_or_book(app) {
