@@ -55,7 +55,7 @@ pub struct ExceptionInput {
 }
 
 /// `PUT /api/v1/me/availability`: the whole availability, replacing what was there.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvailabilityInput {
     /// The IANA time zone the windows are in.
@@ -92,18 +92,27 @@ pub struct AvailabilityInput {
     pub one_off_monthly_limit: i64,
 }
 
-/// The API's rows and the domain's raw rows carry the same fields, typed the same way:
-/// one list of them converts each way.
+/// The API's availability and the domain's raw one carry the same fields, typed the same
+/// way: one list of them converts each way. `rows` are lists converted row by row; `api`
+/// fields are the API's alone (left at their defaults coming from the domain).
 macro_rules! same_fields {
-    ($api:ty, $raw:ty { $($field:ident),* }) => {
+    ($api:ty, $raw:ty { $($field:ident),* }
+        $(rows { $($rows:ident),* })? $(api { $($extra:ident),* })?) => {
         impl From<$api> for $raw {
             fn from(row: $api) -> Self {
-                Self { $($field: row.$field),* }
+                Self {
+                    $($field: row.$field,)*
+                    $($($rows: row.$rows.into_iter().map(Into::into).collect(),)*)?
+                }
             }
         }
         impl From<$raw> for $api {
             fn from(row: $raw) -> Self {
-                Self { $($field: row.$field),* }
+                Self {
+                    $($field: row.$field,)*
+                    $($($rows: row.$rows.into_iter().map(Into::into).collect(),)*)?
+                    $($($extra: Default::default(),)*)?
+                }
             }
         }
     };
@@ -130,33 +139,16 @@ same_fields!(
         one_off
     }
 );
-
-impl From<AvailabilityInput> for RawAvailability {
-    fn from(input: AvailabilityInput) -> Self {
-        Self {
-            time_zone: input.time_zone,
-            weekly: input.weekly.into_iter().map(Into::into).collect(),
-            exceptions: input.exceptions.into_iter().map(Into::into).collect(),
-            min_notice_hours: input.min_notice_hours,
-            buffer_minutes: input.buffer_minutes,
-            durations: input.durations,
-        }
-    }
-}
+same_fields!(AvailabilityInput, RawAvailability { time_zone, min_notice_hours, buffer_minutes, durations }
+    rows { weekly, exceptions } api { busy_calendar_url, one_off_monthly_limit });
 
 /// Your availability as stored, or the starting values if you have not published one.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AvailabilityView {
     /// Whether it is published (saved at least once).
     pub published: bool,
-    pub time_zone: String,
-    pub weekly: Vec<WindowInput>,
-    pub exceptions: Vec<ExceptionInput>,
-    pub min_notice_hours: i64,
-    pub buffer_minutes: i64,
-    pub durations: Vec<i64>,
-    pub busy_calendar_url: Option<String>,
-    pub one_off_monthly_limit: i64,
+    #[serde(flatten)]
+    pub availability: AvailabilityInput,
     /// RFC 3339, UTC; absent until published.
     pub updated_at: Option<String>,
 }
@@ -170,14 +162,11 @@ impl AvailabilityView {
     ) -> Self {
         Self {
             published: updated_at.is_some(),
-            time_zone: raw.time_zone,
-            weekly: raw.weekly.into_iter().map(Into::into).collect(),
-            exceptions: raw.exceptions.into_iter().map(Into::into).collect(),
-            min_notice_hours: raw.min_notice_hours,
-            buffer_minutes: raw.buffer_minutes,
-            durations: raw.durations,
-            busy_calendar_url,
-            one_off_monthly_limit,
+            availability: AvailabilityInput {
+                busy_calendar_url,
+                one_off_monthly_limit,
+                ..raw.into()
+            },
             updated_at: updated_at.map(crate::meetings::rfc3339),
         }
     }

@@ -455,25 +455,32 @@ api_tests! {
             let start = if i % 2 == 0 { format!("{day}T13:00:00Z") } else { format!("{day}T13:30:00Z") };
             tokio::spawn(async move {
                 let path = format!("/api/v1/mentorships/{m}/bookings");
-                let answer = server.post_json(&path, json!({"starts_at": start, "duration_minutes": 60}), Some(&token)).await;
-                let code = if answer.status == StatusCode::CREATED { String::new() } else {
-                    answer.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
-                };
-                (answer.status, code)
+                server.post_json(&path, json!({"starts_at": start, "duration_minutes": 60}), Some(&token)).await
             })
         }).collect();
-        let (mut won, mut taken) = (0, 0);
-        for task in tasks {
-            match task.await.unwrap() {
-                (StatusCode::CREATED, _) => won += 1,
-                (StatusCode::CONFLICT, code) if code == "slot_taken" => taken += 1,
-                other => panic!("unexpected answer {other:?}"),
-            }
-        }
-        assert_eq!((won, taken), (1, 39));
+        assert_eq!(tally(tasks, StatusCode::CREATED).await, (1, 39));
         assert_eq!(count(app, "SELECT COUNT(*) AS n FROM meetings WHERE state = 'scheduled'").await, 1);
         assert_eq!(count(app, "SELECT COUNT(*) AS n FROM bookings WHERE active = 1").await, 1);
     }
+}
+
+/// Of racing requests, how many won (answered `won`) and how many got `slot_taken`; any
+/// other answer fails the test.
+pub(crate) async fn tally(
+    tasks: Vec<tokio::task::JoinHandle<crate::support::TestResponse>>,
+    won: StatusCode,
+) -> (usize, usize) {
+    let (mut wins, mut taken) = (0, 0);
+    for task in tasks {
+        let answer = task.await.unwrap();
+        if answer.status == won {
+            wins += 1;
+        } else {
+            answer.error(StatusCode::CONFLICT, "slot_taken");
+            taken += 1;
+        }
+    }
+    (wins, taken)
 }
 
 fn booking_pair_from(b: &Booking) -> Booking {

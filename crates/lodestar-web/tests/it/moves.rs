@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::booking::{Booking, book, booking_pair, person, slots};
+use crate::booking::{Booking, book, booking_pair, person, slots, tally};
 use crate::meetings::date_in_days;
 use crate::pages::{Browser, csrf_of};
 use crate::support::{PASSWORD, TestApp, TestResponse, api_tests};
@@ -89,6 +89,21 @@ async fn mentees_other_session(app: &TestApp, b: &Booking, start: &str, minutes:
     schedule(app, &theirs, &max, start, minutes).await;
 }
 
+/// Another mentee of the pair's mentor, Olga, with a session of the mentor's at `start`:
+/// her pairing with the mentor.
+async fn mentors_other_session(app: &TestApp, b: &Booking, start: &str, minutes: i64) -> Booking {
+    let (olga, olga_id) = person(app, "Olga Other", "UTC").await;
+    let with_olga = app.mentorship(&b.mentor_id, &olga_id).await;
+    schedule(app, &with_olga, &b.mentor, start, minutes).await;
+    Booking {
+        mentor: b.mentor.clone(),
+        mentor_id: b.mentor_id.clone(),
+        mentee: olga,
+        mentee_id: olga_id,
+        mentorship: with_olga,
+    }
+}
+
 api_tests! {
     async fn a_mentee_moves_a_booked_session_only_onto_one_of_the_mentors_free_slots(app) {
         let b = booking_pair(app).await;
@@ -96,9 +111,7 @@ api_tests! {
         let at = |hhmm: &str| format!("{day}T{hhmm}:00Z");
         let session = booked(app, &b, &at("10:00"), 60).await;
         // The mentor's session with another mentee at 14:00, and their calendar busy 12:00–13:00.
-        let (_, olga_id) = person(app, "Olga Other", "UTC").await;
-        let with_olga = app.mentorship(&b.mentor_id, &olga_id).await;
-        schedule(app, &with_olga, &b.mentor, &at("14:00"), 30).await;
+        mentors_other_session(app, &b, &at("14:00"), 30).await;
         let mentor: lodestar_domain::PersonId = b.mentor_id.parse().unwrap();
         let url = "https://calendar.example.org/mia.ics";
         let mut tx = app.app.db.begin().await.unwrap();
@@ -142,12 +155,9 @@ api_tests! {
         let day = date_in_days(6);
         let at = |hhmm: &str| format!("{day}T{hhmm}:00Z");
         let session = booked(app, &b, &at("10:00"), 60).await;
-        let (olga, olga_id) = person(app, "Olga Other", "UTC").await;
-        let with_olga = app.mentorship(&b.mentor_id, &olga_id).await;
-        schedule(app, &with_olga, &b.mentor, &at("14:00"), 30).await;
+        let olga = mentors_other_session(app, &b, &at("14:00"), 30).await;
         // Olga books 16:00 from her own mentorship.
-        let olga_pair = Booking { mentor: b.mentor.clone(), mentor_id: b.mentor_id.clone(), mentee: olga.clone(), mentee_id: olga_id.clone(), mentorship: with_olga.clone() };
-        booked(app, &olga_pair, &at("16:00"), 30).await;
+        booked(app, &olga, &at("16:00"), 30).await;
         // Outside their availability: the mentor's own choice.
         let evening = move_to(app, &session, &b.mentor, json!({"starts_at": at("20:00")})).await;
         assert_eq!(evening.status, StatusCode::OK, "{}", evening.text());
@@ -237,22 +247,10 @@ api_tests! {
             let (server, token) = (server.clone(), b.mentor.clone());
             let start = if i % 2 == 0 { format!("{day}T13:00:00Z") } else { format!("{day}T13:15:00Z") };
             tokio::spawn(async move {
-                let answer = server.patch_json(&format!("/api/v1/sessions/{s}"), json!({"starts_at": start}), Some(&token)).await;
-                let code = if answer.status == StatusCode::OK { String::new() } else {
-                    answer.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
-                };
-                (answer.status, code)
+                server.patch_json(&format!("/api/v1/sessions/{s}"), json!({"starts_at": start}), Some(&token)).await
             })
         }).collect();
-        let (mut won, mut taken) = (0, 0);
-        for task in tasks {
-            match task.await.unwrap() {
-                (StatusCode::OK, _) => won += 1,
-                (StatusCode::CONFLICT, code) if code == "slot_taken" => taken += 1,
-                other => panic!("unexpected answer {other:?}"),
-            }
-        }
-        assert_eq!((won, taken), (1, 11));
+        assert_eq!(tally(tasks, StatusCode::OK).await, (1, 11));
         let near: i64 = sqlx::query("SELECT COUNT(*) AS n FROM meetings WHERE state = 'scheduled' AND starts_at >= $1 AND starts_at < $2")
             .bind(ms(&format!("{day}T12:45:00Z"))).bind(ms(&format!("{day}T13:30:00Z")))
             .fetch_one(app.app.db.reader()).await.unwrap().get("n");
@@ -263,9 +261,7 @@ api_tests! {
         let b = booking_pair(app).await;
         let day = date_in_days(8);
         let session = booked(app, &b, &format!("{day}T10:00:00Z"), 30).await;
-        let (_, olga_id) = person(app, "Olga Other", "UTC").await;
-        let with_olga = app.mentorship(&b.mentor_id, &olga_id).await;
-        schedule(app, &with_olga, &b.mentor, &format!("{day}T14:00:00Z"), 30).await;
+        mentors_other_session(app, &b, &format!("{day}T14:00:00Z"), 30).await;
         let mut mentor = Browser::new(app);
         mentor.log_in("mia.mentor@example.org", PASSWORD).await;
         let path = format!("/sessions/{session}");
