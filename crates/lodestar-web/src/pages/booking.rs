@@ -21,7 +21,7 @@ use lodestar_app::{AppError, Viewer};
 use lodestar_domain::FieldErrors;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, error_page, notify, render_status};
+use super::{Chrome, FormData, done, error_page, notify, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 use form::{AvailabilityForm, ExceptionRow, WindowRow};
@@ -174,8 +174,7 @@ pub async fn refresh_calendar(
         Err(AppError::NotFound(_)) => "Save the address of your calendar first.".to_owned(),
         Err(e) => return error_page(&e),
     };
-    notify(&session, &said).await;
-    Redirect::to("/account/availability").into_response()
+    done(&session, &said, "/account/availability").await
 }
 
 /// A time taken by another session, said beside a form's time field: the message, and the
