@@ -322,6 +322,13 @@ pub async fn edit(
             )
             .await
         }
+        // A time taken by another session: said beside the time, with the free ones now.
+        Err(AppError::SlotTaken { message, slots }) => {
+            let said = super::booking::taken_beside_field(&message, &slots);
+            let errors = FieldErrors::single("time", said);
+            let status = StatusCode::CONFLICT;
+            session_page(&state, &session, viewer, id, Some(form), errors, status).await
+        }
         Err(e) => match field_errors(e) {
             Ok(errors) => {
                 session_page(

@@ -115,6 +115,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/admin/suspensions/{id}/lift", moderation::lift)
         .get("/account/availability", booking::settings)
         .post("/account/availability", booking::save_settings)
+        .post("/account/busy-calendar/refresh", booking::refresh_calendar)
         .post("/mentorships/{id}/bookings", booking::book)
         .post("/people/{id}/one-off-bookings", booking::book_one_off)
         .get("/live", live::live)

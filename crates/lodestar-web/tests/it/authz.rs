@@ -358,13 +358,16 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/account/availability", SIGNED_IN_PAGE),
         row(M::POST, "/account/availability", [LogIn, Redirect("/account/availability"), Redirect("/account/availability"), Redirect("/account/availability")])
             .form(&[("time_zone", "UTC"), ("durations", "30"), ("weekly[0].day", "wed"), ("weekly[0].from", "09:00"), ("weekly[0].to", "10:00")]),
+        // Everyone signed in is told how it went (here: that they have no calendar).
+        row(M::POST, "/account/busy-calendar/refresh", [LogIn, Redirect("/account/availability"), Redirect("/account/availability"), Redirect("/account/availability")]),
         row(M::POST, "/mentorships/{id}/bookings", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
             .fill(Fill::OwnersBookableMentorship)
             .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30")]),
-        // Anyone signed in may book a one-off conversation with a mentor who offers them.
+        // Anyone signed in may book a one-off conversation with a mentor who offers them
+        // (at a time clear of the owner's other bookings here: their own sessions are busy).
         row(M::POST, "/people/{id}/one-off-bookings", [LogIn, Redirect("/mentorships/"), Redirect("/mentorships/"), Redirect("/mentorships/")])
             .fill(Fill::NewOneOffMentor)
-            .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30"), ("topic", "Matrix page topic {n}")]),
+            .form(&[("starts_at", "{day3}T12:00:00Z"), ("duration_minutes", "30"), ("topic", "Matrix page topic {n}")]),
         // The live stream of whoever is signed in: only their own updates.
         row(M::GET, "/live", SIGNED_IN_PAGE),
         // ---- the JSON API
@@ -494,7 +497,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/mentors/{id}/one-off-slots", SIGNED_IN_API).fill(Fill::Mentor),
         row(M::POST, "/api/v1/mentors/{id}/one-off-bookings", SIGNED_IN_API)
             .fill(Fill::NewOneOffMentor)
-            .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
+            .json(r#"{"starts_at": "{day3}T13:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
