@@ -16,7 +16,7 @@
 //! [`AppError::SlotTaken`] with the free slots as they are now.
 
 mod checks;
-mod moves;
+pub(crate) mod moves;
 mod one_off;
 mod views;
 
@@ -366,6 +366,18 @@ impl App {
                 name: a.name,
             })
             .ok_or(AppError::NotFound("mentorship"))
+    }
+
+    /// Everyone in `mentorship`: its mentor and mentee.
+    pub(crate) async fn members_of(
+        &self,
+        mentorship: MentorshipId,
+    ) -> Result<Vec<PersonId>, AppError> {
+        Ok(meetings_store::attendees(&self.db, mentorship)
+            .await?
+            .into_iter()
+            .map(|a| a.person)
+            .collect())
     }
 
     pub(crate) async fn zone_of(&self, person: PersonId) -> Result<Tz, AppError> {

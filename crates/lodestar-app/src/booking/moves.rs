@@ -1,6 +1,6 @@
 //! Moving a session to another time (the session edit's reschedule), checked as booking
-//! is. Whoever moves it, a session never lands on another scheduled session of its
-//! mentor's or of the mover's. A session booked from the mentor's slots and moved by
+//! is. Whoever moves it, a session never lands on another scheduled session of anyone in
+//! its mentorship or of the mover's. A session booked from the mentor's slots and moved by
 //! anyone but its mentor must land on one of the mentor's free slots: the same checks as a
 //! booking (length, notice, availability, buffer, busy calendar, the mentor's sessions in
 //! every mentorship and the mover's own), under the same locks, in the transaction that
@@ -29,6 +29,8 @@ pub(crate) struct Move {
     mentorship: MentorshipId,
     mentor: Named,
     mover: PersonId,
+    /// Everyone in the session's mentorship: none of them may be in two sessions at once.
+    members: Vec<PersonId>,
     /// Where the session was.
     from: i64,
     to: Slot,
@@ -51,6 +53,7 @@ impl App {
         now: i64,
     ) -> Result<Move, AppError> {
         let mentor = self.mentor_of(meeting.mentorship).await?;
+        let members = self.members_of(meeting.mentorship).await?;
         let free_slot = match bookings::of_meeting(&self.db, meeting.id).await? {
             Some(b) if role != MemberRole::Mentor && b.one_off => Some(Audience::OneOff),
             Some(_) if role != MemberRole::Mentor => Some(Audience::Mentee),
@@ -84,6 +87,7 @@ impl App {
             mentorship: meeting.mentorship,
             mentor,
             mover: viewer.id,
+            members,
             from: meeting.starts_at,
             to,
             free_slot,
@@ -98,7 +102,9 @@ impl App {
         m: &Move,
         now: i64,
     ) -> Result<(), AppError> {
-        self.lock_people(tx, &[m.mentor.id, m.mover]).await?;
+        let mut people = m.members.clone();
+        people.push(m.mover);
+        self.lock_people(tx, &people).await?;
         let free = match m.free_slot {
             Some(audience) => {
                 // A one-off conversation moved into another month counts against it.
@@ -117,14 +123,7 @@ impl App {
                 };
                 self.still_free(tx, &ask, now).await?
             }
-            None => {
-                let (from, to, besides) = (m.to.starts_at, m.to.ends_at, Some(m.meeting));
-                let mut busy = bookings::busy_in(tx, m.mentor.id, from, to, besides).await?;
-                if m.mover != m.mentor.id {
-                    busy.extend(bookings::busy_in(tx, m.mover, from, to, besides).await?);
-                }
-                busy.is_empty()
-            }
+            None => clear_of_sessions(tx, &people, m.to, Some(m.meeting)).await?,
         };
         if free {
             Ok(())
@@ -147,6 +146,24 @@ impl App {
         };
         move_taken(list.map(|l| l.slots).unwrap_or_default())
     }
+}
+
+/// Whether `slot` is clear of every scheduled session of each of `people`, `besides` the
+/// one being moved: the rule every session keeps, scheduled by hand or moved (a booking
+/// keeps it through the mentor's free slots). The caller holds their locks.
+pub(crate) async fn clear_of_sessions(
+    tx: &mut Conn,
+    people: &[PersonId],
+    slot: Slot,
+    besides: Option<MeetingId>,
+) -> Result<bool, AppError> {
+    for &person in people {
+        let busy = bookings::busy_in(tx, person, slot.starts_at, slot.ends_at, besides).await?;
+        if !busy.is_empty() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 pub(crate) fn move_taken(slots: Vec<SlotView>) -> AppError {

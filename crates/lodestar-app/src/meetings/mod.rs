@@ -16,7 +16,8 @@ use lodestar_store::mentorships::{self, Membership};
 use lodestar_store::now_ms;
 
 use crate::action_items::ActionItemView;
-use crate::booking::is_taken;
+use crate::booking::moves::{clear_of_sessions, move_taken};
+use crate::booking::{SlotParams, is_taken};
 use crate::{App, AppError, Viewer};
 pub use views::*;
 
@@ -171,12 +172,28 @@ impl App {
         let (starts_at, duration, time_zone, location, agenda) =
             self.check_fields(viewer, fields, None, now).await?;
         let id = MeetingId::new();
+        let members = self.members_of(mentorship).await?;
+        let slot = Slot {
+            starts_at,
+            ends_at: starts_at + duration * 60_000,
+        };
         let mut tx = self.db.begin().await?;
         // The state is read again in the transaction: a mentorship paused meanwhile refuses.
         let current = mentorships::state_in(&mut tx, self.db.backend(), mentorship, viewer.id)
             .await?
             .ok_or(AppError::NotFound("mentorship"))?;
         require_active(current)?;
+        // Never over another session of anyone in the mentorship.
+        self.lock_people(&mut tx, &members).await?;
+        if !clear_of_sessions(&mut tx, &members, slot, None).await? {
+            drop(tx);
+            let params = SlotParams {
+                duration: Some(duration),
+                ..SlotParams::default()
+            };
+            let free = self.mentorship_slots(viewer, mentorship, &params).await;
+            return Err(move_taken(free.map(|l| l.slots).unwrap_or_default()));
+        }
         let new = NewMeeting {
             id,
             mentorship,

@@ -29,7 +29,7 @@ pub const CALENDAR: &str = "text/calendar; charset=utf-8";
         (status = 201, body = SessionView),
         (status = 401, body = ErrorBody),
         (status = 404, description = "No such mentorship, or you are not in it (`not_found`)", body = ErrorBody),
-        (status = 409, description = "The mentorship is paused or ended (`mentorship_not_active`)", body = ErrorBody),
+        (status = 409, description = "The mentorship is paused or ended (`mentorship_not_active`), or the time overlaps another session of the mentor's or yours (`slot_taken`, with the mentor's free slots now in `error.slots`)", body = ErrorBody),
         (status = 422, description = "Invalid fields (`validation_failed`): `starts_at`, `duration_minutes` (5–480), `location`, `agenda`", body = ErrorBody),
     ))]
 pub async fn schedule(

@@ -192,6 +192,13 @@ pub async fn schedule(
             .await;
             Redirect::to(&format!("/sessions/{}", s.id)).into_response()
         }
+        // Over another session: said beside the time, with the free ones now.
+        Err(AppError::SlotTaken { message, slots }) => {
+            let said = super::booking::taken_beside_field(&message, &slots);
+            let errors = FieldErrors::single("time", said);
+            let status = StatusCode::CONFLICT;
+            mentorship_page(&state, &session, viewer, id, form, errors, status).await
+        }
         Err(e) => match field_errors(e) {
             Ok(errors) => {
                 mentorship_page(

@@ -611,6 +611,8 @@ struct World<'a> {
     mentor: Person,
     browsers: [Browser<'a>; 4],
     counter: AtomicUsize,
+    /// Sessions made for the matrix so far.
+    meetings: AtomicUsize,
     mentorship: String,
     /// Someone the owner mentors and writes to; nobody blocks them.
     correspondent: Person,
@@ -646,6 +648,7 @@ impl<'a> World<'a> {
             mentor,
             browsers,
             counter,
+            meetings: AtomicUsize::new(0),
             mentorship,
             correspondent,
             thread,
@@ -741,12 +744,17 @@ impl<'a> World<'a> {
             }
             Fill::OwnersMentorship => self.mentorship.clone(),
             Fill::OwnersMeeting | Fill::OwnersPastMeeting => {
-                let hours: i64 = if matches!(fill, Fill::OwnersMeeting) {
-                    24
+                // Half an hour apart, since no two sessions of the owner's may overlap;
+                // the future ones end well before the bookings' `{day3}` times.
+                let half_hours =
+                    i64::try_from(self.meetings.fetch_add(1, Ordering::Relaxed)).unwrap();
+                let minutes: i64 = if matches!(fill, Fill::OwnersMeeting) {
+                    24 * 60 + 30 * half_hours
                 } else {
-                    -1
+                    -60 - 30 * half_hours
                 };
-                let starts = lodestar_app::meetings::rfc3339_in_hours(hours);
+                let starts = (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                 let body = json!({"starts_at": starts, "duration_minutes": 30});
                 let path = format!("/api/v1/mentorships/{}/sessions", self.mentorship);
                 let made = app.post_json(&path, body, Some(&self.owner.token)).await;

@@ -105,6 +105,51 @@ async fn mentors_other_session(app: &TestApp, b: &Booking, start: &str, minutes:
 }
 
 api_tests! {
+    async fn a_session_scheduled_by_hand_never_lands_on_another_session_of_either_member(app) {
+        let b = booking_pair(app).await;
+        let day = date_in_days(5);
+        let at = |hhmm: &str| format!("{day}T{hhmm}:00Z");
+        mentors_other_session(app, &b, &at("14:00"), 30).await;
+        mentees_other_session(app, &b, &at("16:00"), 60).await;
+        let path = format!("/api/v1/mentorships/{}/sessions", b.mentorship);
+        let count = || async {
+            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM meetings WHERE mentorship_id = $1")
+                .bind(&b.mentorship)
+                .fetch_one(app.app.db.reader())
+                .await
+                .unwrap()
+                .get("n");
+            n
+        };
+        // The mentee over the mentor's session with someone else, the mentor over the
+        // mentee's: each is refused, with the mentor's free times now, and nothing is made.
+        for (token, start) in [(&b.mentee, at("14:15")), (&b.mentor, at("16:30")), (&b.mentor, at("13:45"))] {
+            let clash = app.post_json(&path, json!({"starts_at": start, "duration_minutes": 30}), Some(token)).await;
+            let free = fresh(&clash);
+            assert!(!free.is_empty(), "the mentor publishes free time");
+            assert!(!free.contains(&ms(&at("14:00"))), "{free:?}");
+        }
+        assert_eq!(count().await, 0);
+        // Touching is not overlapping.
+        schedule(app, &b.mentorship, &b.mentor, &at("14:30"), 30).await;
+        schedule(app, &b.mentorship, &b.mentee, &at("17:00"), 30).await;
+        assert_eq!(count().await, 2);
+        // The page says so beside the time.
+        let mut browser = Browser::new(app);
+        browser.log_in("mia.mentor@example.org", PASSWORD).await;
+        let page = browser.get(&format!("/mentorships/{}/sessions", b.mentorship)).await.text();
+        let csrf = csrf_of(&page);
+        let refused = browser
+            .post(
+                &format!("/mentorships/{}/sessions", b.mentorship),
+                &[("_csrf", csrf.as_str()), ("date", day.as_str()), ("time", "14:00"), ("duration_minutes", "30")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text());
+        assert!(refused.text().contains("clashes with another session"), "{}", refused.text());
+        assert_eq!(count().await, 2);
+    }
+
     async fn a_mentee_moves_a_booked_session_only_onto_one_of_the_mentors_free_slots(app) {
         let b = booking_pair(app).await;
         let day = date_in_days(5);
