@@ -42,7 +42,8 @@ bench_setup() {
         echo "something already listens on 127.0.0.1:$PORT; set PORT=..." >&2; exit 1
     fi
     WORK=$(mktemp -d "/tmp/lodestar-$BENCH_NAME-bench.XXXXXX")
-    trap bench_cleanup EXIT INT TERM
+    trap bench_cleanup EXIT
+    trap "exit 130" INT TERM
 }
 
 bench_cleanup() {

@@ -300,8 +300,10 @@ impl App {
     }
 
     /// The mentor's busy intervals around `[from, to)`: their scheduled sessions in every
-    /// mentorship, and what their own calendar says. The slot computation takes them as
-    /// one slice.
+    /// mentorship, and the busy times from their own calendar (`busy_calendar_url`) as the
+    /// sync last fetched them (see [`crate::busy_calendar`]), both widened by the buffer.
+    /// One read for both (a round trip each was a good part of a slots answer); the slot
+    /// computation takes them as one slice.
     pub(crate) async fn busy_of(
         &self,
         mentor: PersonId,
@@ -310,23 +312,7 @@ impl App {
         to: i64,
     ) -> Result<Vec<(i64, i64)>, AppError> {
         let margin = a.buffer_minutes * 60_000;
-        let mut busy = bookings::busy(&self.db, mentor, from - margin, to + margin).await?;
-        busy.extend(self.external_busy(mentor, from, to, a).await?);
-        Ok(busy)
-    }
-
-    /// Busy times from the mentor's own calendar (`busy_calendar_url`), as the sync last
-    /// fetched them (see [`crate::busy_calendar`]), widened by the buffer like sessions: the
-    /// one place they join the slot computation.
-    async fn external_busy(
-        &self,
-        mentor: PersonId,
-        from: i64,
-        to: i64,
-        a: &Availability,
-    ) -> Result<Vec<(i64, i64)>, AppError> {
-        let margin = a.buffer_minutes * 60_000;
-        Ok(busy_times::between(&self.db, mentor, from - margin, to + margin).await?)
+        Ok(bookings::busy_with_calendar(&self.db, mentor, from - margin, to + margin).await?)
     }
 
     /// The first mentor of a mentorship, with their name.
