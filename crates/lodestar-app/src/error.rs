@@ -92,6 +92,14 @@ impl From<StoreError> for AppError {
                 field: None,
                 message: format!("{what} is already taken"),
             },
+            // Every connection stayed in use past the pool's wait: the database is saturated,
+            // and the client is told to come back shortly rather than shown a failure.
+            StoreError::Saturated => {
+                tracing::warn!("no database connection came free in time; answering busy");
+                Self::Busy {
+                    retry_after_secs: 1,
+                }
+            }
             other => Self::Internal(other.to_string()),
         }
     }

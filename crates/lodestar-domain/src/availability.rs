@@ -384,60 +384,6 @@ pub enum AvailabilityError {
     Time,
     #[error("must be a date (YYYY-MM-DD) between 2000 and 2100")]
     Date,
-    #[error(
-        "must be an http or https address of at most 2000 characters, such as https://calendar.example.org/me.ics"
-    )]
-    Url,
-}
-
-/// The longest calendar address kept.
-pub const MAX_CALENDAR_URL: usize = 2000;
-
-/// The address of a person's own calendar (`.ics`): `http` or `https` with a host, one
-/// line, no spaces. `webcal://`, which calendar apps hand out for the same thing over
-/// https, is read as `https://`. Empty means none.
-pub fn parse_calendar_url(raw: &str) -> Result<Option<String>, AvailabilityError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    if raw.chars().count() > MAX_CALENDAR_URL
-        || crate::text::check_line(raw).is_err()
-        || raw.chars().any(char::is_whitespace)
-    {
-        return Err(AvailabilityError::Url);
-    }
-    let (scheme, rest) = raw.split_once("://").ok_or(AvailabilityError::Url)?;
-    let scheme = match scheme.to_ascii_lowercase().as_str() {
-        "http" => "http",
-        "https" | "webcal" => "https",
-        _ => return Err(AvailabilityError::Url),
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    // `host`, `host:port`, `[v6]` or `[v6]:port`; no `user:password@`, which would be
-    // stored and shown again.
-    let (host, port) = match authority.strip_prefix('[') {
-        Some(v6) => {
-            let (inside, after) = v6.split_once(']').ok_or(AvailabilityError::Url)?;
-            // Any bracketed text stands for the address; its digits are not checked here.
-            let host = if inside.is_empty() { "" } else { "ipv6" };
-            let port = after.strip_prefix(':').or(after.is_empty().then_some(""));
-            (host, port)
-        }
-        None => match authority.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, Some("")),
-        },
-    };
-    let host_ok = !host.is_empty()
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-    let port_ok = port.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
-    if !host_ok || !port_ok {
-        return Err(AvailabilityError::Url);
-    }
-    Ok(Some(format!("{scheme}://{rest}")))
 }
 
 /// `mon` … `sun` (any case, or the full name).
@@ -655,38 +601,6 @@ mod tests {
         let errors = Availability::parse(&many).unwrap_err();
         assert!(errors.get("weekly").is_some());
         assert!(errors.get("durations").is_some());
-    }
-
-    #[test]
-    fn a_calendar_address_is_http_or_https_with_a_host() {
-        assert_eq!(parse_calendar_url("  "), Ok(None));
-        assert_eq!(
-            parse_calendar_url("https://cal.example.org/u/me.ics?k=1"),
-            Ok(Some("https://cal.example.org/u/me.ics?k=1".into()))
-        );
-        assert_eq!(
-            parse_calendar_url("webcal://cal.example.org:8443/me.ics"),
-            Ok(Some("https://cal.example.org:8443/me.ics".into()))
-        );
-        assert!(parse_calendar_url("http://[::1]:8080/x.ics").is_ok());
-        for bad in [
-            "ftp://cal.example.org/me.ics",
-            "https://",
-            "https:///me.ics",
-            "https://user:secret@cal.example.org/me.ics",
-            "https://cal example.org/me.ics",
-            "javascript:alert(1)",
-            "cal.example.org/me.ics",
-            "https://cal.example.org/\u{202e}.ics",
-        ] {
-            assert_eq!(
-                parse_calendar_url(bad),
-                Err(AvailabilityError::Url),
-                "{bad}"
-            );
-        }
-        let long = format!("https://cal.example.org/{}", "a".repeat(MAX_CALENDAR_URL));
-        assert!(parse_calendar_url(&long).is_err());
     }
 
     #[test]

@@ -43,6 +43,15 @@ pub struct Slot {
     pub ends_at: i64,
 }
 
+impl Slot {
+    /// Whether the slot overlaps any of `busy` (`(start, end)` pairs), touching aside: how
+    /// the booker's own sessions keep a slot from them, without the mentor's buffer.
+    pub fn meets_any(&self, busy: &[(i64, i64)]) -> bool {
+        busy.iter()
+            .any(|&(s, e)| s < self.ends_at && self.starts_at < e)
+    }
+}
+
 /// Who is looking for a slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {

@@ -11,6 +11,7 @@ use lodestar_domain::{MeetingId, PersonId};
 use sqlx::{Any, Executor, Row};
 
 use crate::error::Result;
+use crate::persons::parse_id;
 use crate::{Conn, Db};
 
 /// The longest a meeting can be (the `meetings` table's check), so a range query knows
@@ -47,16 +48,18 @@ pub async fn insert(conn: &mut Conn, new: &NewBooking, now: i64) -> Result<()> {
     Ok(())
 }
 
-/// Frees the slot of a meeting that was cancelled, or moved away from it (`starts_at`
-/// and `ends_at` as it is now): the booking stops counting. Nothing if it was not booked.
-pub async fn release_unless_at(
+/// Moves the active booking of a meeting to where the meeting now is, in the transaction
+/// that moves the meeting: the slot it left is free, and the one it takes is checked by
+/// the unique index like a new booking (`StoreError::Conflict { what: "slot" }` if another
+/// active booking of the mentor starts there). Nothing if the meeting was not booked.
+pub async fn follow(
     conn: &mut Conn,
     meeting: MeetingId,
     starts_at: i64,
     ends_at: i64,
 ) -> Result<()> {
     sqlx::query(
-        "UPDATE bookings SET active = 0 WHERE meeting_id = $1 AND active = 1 \
+        "UPDATE bookings SET starts_at = $2, ends_at = $3 WHERE meeting_id = $1 AND active = 1 \
          AND (starts_at <> $2 OR ends_at <> $3)",
     )
     .bind(meeting.to_string())
@@ -65,6 +68,29 @@ pub async fn release_unless_at(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The active booking of a meeting, if it was booked from a slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Booked {
+    pub mentor: PersonId,
+    pub one_off: bool,
+}
+
+/// Whether a meeting was booked (and its booking still counts): what decides how a move of
+/// it is checked.
+pub async fn of_meeting(db: &Db, meeting: MeetingId) -> Result<Option<Booked>> {
+    sqlx::query("SELECT mentor_id, one_off FROM bookings WHERE meeting_id = $1 AND active = 1")
+        .bind(meeting.to_string())
+        .fetch_optional(db.reader())
+        .await?
+        .map(|row| {
+            Ok(Booked {
+                mentor: parse_id(&row.try_get::<String, _>("mentor_id")?)?,
+                one_off: row.try_get::<i64, _>("one_off")? != 0,
+            })
+        })
+        .transpose()
 }
 
 /// Frees the slot of a cancelled meeting.
@@ -81,6 +107,7 @@ async fn busy_with<'e, E: Executor<'e, Database = Any>>(
     person: PersonId,
     from: i64,
     to: i64,
+    besides: Option<MeetingId>,
 ) -> Result<Vec<(i64, i64)>> {
     // Through the person's memberships and then each mentorship's meetings by start
     // (`meetings_by_mentorship`): a year of sessions is a few index range scans.
@@ -88,11 +115,12 @@ async fn busy_with<'e, E: Executor<'e, Database = Any>>(
         "SELECT m.starts_at, m.duration_minutes FROM mentorship_members mm \
          JOIN meetings m ON m.mentorship_id = mm.mentorship_id \
          WHERE mm.person_id = $1 AND m.state = 'scheduled' AND m.starts_at < $3 \
-         AND m.starts_at > $2 ORDER BY m.starts_at",
+         AND m.starts_at > $2 AND m.id <> $4 ORDER BY m.starts_at",
     )
     .bind(person.to_string())
     .bind(from.saturating_sub(LONGEST_MEETING_MS))
     .bind(to)
+    .bind(besides.map(|m| m.to_string()).unwrap_or_default())
     .fetch_all(executor)
     .await?;
     let mut busy = Vec::with_capacity(rows.len());
@@ -109,7 +137,7 @@ async fn busy_with<'e, E: Executor<'e, Database = Any>>(
 /// The scheduled meetings of `person`, in any mentorship and any role, that overlap
 /// `[from, to)`, as `(start, end)` in epoch milliseconds, earliest first.
 pub async fn busy(db: &Db, person: PersonId, from: i64, to: i64) -> Result<Vec<(i64, i64)>> {
-    busy_with(db.reader(), person, from, to).await
+    busy_with(db.reader(), person, from, to, None).await
 }
 
 /// [`busy`] and the person's calendar busy times ([`crate::busy_times::between`]) over
@@ -145,14 +173,16 @@ pub async fn busy_with_calendar(
     Ok(busy)
 }
 
-/// [`busy`] inside the booking transaction, after the person's row is locked.
+/// [`busy`] inside the booking transaction, after the person's row is locked, less the
+/// meeting `besides` (one being moved does not stand in its own way).
 pub async fn busy_in(
     conn: &mut Conn,
     person: PersonId,
     from: i64,
     to: i64,
+    besides: Option<MeetingId>,
 ) -> Result<Vec<(i64, i64)>> {
-    busy_with(&mut *conn, person, from, to).await
+    busy_with(&mut *conn, person, from, to, besides).await
 }
 
 /// How many active one-off conversations with `mentor` start in `[from, to)`: what the

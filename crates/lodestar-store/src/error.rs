@@ -12,6 +12,9 @@ pub enum StoreError {
     Conflict { what: &'static str },
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
+    /// Every connection of the pool stayed in use past its wait: the database is saturated.
+    #[error("no database connection came free in time")]
+    Saturated,
     #[error(transparent)]
     Database(sqlx::Error),
     #[error(transparent)]
@@ -48,6 +51,7 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::RowNotFound => return Self::NotFound,
+            sqlx::Error::PoolTimedOut => return Self::Saturated,
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 let constraint = db.constraint().unwrap_or_default().to_owned();
                 let message = db.message().to_owned();

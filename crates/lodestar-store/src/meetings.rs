@@ -1,6 +1,6 @@
 //! Meetings of a mentorship (the pages call them sessions): scheduling, rescheduling,
 //! cancelling, the outcome, reminders and what a person's calendar feed lists. Cancelling
-//! or moving a booked meeting frees its slot (`bookings`).
+//! a booked meeting frees its slot; moving it moves its booking (`bookings`).
 //!
 //! Every change of state is one conditional UPDATE (`… WHERE state = …`), so two people
 //! (or two server processes) acting on one meeting at once cannot both win: the loser's
@@ -200,9 +200,9 @@ pub async fn update(conn: &mut Conn, id: MeetingId, c: &MeetingChanges, now: i64
     .bind(id.to_string())
     .execute(&mut *conn)
     .await?;
-    // A booked session moved away from its slot frees it (the meeting still blocks its
-    // new time, as every scheduled meeting does).
-    crate::bookings::release_unless_at(
+    // A booked session's booking moves with it: the old start is free, and the unique
+    // index checks the new one.
+    crate::bookings::follow(
         conn,
         id,
         c.starts_at,

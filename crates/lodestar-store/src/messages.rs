@@ -63,7 +63,7 @@ fn message_from_row(row: &AnyRow) -> Result<MessageRecord> {
 
 /// Writes a message in the caller's transaction: the row, the thread's activity, and, for
 /// each other member with no e-mail check pending, a check at `email_check_at` (when the
-/// e-mail clock will see whether they read it).
+/// e-mail clock will see whether they read it); the author has read the thread up to it.
 pub async fn insert(conn: &mut AnyConnection, new: &NewMessage, email_check_at: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO messages (id, thread_id, author_id, body, html, render_version, created_at) \
@@ -90,6 +90,19 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMessage, email_check_at: 
     .bind(new.thread.to_string())
     .bind(new.author.to_string())
     .bind(email_check_at)
+    .execute(&mut *conn)
+    .await?;
+    // Writing in a thread is reading it: the author's mark moves to their own message, and
+    // nothing before it is left to e-mail them about.
+    sqlx::query(
+        "UPDATE thread_members SET last_read_at = $3, email_due_at = NULL, \
+         last_read_id = CASE WHEN last_read_id < $4 THEN $4 ELSE last_read_id END \
+         WHERE thread_id = $1 AND person_id = $2",
+    )
+    .bind(new.thread.to_string())
+    .bind(new.author.to_string())
+    .bind(new.created_at)
+    .bind(new.id.to_string())
     .execute(&mut *conn)
     .await?;
     Ok(())

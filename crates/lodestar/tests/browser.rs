@@ -2,7 +2,11 @@
 //! profile error, log out and in, find a mentor by skill, read their page, find the API
 //! docs. The mentorship lifecycle: a mentee asks, the mentor accepts, they schedule a
 //! session and take notes, and the mentorship is completed. Live updates: the mentor's open
-//! page counts a new request in its navigation without a reload.
+//! page counts a new request in its navigation without a reload. Conversations and booking
+//! (in `browser/conversation.rs`): two people in two browsers write to each other live,
+//! what they write is sanitised, and the mentee books a slot of the mentor's free time; on
+//! PostgreSQL each browser talks to its own server process, so the live messages cross
+//! processes.
 //!
 //! Needs chromedriver and Chromium (`LODESTAR_CHROMEDRIVER`, `LODESTAR_CHROMIUM`, defaulting
 //! to the Debian paths). Without them the test is skipped, except under `CI`, where it fails.
@@ -20,7 +24,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use lodestar_store::testing::ScratchDb;
 use serde_json::json;
+
+#[path = "browser/conversation.rs"]
+mod conversation;
 
 /// How long any one thing may take to appear in the page.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -41,39 +49,171 @@ async fn the_unread_badge_counts_a_new_request_live_without_a_reload() {
     run("live-failure", live_badge).await;
 }
 
-/// Starts a server of its own, chromedriver and a Chromium session, and runs `journey` in
-/// it; on a failure the page is kept as the screenshot `failure`.
+#[tokio::test]
+async fn a_mentee_writes_the_mentor_sees_it_live_replies_and_the_mentee_books_a_slot() {
+    run_pair(
+        "conversation-failure",
+        Backend::Sqlite,
+        conversation::journey,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_conversation_and_booking_journey_across_two_server_processes_on_postgres() {
+    run_pair(
+        "conversation-pg-failure",
+        Backend::Postgres,
+        conversation::journey,
+    )
+    .await;
+}
+
+/// Starts a server of its own (SQLite, with a demo organisation), chromedriver and a
+/// Chromium session, and runs `journey` in it; on a failure the page is kept as the
+/// screenshot `failure`.
 async fn run<F: Future<Output = ()>>(failure: &str, journey: impl FnOnce(Client, String) -> F) {
     let Some(tools) = Tools::locate() else {
         return;
     };
     let started = Instant::now();
     let scratch = Scratch::new();
-    let _ = std::fs::remove_file(screenshot_path(failure));
-
-    let server = Server::start(&scratch);
+    let database = sqlite_url(&scratch);
+    let server = Server::start(&scratch, "lodestar", &database, true);
     let driver = Chromedriver::start(&tools, &scratch);
-    let browser = connect(&driver, &tools, &scratch).await;
+    let browser = connect(&driver, &tools, &scratch, "chromium-profile").await;
+    let journey = journey(browser.clone(), server.base.clone());
+    supervise(vec![(browser, failure.to_owned())], journey).await;
+    drop(driver);
+    drop(server);
+    println!("browser journey passed in {:.1?}", started.elapsed());
+}
 
-    // Catch a failed assertion so that the browser session is closed (and Chromium quits)
-    // either way; the panic is raised again afterwards.
-    let outcome = CatchUnwind(Box::pin(journey(browser.clone(), server.base.clone()))).await;
-    if outcome.is_err() {
-        if let Ok(url) = browser.current_url().await {
-            eprintln!("the browser was at {url}");
-        }
-        screenshot(&browser, failure).await;
+/// The database a two-person journey runs on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    /// One server process on a SQLite file.
+    Sqlite,
+    /// Two server processes on one scratch PostgreSQL schema: the mentee's browser talks to
+    /// the first and the mentor's to the second. Skipped when `LODESTAR_TEST_DATABASE_URL`
+    /// is unset (outside CI, where it must be set).
+    Postgres,
+}
+
+/// One person's browser and the server process it talks to.
+struct Side {
+    c: Client,
+    base: String,
+    /// Who it is, for messages: "the mentee".
+    who: &'static str,
+}
+
+impl Side {
+    fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
-    if let Err(err) = browser.close().await {
-        eprintln!("closing the browser session failed: {err}");
+
+    async fn open(&self, path: &str) {
+        self.c
+            .goto(&self.at(path))
+            .await
+            .unwrap_or_else(|err| panic!("opening {path}: {err}"));
+    }
+}
+
+/// What a two-person journey is given: a browser each, the database's URL (for the admin
+/// command) and whether to keep screenshots (in one run of the journey is enough).
+struct Pair {
+    mentee: Side,
+    mentor: Side,
+    database_url: String,
+    screenshots: bool,
+}
+
+/// Runs `journey` with two Chromium sessions, the mentee's and the mentor's, on `backend`;
+/// on a failure each page is kept as a screenshot named after `failure` and the person.
+async fn run_pair<F: Future<Output = ()>>(
+    failure: &str,
+    backend: Backend,
+    journey: impl FnOnce(Pair) -> F,
+) {
+    let Some(tools) = Tools::locate() else {
+        return;
+    };
+    let postgres = match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => match ScratchDb::postgres().await {
+            Some(db) => Some(db),
+            None => return,
+        },
+    };
+    let started = Instant::now();
+    let scratch = Scratch::new();
+    let database_url = postgres
+        .as_ref()
+        .map_or_else(|| sqlite_url(&scratch), |db| db.url.clone());
+    // One after the other: the first seeds the skills catalogue, which the second finds.
+    let first = Server::start(&scratch, "lodestar-a", &database_url, false);
+    let second = (backend == Backend::Postgres)
+        .then(|| Server::start(&scratch, "lodestar-b", &database_url, false));
+    let driver = Chromedriver::start(&tools, &scratch);
+    let mentee = connect(&driver, &tools, &scratch, "mentee-profile").await;
+    let mentor = connect(&driver, &tools, &scratch, "mentor-profile").await;
+    let pair = Pair {
+        mentee: Side {
+            c: mentee.clone(),
+            base: first.base.clone(),
+            who: "the mentee",
+        },
+        mentor: Side {
+            c: mentor.clone(),
+            base: second.as_ref().unwrap_or(&first).base.clone(),
+            who: "the mentor",
+        },
+        database_url,
+        screenshots: backend == Backend::Sqlite,
+    };
+    let browsers = vec![
+        (mentee, format!("{failure}-mentee")),
+        (mentor, format!("{failure}-mentor")),
+    ];
+    supervise(browsers, journey(pair)).await;
+    drop(driver);
+    drop(second);
+    drop(first);
+    if let Some(db) = postgres {
+        db.finish().await;
+    }
+    let on = match backend {
+        Backend::Sqlite => "SQLite, one server process",
+        Backend::Postgres => "PostgreSQL, two server processes",
+    };
+    println!("browser journey ({on}) passed in {:.1?}", started.elapsed());
+}
+
+/// Runs `journey`, then closes every browser session (so Chromium quits) however it ended;
+/// after a failure each browser's page is kept as the screenshot named beside it, and the
+/// panic is raised again.
+async fn supervise(browsers: Vec<(Client, String)>, journey: impl Future<Output = ()>) {
+    for (_, failure) in &browsers {
+        let _ = std::fs::remove_file(screenshot_path(failure));
+    }
+    let outcome = CatchUnwind(Box::pin(journey)).await;
+    for (browser, failure) in browsers {
+        if outcome.is_err() {
+            if let Ok(url) = browser.current_url().await {
+                eprintln!("the browser kept as {failure} was at {url}");
+            }
+            screenshot(&browser, &failure).await;
+        }
+        if let Err(err) = browser.close().await {
+            eprintln!("closing the browser session failed: {err}");
+        }
     }
     if let Err(panic) = outcome {
         // Unwinding drops the server and chromedriver guards, which print their logs.
         std::panic::resume_unwind(panic);
     }
-    drop(driver);
-    drop(server);
-    println!("browser journey passed in {:.1?}", started.elapsed());
 }
 
 async fn journey(c: Client, base: String) {
@@ -543,28 +683,7 @@ async fn lifecycle(c: Client, base: String) {
     // On a phone, the mentorship page.
     c.goto(&at(&mentorship)).await.expect("open the mentorship");
     wait_for_text(&c, "h1", "Mentorship with Grace Lifecycle").await;
-    let size = c.get_window_size().await.expect("the window size");
-    c.set_window_size(390, 844)
-        .await
-        .expect("a phone-sized window");
-    let overflow = c
-        .execute(
-            "return document.documentElement.scrollWidth - window.innerWidth",
-            vec![],
-        )
-        .await
-        .expect("measure the page width");
-    assert!(
-        overflow.as_f64().unwrap_or_default() <= 0.0,
-        "the mentorship page is wider than a phone: {overflow} px too wide"
-    );
-    screenshot(&c, "lifecycle-mentorship-phone").await;
-    c.set_window_size(
-        u32::try_from(size.0).expect("a width"),
-        u32::try_from(size.1).expect("a height"),
-    )
-    .await
-    .expect("the window's size again");
+    phone_screenshot(&c, "lifecycle-mentorship-phone", None).await;
 
     // The mentee completes the mentorship with a reflection and a private rating.
     let complete = format!("form[action='{mentorship}/complete']");
@@ -612,23 +731,15 @@ async fn live_badge(c: Client, base: String) {
         Some("polite".to_owned())
     );
     assert!(badge.text().await.expect("badge text").trim().is_empty());
-    c.execute("window.stillThisPage = true; return true", vec![])
-        .await
-        .expect("mark the page");
+    mark_page(&c).await;
 
-    let credentials = json!({"email": mentee_email, "password": PASSWORD});
-    let (_, login) = api(&base, "POST", "/api/v1/auth/login", None, &credentials).await;
-    let token = login["token"].as_str().expect("a token").to_owned();
+    let token = api_token(&base, &mentee_email).await;
     let ask = json!({"mentor_id": mentor, "cadence": "monthly", "duration_weeks": 6});
     let (status, request) = api(&base, "POST", "/api/v1/requests", Some(&token), &ask).await;
     assert_eq!(status, 201, "{request}");
 
     wait_for_text(&c, "#unread-notifications .count", "1").await;
-    let same = c
-        .execute("return window.stillThisPage === true", vec![])
-        .await
-        .expect("read the mark");
-    assert_eq!(same, json!(true), "the page was reloaded");
+    assert_same_page(&c).await;
     screenshot(&c, "live-badge").await;
 }
 
@@ -715,12 +826,17 @@ async fn api_account(base: &str, name: &str, email: &str) -> String {
         .to_owned()
 }
 
-/// Logs in through the API and changes the profile.
-async fn api_profile(base: &str, email: &str, update: serde_json::Value) {
+/// Logs in through the API and gives back the token.
+async fn api_token(base: &str, email: &str) -> String {
     let credentials = json!({"email": email, "password": PASSWORD});
     let (status, login) = api(base, "POST", "/api/v1/auth/login", None, &credentials).await;
     assert_eq!(status, 200, "logging in {email}: {login}");
-    let token = login["token"].as_str().expect("a token").to_owned();
+    login["token"].as_str().expect("a token").to_owned()
+}
+
+/// Logs in through the API and changes the profile.
+async fn api_profile(base: &str, email: &str, update: serde_json::Value) {
+    let token = api_token(base, email).await;
     let (status, profile) = api(base, "PATCH", "/api/v1/me/profile", Some(&token), &update).await;
     assert_eq!(status, 200, "updating {email}'s profile: {profile}");
 }
@@ -888,6 +1004,32 @@ async fn placed(c: &Client, element: &Element) -> (f64, f64, f64) {
     (number(0), number(1), number(2))
 }
 
+/// Marks the page, so that [`assert_same_page`] can tell it was never reloaded.
+async fn mark_page(c: &Client) {
+    c.execute("window.stillThisPage = true; return true", vec![])
+        .await
+        .expect("mark the page");
+}
+
+async fn assert_same_page(c: &Client) {
+    let same = c
+        .execute("return window.stillThisPage === true", vec![])
+        .await
+        .expect("read the mark");
+    assert_eq!(same, json!(true), "the page was reloaded");
+}
+
+/// Scrolls the first element matching `css` to the top of the window.
+async fn scroll_to_start(c: &Client, css: &str) {
+    let element = find(c, Locator::Css(css)).await;
+    c.execute(
+        "arguments[0].scrollIntoView({block: 'start'})",
+        vec![serde_json::to_value(&element).expect("element as JSON")],
+    )
+    .await
+    .expect("scroll to an element");
+}
+
 async fn scroll_to_top(c: &Client) {
     c.execute("window.scrollTo(0, 0)", vec![])
         .await
@@ -902,6 +1044,49 @@ async fn screenshot(c: &Client, name: &str) {
     }
     std::fs::write(&path, png).expect("write screenshot");
     println!("screenshot: {}", path.display());
+}
+
+/// The page in a phone-sized window (390 × 844), scrolled to `focus` if given, as the
+/// screenshot `name`; the page must not be wider than the phone. The window's size is put
+/// back afterwards.
+async fn phone_screenshot(c: &Client, name: &str, focus: Option<&str>) {
+    let size = c.get_window_size().await.expect("the window size");
+    c.set_window_size(390, 844)
+        .await
+        .expect("a phone-sized window");
+    // How much too wide, and what sticks out: the outermost elements wider than the window,
+    // and absolutely placed ones (which a scrolling box around them does not hold in).
+    let overflow = c
+        .execute(
+            "const width = window.innerWidth;\
+             const out = e => e.getBoundingClientRect().right > width + 0.5;\
+             const placed = e => ['absolute', 'fixed'].includes(getComputedStyle(e).position);\
+             const found = [...document.body.querySelectorAll('*')]\
+               .filter(e => out(e) && (!out(e.parentElement) || placed(e)))\
+               .slice(0, 5)\
+               .map(e => e.outerHTML.slice(0, 80));\
+             return [document.documentElement.scrollWidth - width, found];",
+            vec![],
+        )
+        .await
+        .expect("measure the page width");
+    assert!(
+        overflow[0].as_f64().unwrap_or_default() <= 0.0,
+        "{name}: the page is wider than a phone by {} px; sticking out: {:#}",
+        overflow[0],
+        overflow[1]
+    );
+    match focus {
+        Some(css) => scroll_to_start(c, css).await,
+        None => scroll_to_top(c).await,
+    }
+    screenshot(c, name).await;
+    c.set_window_size(
+        u32::try_from(size.0).expect("a width"),
+        u32::try_from(size.1).expect("a height"),
+    )
+    .await
+    .expect("the window's size again");
 }
 
 fn screenshot_path(name: &str) -> PathBuf {
@@ -1049,22 +1234,27 @@ struct Server {
     _process: Process,
 }
 
+fn sqlite_url(scratch: &Scratch) -> String {
+    format!("sqlite://{}", scratch.path("lodestar.db").display())
+}
+
 impl Server {
-    fn start(scratch: &Scratch) -> Server {
+    /// `lodestar serve` on `database`, logging to `<name>.log`; with `demo`, a generated
+    /// organisation of 200 people to find.
+    fn start(scratch: &Scratch, name: &'static str, database: &str, demo: bool) -> Server {
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let database = format!("sqlite://{}", scratch.path("lodestar.db").display());
-        let mut process = Process::spawn(
-            "lodestar",
-            Command::new(env!("CARGO_BIN_EXE_lodestar"))
-                .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-                .args(["--public-url", &base])
-                .args(["--demo", "--demo-people", "200"])
-                .args(["--database-url", &database])
-                .args(["--data-dir", &scratch.path("data").display().to_string()])
-                .env("LODESTAR_LOG", "warn"),
-            scratch.path("lodestar.log"),
-        );
+        let mut command = Command::new(env!("CARGO_BIN_EXE_lodestar"));
+        command
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .args(["--public-url", &base])
+            .args(["--database-url", database])
+            .args(["--data-dir", &scratch.path("data").display().to_string()])
+            .env("LODESTAR_LOG", "warn");
+        if demo {
+            command.args(["--demo", "--demo-people", "200"]);
+        }
+        let mut process = Process::spawn(name, &mut command, scratch.path(&format!("{name}.log")));
         process.wait_until_ready(port, "/healthz", Duration::from_secs(60));
         Server {
             base,
@@ -1094,8 +1284,10 @@ impl Chromedriver {
     }
 }
 
-async fn connect(driver: &Chromedriver, tools: &Tools, scratch: &Scratch) -> Client {
-    let profile = scratch.path("chromium-profile");
+/// A Chromium session with a profile of its own (`profile`, a folder in `scratch`), so
+/// two sessions on one chromedriver are two people with their own cookies.
+async fn connect(driver: &Chromedriver, tools: &Tools, scratch: &Scratch, profile: &str) -> Client {
+    let profile = scratch.path(profile);
     let capabilities = json!({
         "goog:chromeOptions": {
             "binary": tools.chromium,

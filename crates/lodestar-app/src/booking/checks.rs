@@ -1,9 +1,11 @@
 //! What a booking's fields must be before any lock is taken: a start that is one of the
 //! mentor's slots at all (their busy time aside), a length they offer, a readable agenda;
-//! and how a range's ends are read.
+//! and how a range's ends are read. A booking, a one-off conversation and the move of a
+//! booked session ask [`check_slot`] the same question.
 
 use chrono::{DateTime, NaiveDate, TimeZone};
 use chrono_tz::Tz;
+use lodestar_domain::availability::Availability;
 use lodestar_domain::slots::{Audience, SlotQuery};
 use lodestar_domain::{FieldErrors, text};
 use lodestar_store::availability::AvailabilityRecord;
@@ -40,36 +42,73 @@ pub(super) fn check_booking(
         );
         return Err(AppError::Invalid(errors));
     };
-    let a = &record.availability;
-    if !a.offers(input.duration_minutes) {
-        errors.add(
-            "duration_minutes",
-            offered_message(mentor_name, &a.durations),
-        );
-    }
-    if let Some(start) = start {
-        if start > now + MAX_AHEAD_DAYS * DAY_MS {
-            errors.add("starts_at", "must be within the next year");
-        } else if a.offers(input.duration_minutes) {
-            let query = SlotQuery {
-                now,
-                from: start,
-                to: start + 1,
-                duration_minutes: input.duration_minutes,
-                audience: Audience::Mentee,
-            };
-            if a.free_slots(&[], &query).first().map(|s| s.starts_at) != Some(start) {
-                errors.add(
-                    "starts_at",
-                    format!(
-                        "is not one of {mentor_name}'s free times (outside their availability, within their minimum notice, or not on the quarter hour)"
-                    ),
-                );
-            }
-        }
-    }
+    let wanted = Wanted {
+        start,
+        duration_minutes: input.duration_minutes,
+        audience: Audience::Mentee,
+    };
+    check_slot(
+        &mut errors,
+        FIELDS,
+        mentor_name,
+        &record.availability,
+        &wanted,
+        now,
+    );
     errors.into_result()?;
     Ok((start.unwrap_or_default(), agenda.unwrap_or_default()))
+}
+
+/// The fields a start and a length are reported on: `starts_at` and `duration_minutes` in
+/// the API; a page's form names its own.
+pub(crate) type Fields = (&'static str, &'static str);
+pub(crate) const FIELDS: Fields = ("starts_at", "duration_minutes");
+
+/// A start and length asked for, and by whom.
+pub(crate) struct Wanted {
+    /// `None` if it could not be read (already reported).
+    pub start: Option<i64>,
+    pub duration_minutes: i64,
+    pub audience: Audience,
+}
+
+/// Whether `wanted` is one of the availability's slots at all, the mentor's busy time
+/// aside: a length they offer, a start within the next year on their grid, inside a
+/// window open to the audience and after their notice. What is not is reported on
+/// `fields`, as the booking and the move of a booked session both say it.
+pub(crate) fn check_slot(
+    errors: &mut FieldErrors,
+    (start_field, duration_field): Fields,
+    mentor_name: &str,
+    a: &Availability,
+    wanted: &Wanted,
+    now: i64,
+) {
+    let duration = wanted.duration_minutes;
+    if !a.offers(duration) {
+        errors.add(duration_field, offered_message(mentor_name, &a.durations));
+    }
+    let Some(start) = wanted.start else { return };
+    if start > now + MAX_AHEAD_DAYS * DAY_MS {
+        errors.add(start_field, "must be within the next year");
+    } else if a.offers(duration) {
+        let query = SlotQuery {
+            now,
+            from: start,
+            to: start + 1,
+            duration_minutes: duration,
+            audience: wanted.audience,
+        };
+        if a.free_slots(&[], &query).first().map(|s| s.starts_at) != Some(start) {
+            let message = match wanted.audience {
+                Audience::Mentee => format!(
+                    "is not one of {mentor_name}'s free times (outside their availability, within their minimum notice, or not on the quarter hour)"
+                ),
+                Audience::OneOff => format!("is not one of {mentor_name}'s one-off times"),
+            };
+            errors.add(start_field, message);
+        }
+    }
 }
 
 pub(super) fn offered_message(mentor_name: &str, offered: &[i64]) -> String {

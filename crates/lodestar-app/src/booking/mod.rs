@@ -16,6 +16,7 @@
 //! [`AppError::SlotTaken`] with the free slots as they are now.
 
 mod checks;
+pub(crate) mod moves;
 mod one_off;
 mod views;
 
@@ -32,7 +33,8 @@ use lodestar_store::{Conn, busy_times, mentorships, now_ms};
 use crate::busy_calendar;
 use crate::meetings::{SessionView, require_active};
 use crate::{App, AppError, Viewer};
-use checks::{check_booking, offered_message, slot_range};
+use checks::{check_booking, slot_range};
+pub use moves::MOVE_TAKEN;
 pub use one_off::{MAX_TOPIC, OneOffInput};
 pub use views::*;
 
@@ -63,7 +65,7 @@ impl App {
                     buffer_minutes: 15,
                     durations: vec![30, 60],
                 };
-                AvailabilityView::from_raw(&raw, None, 0, None)
+                AvailabilityView::from_raw(raw, None, 0, None)
             }
         })
     }
@@ -76,7 +78,7 @@ impl App {
         input: &AvailabilityInput,
     ) -> Result<AvailabilityView, AppError> {
         let mut errors = FieldErrors::new();
-        let availability = match Availability::parse(&input.to_raw()) {
+        let availability = match Availability::parse(&input.clone().into()) {
             Ok(a) => Some(a),
             Err(e) => {
                 for (field, message) in e.iter() {
@@ -85,26 +87,21 @@ impl App {
                 None
             }
         };
-        let url = errors
-            .check(
-                "busy_calendar_url",
-                rules::parse_calendar_url(input.busy_calendar_url.as_deref().unwrap_or("")),
-            )
-            .flatten();
-        // The fetcher's own check too (its address guard), so an address it would refuse
+        // The one check of the address: the fetcher's own, so an address it would refuse
         // is refused here, beside the field, before anything is written.
-        let url = match url
-            .map(|u| busy_calendar::parse_url(&u, self.policy.busy_calendars.limits.allow_private))
-        {
-            Some(Ok(url)) => url,
-            Some(Err(AppError::Invalid(e))) => {
+        let allow_private = self.policy.busy_calendars.limits.allow_private;
+        let url = match busy_calendar::parse_url(
+            input.busy_calendar_url.as_deref().unwrap_or(""),
+            allow_private,
+        ) {
+            Ok(url) => url,
+            Err(AppError::Invalid(e)) => {
                 for (field, message) in e.iter() {
                     errors.add(field, message);
                 }
                 None
             }
-            Some(Err(e)) => return Err(e),
-            None => None,
+            Err(e) => return Err(e),
         };
         if !(0..=100).contains(&input.one_off_monthly_limit) {
             errors.add("one_off_monthly_limit", "must be between 0 and 100");
@@ -174,8 +171,8 @@ impl App {
                     duration_minutes: duration,
                     audience: Audience::Mentee,
                 };
-                let busy = self.busy_of(mentor.id, &r.availability, from, to).await?;
-                r.availability.free_slots(&busy, &query)
+                self.open_slots(viewer.id, mentor.id, &r.availability, &query)
+                    .await?
             }
             None => Vec::new(),
         };
@@ -219,11 +216,15 @@ impl App {
                 .await?
                 .ok_or(AppError::NotFound("mentorship"))?;
             require_active(current)?;
-            mentorships::lock_person(&mut tx, self.db.backend(), mentor.id).await?;
-            if !self
-                .still_free(&mut tx, mentor.id, slot, now, Audience::Mentee)
-                .await?
-            {
+            self.lock_people(&mut tx, &[mentor.id, viewer.id]).await?;
+            let ask = TimeAsk {
+                mentor: mentor.id,
+                booker: viewer.id,
+                slot,
+                audience: Audience::Mentee,
+                moving: None,
+            };
+            if !self.still_free(&mut tx, &ask, now).await? {
                 return Err(slot_taken(Vec::new()));
             }
             let new = NewMeeting {
@@ -268,51 +269,91 @@ impl App {
         }
     }
 
-    /// Whether `slot` is still one of the mentor's free slots, asked inside the booking
-    /// transaction after the mentor's row is locked.
-    async fn still_free(
+    /// Locks the person rows of everyone whose time a booking or a move takes, in id
+    /// order, so that two transactions locking the same two people cannot wait for each
+    /// other (PostgreSQL; SQLite has one writer).
+    pub(crate) async fn lock_people(
         &self,
         tx: &mut Conn,
-        mentor: PersonId,
-        slot: Slot,
+        people: &[PersonId],
+    ) -> Result<(), AppError> {
+        let mut people = people.to_vec();
+        people.sort_unstable();
+        people.dedup();
+        for person in people {
+            mentorships::lock_person(tx, self.db.backend(), person).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether the asked time is still one of the mentor's free slots and clear of the
+    /// booker's own sessions, asked inside the booking (or moving) transaction after both
+    /// rows are locked.
+    pub(crate) async fn still_free(
+        &self,
+        tx: &mut Conn,
+        ask: &TimeAsk,
         now: i64,
-        audience: Audience,
     ) -> Result<bool, AppError> {
-        let Some(record) = store::get_in(tx, mentor).await? else {
+        let Some(record) = store::get_in(tx, ask.mentor).await? else {
             return Ok(false);
         };
         let a = &record.availability;
         let margin = a.buffer_minutes * 60_000;
-        let mut busy =
-            bookings::busy_in(tx, mentor, slot.starts_at - margin, slot.ends_at + margin).await?;
-        busy.extend(
-            busy_times::between_in(tx, mentor, slot.starts_at - margin, slot.ends_at + margin)
-                .await?,
-        );
+        let (from, to) = (ask.slot.starts_at - margin, ask.slot.ends_at + margin);
+        let mut busy = bookings::busy_in(tx, ask.mentor, from, to, ask.moving).await?;
+        busy.extend(busy_times::between_in(tx, ask.mentor, from, to).await?);
         let query = SlotQuery {
             now,
-            from: slot.starts_at,
-            to: slot.starts_at + 1,
-            duration_minutes: (slot.ends_at - slot.starts_at) / 60_000,
-            audience,
+            from: ask.slot.starts_at,
+            to: ask.slot.starts_at + 1,
+            duration_minutes: (ask.slot.ends_at - ask.slot.starts_at) / 60_000,
+            audience: ask.audience,
         };
-        Ok(a.free_slots(&busy, &query).contains(&slot))
+        if !a.free_slots(&busy, &query).contains(&ask.slot) {
+            return Ok(false);
+        }
+        // The booker's own other sessions, in any mentorship and role (none to add when
+        // the booker is the mentor: those are the mentor's busy time already).
+        if ask.booker == ask.mentor {
+            return Ok(true);
+        }
+        let own = bookings::busy_in(
+            tx,
+            ask.booker,
+            ask.slot.starts_at,
+            ask.slot.ends_at,
+            ask.moving,
+        )
+        .await?;
+        Ok(own.is_empty())
     }
 
-    /// The mentor's busy intervals around `[from, to)`: their scheduled sessions in every
-    /// mentorship, and the busy times from their own calendar (`busy_calendar_url`) as the
-    /// sync last fetched them (see [`crate::busy_calendar`]), both widened by the buffer.
-    /// One read for both (a round trip each was a good part of a slots answer); the slot
-    /// computation takes them as one slice.
-    pub(crate) async fn busy_of(
+    /// The mentor's free slots for `query` as `viewer` may book them: less the mentor's
+    /// busy time (their sessions in every mentorship and what their own calendar says
+    /// — see [`crate::busy_calendar`] — with the buffer) and less the viewer's own other
+    /// sessions, which they could not attend at once (no buffer: that is the mentor's).
+    pub(crate) async fn open_slots(
         &self,
+        viewer: PersonId,
         mentor: PersonId,
         a: &Availability,
-        from: i64,
-        to: i64,
-    ) -> Result<Vec<(i64, i64)>, AppError> {
+        query: &SlotQuery,
+    ) -> Result<Vec<Slot>, AppError> {
+        // Busy time and calendar busy times widened by the buffer, as the slots meet them.
+        // The last slot starts before `to` and ends a session's length later.
+        let last_end = query.to + query.duration_minutes * 60_000;
         let margin = a.buffer_minutes * 60_000;
-        Ok(bookings::busy_with_calendar(&self.db, mentor, from - margin, to + margin).await?)
+        let (from, to) = (query.from - margin, last_end + margin);
+        // Sessions and calendar busy times in one read: a round trip each was a good part
+        // of a slots answer (docs/benchmarks.md).
+        let busy = bookings::busy_with_calendar(&self.db, mentor, from, to).await?;
+        let mut slots = a.free_slots(&busy, query);
+        if viewer != mentor {
+            let own = bookings::busy(&self.db, viewer, query.from, last_end).await?;
+            slots.retain(|s| !s.meets_any(&own));
+        }
+        Ok(slots)
     }
 
     /// The first mentor of a mentorship, with their name.
@@ -328,12 +369,35 @@ impl App {
             .ok_or(AppError::NotFound("mentorship"))
     }
 
+    /// Everyone in `mentorship`: its mentor and mentee.
+    pub(crate) async fn members_of(
+        &self,
+        mentorship: MentorshipId,
+    ) -> Result<Vec<PersonId>, AppError> {
+        Ok(meetings_store::attendees(&self.db, mentorship)
+            .await?
+            .into_iter()
+            .map(|a| a.person)
+            .collect())
+    }
+
     pub(crate) async fn zone_of(&self, person: PersonId) -> Result<Tz, AppError> {
         Ok(meetings_store::time_zone_of(&self.db, person)
             .await?
             .parse()
             .unwrap_or(Tz::UTC))
     }
+}
+
+/// A time asked for in a booking transaction: whose free slot, for whom, and (when a
+/// session is moved) which session not to count.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TimeAsk {
+    pub mentor: PersonId,
+    pub booker: PersonId,
+    pub slot: Slot,
+    pub audience: Audience,
+    pub moving: Option<MeetingId>,
 }
 
 /// A person by id and name.
@@ -345,7 +409,7 @@ pub(crate) struct Named {
 
 fn view_of(r: &AvailabilityRecord) -> AvailabilityView {
     AvailabilityView::from_raw(
-        &r.availability.to_raw(),
+        r.availability.to_raw(),
         r.busy_calendar_url.clone(),
         r.one_off_monthly_limit,
         Some(r.updated_at),
@@ -360,7 +424,7 @@ pub(crate) fn slot_taken(slots: Vec<SlotView>) -> AppError {
 }
 
 /// A refusal because the time is taken: the check under the lock, or the unique index.
-fn is_taken(e: &AppError) -> bool {
+pub(crate) fn is_taken(e: &AppError) -> bool {
     match e {
         AppError::SlotTaken { .. } => true,
         AppError::Conflict { code, .. } => *code == "slot_taken",

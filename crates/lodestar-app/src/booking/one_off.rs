@@ -15,16 +15,15 @@ use chrono_tz::Tz;
 use lodestar_domain::mentoring::{Cadence, MemberRole, NotificationKind};
 use lodestar_domain::slots::{Audience, Slot, SlotQuery};
 use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, PersonId, text};
+use lodestar_store::Conn;
 use lodestar_store::availability::{self as store, AvailabilityRecord};
 use lodestar_store::bookings::{self, NewBooking};
 use lodestar_store::meetings::{self as meetings_store, NewMeeting};
 use lodestar_store::mentorships::{self, NewMentorship};
 use lodestar_store::{StoreError, blocks, now_ms, profiles};
 
-use super::{
-    DAY_MS, MAX_AHEAD_DAYS, Named, SlotList, SlotParams, SlotView, is_taken, offered_message,
-    slot_range, slot_taken,
-};
+use super::checks::{FIELDS, Wanted, check_slot};
+use super::{Named, SlotList, SlotParams, SlotView, TimeAsk, is_taken, slot_range, slot_taken};
 use crate::meetings::SessionView;
 use crate::{App, AppError, Viewer};
 
@@ -77,9 +76,9 @@ impl App {
                     duration_minutes: duration,
                     audience: Audience::OneOff,
                 };
-                let busy = self.busy_of(mentor.id, a, from, to).await?;
                 let full = self.full_months(mentor.id, r, from, to).await?;
-                a.free_slots(&busy, &query)
+                self.open_slots(viewer.id, mentor.id, a, &query)
+                    .await?
                     .into_iter()
                     .filter(|s| !full.contains(&month_of(a.time_zone, s.starts_at)))
                     .collect()
@@ -116,7 +115,7 @@ impl App {
         let (mentorship, meeting) = (MentorshipId::new(), MeetingId::new());
         let result: Result<(), AppError> = async {
             let mut tx = self.db.begin().await?;
-            mentorships::lock_person(&mut tx, self.db.backend(), mentor.id).await?;
+            self.lock_people(&mut tx, &[mentor.id, viewer.id]).await?;
             if mentorships::open_between(&mut tx, viewer.id, mentor.id).await? {
                 return Err(AppError::Conflict {
                     code: "mentorship_exists",
@@ -133,24 +132,15 @@ impl App {
             else {
                 return Err(slot_taken(Vec::new()));
             };
-            let tz = record.availability.time_zone;
-            let (month_start, month_end) = month_bounds(tz, start);
-            let taken = bookings::one_off_count_in(&mut tx, mentor.id, month_start, month_end)
-                .await?;
-            if taken >= record.one_off_monthly_limit {
-                return Err(AppError::Conflict {
-                    code: "one_off_limit_reached",
-                    field: None,
-                    message: format!(
-                        "{} has no one-off conversations left that month; choose a time in another month",
-                        mentor.name
-                    ),
-                });
-            }
-            if !self
-                .still_free(&mut tx, mentor.id, slot, now, Audience::OneOff)
-                .await?
-            {
+            month_left(&mut tx, &mentor, &record, start).await?;
+            let ask = TimeAsk {
+                mentor: mentor.id,
+                booker: viewer.id,
+                slot,
+                audience: Audience::OneOff,
+                moving: None,
+            };
+            if !self.still_free(&mut tx, &ask, now).await? {
                 return Err(slot_taken(Vec::new()));
             }
             let new = NewMentorship {
@@ -179,8 +169,14 @@ impl App {
                 location: String::new(),
                 agenda: topic.clone(),
             };
-            self.insert_meeting(&mut tx, viewer, &session, NotificationKind::SessionBooked, now)
-                .await?;
+            self.insert_meeting(
+                &mut tx,
+                viewer,
+                &session,
+                NotificationKind::SessionBooked,
+                now,
+            )
+            .await?;
             let booking = NewBooking {
                 meeting,
                 mentor: mentor.id,
@@ -270,6 +266,34 @@ impl App {
     }
 }
 
+/// Refuses a one-off conversation at `start` if the mentor's limit for its month (in their
+/// zone) is reached; counted under the mentor's lock.
+pub(super) async fn month_left(
+    tx: &mut Conn,
+    mentor: &Named,
+    record: &AvailabilityRecord,
+    start: i64,
+) -> Result<(), AppError> {
+    let (month_start, month_end) = month_bounds(record.availability.time_zone, start);
+    let taken = bookings::one_off_count_in(tx, mentor.id, month_start, month_end).await?;
+    if taken >= record.one_off_monthly_limit {
+        return Err(AppError::Conflict {
+            code: "one_off_limit_reached",
+            field: None,
+            message: format!(
+                "{} has no one-off conversations left that month; choose a time in another month",
+                mentor.name
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Whether two instants fall in one calendar month of `tz`.
+pub(super) fn same_month(tz: Tz, a: i64, b: i64) -> bool {
+    month_of(tz, a) == month_of(tz, b)
+}
+
 /// Whether an availability offers one-off conversations at all.
 fn offers_one_offs(r: &AvailabilityRecord) -> bool {
     r.one_off_monthly_limit > 0 && r.availability.has_one_off_time()
@@ -321,32 +345,19 @@ fn check(
         );
         return Err(errors.into());
     };
-    let a = &record.availability;
-    if !a.offers(input.duration_minutes) {
-        errors.add(
-            "duration_minutes",
-            offered_message(&mentor.name, &a.durations),
-        );
-    }
-    if let Some(start) = start {
-        if start > now + MAX_AHEAD_DAYS * DAY_MS {
-            errors.add("starts_at", "must be within the next year");
-        } else if a.offers(input.duration_minutes) {
-            let query = SlotQuery {
-                now,
-                from: start,
-                to: start + 1,
-                duration_minutes: input.duration_minutes,
-                audience: Audience::OneOff,
-            };
-            if a.free_slots(&[], &query).first().map(|s| s.starts_at) != Some(start) {
-                errors.add(
-                    "starts_at",
-                    format!("is not one of {}'s one-off times", mentor.name),
-                );
-            }
-        }
-    }
+    let wanted = Wanted {
+        start,
+        duration_minutes: input.duration_minutes,
+        audience: Audience::OneOff,
+    };
+    check_slot(
+        &mut errors,
+        FIELDS,
+        &mentor.name,
+        &record.availability,
+        &wanted,
+        now,
+    );
     errors.into_result()?;
     Ok((start.unwrap_or_default(), topic.unwrap_or_default()))
 }

@@ -55,7 +55,7 @@ pub struct ExceptionInput {
 }
 
 /// `PUT /api/v1/me/availability`: the whole availability, replacing what was there.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvailabilityInput {
     /// The IANA time zone the windows are in.
@@ -92,95 +92,81 @@ pub struct AvailabilityInput {
     pub one_off_monthly_limit: i64,
 }
 
-impl AvailabilityInput {
-    pub(crate) fn to_raw(&self) -> RawAvailability {
-        RawAvailability {
-            time_zone: self.time_zone.clone(),
-            weekly: self
-                .weekly
-                .iter()
-                .map(|w| RawWindow {
-                    day: w.day.clone(),
-                    from: w.from.clone(),
-                    to: w.to.clone(),
-                    one_off: w.one_off,
-                })
-                .collect(),
-            exceptions: self
-                .exceptions
-                .iter()
-                .map(|e| RawException {
-                    kind: e.kind.clone(),
-                    date: e.date.clone(),
-                    from_date: e.from_date.clone(),
-                    to_date: e.to_date.clone(),
-                    from: e.from.clone(),
-                    to: e.to.clone(),
-                    one_off: e.one_off,
-                })
-                .collect(),
-            min_notice_hours: self.min_notice_hours,
-            buffer_minutes: self.buffer_minutes,
-            durations: self.durations.clone(),
+/// The API's availability and the domain's raw one carry the same fields, typed the same
+/// way: one list of them converts each way. `rows` are lists converted row by row; `api`
+/// fields are the API's alone (left at their defaults coming from the domain).
+macro_rules! same_fields {
+    ($api:ty, $raw:ty { $($field:ident),* }
+        $(rows { $($rows:ident),* })? $(api { $($extra:ident),* })?) => {
+        impl From<$api> for $raw {
+            fn from(row: $api) -> Self {
+                Self {
+                    $($field: row.$field,)*
+                    $($($rows: row.$rows.into_iter().map(Into::into).collect(),)*)?
+                }
+            }
         }
-    }
+        impl From<$raw> for $api {
+            fn from(row: $raw) -> Self {
+                Self {
+                    $($field: row.$field,)*
+                    $($($rows: row.$rows.into_iter().map(Into::into).collect(),)*)?
+                    $($($extra: Default::default(),)*)?
+                }
+            }
+        }
+    };
 }
+
+same_fields!(
+    WindowInput,
+    RawWindow {
+        day,
+        from,
+        to,
+        one_off
+    }
+);
+same_fields!(
+    ExceptionInput,
+    RawException {
+        kind,
+        date,
+        from_date,
+        to_date,
+        from,
+        to,
+        one_off
+    }
+);
+same_fields!(AvailabilityInput, RawAvailability { time_zone, min_notice_hours, buffer_minutes, durations }
+    rows { weekly, exceptions } api { busy_calendar_url, one_off_monthly_limit });
 
 /// Your availability as stored, or the starting values if you have not published one.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AvailabilityView {
     /// Whether it is published (saved at least once).
     pub published: bool,
-    pub time_zone: String,
-    pub weekly: Vec<WindowInput>,
-    pub exceptions: Vec<ExceptionInput>,
-    pub min_notice_hours: i64,
-    pub buffer_minutes: i64,
-    pub durations: Vec<i64>,
-    pub busy_calendar_url: Option<String>,
-    pub one_off_monthly_limit: i64,
+    #[serde(flatten)]
+    pub availability: AvailabilityInput,
     /// RFC 3339, UTC; absent until published.
     pub updated_at: Option<String>,
 }
 
 impl AvailabilityView {
     pub(crate) fn from_raw(
-        raw: &RawAvailability,
+        raw: RawAvailability,
         busy_calendar_url: Option<String>,
         one_off_monthly_limit: i64,
         updated_at: Option<i64>,
     ) -> Self {
         Self {
             published: updated_at.is_some(),
-            time_zone: raw.time_zone.clone(),
-            weekly: raw
-                .weekly
-                .iter()
-                .map(|w| WindowInput {
-                    day: w.day.clone(),
-                    from: w.from.clone(),
-                    to: w.to.clone(),
-                    one_off: w.one_off,
-                })
-                .collect(),
-            exceptions: raw
-                .exceptions
-                .iter()
-                .map(|e| ExceptionInput {
-                    kind: e.kind.clone(),
-                    date: e.date.clone(),
-                    from_date: e.from_date.clone(),
-                    to_date: e.to_date.clone(),
-                    from: e.from.clone(),
-                    to: e.to.clone(),
-                    one_off: e.one_off,
-                })
-                .collect(),
-            min_notice_hours: raw.min_notice_hours,
-            buffer_minutes: raw.buffer_minutes,
-            durations: raw.durations.clone(),
-            busy_calendar_url,
-            one_off_monthly_limit,
+            availability: AvailabilityInput {
+                busy_calendar_url,
+                one_off_monthly_limit,
+                ..raw.into()
+            },
             updated_at: updated_at.map(crate::meetings::rfc3339),
         }
     }

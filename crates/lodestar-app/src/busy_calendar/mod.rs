@@ -35,7 +35,7 @@ use crate::{App, AppError, Viewer};
 /// The field the URL is checked as, in the availability form and API.
 pub const FIELD: &str = "busy_calendar_url";
 /// The longest URL accepted.
-pub const MAX_URL_CHARS: usize = 2048;
+pub const MAX_URL_CHARS: usize = 2000;
 /// How long a claim keeps other processes off a calendar; far longer than a fetch takes.
 pub const LEASE_MS: i64 = 2 * 60 * 1000;
 /// A mentor may ask for a fetch at most this often.
@@ -143,6 +143,15 @@ impl From<BusyCalendar> for BusyCalendarStatus {
     }
 }
 
+/// One of a status's times (RFC 3339) in words in the zone `tz`, for a page: "Sat 5 Dec
+/// 2026, 10:00 (Europe/Lisbon)".
+pub fn in_words(at: &str, tz: &str) -> Option<String> {
+    let ms = chrono::DateTime::parse_from_rfc3339(at)
+        .ok()?
+        .timestamp_millis();
+    Some(crate::meetings::when_in(ms, tz))
+}
+
 /// What one round of the sync did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -161,37 +170,42 @@ enum Fate {
     Failed,
 }
 
-/// Checks a calendar URL as typed: empty means none; otherwise an absolute http(s) URL of
-/// at most [`MAX_URL_CHARS`], and not an address literal the fetch guard refuses.
+/// Checks a calendar URL as typed — the one check, for the availability and the busy
+/// calendar alike. Empty means none. Otherwise: one line of at most [`MAX_URL_CHARS`]
+/// without spaces, an absolute `http` or `https` URL with a host and no user name or
+/// password (which would be stored and shown again), and not an address literal the fetch
+/// guard refuses. `webcal://` and `webcals://`, which calendar apps hand out for the same
+/// file over https, are read as `https://`.
 pub fn parse_url(raw: &str, allow_private: bool) -> Result<Option<String>, AppError> {
+    let bad = |message: &str| AppError::invalid(FIELD, message);
     let typed =
         text::one_line(raw, MAX_URL_CHARS).map_err(|e| AppError::invalid(FIELD, e.to_string()))?;
     if typed.is_empty() {
         return Ok(None);
     }
-    let url = Url::parse(&typed).map_err(|_| {
-        AppError::invalid(
-            FIELD,
-            "must be a web address such as https://calendar.example.org/me.ics",
-        )
-    })?;
-    match url.scheme() {
-        "http" | "https" => {}
-        "webcal" | "webcals" => {
-            return Err(AppError::invalid(
-                FIELD,
-                "must begin with https:// (write https:// in place of webcal://)",
-            ));
+    if typed.chars().any(char::is_whitespace) {
+        return Err(bad("must not contain spaces"));
+    }
+    let typed = match typed.split_once("://") {
+        Some((scheme, rest))
+            if scheme.eq_ignore_ascii_case("webcal") || scheme.eq_ignore_ascii_case("webcals") =>
+        {
+            format!("https://{rest}")
         }
-        _ => {
-            return Err(AppError::invalid(
-                FIELD,
-                "must begin with http:// or https://",
-            ));
-        }
+        _ => typed,
+    };
+    let url = Url::parse(&typed)
+        .map_err(|_| bad("must be a web address such as https://calendar.example.org/me.ics"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("must begin with http://, https:// or webcal://"));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(AppError::invalid(FIELD, "must name a host"));
+        return Err(bad("must name a host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "must not contain a user name or password (they would be stored and shown)",
+        ));
     }
     fetch::check_url(&url, allow_private)
         .map_err(|e| AppError::invalid(FIELD, format!("cannot be fetched: {e}")))?;
@@ -424,17 +438,33 @@ mod tests {
     }
 
     #[test]
-    fn a_calendar_url_must_be_http_or_https_and_not_private() {
+    fn a_calendar_url_must_be_http_or_https_with_a_host_and_not_private() {
         assert_eq!(parse_url("  ", false).unwrap(), None);
         assert_eq!(
-            parse_url(" https://calendar.example.org/me.ics ", false)
+            parse_url(" https://calendar.example.org/me.ics?k=1 ", false)
                 .unwrap()
                 .as_deref(),
-            Some("https://calendar.example.org/me.ics")
+            Some("https://calendar.example.org/me.ics?k=1")
         );
-        assert!(error_of("webcal://p01-caldav.icloud.com/x.ics").contains("https://"));
+        // What calendar apps hand out is the same file over https.
+        for webcal in [
+            "webcal://cal.example.org:8443/me.ics",
+            "WEBCALS://cal.example.org:8443/me.ics",
+        ] {
+            assert_eq!(
+                parse_url(webcal, false).unwrap().as_deref(),
+                Some("https://cal.example.org:8443/me.ics")
+            );
+        }
         assert!(error_of("ftp://example.org/x.ics").contains("http://"));
-        assert!(error_of("not a url").contains("web address"));
+        assert!(error_of("javascript:alert(1)").contains("http://"));
+        assert!(error_of("not a url").contains("spaces"));
+        assert!(error_of("cal.example.org/me.ics").contains("web address"));
+        assert!(error_of("https://").contains("web address"));
+        assert!(error_of("https://cal example.org/me.ics").contains("spaces"));
+        assert!(error_of("https://cal.example.org/a\tb.ics").contains("control"));
+        assert!(error_of("https://user:secret@cal.example.org/me.ics").contains("password"));
+        assert!(error_of("https://user@cal.example.org/me.ics").contains("user name"));
         assert!(error_of("http://127.0.0.1:8080/x.ics").contains("private"));
         assert!(error_of("http://[::1]/x.ics").contains("private"));
         assert!(error_of("https://example.org/\u{202e}x.ics").contains("bidirectional"));

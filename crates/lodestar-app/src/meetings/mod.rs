@@ -8,6 +8,7 @@
 //! stored in UTC and shown to each person in their own zone.
 
 use lodestar_domain::mentoring::{MeetingState, MentorshipState, NotificationKind};
+use lodestar_domain::slots::Slot;
 use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, text};
 use lodestar_store::action_items::{self, ActionItem};
 use lodestar_store::meetings::{self as store, Attendee, Meeting, MeetingChanges, NewMeeting};
@@ -15,6 +16,8 @@ use lodestar_store::mentorships::{self, Membership};
 use lodestar_store::now_ms;
 
 use crate::action_items::ActionItemView;
+use crate::booking::moves::{clear_of_sessions, move_taken};
+use crate::booking::{SlotParams, is_taken};
 use crate::{App, AppError, Viewer};
 pub use views::*;
 
@@ -169,12 +172,28 @@ impl App {
         let (starts_at, duration, time_zone, location, agenda) =
             self.check_fields(viewer, fields, None, now).await?;
         let id = MeetingId::new();
+        let members = self.members_of(mentorship).await?;
+        let slot = Slot {
+            starts_at,
+            ends_at: starts_at + duration * 60_000,
+        };
         let mut tx = self.db.begin().await?;
         // The state is read again in the transaction: a mentorship paused meanwhile refuses.
         let current = mentorships::state_in(&mut tx, self.db.backend(), mentorship, viewer.id)
             .await?
             .ok_or(AppError::NotFound("mentorship"))?;
         require_active(current)?;
+        // Never over another session of anyone in the mentorship.
+        self.lock_people(&mut tx, &members).await?;
+        if !clear_of_sessions(&mut tx, &members, slot, None).await? {
+            drop(tx);
+            let params = SlotParams {
+                duration: Some(duration),
+                ..SlotParams::default()
+            };
+            let free = self.mentorship_slots(viewer, mentorship, &params).await;
+            return Err(move_taken(free.map(|l| l.slots).unwrap_or_default()));
+        }
         let new = NewMeeting {
             id,
             mentorship,
@@ -227,7 +246,9 @@ impl App {
     }
 
     /// Reschedules or edits a scheduled session. A new start, length or place bumps the
-    /// SEQUENCE and sends the others a new invitation; an agenda edit is quiet.
+    /// SEQUENCE and sends the others a new invitation; an agenda edit is quiet. A new time
+    /// must be free (see `booking::moves`), or the answer is `slot_taken` with the free
+    /// times now.
     pub async fn edit_meeting(
         &self,
         viewer: &Viewer,
@@ -244,6 +265,26 @@ impl App {
         let moved = starts_at != meeting.starts_at
             || duration != meeting.duration_minutes
             || location != meeting.location;
+        // A new time is checked against everyone's sessions (and, for a booked session
+        // moved by a mentee, the mentor's free slots): see `booking::moves`.
+        let retimed = starts_at != meeting.starts_at || duration != meeting.duration_minutes;
+        let plan = if retimed {
+            let to = Slot {
+                starts_at,
+                ends_at: starts_at + duration * 60_000,
+            };
+            let field = match fields.start {
+                Some(Start::Local { .. }) => "time",
+                _ => "starts_at",
+            };
+            let role = membership.role;
+            Some(
+                self.plan_move(viewer, role, &meeting, to, field, now)
+                    .await?,
+            )
+        } else {
+            None
+        };
         let changes = MeetingChanges {
             starts_at,
             duration_minutes: duration,
@@ -252,24 +293,35 @@ impl App {
             agenda,
             bump_sequence: moved,
         };
-        let mut tx = self.db.begin().await?;
-        if !store::update(&mut tx, id, &changes, now).await? {
-            return Err(not_scheduled());
-        }
-        if moved {
-            mentorships::record_event(
-                &mut tx,
-                meeting.mentorship,
-                Some(viewer.id),
-                "session_rescheduled",
-                &rfc3339(starts_at),
-            )
-            .await?;
-            self.tell_members(&mut tx, viewer, id, NotificationKind::SessionRescheduled)
+        let result: Result<(), AppError> = async {
+            let mut tx = self.db.begin().await?;
+            if let Some(plan) = &plan {
+                self.check_move(&mut tx, plan, now).await?;
+            }
+            if !store::update(&mut tx, id, &changes, now).await? {
+                return Err(not_scheduled());
+            }
+            if moved {
+                mentorships::record_event(
+                    &mut tx,
+                    meeting.mentorship,
+                    Some(viewer.id),
+                    "session_rescheduled",
+                    &rfc3339(starts_at),
+                )
                 .await?;
+                self.tell_members(&mut tx, viewer, id, NotificationKind::SessionRescheduled)
+                    .await?;
+            }
+            lodestar_store::commit(tx).await?;
+            Ok(())
         }
-        lodestar_store::commit(tx).await?;
-        self.meeting(viewer, id).await
+        .await;
+        match (result, &plan) {
+            (Ok(()), _) => self.meeting(viewer, id).await,
+            (Err(e), Some(plan)) if is_taken(&e) => Err(self.move_clash(viewer, plan).await),
+            (Err(e), _) => Err(e),
+        }
     }
 
     /// Cancels a scheduled session; the others get the cancellation (METHOD:CANCEL).

@@ -64,6 +64,20 @@ fn starts(slots: &[Slot]) -> Vec<String> {
 }
 
 #[test]
+fn a_slot_meets_a_busy_interval_it_overlaps_but_not_one_it_only_touches() {
+    let slot = Slot {
+        starts_at: 10,
+        ends_at: 20,
+    };
+    assert!(!slot.meets_any(&[]));
+    assert!(!slot.meets_any(&[(0, 10), (20, 30)]), "touching either end");
+    assert!(slot.meets_any(&[(0, 11)]));
+    assert!(slot.meets_any(&[(19, 30)]));
+    assert!(slot.meets_any(&[(12, 15)]), "inside");
+    assert!(slot.meets_any(&[(0, 40)]), "around");
+}
+
+#[test]
 fn a_weekly_nine_oclock_in_london_stays_at_nine_london_time_across_both_changes() {
     let a = availability(
         "Europe/London",

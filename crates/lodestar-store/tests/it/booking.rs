@@ -1,7 +1,7 @@
 //! Availability and bookings in the store: an availability reads back as it was written,
 //! a mentor's busy time is every scheduled meeting of theirs in any mentorship, two
-//! active bookings of one mentor never share a start, and cancelling or moving a booked
-//! meeting frees it.
+//! active bookings of one mentor never share a start, cancelling a booked meeting frees
+//! it, and moving one moves its booking.
 
 use lodestar_domain::availability::{Availability, RawAvailability, RawException, RawWindow};
 use lodestar_domain::mentoring::{Cadence, MemberRole};
@@ -165,12 +165,12 @@ backend_tests! {
         let mut tx = db.begin().await.unwrap();
         assert!(meetings::cancel(&mut tx, a, "", now_ms()).await.unwrap());
         assert!(meetings::cancel(&mut tx, early, "", now_ms()).await.unwrap());
-        assert_eq!(bookings::busy_in(&mut tx, mia.id, base - HOUR, base + 24 * HOUR).await.unwrap().len(), 2);
+        assert_eq!(bookings::busy_in(&mut tx, mia.id, base - HOUR, base + 24 * HOUR, None).await.unwrap().len(), 2);
         tx.commit().await.unwrap();
         assert!(bookings::busy(db, ted.id, base - HOUR, base + 24 * HOUR).await.unwrap().is_empty());
     }
 
-    async fn two_active_bookings_of_a_mentor_never_share_a_start_and_a_cancel_or_move_frees_it(db) {
+    async fn two_active_bookings_of_a_mentor_never_share_a_start_a_cancel_frees_it_and_a_move_takes_it_along(db) {
         let mia = account(db, "Mia Mentor", "mia@example.org").await;
         let ted = account(db, "Ted Mentee", "ted@example.org").await;
         let ola = account(db, "Ola Mentee", "ola@example.org").await;
@@ -196,10 +196,26 @@ backend_tests! {
         let third = meeting(db, with_ted, ted.id, at, 60).await;
         assert!(matches!(book(db, third, mia.id, ted.id, at).await, Err(StoreError::Conflict { what: "slot" })));
         let mut tx = db.begin().await.unwrap();
-        let moved = MeetingChanges { starts_at: at + 2 * HOUR, ..keep };
+        let moved = MeetingChanges { starts_at: at + 2 * HOUR, ..keep.clone() };
         assert!(meetings::update(&mut tx, second, &moved, now_ms()).await.unwrap());
         tx.commit().await.unwrap();
         book(db, third, mia.id, ted.id, at).await.unwrap();
+        // The moved booking still counts, at its new start: a move of another booked
+        // session onto it is refused by the index, and the mover's transaction undone.
+        assert_eq!(bookings::of_meeting(db, second).await.unwrap(), Some(bookings::Booked { mentor: mia.id, one_off: false }));
+        let starts: Vec<i64> = sqlx::query_scalar("SELECT starts_at FROM bookings WHERE active = 1 ORDER BY starts_at")
+            .fetch_all(db.reader()).await.unwrap();
+        assert_eq!(starts, vec![at, at + 2 * HOUR]);
+        let mut tx = db.begin().await.unwrap();
+        let onto = MeetingChanges { starts_at: at + 2 * HOUR, ..keep };
+        let clash = meetings::update(&mut tx, third, &onto, now_ms()).await;
+        assert!(matches!(clash, Err(StoreError::Conflict { what: "slot" })), "{clash:?}");
+        drop(tx);
+        assert_eq!(meetings::get(db, third).await.unwrap().unwrap().starts_at, at);
+        // The one being moved is not its own busy time.
+        let mut tx = db.begin().await.unwrap();
+        assert_eq!(bookings::busy_in(&mut tx, mia.id, at, at + 3 * HOUR, None).await.unwrap().len(), 2);
+        assert_eq!(bookings::busy_in(&mut tx, mia.id, at, at + 3 * HOUR, Some(third)).await.unwrap(), vec![(at + 2 * HOUR, at + 3 * HOUR)]);
     }
 
     async fn one_off_bookings_are_counted_by_start_while_active(db) {

@@ -11,7 +11,7 @@ use crate::error::{ApiResult, ErrorBody};
 
 /// Your busy calendar's address and how its last fetch went (`status` is `none` when you
 /// have not given one). Its busy times block your booking slots.
-#[utoipa::path(get, path = "/api/v1/me/busy-calendar", tag = "availability", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/me/busy-calendar", tag = "booking", security(("bearer" = [])),
     responses((status = 200, body = BusyCalendarStatus), (status = 401, body = ErrorBody)))]
 pub async fn status(
     State(state): State<AppState>,
@@ -21,7 +21,7 @@ pub async fn status(
 }
 
 /// Fetch your busy calendar now rather than at its next turn; at most once a minute.
-#[utoipa::path(post, path = "/api/v1/me/busy-calendar/refresh", tag = "availability", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/me/busy-calendar/refresh", tag = "booking", security(("bearer" = [])),
     responses(
         (status = 200, description = "Fetched; the status says how it went (a failed fetch is `status: error`, not an HTTP error)", body = BusyCalendarStatus),
         (status = 401, body = ErrorBody),

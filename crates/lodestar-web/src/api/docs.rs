@@ -116,10 +116,9 @@ use crate::routes::Routes;
         (name = "mentorships", description = "Mentorships: the agreement, state changes, the timeline"),
         (name = "live", description = "Your new notifications and messages as they happen (server-sent events)"),
         (name = "operations", description = "Health and metrics"),
-        (name = "availability", description = "When you can be booked: your busy calendar"),
         (name = "conversations", description = "Threads of a request or mentorship: messages, read state, reports"),
         (name = "moderation", description = "Admins: reported messages, actions, suspended accounts"),
-        (name = "booking", description = "Booking a mentor's free time: availability, free slots in your own time zone, bookings"),
+        (name = "booking", description = "Booking a mentor's free time: availability and busy calendar, free slots in your own time zone, bookings, one-off conversations"),
     )
 )]
 pub struct ApiDoc;

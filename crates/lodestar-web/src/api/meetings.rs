@@ -29,7 +29,7 @@ pub const CALENDAR: &str = "text/calendar; charset=utf-8";
         (status = 201, body = SessionView),
         (status = 401, body = ErrorBody),
         (status = 404, description = "No such mentorship, or you are not in it (`not_found`)", body = ErrorBody),
-        (status = 409, description = "The mentorship is paused or ended (`mentorship_not_active`)", body = ErrorBody),
+        (status = 409, description = "The mentorship is paused or ended (`mentorship_not_active`), or the time overlaps another session of the mentor's or yours (`slot_taken`, with the mentor's free slots now in `error.slots`)", body = ErrorBody),
         (status = 422, description = "Invalid fields (`validation_failed`): `starts_at`, `duration_minutes` (5–480), `location`, `agenda`", body = ErrorBody),
     ))]
 pub async fn schedule(
@@ -77,7 +77,10 @@ pub async fn show(
 
 /// Reschedule or edit a scheduled session. A new start, length or place increases the
 /// invitation's SEQUENCE and e-mails the others the updated invitation; an agenda edit
-/// does neither.
+/// does neither. A new time never overlaps another scheduled session of the mentor's or
+/// of yours; a session booked from the mentor's slots, moved by its mentee, must move to
+/// one of the mentor's free slots (checked as a booking is), while the mentor may move it
+/// to any time they are free.
 #[utoipa::path(patch, path = "/api/v1/sessions/{id}", tag = "sessions", security(("bearer" = [])),
     params(("id" = String, Path, description = "Session id")),
     request_body = SessionEdit,
@@ -85,8 +88,8 @@ pub async fn show(
         (status = 200, body = SessionView),
         (status = 401, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "Not scheduled any more (`invalid_transition`), or the mentorship is not active (`mentorship_not_active`)", body = ErrorBody),
-        (status = 422, description = "Invalid fields (`validation_failed`)", body = ErrorBody),
+        (status = 409, description = "Not scheduled any more (`invalid_transition`), the mentorship is not active (`mentorship_not_active`), or the new time clashes with another session of the mentor's or yours, or (a booked session moved by its mentee) is no longer one of the mentor's free slots (`slot_taken`, with the free slots now in `error.slots`)", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`validation_failed`); moving a booked session as its mentee, `starts_at` must be one of the mentor's slots and `duration_minutes` a length they offer", body = ErrorBody),
     ))]
 pub async fn edit(
     State(state): State<AppState>,

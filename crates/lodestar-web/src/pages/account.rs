@@ -13,7 +13,7 @@ use lodestar_store::sessions::{ADDRESS_KEY, PERSON_KEY, USER_AGENT_KEY};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, error_page, notify, render, render_status, safe_next};
+use super::{Chrome, FormData, done, error_page, render, render_status, safe_next};
 use crate::AppState;
 use crate::auth::{ClientAddress, MaybeViewer, PageViewer, SEEN_KEY};
 
@@ -187,8 +187,7 @@ pub(super) async fn welcome_in(
     if let Err(r) = sign_in(session, who).await {
         return r;
     }
-    notify(session, welcome).await;
-    Redirect::to(then).into_response()
+    done(session, welcome, then).await
 }
 
 /// The field errors of a refused registration, or the error page for anything else.
@@ -383,8 +382,7 @@ pub async fn change_password(
             } else {
                 "Your API tokens were revoked."
             };
-            notify(&session, &format!("Your password was changed. Other browsers you were signed in on have been signed out. {tokens}")).await;
-            Redirect::to("/dashboard").into_response()
+            done(&session, &format!("Your password was changed. Other browsers you were signed in on have been signed out. {tokens}"), "/dashboard").await
         }
         Err(AppError::Invalid(errors)) => page_with_errors(&session, viewer, errors).await,
         Err(other) => error_page(&other),

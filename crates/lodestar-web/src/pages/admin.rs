@@ -4,13 +4,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::AppError;
 use lodestar_app::catalogue::{MergeInput, NewSkillInput, SkillUpdate, SkillView};
 use lodestar_domain::FieldErrors;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, notify, render_status};
+use super::{Chrome, FormData, OrPage, done, error_page, render_status};
 use crate::AppState;
 use crate::auth::PageAdmin;
 
@@ -98,12 +98,12 @@ pub async fn add_skill(
     };
     match state.app.add_skill(&viewer, &input).await {
         Ok(skill) => {
-            notify(
+            done(
                 &session,
                 &format!("{} was added to the catalogue.", skill.name),
+                "/admin/skills",
             )
-            .await;
-            Redirect::to("/admin/skills").into_response()
+            .await
         }
         Err(err) => match super::field_errors(err) {
             Ok(errors) => match skills_page(&state, &session, viewer, input, errors).await {
@@ -226,8 +226,12 @@ pub async fn update_skill(
                 Some(false) => "back in the catalogue",
                 None => "saved",
             };
-            notify(&session, &format!("{} is {what}.", skill.name)).await;
-            Redirect::to(&format!("/admin/skills/{}", skill.slug)).into_response()
+            done(
+                &session,
+                &format!("{} is {what}.", skill.name),
+                &format!("/admin/skills/{}", skill.slug),
+            )
+            .await
         }
         Err(err) => match super::field_errors(err) {
             Ok(errors) => {
@@ -261,15 +265,15 @@ pub async fn merge_skill(
         .await
     {
         Ok(target) => {
-            notify(
+            done(
                 &session,
                 &format!(
                     "Merged into {}. Every profile that listed it now lists {}.",
                     target.name, target.name
                 ),
+                &format!("/admin/skills/{}", target.slug),
             )
-            .await;
-            Redirect::to(&format!("/admin/skills/{}", target.slug)).into_response()
+            .await
         }
         Err(err) => match super::field_errors(err) {
             Ok(errors) => {

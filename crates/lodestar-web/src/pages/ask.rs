@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::requests::{NewRequestInput, RequestDraft};
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::mentoring::Cadence;
@@ -13,7 +13,7 @@ use lodestar_domain::{FieldErrors, FocusArea, PersonId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, error_page, error_page_with, notify, render_status};
+use super::{Chrome, FormData, done, error_page, error_page_with, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 use crate::error::public_message;
@@ -265,8 +265,7 @@ pub async fn ask(
                 if offer { "offer" } else { "request" },
                 request.other().name
             );
-            notify(&session, &message).await;
-            Redirect::to("/requests").into_response()
+            done(&session, &message, "/requests").await
         }
         Err(AppError::Invalid(errors)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::conversations::{
@@ -17,7 +17,10 @@ use lodestar_domain::{MessageId, ThreadId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, field_errors, notify, render, render_status};
+use super::live::UnreadMessagesBadge;
+use super::{
+    Chrome, FormData, OrPage, PageId, done, error_page, field_errors, notify, render, render_status,
+};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -57,10 +60,7 @@ pub async fn save_settings(
         show_seen: FormData(form).checked("show_seen"),
     };
     match state.app.set_messaging_settings(&viewer, &settings).await {
-        Ok(_) => {
-            notify(&session, "Your messaging settings are saved.").await;
-            Redirect::to("/messages").into_response()
-        }
+        Ok(_) => done(&session, "Your messaging settings are saved.", "/messages").await,
         Err(e) => error_page(&e),
     }
 }
@@ -72,6 +72,8 @@ struct MessageItem {
     m: MessageView,
     csrf: String,
     is_new: bool,
+    /// Brought by the live stream to an open thread page, which has then read it.
+    arrived: bool,
 }
 
 /// A message as its thread page shows it, for the live stream (`/live`).
@@ -80,6 +82,7 @@ pub(super) fn message_item(m: MessageView, csrf: String) -> impl Template {
         m,
         csrf,
         is_new: false,
+        arrived: true,
     }
 }
 
@@ -124,16 +127,6 @@ impl ThreadPage {
 #[derive(Deserialize)]
 pub struct ThreadQuery {
     before: Option<String>,
-}
-
-fn thread_id(raw: &str) -> Result<ThreadId, Response> {
-    raw.parse()
-        .map_err(|_| error_page(&AppError::NotFound("thread")))
-}
-
-fn message_id(raw: &str) -> Result<MessageId, Response> {
-    raw.parse()
-        .map_err(|_| error_page(&AppError::NotFound("message")))
 }
 
 /// The compose form as it comes back: what was typed and why it was refused.
@@ -205,24 +198,36 @@ pub async fn thread(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<ThreadId>,
     Query(query): Query<ThreadQuery>,
 ) -> Response {
-    match thread_id(&id) {
-        Ok(id) => {
-            let before = query.before.filter(|b| !b.trim().is_empty());
-            thread_page(
-                &state,
-                &session,
-                viewer,
-                id,
-                before,
-                Compose::default(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(r) => r,
+    let before = query.before.filter(|b| !b.trim().is_empty());
+    thread_page(
+        &state,
+        &session,
+        viewer,
+        id,
+        before,
+        Compose::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Marks a thread read: an open thread page asks when a message arrives live. With htmx
+/// the answer is the navigation's unread-messages count; without, the thread.
+pub async fn read(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+    headers: HeaderMap,
+    PageId(id): PageId<ThreadId>,
+) -> Response {
+    match state.app.mark_thread_read(&viewer, id).await {
+        Ok(read) if headers.contains_key("hx-request") => render(&UnreadMessagesBadge {
+            unread: read.total_unread,
+        }),
+        Ok(_) => Redirect::to(&format!("/threads/{id}")).into_response(),
+        Err(e) => error_page(&e),
     }
 }
 
@@ -247,13 +252,9 @@ pub async fn post(
     session: Session,
     PageViewer(viewer): PageViewer,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PageId(id): PageId<ThreadId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match thread_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = FormData(form);
     let input = NewMessageInput {
         body: form.text("body"),
@@ -268,6 +269,7 @@ pub async fn post(
                     m,
                     csrf: csrf.clone(),
                     is_new: false,
+                    arrived: false,
                 }),
                 thread_id: id,
                 csrf,
@@ -312,13 +314,9 @@ pub async fn edit(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MessageId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match message_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let input = MessageEdit {
         body: FormData(form).text("body"),
     };
@@ -340,18 +338,15 @@ pub async fn delete(
     session: Session,
     PageViewer(viewer): PageViewer,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PageId(id): PageId<MessageId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match message_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match state.app.delete_message(&viewer, id).await {
         Ok(m) if headers.contains_key("hx-request") => render(&MessageItem {
             m,
             csrf: FormData(form).text("_csrf"),
             is_new: false,
+            arrived: false,
         }),
         result => {
             back_to_thread(
@@ -372,13 +367,9 @@ pub async fn report(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MessageId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match message_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = FormData(form);
     let input = ReportInput {
         reason: form.text("reason"),

@@ -51,8 +51,8 @@ struct UnreadBadge {
 /// The navigation's unread-messages count (the inside of its `sse-swap="messages"` element).
 #[derive(Template)]
 #[template(path = "_unread_badge.html")]
-struct UnreadMessagesBadge {
-    unread: i64,
+pub(super) struct UnreadMessagesBadge {
+    pub(super) unread: i64,
 }
 
 pub async fn live(

@@ -19,7 +19,9 @@ use lodestar_domain::mentoring::{MeetingState, MentorshipState};
 use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, PersonId};
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, field_errors, notify, render, render_status};
+use super::{
+    Chrome, FormData, OrPage, PageId, done, error_page, field_errors, notify, render, render_status,
+};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -108,16 +110,6 @@ impl MentorshipSessionsPage {
     }
 }
 
-fn mentorship_id(raw: &str) -> Result<MentorshipId, Response> {
-    raw.parse()
-        .map_err(|_| error_page(&AppError::NotFound("mentorship")))
-}
-
-fn meeting_id(raw: &str) -> Result<MeetingId, Response> {
-    raw.parse()
-        .map_err(|_| error_page(&AppError::NotFound("session")))
-}
-
 async fn mentorship_page(
     state: &AppState,
     session: &Session,
@@ -165,12 +157,8 @@ pub async fn mentorship_sessions(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
 ) -> Response {
-    let id = match mentorship_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     mentorship_page(
         &state,
         &session,
@@ -187,13 +175,9 @@ pub async fn schedule(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match mentorship_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = SessionForm::read(&FormData(form));
     match state
         .app
@@ -207,6 +191,13 @@ pub async fn schedule(
             )
             .await;
             Redirect::to(&format!("/sessions/{}", s.id)).into_response()
+        }
+        // Over another session: said beside the time, with the free ones now.
+        Err(AppError::SlotTaken { message, slots }) => {
+            let said = super::booking::taken_beside_field(&message, &slots);
+            let errors = FieldErrors::single("time", said);
+            let status = StatusCode::CONFLICT;
+            mentorship_page(&state, &session, viewer, id, form, errors, status).await
         }
         Err(e) => match field_errors(e) {
             Ok(errors) => {
@@ -307,41 +298,43 @@ pub async fn show(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MeetingId>,
 ) -> Response {
-    match meeting_id(&id) {
-        Ok(id) => {
-            session_page(
-                &state,
-                &session,
-                viewer,
-                id,
-                None,
-                FieldErrors::new(),
-                StatusCode::OK,
-            )
-            .await
-        }
-        Err(r) => r,
-    }
+    session_page(
+        &state,
+        &session,
+        viewer,
+        id,
+        None,
+        FieldErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn edit(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MeetingId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match meeting_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = SessionForm::read(&FormData(form));
     match state.app.edit_meeting(&viewer, id, &form.fields()).await {
         Ok(_) => {
-            notify(&session, "The session is updated.").await;
-            Redirect::to(&format!("/sessions/{id}")).into_response()
+            done(
+                &session,
+                "The session is updated.",
+                &format!("/sessions/{id}"),
+            )
+            .await
+        }
+        // A time taken by another session: said beside the time, with the free ones now.
+        Err(AppError::SlotTaken { message, slots }) => {
+            let said = super::booking::taken_beside_field(&message, &slots);
+            let errors = FieldErrors::single("time", said);
+            let status = StatusCode::CONFLICT;
+            session_page(&state, &session, viewer, id, Some(form), errors, status).await
         }
         Err(e) => match field_errors(e) {
             Ok(errors) => {
@@ -365,13 +358,9 @@ pub async fn cancel(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MeetingId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match meeting_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let input = CancelSession {
         reason: FormData(form).text("reason"),
     };
@@ -392,26 +381,22 @@ pub async fn outcome(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MeetingId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match meeting_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let held = FormData(form).text("held") == "true";
     match state.app.record_meeting_outcome(&viewer, id, held).await {
         Ok(_) => {
-            notify(
+            done(
                 &session,
                 if held {
                     "Marked as held."
                 } else {
                     "Marked as missed."
                 },
+                &format!("/sessions/{id}"),
             )
-            .await;
-            Redirect::to(&format!("/sessions/{id}")).into_response()
+            .await
         }
         Err(e) => error_page(&e),
     }
@@ -438,13 +423,9 @@ pub async fn add_note(
     session: Session,
     PageViewer(viewer): PageViewer,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PageId(id): PageId<MeetingId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match meeting_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = FormData(form);
     let input = NewNote {
         body: form.text("body"),
@@ -498,12 +479,8 @@ pub async fn add_note(
 pub async fn invite(
     State(state): State<AppState>,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MeetingId>,
 ) -> Response {
-    let id = match meeting_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     match state.app.meeting_invite(&viewer, id).await {
         Ok(ics) => ics_response(
             ics,
@@ -542,13 +519,9 @@ pub async fn add_action_item(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let id = match mentorship_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
     let form = FormData(form);
     let input = NewActionItemInput {
         title: form.text("title"),
@@ -561,12 +534,12 @@ pub async fn add_action_item(
         Err(e) => match field_errors(e) {
             Ok(errors) => {
                 let message = errors.iter().map(|(_, m)| m).collect::<Vec<_>>().join("; ");
-                notify(
+                done(
                     &session,
                     &format!("The action item was not added: {message}"),
+                    &back_to(&form, id),
                 )
-                .await;
-                Redirect::to(&back_to(&form, id)).into_response()
+                .await
             }
             Err(other) => error_page(&other),
         },

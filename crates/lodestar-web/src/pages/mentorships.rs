@@ -4,9 +4,9 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::mentorships::{
     AgreementUpdate, CancelInput, CompleteInput, MentorshipFilter, MentorshipSummary,
     MentorshipView, PauseInput, StalledList,
@@ -16,7 +16,9 @@ use lodestar_domain::mentoring::{Cadence, MentorshipKind, MentorshipState};
 use lodestar_domain::{FieldErrors, FocusArea, MentorshipId};
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, field_errors, notify, render, render_status};
+use super::{
+    Chrome, FormData, OrPage, PageId, done, error_page, field_errors, render, render_status,
+};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -252,20 +254,14 @@ async fn detail_page_for(
     })
 }
 
-fn mentorship_id(raw: &str) -> Result<MentorshipId, Response> {
-    raw.parse()
-        .map_err(|_| error_page(&AppError::NotFound("mentorship")))
-}
-
 pub async fn show(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     RawQuery(query): RawQuery,
 ) -> Response {
     let result = async {
-        let id = mentorship_id(&id)?;
         let duration = super::booking::duration_in(query.as_deref());
         let page = detail_page_for(&state, &session, viewer, id, None, duration).await?;
         Ok::<_, Response>(render(&page))
@@ -380,18 +376,14 @@ async fn submit(
     state: AppState,
     session: Session,
     viewer: Viewer,
-    id: String,
+    id: MentorshipId,
     action: Action,
     form: Vec<(String, String)>,
 ) -> Response {
-    let Ok(id) = mentorship_id(&id) else {
-        return error_page(&AppError::NotFound("mentorship"));
-    };
     let draft = draft_of(&FormData(form));
     let (status, errors, problem) = match act(&state, &viewer, id, action, &draft).await {
         Ok(_) => {
-            notify(&session, action.done()).await;
-            return Redirect::to(&format!("/mentorships/{id}")).into_response();
+            return done(&session, action.done(), &format!("/mentorships/{id}")).await;
         }
         Err(AppError::Conflict {
             field: None,
@@ -416,7 +408,7 @@ pub async fn agreement(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): FormBody,
 ) -> Response {
     submit(state, session, viewer, id, Action::Agreement, form).await
@@ -426,7 +418,7 @@ pub async fn pause(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): FormBody,
 ) -> Response {
     submit(state, session, viewer, id, Action::Pause, form).await
@@ -436,7 +428,7 @@ pub async fn resume(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): FormBody,
 ) -> Response {
     submit(state, session, viewer, id, Action::Resume, form).await
@@ -446,7 +438,7 @@ pub async fn complete(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): FormBody,
 ) -> Response {
     submit(state, session, viewer, id, Action::Complete, form).await
@@ -456,7 +448,7 @@ pub async fn cancel(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): FormBody,
 ) -> Response {
     submit(state, session, viewer, id, Action::Cancel, form).await

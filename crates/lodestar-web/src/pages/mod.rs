@@ -29,7 +29,7 @@ use tower_sessions::Session;
 use crate::AppState;
 use crate::error::{public_message, status_and_code};
 use crate::routes::Routes;
-use crate::statics::{CSS_PATH, HTMX_PATH, HTMX_SSE_PATH};
+use crate::statics::{CSS_PATH, HTMX_PATH, HTMX_SSE_PATH, LIVE_JS_PATH};
 
 pub use reference::api_reference;
 
@@ -106,6 +106,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/messages/settings", conversations::save_settings)
         .get("/threads/{id}", conversations::thread)
         .post("/threads/{id}/messages", conversations::post)
+        .post("/threads/{id}/read", conversations::read)
         .post("/messages/{id}/edit", conversations::edit)
         .post("/messages/{id}/delete", conversations::delete)
         .post("/messages/{id}/report", conversations::report)
@@ -114,6 +115,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/admin/suspensions/{id}/lift", moderation::lift)
         .get("/account/availability", booking::settings)
         .post("/account/availability", booking::save_settings)
+        .post("/account/busy-calendar/refresh", booking::refresh_calendar)
         .post("/mentorships/{id}/bookings", booking::book)
         .post("/people/{id}/one-off-bookings", booking::book_one_off)
         .get("/live", live::live)
@@ -140,6 +142,8 @@ pub struct Chrome {
     /// The page's live stream (`/live?since=…`) for a signed-in viewer, else empty.
     pub live: String,
     pub htmx_sse: &'static str,
+    /// The live pages' script (drops a message that reached the page twice).
+    pub live_js: &'static str,
 }
 
 tokio::task_local! {
@@ -217,6 +221,7 @@ impl Chrome {
             unread_messages,
             live,
             htmx_sse: HTMX_SSE_PATH,
+            live_js: LIVE_JS_PATH,
         })
     }
 
@@ -243,6 +248,7 @@ impl Chrome {
             unread_messages: 0,
             live: String::new(),
             htmx_sse: HTMX_SSE_PATH,
+            live_js: LIVE_JS_PATH,
         }
     }
 
@@ -256,6 +262,59 @@ impl Chrome {
 }
 
 const NOTICE_KEY: &str = "notice";
+
+/// A record's id from a page's path (`/threads/{id}`): a malformed one gets the same "not
+/// found" page as an id that names nothing, before the handler runs.
+pub struct PageId<T>(pub T);
+
+/// An id a page's path names, with what it is called on the "not found" page.
+pub trait PathRecord: std::str::FromStr {
+    const WHAT: &'static str;
+}
+
+impl PathRecord for lodestar_domain::MentorshipId {
+    const WHAT: &'static str = "mentorship";
+}
+
+impl PathRecord for lodestar_domain::MeetingId {
+    const WHAT: &'static str = "session";
+}
+
+impl PathRecord for lodestar_domain::ThreadId {
+    const WHAT: &'static str = "thread";
+}
+
+impl PathRecord for lodestar_domain::MessageId {
+    const WHAT: &'static str = "message";
+}
+
+impl<S, T> axum::extract::FromRequestParts<S> for PageId<T>
+where
+    S: Send + Sync,
+    T: PathRecord + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        raw.parse()
+            .map(PageId)
+            .map_err(|_| error_page(&AppError::NotFound(T::WHAT)))
+    }
+}
+
+/// Leaves `message` for the next page and sends the browser to `to`: the end of a form
+/// that worked.
+pub async fn done(session: &Session, message: &str, to: &str) -> Response {
+    notify(session, message).await;
+    axum::response::Redirect::to(to).into_response()
+}
 
 /// Leaves a message for the next page the person sees (after a redirect).
 pub async fn notify(session: &Session, message: &str) {

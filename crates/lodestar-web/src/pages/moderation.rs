@@ -11,7 +11,7 @@ use lodestar_app::moderation::{ActionInput, ReportList, SuspendedList};
 use lodestar_domain::PersonId;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, field_errors, notify, render};
+use super::{Chrome, FormData, OrPage, done, error_page, field_errors, notify, render};
 use crate::AppState;
 use crate::auth::PageAdmin;
 
@@ -94,8 +94,12 @@ pub async fn lift(
     };
     match state.app.lift_suspension(&viewer, id).await {
         Ok(()) => {
-            notify(&session, "The suspension is lifted: they can log in again.").await;
-            Redirect::to("/admin/reports#suspended-heading").into_response()
+            done(
+                &session,
+                "The suspension is lifted: they can log in again.",
+                "/admin/reports#suspended-heading",
+            )
+            .await
         }
         Err(e) => error_page(&e),
     }

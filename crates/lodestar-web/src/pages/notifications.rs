@@ -10,7 +10,7 @@ use lodestar_app::inbox::{InboxPage, InboxQuery, MarkRead, Preference, Preferenc
 use lodestar_domain::mentoring::NotificationKind;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, notify, render};
+use super::{Chrome, FormData, OrPage, done, error_page, render};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -51,8 +51,12 @@ pub async fn mark_all_read(
     };
     match state.app.mark_notifications_read(&viewer, &all).await {
         Ok(_) => {
-            notify(&session, "Every notification is marked read.").await;
-            Redirect::to("/notifications").into_response()
+            done(
+                &session,
+                "Every notification is marked read.",
+                "/notifications",
+            )
+            .await
         }
         Err(e) => error_page(&e),
     }
@@ -123,8 +127,12 @@ pub async fn save_preferences(
         .await
     {
         Ok(_) => {
-            notify(&session, "Your e-mail preferences are saved.").await;
-            Redirect::to("/account/notifications").into_response()
+            done(
+                &session,
+                "Your e-mail preferences are saved.",
+                "/account/notifications",
+            )
+            .await
         }
         Err(e) => error_page(&e),
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::catalogue::SkillView;
 use lodestar_app::directory::{DirectoryPage, DirectoryQuery};
 use lodestar_app::people::ProfileView;
@@ -15,7 +15,7 @@ use lodestar_domain::language::LANGUAGES;
 use lodestar_domain::{FieldErrors, PersonId};
 use tower_sessions::Session;
 
-use super::{Chrome, OrPage, error_page, notify, render_status};
+use super::{Chrome, OrPage, done, error_page, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -309,23 +309,23 @@ async fn set_block(
     let Ok(person) = id.parse() else {
         return error_page(&AppError::NotFound("person"));
     };
-    let done = if block {
+    let result = if block {
         state.app.block(viewer, person).await
     } else {
         state.app.unblock(viewer, person).await
     };
-    match done {
+    match result {
         Ok(()) => {
-            notify(
+            done(
                 session,
                 if block {
                     "Blocked: you will not be suggested to each other or matched."
                 } else {
                     "The block is lifted."
                 },
+                &format!("/people/{id}"),
             )
-            .await;
-            Redirect::to(&format!("/people/{id}")).into_response()
+            .await
         }
         Err(e) => error_page(&e),
     }

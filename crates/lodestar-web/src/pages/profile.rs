@@ -4,14 +4,14 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::AppError;
 use lodestar_app::catalogue::SkillView;
 use lodestar_app::people::{ProfileUpdate, ProfileView, SkillInput};
 use lodestar_domain::{FieldErrors, FocusArea, ProfileField};
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, notify, render_status};
+use super::{Chrome, FormData, OrPage, done, error_page, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -361,10 +361,7 @@ pub async fn save(
         Err(AppError::Invalid(form_errors))
     };
     match outcome {
-        Ok(()) => {
-            notify(&session, "Your profile was saved.").await;
-            Redirect::to("/profile").into_response()
-        }
+        Ok(()) => done(&session, "Your profile was saved.", "/profile").await,
         Err(AppError::Invalid(errors)) => {
             place_skill_errors(
                 &mut form.mentor_skills,

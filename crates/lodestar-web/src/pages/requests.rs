@@ -6,13 +6,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::requests::{RequestView, StandingView};
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::RequestId;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, notify, render_status};
+use super::{Chrome, FormData, OrPage, done, error_page, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 use crate::error::{public_message, status_and_code};
@@ -101,7 +101,7 @@ async fn act(
         return error_page(&AppError::NotFound("request"));
     };
     let app = &state.app;
-    let done = match &answer {
+    let result = match &answer {
         Answer::Accept => app.accept_request(&viewer, id).await.map(|a| {
             let other = a.request.other().name.clone();
             (
@@ -122,12 +122,9 @@ async fn act(
             .map(|r| (r, "Withdrawn.".to_owned())),
     };
     let htmx = headers.get("hx-request").is_some();
-    match (done, htmx) {
+    match (result, htmx) {
         (Ok((view, _)), true) => row(session, view, None).await,
-        (Ok((_, message)), false) => {
-            notify(session, &message).await;
-            Redirect::to("/requests").into_response()
-        }
+        (Ok((_, message)), false) => done(session, &message, "/requests").await,
         (Err(e @ AppError::NotFound(_)), _) => error_page(&e),
         (Err(e), true) => {
             // The row as it stands now, with why the answer was refused.
@@ -207,16 +204,16 @@ pub async fn set_accepting(
     let accepting = FormData(form).get("accepting") == Some("true");
     match state.app.set_accepting_requests(&viewer, accepting).await {
         Ok(_) => {
-            notify(
+            done(
                 &session,
                 if accepting {
                     "You are taking mentoring requests again."
                 } else {
                     "You are no longer taking mentoring requests."
                 },
+                "/requests",
             )
-            .await;
-            Redirect::to("/requests").into_response()
+            .await
         }
         Err(e) => error_page(&e),
     }

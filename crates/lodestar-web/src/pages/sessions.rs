@@ -12,7 +12,7 @@ use lodestar_domain::FieldErrors;
 use tower_sessions::Session;
 
 use super::account::{registration_errors, registration_of, welcome_in};
-use super::{Chrome, FormData, OrPage, error_page, error_page_with, notify, render, render_status};
+use super::{Chrome, FormData, OrPage, done, error_page, error_page_with, render, render_status};
 use crate::AppState;
 use crate::auth::{ClientAddress, MaybeViewer, PageViewer};
 
@@ -49,8 +49,12 @@ pub async fn end_session(
 ) -> Response {
     match state.app.end_session(&viewer, &id).await {
         Ok(()) => {
-            notify(&session, "That browser has been signed out.").await;
-            Redirect::to("/account/sessions").into_response()
+            done(
+                &session,
+                "That browser has been signed out.",
+                "/account/sessions",
+            )
+            .await
         }
         Err(e) => error_page(&e),
     }

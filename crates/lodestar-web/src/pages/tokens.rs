@@ -4,13 +4,13 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::AppError;
 use lodestar_app::tokens::{CreatedToken, NewTokenInput, TokenView};
 use lodestar_domain::FieldErrors;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, error_page, notify, render_status};
+use super::{Chrome, FormData, OrPage, done, error_page, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 
@@ -101,12 +101,12 @@ pub async fn revoke(
     };
     match state.app.revoke_token(&viewer, id).await {
         Ok(()) => {
-            notify(
+            done(
                 &session,
                 "The token was revoked. Programs using it can no longer reach the API.",
+                "/tokens",
             )
-            .await;
-            Redirect::to("/tokens").into_response()
+            .await
         }
         Err(e) => error_page(&e),
     }

@@ -205,6 +205,7 @@ const OWN_BUSY_CALENDAR: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, NOT_FOUND, NOT
 fn matrix() -> Vec<Row> {
     use Method as M;
     let css = concat!("/static/app-", env!("CARGO_PKG_VERSION"), ".css");
+    let live_js = concat!("/static/live-", env!("CARGO_PKG_VERSION"), ".js");
     vec![
         // ---- pages
         row(M::GET, "/", PUBLIC),
@@ -338,6 +339,7 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/threads/{id}/messages", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
             .fill(Fill::OwnersThread)
             .form(&[("body", "Page message {n}")]),
+        row(M::POST, "/threads/{id}/read", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND]).fill(Fill::OwnersThread),
         row(M::POST, "/messages/{id}/edit", [LogIn, NOT_FOUND, Redirect("/threads/"), NOT_FOUND])
             .fill(Fill::OwnersMessage)
             .form(&[("body", "Edited {n}")]),
@@ -356,13 +358,16 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/account/availability", SIGNED_IN_PAGE),
         row(M::POST, "/account/availability", [LogIn, Redirect("/account/availability"), Redirect("/account/availability"), Redirect("/account/availability")])
             .form(&[("time_zone", "UTC"), ("durations", "30"), ("weekly[0].day", "wed"), ("weekly[0].from", "09:00"), ("weekly[0].to", "10:00")]),
+        // Everyone signed in is told how it went (here: that they have no calendar).
+        row(M::POST, "/account/busy-calendar/refresh", [LogIn, Redirect("/account/availability"), Redirect("/account/availability"), Redirect("/account/availability")]),
         row(M::POST, "/mentorships/{id}/bookings", [LogIn, NOT_FOUND, Redirect("/sessions/"), NOT_FOUND])
             .fill(Fill::OwnersBookableMentorship)
             .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30")]),
-        // Anyone signed in may book a one-off conversation with a mentor who offers them.
+        // Anyone signed in may book a one-off conversation with a mentor who offers them
+        // (at a time clear of the owner's other bookings here: their own sessions are busy).
         row(M::POST, "/people/{id}/one-off-bookings", [LogIn, Redirect("/mentorships/"), Redirect("/mentorships/"), Redirect("/mentorships/")])
             .fill(Fill::NewOneOffMentor)
-            .form(&[("starts_at", "{day3}T11:00:00Z"), ("duration_minutes", "30"), ("topic", "Matrix page topic {n}")]),
+            .form(&[("starts_at", "{day3}T12:00:00Z"), ("duration_minutes", "30"), ("topic", "Matrix page topic {n}")]),
         // The live stream of whoever is signed in: only their own updates.
         row(M::GET, "/live", SIGNED_IN_PAGE),
         // ---- the JSON API
@@ -492,7 +497,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/mentors/{id}/one-off-slots", SIGNED_IN_API).fill(Fill::Mentor),
         row(M::POST, "/api/v1/mentors/{id}/one-off-bookings", SIGNED_IN_API)
             .fill(Fill::NewOneOffMentor)
-            .json(r#"{"starts_at": "{day3}T10:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
+            .json(r#"{"starts_at": "{day3}T13:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
@@ -502,6 +507,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, css, PUBLIC),
         row(M::GET, "/static/htmx-2.0.11.min.js", PUBLIC),
         row(M::GET, "/static/htmx-ext-sse-2.2.4.min.js", PUBLIC),
+        row(M::GET, live_js, PUBLIC),
     ]
 }
 
@@ -605,6 +611,8 @@ struct World<'a> {
     mentor: Person,
     browsers: [Browser<'a>; 4],
     counter: AtomicUsize,
+    /// Sessions made for the matrix so far.
+    meetings: AtomicUsize,
     mentorship: String,
     /// Someone the owner mentors and writes to; nobody blocks them.
     correspondent: Person,
@@ -640,6 +648,7 @@ impl<'a> World<'a> {
             mentor,
             browsers,
             counter,
+            meetings: AtomicUsize::new(0),
             mentorship,
             correspondent,
             thread,
@@ -735,12 +744,17 @@ impl<'a> World<'a> {
             }
             Fill::OwnersMentorship => self.mentorship.clone(),
             Fill::OwnersMeeting | Fill::OwnersPastMeeting => {
-                let hours: i64 = if matches!(fill, Fill::OwnersMeeting) {
-                    24
+                // Half an hour apart, since no two sessions of the owner's may overlap;
+                // the future ones end well before the bookings' `{day3}` times.
+                let half_hours =
+                    i64::try_from(self.meetings.fetch_add(1, Ordering::Relaxed)).unwrap();
+                let minutes: i64 = if matches!(fill, Fill::OwnersMeeting) {
+                    24 * 60 + 30 * half_hours
                 } else {
-                    -1
+                    -60 - 30 * half_hours
                 };
-                let starts = lodestar_app::meetings::rfc3339_in_hours(hours);
+                let starts = (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                 let body = json!({"starts_at": starts, "duration_minutes": 30});
                 let path = format!("/api/v1/mentorships/{}/sessions", self.mentorship);
                 let made = app.post_json(&path, body, Some(&self.owner.token)).await;

@@ -15,7 +15,8 @@ use lodestar_domain::PersonId;
 use lodestar_store::busy_times;
 use lodestar_store::now_ms;
 
-use crate::support::{TestApp, api_tests};
+use crate::pages::{Browser, csrf_of};
+use crate::support::{PASSWORD, TestApp, api_tests};
 
 const HOUR: i64 = 3_600_000;
 const MINUTE: i64 = 60_000;
@@ -283,12 +284,79 @@ api_tests! {
         assert_eq!(busy_times::between(&app.app.db, ana.id, 0, i64::MAX).await.unwrap().len(), 4);
     }
 
+    async fn the_free_time_page_shows_how_the_calendars_fetches_go_and_refreshes_it_now(app) {
+        let server = CalendarServer::start();
+        let busy = allowing_private(app);
+        let (_, ana) = mentor(&busy).await;
+        let mut browser = Browser::new(&busy);
+        browser.log_in("ana@example.org", PASSWORD).await;
+        let page = browser.get("/account/availability").await.text();
+        assert!(!page.contains("Refresh now"), "no calendar, nothing to refresh");
+        let csrf = csrf_of(&page);
+        let asked = browser.post("/account/busy-calendar/refresh", &[("_csrf", csrf.as_str())]).await;
+        assert_eq!(asked.header("location"), Some("/account/availability"));
+        assert!(browser.get("/account/availability").await.text().contains("Save the address of your calendar first"));
+
+        // Not a calendar: the page says it could not be read, and why.
+        server.put("ana.ics", "<!doctype html><html>Sign in</html>");
+        busy.app.set_busy_calendar(&ana, Some(server.url("ana.ics"))).await.unwrap();
+        let page = browser.get("/account/availability").await.text();
+        assert!(page.contains("Not read yet") && page.contains("Refresh now") && page.contains("Next fetch:"), "{page}");
+        let asked = browser.post("/account/busy-calendar/refresh", &[("_csrf", csrf.as_str())]).await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.text());
+        let page = browser.get("/account/availability").await.text();
+        assert!(page.contains("Your calendar could not be read:"), "{page}");
+        assert!(page.contains("Could not be read; the busy times read before still count."), "{page}");
+        assert!(page.contains("The last fetch, ") && page.contains("failed:"), "{page}");
+        // At most once a minute.
+        browser.post("/account/busy-calendar/refresh", &[("_csrf", csrf.as_str())]).await;
+        assert!(browser.get("/account/availability").await.text().contains("less than a minute ago"));
+
+        // Mended and fetched by the sync: read, with its busy times and no error.
+        let (tomorrow, weekly) = (tomorrow(), tomorrow() + 2 * HOUR);
+        server.put("ana.ics", &calendar(tomorrow, weekly));
+        let report = busy.app.sync_busy_calendars(now_ms() + 2 * HOUR).await.unwrap();
+        assert_eq!(report.read, 1, "{report:?}");
+        let page = browser.get("/account/availability").await.text();
+        assert!(page.contains("Last read ") && page.contains(": 4 busy times ahead."), "{page}");
+        assert!(!page.contains("failed:"), "{page}");
+    }
+
+    async fn the_availability_checks_its_calendar_address_by_the_one_rule_and_changes_nothing(app) {
+        use crate::booking::{every_day, person, publish};
+        let (token, _) = person(app, "Mia Mentor", "UTC").await;
+        let good = serde_json::json!({"time_zone": "UTC", "weekly": every_day("09:00", "17:00"), "durations": [30],
+            "busy_calendar_url": "webcal://calendar.example.org/mia.ics"});
+        let before = publish(app, &token, good.clone()).await;
+        assert_eq!(before["busy_calendar_url"], "https://calendar.example.org/mia.ics", "webcal is read as https");
+        let long = format!("https://calendar.example.org/{}", "a".repeat(2000));
+        for (url, says) in [
+            ("https://mia:secret@calendar.example.org/mia.ics", "password"),
+            ("https://calendar.example.org/mia busy.ics", "spaces"),
+            ("http://10.0.0.8/mia.ics", "private"),
+            ("http://[::1]:8080/mia.ics", "private"),
+            ("ftp://calendar.example.org/mia.ics", "http://"),
+            (long.as_str(), "at most"),
+        ] {
+            let mut body = good.clone();
+            body["busy_calendar_url"] = url.into();
+            let answer = app.raw(axum::http::Method::PUT, "/api/v1/me/availability", "application/json", body.to_string(), Some(&token)).await;
+            let error = answer.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &[FIELD]);
+            let message = error["fields"][FIELD].as_str().unwrap();
+            assert!(message.contains(says), "{url}: {message}");
+            assert_eq!(app.get("/api/v1/me/availability", Some(&token)).await.json(), before, "{url}: nothing changed");
+        }
+        let status = app.get("/api/v1/me/busy-calendar", Some(&token)).await.json();
+        assert_eq!(status["url"], "https://calendar.example.org/mia.ics");
+    }
+
     async fn a_calendar_url_is_checked_field_by_field(app) {
         let (_, ana) = mentor(app).await;
         for (url, says) in [
-            ("ftp://calendar.example.org/ana.ics", "http:// or https://"),
-            ("webcal://p01-caldav.icloud.com/published/2/abc", "in place of webcal://"),
+            ("ftp://calendar.example.org/ana.ics", "must begin with http://, https://"),
             ("calendar.example.org/ana.ics", "web address"),
+            ("https://ana:secret@calendar.example.org/ana.ics", "password"),
+            ("https://calendar.example.org/ana busy.ics", "spaces"),
             ("https://calendar.example.org/\u{0}.ics", "control characters"),
             ("http://10.0.0.8/ana.ics", "private"),
             ("http://169.254.169.254/latest/meta-data", "private"),
@@ -307,5 +375,10 @@ api_tests! {
         // An empty URL is no calendar.
         app.app.set_busy_calendar(&ana, Some("  ".into())).await.unwrap();
         assert!(busy_times::calendar_of(&app.app.db, ana.id).await.unwrap().is_none());
+        // The address a calendar app hands out is the same file over https, here as in the
+        // availability (one check for both).
+        app.app.set_busy_calendar(&ana, Some("webcal://p01-caldav.icloud.com/published/2/abc".into())).await.unwrap();
+        let kept = busy_times::calendar_of(&app.app.db, ana.id).await.unwrap().unwrap();
+        assert_eq!(kept.url, "https://p01-caldav.icloud.com/published/2/abc");
     }
 }

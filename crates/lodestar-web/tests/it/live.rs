@@ -280,6 +280,7 @@ api_tests! {
         assert!(html.contains(r#"hx-ext="sse" sse-connect="/live?since="#), "{html}");
         assert!(html.contains(r#"<span id="unread-notifications" sse-swap="notifications" aria-live="polite">"#), "{html}");
         assert!(html.contains("/static/htmx-ext-sse-2.2.4.min.js"));
+        assert!(html.contains(concat!("/static/live-", env!("CARGO_PKG_VERSION"), ".js")));
         let since = html.split("/live?since=").nth(1).unwrap().split('"').next().unwrap().to_owned();
         since.parse::<Cursor>().expect("the page's cursor");
 
@@ -304,13 +305,38 @@ api_tests! {
         let event = live.next().await;
         assert_eq!(event.event, format!("message-{thread}"));
         assert_eq!(event.id.as_deref().map(|c| c.ends_with(id)), Some(true), "{event:?}");
-        assert!(event.data.contains(&format!(r#"<li class="card message" id="message-{id}">"#)), "{event:?}");
+        // Arriving on the open thread page, it asks to mark the thread read.
+        let read_it = format!(r##"hx-post="/threads/{thread}/read" hx-trigger="load" hx-target="#unread-messages" hx-swap="innerHTML""##);
+        assert!(event.data.contains(&format!(r#"<li class="card message" id="message-{id}" {read_it}>"#)), "{event:?}");
         assert!(event.data.contains("<strong>Mina</strong>") || event.data.contains("Hello <strong>Mina</strong>"), "{event:?}");
         assert!(event.data.contains("Report"), "another's message can be reported: {event:?}");
         let badge = live.next().await;
         assert_eq!(badge.event, "messages");
         assert!(badge.data.contains(r#"<span class="count">1<span class="visually-hidden"> unread</span></span>"#), "{badge:?}");
         assert!(badge.id.is_none(), "a state, not an entry");
+        // Which the page does through htmx: the answer is the navigation's count, now none.
+        let csrf = crate::pages::csrf_of(&thread_page);
+        browser.htmx = true;
+        let read = browser.post(&format!("/threads/{thread}/read"), &[("_csrf", csrf.as_str())]).await;
+        browser.htmx = false;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.text());
+        assert!(!read.text().contains("class=\"count\""), "{}", read.text());
+        assert_eq!(app.get("/api/v1/threads", Some(&mina.token)).await.json()["total_unread"], 0);
+        // The author's own message, on their page, asks nothing.
+        let mut ada_browser = Browser::new(app);
+        ada_browser.log_in("ada@example.org", PASSWORD).await;
+        let ada_cookie = format!("lodestar_session={}", ada_browser.session().unwrap());
+        let mut ada_live = app.open_stream("/live", None, Some(&ada_cookie), None).await;
+        let own = post(app, &ada, &thread, "And again").await;
+        let own_id = own["id"].as_str().unwrap();
+        let echo = loop {
+            let event = ada_live.next().await;
+            if event.event == format!("message-{thread}") {
+                break event;
+            }
+        };
+        assert!(echo.data.contains(&format!(r#"id="message-{own_id}">"#)), "{echo:?}");
+        assert!(!echo.data.contains("/read\""), "{echo:?}");
         // Pages for visitors have no stream.
         let landing = Browser::new(app).get("/").await.text();
         assert!(!landing.contains("sse-connect") && !landing.contains("htmx-ext-sse"));

@@ -20,6 +20,7 @@ mod matching;
 mod meetings;
 mod mentorships;
 mod moderation;
+mod moves;
 mod notifications;
 mod one_off;
 mod ops;

@@ -115,6 +115,39 @@ api_tests! {
         assert_eq!(after["state"], "completed");
     }
 
+    async fn one_off_slots_leave_out_the_bookers_own_sessions_and_a_move_keeps_to_one_off_times(app) {
+        let (_, mentor) = one_off_mentor(app, 3).await;
+        let (pia, pia_id) = person(app, "Pia Person", "UTC").await;
+        let (max, max_id) = person(app, "Max Mentor", "UTC").await;
+        let theirs = app.mentorship(&max_id, &pia_id).await;
+        let day = date_in_days(4);
+        let made = app.post_json(&format!("/api/v1/mentorships/{theirs}/sessions"),
+            json!({"starts_at": format!("{day}T10:00:00Z"), "duration_minutes": 30}), Some(&max)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let path = format!("/api/v1/mentors/{mentor}/one-off-slots?from={day}&to={day}&duration=30");
+        let offered = starts(&app.get(&path, Some(&pia)).await.json());
+        let at = |hhmm: &str| format!("{day}T{hhmm}:00+00:00");
+        for gone in ["09:45", "10:00", "10:15"] {
+            assert!(!offered.contains(&at(gone)), "{gone}: {offered:?}");
+        }
+        for kept in ["09:30", "10:30"] {
+            assert!(offered.contains(&at(kept)), "{kept}: {offered:?}");
+        }
+        let refused = book(app, &mentor, &pia, &format!("{day}T10:00:00Z"), "Product roles").await;
+        let error = refused.error(StatusCode::CONFLICT, "slot_taken");
+        let fresh = starts(&error);
+        assert!(!fresh.is_empty() && !fresh.contains(&at("10:00")), "{fresh:?}");
+        // Booked at 11:00, it moves only within the times opened to one-off conversations.
+        let session = book(app, &mentor, &pia, &format!("{day}T11:00:00Z"), "Product roles").await.json();
+        let edit = format!("/api/v1/sessions/{}", session["id"].as_str().unwrap());
+        app.patch_json(&edit, json!({"starts_at": format!("{day}T14:00:00Z")}), Some(&pia)).await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["starts_at"]);
+        app.patch_json(&edit, json!({"starts_at": format!("{day}T10:00:00Z")}), Some(&pia)).await
+            .error(StatusCode::CONFLICT, "slot_taken");
+        let moved = app.patch_json(&edit, json!({"starts_at": format!("{day}T09:00:00Z")}), Some(&pia)).await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+    }
+
     async fn the_monthly_limit_holds_and_a_full_month_offers_nothing(app) {
         let (_, mentor) = one_off_mentor(app, 1).await;
         let (pia, _) = person(app, "Pia Person", "UTC").await;

@@ -153,6 +153,22 @@ api_tests! {
         assert!(page.header("content-type").is_some_and(|v| v.starts_with("text/html")));
     }
 
+    async fn a_record_page_with_a_malformed_id_is_not_found(app) {
+        app.register("Ada Lovelace", "ada@example.org").await;
+        let mut browser = Browser::new(app);
+        browser.log_in("ada@example.org", PASSWORD).await;
+        for (path, what) in [
+            ("/threads/not-an-id", "thread"),
+            ("/sessions/not-an-id", "session"),
+            ("/mentorships/not-an-id", "mentorship"),
+            ("/mentorships/not-an-id/sessions", "mentorship"),
+        ] {
+            let page = browser.get(path).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+            assert!(page.text().contains(what), "{path}: {}", page.text());
+        }
+    }
+
     async fn a_form_post_without_the_csrf_token_is_refused(app) {
         app.register("Ada Lovelace", "ada@example.org").await;
         let mut browser = Browser::new(app);

@@ -523,14 +523,28 @@ api_tests! {
             .map(|id| {
                 let (server, token) = (server.clone(), mina.token.clone());
                 tokio::spawn(async move {
+                    // A loaded machine can keep every connection busy past the pool's wait:
+                    // the answer is then 503 `busy`, and the client tries again, as told. An
+                    // earlier try may have been accepted before the 503 was made.
                     let path = format!("/api/v1/requests/{id}/accept");
-                    let answer = server.post_json(&path, json!({}), Some(&token)).await;
-                    let code = if answer.status == StatusCode::OK {
-                        String::new()
-                    } else {
-                        answer.json()["error"]["code"].as_str().unwrap_or_default().to_owned()
-                    };
-                    (answer.status, code)
+                    let mut retried = false;
+                    loop {
+                        let answer = server.post_json(&path, json!({}), Some(&token)).await;
+                        if answer.status == StatusCode::OK {
+                            return (answer.status, String::new());
+                        }
+                        let code = answer.json()["error"]["code"].as_str().unwrap_or_default().to_owned();
+                        match (answer.status, code.as_str()) {
+                            (StatusCode::SERVICE_UNAVAILABLE, "busy") => {
+                                retried = true;
+                                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                            }
+                            (StatusCode::CONFLICT, "request_not_pending") if retried => {
+                                return (StatusCode::OK, String::new());
+                            }
+                            _ => return (answer.status, code),
+                        }
+                    }
                 })
             })
             .collect();
