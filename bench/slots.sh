@@ -2,75 +2,40 @@
 # Issue 10's slots target: for a mentor with a year of sessions (2–3 a week for 52 weeks,
 # over six mentorships), GET /api/v1/mentorships/{id}/slots answers at p99 < 10 ms.
 #
-# End to end: build, generate the demo organisation of PEOPLE people into a fresh temporary
-# SQLite database (so the tables have the demo's ~70,000 sessions around ours), start
+# End to end: build, generate the demo organisation of PEOPLE people into a fresh database
+# (SQLite, or with DATABASE=postgres a database of its own on POSTGRES_URL's server, dropped
+# afterwards), so the tables have the demo's ~75,000 sessions around ours, start
 # `lodestar serve` on 127.0.0.1:PORT, then through the API: register a mentor and six
 # mentees, send and accept six requests, publish the mentor's availability (weekdays
 # 09:00–17:00 Europe/London, 30 and 60 minutes, 15-minute buffer, 24 hours' notice), and
 # schedule SESSIONS_PER_YEAR sessions spread over the 52 weeks around today (half past,
 # half to come, round-robin over the mentorships). Then, as a mentee (Asia/Tokyo), warm up
 # and run wrk RUNS times per query and connection count: the default two weeks, and the
-# longest range (31 days) of 60-minute slots. Prints the medians, stops the server and
-# deletes the database. Only 127.0.0.1 is contacted. Needs wrk, curl, sqlite3, bc, python3.
+# longest range (31 days) of 60-minute slots. Prints the medians with the load average,
+# stops the server and deletes the database. Only 127.0.0.1 is contacted. Needs wrk, curl,
+# sqlite3 (or psql), bc, python3.
 #
 #   bench/slots.sh
+#   DATABASE=postgres bench/slots.sh                  # on postgres://postgres@127.0.0.1:5432/test's server
+#   DATABASE=postgres POSTGRES_URL=postgres://user@host/db bench/slots.sh
 #   PEOPLE=0 RUNS=1 DURATION=5s bench/slots.sh        # quicker: no demo around the mentor
 #   LODESTAR_BIN=/path/to/lodestar bench/slots.sh     # skip the build
 set -euo pipefail
 
 PEOPLE=${PEOPLE:-10000}
 PORT=${PORT:-18231}
-CONNS=${CONNS:-"1 8"}
-RUNS=${RUNS:-3}
-DURATION=${DURATION:-10s}
-WARMUP=${WARMUP:-3s}
 SESSIONS_PER_YEAR=${SESSIONS_PER_YEAR:-130}
 TARGET_P99_MS=${TARGET_P99_MS:-10}
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/tmp/bench-target}
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-for tool in wrk curl sqlite3 bc python3; do
-    command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y $tool" >&2; exit 1; }
-done
-if [[ -z "${LODESTAR_BIN:-}" ]]; then
-    echo "== building (release, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"
-    (cd "$ROOT" && timeout 1200 cargo build --release -p lodestar --quiet)
-    LODESTAR_BIN=$CARGO_TARGET_DIR/release/lodestar
-fi
-URL="http://127.0.0.1:$PORT"
-if curl -s -o /dev/null --max-time 1 "$URL/healthz"; then
-    echo "something already listens on 127.0.0.1:$PORT; set PORT=..." >&2; exit 1
-fi
-
-WORK=$(mktemp -d /tmp/lodestar-slots-bench.XXXXXX)
-SERVER_PID=
-cleanup() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-DB="$WORK/bench.db"
-if (( PEOPLE > 0 )); then
-    echo "== generating $PEOPLE demo people into $DB"
-    timeout 900 "$LODESTAR_BIN" --log warn --database-url "sqlite://$DB" demo --people "$PEOPLE" >"$WORK/demo.out" 2>"$WORK/demo.err" \
-        || { tail -5 "$WORK/demo.err"; exit 1; }
-    head -1 "$WORK/demo.out"
-fi
-
+bench_setup slots wrk curl bc python3
+bench_build
+bench_database
+bench_machine
+if ((PEOPLE > 0)); then bench_demo "$PEOPLE"; fi
 echo "== starting lodestar serve on 127.0.0.1:$PORT"
-"$LODESTAR_BIN" --log warn --database-url "sqlite://$DB" serve --bind "127.0.0.1:$PORT" --public-url "$URL" \
-    >"$WORK/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    curl -s -o /dev/null --max-time 1 "$URL/healthz" && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -5 "$WORK/serve.log"; exit 1; }
-    sleep 0.2
-done
+bench_serve
 
 echo "== seeding the mentor, six mentorships and $SESSIONS_PER_YEAR sessions through the API"
 python3 - "$URL" "$SESSIONS_PER_YEAR" >"$WORK/seed.out" <<'PY'
@@ -120,44 +85,16 @@ for n in range(sessions):
 print(mentorships[0], mentee_token)
 PY
 read -r MENTORSHIP TOKEN <"$WORK/seed.out"
-sqlite3 "$DB" "SELECT '   sessions in the database: ' || COUNT(*) FROM meetings;
+bench_sql "SELECT '   sessions in the database: ' || COUNT(*) FROM meetings;
     SELECT '   the mentor''s sessions: ' || COUNT(*) FROM meetings m JOIN mentorship_members mm ON mm.mentorship_id = m.mentorship_id
       JOIN persons p ON p.id = mm.person_id WHERE p.email = 'bench.mentor@bench.example.org';"
 
-QUERIES=("/api/v1/mentorships/$MENTORSHIP/slots" "/api/v1/mentorships/$MENTORSHIP/slots?duration=60&from=$(date -u +%F)&to=$(date -u -d '+30 days' +%F)")
-NAMES=("slots-14d-30min" "slots-31d-60min")
-for i in "${!QUERIES[@]}"; do
-    path=${QUERIES[$i]}
-    code=$(curl -s -o "$WORK/probe.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$URL$path")
-    [[ "$code" == 200 ]] || { echo "GET $path answered $code: $(head -c 300 "$WORK/probe.json")" >&2; exit 1; }
-    echo "   ${NAMES[$i]}: $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["slots"]), "slots")' "$WORK/probe.json"), $(wc -c <"$WORK/probe.json") bytes"
-    LODESTAR_TOKEN=$TOKEN timeout 60 wrk -t1 -c8 -d"$WARMUP" -s "$ROOT/bench/auth.lua" "$URL$path" >/dev/null
+export LODESTAR_TOKEN=$TOKEN
+QUERIES=("slots-14d-30min=/api/v1/mentorships/$MENTORSHIP/slots"
+    "slots-31d-60min=/api/v1/mentorships/$MENTORSHIP/slots?duration=60&from=$(date -u +%F)&to=$(date -u -d '+30 days' +%F)")
+for query in "${QUERIES[@]}"; do
+    bench_probe "${query#*=}"
+    echo "   ${query%%=*}: $(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["slots"]), "slots")' "$WORK/probe.out"), $(wc -c <"$WORK/probe.out") bytes"
 done
-
-RESULTS="$WORK/results.txt"
-: >"$RESULTS"
-echo "== wrk -t1 -d$DURATION --latency, $RUNS runs per query and connection count"
-for i in "${!QUERIES[@]}"; do
-    for c in $CONNS; do
-        for run in $(seq 1 "$RUNS"); do
-            line=$(LODESTAR_TOKEN=$TOKEN timeout 120 wrk -t1 -c"$c" -d"$DURATION" --latency \
-                -s "$ROOT/bench/auth.lua" "$URL${QUERIES[$i]}" | grep '^RESULT')
-            echo "${NAMES[$i]} c=$c run=$run ${line#RESULT } load1=$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$RESULTS"
-        done
-    done
-done
-
-echo "== medians over $RUNS runs (target p99 < $TARGET_P99_MS ms)"
-status=0
-for name in "${NAMES[@]}"; do
-    for c in $CONNS; do
-        median() { grep "^$name c=$c " "$RESULTS" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-        rps=$(median rps); p50=$(median p50_ms); p99=$(median p99_ms)
-        bad=$(grep "^$name c=$c " "$RESULTS" | sed -n 's/.* non2xx=\([0-9]*\).*/\1/p' | paste -sd+ | bc)
-        verdict=OK
-        (( $(echo "$p99 < $TARGET_P99_MS" | bc) )) || { verdict=MISSED; status=1; }
-        (( bad == 0 )) || { verdict="FAILED ($bad answers not 200)"; status=1; }
-        printf '%-16s c=%-3s rps=%-6s p50=%-7s p99=%-7s %s\n' "$name" "$c" "$rps" "$p50" "$p99" "$verdict"
-    done
-done
-exit $status
+bench_wrk "${QUERIES[@]}"
+bench_summary "$TARGET_P99_MS" "${QUERIES[@]%%=*}"

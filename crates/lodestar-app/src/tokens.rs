@@ -2,8 +2,8 @@
 //! bearer-token check every API request goes through.
 
 use lodestar_domain::{PersonId, TokenId};
+use lodestar_store::now_ms;
 use lodestar_store::tokens::{self as store, NewToken, TokenKind, TokenRecord};
-use lodestar_store::{now_ms, persons};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -151,12 +151,9 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(AppError::Unauthenticated(REJECTED));
         }
-        let token = store::find_live_by_hash(&self.db, &token_hash(secret))
+        let token = store::find_live_with_account(&self.db, &token_hash(secret))
             .await?
-            .ok_or(AppError::Unauthenticated(REJECTED))?;
-        let account = persons::find_by_id(&self.db, token.person)
-            .await?
-            .filter(|a| a.suspended_at.is_none())
+            .filter(|t| t.account.suspended_at.is_none())
             .ok_or(AppError::Unauthenticated(REJECTED))?;
         if token
             .last_used_at
@@ -164,6 +161,6 @@ impl App {
         {
             store::touch(&self.db, token.id).await?;
         }
-        Ok(viewer_from(&account))
+        Ok(viewer_from(&token.account))
     }
 }

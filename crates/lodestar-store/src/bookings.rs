@@ -140,6 +140,39 @@ pub async fn busy(db: &Db, person: PersonId, from: i64, to: i64) -> Result<Vec<(
     busy_with(db.reader(), person, from, to, None).await
 }
 
+/// [`busy`] and the person's calendar busy times ([`crate::busy_times::between`]) over
+/// `[from, to)` in one read, unsorted: a slots answer needs both, and each read is a round
+/// trip (to PostgreSQL, or to SQLite's connection thread). Each half uses its own index
+/// as the two functions do.
+pub async fn busy_with_calendar(
+    db: &Db,
+    person: PersonId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT m.starts_at, m.starts_at + m.duration_minutes * 60000 AS ends_at \
+         FROM mentorship_members mm JOIN meetings m ON m.mentorship_id = mm.mentorship_id \
+         WHERE mm.person_id = $1 AND m.state = 'scheduled' AND m.starts_at < $3 AND m.starts_at > $2 \
+         UNION ALL \
+         SELECT starts_at, ends_at FROM busy_times WHERE person_id = $1 AND starts_at < $3 AND ends_at > $4",
+    )
+    .bind(person.to_string())
+    .bind(from.saturating_sub(LONGEST_MEETING_MS))
+    .bind(to)
+    .bind(from)
+    .fetch_all(db.reader())
+    .await?;
+    let mut busy = Vec::with_capacity(rows.len());
+    for row in rows {
+        let (start, end): (i64, i64) = (row.try_get("starts_at")?, row.try_get("ends_at")?);
+        if end > from {
+            busy.push((start, end));
+        }
+    }
+    Ok(busy)
+}
+
 /// [`busy`] inside the booking transaction, after the person's row is locked, less the
 /// meeting `besides` (one being moved does not stand in its own way).
 pub async fn busy_in(

@@ -36,7 +36,7 @@ pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt(format!("bad id {raw:?}")))
 }
 
-fn account_from_row(row: &AnyRow) -> Result<Account> {
+pub(crate) fn account_from_row(row: &AnyRow) -> Result<Account> {
     Ok(Account {
         id: parse_id(&row.try_get::<String, _>("id")?)?,
         name: row.try_get("name")?,

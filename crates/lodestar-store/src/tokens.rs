@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::error::{Result, StoreError};
-use crate::persons::parse_id;
+use crate::persons::{Account, account_from_row, parse_id};
 use crate::{Db, now_ms};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +105,37 @@ pub async fn find_live_by_hash(db: &Db, hash: &str) -> Result<Option<TokenRecord
     .await?
     .as_ref()
     .map(token_from_row)
+    .transpose()
+}
+
+/// A live token with its person's account: what every API request's token check reads.
+#[derive(Clone, Debug)]
+pub struct LiveToken {
+    pub id: TokenId,
+    pub last_used_at: Option<i64>,
+    pub account: Account,
+}
+
+/// [`find_live_by_hash`] and the token's person in one read: every API request asks
+/// both, and each read is a round trip (to PostgreSQL, or to SQLite's connection thread).
+pub async fn find_live_with_account(db: &Db, hash: &str) -> Result<Option<LiveToken>> {
+    let row = sqlx::query(
+        "SELECT t.id AS token_id, t.last_used_at, p.id, p.name, p.email, p.password_hash, \
+         p.is_admin, p.created_at, p.suspended_at \
+         FROM api_tokens t JOIN persons p ON p.id = t.person_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2)",
+    )
+    .bind(hash.to_owned())
+    .bind(now_ms())
+    .fetch_optional(db.reader())
+    .await?;
+    row.map(|row| {
+        Ok(LiveToken {
+            id: parse_id(&row.try_get::<String, _>("token_id")?)?,
+            last_used_at: row.try_get("last_used_at")?,
+            account: account_from_row(&row)?,
+        })
+    })
     .transpose()
 }
 

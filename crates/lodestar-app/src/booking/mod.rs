@@ -345,8 +345,9 @@ impl App {
         let last_end = query.to + query.duration_minutes * 60_000;
         let margin = a.buffer_minutes * 60_000;
         let (from, to) = (query.from - margin, last_end + margin);
-        let mut busy = bookings::busy(&self.db, mentor, from, to).await?;
-        busy.extend(busy_times::between(&self.db, mentor, from, to).await?);
+        // Sessions and calendar busy times in one read: a round trip each was a good part
+        // of a slots answer (docs/benchmarks.md).
+        let busy = bookings::busy_with_calendar(&self.db, mentor, from, to).await?;
         let mut slots = a.free_slots(&busy, query);
         if viewer != mentor {
             let own = bookings::busy(&self.db, viewer, query.from, last_end).await?;

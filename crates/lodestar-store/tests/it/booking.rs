@@ -8,6 +8,7 @@ use lodestar_domain::mentoring::{Cadence, MemberRole};
 use lodestar_domain::{MeetingId, MentorshipId, PersonId};
 use lodestar_store::availability::{self, AvailabilityRecord};
 use lodestar_store::bookings::{self, NewBooking};
+use lodestar_store::busy_times::{self, Fetched};
 use lodestar_store::meetings::{self, MeetingChanges, NewMeeting};
 use lodestar_store::mentorships::{self, NewMentorship};
 use lodestar_store::{Db, StoreError, now_ms};
@@ -146,6 +147,21 @@ backend_tests! {
             (base + 2 * HOUR, base + 2 * HOUR + 30 * 60_000),
             (base + 4 * HOUR, base + 4 * HOUR + 45 * 60_000),
         ]);
+        // With her own calendar's busy times, in one read: the same meetings and those of
+        // the times that overlap the range (one ends as the range starts: not busy in it).
+        let url = "https://calendar.example.org/mia.ics";
+        let mut tx = db.begin().await.unwrap();
+        busy_times::set_calendar(&mut tx, mia.id, Some(url), now_ms()).await.unwrap();
+        let fetched = Fetched { fetched_at: now_ms(), next_fetch_at: now_ms() + HOUR, etag: None, last_modified: None, truncated: false };
+        let calendar = [(base - 2 * HOUR, base - HOUR), (base + 6 * HOUR, base + 7 * HOUR), (base + 25 * HOUR, base + 26 * HOUR)];
+        assert!(busy_times::replace_busy(&mut tx, mia.id, url, &calendar, &fetched).await.unwrap());
+        tx.commit().await.unwrap();
+        let mut both = bookings::busy_with_calendar(db, mia.id, base - HOUR, base + 24 * HOUR).await.unwrap();
+        both.sort_unstable();
+        let mut expected = busy.clone();
+        expected.push((base + 6 * HOUR, base + 7 * HOUR));
+        expected.sort_unstable();
+        assert_eq!(both, expected);
         let mut tx = db.begin().await.unwrap();
         assert!(meetings::cancel(&mut tx, a, "", now_ms()).await.unwrap());
         assert!(meetings::cancel(&mut tx, early, "", now_ms()).await.unwrap());

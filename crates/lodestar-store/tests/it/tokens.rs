@@ -32,9 +32,15 @@ backend_tests! {
         assert_eq!(found.last_used_at, None);
         assert!(tokens::find_live_by_hash(db, "other").await.unwrap().is_none());
 
+        let with_account = tokens::find_live_with_account(db, "h1").await.unwrap().expect("live");
+        assert_eq!((with_account.id, with_account.last_used_at), (inserted.id, None));
+        assert_eq!((with_account.account.id, with_account.account.email.as_str()), (ada.id, "ada@example.org"));
+        assert!(tokens::find_live_with_account(db, "other").await.unwrap().is_none());
+
         tokens::touch(db, found.id).await.unwrap();
         let touched = tokens::find_live_by_hash(db, "h1").await.unwrap().unwrap();
         assert!(touched.last_used_at.is_some());
+        assert!(tokens::find_live_with_account(db, "h1").await.unwrap().unwrap().last_used_at.is_some());
     }
 
     async fn a_hash_can_only_be_stored_once(db) {
@@ -55,6 +61,7 @@ backend_tests! {
 
         tokens::revoke(db, ada.id, token.id).await.unwrap();
         assert!(tokens::find_live_by_hash(db, "h1").await.unwrap().is_none());
+        assert!(tokens::find_live_with_account(db, "h1").await.unwrap().is_none());
         let listed = tokens::list_personal(db, ada.id).await.unwrap();
         let revoked_at = listed[0].revoked_at.expect("revoked");
         tokens::revoke(db, ada.id, token.id).await.expect("revoking twice is fine");
@@ -68,6 +75,7 @@ backend_tests! {
         tokens::insert(db, &new_token(ada.id, TokenKind::Login, "old", Some(now_ms() - 1))).await.unwrap();
         tokens::insert(db, &new_token(ada.id, TokenKind::Login, "new", Some(now_ms() + 60_000))).await.unwrap();
         assert!(tokens::find_live_by_hash(db, "old").await.unwrap().is_none());
+        assert!(tokens::find_live_with_account(db, "old").await.unwrap().is_none());
         let live = tokens::find_live_by_hash(db, "new").await.unwrap().expect("not yet expired");
         assert!(!live.personal);
     }
