@@ -143,12 +143,22 @@ same_fields!(AvailabilityInput, RawAvailability { time_zone, min_notice_hours, b
     rows { weekly, exceptions } api { busy_calendar_url, one_off_monthly_limit });
 
 /// Your availability as stored, or the starting values if you have not published one.
+//
+// Its fields are those of `AvailabilityInput` between `published` and `updated_at`, listed
+// here rather than flattened: the input refuses unknown fields, and a flattened schema would
+// say this answer's two more are not allowed.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AvailabilityView {
     /// Whether it is published (saved at least once).
     pub published: bool,
-    #[serde(flatten)]
-    pub availability: AvailabilityInput,
+    pub time_zone: String,
+    pub weekly: Vec<WindowInput>,
+    pub exceptions: Vec<ExceptionInput>,
+    pub min_notice_hours: i64,
+    pub buffer_minutes: i64,
+    pub durations: Vec<i64>,
+    pub busy_calendar_url: Option<String>,
+    pub one_off_monthly_limit: i64,
     /// RFC 3339, UTC; absent until published.
     pub updated_at: Option<String>,
 }
@@ -160,13 +170,25 @@ impl AvailabilityView {
         one_off_monthly_limit: i64,
         updated_at: Option<i64>,
     ) -> Self {
+        let AvailabilityInput {
+            time_zone,
+            weekly,
+            exceptions,
+            min_notice_hours,
+            buffer_minutes,
+            durations,
+            ..
+        } = raw.into();
         Self {
             published: updated_at.is_some(),
-            availability: AvailabilityInput {
-                busy_calendar_url,
-                one_off_monthly_limit,
-                ..raw.into()
-            },
+            time_zone,
+            weekly,
+            exceptions,
+            min_notice_hours,
+            buffer_minutes,
+            durations,
+            busy_calendar_url,
+            one_off_monthly_limit,
             updated_at: updated_at.map(crate::meetings::rfc3339),
         }
     }

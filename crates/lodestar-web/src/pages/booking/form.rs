@@ -66,7 +66,6 @@ fn some(value: &str) -> Option<String> {
 
 impl AvailabilityForm {
     pub fn of(v: &AvailabilityView) -> Self {
-        let v = &v.availability;
         Self {
             time_zone: v.time_zone.clone(),
             weekly: v
