@@ -167,6 +167,10 @@ api_tests! {
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
             assert!(page.text().contains(what), "{path}: {}", page.text());
         }
+        let csrf = csrf_of(&browser.get("/dashboard").await.text());
+        let booked = browser.post("/mentorships/not-an-id/bookings", &[("_csrf", csrf.as_str())]).await;
+        assert_eq!(booked.status, StatusCode::NOT_FOUND);
+        assert!(booked.text().contains("mentorship"), "{}", booked.text());
     }
 
     async fn a_form_post_without_the_csrf_token_is_refused(app) {

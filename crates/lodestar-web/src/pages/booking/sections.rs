@@ -13,7 +13,7 @@ use tower_sessions::Session;
 
 use crate::AppState;
 use crate::auth::PageViewer;
-use crate::pages::{FormData, error_page, field_errors, notify, render_status};
+use crate::pages::{FormData, PageId, error_page, field_errors, notify, render_status};
 
 /// Days of slots shown on a page.
 const SHOWN_DAYS: usize = 7;
@@ -81,12 +81,9 @@ pub async fn book(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
-    Path(id): Path<String>,
+    PageId(id): PageId<MentorshipId>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
-    let Ok(id) = id.parse::<MentorshipId>() else {
-        return error_page(&AppError::NotFound("mentorship"));
-    };
     let form = FormData(form);
     let duration = form.text("duration_minutes").trim().parse::<i64>().ok();
     let input = BookingInput {
