@@ -7,6 +7,7 @@
 pub mod account;
 pub mod availability;
 pub mod conversation;
+pub mod growth;
 pub mod ids;
 pub mod language;
 pub mod mentoring;
