@@ -102,6 +102,18 @@ pub async fn release(conn: &mut Conn, meeting: MeetingId) -> Result<()> {
     Ok(())
 }
 
+/// The scheduled meetings of person `$1` in any mentorship that start in `($2, $3)`:
+/// through the person's memberships and then each mentorship's meetings by start
+/// (`meetings_by_mentorship`), so a year of sessions is a few index range scans. One text
+/// for every read of a person's busy time.
+macro_rules! scheduled_of_person {
+    () => {
+        "FROM mentorship_members mm JOIN meetings m ON m.mentorship_id = mm.mentorship_id \
+         WHERE mm.person_id = $1 AND m.state = 'scheduled' AND m.starts_at < $3 \
+         AND m.starts_at > $2"
+    };
+}
+
 async fn busy_with<'e, E: Executor<'e, Database = Any>>(
     executor: E,
     person: PersonId,
@@ -109,14 +121,11 @@ async fn busy_with<'e, E: Executor<'e, Database = Any>>(
     to: i64,
     besides: Option<MeetingId>,
 ) -> Result<Vec<(i64, i64)>> {
-    // Through the person's memberships and then each mentorship's meetings by start
-    // (`meetings_by_mentorship`): a year of sessions is a few index range scans.
-    let rows = sqlx::query(
-        "SELECT m.starts_at, m.duration_minutes FROM mentorship_members mm \
-         JOIN meetings m ON m.mentorship_id = mm.mentorship_id \
-         WHERE mm.person_id = $1 AND m.state = 'scheduled' AND m.starts_at < $3 \
-         AND m.starts_at > $2 AND m.id <> $4 ORDER BY m.starts_at",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT m.starts_at, m.duration_minutes ",
+        scheduled_of_person!(),
+        " AND m.id <> $4 ORDER BY m.starts_at"
+    ))
     .bind(person.to_string())
     .bind(from.saturating_sub(LONGEST_MEETING_MS))
     .bind(to)
@@ -150,13 +159,12 @@ pub async fn busy_with_calendar(
     from: i64,
     to: i64,
 ) -> Result<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
-        "SELECT m.starts_at, m.starts_at + m.duration_minutes * 60000 AS ends_at \
-         FROM mentorship_members mm JOIN meetings m ON m.mentorship_id = mm.mentorship_id \
-         WHERE mm.person_id = $1 AND m.state = 'scheduled' AND m.starts_at < $3 AND m.starts_at > $2 \
-         UNION ALL \
-         SELECT starts_at, ends_at FROM busy_times WHERE person_id = $1 AND starts_at < $3 AND ends_at > $4",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT m.starts_at, m.starts_at + m.duration_minutes * 60000 AS ends_at ",
+        scheduled_of_person!(),
+        " UNION ALL SELECT starts_at, ends_at FROM busy_times \
+             WHERE person_id = $1 AND starts_at < $3 AND ends_at > $4"
+    ))
     .bind(person.to_string())
     .bind(from.saturating_sub(LONGEST_MEETING_MS))
     .bind(to)

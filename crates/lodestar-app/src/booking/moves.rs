@@ -135,15 +135,32 @@ impl App {
     /// The answer to a move that clashed: the free times now for the session's length, as
     /// the mover would book them (none if the mentor publishes no free time).
     pub(crate) async fn move_clash(&self, viewer: &Viewer, m: &Move) -> AppError {
+        let duration = (m.to.ends_at - m.to.starts_at) / 60_000;
+        if m.free_slot == Some(Audience::OneOff) {
+            let params = SlotParams {
+                duration: Some(duration),
+                ..SlotParams::default()
+            };
+            let list = self.one_off_slots(viewer, m.mentor.id, &params).await;
+            return move_taken(list.map(|l| l.slots).unwrap_or_default());
+        }
+        self.session_clash(viewer, m.mentorship, duration).await
+    }
+
+    /// The answer to a session of `duration` minutes that clashed with another, moved or
+    /// scheduled by hand: the mentorship's free times now for that length (none if the
+    /// mentor publishes no free time).
+    pub(crate) async fn session_clash(
+        &self,
+        viewer: &Viewer,
+        mentorship: MentorshipId,
+        duration: i64,
+    ) -> AppError {
         let params = SlotParams {
-            duration: Some((m.to.ends_at - m.to.starts_at) / 60_000),
+            duration: Some(duration),
             ..SlotParams::default()
         };
-        let list = if m.free_slot == Some(Audience::OneOff) {
-            self.one_off_slots(viewer, m.mentor.id, &params).await
-        } else {
-            self.mentorship_slots(viewer, m.mentorship, &params).await
-        };
+        let list = self.mentorship_slots(viewer, mentorship, &params).await;
         move_taken(list.map(|l| l.slots).unwrap_or_default())
     }
 }

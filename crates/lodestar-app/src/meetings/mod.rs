@@ -16,8 +16,8 @@ use lodestar_store::mentorships::{self, Membership};
 use lodestar_store::now_ms;
 
 use crate::action_items::ActionItemView;
-use crate::booking::moves::{clear_of_sessions, move_taken};
-use crate::booking::{SlotParams, is_taken};
+use crate::booking::is_taken;
+use crate::booking::moves::clear_of_sessions;
 use crate::{App, AppError, Viewer};
 pub use views::*;
 
@@ -187,12 +187,7 @@ impl App {
         self.lock_people(&mut tx, &members).await?;
         if !clear_of_sessions(&mut tx, &members, slot, None).await? {
             drop(tx);
-            let params = SlotParams {
-                duration: Some(duration),
-                ..SlotParams::default()
-            };
-            let free = self.mentorship_slots(viewer, mentorship, &params).await;
-            return Err(move_taken(free.map(|l| l.slots).unwrap_or_default()));
+            return Err(self.session_clash(viewer, mentorship, duration).await);
         }
         let new = NewMeeting {
             id,
