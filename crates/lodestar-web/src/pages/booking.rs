@@ -14,14 +14,14 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::booking::SlotView;
 use lodestar_app::busy_calendar::BusyCalendarStatus;
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::FieldErrors;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, done, error_page, notify, render_status};
+use super::{Chrome, FormData, done, error_page, render_status};
 use crate::AppState;
 use crate::auth::PageViewer;
 use form::{AvailabilityForm, ExceptionRow, WindowRow};
@@ -219,12 +219,12 @@ pub async fn save_settings(
     };
     match state.app.set_availability(&viewer, &input).await {
         Ok(_) => {
-            notify(
+            done(
                 &session,
                 "Your free time is saved. Your mentees can book it now.",
+                "/account/availability",
             )
-            .await;
-            Redirect::to("/account/availability").into_response()
+            .await
         }
         Err(AppError::Invalid(errors)) => {
             // Rows keep their places, empty ones included, so each message stays beside

@@ -20,7 +20,7 @@ use lodestar_domain::{FieldErrors, MeetingId, MentorshipId, PersonId};
 use tower_sessions::Session;
 
 use super::{
-    Chrome, FormData, OrPage, PageId, done, error_page, field_errors, notify, render, render_status,
+    Chrome, FormData, OrPage, PageId, done, error_page, field_errors, render, render_status,
 };
 use crate::AppState;
 use crate::auth::PageViewer;
@@ -185,12 +185,12 @@ pub async fn schedule(
         .await
     {
         Ok(s) => {
-            notify(
+            done(
                 &session,
                 "The session is scheduled; the others have been sent an invitation.",
+                &format!("/sessions/{}", s.id),
             )
-            .await;
-            Redirect::to(&format!("/sessions/{}", s.id)).into_response()
+            .await
         }
         // Over another session: said beside the time, with the free ones now.
         Err(AppError::SlotTaken { message, slots }) => {
@@ -366,12 +366,12 @@ pub async fn cancel(
     };
     match state.app.cancel_meeting(&viewer, id, &input).await {
         Ok(_) => {
-            notify(
+            done(
                 &session,
                 "The session is cancelled; the others have been told.",
+                &format!("/sessions/{id}"),
             )
-            .await;
-            Redirect::to(&format!("/sessions/{id}")).into_response()
+            .await
         }
         Err(e) => error_page(&e),
     }
@@ -594,12 +594,12 @@ pub async fn reset_calendar(
 ) -> Response {
     match state.app.reset_calendar_feed(&viewer).await {
         Ok(_) => {
-            notify(
+            done(
                 &session,
                 "Your calendar feed has a new address; the old one no longer works.",
+                "/account/calendar",
             )
-            .await;
-            Redirect::to("/account/calendar").into_response()
+            .await
         }
         Err(e) => error_page(&e),
     }

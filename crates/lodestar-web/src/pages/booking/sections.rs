@@ -5,7 +5,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use lodestar_app::booking::{BookingInput, SlotList, SlotParams};
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::MentorshipId;
@@ -13,7 +13,7 @@ use tower_sessions::Session;
 
 use crate::AppState;
 use crate::auth::PageViewer;
-use crate::pages::{FormData, PageId, error_page, field_errors, notify, render_status};
+use crate::pages::{FormData, PageId, done, error_page, field_errors, render_status};
 
 /// Days of slots shown on a page.
 const SHOWN_DAYS: usize = 7;
@@ -93,15 +93,15 @@ pub async fn book(
     };
     let (status, taken, problem, slots) = match state.app.book_session(&viewer, id, &input).await {
         Ok(s) => {
-            notify(
+            return done(
                 &session,
                 &format!(
                     "Booked: {}. The others have been sent an invitation.",
                     s.when
                 ),
+                &format!("/sessions/{}", s.id),
             )
             .await;
-            return Redirect::to(&format!("/sessions/{}", s.id)).into_response();
         }
         Err(AppError::SlotTaken { slots, .. }) => (StatusCode::CONFLICT, true, None, Some(slots)),
         Err(e) => match field_errors(e) {
@@ -212,35 +212,33 @@ pub async fn book_one_off(
         topic: form.text("topic"),
     };
     let mut topic_error = None;
-    let (status, taken, problem, slots) = match state.app.book_one_off(&viewer, id, &input).await {
-        Ok(s) => {
-            notify(
-                &session,
-                &format!(
+    let (status, taken, problem, slots) =
+        match state.app.book_one_off(&viewer, id, &input).await {
+            Ok(s) => {
+                return done(&session, &format!(
                     "Booked a one-off conversation: {}. The mentor has been sent an invitation.",
                     s.when
-                ),
-            )
-            .await;
-            return Redirect::to(&format!("/mentorships/{}", s.mentorship_id)).into_response();
-        }
-        Err(AppError::SlotTaken { slots, .. }) => (StatusCode::CONFLICT, true, None, Some(slots)),
-        Err(AppError::Conflict { message, .. }) => {
-            (StatusCode::CONFLICT, false, Some(message), None)
-        }
-        Err(AppError::Invalid(errors)) => {
-            topic_error = errors.get("topic").map(str::to_owned);
-            let others: Vec<&str> = errors
-                .iter()
-                .filter(|(k, _)| *k != "topic")
-                .map(|(_, m)| m)
-                .collect();
-            let problem = (!others.is_empty())
-                .then(|| format!("That time could not be booked: {}.", others.join("; ")));
-            (StatusCode::UNPROCESSABLE_ENTITY, false, problem, None)
-        }
-        Err(other) => return error_page(&other),
-    };
+                ), &format!("/mentorships/{}", s.mentorship_id)).await;
+            }
+            Err(AppError::SlotTaken { slots, .. }) => {
+                (StatusCode::CONFLICT, true, None, Some(slots))
+            }
+            Err(AppError::Conflict { message, .. }) => {
+                (StatusCode::CONFLICT, false, Some(message), None)
+            }
+            Err(AppError::Invalid(errors)) => {
+                topic_error = errors.get("topic").map(str::to_owned);
+                let others: Vec<&str> = errors
+                    .iter()
+                    .filter(|(k, _)| *k != "topic")
+                    .map(|(_, m)| m)
+                    .collect();
+                let problem = (!others.is_empty())
+                    .then(|| format!("That time could not be booked: {}.", others.join("; ")));
+                (StatusCode::UNPROCESSABLE_ENTITY, false, problem, None)
+            }
+            Err(other) => return error_page(&other),
+        };
     let mut page =
         match crate::pages::people::person_page(&state, &session, viewer, id, duration).await {
             Ok(page) => page,
