@@ -8,6 +8,31 @@
 //! several charts can share a page. Colours come from classes styled in `app.css`
 //! (`chart-line`, `chart-point`, `chart-flag`, `chart-series-1`, …); coordinates are rounded
 //! to one decimal so the output is stable.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use lodestar_web::charts::{Caption, LineChart, Point};
+//!
+//! let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).expect("a date");
+//! let points = [
+//!     Point { date: day(1), value: 7.0, flagged: false },
+//!     Point { date: day(8), value: 3.0, flagged: true },
+//! ];
+//! let html = LineChart {
+//!     caption: Caption {
+//!         id: "confidence",
+//!         title: "Confidence over time",
+//!         description: "Confidence at each check-in, from 1 to 10.",
+//!         empty: "No check-ins yet",
+//!     },
+//!     y_label: "Confidence",
+//!     y_range: (1.0, 10.0),
+//!     flag_label: "Marked drop",
+//!     points: &points,
+//! }
+//! .render(); // in a template: {{ confidence_chart|safe }}
+//! assert!(html.contains("aria-labelledby=\"confidence-title confidence-desc\""));
+//! ```
 
 mod grouped;
 mod line;
