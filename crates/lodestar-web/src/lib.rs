@@ -10,6 +10,7 @@
 
 pub mod api;
 mod auth;
+pub mod charts;
 mod csrf;
 mod error;
 mod ops;
