@@ -16,6 +16,7 @@ pub mod delivery;
 pub mod demo;
 pub mod directory;
 mod error;
+pub mod growth;
 pub mod housekeeping;
 pub mod inbox;
 pub mod lifecycle;
@@ -84,6 +85,9 @@ pub struct MentoringPolicy {
     pub stalled_after_ms: i64,
     /// How long a mentorship's conversation takes messages after the mentorship ends.
     pub thread_grace_ms: i64,
+    /// How long a mentor still reads what a mentee shared with them (goals, check-ins,
+    /// progress) after their mentorship ends.
+    pub share_grace_ms: i64,
     /// A message is e-mailed to a party who has not read it this long after it was written…
     pub message_email_after_ms: i64,
     /// …and a party is e-mailed about one thread at most this often.
@@ -101,6 +105,7 @@ impl Default for MentoringPolicy {
             silent_after_expired: 3,
             stalled_after_ms: 21 * DAY_MS,
             thread_grace_ms: 14 * DAY_MS,
+            share_grace_ms: 30 * DAY_MS,
             message_email_after_ms: 10 * 60 * 1000,
             message_email_every_ms: 60 * 60 * 1000,
         }

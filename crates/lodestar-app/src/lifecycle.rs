@@ -1,6 +1,6 @@
 //! The mentorship lifecycle's clock: the one loop that expires requests, reminds mentors
 //! of requests about to expire, resumes paused mentorships on their date, flags stalled
-//! ones, sends session and action-item reminders, e-mails people about messages they left
+//! ones, sends session, action-item, goal and check-in reminders, e-mails people about messages they left
 //! unread (see [`crate::conversations`]), and ends one-off conversations whose session is
 //! over. `serve` spawns [`App::run_lifecycle`].
 //!
@@ -30,6 +30,9 @@ pub struct Report {
     /// E-mails about messages left unread.
     pub message_emails: usize,
     pub one_off_conversations_ended: usize,
+    /// Goals whose target date came, and milestones overdue.
+    pub goals_due: usize,
+    pub check_in_reminders: usize,
 }
 
 impl App {
@@ -53,6 +56,8 @@ impl App {
             action_items_due: keep(self.remind_due_action_items(now).await),
             message_emails: keep(self.email_unread_messages(now).await),
             one_off_conversations_ended: keep(self.end_finished_one_offs(now).await),
+            goals_due: keep(self.remind_goals_due(now).await),
+            check_in_reminders: keep(self.remind_check_ins(now).await),
         };
         match first_error {
             Some(e) => Err(e),

@@ -57,6 +57,16 @@ impl GoalStatus {
     }
 }
 
+text_enum!(
+    /// Where a milestone stands: a mentor's suggestion waits for the goal's owner, who
+    /// accepts it into the plan or not. Only accepted milestones count towards progress.
+    MilestoneState {
+        Accepted => "accepted",
+        Suggested => "suggested",
+        Declined => "declined",
+    }
+);
+
 /// Why a goal's field was refused. The messages read after the field's name.
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 pub enum GoalError {
@@ -159,6 +169,51 @@ impl Confidence {
     }
 }
 
+/// The longest name of a check-in's area ("speaking up in meetings").
+pub const MAX_AREA: usize = 80;
+/// The most areas one check-in rates.
+pub const MAX_AREAS: usize = 8;
+/// The longest reflection of a check-in (what went well, what is hard, what I need).
+pub const MAX_REFLECTION: usize = 2000;
+
+/// A check-in's areas with their confidence, in the order given.
+pub type Areas = Vec<(String, Confidence)>;
+/// Why areas were refused: the position of each bad one (from 0) and what is wrong.
+pub type AreaErrors = Vec<(usize, String)>;
+
+/// A check-in's areas, each rated: names trimmed, one line, not empty, at most
+/// [`MAX_AREA`] characters, no name twice (ignoring case), at most [`MAX_AREAS`].
+/// Errors name the area's position, from 0.
+pub fn check_in_areas(raw: &[(String, i64)]) -> Result<Areas, AreaErrors> {
+    let mut errors = Vec::new();
+    let mut areas: Vec<(String, Confidence)> = Vec::new();
+    if raw.len() > MAX_AREAS {
+        errors.push((MAX_AREAS, format!("at most {MAX_AREAS} areas")));
+    }
+    for (i, (name, value)) in raw.iter().enumerate() {
+        let name = match required_line(name, MAX_AREA) {
+            Ok(name) => name,
+            Err(e) => {
+                errors.push((i, format!("name {e}")));
+                continue;
+            }
+        };
+        if areas.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+            errors.push((i, "is named twice".into()));
+            continue;
+        }
+        match Confidence::new(*value) {
+            Ok(c) => areas.push((name, c)),
+            Err(e) => errors.push((i, format!("confidence {e}"))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(areas)
+    } else {
+        Err(errors)
+    }
+}
+
 /// How much below the average of the last three check-ins a confidence must be to count
 /// as a marked drop.
 pub const MARKED_DROP: f64 = 3.0;
@@ -255,6 +310,31 @@ mod tests {
         assert_eq!(
             optional_text("because\nit matters").unwrap(),
             "because\nit matters"
+        );
+    }
+
+    #[test]
+    fn a_check_in_rates_distinct_named_areas() {
+        let raw = |items: &[(&str, i64)]| -> Vec<(String, i64)> {
+            items.iter().map(|(n, v)| ((*n).to_owned(), *v)).collect()
+        };
+        let areas = check_in_areas(&raw(&[(" Speaking up ", 4), ("Saying no", 7)])).unwrap();
+        assert_eq!(areas[0].0, "Speaking up");
+        assert_eq!(areas[1].1.get(), 7);
+        let errors = check_in_areas(&raw(&[
+            ("Speaking up", 4),
+            ("speaking UP", 5),
+            ("", 3),
+            ("x", 11),
+        ]))
+        .unwrap_err();
+        let at: Vec<usize> = errors.iter().map(|(i, _)| *i).collect();
+        assert_eq!(at, vec![1, 2, 3]);
+        assert!(errors[2].1.contains("1 to 10"));
+        assert!(check_in_areas(&raw(&[("a", 1); 9].map(|(n, v)| (n, v)))).is_err());
+        assert_eq!(
+            "declined".parse::<MilestoneState>(),
+            Ok(MilestoneState::Declined)
         );
     }
 

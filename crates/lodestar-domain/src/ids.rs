@@ -90,3 +90,23 @@ id_type!(
     /// A party's report of a message to the admins.
     ReportId
 );
+id_type!(
+    /// A person's goal.
+    GoalId
+);
+id_type!(
+    /// A milestone of a goal.
+    MilestoneId
+);
+id_type!(
+    /// An obstacle on the way to a goal, with the plan to overcome it.
+    ObstacleId
+);
+id_type!(
+    /// A comment on a goal, by its owner or a mentor it is shared with.
+    GoalCommentId
+);
+id_type!(
+    /// A confidence check-in.
+    CheckInId
+);

@@ -19,8 +19,9 @@ pub mod validation;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{
-    ActionItemId, MeetingId, MentorshipId, MessageId, NoteId, NotificationId, PersonId, ReportId,
-    RequestId, SkillId, ThreadId, TokenId,
+    ActionItemId, CheckInId, GoalCommentId, GoalId, MeetingId, MentorshipId, MessageId,
+    MilestoneId, NoteId, NotificationId, ObstacleId, PersonId, ReportId, RequestId, SkillId,
+    ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

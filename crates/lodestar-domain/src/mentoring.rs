@@ -229,6 +229,12 @@ text_enum!(
         MessageReceived => "message_received",
         ModerationWarning => "moderation_warning",
         SessionBooked => "session_booked",
+        GoalComment => "goal_comment",
+        MilestoneSuggested => "milestone_suggested",
+        GoalDue => "goal_due",
+        MilestoneOverdue => "milestone_overdue",
+        CheckInReminder => "check_in_reminder",
+        ConfidenceDrop => "confidence_drop",
     }
 );
 
@@ -257,6 +263,14 @@ impl NotificationKind {
             }
             Self::ModerationWarning => "An admin warns you about a message you wrote",
             Self::SessionBooked => "Someone books a session in your free time",
+            Self::GoalComment => "Someone comments on a goal of yours, or one shared with you",
+            Self::MilestoneSuggested => "Your mentor suggests a milestone for a goal of yours",
+            Self::GoalDue => "A goal of yours reaches its target date",
+            Self::MilestoneOverdue => "A milestone of yours is overdue",
+            Self::CheckInReminder => "It is time for your confidence check-in",
+            Self::ConfidenceDrop => {
+                "A check-in shows a marked drop in confidence (yours, or a mentee's who shares them)"
+            }
         }
     }
 }

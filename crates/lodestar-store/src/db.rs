@@ -381,6 +381,11 @@ const MIGRATIONS: &[Step] = &[
         "busy calendars",
         include_str!("../migrations/0011_busy_calendars.sql"),
     ),
+    Step::Both(
+        12,
+        "goals and check-ins",
+        include_str!("../migrations/0012_goals_and_check_ins.sql"),
+    ),
 ];
 
 enum Step {

@@ -315,3 +315,59 @@ pub async fn state_in(
         .map(|row| parse_id(&row.try_get::<String, _>("state")?))
         .transpose()
 }
+
+/// The people who mentor `mentee` in a mentorship that is active or paused, or that ended
+/// at or after `ended_since` (epoch ms): those who may still read what the mentee shares.
+/// With names, by name.
+pub async fn mentors_of(
+    db: &Db,
+    mentee: PersonId,
+    ended_since: i64,
+) -> Result<Vec<(PersonId, String)>> {
+    counterparts(db, mentee, MemberRole::Mentee, ended_since).await
+}
+
+/// The people `mentor` mentors in a mentorship that is active or paused, or that ended at
+/// or after `ended_since`: whose shared growth they may still read. With names, by name.
+pub async fn mentees_of(
+    db: &Db,
+    mentor: PersonId,
+    ended_since: i64,
+) -> Result<Vec<(PersonId, String)>> {
+    counterparts(db, mentor, MemberRole::Mentor, ended_since).await
+}
+
+async fn counterparts(
+    db: &Db,
+    person: PersonId,
+    role: MemberRole,
+    ended_since: i64,
+) -> Result<Vec<(PersonId, String)>> {
+    let other = match role {
+        MemberRole::Mentor => MemberRole::Mentee,
+        MemberRole::Mentee => MemberRole::Mentor,
+    };
+    sqlx::query(
+        "SELECT DISTINCT p.id, p.name FROM mentorship_members me \
+         JOIN mentorships m ON m.id = me.mentorship_id \
+         JOIN mentorship_members o ON o.mentorship_id = m.id AND o.role = $3 \
+         JOIN persons p ON p.id = o.person_id \
+         WHERE me.person_id = $1 AND me.role = $2 \
+         AND (m.state IN ('active', 'paused') OR m.ended_at >= $4) \
+         ORDER BY p.name, p.id",
+    )
+    .bind(person.to_string())
+    .bind(role.as_str())
+    .bind(other.as_str())
+    .bind(ended_since)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            parse_id(&row.try_get::<String, _>("id")?)?,
+            row.try_get("name")?,
+        ))
+    })
+    .collect()
+}

@@ -7,6 +7,7 @@ mod conversations;
 mod docs;
 mod events;
 mod extract;
+mod growth;
 mod meetings;
 mod mentorships;
 mod moderation;
@@ -110,6 +111,28 @@ pub fn registry() -> Routes<AppState> {
         .get("/mentors/{id}/one-off-slots", booking::one_off_slots)
         .post("/mentors/{id}/one-off-bookings", booking::book_one_off)
         .get("/me/events", events::events)
+        .post("/me/goals", growth::create_goal)
+        .get("/me/goals", growth::my_goals)
+        .get("/me/goals/{id}", growth::goal)
+        .patch("/me/goals/{id}", growth::edit_goal)
+        .delete("/me/goals/{id}", growth::delete_goal)
+        .post("/me/goals/{id}/milestones", growth::add_milestone)
+        .patch(
+            "/me/goals/{id}/milestones/{milestone_id}",
+            growth::edit_milestone,
+        )
+        .delete(
+            "/me/goals/{id}/milestones/{milestone_id}",
+            growth::delete_milestone,
+        )
+        .get("/me/goals/{id}/comments", growth::comments)
+        .post("/me/goals/{id}/comments", growth::comment)
+        .get("/people/{id}/goals", growth::goals_of)
+        .post("/me/check-ins", growth::check_in)
+        .get("/me/check-ins", growth::my_check_ins)
+        .get("/people/{id}/check-ins", growth::check_ins_of)
+        .get("/me/check-in-plan", growth::plan)
+        .put("/me/check-in-plan", growth::set_plan)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -119,6 +119,10 @@ enum Fill {
     OwnersBookableMentorship,
     /// A new listed mentor whose every day is open to one-off conversations.
     NewOneOffMentor,
+    /// A new private goal of the owner's.
+    OwnersGoal,
+    /// `goal|milestone`: a new milestone of a new goal of the owner's.
+    OwnersMilestone,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -498,6 +502,33 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/mentors/{id}/one-off-bookings", SIGNED_IN_API)
             .fill(Fill::NewOneOffMentor)
             .json(r#"{"starts_at": "{day3}T13:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
+        // A goal and a check-in are their owner's: to a stranger and an admin they do not exist.
+        row(M::POST, "/api/v1/me/goals", SIGNED_IN_API)
+            .json(r#"{"title": "Matrix goal {n}", "measure": "Done", "target_date": "{day3}", "skills": ["rust"]}"#),
+        row(M::GET, "/api/v1/me/goals", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/goals/{id}", OWNER_API).fill(Fill::OwnersGoal),
+        row(M::PATCH, "/api/v1/me/goals/{id}", OWNER_API)
+            .fill(Fill::OwnersGoal)
+            .json(r#"{"title": "Edited {n}", "status": "paused"}"#),
+        row(M::DELETE, "/api/v1/me/goals/{id}", OWNER_API).fill(Fill::OwnersGoal),
+        row(M::POST, "/api/v1/me/goals/{id}/milestones", OWNER_API)
+            .fill(Fill::OwnersGoal)
+            .json(r#"{"title": "Milestone {n}", "due_date": "{day3}"}"#),
+        row(M::PATCH, "/api/v1/me/goals/{id}/milestones/{milestone_id}", OWNER_API)
+            .fill(Fill::OwnersMilestone)
+            .json(r#"{"done": true}"#),
+        row(M::DELETE, "/api/v1/me/goals/{id}/milestones/{milestone_id}", OWNER_API).fill(Fill::OwnersMilestone),
+        row(M::GET, "/api/v1/me/goals/{id}/comments", OWNER_API).fill(Fill::OwnersGoal),
+        row(M::POST, "/api/v1/me/goals/{id}/comments", OWNER_API)
+            .fill(Fill::OwnersGoal)
+            .json(r#"{"body": "Comment {n}"}"#),
+        row(M::GET, "/api/v1/people/{id}/goals", OWNER_API).fill(Fill::Owner),
+        row(M::POST, "/api/v1/me/check-ins", SIGNED_IN_API)
+            .json(r#"{"confidence": 7, "went_well": "Matrix {n}", "share_with_mentors": true}"#),
+        row(M::GET, "/api/v1/me/check-ins", SIGNED_IN_API),
+        row(M::GET, "/api/v1/people/{id}/check-ins", OWNER_API).fill(Fill::Owner),
+        row(M::GET, "/api/v1/me/check-in-plan", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/check-in-plan", SIGNED_IN_API).json(r#"{"cadence": "fortnightly"}"#),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
@@ -839,12 +870,40 @@ impl<'a> World<'a> {
                 crate::booking::publish(app, &mentor.token, body).await;
                 mentor.id
             }
+            Fill::OwnersGoal => self.goal().await,
+            Fill::OwnersMilestone => {
+                let goal = self.goal().await;
+                let path = format!("/api/v1/me/goals/{goal}/milestones");
+                let body = json!({"title": format!("Milestone {}", self.next())});
+                let made = app.post_json(&path, body, Some(&self.owner.token)).await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                let milestone = made.json()["milestones"][0]["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                format!("{goal}|{milestone}")
+            }
             Fill::OwnersBookableMentorship => {
                 let body = json!({"time_zone": "UTC", "weekly": crate::booking::every_day("00:00", "24:00"), "durations": [30]});
                 crate::booking::publish(app, &self.owner.token, body).await;
                 self.mentorship.clone()
             }
         })
+    }
+
+    /// A new private goal of the owner's; returns its id.
+    async fn goal(&self) -> String {
+        let body = json!({
+            "title": format!("Goal {}", self.next()),
+            "measure": "Measured by the matrix",
+            "target_date": crate::meetings::date_in_days(30),
+        });
+        let made = self
+            .app
+            .post_json("/api/v1/me/goals", body, Some(&self.owner.token))
+            .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        made.json()["id"].as_str().unwrap().to_owned()
     }
 
     /// A new message in the owner's thread, written by `author`; returns its id.
@@ -953,8 +1012,11 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
     let mut path = row.path.clone();
     // The fill goes into the path's parameter, or else into the body's `{id}`.
     let filled = world.fill(row.fill).await;
-    if let (Some(value), Some(start), Some(end)) = (&filled, path.find('{'), path.find('}')) {
-        path.replace_range(start..=end, value);
+    // A fill for several parameters gives their values in order, split by `|`.
+    for value in filled.iter().flat_map(|v| v.split('|')) {
+        if let (Some(start), Some(end)) = (path.find('{'), path.find('}')) {
+            path.replace_range(start..=end, value);
+        }
     }
     assert!(!path.contains('{'), "{}: fill its parameter", row.path);
 

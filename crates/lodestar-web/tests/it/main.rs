@@ -13,6 +13,7 @@ mod busy_calendar;
 mod conversations;
 mod demo;
 mod directory;
+mod growth;
 mod hygiene;
 mod limits;
 mod live;

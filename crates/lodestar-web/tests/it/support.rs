@@ -240,6 +240,17 @@ impl TestApp {
         .await
     }
 
+    pub async fn put_json(&self, path: &str, body: Value, token: Option<&str>) -> TestResponse {
+        self.raw(
+            Method::PUT,
+            path,
+            "application/json",
+            body.to_string(),
+            token,
+        )
+        .await
+    }
+
     pub async fn patch_json(&self, path: &str, body: Value, token: Option<&str>) -> TestResponse {
         self.raw(
             Method::PATCH,
