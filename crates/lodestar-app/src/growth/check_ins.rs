@@ -81,7 +81,7 @@ pub struct CheckInView {
 }
 
 impl CheckInView {
-    fn of(c: &CheckIn, reader: Reader) -> Self {
+    pub(crate) fn of(c: &CheckIn, reader: Reader) -> Self {
         let texts = reader == Reader::Owner || c.share_notes;
         let text = |t: &String| if texts { t.clone() } else { String::new() };
         Self {

@@ -8,6 +8,7 @@
 
 pub mod check_ins;
 pub mod goals;
+pub mod progress;
 
 use chrono::{DateTime, NaiveDate};
 use lodestar_domain::PersonId;
@@ -67,4 +68,15 @@ pub(crate) fn utc_day(ms: i64) -> String {
         .unwrap_or_default()
         .format("%Y-%m-%d")
         .to_string()
+}
+
+impl App {
+    /// The viewer's mentors now (active or paused mentorships): whom they may share with.
+    pub async fn my_mentors(&self, viewer: &Viewer) -> Result<Vec<goals::PersonRef>, AppError> {
+        Ok(mentorships::mentors_of(&self.db, viewer.id, i64::MAX)
+            .await?
+            .into_iter()
+            .map(|(id, name)| goals::PersonRef { id, name })
+            .collect())
+    }
 }

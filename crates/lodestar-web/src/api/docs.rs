@@ -117,6 +117,7 @@ use crate::routes::Routes;
         super::growth::check_ins_of,
         super::growth::plan,
         super::growth::set_plan,
+        super::growth::progress,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),

@@ -10,6 +10,7 @@ use lodestar_app::growth::goals::{
     CommentView, GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput, NewComment,
     NewGoal,
 };
+use lodestar_app::growth::progress::ProgressView;
 
 use super::extract::{ApiJson, path_id};
 use crate::AppState;
@@ -265,4 +266,19 @@ pub async fn set_plan(
     ApiJson(input): ApiJson<CheckInPlan>,
 ) -> ApiResult<Json<CheckInPlan>> {
     Ok(Json(state.app.set_check_in_plan(&viewer, &input).await?))
+}
+
+/// A person's progress: confidence over time, goals and goals achieved per month, the
+/// latest check-ins. Yours, or a mentee's who shares with you (what they share only).
+#[utoipa::path(get, path = "/api/v1/people/{id}/progress", tag = "growth", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Person id")),
+    responses((status = 200, body = ProgressView),
+        (status = 404, description = "You are not this person nor a mentor they share with (or your mentorship ended more than the grace period ago)", body = ErrorBody)))]
+pub async fn progress(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ProgressView>> {
+    let id = path_id(&id, "person")?;
+    Ok(Json(state.app.progress(&viewer, id).await?))
 }

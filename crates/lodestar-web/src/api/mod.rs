@@ -133,6 +133,7 @@ pub fn registry() -> Routes<AppState> {
         .get("/people/{id}/check-ins", growth::check_ins_of)
         .get("/me/check-in-plan", growth::plan)
         .put("/me/check-in-plan", growth::set_plan)
+        .get("/people/{id}/progress", growth::progress)
 }
 
 pub fn routes() -> Router<AppState> {

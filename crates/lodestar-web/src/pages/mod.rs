@@ -7,6 +7,7 @@ mod ask;
 mod booking;
 mod conversations;
 mod dashboard;
+mod growth;
 mod live;
 mod meetings;
 mod mentorships;
@@ -119,6 +120,18 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/bookings", booking::book)
         .post("/people/{id}/one-off-bookings", booking::book_one_off)
         .get("/live", live::live)
+        .get("/goals", growth::goals)
+        .post("/goals", growth::create_goal)
+        .get("/goals/{id}", growth::goal)
+        .post("/goals/{id}", growth::edit_goal)
+        .post("/goals/{id}/delete", growth::delete_goal)
+        .post("/goals/{id}/milestones", growth::add_milestone)
+        .post("/goals/{id}/milestones/{milestone_id}", growth::milestone)
+        .post("/goals/{id}/comments", growth::comment)
+        .get("/check-ins", growth::check_ins)
+        .post("/check-ins", growth::check_in)
+        .post("/check-ins/plan", growth::save_plan)
+        .get("/people/{id}/progress", growth::progress)
 }
 
 pub fn routes() -> Router<AppState> {

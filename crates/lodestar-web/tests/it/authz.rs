@@ -529,6 +529,32 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/people/{id}/check-ins", OWNER_API).fill(Fill::Owner),
         row(M::GET, "/api/v1/me/check-in-plan", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/check-in-plan", SIGNED_IN_API).json(r#"{"cadence": "fortnightly"}"#),
+        row(M::GET, "/api/v1/people/{id}/progress", OWNER_API).fill(Fill::Owner),
+        // A goal, a check-in and a progress page are their owner's: to a stranger and an
+        // admin they do not exist.
+        row(M::GET, "/goals", SIGNED_IN_PAGE),
+        row(M::POST, "/goals", [LogIn, Redirect("/goals/"), Redirect("/goals/"), Redirect("/goals/")])
+            .form(&[("title", "Matrix goal {n}"), ("measure", "Done"), ("target_date", "{day3}")]),
+        row(M::GET, "/goals/{id}", [LogIn, NOT_FOUND, Done, NOT_FOUND]).fill(Fill::OwnersGoal),
+        row(M::POST, "/goals/{id}", [LogIn, NOT_FOUND, Redirect("/goals/"), NOT_FOUND])
+            .fill(Fill::OwnersGoal)
+            .form(&[("status", "paused")]),
+        row(M::POST, "/goals/{id}/delete", [LogIn, NOT_FOUND, Redirect("/goals"), NOT_FOUND]).fill(Fill::OwnersGoal),
+        row(M::POST, "/goals/{id}/milestones", [LogIn, NOT_FOUND, Redirect("/goals/"), NOT_FOUND])
+            .fill(Fill::OwnersGoal)
+            .form(&[("title", "Milestone {n}"), ("due_date", "")]),
+        row(M::POST, "/goals/{id}/milestones/{milestone_id}", [LogIn, NOT_FOUND, Redirect("/goals/"), NOT_FOUND])
+            .fill(Fill::OwnersMilestone)
+            .form(&[("action", "done")]),
+        row(M::POST, "/goals/{id}/comments", [LogIn, NOT_FOUND, Redirect("/goals/"), NOT_FOUND])
+            .fill(Fill::OwnersGoal)
+            .form(&[("body", "Comment {n}")]),
+        row(M::GET, "/check-ins", SIGNED_IN_PAGE),
+        row(M::POST, "/check-ins", [LogIn, Redirect("/check-ins"), Redirect("/check-ins"), Redirect("/check-ins")])
+            .form(&[("confidence", "6"), ("went_well", "Matrix {n}")]),
+        row(M::POST, "/check-ins/plan", [LogIn, Redirect("/check-ins"), Redirect("/check-ins"), Redirect("/check-ins")])
+            .form(&[("cadence", "monthly")]),
+        row(M::GET, "/people/{id}/progress", [LogIn, NOT_FOUND, Done, NOT_FOUND]).fill(Fill::Owner),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),

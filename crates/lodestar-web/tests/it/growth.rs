@@ -350,3 +350,106 @@ api_tests! {
         assert_eq!(app.app.remind_check_ins(now + 30 * day).await.unwrap(), 0);
     }
 }
+
+/// Signs `email` in with a browser and returns it with a form token.
+async fn browser<'a>(app: &'a TestApp, email: &str) -> (crate::pages::Browser<'a>, String) {
+    let mut b = crate::pages::Browser::new(app);
+    let done = b.log_in(email, crate::support::PASSWORD).await;
+    assert!(done.status.is_redirection(), "{}", done.text());
+    let page = b.get("/goals").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let csrf = crate::pages::csrf_of(&page.text());
+    (b, csrf)
+}
+
+api_tests! {
+    async fn the_goal_pages_set_a_goal_show_bad_fields_beside_them_and_tick_milestones(app) {
+        let p = pair(app).await;
+        let (mut b, csrf) = browser(app, "ted@example.org").await;
+        let form = b.get("/goals").await.text();
+        assert!(form.contains("Ana Mentor (your mentor)"), "the mentor can be chosen to share with");
+        let refused = b.post("/goals", &[("_csrf", &csrf), ("title", ""), ("measure", "Asked to lead"), ("target_date", "2001-01-01"), ("milestone_0", "Plan"), ("milestone_due_0", "not a date")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text();
+        assert!(html.contains(r#"id="title-error""#) && html.contains("must not be in the past"), "{html}");
+        assert!(html.contains("milestones[0].due_date"), "a milestone row's problem is listed");
+        assert!(html.contains(r#"value="Asked to lead""#) || html.contains(">Asked to lead<"), "what was typed stays");
+        assert_eq!(goal_count(app, &p.mentee).await, 0);
+
+        let due = date_in_days(60);
+        let done = b.post("/goals", &[("_csrf", &csrf), ("title", "Present at the all-hands"), ("measure", "Done once, asked back"), ("target_date", &due), ("skills", "Public speaking, presenting"), ("milestone_0", "Outline"), ("milestone_due_0", &date_in_days(7)), ("milestone_1", "Dry run"), ("milestone_due_1", ""), ("obstacle", "Nerves"), ("plan", "Practise with Ana"), ("shared_with", &p.mentor_id)]).await;
+        assert!(done.status.is_redirection(), "{}", done.text());
+        let location = done.header("location").unwrap().to_owned();
+        let page = b.get(&location).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.text();
+        assert!(html.contains("Present at the all-hands") && html.contains("Practise with Ana") && html.contains("Public speaking"));
+        let goal = app.get("/api/v1/me/goals", Some(&p.mentee)).await.json()[0].clone();
+        let id = goal["id"].as_str().unwrap().to_owned();
+        let view = app.get(&format!("/api/v1/me/goals/{id}"), Some(&p.mentee)).await.json();
+        let outline = view["milestones"][0]["id"].as_str().unwrap().to_owned();
+        let ticked = b.post(&format!("/goals/{id}/milestones/{outline}"), &[("_csrf", &csrf), ("action", "done")]).await;
+        assert!(ticked.status.is_redirection(), "{}", ticked.text());
+        let view = app.get(&format!("/api/v1/me/goals/{id}"), Some(&p.mentee)).await.json();
+        assert_eq!(view["progress"], 50);
+
+        // The mentor reads it on the page, suggests a milestone and comments.
+        let (mut mentor, mentor_csrf) = browser(app, "ana@example.org").await;
+        let page = mentor.get(&format!("/goals/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("Suggest a milestone"));
+        assert!(!page.text().contains("Edit the goal"));
+        let suggested = mentor.post(&format!("/goals/{id}/milestones"), &[("_csrf", &mentor_csrf), ("title", "Record yourself once"), ("due_date", "")]).await;
+        assert!(suggested.status.is_redirection(), "{}", suggested.text());
+        let status = mentor.post(&format!("/goals/{id}"), &[("_csrf", &mentor_csrf), ("status", "dropped")]).await;
+        assert_eq!(status.status, StatusCode::FORBIDDEN);
+        let page = b.get(&format!("/goals/{id}")).await.text();
+        assert!(page.contains("Record yourself once") && page.contains("suggested by Ana Mentor") && page.contains(r#"value="accept""#));
+        // Status buttons: achieved.
+        let achieved = b.post(&format!("/goals/{id}"), &[("_csrf", &csrf), ("status", "achieved")]).await;
+        assert!(achieved.status.is_redirection());
+        let again = b.post(&format!("/goals/{id}"), &[("_csrf", &csrf), ("status", "paused")]).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "shown beside the status");
+        assert!(again.text().contains("cannot become paused"));
+    }
+
+    async fn the_check_in_page_saves_a_check_in_and_the_progress_page_charts_it_for_mentor_and_mentee(app) {
+        let p = pair(app).await;
+        app.register_and_login("Sam Stranger", "sam@example.org").await;
+        let (mut b, csrf) = browser(app, "ted@example.org").await;
+        let refused = b.post("/check-ins", &[("_csrf", &csrf), ("went_well", "kept")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains(r#"id="confidence-error""#));
+        assert!(refused.text().contains(">kept</textarea>"));
+        for (confidence, share) in [("6", "on"), ("7", "on"), ("7", ""), ("3", "on")] {
+            let mut form = vec![("_csrf", csrf.as_str()), ("confidence", confidence), ("area_0", "Saying no"), ("area_score_0", "5"), ("need", "Time to talk")];
+            if !share.is_empty() {
+                form.extend([("share", share), ("share_reflection", share)]);
+            }
+            let done = b.post("/check-ins", &form).await;
+            assert!(done.status.is_redirection(), "{}", done.text());
+        }
+        let page = b.get("/check-ins").await.text();
+        assert!(page.contains("talking about"), "the marked drop's prompt is shown: {page}");
+        let own = b.get(&format!("/people/{}/progress", p.mentee_id)).await;
+        assert_eq!(own.status, StatusCode::OK);
+        let own = own.text();
+        assert!(own.contains("Confidence over time") && own.contains("<svg"));
+        assert!(own.matches("<td").count() >= 4, "the table fallback holds the data");
+
+        // The mentor sees the three shared check-ins, not the private one.
+        let (mut mentor, _) = browser(app, "ana@example.org").await;
+        let seen = mentor.get(&format!("/people/{}/progress", p.mentee_id)).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        let html = seen.text();
+        assert!(html.contains("Ted Mentee's progress"));
+        let table = html.split("<table").nth(1).expect("a data table");
+        let rows = table.split("</table>").next().unwrap().matches("<tr").count();
+        assert_eq!(rows, 1 + 3, "a header and one row per shared check-in: {table}");
+        assert_eq!(html.matches("<circle class=\"chart-point").count(), 3, "one point per shared check-in");
+        assert_eq!(html.matches("chart-point chart-flag").count(), 1, "the marked drop is ringed");
+        assert!(html.contains("Time to talk"));
+        let (mut other, _) = browser(app, "sam@example.org").await;
+        assert_eq!(other.get(&format!("/people/{}/progress", p.mentee_id)).await.status, StatusCode::NOT_FOUND);
+    }
+}
