@@ -221,6 +221,11 @@ struct ServeArgs {
     /// network.
     #[arg(long, env = "LODESTAR_BUSY_CALENDAR_ALLOW_PRIVATE")]
     busy_calendar_allow_private: bool,
+
+    /// Days a mentor still reads what a mentee shared with them (goals, check-ins, their
+    /// progress) after their mentorship ends; 0 ends it with the mentorship.
+    #[arg(long, env = "LODESTAR_SHARE_GRACE_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
+    share_grace_days: u32,
 }
 
 #[derive(Args)]
@@ -346,6 +351,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     app.policy.throttle.registrations_per_address = args.registrations_per_address;
     app.policy.busy_calendars.every = Duration::from_secs(args.busy_calendar_interval * 60);
     app.policy.busy_calendars.limits.allow_private = args.busy_calendar_allow_private;
+    app.policy.mentoring.share_grace_ms = i64::from(args.share_grace_days) * 24 * 60 * 60 * 1000;
     if args.demo {
         if lodestar_store::persons::count(&app.db).await? == 0 {
             let report = app

@@ -78,6 +78,10 @@ pub struct CheckInView {
     pub marked_drop: bool,
     /// Epoch milliseconds.
     pub created_at: i64,
+    /// In the answer to a new check-in that is a marked drop only: a suggestion to talk it
+    /// over.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
 }
 
 impl CheckInView {
@@ -102,17 +106,9 @@ impl CheckInView {
             share_reflection: c.share_notes,
             marked_drop: c.marked_drop,
             created_at: c.created_at,
+            prompt: None,
         }
     }
-}
-
-/// What a new check-in answers: the check-in, and a gentle word after a marked drop.
-#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
-pub struct CheckedIn {
-    #[serde(flatten)]
-    pub check_in: CheckInView,
-    /// Set after a marked drop: a suggestion to talk it over.
-    pub prompt: Option<String>,
 }
 
 /// The words that follow a marked drop.
@@ -143,7 +139,7 @@ impl App {
         &self,
         viewer: &Viewer,
         input: &NewCheckIn,
-    ) -> Result<CheckedIn, AppError> {
+    ) -> Result<CheckInView, AppError> {
         let mut errors = FieldErrors::new();
         let confidence = errors.check("confidence", Confidence::new(input.confidence));
         let raw_areas: Vec<(String, i64)> = input
@@ -227,9 +223,9 @@ impl App {
             }
         }
         lodestar_store::commit(tx).await?;
-        Ok(CheckedIn {
-            check_in: CheckInView::of(&check_in, Reader::Owner),
+        Ok(CheckInView {
             prompt: marked_drop.then(|| DROP_PROMPT.to_owned()),
+            ..CheckInView::of(&check_in, Reader::Owner)
         })
     }
 

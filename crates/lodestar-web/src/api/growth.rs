@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use lodestar_app::growth::check_ins::{CheckInPlan, CheckInView, CheckedIn, NewCheckIn};
+use lodestar_app::growth::check_ins::{CheckInPlan, CheckInView, NewCheckIn};
 use lodestar_app::growth::goals::{
     CommentView, GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput, NewComment,
     NewGoal,
@@ -209,7 +209,7 @@ pub async fn goals_of(
 /// at least 3 below the average of your last three — comes back with a `prompt`.
 #[utoipa::path(post, path = "/api/v1/me/check-ins", tag = "growth", security(("bearer" = [])),
     request_body = NewCheckIn,
-    responses((status = 201, body = CheckedIn),
+    responses((status = 201, body = CheckInView),
         (status = 422, description = "Invalid fields (`validation_failed`): `confidence` (1–10), `areas[i]`, `went_well`, `hard`, `need`", body = ErrorBody)))]
 pub async fn check_in(
     State(state): State<AppState>,
