@@ -367,6 +367,9 @@ async fn check_in(mentee: &Side, shots: &Shots) -> Vec<[NaiveDate; 2]> {
     );
     shots.take(mentee, "growth-check-ins", None).await;
     shots
+        .take(mentee, "growth-check-ins-form", Some("#new-heading"))
+        .await;
+    shots
         .take(mentee, "growth-check-ins-trend", Some("#trend-heading"))
         .await;
     days
