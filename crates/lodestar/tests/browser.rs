@@ -6,7 +6,9 @@
 //! (in `browser/conversation.rs`): two people in two browsers write to each other live,
 //! what they write is sanitised, and the mentee books a slot of the mentor's free time; on
 //! PostgreSQL each browser talks to its own server process, so the live messages cross
-//! processes.
+//! processes. Growth (in `browser/growth.rs`): the mentee sets a goal shared with the
+//! mentor and checks in, the mentor comments and suggests a milestone, and both read the
+//! mentee's progress chart and its data.
 //!
 //! Needs chromedriver and Chromium (`LODESTAR_CHROMEDRIVER`, `LODESTAR_CHROMIUM`, defaulting
 //! to the Debian paths). Without them the test is skipped, except under `CI`, where it fails.
@@ -29,6 +31,8 @@ use serde_json::json;
 
 #[path = "browser/conversation.rs"]
 mod conversation;
+#[path = "browser/growth.rs"]
+mod growth;
 
 /// How long any one thing may take to appear in the page.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -67,6 +71,16 @@ async fn the_conversation_and_booking_journey_across_two_server_processes_on_pos
         conversation::journey,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_mentee_sets_a_goal_checks_in_the_mentor_comments_and_both_read_the_progress_chart() {
+    run_pair("growth-failure", Backend::Sqlite, growth::journey).await;
+}
+
+#[tokio::test]
+async fn the_growth_journey_across_two_server_processes_on_postgres() {
+    run_pair("growth-pg-failure", Backend::Postgres, growth::journey).await;
 }
 
 /// Starts a server of its own (SQLite, with a demo organisation), chromedriver and a

@@ -271,19 +271,19 @@ async fn set_up(mentee: &Side, mentor: &Side, database_url: &str) -> People {
 }
 
 /// Someone signed in through the API, on their side's server.
-struct As<'a> {
+pub(super) struct As<'a> {
     side: &'a Side,
     token: String,
 }
 
 impl<'a> As<'a> {
-    async fn new(side: &'a Side, email: &str) -> As<'a> {
+    pub(super) async fn new(side: &'a Side, email: &str) -> As<'a> {
         let token = api_token(&side.base, email).await;
         As { side, token }
     }
 
     /// A JSON request that must be answered with `status`; the answer's body.
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: &str,
         path: &str,
@@ -300,7 +300,7 @@ impl<'a> As<'a> {
     }
 }
 
-fn text(value: &serde_json::Value) -> String {
+pub(super) fn text(value: &serde_json::Value) -> String {
     value
         .as_str()
         .unwrap_or_else(|| panic!("a string, not {value}"))
@@ -572,12 +572,12 @@ async fn check_sanitised(side: &Side) -> String {
 }
 
 /// Whether this run keeps screenshots (one run of the journey is enough).
-struct Shots(bool);
+pub(super) struct Shots(pub(super) bool);
 
 impl Shots {
     /// The page as the screenshots `<name>` (desktop) and `<name>-phone`, scrolled to
     /// `focus` if given.
-    async fn take(&self, side: &Side, name: &str, focus: Option<&str>) {
+    pub(super) async fn take(&self, side: &Side, name: &str, focus: Option<&str>) {
         if !self.0 {
             return;
         }
