@@ -351,7 +351,7 @@ impl Record<'_> {
                         .then(|| due - self.rng.random_range(0..4) * DAY),
                     // The last milestone of an overdue goal is overdue too.
                     Overdue if i + 1 == count => None,
-                    Active | Overdue if due < self.now => (self.rng.random_range(0..100) < 85)
+                    Active | Overdue if due < self.now => (self.rng.random_range(0..100) < 92)
                         .then(|| due - self.rng.random_range(0..4) * DAY),
                     Active | Overdue => (self.rng.random_range(0..100) < 10)
                         .then(|| self.now - self.rng.random_range(1..5) * DAY),
@@ -555,5 +555,82 @@ impl Record<'_> {
                 self.counts.marked_drops += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn featured_check_ins(seed: u64, now: i64) -> Vec<BulkCheckIn> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut batch = BulkGrowth::default();
+        let mut counts = GrowthCounts::default();
+        Record {
+            rng: &mut rng,
+            batch: &mut batch,
+            counts: &mut counts,
+            id: "person",
+            mentors: &[],
+            now,
+        }
+        .check_ins(true);
+        batch.check_ins
+    }
+
+    #[test]
+    fn the_demo_mentees_check_ins_rise_weekly_for_two_years_with_one_marked_dip() {
+        let now = 1_800_000_000_000;
+        for seed in 0..20 {
+            let check_ins = featured_check_ins(seed, now);
+            assert_eq!(check_ins.len(), 100);
+            assert!(
+                check_ins
+                    .windows(2)
+                    .all(|w| w[0].created_at < w[1].created_at)
+            );
+            assert!(check_ins.iter().all(|c| c.created_at < now));
+            let mean = |cs: &[BulkCheckIn]| {
+                cs.iter().map(|c| c.confidence as f64).sum::<f64>() / cs.len() as f64
+            };
+            let (start, end) = (mean(&check_ins[..10]), mean(&check_ins[90..]));
+            assert!(
+                (3.5..=5.8).contains(&start),
+                "seed {seed} starts at {start}"
+            );
+            assert!((6.5..=8.8).contains(&end), "seed {seed} ends at {end}");
+            let drops: Vec<usize> = (0..check_ins.len())
+                .filter(|&i| check_ins[i].marked_drop)
+                .collect();
+            assert!(
+                !drops.is_empty() && drops.iter().all(|i| (30..70).contains(i)),
+                "seed {seed}: marked drops at {drops:?}"
+            );
+            // The flags are the domain's rule over the check-ins before each.
+            let confidences: Vec<Confidence> = check_ins
+                .iter()
+                .map(|c| Confidence::new(c.confidence).unwrap())
+                .collect();
+            for (i, c) in check_ins.iter().enumerate() {
+                assert_eq!(
+                    c.marked_drop,
+                    marked_drop(&confidences[..i], confidences[i])
+                );
+                assert!(!c.share_notes || c.share_scores);
+            }
+        }
+    }
+
+    #[test]
+    fn one_seed_gives_the_same_check_ins() {
+        let ids = |seed| {
+            featured_check_ins(seed, 1_800_000_000_000)
+                .into_iter()
+                .map(|c| (c.id, c.confidence, c.areas, c.created_at))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(5), ids(5));
+        assert_ne!(ids(5), ids(6));
     }
 }
