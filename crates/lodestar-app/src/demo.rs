@@ -23,8 +23,10 @@ use crate::people::derived;
 use crate::secrets::hash_password;
 use crate::{App, AppError};
 
+mod growth;
 mod history;
 
+pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
 
 const VOCABULARY: &str = include_str!("../seed/demo.json");
@@ -91,6 +93,8 @@ pub struct DemoReport {
     pub logins: Vec<(String, String)>,
     /// The mentoring history generated with them.
     pub history: HistoryCounts,
+    /// Their goals and check-ins.
+    pub growth: GrowthCounts,
 }
 
 /// People are written in transactions of this many.
@@ -164,6 +168,7 @@ impl App {
             seconds: 0.0,
             logins: vec![("admin".into(), admin.email.clone())],
             history: HistoryCounts::default(),
+            growth: GrowthCounts::default(),
         };
         let mut people = Vec::with_capacity(options.people);
         let mut featured = Vec::new();
@@ -217,6 +222,18 @@ impl App {
             lodestar_store::bulk_mentoring::insert(&self.db, batch).await?;
         }
         report.history = counts;
+        let (growth, counts) = growth::generate(
+            &people,
+            &featured,
+            &batches,
+            &names,
+            options.seed,
+            lodestar_store::now_ms(),
+        );
+        for batch in &growth {
+            lodestar_store::bulk_growth::insert(&self.db, batch).await?;
+        }
+        report.growth = counts;
         let free_time = free_time(&people, options.seed, lodestar_store::now_ms());
         lodestar_store::availability::insert_bulk(&self.db, &free_time).await?;
         self.db.analyze().await?;

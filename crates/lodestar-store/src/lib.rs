@@ -9,6 +9,7 @@ pub mod action_items;
 pub mod availability;
 pub mod blocks;
 pub mod bookings;
+pub mod bulk_growth;
 pub mod bulk_mentoring;
 pub mod busy_times;
 pub mod calendar_feeds;

@@ -312,6 +312,16 @@ fn print_demo(report: &DemoReport) {
         "Their history: {} mentorships ({} running), {} sessions, {} requests.",
         history.mentorships, history.active, history.meetings, history.requests
     );
+    let growth = &report.growth;
+    println!(
+        "Their growth: {} people with {} goals ({} achieved) and {} milestones, {} check-ins ({} marked drops).",
+        growth.people,
+        growth.goals,
+        growth.achieved,
+        growth.milestones,
+        growth.check_ins,
+        growth.marked_drops
+    );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {
         println!("  {what:<18} {email}");

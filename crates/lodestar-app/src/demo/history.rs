@@ -136,7 +136,7 @@ const REFLECTIONS: &[&str] = &[
     "A good run. The sessions on feedback made the biggest difference.",
 ];
 
-fn date(ms: i64) -> String {
+pub(super) fn date(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()

@@ -135,4 +135,155 @@ api_tests! {
         assert_eq!(slots.status, axum::http::StatusCode::OK, "{}", slots.text());
         assert!(!slots.json()["slots"].as_array().unwrap().is_empty(), "{}", slots.text());
     }
+
+    async fn the_demo_mentee_has_goals_in_every_state_and_months_of_check_ins_their_mentors_see(app) {
+        const DAY: i64 = 86_400_000;
+        let report = app
+            .app
+            .generate_demo(&DemoOptions { people: 400, seed: 7, progress: false })
+            .await
+            .unwrap();
+        assert!(report.growth.goals > 100 && report.growth.check_ins > 1000, "{:?}", report.growth);
+        let db = app.app.db.reader();
+        let (_, mentee_email) = report.logins.iter().find(|(kind, _)| kind == "mentee").unwrap();
+        let mentee: String = sqlx::query("SELECT id FROM persons WHERE email = $1")
+            .bind(mentee_email)
+            .fetch_one(db)
+            .await
+            .unwrap()
+            .try_get("id")
+            .unwrap();
+        let now = lodestar_store::now_ms();
+
+        // Goals in at least three statuses, one achieved in an earlier month.
+        let statuses: i64 = sqlx::query("SELECT COUNT(DISTINCT status) AS n FROM goals WHERE owner_id = $1")
+            .bind(&mentee)
+            .fetch_one(db)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert!(statuses >= 3, "the demo mentee's goals are in {statuses} statuses");
+        let achieved: Vec<i64> = sqlx::query(
+            "SELECT achieved_at FROM goals WHERE owner_id = $1 AND status = 'achieved' \
+             AND achieved_at IS NOT NULL",
+        )
+        .bind(&mentee)
+        .fetch_all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("achieved_at").unwrap())
+        .collect();
+        assert!(
+            achieved.iter().any(|&at| at < now - 31 * DAY),
+            "no goal of the demo mentee achieved in an earlier month: {achieved:?}"
+        );
+        assert_eq!(
+            count(app, "SELECT COUNT(*) AS n FROM goals WHERE (status = 'achieved') <> (achieved_at IS NOT NULL)").await,
+            0,
+            "achieved_at set on a goal that is not achieved, or missing on one that is"
+        );
+        let waiting: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM goal_milestones m JOIN goals g ON g.id = m.goal_id \
+             JOIN goal_shares s ON s.goal_id = g.id AND s.person_id = m.suggested_by \
+             WHERE g.owner_id = $1 AND m.state = 'suggested'",
+        )
+        .bind(&mentee)
+        .fetch_one(db)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        assert!(waiting > 0, "no suggestion from a mentor waits for the demo mentee");
+
+        // Goals are shared only with people who mentor their owner.
+        let strangers = count(app,
+            "SELECT COUNT(*) AS n FROM goal_shares s JOIN goals g ON g.id = s.goal_id \
+             WHERE NOT EXISTS (SELECT 1 FROM mentorship_members mo \
+               JOIN mentorship_members me ON me.mentorship_id = mo.mentorship_id \
+               WHERE mo.person_id = s.person_id AND mo.role = 'mentor' \
+               AND me.person_id = g.owner_id AND me.role = 'mentee')").await;
+        assert_eq!(strangers, 0, "a goal shared with someone who does not mentor its owner");
+        assert!(count(app, "SELECT COUNT(*) AS n FROM goal_shares").await > 0);
+
+        // Months of check-ins, and every marked drop is the domain's rule over the ones before.
+        let rows = sqlx::query(
+            "SELECT confidence, marked_drop, created_at FROM check_ins WHERE person_id = $1 \
+             ORDER BY created_at, id",
+        )
+        .bind(&mentee)
+        .fetch_all(db)
+        .await
+        .unwrap();
+        assert!(rows.len() >= 50, "the demo mentee has {} check-ins", rows.len());
+        let first: i64 = rows[0].try_get("created_at").unwrap();
+        let last: i64 = rows[rows.len() - 1].try_get("created_at").unwrap();
+        assert!(last - first >= 365 * DAY, "check-ins span {} days", (last - first) / DAY);
+        assert!(last <= now);
+        let mut earlier = Vec::new();
+        let mut drops = 0;
+        for row in &rows {
+            let confidence = lodestar_domain::growth::Confidence::new(row.try_get("confidence").unwrap()).unwrap();
+            let flagged = row.try_get::<i64, _>("marked_drop").unwrap() != 0;
+            assert_eq!(flagged, lodestar_domain::growth::marked_drop(&earlier, confidence),
+                "check-in {} of the demo mentee", earlier.len());
+            drops += i32::from(flagged);
+            earlier.push(confidence);
+        }
+        assert!(drops > 0, "the demo mentee's check-ins have no marked drop");
+        assert_eq!(
+            count(app, "SELECT COUNT(*) AS n FROM check_ins WHERE share_notes > share_scores").await,
+            0
+        );
+
+        // Their mentor sees the shared goals and check-ins through the API.
+        let mentor: String = sqlx::query(
+            "SELECT p.email FROM goal_shares s JOIN goals g ON g.id = s.goal_id \
+             JOIN persons p ON p.id = s.person_id \
+             JOIN mentorship_members mo ON mo.person_id = s.person_id AND mo.role = 'mentor' \
+             JOIN mentorship_members me ON me.mentorship_id = mo.mentorship_id \
+               AND me.person_id = g.owner_id AND me.role = 'mentee' \
+             JOIN mentorships m ON m.id = mo.mentorship_id AND m.state = 'active' \
+             WHERE g.owner_id = $1 LIMIT 1",
+        )
+        .bind(&mentee)
+        .fetch_one(db)
+        .await
+        .unwrap()
+        .try_get("email")
+        .unwrap();
+        let (_, demo_mentor) = report.logins.iter().find(|(kind, _)| kind == "mentor").unwrap();
+        // The demo mentor's mentees keep records too: one with check-ins they share.
+        let followed: String = sqlx::query(
+            "SELECT me.person_id FROM mentorship_members me \
+             JOIN mentorship_members mo ON mo.mentorship_id = me.mentorship_id AND mo.role = 'mentor' \
+             JOIN persons p ON p.id = mo.person_id \
+             JOIN mentorships m ON m.id = me.mentorship_id AND m.state = 'active' \
+             WHERE me.role = 'mentee' AND p.email = $1 \
+             AND EXISTS (SELECT 1 FROM check_ins c WHERE c.person_id = me.person_id AND c.share_scores = 1) \
+             ORDER BY me.person_id LIMIT 1",
+        )
+        .bind(demo_mentor)
+        .fetch_one(db)
+        .await
+        .unwrap()
+        .try_get("person_id")
+        .unwrap();
+        for (email, person) in [(&mentor, &mentee), (demo_mentor, &followed)] {
+            let token = app.login(email, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            for what in ["check-ins", "goals"] {
+                let listed = app.get(&format!("/api/v1/people/{person}/{what}"), Some(&token)).await;
+                assert_eq!(listed.status, axum::http::StatusCode::OK, "{}", listed.text());
+                let listed = listed.json();
+                assert!(
+                    !listed.as_array().unwrap().is_empty(),
+                    "{email} sees no {what} of {person}"
+                );
+            }
+        }
+    }
 }

@@ -1,0 +1,636 @@
+//! The demo organisation's growth records, so that progress charts and gaps are never
+//! empty: goals in every status, with milestones, obstacles and skills, shared with the
+//! owner's mentors, and confidence check-ins on a cadence with a believable trend — a slow
+//! rise with noise and, for many, one dip in the middle.
+//!
+//! About half of the mentees of the generated mentorships keep a growth record; the demo
+//! mentee and the demo mentor's mentees always do, and the demo mentee gets every kind of
+//! thing (about two years of weekly check-ins, a mentor's comments and a suggestion
+//! waiting for their answer). The rules the services keep hold here too: a goal is shared
+//! only with people who mentor its owner, and a check-in's marked drop is the domain's
+//! [`lodestar_domain::growth::marked_drop`] over the check-ins before it.
+
+use std::collections::{HashMap, HashSet};
+
+use lodestar_domain::growth::{Confidence, marked_drop};
+use lodestar_domain::{PersonId, SkillId};
+use lodestar_store::bulk_growth::{
+    BulkCheckIn, BulkCheckInPlan, BulkComment, BulkGoal, BulkGrowth, BulkMilestone, BulkObstacle,
+};
+use lodestar_store::bulk_mentoring::BulkMentoring;
+use rand::rngs::StdRng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{RngExt, SeedableRng};
+
+use super::history::{Person, date};
+
+const DAY: i64 = 24 * 60 * 60 * 1000;
+const HOUR: i64 = 60 * 60 * 1000;
+/// People whose records go in one batch.
+const BATCH: usize = 250;
+
+/// How much growth was generated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GrowthCounts {
+    /// People with goals and check-ins.
+    pub people: usize,
+    pub goals: usize,
+    pub achieved: usize,
+    pub milestones: usize,
+    pub check_ins: usize,
+    pub marked_drops: usize,
+}
+
+/// A goal's title, how it is measured and why, for a skill the person wants to grow.
+/// `{skill}` is the skill's name.
+const GOALS: &[(&str, &str, &str)] = &[
+    (
+        "Become confident with {skill}",
+        "Use {skill} on real work every week and explain my choices to the team without notes",
+        "It comes up in every project and I still lean on others for it",
+    ),
+    (
+        "Lead a piece of work that depends on {skill}",
+        "Own one deliverable end to end and get a review from the team lead",
+        "Leading it is the clearest way to show I am ready for the next level",
+    ),
+    (
+        "Teach {skill} to a newer colleague",
+        "Run two sessions and have them use it on their own afterwards",
+        "Explaining it will show me where my own understanding is thin",
+    ),
+    (
+        "Close my largest gap in {skill}",
+        "Self-assessment up one level, confirmed by my mentor",
+        "The role I want lists it first, and it is where I am weakest",
+    ),
+    (
+        "Present a {skill} case study to the department",
+        "A 20-minute talk with questions, and written feedback from three people",
+        "I want people outside my team to know what I can do",
+    ),
+    (
+        "Get a stretch assignment that uses {skill}",
+        "Agree the assignment with my manager and deliver its first milestone",
+        "I learn fastest when the work is slightly beyond me",
+    ),
+];
+const MILESTONES: &[&str] = &[
+    "Agree the scope with my manager",
+    "Finish the course module",
+    "Shadow a colleague for a day",
+    "Write a one-page plan",
+    "Do a practice run with my mentor",
+    "Ask for feedback from two peers",
+    "Deliver the first draft",
+    "Present the result to the team",
+    "Write up what I learned",
+];
+const SUGGESTIONS: &[&str] = &[
+    "Book a 30-minute practice run before the real thing",
+    "Ask your lead for one piece of written feedback",
+];
+const OBSTACLES: &[(&str, &str)] = &[
+    (
+        "Little time between deadlines",
+        "Block two hours every Friday morning and protect them",
+    ),
+    (
+        "I freeze when senior people ask questions",
+        "Practise the likely questions with my mentor first",
+    ),
+    (
+        "No project at work uses it yet",
+        "Propose a small internal tool where it fits",
+    ),
+    (
+        "Not sure what good looks like",
+        "Ask my mentor for two examples to compare against",
+    ),
+];
+const COMMENTS: &[&str] = &[
+    "Good progress here. What would make the next step feel smaller?",
+    "I liked how you handled the review last week — that counts towards this goal.",
+    "Let's look at the target date together next session; it may be too tight.",
+];
+const AREAS: &[&str] = &[
+    "Speaking up in meetings",
+    "Saying no",
+    "Presenting to leaders",
+    "Giving feedback",
+    "Negotiating",
+];
+const WENT_WELL: &[&str] = &[
+    "Spoke up twice in the planning meeting.",
+    "Finished the draft a day early.",
+    "Got good feedback on the demo.",
+    "Said no to an extra project without guilt.",
+];
+const HARD: &[&str] = &[
+    "A tense review with another team.",
+    "Too many meetings to get real work done.",
+    "Lost my nerve in front of the directors.",
+    "Conflicting priorities from two leads.",
+];
+const NEED: &[&str] = &[
+    "Help preparing for next week's presentation.",
+    "A sounding board on the reorg.",
+    "Ideas for saying no more gracefully.",
+    "Nothing special this week.",
+];
+
+/// Who mentors a mentee, in one generated mentorship.
+#[derive(Clone, Debug)]
+struct Link {
+    mentorship_id: String,
+    mentor_id: String,
+    running: bool,
+    created_at: i64,
+}
+
+fn uuid(rng: &mut StdRng) -> String {
+    uuid::Builder::from_random_bytes(rng.random())
+        .into_uuid()
+        .to_string()
+}
+
+/// The mentors of each mentee in the history, by mentee id.
+fn links(history: &[BulkMentoring]) -> HashMap<String, Vec<Link>> {
+    let mut by_mentee: HashMap<String, Vec<Link>> = HashMap::new();
+    for batch in history {
+        let mut mentor_of: HashMap<&str, &str> = HashMap::new();
+        for member in batch.members.iter().filter(|m| m.role == "mentor") {
+            mentor_of.insert(&member.mentorship_id, &member.person_id);
+        }
+        let mentorships: HashMap<&str, _> = batch
+            .mentorships
+            .iter()
+            .map(|m| (m.id.as_str(), m))
+            .collect();
+        for member in batch.members.iter().filter(|m| m.role == "mentee") {
+            let (Some(mentor), Some(m)) = (
+                mentor_of.get(member.mentorship_id.as_str()),
+                mentorships.get(member.mentorship_id.as_str()),
+            ) else {
+                continue;
+            };
+            by_mentee
+                .entry(member.person_id.clone())
+                .or_default()
+                .push(Link {
+                    mentorship_id: m.id.clone(),
+                    mentor_id: (*mentor).to_owned(),
+                    running: matches!(m.state, "active" | "paused"),
+                    created_at: m.created_at,
+                });
+        }
+    }
+    by_mentee
+}
+
+/// Generates growth records for the mentees of `history`, `featured` (the demo's logins)
+/// among them. The same seed and history give the same rows, apart from the times, which
+/// are relative to `now`.
+pub(crate) fn generate(
+    people: &[Person],
+    featured: &[PersonId],
+    history: &[BulkMentoring],
+    names: &HashMap<SkillId, String>,
+    seed: u64,
+    now: i64,
+) -> (Vec<BulkGrowth>, GrowthCounts) {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0x6772_6f77_7468);
+    let links = links(history);
+    let featured: HashSet<String> = featured.iter().map(ToString::to_string).collect();
+    // Mentees of a featured mentor keep a record, so the demo mentor has someone to follow.
+    let followed: HashSet<&str> = links
+        .iter()
+        .filter(|(_, ls)| ls.iter().any(|l| featured.contains(&l.mentor_id)))
+        .map(|(mentee, _)| mentee.as_str())
+        .collect();
+    let mut batches = Vec::new();
+    let mut batch = BulkGrowth::default();
+    let mut in_batch = 0;
+    let mut counts = GrowthCounts::default();
+    for person in people {
+        let id = person.id.to_string();
+        let Some(mentors) = links.get(&id) else {
+            continue;
+        };
+        let is_featured = featured.contains(&id) && person.wants_mentor;
+        let keeps = rng.random_range(0..100) < 50;
+        if !(keeps || is_featured || followed.contains(id.as_str())) {
+            continue;
+        }
+        let mut g = Record {
+            rng: &mut rng,
+            batch: &mut batch,
+            counts: &mut counts,
+            id: &id,
+            mentors,
+            now,
+        };
+        g.goals(person, names, is_featured);
+        g.check_ins(is_featured);
+        counts.people += 1;
+        in_batch += 1;
+        if in_batch == BATCH {
+            batches.push(std::mem::take(&mut batch));
+            in_batch = 0;
+        }
+    }
+    if in_batch > 0 {
+        batches.push(batch);
+    }
+    (batches, counts)
+}
+
+/// One person's records being generated.
+struct Record<'a> {
+    rng: &'a mut StdRng,
+    batch: &'a mut BulkGrowth,
+    counts: &'a mut GrowthCounts,
+    id: &'a str,
+    mentors: &'a [Link],
+    now: i64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Active,
+    Overdue,
+    Achieved,
+    Paused,
+    Dropped,
+}
+
+impl Record<'_> {
+    /// The mentor to share with: one in a running mentorship, else the latest.
+    fn mentor(&self) -> Option<&Link> {
+        self.mentors
+            .iter()
+            .filter(|l| l.running)
+            .max_by_key(|l| l.created_at)
+            .or_else(|| self.mentors.iter().max_by_key(|l| l.created_at))
+    }
+
+    fn goals(&mut self, person: &Person, names: &HashMap<SkillId, String>, featured: bool) {
+        use Status::{Achieved, Active, Dropped, Overdue, Paused};
+        let statuses: Vec<Status> = if featured {
+            vec![Active, Overdue, Achieved, Achieved, Paused, Dropped]
+        } else {
+            (0..self.rng.random_range(2..=6))
+                .map(|_| match self.rng.random_range(0..100) {
+                    0..45 => Active,
+                    45..53 => Overdue,
+                    53..78 => Achieved,
+                    78..89 => Paused,
+                    _ => Dropped,
+                })
+                .collect()
+        };
+        let span_days = if featured {
+            540
+        } else {
+            self.rng.random_range(180..=540)
+        };
+        let mut skills = person.grows.clone();
+        skills.shuffle(self.rng);
+        let mut templates: Vec<usize> = (0..GOALS.len()).collect();
+        templates.shuffle(self.rng);
+        let mut suggested = false;
+        let mut comments = 0;
+        for (n, status) in statuses.into_iter().enumerate() {
+            let skill = (!skills.is_empty()).then(|| skills[n % skills.len()]);
+            let skill_name = skill
+                .and_then(|s| names.get(&s))
+                .map_or("my craft", String::as_str);
+            let (title, measure, why) = GOALS[templates[n % templates.len()]];
+            let oldest = match status {
+                Active => 30,
+                _ => 90,
+            };
+            let created_at = self.now
+                - self.rng.random_range(oldest..span_days.max(oldest + 1)) * DAY
+                - self.rng.random_range(0..24) * HOUR;
+            let age_days = (self.now - created_at) / DAY;
+            // When the goal was achieved, paused or dropped.
+            let settled_at = match status {
+                Achieved | Paused | Dropped => {
+                    Some(created_at + self.rng.random_range(30..age_days.max(31)) * DAY)
+                }
+                Active | Overdue => None,
+            }
+            .map(|at| at.min(self.now - DAY));
+            let target = match status {
+                Active => self.now + self.rng.random_range(14..240) * DAY,
+                Overdue => self.now - self.rng.random_range(3..30) * DAY,
+                Achieved => settled_at.unwrap_or(self.now) + self.rng.random_range(-20..40) * DAY,
+                Paused | Dropped => created_at + self.rng.random_range(90..300) * DAY,
+            }
+            .max(created_at + 14 * DAY);
+            let goal_id = uuid(self.rng);
+            let link = self.mentor().cloned();
+            let linked = link
+                .as_ref()
+                .filter(|_| featured || self.rng.random_range(0..100) < 80);
+            let shared = link
+                .as_ref()
+                .filter(|_| (featured && status != Paused) || self.rng.random_range(0..100) < 80);
+            let mut updated_at = settled_at.unwrap_or(created_at);
+
+            // Milestones spread between the start and the end (achieved or target).
+            let end = settled_at.filter(|_| status == Achieved).unwrap_or(target);
+            let count = self.rng.random_range(2..=5);
+            for i in 0..count {
+                let due = created_at + (end - created_at) * (i + 1) / (count + 1);
+                let made_at = created_at + i * HOUR;
+                let done_at = match status {
+                    Achieved => Some(due.min(end) - self.rng.random_range(0..3) * DAY),
+                    Paused | Dropped => (due < updated_at && self.rng.random_range(0..100) < 70)
+                        .then(|| due - self.rng.random_range(0..4) * DAY),
+                    // The last milestone of an overdue goal is overdue too.
+                    Overdue if i + 1 == count => None,
+                    Active | Overdue if due < self.now => (self.rng.random_range(0..100) < 92)
+                        .then(|| due - self.rng.random_range(0..4) * DAY),
+                    Active | Overdue => (self.rng.random_range(0..100) < 10)
+                        .then(|| self.now - self.rng.random_range(1..5) * DAY),
+                }
+                .map(|at| at.clamp(made_at + HOUR, self.now - HOUR));
+                if let Some(at) = done_at {
+                    updated_at = updated_at.max(at);
+                }
+                self.batch.milestones.push(BulkMilestone {
+                    id: uuid(self.rng),
+                    goal_id: goal_id.clone(),
+                    title: MILESTONES
+                        .choose(self.rng)
+                        .copied()
+                        .unwrap_or_default()
+                        .into(),
+                    due_on: Some(date(due)),
+                    done_at,
+                    state: "accepted",
+                    suggested_by: None,
+                    created_at: made_at,
+                    updated_at: done_at.unwrap_or(made_at),
+                });
+                self.counts.milestones += 1;
+            }
+            if self.rng.random_range(0..100) < 35 || (featured && status == Overdue) {
+                let (obstacle, plan) = *OBSTACLES.choose(self.rng).unwrap_or(&OBSTACLES[0]);
+                self.batch.obstacles.push(BulkObstacle {
+                    id: uuid(self.rng),
+                    goal_id: goal_id.clone(),
+                    obstacle: obstacle.into(),
+                    plan: plan.into(),
+                    created_at: created_at + DAY,
+                });
+            }
+            if let Some(link) = shared {
+                let shared_at = created_at.max(link.created_at) + HOUR;
+                self.batch
+                    .goal_shares
+                    .push((goal_id.clone(), link.mentor_id.clone(), shared_at));
+                let open = matches!(status, Active | Overdue) && link.running;
+                // The demo mentee's mentor has a suggestion waiting and has commented.
+                if featured && open && !suggested {
+                    suggested = true;
+                    let made_at = (self.now - 2 * DAY).max(shared_at + HOUR);
+                    self.batch.milestones.push(BulkMilestone {
+                        id: uuid(self.rng),
+                        goal_id: goal_id.clone(),
+                        title: SUGGESTIONS
+                            .choose(self.rng)
+                            .copied()
+                            .unwrap_or_default()
+                            .into(),
+                        due_on: Some(date(self.now + 10 * DAY)),
+                        done_at: None,
+                        state: "suggested",
+                        suggested_by: Some(link.mentor_id.clone()),
+                        created_at: made_at,
+                        updated_at: made_at,
+                    });
+                    self.counts.milestones += 1;
+                }
+                let comment = if featured {
+                    open && comments < 3
+                } else {
+                    self.rng.random_range(0..100) < 10
+                };
+                if comment {
+                    comments += 1;
+                    let at = (shared_at + self.rng.random_range(1..30) * DAY).min(self.now - HOUR);
+                    self.batch.comments.push(BulkComment {
+                        id: uuid(self.rng),
+                        goal_id: goal_id.clone(),
+                        author_id: link.mentor_id.clone(),
+                        body: COMMENTS
+                            .choose(self.rng)
+                            .copied()
+                            .unwrap_or_default()
+                            .into(),
+                        created_at: at,
+                    });
+                }
+            }
+            if let Some(skill) = skill {
+                self.batch
+                    .goal_skills
+                    .push((goal_id.clone(), skill.to_string()));
+            }
+            let skill_text = |text: &str| text.replace("{skill}", skill_name);
+            self.batch.goals.push(BulkGoal {
+                id: goal_id,
+                owner_id: self.id.to_owned(),
+                mentorship_id: linked.map(|l| l.mentorship_id.clone()),
+                title: skill_text(title),
+                why: skill_text(why),
+                measure: skill_text(measure),
+                target_on: date(target),
+                status: match status {
+                    Active | Overdue => "active",
+                    Achieved => "achieved",
+                    Paused => "paused",
+                    Dropped => "dropped",
+                },
+                achieved_at: settled_at.filter(|_| status == Achieved),
+                created_at,
+                updated_at,
+            });
+            self.counts.goals += 1;
+            if status == Achieved {
+                self.counts.achieved += 1;
+            }
+        }
+    }
+
+    /// Check-ins at the person's cadence up to now: from about 4–5 rising slowly, with
+    /// noise, to 7–8, and for many one dip well below the three before it.
+    fn check_ins(&mut self, featured: bool) {
+        let (cadence, period_days) = if featured {
+            ("weekly", 7)
+        } else {
+            *[("weekly", 7), ("fortnightly", 14), ("monthly", 30)]
+                .choose(self.rng)
+                .unwrap_or(&("monthly", 30))
+        };
+        let count: i64 = if featured {
+            100
+        } else {
+            (self.rng.random_range(4..=24) * 30 / period_days).max(4)
+        };
+        let period = period_days * DAY;
+        let last_at = self.now - self.rng.random_range(1..period_days) * DAY - 2 * HOUR;
+        let first_at = last_at - (count - 1) * period;
+        self.batch.plans.push(BulkCheckInPlan {
+            person_id: self.id.to_owned(),
+            cadence,
+            started_at: first_at - self.rng.random_range(1..3) * DAY,
+        });
+        let start = self.rng.random_range(4.0..5.5);
+        let end = self.rng.random_range(7.0..8.3);
+        let dip = (featured || (count >= 8 && self.rng.random_range(0..100) < 40))
+            .then(|| self.rng.random_range(count * 2 / 5..count * 3 / 5));
+        let mut earlier: Vec<Confidence> = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            let trend = start + (end - start) * i as f64 / (count - 1) as f64;
+            let noise =
+                (self.rng.random_range(0.0..1.0) + self.rng.random_range(0.0..1.0) - 1.0) * 1.4;
+            let value = match dip.map(|d| i - d) {
+                // At least three below the average of the three before it.
+                Some(0) if earlier.len() >= 3 => {
+                    let last_three = &earlier[earlier.len() - 3..];
+                    let average = last_three.iter().map(|c| f64::from(c.get())).sum::<f64>() / 3.0;
+                    (average - 3.0).floor() - f64::from(self.rng.random_range(0..2_u8))
+                }
+                // Then back up over a few check-ins.
+                Some(1) => trend + noise - 2.0,
+                Some(2) => trend + noise - 1.0,
+                _ => trend + noise,
+            };
+            let value = value.round().clamp(1.0, 10.0) as i64;
+            let Ok(confidence) = Confidence::new(value) else {
+                continue;
+            };
+            let dropped = marked_drop(&earlier, confidence);
+            earlier.push(confidence);
+            let area_count = self.rng.random_range(0..=3);
+            let areas: Vec<serde_json::Value> = AREAS
+                .sample(self.rng, area_count)
+                .map(|area| {
+                    let score = (value + self.rng.random_range(-2..=1)).clamp(1, 10);
+                    serde_json::json!({"area": area, "confidence": score})
+                })
+                .collect();
+            let reflect = dropped || self.rng.random_range(0..100) < if featured { 60 } else { 35 };
+            let mut text = |list: &[&str], always: bool| -> String {
+                if reflect && (always || self.rng.random_range(0..100) < 70) {
+                    list.choose(self.rng).copied().unwrap_or_default().into()
+                } else {
+                    String::new()
+                }
+            };
+            let went_well = text(WENT_WELL, false);
+            let hard = text(HARD, dropped);
+            let need = text(NEED, dropped);
+            let share_scores = dropped || self.rng.random_range(0..100) < 85;
+            let share_notes = share_scores && self.rng.random_range(0..100) < 80;
+            self.batch.check_ins.push(BulkCheckIn {
+                id: uuid(self.rng),
+                person_id: self.id.to_owned(),
+                confidence: value,
+                areas: serde_json::Value::Array(areas).to_string(),
+                went_well,
+                hard,
+                need,
+                share_scores,
+                share_notes,
+                marked_drop: dropped,
+                created_at: first_at + i * period + self.rng.random_range(-6..6) * HOUR,
+            });
+            self.counts.check_ins += 1;
+            if dropped {
+                self.counts.marked_drops += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn featured_check_ins(seed: u64, now: i64) -> Vec<BulkCheckIn> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut batch = BulkGrowth::default();
+        let mut counts = GrowthCounts::default();
+        Record {
+            rng: &mut rng,
+            batch: &mut batch,
+            counts: &mut counts,
+            id: "person",
+            mentors: &[],
+            now,
+        }
+        .check_ins(true);
+        batch.check_ins
+    }
+
+    #[test]
+    fn the_demo_mentees_check_ins_rise_weekly_for_two_years_with_one_marked_dip() {
+        let now = 1_800_000_000_000;
+        for seed in 0..20 {
+            let check_ins = featured_check_ins(seed, now);
+            assert_eq!(check_ins.len(), 100);
+            assert!(
+                check_ins
+                    .windows(2)
+                    .all(|w| w[0].created_at < w[1].created_at)
+            );
+            assert!(check_ins.iter().all(|c| c.created_at < now));
+            let mean = |cs: &[BulkCheckIn]| {
+                cs.iter().map(|c| c.confidence as f64).sum::<f64>() / cs.len() as f64
+            };
+            let (start, end) = (mean(&check_ins[..10]), mean(&check_ins[90..]));
+            assert!(
+                (3.5..=5.8).contains(&start),
+                "seed {seed} starts at {start}"
+            );
+            assert!((6.5..=8.8).contains(&end), "seed {seed} ends at {end}");
+            let drops: Vec<usize> = (0..check_ins.len())
+                .filter(|&i| check_ins[i].marked_drop)
+                .collect();
+            assert!(
+                !drops.is_empty() && drops.iter().all(|i| (30..70).contains(i)),
+                "seed {seed}: marked drops at {drops:?}"
+            );
+            // The flags are the domain's rule over the check-ins before each.
+            let confidences: Vec<Confidence> = check_ins
+                .iter()
+                .map(|c| Confidence::new(c.confidence).unwrap())
+                .collect();
+            for (i, c) in check_ins.iter().enumerate() {
+                assert_eq!(
+                    c.marked_drop,
+                    marked_drop(&confidences[..i], confidences[i])
+                );
+                assert!(!c.share_notes || c.share_scores);
+            }
+        }
+    }
+
+    #[test]
+    fn one_seed_gives_the_same_check_ins() {
+        let ids = |seed| {
+            featured_check_ins(seed, 1_800_000_000_000)
+                .into_iter()
+                .map(|c| (c.id, c.confidence, c.areas, c.created_at))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(5), ids(5));
+        assert_ne!(ids(5), ids(6));
+    }
+}
