@@ -577,6 +577,14 @@ impl CheckInsPage {
             .collect()
     }
 
+    /// The gentle word after a marked drop, while the latest check-in is one.
+    fn drop_prompt(&self) -> Option<&'static str> {
+        self.check_ins
+            .first()
+            .filter(|c| c.marked_drop)
+            .map(|_| lodestar_app::growth::check_ins::DROP_PROMPT)
+    }
+
     fn is_cadence(&self, c: &Cadence) -> bool {
         self.plan.cadence == Some(*c)
     }
@@ -715,12 +723,7 @@ pub async fn check_in(
         Err(AppError::Invalid(errors))
     };
     match result {
-        Ok(done_) => {
-            let message = done_
-                .prompt
-                .unwrap_or_else(|| "Thank you: your check-in is saved.".to_owned());
-            done(&session, &message, "/check-ins").await
-        }
+        Ok(_) => done(&session, "Thank you: your check-in is saved.", "/check-ins").await,
         Err(e) => match field_errors(e) {
             Ok(errors) => match check_ins_page(&state, &session, viewer, draft, errors).await {
                 Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),

@@ -339,6 +339,15 @@ pub fn render(template: &impl Template) -> Response {
     render_status(StatusCode::OK, template)
 }
 
+/// Renders a page that was made, with `status`, or gives back the response that stopped
+/// it (an error page).
+pub fn render_made(status: StatusCode, page: Result<impl Template, Response>) -> Response {
+    match page {
+        Ok(page) => render_status(status, &page),
+        Err(stopped) => stopped,
+    }
+}
+
 pub fn render_status(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

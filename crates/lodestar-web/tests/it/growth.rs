@@ -430,7 +430,7 @@ api_tests! {
             assert!(done.status.is_redirection(), "{}", done.text());
         }
         let page = b.get("/check-ins").await.text();
-        assert!(page.contains("talking about"), "the marked drop's prompt is shown: {page}");
+        assert!(page.contains(r#"<div class="alert info" role="note"><p>Your confidence is well below"#), "the marked drop's prompt stays on the page: {page}");
         let own = b.get(&format!("/people/{}/progress", p.mentee_id)).await;
         assert_eq!(own.status, StatusCode::OK);
         let own = own.text();

@@ -89,6 +89,23 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/mentorships/{id}/bookings"),
     ("get", "/api/v1/mentors/{id}/one-off-slots"),
     ("post", "/api/v1/mentors/{id}/one-off-bookings"),
+    ("post", "/api/v1/me/goals"),
+    ("get", "/api/v1/me/goals"),
+    ("get", "/api/v1/me/goals/{id}"),
+    ("patch", "/api/v1/me/goals/{id}"),
+    ("delete", "/api/v1/me/goals/{id}"),
+    ("post", "/api/v1/me/goals/{id}/milestones"),
+    ("patch", "/api/v1/me/goals/{id}/milestones/{milestone_id}"),
+    ("delete", "/api/v1/me/goals/{id}/milestones/{milestone_id}"),
+    ("get", "/api/v1/me/goals/{id}/comments"),
+    ("post", "/api/v1/me/goals/{id}/comments"),
+    ("get", "/api/v1/people/{id}/goals"),
+    ("post", "/api/v1/me/check-ins"),
+    ("get", "/api/v1/me/check-ins"),
+    ("get", "/api/v1/people/{id}/check-ins"),
+    ("get", "/api/v1/me/check-in-plan"),
+    ("put", "/api/v1/me/check-in-plan"),
+    ("get", "/api/v1/people/{id}/progress"),
     ("get", "/api/v1/me/events"),
     ("get", "/healthz"),
     ("get", "/metrics"),
@@ -139,7 +156,10 @@ api_tests! {
 
         // And every documented operation is really routed (it may refuse, but it exists).
         for (method, path) in &documented {
-            let concrete = path.replace("{id}", "00000000-0000-0000-0000-000000000000").replace("{skill}", "rust");
+            let concrete = path
+                .replace("{id}", "00000000-0000-0000-0000-000000000000")
+                .replace("{milestone_id}", "00000000-0000-0000-0000-000000000000")
+                .replace("{skill}", "rust");
             let method: Method = method.to_uppercase().parse().unwrap();
             let response = app
                 .raw(method.clone(), &concrete, "application/json", "{}", None)
