@@ -381,6 +381,7 @@ const MIGRATIONS: &[Step] = &[
         "busy calendars",
         include_str!("../migrations/0011_busy_calendars.sql"),
     ),
+    Step::Both(13, "career", include_str!("../migrations/0013_career.sql")),
 ];
 
 enum Step {

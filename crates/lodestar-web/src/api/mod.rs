@@ -3,6 +3,7 @@
 mod accounts;
 mod booking;
 mod busy_calendar;
+mod career;
 mod conversations;
 mod docs;
 mod events;
@@ -110,6 +111,18 @@ pub fn registry() -> Routes<AppState> {
         .get("/mentors/{id}/one-off-slots", booking::one_off_slots)
         .post("/mentors/{id}/one-off-bookings", booking::book_one_off)
         .get("/me/events", events::events)
+        .get("/roles", career::list)
+        .post("/roles", career::create)
+        .get("/roles/{id}", career::show)
+        .patch("/roles/{id}", career::update)
+        .get("/me/career", career::mine)
+        .put("/me/career", career::set)
+        .get("/me/career/gap", career::gap)
+        .get("/me/career/close-roles", career::close_roles)
+        .get("/me/career/steps", career::steps)
+        .post("/me/career/steps", career::add_step)
+        .patch("/me/career/steps/{id}", career::edit_step)
+        .delete("/me/career/steps/{id}", career::delete_step)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -119,6 +119,10 @@ enum Fill {
     OwnersBookableMentorship,
     /// A new listed mentor whose every day is open to one-off conversations.
     NewOneOffMentor,
+    /// A role of the shipped catalogue.
+    Role,
+    /// A new step of the owner's career plan.
+    OwnersCareerStep,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -499,6 +503,28 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewOneOffMentor)
             .json(r#"{"starts_at": "{day3}T13:00:00Z", "duration_minutes": 30, "topic": "Matrix topic {n}"}"#),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
+        // The role catalogue is public like the skills catalogue; admins shape it.
+        row(M::GET, "/api/v1/roles", PUBLIC),
+        row(M::POST, "/api/v1/roles", ADMIN_API)
+            .json(r#"{"title": "Matrix role {n}", "skills": [{"skill": "rust", "level": 3}]}"#),
+        row(M::GET, "/api/v1/roles/{id}", PUBLIC).fill(Fill::Role),
+        row(M::PATCH, "/api/v1/roles/{id}", ADMIN_API)
+            .fill(Fill::Role)
+            .json(r#"{"description": "Described by the matrix {n}"}"#),
+        // A career path and its plan are their owner's alone.
+        row(M::GET, "/api/v1/me/career", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/career", SIGNED_IN_API)
+            .fill(Fill::Role)
+            .json(r#"{"current_role": null, "target_roles": ["{id}"]}"#),
+        row(M::GET, "/api/v1/me/career/gap", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/career/close-roles", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/career/steps", SIGNED_IN_API),
+        row(M::POST, "/api/v1/me/career/steps", SIGNED_IN_API)
+            .json(r#"{"kind": "practise", "title": "Matrix step {n}", "due_date": "2027-02-28"}"#),
+        row(M::PATCH, "/api/v1/me/career/steps/{id}", OWNER_API)
+            .fill(Fill::OwnersCareerStep)
+            .json(r#"{"done": true}"#),
+        row(M::DELETE, "/api/v1/me/career/steps/{id}", OWNER_API).fill(Fill::OwnersCareerStep),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -843,6 +869,18 @@ impl<'a> World<'a> {
                 let body = json!({"time_zone": "UTC", "weekly": crate::booking::every_day("00:00", "24:00"), "durations": [30]});
                 crate::booking::publish(app, &self.owner.token, body).await;
                 self.mentorship.clone()
+            }
+            Fill::Role => {
+                let found = app.get("/api/v1/roles?q=data+analyst", None).await;
+                found.json()[0]["id"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersCareerStep => {
+                let body = json!({"kind": "learn", "title": format!("Step {}", self.next()), "due_date": "2027-01-31"});
+                let made = app
+                    .post_json("/api/v1/me/career/steps", body, Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
             }
         })
     }

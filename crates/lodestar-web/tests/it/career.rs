@@ -1,0 +1,268 @@
+//! Career paths: the role catalogue (shipped and the organisation's), a person's current
+//! and target roles, the skills gap with who can help, close roles, and plan steps.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::support::{TestApp, api_tests};
+
+/// Makes an organisation role as an admin; returns its id.
+async fn role(app: &TestApp, admin: &str, title: &str, skills: Value) -> String {
+    let made = app
+        .post_json(
+            "/api/v1/roles",
+            json!({"title": title, "skills": skills}),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    assert_eq!(made.json()["source"], "organisation");
+    made.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// Adds a skill to the catalogue as an admin; returns its slug.
+async fn skill(app: &TestApp, admin: &str, name: &str) -> String {
+    let body = json!({"name": name, "kind": "technical", "category": "Testing"});
+    let made = app.post_json("/api/v1/skills", body, Some(admin)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    made.json()["slug"].as_str().unwrap().to_owned()
+}
+
+async fn set_path(app: &TestApp, token: &str, body: Value) -> crate::support::TestResponse {
+    let body = body.to_string();
+    app.raw(
+        Method::PUT,
+        "/api/v1/me/career",
+        "application/json",
+        body,
+        Some(token),
+    )
+    .await
+}
+
+fn titles(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+api_tests! {
+    async fn seeding_the_role_catalogue_twice_adds_nothing(app) {
+        let before = app.get("/api/v1/roles?per_page=1", None).await;
+        assert_eq!(before.status, StatusCode::OK, "{}", before.text());
+        let total: i64 = before.header("x-total-count").unwrap().parse().unwrap();
+        assert!(total >= 100, "the shipped catalogue is seeded: {total}");
+        lodestar_app::career::seed_if_missing(&app.app.db).await.unwrap();
+        app.app.prepare().await.unwrap();
+        let after = app.get("/api/v1/roles?per_page=1", None).await;
+        assert_eq!(after.header("x-total-count"), before.header("x-total-count"));
+        let role = &before.json()[0];
+        assert_eq!(role["source"], "esco");
+        assert!(role["skills"].as_array().unwrap().iter().all(|s| s["skill"].is_string() && s["level"].is_u64()));
+    }
+
+    async fn searching_roles_for_data_finds_the_data_roles_a_page_at_a_time(app) {
+        let found = app.get("/api/v1/roles?q=data", None).await;
+        assert_eq!(found.status, StatusCode::OK, "{}", found.text());
+        let names = titles(&found.json());
+        assert!(names.contains(&"Data analyst".to_owned()), "{names:?}");
+        assert!(names.contains(&"Data scientist".to_owned()), "{names:?}");
+        assert!(names.iter().all(|t| t.to_lowercase().contains("data")), "{names:?}");
+        let total: usize = found.header("x-total-count").unwrap().parse().unwrap();
+        assert_eq!(total, names.len());
+
+        let first = app.get("/api/v1/roles?q=DATA&per_page=2", None).await;
+        assert_eq!(titles(&first.json()), names[..2].to_vec());
+        let link = first.header("link").unwrap();
+        assert!(link.contains("page=2&per_page=2>; rel=\"next\""), "{link}");
+        let second = app.get("/api/v1/roles?q=data&per_page=2&page=2", None).await;
+        assert_eq!(titles(&second.json()), names[2..4].to_vec());
+
+        let bad = app.get("/api/v1/roles?per_page=500", None).await;
+        bad.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["per_page"]);
+    }
+
+    async fn the_gap_lists_the_skills_below_the_target_largest_first_with_who_can_help(app) {
+        let admin = app.admin_and_login("Ada Admin", "ada@example.org").await;
+        let target = role(app, &admin, "Analytics lead", json!([
+            {"skill": "rust", "level": 5},
+            {"skill": "sql", "level": 3},
+            {"skill": "python", "level": 2},
+            {"skill": "statistics", "level": 2},
+            {"skill": "data-analysis", "level": 4},
+        ])).await;
+        let mentee = app.person_with_profile("Mira", json!({
+            "wants_mentor": true,
+            "growth_skills": [{"skill": "rust", "level": 2}, {"skill": "sql", "level": 3}, {"skill": "python", "level": 3}],
+        })).await;
+        let mentor = app.person_with_profile("Theo", json!({
+            "is_mentor": true, "mentor_capacity": 3,
+            "mentor_skills": [{"skill": "rust", "level": 5}, {"skill": "statistics", "level": 1}, {"skill": "data-analysis", "level": 3}],
+        })).await;
+        // In the directory, not their mentor: mentors statistics well enough.
+        app.person_with_profile("Sana", json!({
+            "is_mentor": true, "mentor_capacity": 3,
+            "mentor_skills": [{"skill": "statistics", "level": 3}],
+        })).await;
+        let (mentee_id, mentor_id) = (app.id_of(&mentee).await, app.id_of(&mentor).await);
+        app.mentorship_between(&mentor_id, &mentee_id).await;
+
+        let set = set_path(app, &mentee, json!({"current_role": null, "target_roles": [target]})).await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+        assert_eq!(set.json()["target_roles"][0]["title"], "Analytics lead");
+        assert_eq!(set.json()["current_role"], Value::Null);
+
+        let gap = app.get("/api/v1/me/career/gap", Some(&mentee)).await;
+        assert_eq!(gap.status, StatusCode::OK, "{}", gap.text());
+        let gaps = gap.json()["gaps"].as_array().unwrap().clone();
+        let rows: Vec<(&str, u64, u64, bool)> = gaps
+            .iter()
+            .map(|g| (g["skill"].as_str().unwrap(), g["have"].as_u64().unwrap(), g["need"].as_u64().unwrap(), g["mentor_can_help"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(rows, vec![
+            ("data-analysis", 0, 4, false),
+            ("rust", 2, 5, true),
+            ("statistics", 0, 2, false),
+        ]);
+        assert_eq!(gaps[1]["mentor_names"], json!(["Theo"]));
+        assert_eq!(gaps[1]["target_role"]["title"], "Analytics lead");
+        assert_eq!(gaps[2]["mentors_in_directory"], 1, "Sana at 3; Theo's 1 is below the need");
+        assert_eq!(gaps[0]["mentors_in_directory"], 0);
+    }
+
+    async fn naming_a_role_that_does_not_exist_changes_nothing(app) {
+        let token = app.register_and_login("Nia", "nia@example.org").await;
+        let analyst = app.get("/api/v1/roles?q=data+analyst", None).await.json()[0]["id"].clone();
+        let ok = set_path(app, &token, json!({"current_role": analyst, "target_roles": []})).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
+
+        let missing = lodestar_domain::ids::RoleId::new().to_string();
+        let bad = set_path(app, &token, json!({"current_role": missing, "target_roles": ["not-an-id", analyst]})).await;
+        bad.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["current_role", "target_roles[0]"]);
+        let same = set_path(app, &token, json!({"current_role": analyst, "target_roles": [analyst]})).await;
+        same.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["target_roles[0]"]);
+
+        let kept = app.get("/api/v1/me/career", Some(&token)).await;
+        assert_eq!(kept.json()["current_role"]["title"], "Data analyst");
+        assert_eq!(kept.json()["target_roles"], json!([]));
+    }
+
+    async fn plan_steps_are_added_ticked_and_deleted_and_bad_ones_change_nothing(app) {
+        let token = app.register_and_login("Ola", "ola@example.org").await;
+        let made = app.post_json("/api/v1/me/career/steps", json!({
+            "kind": "stretch_project", "title": "Lead the Q1 data migration", "skill": "sql", "due_date": "2027-03-31",
+        }), Some(&token)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let step = made.json();
+        assert_eq!(step["kind"], "stretch_project");
+        assert_eq!(step["skill"], "sql");
+        assert_eq!(step["done"], false);
+        assert_eq!(step["goal_id"], Value::Null);
+
+        let bad = app.post_json("/api/v1/me/career/steps", json!({
+            "kind": "dream", "title": "Something", "due_date": "31/03/2027",
+        }), Some(&token)).await;
+        bad.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["kind", "due_date"]);
+        let unknown = app.post_json("/api/v1/me/career/steps", json!({
+            "kind": "learn", "title": " ", "skill": "no-such-skill", "due_date": "2027-02-30",
+        }), Some(&token)).await;
+        unknown.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["title", "skill", "due_date"]);
+        let listed = app.get("/api/v1/me/career/steps", Some(&token)).await;
+        assert_eq!(listed.json().as_array().unwrap().len(), 1);
+
+        let path = format!("/api/v1/me/career/steps/{}", step["id"].as_str().unwrap());
+        let goal = lodestar_domain::ids::RoleId::new().to_string();
+        let ticked = app.patch_json(&path, json!({"done": true, "goal_id": goal}), Some(&token)).await;
+        assert_eq!(ticked.status, StatusCode::OK, "{}", ticked.text());
+        assert_eq!(ticked.json()["done"], true);
+        assert_eq!(ticked.json()["goal_id"], goal);
+        let refused = app.patch_json(&path, json!({"kind": "nap", "done": false}), Some(&token)).await;
+        refused.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["kind"]);
+        let listed = app.get("/api/v1/me/career/steps", Some(&token)).await;
+        assert_eq!(listed.json()[0]["done"], true, "the refused edit changed nothing");
+
+        assert_eq!(app.delete(&path, Some(&token)).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(app.delete(&path, Some(&token)).await.status, StatusCode::NOT_FOUND);
+        let listed = app.get("/api/v1/me/career/steps", Some(&token)).await;
+        assert_eq!(listed.json(), json!([]));
+    }
+
+    async fn someone_elses_step_is_not_found(app) {
+        let owner = app.register_and_login("Owen", "owen@example.org").await;
+        let other = app.register_and_login("Oona", "oona@example.org").await;
+        let made = app.post_json("/api/v1/me/career/steps", json!({
+            "kind": "introduction", "title": "Meet the head of data", "due_date": "2027-01-15",
+        }), Some(&owner)).await;
+        let path = format!("/api/v1/me/career/steps/{}", made.json()["id"].as_str().unwrap());
+        app.patch_json(&path, json!({"done": true}), Some(&other)).await.error(StatusCode::NOT_FOUND, "not_found");
+        app.delete(&path, Some(&other)).await.error(StatusCode::NOT_FOUND, "not_found");
+        let mine = app.get("/api/v1/me/career/steps", Some(&owner)).await;
+        assert_eq!(mine.json()[0]["done"], false);
+    }
+
+    async fn close_roles_rank_by_skills_held_then_by_share_without_the_current_role(app) {
+        let admin = app.admin_and_login("Ada Admin", "ada@example.org").await;
+        let z = skill(app, &admin, "Zither tuning").await;
+        let y = skill(app, &admin, "Yurt raising").await;
+        let x = skill(app, &admin, "Xylography").await;
+        let all_three = role(app, &admin, "Workshop master", json!([{"skill": z, "level": 2}, {"skill": y, "level": 2}, {"skill": x, "level": 2}])).await;
+        role(app, &admin, "Two of two", json!([{"skill": z, "level": 1}, {"skill": y, "level": 1}])).await;
+        role(app, &admin, "Two of four", json!([{"skill": z, "level": 1}, {"skill": y, "level": 1}, {"skill": x, "level": 5}, {"skill": "rust", "level": 1}])).await;
+        role(app, &admin, "Out of reach", json!([{"skill": z, "level": 5}])).await;
+        let token = app.person_with_profile("Cleo", json!({
+            "growth_skills": [{"skill": z, "level": 3}, {"skill": y, "level": 3}, {"skill": x, "level": 3}],
+        })).await;
+
+        let close = app.get("/api/v1/me/career/close-roles", Some(&token)).await;
+        assert_eq!(close.status, StatusCode::OK, "{}", close.text());
+        assert_eq!(titles(&close.json()), ["Workshop master", "Two of two", "Two of four"]);
+        let partial = &close.json()[2];
+        assert_eq!(partial["shared_count"], 2);
+        assert_eq!(partial["missing_count"], 2);
+        let missing: Vec<&str> = partial["missing_skills"].as_array().unwrap().iter().map(|s| s["skill"].as_str().unwrap()).collect();
+        assert_eq!(missing, [x.as_str(), "rust"]);
+
+        set_path(app, &token, json!({"current_role": all_three})).await;
+        let close = app.get("/api/v1/me/career/close-roles", Some(&token)).await;
+        assert_eq!(titles(&close.json()), ["Two of two", "Two of four"]);
+    }
+
+    async fn only_admins_add_and_edit_roles_and_bad_roles_are_refused_field_by_field(app) {
+        let (admin, member) = app.admin_and_member().await;
+        let body = json!({"title": "Platform lead", "skills": [{"skill": "rust", "level": 4}]});
+        app.post_json("/api/v1/roles", body.clone(), Some(&member)).await.error(StatusCode::FORBIDDEN, "forbidden");
+
+        let bad = app.post_json("/api/v1/roles", json!({"title": "", "skills": [
+            {"skill": "no-such-skill", "level": 3},
+            {"skill": "rust", "level": 7},
+            {"skill": "rust", "level": 2},
+        ]}), Some(&admin)).await;
+        bad.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["title", "skills[0].skill", "skills[1].level", "skills[2].skill"]);
+        let too_many: Vec<Value> = (0..31).map(|_| json!({"skill": "rust", "level": 1})).collect();
+        let long = app.post_json("/api/v1/roles", json!({"title": "x".repeat(201), "skills": too_many}), Some(&admin)).await;
+        long.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["title", "skills"]);
+        let none = app.get("/api/v1/roles?q=platform+lead", None).await;
+        assert_eq!(none.json(), json!([]), "nothing was added");
+
+        let made = app.post_json("/api/v1/roles", body.clone(), Some(&admin)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        assert_eq!(made.json()["slug"], "platform-lead");
+        let again = app.post_json("/api/v1/roles", body, Some(&admin)).await;
+        assert_eq!(again.json()["slug"], "platform-lead-2");
+
+        let path = format!("/api/v1/roles/{}", made.json()["id"].as_str().unwrap());
+        app.patch_json(&path, json!({"title": "Hijacked"}), Some(&member)).await.error(StatusCode::FORBIDDEN, "forbidden");
+        let edited = app.patch_json(&path, json!({"skills": [{"skill": "sql", "level": 3}, {"skill": "rust", "level": 5}]}), Some(&admin)).await;
+        assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+        assert_eq!(edited.json()["skills"], json!([
+            {"skill": "sql", "skill_name": "SQL", "level": 3},
+            {"skill": "rust", "skill_name": "Rust", "level": 5},
+        ]));
+        let shipped = app.get("/api/v1/roles?q=data+analyst", None).await.json()[0]["id"].as_str().unwrap().to_owned();
+        let retired = app.patch_json(&format!("/api/v1/roles/{shipped}"), json!({"retired": true}), Some(&admin)).await;
+        assert_eq!(retired.json()["source"], "esco");
+        assert_eq!(app.get("/api/v1/roles?q=data+analyst", None).await.json(), json!([]));
+    }
+}
