@@ -318,6 +318,24 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/admin/skills/{skill}/merge", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/skills/")])
             .fill(Fill::NewSkill)
             .form(&[("into", "rust")]),
+        row(M::GET, "/career", SIGNED_IN_PAGE),
+        row(M::POST, "/career", [LogIn, Redirect("/career"), Redirect("/career"), Redirect("/career")])
+            .form(&[("current_role", ""), ("target_role", "")]),
+        row(M::POST, "/career/steps", [LogIn, Redirect("/career"), Redirect("/career"), Redirect("/career")])
+            .form(&[("kind", "learn"), ("title", "Page step {n}"), ("due_date", "2027-04-30")]),
+        row(M::POST, "/career/steps/{id}", [LogIn, NOT_FOUND, Redirect("/career"), NOT_FOUND])
+            .fill(Fill::OwnersCareerStep)
+            .form(&[("done", "on")]),
+        row(M::POST, "/career/steps/{id}/delete", [LogIn, NOT_FOUND, Redirect("/career"), NOT_FOUND])
+            .fill(Fill::OwnersCareerStep),
+        row(M::GET, "/roles", SIGNED_IN_PAGE),
+        row(M::GET, "/admin/roles", ADMIN_PAGE),
+        row(M::POST, "/admin/roles", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/roles")])
+            .form(&[("title", "Matrix page role {n}"), ("skills", "rust 3")]),
+        row(M::GET, "/admin/roles/{id}", ADMIN_PAGE).fill(Fill::Role),
+        row(M::POST, "/admin/roles/{id}", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/roles")])
+            .fill(Fill::Role)
+            .form(&[("description", "Described by the matrix page {n}")]),
         row(M::GET, "/mentorships", SIGNED_IN_PAGE),
         // A mentorship is its members' alone: to anyone else, admins included, it is not there.
         row(M::GET, "/mentorships/{id}", MEMBER_PAGE).fill(Fill::NewMentorship),

@@ -4,7 +4,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, api_tests};
+use crate::pages::{Browser, csrf_of};
+use crate::support::{PASSWORD, TestApp, api_tests};
 
 /// Makes an organisation role as an admin; returns its id.
 async fn role(app: &TestApp, admin: &str, title: &str, skills: Value) -> String {
@@ -264,5 +265,59 @@ api_tests! {
         let retired = app.patch_json(&format!("/api/v1/roles/{shipped}"), json!({"retired": true}), Some(&admin)).await;
         assert_eq!(retired.json()["source"], "esco");
         assert_eq!(app.get("/api/v1/roles?q=data+analyst", None).await.json(), json!([]));
+    }
+
+    async fn the_career_page_sets_a_path_shows_the_gap_and_keeps_a_plan_without_javascript(app) {
+        let token = app.person_with_profile("Pia", json!({
+            "growth_skills": [{"skill": "sql", "level": 1}],
+        })).await;
+        let analyst = app.get("/api/v1/roles?q=data+analyst", None).await.json()[0]["id"].as_str().unwrap().to_owned();
+        let mut browser = Browser::new(app);
+        browser.log_in("pia@example.org", PASSWORD).await;
+        let page = browser.get("/career").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.text().contains("Choose a target role above"), "{}", page.text());
+        let csrf = csrf_of(&page.text());
+
+        let saved = browser.post("/career", &[("_csrf", &csrf), ("current_role", ""), ("target_role", &analyst), ("target_role", ""), ("target_role", "")]).await;
+        assert_eq!(saved.header("location"), Some("/career"));
+        let page = browser.get("/career").await.text();
+        assert!(page.contains("Your career path is saved."), "{page}");
+        assert!(page.contains("<th scope=\"row\">SQL</th>"), "the gap table lists SQL: {page}");
+        assert!(page.contains("This service uses the ESCO classification of the European Commission."));
+
+        let refused = browser.post("/career/steps", &[("_csrf", &csrf), ("kind", "learn"), ("title", ""), ("skill", "sql"), ("due_date", "soon")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text();
+        assert!(text.contains("must be a date, YYYY-MM-DD") && text.contains("is required"), "{text}");
+        let added = browser.post("/career/steps", &[("_csrf", &csrf), ("kind", "practise"), ("title", "Write the weekly SQL report"), ("skill", "sql"), ("due_date", "2027-02-01")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+        let steps = app.get("/api/v1/me/career/steps", Some(&token)).await.json();
+        assert_eq!(steps[0]["title"], "Write the weekly SQL report");
+        let id = steps[0]["id"].as_str().unwrap();
+        browser.post(&format!("/career/steps/{id}"), &[("_csrf", &csrf), ("done", "on")]).await;
+        assert_eq!(app.get("/api/v1/me/career/steps", Some(&token)).await.json()[0]["done"], true);
+        browser.post(&format!("/career/steps/{id}/delete"), &[("_csrf", &csrf)]).await;
+        assert_eq!(app.get("/api/v1/me/career/steps", Some(&token)).await.json(), json!([]));
+
+        let roles = browser.get("/roles?q=data").await.text();
+        assert!(roles.contains("Data analyst") && roles.contains("ESCO"), "{roles}");
+    }
+
+    async fn admins_add_roles_from_the_page_and_bad_lines_are_shown_by_line(app) {
+        app.admin_and_login("Ada Admin", "ada@example.org").await;
+        let mut browser = Browser::new(app);
+        browser.log_in("ada@example.org", PASSWORD).await;
+        let page = browser.get("/admin/roles").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = csrf_of(&page.text());
+        let refused = browser.post("/admin/roles", &[("_csrf", &csrf), ("title", "Data steward"), ("skills", "sql 3\nno-such-skill 2")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("Line 2 (no-such-skill): the skill is not a skill in the catalogue."), "{}", refused.text());
+        let added = browser.post("/admin/roles", &[("_csrf", &csrf), ("title", "Data steward"), ("skills", "sql 3\ndata-governance: 4")]).await;
+        assert_eq!(added.header("location"), Some("/admin/roles"));
+        let found = app.get("/api/v1/roles?q=steward", None).await.json();
+        assert_eq!(found[0]["skills"].as_array().unwrap().len(), 2);
+        assert_eq!(found[0]["source"], "organisation");
     }
 }
