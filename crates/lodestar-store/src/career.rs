@@ -348,3 +348,80 @@ pub async fn step_count(db: &Db, person: PersonId) -> Result<i64> {
             .await?,
     )
 }
+
+/// Rows per multi-row insert of [`insert_bulk`] (well under both backends' bind limits).
+const BULK_ROWS: usize = 400;
+
+/// Writes many people's paths and steps in one transaction, many rows per statement (the
+/// demo's career paths). Replaces nothing: for people who have none yet.
+pub async fn insert_bulk(
+    db: &Db,
+    paths: &[(PersonId, CareerPath)],
+    steps: &[NewStep],
+) -> Result<()> {
+    let now = now_ms();
+    let mut tx = db.writer().begin().await?;
+    for chunk in paths.chunks(BULK_ROWS) {
+        let mut sql =
+            Sql::new("INSERT INTO career_paths (person_id, current_role_id, updated_at) VALUES ");
+        for (i, (person, path)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .bind(person.to_string())
+                .push(", ")
+                .bind(path.current.map(|r| r.to_string()))
+                .push(", ")
+                .bind(now)
+                .push(")");
+        }
+        sql.query().execute(&mut *tx).await?;
+    }
+    let targets: Vec<(PersonId, RoleId, i64)> = paths
+        .iter()
+        .flat_map(|(person, path)| {
+            path.targets
+                .iter()
+                .enumerate()
+                .map(|(i, role)| (*person, *role, i64::try_from(i).unwrap_or(i64::MAX)))
+        })
+        .collect();
+    for chunk in targets.chunks(BULK_ROWS) {
+        let mut sql = Sql::new("INSERT INTO career_targets (person_id, role_id, position) VALUES ");
+        for (i, (person, role, position)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .bind(person.to_string())
+                .push(", ")
+                .bind(role.to_string())
+                .push(", ")
+                .bind(*position)
+                .push(")");
+        }
+        sql.query().execute(&mut *tx).await?;
+    }
+    for chunk in steps.chunks(BULK_ROWS) {
+        let mut sql = Sql::new(
+            "INSERT INTO career_steps (id, person_id, kind, title, skill_id, due_on, created_at, updated_at) VALUES ",
+        );
+        for (i, step) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .bind(step.id.to_string())
+                .push(", ")
+                .bind(step.person.to_string())
+                .push(", ")
+                .bind(step.kind.as_str())
+                .push(", ")
+                .bind(step.title.as_str())
+                .push(", ")
+                .bind(step.skill.map(|s| s.to_string()))
+                .push(", ")
+                .bind(step.due_on.as_str())
+                .push(", ")
+                .bind(now)
+                .push(", ")
+                .bind(now)
+                .push(")");
+        }
+        sql.query().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

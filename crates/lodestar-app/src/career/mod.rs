@@ -3,6 +3,7 @@
 //! they have, and their plan of steps (`steps`).
 
 pub mod catalogue;
+pub(crate) mod demo;
 pub mod steps;
 
 use std::collections::{HashMap, HashSet};

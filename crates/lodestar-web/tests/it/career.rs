@@ -320,4 +320,23 @@ api_tests! {
         assert_eq!(found[0]["skills"].as_array().unwrap().len(), 2);
         assert_eq!(found[0]["source"], "organisation");
     }
+
+    async fn every_demo_mentee_has_a_path_with_a_gap_and_a_plan(app) {
+        let options = lodestar_app::demo::DemoOptions { people: 120, seed: 11, progress: false };
+        let report = app.app.generate_demo(&options).await.unwrap();
+        let (_, email) = report.logins.iter().find(|(kind, _)| kind == "mentee").unwrap();
+        let token = app.login(email, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let career = app.get("/api/v1/me/career", Some(&token)).await.json();
+        assert_eq!(career["target_roles"].as_array().unwrap().len(), 1, "{career}");
+        assert!(career["current_role"].is_object(), "{career}");
+        assert!(!app.get("/api/v1/me/career/gap", Some(&token)).await.json()["gaps"].as_array().unwrap().is_empty());
+        let steps = app.get("/api/v1/me/career/steps", Some(&token)).await.json();
+        assert!(steps.as_array().unwrap().len() >= 2, "{steps}");
+        let mentees = report.mentees + report.both;
+        let with_path: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM career_targets")
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(usize::try_from(with_path).unwrap(), mentees);
+    }
 }
