@@ -321,3 +321,41 @@ pub async fn slug_taken(db: &Db, slug: &str) -> Result<bool> {
             > 0,
     )
 }
+
+/// Part of a skill merge, in its transaction: roles that need `from` need `into` instead
+/// (at the higher level where a role needs both), and plan steps follow it too.
+pub(crate) async fn follow_merge(
+    conn: &mut sqlx::AnyConnection,
+    from: &str,
+    into: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE role_skills SET level = (SELECT f.level FROM role_skills f \
+             WHERE f.role_id = role_skills.role_id AND f.skill_id = $1) \
+         WHERE skill_id = $2 AND EXISTS (SELECT 1 FROM role_skills f \
+             WHERE f.role_id = role_skills.role_id AND f.skill_id = $1 AND f.level > role_skills.level)",
+    )
+    .bind(from.to_owned())
+    .bind(into.to_owned())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM role_skills WHERE skill_id = $1 AND EXISTS (SELECT 1 FROM role_skills i \
+             WHERE i.role_id = role_skills.role_id AND i.skill_id = $2)",
+    )
+    .bind(from.to_owned())
+    .bind(into.to_owned())
+    .execute(&mut *conn)
+    .await?;
+    for sql in [
+        "UPDATE role_skills SET skill_id = $1 WHERE skill_id = $2",
+        "UPDATE career_steps SET skill_id = $1 WHERE skill_id = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(into.to_owned())
+            .bind(from.to_owned())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -313,6 +313,7 @@ pub async fn merge(db: &Db, from: SkillId, into: SkillId) -> Result<u64> {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    crate::roles::follow_merge(&mut tx, &from, &into).await?;
     let now = now_ms();
     sqlx::query("UPDATE skills SET merged_into = $1, updated_at = $2 WHERE merged_into = $3")
         .bind(into.clone())

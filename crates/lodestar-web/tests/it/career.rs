@@ -339,4 +339,27 @@ api_tests! {
             .unwrap();
         assert_eq!(usize::try_from(with_path).unwrap(), mentees);
     }
+
+    async fn merging_a_skill_moves_the_roles_and_steps_that_use_it(app) {
+        let admin = app.admin_and_login("Ada Admin", "ada@example.org").await;
+        let old = skill(app, &admin, "Query writing").await;
+        let both = role(app, &admin, "Both kept", json!([{"skill": old, "level": 4}, {"skill": "sql", "level": 2}])).await;
+        let only = role(app, &admin, "Old only", json!([{"skill": old, "level": 3}])).await;
+        let step = app.post_json("/api/v1/me/career/steps", json!({
+            "kind": "learn", "title": "Learn to write queries", "skill": old, "due_date": "2027-05-01",
+        }), Some(&admin)).await;
+        assert_eq!(step.status, StatusCode::CREATED, "{}", step.text());
+
+        let merged = app.post_json(&format!("/api/v1/skills/{old}/merge"), json!({"into": "sql"}), Some(&admin)).await;
+        assert_eq!(merged.status, StatusCode::OK, "{}", merged.text());
+        let skills_of = |v: Value| -> Vec<(String, i64)> {
+            v["skills"].as_array().unwrap().iter().map(|s| (s["skill"].as_str().unwrap().to_owned(), s["level"].as_i64().unwrap())).collect()
+        };
+        let both = app.get(&format!("/api/v1/roles/{both}"), None).await.json();
+        assert_eq!(skills_of(both), [("sql".to_owned(), 4)], "the higher level is kept");
+        let only = app.get(&format!("/api/v1/roles/{only}"), None).await.json();
+        assert_eq!(skills_of(only), [("sql".to_owned(), 3)]);
+        let steps = app.get("/api/v1/me/career/steps", Some(&admin)).await.json();
+        assert_eq!(steps[0]["skill"], "sql");
+    }
 }
