@@ -172,6 +172,7 @@ impl App {
         };
         let mut people = Vec::with_capacity(options.people);
         let mut featured = Vec::new();
+        let mut mentees = Vec::new();
         let mut generated = 0;
         while generated < options.people {
             let count = BATCH.min(options.people - generated);
@@ -198,6 +199,9 @@ impl App {
                 {
                     report.logins.push((wanted.into(), p.email.clone()));
                     featured.push(p.id);
+                }
+                if p.profile.wants_mentor {
+                    mentees.push(crate::career::demo::Mentee::of(p));
                 }
                 people.push(history::Person {
                     id: p.id,
@@ -234,6 +238,8 @@ impl App {
             lodestar_store::bulk_growth::insert(&self.db, batch).await?;
         }
         report.growth = counts;
+        self.demo_career_paths(&mentees, &names, lodestar_store::now_ms())
+            .await?;
         let free_time = free_time(&people, options.seed, lodestar_store::now_ms());
         lodestar_store::availability::insert_bulk(&self.db, &free_time).await?;
         self.db.analyze().await?;

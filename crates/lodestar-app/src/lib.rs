@@ -9,6 +9,7 @@ pub mod action_items;
 pub mod booking;
 pub mod busy_calendar;
 pub mod calendar;
+pub mod career;
 pub mod catalogue;
 pub mod conversations;
 pub mod dashboard;
@@ -174,6 +175,7 @@ impl App {
     pub async fn prepare(&self) -> Result<(), AppError> {
         self.db.migrate().await?;
         catalogue::seed_if_empty(&self.db).await?;
+        career::seed_if_missing(&self.db).await?;
         Ok(())
     }
 }

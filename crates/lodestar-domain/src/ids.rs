@@ -50,6 +50,14 @@ id_type!(
     SkillId
 );
 id_type!(
+    /// A role of the role catalogue (shipped or the organisation's own).
+    RoleId
+);
+id_type!(
+    /// A step of a person's career plan.
+    CareerStepId
+);
+id_type!(
     /// A personal API token.
     TokenId
 );

@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod availability;
+pub mod career;
 pub mod conversation;
 pub mod growth;
 pub mod ids;

@@ -386,6 +386,7 @@ const MIGRATIONS: &[Step] = &[
         "goals and check-ins",
         include_str!("../migrations/0012_goals_and_check_ins.sql"),
     ),
+    Step::Both(13, "career", include_str!("../migrations/0013_career.sql")),
 ];
 
 enum Step {

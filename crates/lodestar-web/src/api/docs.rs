@@ -118,6 +118,18 @@ use crate::routes::Routes;
         super::growth::plan,
         super::growth::set_plan,
         super::growth::progress,
+        super::career::list,
+        super::career::show,
+        super::career::create,
+        super::career::update,
+        super::career::mine,
+        super::career::set,
+        super::career::gap,
+        super::career::close_roles,
+        super::career::steps,
+        super::career::add_step,
+        super::career::edit_step,
+        super::career::delete_step,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -137,6 +149,7 @@ use crate::routes::Routes;
         (name = "moderation", description = "Admins: reported messages, actions, suspended accounts"),
         (name = "growth", description = "Your goals, milestones and comments; confidence check-ins and their cadence; what a mentee shares with you as their mentor"),
         (name = "booking", description = "Booking a mentor's free time: availability and busy calendar, free slots in your own time zone, bookings, one-off conversations"),
+        (name = "career", description = "The role catalogue (derived from ESCO: this service uses the ESCO classification of the European Commission) and your career path: target roles, the skills gap, close roles, plan steps"),
     )
 )]
 pub struct ApiDoc;

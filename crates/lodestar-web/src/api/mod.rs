@@ -3,6 +3,7 @@
 mod accounts;
 mod booking;
 mod busy_calendar;
+mod career;
 mod conversations;
 mod docs;
 mod events;
@@ -134,6 +135,18 @@ pub fn registry() -> Routes<AppState> {
         .get("/me/check-in-plan", growth::plan)
         .put("/me/check-in-plan", growth::set_plan)
         .get("/people/{id}/progress", growth::progress)
+        .get("/roles", career::list)
+        .post("/roles", career::create)
+        .get("/roles/{id}", career::show)
+        .patch("/roles/{id}", career::update)
+        .get("/me/career", career::mine)
+        .put("/me/career", career::set)
+        .get("/me/career/gap", career::gap)
+        .get("/me/career/close-roles", career::close_roles)
+        .get("/me/career/steps", career::steps)
+        .post("/me/career/steps", career::add_step)
+        .patch("/me/career/steps/{id}", career::edit_step)
+        .delete("/me/career/steps/{id}", career::delete_step)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod ask;
 mod booking;
+mod career;
 mod conversations;
 mod dashboard;
 mod growth;
@@ -132,6 +133,16 @@ pub fn registry() -> Routes<AppState> {
         .post("/check-ins", growth::check_in)
         .post("/check-ins/plan", growth::save_plan)
         .get("/people/{id}/progress", growth::progress)
+        .get("/career", career::career)
+        .post("/career", career::set_path)
+        .post("/career/steps", career::add_step)
+        .post("/career/steps/{id}", career::edit_step)
+        .post("/career/steps/{id}/delete", career::delete_step)
+        .get("/roles", career::roles)
+        .get("/admin/roles", career::admin_roles)
+        .post("/admin/roles", career::add_role)
+        .get("/admin/roles/{id}", career::admin_role)
+        .post("/admin/roles/{id}", career::update_role)
 }
 
 pub fn routes() -> Router<AppState> {

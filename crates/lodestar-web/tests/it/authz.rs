@@ -123,6 +123,10 @@ enum Fill {
     OwnersGoal,
     /// `goal|milestone`: a new milestone of a new goal of the owner's.
     OwnersMilestone,
+    /// A role of the shipped catalogue.
+    Role,
+    /// A new step of the owner's career plan.
+    OwnersCareerStep,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -318,6 +322,24 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/admin/skills/{skill}/merge", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/skills/")])
             .fill(Fill::NewSkill)
             .form(&[("into", "rust")]),
+        row(M::GET, "/career", SIGNED_IN_PAGE),
+        row(M::POST, "/career", [LogIn, Redirect("/career"), Redirect("/career"), Redirect("/career")])
+            .form(&[("current_role", ""), ("target_role", "")]),
+        row(M::POST, "/career/steps", [LogIn, Redirect("/career"), Redirect("/career"), Redirect("/career")])
+            .form(&[("kind", "learn"), ("title", "Page step {n}"), ("due_date", "2027-04-30")]),
+        row(M::POST, "/career/steps/{id}", [LogIn, NOT_FOUND, Redirect("/career"), NOT_FOUND])
+            .fill(Fill::OwnersCareerStep)
+            .form(&[("done", "on")]),
+        row(M::POST, "/career/steps/{id}/delete", [LogIn, NOT_FOUND, Redirect("/career"), NOT_FOUND])
+            .fill(Fill::OwnersCareerStep),
+        row(M::GET, "/roles", SIGNED_IN_PAGE),
+        row(M::GET, "/admin/roles", ADMIN_PAGE),
+        row(M::POST, "/admin/roles", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/roles")])
+            .form(&[("title", "Matrix page role {n}"), ("skills", "rust 3")]),
+        row(M::GET, "/admin/roles/{id}", ADMIN_PAGE).fill(Fill::Role),
+        row(M::POST, "/admin/roles/{id}", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/roles")])
+            .fill(Fill::Role)
+            .form(&[("description", "Described by the matrix page {n}")]),
         row(M::GET, "/mentorships", SIGNED_IN_PAGE),
         // A mentorship is its members' alone: to anyone else, admins included, it is not there.
         row(M::GET, "/mentorships/{id}", MEMBER_PAGE).fill(Fill::NewMentorship),
@@ -556,6 +578,28 @@ fn matrix() -> Vec<Row> {
             .form(&[("cadence", "monthly")]),
         row(M::GET, "/people/{id}/progress", [LogIn, NOT_FOUND, Done, NOT_FOUND]).fill(Fill::Owner),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
+        // The role catalogue is public like the skills catalogue; admins shape it.
+        row(M::GET, "/api/v1/roles", PUBLIC),
+        row(M::POST, "/api/v1/roles", ADMIN_API)
+            .json(r#"{"title": "Matrix role {n}", "skills": [{"skill": "rust", "level": 3}]}"#),
+        row(M::GET, "/api/v1/roles/{id}", PUBLIC).fill(Fill::Role),
+        row(M::PATCH, "/api/v1/roles/{id}", ADMIN_API)
+            .fill(Fill::Role)
+            .json(r#"{"description": "Described by the matrix {n}"}"#),
+        // A career path and its plan are their owner's alone.
+        row(M::GET, "/api/v1/me/career", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/career", SIGNED_IN_API)
+            .fill(Fill::Role)
+            .json(r#"{"current_role": null, "target_roles": ["{id}"]}"#),
+        row(M::GET, "/api/v1/me/career/gap", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/career/close-roles", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/career/steps", SIGNED_IN_API),
+        row(M::POST, "/api/v1/me/career/steps", SIGNED_IN_API)
+            .json(r#"{"kind": "practise", "title": "Matrix step {n}", "due_date": "2027-02-28"}"#),
+        row(M::PATCH, "/api/v1/me/career/steps/{id}", OWNER_API)
+            .fill(Fill::OwnersCareerStep)
+            .json(r#"{"done": true}"#),
+        row(M::DELETE, "/api/v1/me/career/steps/{id}", OWNER_API).fill(Fill::OwnersCareerStep),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -913,6 +957,18 @@ impl<'a> World<'a> {
                 let body = json!({"time_zone": "UTC", "weekly": crate::booking::every_day("00:00", "24:00"), "durations": [30]});
                 crate::booking::publish(app, &self.owner.token, body).await;
                 self.mentorship.clone()
+            }
+            Fill::Role => {
+                let found = app.get("/api/v1/roles?q=data+analyst", None).await;
+                found.json()[0]["id"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersCareerStep => {
+                let body = json!({"kind": "learn", "title": format!("Step {}", self.next()), "due_date": "2027-01-31"});
+                let made = app
+                    .post_json("/api/v1/me/career/steps", body, Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
             }
         })
     }

@@ -10,6 +10,7 @@ mod auth;
 mod authz;
 mod booking;
 mod busy_calendar;
+mod career;
 mod conversations;
 mod demo;
 mod directory;

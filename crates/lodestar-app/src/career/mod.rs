@@ -1,0 +1,330 @@
+//! Career paths: a person's current role and target roles against the role catalogue
+//! (`catalogue`), the skills gap with who can help close it, the roles closest to what
+//! they have, and their plan of steps (`steps`).
+
+pub mod catalogue;
+pub(crate) mod demo;
+pub mod steps;
+
+use std::collections::{HashMap, HashSet};
+
+use lodestar_domain::career::{self as rules, Need};
+use lodestar_domain::ids::RoleId;
+use lodestar_domain::{FieldErrors, PersonId, SkillId};
+use lodestar_store::career::{self as store, CareerPath};
+use lodestar_store::roles::{self, RoleRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use catalogue::seed_if_missing;
+
+use crate::{App, AppError, Viewer};
+
+/// How many target roles a person may aim for at once.
+pub const MAX_TARGETS: usize = 5;
+/// How many roles "Roles close to yours" lists.
+pub const CLOSE_ROLES: usize = 10;
+
+/// A role named by a path, with its title.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RoleRef {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: RoleId,
+    pub slug: String,
+    pub title: String,
+}
+
+impl From<&RoleRecord> for RoleRef {
+    fn from(r: &RoleRecord) -> Self {
+        Self {
+            id: r.id,
+            slug: r.slug.clone(),
+            title: r.title.clone(),
+        }
+    }
+}
+
+/// `PUT /api/v1/me/career`.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CareerInput {
+    /// A role id, or null for none.
+    #[schema(format = Uuid)]
+    pub current_role: Option<String>,
+    /// Up to 5 role ids, most wanted first.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub target_roles: Vec<String>,
+}
+
+/// A person's career path.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CareerView {
+    pub current_role: Option<RoleRef>,
+    pub target_roles: Vec<RoleRef>,
+}
+
+/// One skill of the gap.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GapEntry {
+    /// The catalogue slug.
+    pub skill: String,
+    pub skill_name: String,
+    /// The person's level now (0: none).
+    pub have: u8,
+    /// The level the target role needs.
+    pub need: u8,
+    /// `need - have`.
+    pub gap: u8,
+    /// The target role that needs it at this level (the first, where several do).
+    pub target_role: RoleRef,
+    /// One of the person's current mentors mentors on this skill at `need` or above.
+    pub mentor_can_help: bool,
+    /// Those mentors.
+    pub mentor_names: Vec<String>,
+    /// How many mentors listed in the directory mentor on it at `need` or above.
+    pub mentors_in_directory: i64,
+}
+
+/// `GET /api/v1/me/career/gap`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct GapView {
+    /// Largest gap first.
+    pub gaps: Vec<GapEntry>,
+    pub target_roles: Vec<RoleRef>,
+}
+
+/// A skill of a role, at the level it needs.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SkillNeed {
+    pub skill: String,
+    pub skill_name: String,
+    pub level: u8,
+}
+
+/// A role close to what a person has.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CloseRole {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: RoleId,
+    pub slug: String,
+    pub title: String,
+    pub source: &'static str,
+    /// The role's skills the person has at its level or above.
+    pub shared_skills: Vec<SkillNeed>,
+    /// The rest.
+    pub missing_skills: Vec<SkillNeed>,
+    pub shared_count: usize,
+    pub missing_count: usize,
+}
+
+fn needs_of(role: &RoleRecord) -> Vec<Need> {
+    role.skills
+        .iter()
+        .map(|s| Need {
+            skill: s.skill,
+            level: s.level,
+        })
+        .collect()
+}
+
+fn parse_role_id(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<RoleId> {
+    match raw.trim().parse() {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.add(field, "is not a role id");
+            None
+        }
+    }
+}
+
+impl App {
+    /// The skill levels a person has now, by skill: the one source of "have" for the gap
+    /// and close roles. Today it is their profile (the higher of the level they mentor on
+    /// and the level they say they are at in a skill they grow); when assessments exist,
+    /// the latest assessment of a skill overrides it here, and nowhere else.
+    pub async fn current_levels(&self, person: PersonId) -> Result<HashMap<SkillId, u8>, AppError> {
+        Ok(store::profile_levels(&self.db, person).await?)
+    }
+
+    /// The viewer's career path with the roles' titles.
+    pub async fn my_career(&self, viewer: &Viewer) -> Result<CareerView, AppError> {
+        let path = store::path(&self.db, viewer.id).await?;
+        self.career_view(&path).await
+    }
+
+    async fn career_view(&self, path: &CareerPath) -> Result<CareerView, AppError> {
+        let ids: Vec<RoleId> = path.current.iter().chain(&path.targets).copied().collect();
+        let found = roles::get_many(&self.db, &ids).await?;
+        let by_id = |id: &RoleId| found.iter().find(|r| r.id == *id).map(RoleRef::from);
+        Ok(CareerView {
+            current_role: path.current.as_ref().and_then(by_id),
+            target_roles: path.targets.iter().filter_map(by_id).collect(),
+        })
+    }
+
+    /// Sets the viewer's current role (or none) and target roles. Every role must exist
+    /// and be on offer (a retired role already on the path may stay); a target may not be
+    /// the current role nor be named twice. Nothing changes unless all of it is valid.
+    pub async fn set_career(
+        &self,
+        viewer: &Viewer,
+        input: &CareerInput,
+    ) -> Result<CareerView, AppError> {
+        let mut errors = FieldErrors::new();
+        let current = input
+            .current_role
+            .as_deref()
+            .filter(|r| !r.trim().is_empty())
+            .and_then(|r| parse_role_id(&mut errors, "current_role", r));
+        if input.target_roles.len() > MAX_TARGETS {
+            errors.add(
+                "target_roles",
+                format!("may name at most {MAX_TARGETS} roles"),
+            );
+        }
+        let mut targets = Vec::new();
+        for (i, raw) in input.target_roles.iter().enumerate().take(MAX_TARGETS) {
+            let field = format!("target_roles[{i}]");
+            let Some(id) = parse_role_id(&mut errors, &field, raw) else {
+                continue;
+            };
+            if targets.contains(&id) {
+                errors.add(field, "is named twice");
+            } else if Some(id) == current {
+                errors.add(field, "is your current role");
+            } else {
+                targets.push(id);
+            }
+        }
+        let before = store::path(&self.db, viewer.id).await?;
+        let wanted: Vec<RoleId> = current.iter().chain(&targets).copied().collect();
+        let found = roles::get_many(&self.db, &wanted).await?;
+        let usable = |id: RoleId| {
+            found.iter().any(|r| {
+                r.id == id
+                    && (!r.retired || before.current == Some(id) || before.targets.contains(&id))
+            })
+        };
+        if let Some(id) = current
+            && !usable(id)
+        {
+            errors.add("current_role", "is not a role in the catalogue");
+        }
+        for (i, raw) in input.target_roles.iter().enumerate().take(MAX_TARGETS) {
+            if let Ok(id) = raw.trim().parse::<RoleId>()
+                && targets.contains(&id)
+                && !usable(id)
+            {
+                errors.add(
+                    format!("target_roles[{i}]"),
+                    "is not a role in the catalogue",
+                );
+            }
+        }
+        errors.into_result().map_err(AppError::Invalid)?;
+        let path = CareerPath { current, targets };
+        store::set_path(&self.db, viewer.id, &path).await?;
+        self.career_view(&path).await
+    }
+
+    /// Every skill the viewer's target roles need above their level, largest gap first
+    /// (see [`rules::gaps`]), with who can help: `mentor_can_help` when one of their
+    /// current mentors (an active mentorship) mentors on the skill at the level needed
+    /// or above — one level above where they are is not enough to teach the whole gap —
+    /// and how many mentors in the directory do.
+    pub async fn career_gap(&self, viewer: &Viewer) -> Result<GapView, AppError> {
+        let path = store::path(&self.db, viewer.id).await?;
+        let targets = roles::get_many(&self.db, &path.targets).await?;
+        let have = self.current_levels(viewer.id).await?;
+        let needs: Vec<Vec<Need>> = targets.iter().map(needs_of).collect();
+        let gaps = rules::gaps(&have, &needs);
+        let skills: Vec<SkillId> = gaps.iter().map(|g| g.skill).collect();
+        let mentors = store::mentors_skills(&self.db, viewer.id).await?;
+        let directory = store::directory_mentors(&self.db, viewer.id, &skills).await?;
+        let entries = gaps
+            .iter()
+            .map(|gap| {
+                let role = &targets[gap.role];
+                let named = role.skills.iter().find(|s| s.skill == gap.skill);
+                let mut mentor_names: Vec<String> = mentors
+                    .iter()
+                    .filter(|m| m.skill == gap.skill && m.level >= gap.need)
+                    .map(|m| m.name.clone())
+                    .collect();
+                mentor_names.dedup();
+                let mentors_in_directory = directory
+                    .iter()
+                    .filter(|((skill, level), _)| *skill == gap.skill && *level >= gap.need)
+                    .map(|(_, n)| n)
+                    .sum();
+                GapEntry {
+                    skill: named.map(|s| s.slug.clone()).unwrap_or_default(),
+                    skill_name: named.map(|s| s.name.clone()).unwrap_or_default(),
+                    have: gap.have,
+                    need: gap.need,
+                    gap: gap.size(),
+                    target_role: RoleRef::from(role),
+                    mentor_can_help: !mentor_names.is_empty(),
+                    mentor_names,
+                    mentors_in_directory,
+                }
+            })
+            .collect();
+        Ok(GapView {
+            gaps: entries,
+            target_roles: targets.iter().map(RoleRef::from).collect(),
+        })
+    }
+
+    /// "Roles close to yours": the roles on offer ranked by how many of their skills the
+    /// viewer has at the role's level or above, then by that share of the role (see
+    /// [`rules::close_roles`]); the current role left out, and roles sharing nothing.
+    pub async fn close_roles(&self, viewer: &Viewer) -> Result<Vec<CloseRole>, AppError> {
+        let path = store::path(&self.db, viewer.id).await?;
+        let have = self.current_levels(viewer.id).await?;
+        let all: Vec<RoleRecord> = roles::all_active(&self.db)
+            .await?
+            .into_iter()
+            .filter(|r| Some(r.id) != path.current)
+            .collect();
+        let needs: Vec<Vec<Need>> = all.iter().map(needs_of).collect();
+        let slices: Vec<&[Need]> = needs.iter().map(Vec::as_slice).collect();
+        let ranked = rules::close_roles(&have, &slices);
+        Ok(ranked
+            .into_iter()
+            .take(CLOSE_ROLES)
+            .map(|(i, closeness)| {
+                let role = &all[i];
+                let shared: HashSet<SkillId> = closeness.shared.iter().copied().collect();
+                let (shared_skills, missing_skills): (Vec<SkillNeed>, Vec<SkillNeed>) = {
+                    let mut yes = Vec::new();
+                    let mut no = Vec::new();
+                    for s in &role.skills {
+                        let need = SkillNeed {
+                            skill: s.slug.clone(),
+                            skill_name: s.name.clone(),
+                            level: s.level,
+                        };
+                        if shared.contains(&s.skill) {
+                            yes.push(need);
+                        } else {
+                            no.push(need);
+                        }
+                    }
+                    (yes, no)
+                };
+                CloseRole {
+                    id: role.id,
+                    slug: role.slug.clone(),
+                    title: role.title.clone(),
+                    source: role.source.as_str(),
+                    shared_count: shared_skills.len(),
+                    missing_count: missing_skills.len(),
+                    shared_skills,
+                    missing_skills,
+                }
+            })
+            .collect())
+    }
+}
