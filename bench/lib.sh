@@ -1,8 +1,9 @@
 # shellcheck shell=bash
-# What the end-to-end benchmarks share (sourced by bench/slots.sh, bench/lifecycle.sh and
-# bench/live.sh): a scratch folder removed on exit, the release build, a fresh database on
-# SQLite or PostgreSQL (dropped on exit), the demo organisation, `lodestar serve` on
-# 127.0.0.1, wrk runs with the load average around each, and their medians.
+# What the end-to-end benchmarks share (sourced by bench/slots.sh, bench/lifecycle.sh,
+# bench/growth.sh and bench/live.sh): a scratch folder removed on exit, the release build, a
+# fresh database on SQLite or PostgreSQL (dropped on exit), the demo organisation,
+# `lodestar serve` on 127.0.0.1, wrk runs with the load average around each, and their
+# medians.
 #
 # Variables read (each script sets its defaults before sourcing): PORT, DATABASE (sqlite or
 # postgres), POSTGRES_URL (a database on the server where ours is created and dropped;
