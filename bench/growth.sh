@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11's growth target: for a mentee with two years of weekly check-ins, at 10,000
-# people, the progress page and the career gap answer at p99 < 20 ms. The career gap
-# (`GET /api/v1/me/career/gap`) does not exist yet, so only the progress routes are measured
-# here: the page `/people/{id}/progress` (HTML with SVG charts) and the API
-# `GET /api/v1/people/{id}/progress`. The gap is to be added to QUERIES when it lands.
+# people, the progress page and the career gap answer at p99 < 20 ms: the page
+# `/people/{id}/progress` (HTML with SVG charts), the API `GET /api/v1/people/{id}/progress`
+# and `GET /api/v1/me/career/gap` (the demo mentee's path to their target role).
 #
 # End to end: build, generate the demo organisation of PEOPLE people (10,000 by default)
 # into a fresh database (SQLite, or with DATABASE=postgres a database of its own on
@@ -64,7 +63,7 @@ echo "   signed in as the demo mentee $EMAIL ($MENTEE)"
 # Each route with its credentials: the page with the cookie, the API with the token
 # (bench/auth.lua sends the token when LODESTAR_TOKEN is set, else the cookie).
 PAGES=("progress-page=/people/$MENTEE/progress")
-QUERIES=("progress-api=/api/v1/people/$MENTEE/progress")
+QUERIES=("progress-api=/api/v1/people/$MENTEE/progress" "career-gap=/api/v1/me/career/gap")
 export LODESTAR_COOKIE=$COOKIE LODESTAR_TOKEN=
 for page in "${PAGES[@]}"; do
     bench_probe "${page#*=}"

@@ -137,6 +137,44 @@ pub async fn list(
         .collect()
 }
 
+/// One check-in's place on a confidence chart: when, how confident, whether a marked drop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConfidenceAt {
+    pub at: i64,
+    pub confidence: u8,
+    pub marked_drop: bool,
+}
+
+/// Every check-in of `person`'s as a chart needs it, oldest first: three columns read on
+/// the `(person_id, created_at)` index, whatever the history's length. With
+/// `shared_only`, only those whose scores are shared with mentors.
+pub async fn confidence_series(
+    db: &Db,
+    person: PersonId,
+    shared_only: bool,
+) -> Result<Vec<ConfidenceAt>> {
+    let sql = if shared_only {
+        "SELECT created_at, confidence, marked_drop FROM check_ins \
+         WHERE person_id = $1 AND share_scores = 1 ORDER BY created_at, id"
+    } else {
+        "SELECT created_at, confidence, marked_drop FROM check_ins \
+         WHERE person_id = $1 ORDER BY created_at, id"
+    };
+    sqlx::query(sql)
+        .bind(person.to_string())
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(ConfidenceAt {
+                at: row.try_get("created_at")?,
+                confidence: u8::try_from(row.try_get::<i64, _>("confidence")?).unwrap_or(0),
+                marked_drop: row.try_get::<i64, _>("marked_drop")? != 0,
+            })
+        })
+        .collect()
+}
+
 /// A person's check-in cadence and when it was set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Plan {

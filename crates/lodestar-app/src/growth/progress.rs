@@ -12,9 +12,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Reader;
-use super::check_ins::{CheckInView, MAX_LISTED};
+use super::check_ins::CheckInView;
 use super::goals::{GoalSummary, PersonRef};
 use crate::{App, AppError, Viewer};
+
+/// How many of the newest check-ins a progress page shows in full.
+const RECENT: i64 = 5;
 
 /// One check-in's place on the confidence chart.
 #[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
@@ -75,18 +78,18 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("person"))?
             .name;
-        let check_ins =
-            check_in_store::list(&self.db, person, reader == Reader::Mentor, MAX_LISTED * 2)
-                .await?;
-        let confidence: Vec<ConfidencePoint> = check_ins
-            .iter()
-            .rev()
-            .map(|c| ConfidencePoint {
-                date: super::utc_day(c.created_at),
-                confidence: c.confidence,
-                marked_drop: c.marked_drop,
-            })
-            .collect();
+        let shared_only = reader == Reader::Mentor;
+        let confidence: Vec<ConfidencePoint> =
+            check_in_store::confidence_series(&self.db, person, shared_only)
+                .await?
+                .iter()
+                .map(|c| ConfidencePoint {
+                    date: super::utc_day(c.at),
+                    confidence: c.confidence,
+                    marked_drop: c.marked_drop,
+                })
+                .collect();
+        let recent = check_in_store::list(&self.db, person, shared_only, RECENT).await?;
         let values: Vec<u8> = confidence.iter().map(|p| p.confidence).collect();
         let goals = self.goals_of(viewer, person).await?;
         let mut achieved: BTreeMap<String, u32> = BTreeMap::new();
@@ -103,11 +106,7 @@ impl App {
             confidence_then: average(&values[..values.len().min(3)]),
             confidence_now: average(&values[values.len().saturating_sub(3)..]),
             confidence,
-            recent_check_ins: check_ins
-                .iter()
-                .take(5)
-                .map(|c| CheckInView::of(c, reader))
-                .collect(),
+            recent_check_ins: recent.iter().map(|c| CheckInView::of(c, reader)).collect(),
             goals,
             goals_achieved: achieved
                 .into_iter()
