@@ -18,7 +18,9 @@ use lodestar_domain::career::StepKind;
 use lodestar_domain::ids::{CareerStepId, RoleId};
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, PageId, PathRecord, done, error_page, render_status};
+use super::{
+    Chrome, FormData, OrPage, PageId, PathRecord, done, error_page, render_made, render_status,
+};
 use crate::AppState;
 use crate::auth::{PageAdmin, PageViewer};
 
@@ -440,19 +442,18 @@ pub async fn admin_roles(
     session: Session,
     PageAdmin(viewer): PageAdmin,
 ) -> Response {
-    match admin_roles_page(
-        &state,
-        &session,
-        viewer,
-        RoleDraft::default(),
-        FieldErrors::new(),
-        Vec::new(),
+    render_made(
+        StatusCode::OK,
+        admin_roles_page(
+            &state,
+            &session,
+            viewer,
+            RoleDraft::default(),
+            FieldErrors::new(),
+            Vec::new(),
+        )
+        .await,
     )
-    .await
-    {
-        Ok(page) => render_status(StatusCode::OK, &page),
-        Err(r) => r,
-    }
 }
 
 pub async fn add_role(
@@ -486,11 +487,10 @@ pub async fn add_role(
         Err(err) => match super::field_errors(err) {
             Ok(errors) => {
                 let skill_errors = skill_messages(&errors, &lines);
-                match admin_roles_page(&state, &session, viewer, draft, errors, skill_errors).await
-                {
-                    Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
-                    Err(r) => r,
-                }
+                render_made(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    admin_roles_page(&state, &session, viewer, draft, errors, skill_errors).await,
+                )
             }
             Err(other) => error_page(&other),
         },

@@ -22,7 +22,7 @@ use tower_sessions::Session;
 
 use super::{
     Chrome, FormData, OrPage, PageId, PathRecord, done, error_page, field_errors, render,
-    render_status,
+    render_made,
 };
 use crate::AppState;
 use crate::auth::PageViewer;
@@ -217,18 +217,17 @@ pub async fn goals(
     session: Session,
     PageViewer(viewer): PageViewer,
 ) -> Response {
-    match goals_page(
-        &state,
-        &session,
-        viewer,
-        GoalDraft::default(),
-        FieldErrors::new(),
+    render_made(
+        StatusCode::OK,
+        goals_page(
+            &state,
+            &session,
+            viewer,
+            GoalDraft::default(),
+            FieldErrors::new(),
+        )
+        .await,
     )
-    .await
-    {
-        Ok(page) => render(&page),
-        Err(r) => r,
-    }
 }
 
 pub async fn create_goal(
@@ -255,10 +254,10 @@ pub async fn create_goal(
             .await
         }
         Err(e) => match field_errors(e) {
-            Ok(errors) => match goals_page(&state, &session, viewer, draft, errors).await {
-                Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
-                Err(r) => r,
-            },
+            Ok(errors) => render_made(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                goals_page(&state, &session, viewer, draft, errors).await,
+            ),
             Err(other) => error_page(&other),
         },
     }
@@ -342,10 +341,10 @@ pub async fn goal(
     PageViewer(viewer): PageViewer,
     PageId(id): PageId<GoalId>,
 ) -> Response {
-    match goal_page(&state, &session, viewer, id, FieldErrors::new()).await {
-        Ok(page) => render(&page),
-        Err(r) => r,
-    }
+    render_made(
+        StatusCode::OK,
+        goal_page(&state, &session, viewer, id, FieldErrors::new()).await,
+    )
 }
 
 /// Ends a form on a goal's page: back to the goal with `message`, or the page again with
@@ -361,10 +360,10 @@ async fn after_goal_form<T>(
     match result {
         Ok(_) => done(session, message, &format!("/goals/{id}")).await,
         Err(e) => match field_errors(e) {
-            Ok(errors) => match goal_page(state, session, viewer, id, errors).await {
-                Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
-                Err(r) => r,
-            },
+            Ok(errors) => render_made(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                goal_page(state, session, viewer, id, errors).await,
+            ),
             Err(other) => error_page(&other),
         },
     }
@@ -653,18 +652,17 @@ pub async fn check_ins(
     session: Session,
     PageViewer(viewer): PageViewer,
 ) -> Response {
-    match check_ins_page(
-        &state,
-        &session,
-        viewer,
-        CheckInDraft::fresh(),
-        FieldErrors::new(),
+    render_made(
+        StatusCode::OK,
+        check_ins_page(
+            &state,
+            &session,
+            viewer,
+            CheckInDraft::fresh(),
+            FieldErrors::new(),
+        )
+        .await,
     )
-    .await
-    {
-        Ok(page) => render(&page),
-        Err(r) => r,
-    }
 }
 
 pub async fn check_in(
@@ -725,10 +723,10 @@ pub async fn check_in(
     match result {
         Ok(_) => done(&session, "Thank you: your check-in is saved.", "/check-ins").await,
         Err(e) => match field_errors(e) {
-            Ok(errors) => match check_ins_page(&state, &session, viewer, draft, errors).await {
-                Ok(page) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &page),
-                Err(r) => r,
-            },
+            Ok(errors) => render_made(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                check_ins_page(&state, &session, viewer, draft, errors).await,
+            ),
             Err(other) => error_page(&other),
         },
     }
