@@ -48,7 +48,7 @@ impl From<&RoleRecord> for RoleRef {
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CareerInput {
-    /// A role id, or null for none.
+    /// A role id, or null for none (an empty string is not a role id).
     #[schema(format = Uuid)]
     pub current_role: Option<String>,
     /// Up to 5 role ids, most wanted first.
@@ -175,7 +175,6 @@ impl App {
         let current = input
             .current_role
             .as_deref()
-            .filter(|r| !r.trim().is_empty())
             .and_then(|r| parse_role_id(&mut errors, "current_role", r));
         if input.target_roles.len() > MAX_TARGETS {
             errors.add(

@@ -743,13 +743,13 @@ impl App {
     }
 
     /// Adds a milestone: the owner's goes into the plan; a mentor's is a suggestion the
-    /// owner is told of and answers.
+    /// owner is told of and answers. Returns the new milestone.
     pub async fn add_milestone(
         &self,
         viewer: &Viewer,
         id: GoalId,
         input: &MilestoneInput,
-    ) -> Result<GoalView, AppError> {
+    ) -> Result<MilestoneView, AppError> {
         let (goal, reader) = self.readable_goal(viewer, id).await?;
         let today = self.today_of(goal.owner).await?;
         let mut errors = FieldErrors::new();
@@ -796,7 +796,12 @@ impl App {
             self.notify(&mut tx, &notice).await?;
         }
         lodestar_store::commit(tx).await?;
-        self.goal(viewer, id).await
+        self.goal(viewer, id)
+            .await?
+            .milestones
+            .into_iter()
+            .find(|m| m.id == new.id)
+            .ok_or(AppError::NotFound("milestone"))
     }
 
     /// Edits a milestone of the viewer's goal, or answers a mentor's suggestion.

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lodestar_app::growth::check_ins::{CheckInPlan, CheckInView, NewCheckIn};
 use lodestar_app::growth::goals::{
-    CommentView, GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput, NewComment,
-    NewGoal,
+    CommentView, GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput, MilestoneView,
+    NewComment, NewGoal,
 };
 use lodestar_app::growth::progress::ProgressView;
 
@@ -101,7 +101,7 @@ pub async fn delete_goal(
 #[utoipa::path(post, path = "/api/v1/me/goals/{id}/milestones", tag = "growth", security(("bearer" = [])),
     params(("id" = String, Path, description = "Goal id")),
     request_body = MilestoneInput,
-    responses((status = 201, body = GoalView),
+    responses((status = 201, description = "The new milestone (`state` `suggested` when a mentor adds it)", body = MilestoneView),
         (status = 404, body = ErrorBody),
         (status = 422, description = "Invalid fields (`validation_failed`): `title`, `due_date`; or the goal has 30 milestones", body = ErrorBody)))]
 pub async fn add_milestone(
@@ -111,8 +111,8 @@ pub async fn add_milestone(
     ApiJson(input): ApiJson<MilestoneInput>,
 ) -> ApiResult<impl IntoResponse> {
     let id = path_id(&id, "goal")?;
-    let goal = state.app.add_milestone(&viewer, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(goal)))
+    let milestone = state.app.add_milestone(&viewer, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(milestone)))
 }
 
 /// Edit a milestone of your goal, tick it off, or answer a suggestion (`state`:

@@ -448,7 +448,9 @@ pub async fn add_milestone(
     };
     let result = state.app.add_milestone(&viewer, id, &input).await;
     let message = match &result {
-        Ok(g) if !g.yours => "Your suggestion is sent: they accept it into their plan, or not.",
+        Ok(m) if m.suggested_by.is_some() => {
+            "Your suggestion is sent: they accept it into their plan, or not."
+        }
         _ => "The milestone is added.",
     };
     after_goal_form(&state, &session, viewer, id, result, message).await

@@ -947,10 +947,7 @@ impl<'a> World<'a> {
                 let body = json!({"title": format!("Milestone {}", self.next())});
                 let made = app.post_json(&path, body, Some(&self.owner.token)).await;
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
-                let milestone = made.json()["milestones"][0]["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned();
+                let milestone = made.json()["id"].as_str().unwrap().to_owned();
                 format!("{goal}|{milestone}")
             }
             Fill::OwnersBookableMentorship => {

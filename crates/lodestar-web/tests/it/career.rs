@@ -144,6 +144,9 @@ api_tests! {
         bad.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["current_role", "target_roles[0]"]);
         let same = set_path(app, &token, json!({"current_role": analyst, "target_roles": [analyst]})).await;
         same.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["target_roles[0]"]);
+        // An empty string is not a role id (null is "none"), as the API document says.
+        let empty = set_path(app, &token, json!({"current_role": "", "target_roles": []})).await;
+        empty.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["current_role"]);
 
         let kept = app.get("/api/v1/me/career", Some(&token)).await;
         assert_eq!(kept.json()["current_role"]["title"], "Data analyst");
