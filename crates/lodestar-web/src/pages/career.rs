@@ -126,13 +126,6 @@ async fn career_page(
     })
 }
 
-fn page_or(status: StatusCode, page: Result<CareerPage, Response>) -> Response {
-    match page {
-        Ok(page) => render_status(status, &page),
-        Err(r) => r,
-    }
-}
-
 pub async fn career(
     State(state): State<AppState>,
     session: Session,
@@ -148,7 +141,7 @@ pub async fn career(
         FieldErrors::new(),
     )
     .await;
-    page_or(StatusCode::OK, page)
+    render_made(StatusCode::OK, page)
 }
 
 pub async fn set_path(
@@ -206,7 +199,7 @@ pub async fn set_path(
                     FieldErrors::new(),
                 )
                 .await;
-                page_or(StatusCode::UNPROCESSABLE_ENTITY, page)
+                render_made(StatusCode::UNPROCESSABLE_ENTITY, page)
             }
             Err(other) => error_page(&other),
         },
@@ -254,7 +247,7 @@ pub async fn add_step(
                     errors,
                 )
                 .await;
-                page_or(StatusCode::UNPROCESSABLE_ENTITY, page)
+                render_made(StatusCode::UNPROCESSABLE_ENTITY, page)
             }
             Err(other) => error_page(&other),
         },
