@@ -118,3 +118,15 @@ id_type!(
     /// A confidence check-in.
     CheckInId
 );
+id_type!(
+    /// A skill assessment: a person's own, or their mentor's.
+    AssessmentId
+);
+id_type!(
+    /// Structured feedback from one side of a mentorship to the other.
+    FeedbackId
+);
+id_type!(
+    /// A request for feedback on a skill.
+    FeedbackRequestId
+);

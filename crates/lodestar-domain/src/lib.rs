@@ -8,6 +8,7 @@ pub mod account;
 pub mod availability;
 pub mod career;
 pub mod conversation;
+pub mod feedback;
 pub mod growth;
 pub mod ids;
 pub mod language;
@@ -20,9 +21,9 @@ pub mod validation;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{
-    ActionItemId, CheckInId, GoalCommentId, GoalId, MeetingId, MentorshipId, MessageId,
-    MilestoneId, NoteId, NotificationId, ObstacleId, PersonId, ReportId, RequestId, SkillId,
-    ThreadId, TokenId,
+    ActionItemId, AssessmentId, CheckInId, FeedbackId, FeedbackRequestId, GoalCommentId, GoalId,
+    MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId, ObstacleId, PersonId,
+    ReportId, RequestId, SkillId, ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

@@ -235,6 +235,8 @@ text_enum!(
         MilestoneOverdue => "milestone_overdue",
         CheckInReminder => "check_in_reminder",
         ConfidenceDrop => "confidence_drop",
+        FeedbackReceived => "feedback_received",
+        FeedbackRequested => "feedback_requested",
     }
 );
 
@@ -271,6 +273,8 @@ impl NotificationKind {
             Self::ConfidenceDrop => {
                 "A check-in shows a marked drop in confidence (yours, or a mentee's who shares them)"
             }
+            Self::FeedbackReceived => "Someone gives you feedback",
+            Self::FeedbackRequested => "Someone asks for your feedback on a skill",
         }
     }
 }

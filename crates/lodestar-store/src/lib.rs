@@ -6,6 +6,7 @@
 //! (one email per account, one first admin) are enforced by the database itself.
 
 pub mod action_items;
+pub mod assessments;
 pub mod availability;
 pub mod blocks;
 pub mod bookings;
@@ -18,6 +19,7 @@ pub mod check_ins;
 pub mod dashboard;
 mod db;
 mod error;
+pub mod feedback;
 pub mod generations;
 pub mod goals;
 pub mod installation;

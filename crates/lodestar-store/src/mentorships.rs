@@ -316,6 +316,27 @@ pub async fn state_in(
         .transpose()
 }
 
+/// The mentorship, active or paused, in which `mentor` mentors `mentee` now (the newest,
+/// if there were ever two).
+pub async fn current_between(
+    db: &Db,
+    mentor: PersonId,
+    mentee: PersonId,
+) -> Result<Option<MentorshipId>> {
+    sqlx::query(
+        "SELECT m.id FROM mentorships m \
+         JOIN mentorship_members r ON r.mentorship_id = m.id AND r.person_id = $1 AND r.role = 'mentor' \
+         JOIN mentorship_members e ON e.mentorship_id = m.id AND e.person_id = $2 AND e.role = 'mentee' \
+         WHERE m.state IN ('active', 'paused') ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
+    )
+    .bind(mentor.to_string())
+    .bind(mentee.to_string())
+    .fetch_optional(db.reader())
+    .await?
+    .map(|row| parse_id(&row.try_get::<String, _>("id")?))
+    .transpose()
+}
+
 /// The people who mentor `mentee` in a mentorship that is active or paused, or that ended
 /// at or after `ended_since` (epoch ms): those who may still read what the mentee shares.
 /// With names, by name.

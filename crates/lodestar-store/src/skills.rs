@@ -314,6 +314,7 @@ pub async fn merge(db: &Db, from: SkillId, into: SkillId) -> Result<u64> {
         .await?
         .rows_affected();
     crate::goals::merge_skill(&mut tx, &from, &into).await?;
+    crate::assessments::merge_skill(&mut tx, &from, &into).await?;
     crate::roles::follow_merge(&mut tx, &from, &into).await?;
     let now = now_ms();
     sqlx::query("UPDATE skills SET merged_into = $1, updated_at = $2 WHERE merged_into = $3")

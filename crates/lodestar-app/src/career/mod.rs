@@ -140,11 +140,36 @@ fn parse_role_id(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Rol
 
 impl App {
     /// The skill levels a person has now, by skill: the one source of "have" for the gap
-    /// and close roles. Today it is their profile (the higher of the level they mentor on
-    /// and the level they say they are at in a skill they grow); when assessments exist,
-    /// the latest assessment of a skill overrides it here, and nowhere else.
+    /// and close roles. The newest assessment of a skill (their own or a mentor's) is where
+    /// they stand in it; a skill never assessed counts at its profile level (the higher of
+    /// the level they mentor on and the level they say they are at in a skill they grow).
     pub async fn current_levels(&self, person: PersonId) -> Result<HashMap<SkillId, u8>, AppError> {
+        let mut levels = self.profile_levels(person).await?;
+        let assessed = lodestar_store::assessments::levels(&self.db, person).await?;
+        levels.extend(lodestar_domain::feedback::latest_levels(&assessed));
+        Ok(levels)
+    }
+
+    /// The levels on a person's profile, by skill, before any assessment.
+    pub(crate) async fn profile_levels(
+        &self,
+        person: PersonId,
+    ) -> Result<HashMap<SkillId, u8>, AppError> {
         Ok(store::profile_levels(&self.db, person).await?)
+    }
+
+    /// A person's target roles and every gap between `have` and what they need, largest
+    /// first (see [`rules::gaps`]); `Gap::role` indexes the roles.
+    pub(crate) async fn gaps_of(
+        &self,
+        person: PersonId,
+        have: &HashMap<SkillId, u8>,
+    ) -> Result<(Vec<RoleRecord>, Vec<rules::Gap>), AppError> {
+        let path = store::path(&self.db, person).await?;
+        let targets = roles::get_many(&self.db, &path.targets).await?;
+        let needs: Vec<Vec<Need>> = targets.iter().map(needs_of).collect();
+        let gaps = rules::gaps(have, &needs);
+        Ok((targets, gaps))
     }
 
     /// The viewer's career path with the roles' titles.
@@ -233,11 +258,8 @@ impl App {
     /// or above — one level above where they are is not enough to teach the whole gap —
     /// and how many mentors in the directory do.
     pub async fn career_gap(&self, viewer: &Viewer) -> Result<GapView, AppError> {
-        let path = store::path(&self.db, viewer.id).await?;
-        let targets = roles::get_many(&self.db, &path.targets).await?;
         let have = self.current_levels(viewer.id).await?;
-        let needs: Vec<Vec<Need>> = targets.iter().map(needs_of).collect();
-        let gaps = rules::gaps(&have, &needs);
+        let (targets, gaps) = self.gaps_of(viewer.id, &have).await?;
         let skills: Vec<SkillId> = gaps.iter().map(|g| g.skill).collect();
         let mentors = store::mentors_skills(&self.db, viewer.id).await?;
         let directory = store::directory_mentors(&self.db, viewer.id, &skills).await?;

@@ -6,7 +6,9 @@
 //! [`crate::MentoringPolicy::share_grace_ms`] after their mentorship ends; then it is
 //! gone for them. No admin reads any of it: to everyone else it does not exist (404).
 
+pub mod assessments;
 pub mod check_ins;
+pub mod feedback;
 pub mod goals;
 pub mod progress;
 

@@ -8,6 +8,7 @@ mod conversations;
 mod docs;
 mod events;
 mod extract;
+mod feedback;
 mod growth;
 mod meetings;
 mod mentorships;
@@ -135,6 +136,20 @@ pub fn registry() -> Routes<AppState> {
         .get("/me/check-in-plan", growth::plan)
         .put("/me/check-in-plan", growth::set_plan)
         .get("/people/{id}/progress", growth::progress)
+        .post("/me/assessments", feedback::assess_myself)
+        .get("/me/assessments", feedback::my_assessments)
+        .patch("/me/assessments/{id}", feedback::edit_assessment)
+        .delete("/me/assessments/{id}", feedback::delete_assessment)
+        .get("/people/{id}/assessments", feedback::assessments_of)
+        .post("/people/{id}/assessments", feedback::assess_mentee)
+        .post("/mentorships/{id}/feedback", feedback::give)
+        .get("/mentorships/{id}/feedback", feedback::in_mentorship)
+        .post("/mentorships/{id}/feedback-requests", feedback::ask)
+        .get("/me/feedback", feedback::mine)
+        .get("/me/feedback/{id}", feedback::one)
+        .post("/me/feedback/{id}/acknowledge", feedback::acknowledge)
+        .post("/me/feedback/{id}/goal", feedback::to_goal)
+        .post("/me/feedback/{id}/step", feedback::to_step)
         .get("/roles", career::list)
         .post("/roles", career::create)
         .get("/roles/{id}", career::show)

@@ -127,6 +127,10 @@ enum Fill {
     Role,
     /// A new step of the owner's career plan.
     OwnersCareerStep,
+    /// A new self-assessment of the owner's.
+    OwnersAssessment,
+    /// New feedback to the owner from the target, their mentee.
+    FeedbackToOwner,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -552,6 +556,38 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/me/check-in-plan", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/check-in-plan", SIGNED_IN_API).json(r#"{"cadence": "fortnightly"}"#),
         row(M::GET, "/api/v1/people/{id}/progress", OWNER_API).fill(Fill::Owner),
+        // Assessments are their person's, and their mentors'; feedback its giver's and
+        // receiver's. To a stranger and an admin none of it exists.
+        row(M::POST, "/api/v1/me/assessments", SIGNED_IN_API)
+            .json(r#"{"skill": "rust", "level": 3, "evidence": "Matrix {n}"}"#),
+        row(M::GET, "/api/v1/me/assessments", SIGNED_IN_API),
+        row(M::PATCH, "/api/v1/me/assessments/{id}", OWNER_API)
+            .fill(Fill::OwnersAssessment)
+            .json(r#"{"share_with_mentors": false}"#),
+        row(M::DELETE, "/api/v1/me/assessments/{id}", OWNER_API).fill(Fill::OwnersAssessment),
+        row(M::GET, "/api/v1/people/{id}/assessments", OWNER_API).fill(Fill::Owner),
+        // The owner mentors the target: they assess the target's skills.
+        row(M::POST, "/api/v1/people/{id}/assessments", OWNER_API)
+            .fill(Fill::Target)
+            .json(r#"{"skill": "rust", "level": 3, "evidence": "Matrix {n}"}"#),
+        row(M::POST, "/api/v1/mentorships/{id}/feedback", OWNER_API)
+            .fill(Fill::OwnersMentorship)
+            .json(r#"{"to": "{target}", "skill": "rust", "situation": "Matrix {n}", "behaviour": "Did", "impact": "Helped"}"#),
+        row(M::GET, "/api/v1/mentorships/{id}/feedback", OWNER_API).fill(Fill::OwnersMentorship),
+        row(M::POST, "/api/v1/mentorships/{id}/feedback-requests", OWNER_API)
+            .fill(Fill::OwnersMentorship)
+            .json(r#"{"skill": "rust", "note": "Matrix {n}"}"#),
+        row(M::GET, "/api/v1/me/feedback", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/feedback/{id}", OWNER_API).fill(Fill::FeedbackToOwner),
+        row(M::POST, "/api/v1/me/feedback/{id}/acknowledge", OWNER_API)
+            .fill(Fill::FeedbackToOwner)
+            .json(r#"{"reply": "Thanks {n}"}"#),
+        row(M::POST, "/api/v1/me/feedback/{id}/goal", OWNER_API)
+            .fill(Fill::FeedbackToOwner)
+            .json(r#"{"measure": "Matrix {n}", "target_date": "{day3}"}"#),
+        row(M::POST, "/api/v1/me/feedback/{id}/step", OWNER_API)
+            .fill(Fill::FeedbackToOwner)
+            .json(r#"{"due_date": "{day3}"}"#),
         // A goal, a check-in and a progress page are their owner's: to a stranger and an
         // admin they do not exist.
         row(M::GET, "/goals", SIGNED_IN_PAGE),
@@ -967,6 +1003,26 @@ impl<'a> World<'a> {
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()
             }
+            Fill::OwnersAssessment => {
+                let body = json!({"skill": "sql", "level": 2, "evidence": format!("Assessed {}", self.next())});
+                let made = app
+                    .post_json("/api/v1/me/assessments", body, Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::FeedbackToOwner => {
+                let path = format!("/api/v1/mentorships/{}/feedback", self.mentorship);
+                let body = json!({
+                    "to": self.owner.id, "skill": "leadership",
+                    "situation": format!("Our session {}", self.next()),
+                    "behaviour": "You asked what I wanted first", "impact": "I said it",
+                    "suggestion": "Keep asking first",
+                });
+                let made = app.post_json(&path, body, Some(&self.target.token)).await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
         })
     }
 
@@ -1115,6 +1171,7 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
             .replace("{email}", &email)
             .replace("{id}", filled.as_deref().unwrap_or_default())
             .replace("{day3}", &crate::meetings::date_in_days(3))
+            .replace("{target}", &world.target.id)
     };
 
     let response = if row.path.starts_with("/api/v1/") {

@@ -37,7 +37,7 @@ async fn goal_count(app: &TestApp, token: &str) -> usize {
 }
 
 /// Ends the pair's mentorship `days_ago` days ago.
-async fn end_mentorship(app: &TestApp, p: &Pair, days_ago: i64) {
+pub(crate) async fn end_mentorship(app: &TestApp, p: &Pair, days_ago: i64) {
     let ended = lodestar_store::now_ms() - days_ago * 24 * 60 * 60 * 1000;
     sqlx::query("UPDATE mentorships SET state = 'completed', ended_at = $1 WHERE id = $2")
         .bind(ended)

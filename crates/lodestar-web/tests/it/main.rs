@@ -14,6 +14,7 @@ mod career;
 mod conversations;
 mod demo;
 mod directory;
+mod feedback;
 mod growth;
 mod hygiene;
 mod limits;

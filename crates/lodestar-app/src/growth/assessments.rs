@@ -1,0 +1,425 @@
+//! Skill assessments over time: a person rates their own skills, and each of their
+//! mentors rates them too, each with the evidence the level rests on. Every skill keeps its
+//! history; the newest assessment of a skill is where the person stands in it (and so what
+//! the career gap counts as "have"). A soft skill's levels read as the catalogue's
+//! behaviour-anchored descriptions. At a glance: the person's strengths (their highest
+//! skills) and weaknesses (the largest gaps to their target roles).
+
+use std::collections::HashMap;
+
+use lodestar_domain::feedback::{self as rules, AssessedBy, MAX_EVIDENCE};
+use lodestar_domain::{AssessmentId, FieldErrors, MentorshipId, PersonId, SkillId, SkillLevel};
+use lodestar_store::assessments::{self as store, Assessment, NewAssessment};
+use lodestar_store::{now_ms, persons, skills};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::Reader;
+use super::goals::PersonRef;
+use crate::{App, AppError, Viewer};
+
+/// How many strengths and weaknesses the glance shows.
+pub const GLANCE: usize = 5;
+
+fn yes() -> bool {
+    true
+}
+
+/// `POST /api/v1/me/assessments`: where you stand in a skill, and why.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSelfAssessment {
+    /// A catalogue skill: its slug or name.
+    #[schema(example = "public-speaking")]
+    pub skill: String,
+    /// 1–5, the catalogue's levels.
+    #[schema(minimum = 1, maximum = 5)]
+    pub level: i64,
+    /// What the level rests on: 1–2000 characters.
+    #[schema(max_length = 2000, example = "Ran the quarterly review for 40 people")]
+    pub evidence: String,
+    /// Whether your mentors see it (default true).
+    #[serde(default = "yes")]
+    pub share_with_mentors: bool,
+}
+
+/// `POST /api/v1/people/{id}/assessments`: a mentor's assessment of their mentee.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMentorAssessment {
+    #[schema(example = "stakeholder-management")]
+    pub skill: String,
+    #[schema(minimum = 1, maximum = 5)]
+    pub level: i64,
+    #[schema(max_length = 2000)]
+    pub evidence: String,
+}
+
+/// `PATCH /api/v1/me/assessments/{id}`: share a self-assessment with your mentors, or not.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentEdit {
+    pub share_with_mentors: bool,
+}
+
+/// One assessment.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct AssessmentView {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: AssessmentId,
+    pub skill: String,
+    pub skill_name: String,
+    /// `self` or `mentor`.
+    #[schema(value_type = String, example = "self")]
+    pub by: AssessedBy,
+    /// Who made it (none once their account is gone).
+    pub assessor: Option<PersonRef>,
+    pub level: u8,
+    /// What the level looks like, from the catalogue (soft skills' behaviour anchors).
+    pub level_description: Option<String>,
+    pub evidence: String,
+    /// A self-assessment: whether the person's mentors see it.
+    pub shared: bool,
+    /// Whether the reader made it (and may delete it).
+    pub yours: bool,
+    /// Epoch milliseconds.
+    pub created_at: i64,
+}
+
+/// A skill's standing and history.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct SkillHistory {
+    pub skill: String,
+    pub skill_name: String,
+    /// `technical` or `soft`.
+    pub kind: &'static str,
+    /// Where the person stands now: the newest assessment the reader sees.
+    pub level: u8,
+    /// The first assessment's level.
+    pub first_level: u8,
+    /// The newest self-assessment's level, and the newest mentor's.
+    pub self_level: Option<u8>,
+    pub mentor_level: Option<u8>,
+    /// The catalogue's descriptions of levels 1–5 (soft skills' behaviour anchors).
+    pub level_descriptions: Vec<String>,
+    /// Newest first.
+    pub history: Vec<AssessmentView>,
+}
+
+/// A strength: a skill at a high level.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Strength {
+    pub skill: String,
+    pub skill_name: String,
+    pub level: u8,
+}
+
+/// A weakness: a skill a target role needs above where the person stands.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Weakness {
+    pub skill: String,
+    pub skill_name: String,
+    pub have: u8,
+    pub need: u8,
+    pub gap: u8,
+    /// The target role that needs it.
+    pub target_role: String,
+}
+
+/// `GET /api/v1/me/assessments` and `GET /api/v1/people/{id}/assessments`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AssessmentsView {
+    pub person: PersonRef,
+    /// Assessed skills, by name.
+    pub skills: Vec<SkillHistory>,
+    /// The highest skills, highest first (assessed, or on the profile).
+    pub strengths: Vec<Strength>,
+    /// The largest gaps to the target roles, largest first.
+    pub weaknesses: Vec<Weakness>,
+    /// Whether the reader may add an assessment here (the person, or a current mentor).
+    pub can_assess: bool,
+}
+
+fn level_of(raw: i64, errors: &mut FieldErrors) -> u8 {
+    match SkillLevel::new(raw) {
+        Ok(level) => level.get(),
+        Err(_) => {
+            errors.add("level", "must be a whole number from 1 to 5");
+            0
+        }
+    }
+}
+
+fn evidence_of(raw: &str, errors: &mut FieldErrors) -> String {
+    rules::required_text(raw, MAX_EVIDENCE)
+        .map_err(|e| errors.add("evidence", e.to_string()))
+        .unwrap_or_default()
+}
+
+fn view(a: &Assessment, reader: PersonId) -> AssessmentView {
+    AssessmentView {
+        id: a.id,
+        skill: a.skill_slug.clone(),
+        skill_name: a.skill_name.clone(),
+        by: a.by,
+        assessor: a.assessor.map(|id| PersonRef {
+            id,
+            name: a.assessor_name.clone().unwrap_or_default(),
+        }),
+        level: a.level,
+        level_description: a
+            .skill_levels
+            .get(usize::from(a.level).saturating_sub(1))
+            .filter(|d| !d.is_empty())
+            .cloned(),
+        evidence: a.evidence.clone(),
+        shared: a.shared,
+        yours: a.assessor == Some(reader),
+        created_at: a.created_at,
+    }
+}
+
+/// The histories of the skills in `list` (oldest first), by skill name.
+fn histories(list: &[Assessment], reader: PersonId) -> Vec<SkillHistory> {
+    let mut by_skill: Vec<(SkillId, Vec<&Assessment>)> = Vec::new();
+    for a in list {
+        match by_skill.iter_mut().find(|(s, _)| *s == a.skill) {
+            Some((_, all)) => all.push(a),
+            None => by_skill.push((a.skill, vec![a])),
+        }
+    }
+    let mut out: Vec<SkillHistory> = by_skill
+        .into_iter()
+        .filter_map(|(_, all)| {
+            let (first, last) = (*all.first()?, *all.last()?);
+            let newest_by = |by: AssessedBy| all.iter().rev().find(|a| a.by == by).map(|a| a.level);
+            Some(SkillHistory {
+                skill: last.skill_slug.clone(),
+                skill_name: last.skill_name.clone(),
+                kind: last.skill_kind.as_str(),
+                level: last.level,
+                first_level: first.level,
+                self_level: newest_by(AssessedBy::Own),
+                mentor_level: newest_by(AssessedBy::Mentor),
+                level_descriptions: last.skill_levels.clone(),
+                history: all.iter().rev().map(|a| view(a, reader)).collect(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.skill_name
+            .to_lowercase()
+            .cmp(&b.skill_name.to_lowercase())
+    });
+    out
+}
+
+impl App {
+    /// The mentorship in which `mentor` mentors `mentee` now (active or paused): a
+    /// mentor's assessment is made in it.
+    async fn mentoring_now(
+        &self,
+        mentor: PersonId,
+        mentee: PersonId,
+    ) -> Result<Option<MentorshipId>, AppError> {
+        Ok(lodestar_store::mentorships::current_between(&self.db, mentor, mentee).await?)
+    }
+
+    async fn assessed_skill(
+        &self,
+        raw: &str,
+        errors: &mut FieldErrors,
+    ) -> Result<Option<SkillId>, AppError> {
+        match skills::resolve(&self.db, raw.trim()).await? {
+            Some(skill) if !skill.retired => Ok(Some(skill.id)),
+            _ => {
+                errors.add("skill", "is not a skill in the catalogue");
+                Ok(None)
+            }
+        }
+    }
+
+    async fn record_assessment(&self, new: NewAssessment) -> Result<AssessmentView, AppError> {
+        let mut tx = self.db.begin().await?;
+        store::insert(&mut tx, &new, now_ms()).await?;
+        lodestar_store::commit(tx).await?;
+        let made = store::get(&self.db, new.id)
+            .await?
+            .ok_or(AppError::NotFound("assessment"))?;
+        Ok(view(&made, new.assessor))
+    }
+
+    /// The viewer assesses one of their own skills.
+    pub async fn assess_myself(
+        &self,
+        viewer: &Viewer,
+        input: &NewSelfAssessment,
+    ) -> Result<AssessmentView, AppError> {
+        let mut errors = FieldErrors::new();
+        let skill = self.assessed_skill(&input.skill, &mut errors).await?;
+        let level = level_of(input.level, &mut errors);
+        let evidence = evidence_of(&input.evidence, &mut errors);
+        errors.into_result()?;
+        self.record_assessment(NewAssessment {
+            id: AssessmentId::new(),
+            person: viewer.id,
+            skill: skill.ok_or(AppError::NotFound("skill"))?,
+            assessor: viewer.id,
+            by: AssessedBy::Own,
+            mentorship: None,
+            level,
+            evidence,
+            shared: input.share_with_mentors,
+        })
+        .await
+    }
+
+    /// A mentor assesses a skill of a mentee they mentor now. To anyone who may not read
+    /// the person's growth it does not exist (404); a mentor whose mentorship has ended
+    /// reads but no longer assesses (403).
+    pub async fn assess_mentee(
+        &self,
+        viewer: &Viewer,
+        person: PersonId,
+        input: &NewMentorAssessment,
+    ) -> Result<AssessmentView, AppError> {
+        if self.growth_reader(viewer, person, "person").await? == Reader::Owner {
+            return Err(AppError::Conflict {
+                code: "self_assessment",
+                field: None,
+                message: "assess yourself through /api/v1/me/assessments".into(),
+            });
+        }
+        let mentorship = self
+            .mentoring_now(viewer.id, person)
+            .await?
+            .ok_or(AppError::Forbidden)?;
+        let mut errors = FieldErrors::new();
+        let skill = self.assessed_skill(&input.skill, &mut errors).await?;
+        let level = level_of(input.level, &mut errors);
+        let evidence = evidence_of(&input.evidence, &mut errors);
+        errors.into_result()?;
+        self.record_assessment(NewAssessment {
+            id: AssessmentId::new(),
+            person,
+            skill: skill.ok_or(AppError::NotFound("skill"))?,
+            assessor: viewer.id,
+            by: AssessedBy::Mentor,
+            mentorship: Some(mentorship),
+            level,
+            evidence,
+            shared: true,
+        })
+        .await
+    }
+
+    /// Shares a self-assessment of the viewer's with their mentors, or stops.
+    pub async fn edit_assessment(
+        &self,
+        viewer: &Viewer,
+        id: AssessmentId,
+        input: &AssessmentEdit,
+    ) -> Result<AssessmentView, AppError> {
+        store::set_shared(&self.db, id, viewer.id, input.share_with_mentors)
+            .await
+            .map_err(|_| AppError::NotFound("assessment"))?;
+        let made = store::get(&self.db, id)
+            .await?
+            .ok_or(AppError::NotFound("assessment"))?;
+        Ok(view(&made, viewer.id))
+    }
+
+    /// Deletes an assessment the viewer made.
+    pub async fn delete_assessment(
+        &self,
+        viewer: &Viewer,
+        id: AssessmentId,
+    ) -> Result<(), AppError> {
+        store::delete(&self.db, id, viewer.id)
+            .await
+            .map_err(|_| AppError::NotFound("assessment"))
+    }
+
+    /// `person`'s assessments as the viewer may read them, each skill with its history,
+    /// and their strengths and weaknesses at a glance.
+    pub async fn assessments_of(
+        &self,
+        viewer: &Viewer,
+        person: PersonId,
+    ) -> Result<AssessmentsView, AppError> {
+        let reader = self.growth_reader(viewer, person, "person").await?;
+        let seen_by = (reader == Reader::Mentor).then_some(viewer.id);
+        let list = store::list(&self.db, person, seen_by).await?;
+        let skills = histories(&list, viewer.id);
+        let mut levels = self.profile_levels(person).await?;
+        for (skill, level) in
+            rules::latest_levels(&list.iter().map(|a| (a.skill, a.level)).collect::<Vec<_>>())
+        {
+            levels.insert(skill, level);
+        }
+        let strengths = self.strengths(&levels).await?;
+        let (roles, gaps) = self.gaps_of(person, &levels).await?;
+        let weaknesses = gaps
+            .iter()
+            .take(GLANCE)
+            .filter_map(|g| {
+                let role = roles.get(g.role)?;
+                let named = role.skills.iter().find(|s| s.skill == g.skill)?;
+                Some(Weakness {
+                    skill: named.slug.clone(),
+                    skill_name: named.name.clone(),
+                    have: g.have,
+                    need: g.need,
+                    gap: g.size(),
+                    target_role: role.title.clone(),
+                })
+            })
+            .collect();
+        let name = persons::find_by_id(&self.db, person)
+            .await?
+            .map(|a| a.name.to_string())
+            .unwrap_or_default();
+        let can_assess =
+            reader == Reader::Owner || self.mentoring_now(viewer.id, person).await?.is_some();
+        Ok(AssessmentsView {
+            person: PersonRef { id: person, name },
+            skills,
+            strengths,
+            weaknesses,
+            can_assess,
+        })
+    }
+
+    /// The viewer's own assessments.
+    pub async fn my_assessments(&self, viewer: &Viewer) -> Result<AssessmentsView, AppError> {
+        self.assessments_of(viewer, viewer.id).await
+    }
+
+    async fn strengths(&self, levels: &HashMap<SkillId, u8>) -> Result<Vec<Strength>, AppError> {
+        let ids: Vec<String> = levels.keys().map(ToString::to_string).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut named: Vec<(SkillId, String, String)> = skills::resolve_many(&self.db, &refs)
+            .await?
+            .into_iter()
+            .flatten()
+            .map(|s| (s.id, s.name, s.slug))
+            .collect();
+        named.sort_by_key(|n| n.1.to_lowercase());
+        let names: Vec<(SkillId, String)> = named
+            .iter()
+            .map(|(id, name, _)| (*id, name.clone()))
+            .collect();
+        Ok(rules::strengths(levels, &names, GLANCE)
+            .into_iter()
+            .map(|(id, name, level)| Strength {
+                skill: named
+                    .iter()
+                    .find(|(s, _, _)| s == id)
+                    .map(|(_, _, slug)| slug.clone())
+                    .unwrap_or_default(),
+                skill_name: name.to_owned(),
+                level,
+            })
+            .collect())
+    }
+}
