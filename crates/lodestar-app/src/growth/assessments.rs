@@ -102,6 +102,8 @@ pub struct SkillHistory {
     pub mentor_level: Option<u8>,
     /// The catalogue's descriptions of levels 1–5 (soft skills' behaviour anchors).
     pub level_descriptions: Vec<String>,
+    /// The level the person's target roles need (the highest, where several do).
+    pub target_level: Option<u8>,
     /// Newest first.
     pub history: Vec<AssessmentView>,
 }
@@ -202,6 +204,7 @@ fn histories(list: &[Assessment], reader: PersonId) -> Vec<SkillHistory> {
                 self_level: newest_by(AssessedBy::Own),
                 mentor_level: newest_by(AssessedBy::Mentor),
                 level_descriptions: last.skill_levels.clone(),
+                target_level: None,
                 history: all.iter().rev().map(|a| view(a, reader)).collect(),
             })
         })
@@ -350,7 +353,7 @@ impl App {
         let reader = self.growth_reader(viewer, person, "person").await?;
         let seen_by = (reader == Reader::Mentor).then_some(viewer.id);
         let list = store::list(&self.db, person, seen_by).await?;
-        let skills = histories(&list, viewer.id);
+        let mut skills = histories(&list, viewer.id);
         let mut levels = self.profile_levels(person).await?;
         for (skill, level) in
             rules::latest_levels(&list.iter().map(|a| (a.skill, a.level)).collect::<Vec<_>>())
@@ -359,6 +362,14 @@ impl App {
         }
         let strengths = self.strengths(&levels).await?;
         let (roles, gaps) = self.gaps_of(person, &levels).await?;
+        for history in &mut skills {
+            history.target_level = roles
+                .iter()
+                .flat_map(|r| &r.skills)
+                .filter(|s| s.slug == history.skill)
+                .map(|s| s.level)
+                .max();
+        }
         let weaknesses = gaps
             .iter()
             .take(GLANCE)

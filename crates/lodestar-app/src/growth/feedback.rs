@@ -578,7 +578,7 @@ impl App {
             kind: NotificationKind::FeedbackRequested,
             title: format!("{} asks for your feedback on {}", viewer.name, skill.name),
             body: request.note.chars().take(200).collect(),
-            link: format!("/feedback/give?request={}", request.id),
+            link: format!("/feedback?request={}#give-heading", request.id),
             calendar: None,
         };
         self.notify(&mut tx, &notice).await?;

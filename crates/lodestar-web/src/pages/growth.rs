@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
+use lodestar_app::growth::assessments::AssessmentsView;
 use lodestar_app::growth::check_ins::{AreaScore, CheckInPlan, CheckInView, NewCheckIn};
 use lodestar_app::growth::goals::{
     GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput, NewComment, NewGoal,
@@ -26,7 +27,7 @@ use super::{
 };
 use crate::AppState;
 use crate::auth::PageViewer;
-use crate::charts::{Caption, LineChart, MonthCount, MonthlyBars, Point};
+use crate::charts::{BarGroup, Caption, GroupedBars, LineChart, MonthCount, MonthlyBars, Point};
 
 impl PathRecord for GoalId {
     const WHAT: &'static str = "goal";
@@ -767,6 +768,52 @@ struct ProgressPage {
     p: ProgressView,
     confidence_chart: String,
     goals_chart: String,
+    skills_chart: String,
+}
+
+/// Each assessed skill's first level, level now and the target roles' level; then the
+/// target roles' other gaps, at the profile's level now.
+fn skills_chart(a: &AssessmentsView, whose: &str) -> String {
+    let mut groups: Vec<BarGroup> = a
+        .skills
+        .iter()
+        .map(|s| BarGroup {
+            label: s.skill_name.clone(),
+            values: vec![
+                Some(f64::from(s.first_level)),
+                Some(f64::from(s.level)),
+                s.target_level.map(f64::from),
+            ],
+        })
+        .collect();
+    for w in &a.weaknesses {
+        if !a.skills.iter().any(|s| s.skill == w.skill) {
+            groups.push(BarGroup {
+                label: w.skill_name.clone(),
+                values: vec![None, Some(f64::from(w.have)), Some(f64::from(w.need))],
+            });
+        }
+    }
+    let description = format!(
+        "{whose} level in each assessed skill when first assessed, now, and what the target \
+         role needs, on the catalogue's scale from 1 (beginning) to 5 (expert); skills the \
+         target role needs that were never assessed follow, at the profile's level."
+    );
+    GroupedBars {
+        caption: Caption {
+            id: "skills",
+            title: "Skills then, now and for the target role",
+            description: &description,
+            empty: "No skill assessed yet, and no target role.",
+        },
+        group_label: "Skill",
+        value_label: "Level (1–5)",
+        series: &["Then", "Now", "Target role"],
+        max: 5.0,
+        absent: "none",
+        groups: &groups,
+    }
+    .render()
 }
 
 pub async fn progress(
@@ -818,6 +865,8 @@ pub async fn progress(
         }
         .render();
         let confidence_chart = confidence_chart("confidence", &points, &whose);
+        let skills = state.app.assessments_of(&viewer, person).await.or_page()?;
+        let skills_chart = skills_chart(&skills, &whose);
         let title = format!("Progress: {}", p.person.name);
         let chrome = Chrome::new(&session, Some(viewer), "progress", title).await?;
         Ok::<_, Response>(render(&ProgressPage {
@@ -825,6 +874,7 @@ pub async fn progress(
             p,
             confidence_chart,
             goals_chart,
+            skills_chart,
         }))
     };
     result.await.unwrap_or_else(|r| r)

@@ -8,6 +8,7 @@ mod booking;
 mod career;
 mod conversations;
 mod dashboard;
+mod feedback;
 mod growth;
 mod live;
 mod meetings;
@@ -133,6 +134,17 @@ pub fn registry() -> Routes<AppState> {
         .post("/check-ins", growth::check_in)
         .post("/check-ins/plan", growth::save_plan)
         .get("/people/{id}/progress", growth::progress)
+        .get("/assessments", feedback::assessments)
+        .post("/assessments", feedback::assess)
+        .post("/assessments/{id}/delete", feedback::delete_assessment)
+        .get("/people/{id}/assessments", feedback::assessments_of)
+        .post("/people/{id}/assessments", feedback::assess_mentee)
+        .get("/feedback", feedback::feedback)
+        .post("/feedback", feedback::give)
+        .post("/feedback/ask", feedback::ask)
+        .post("/feedback/{id}/acknowledge", feedback::acknowledge)
+        .post("/feedback/{id}/goal", feedback::to_goal)
+        .post("/feedback/{id}/step", feedback::to_step)
         .get("/career", career::career)
         .post("/career", career::set_path)
         .post("/career/steps", career::add_step)

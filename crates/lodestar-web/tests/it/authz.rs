@@ -613,6 +613,33 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/check-ins/plan", [LogIn, Redirect("/check-ins"), Redirect("/check-ins"), Redirect("/check-ins")])
             .form(&[("cadence", "monthly")]),
         row(M::GET, "/people/{id}/progress", [LogIn, NOT_FOUND, Done, NOT_FOUND]).fill(Fill::Owner),
+        // Skills and feedback pages: their people's alone.
+        row(M::GET, "/assessments", SIGNED_IN_PAGE),
+        row(M::POST, "/assessments", [LogIn, Redirect("/assessments"), Redirect("/assessments"), Redirect("/assessments")])
+            .form(&[("skill", "rust"), ("level", "3"), ("evidence", "Matrix {n}"), ("share", "on")]),
+        row(M::POST, "/assessments/{id}/delete", [LogIn, NOT_FOUND, Redirect("/assessments"), NOT_FOUND])
+            .fill(Fill::OwnersAssessment),
+        row(M::GET, "/people/{id}/assessments", [LogIn, NOT_FOUND, Done, NOT_FOUND]).fill(Fill::Owner),
+        row(M::POST, "/people/{id}/assessments", [LogIn, NOT_FOUND, Redirect("/people/"), NOT_FOUND])
+            .fill(Fill::Target)
+            .form(&[("skill", "rust"), ("level", "2"), ("evidence", "Matrix {n}")]),
+        row(M::GET, "/feedback", SIGNED_IN_PAGE),
+        // Whom it is for is a field of the form: not one of yours is a field error.
+        row(M::POST, "/feedback", [LogIn, Status(422), Redirect("/feedback"), Status(422)])
+            .fill(Fill::OwnersMentorship)
+            .form(&[("mentorship", "{id}"), ("skill", "rust"), ("situation", "Matrix {n}"), ("behaviour", "Did"), ("impact", "Helped")]),
+        row(M::POST, "/feedback/ask", [LogIn, Status(422), Redirect("/feedback"), Status(422)])
+            .fill(Fill::OwnersMentorship)
+            .form(&[("mentorship", "{id}"), ("skill", "rust"), ("note", "Matrix {n}")]),
+        row(M::POST, "/feedback/{id}/acknowledge", [LogIn, NOT_FOUND, Redirect("/feedback"), NOT_FOUND])
+            .fill(Fill::FeedbackToOwner)
+            .form(&[("reply", "Thanks {n}")]),
+        row(M::POST, "/feedback/{id}/goal", [LogIn, NOT_FOUND, Redirect("/goals/"), NOT_FOUND])
+            .fill(Fill::FeedbackToOwner)
+            .form(&[("title", ""), ("measure", "Matrix {n}"), ("target_date", "{day3}")]),
+        row(M::POST, "/feedback/{id}/step", [LogIn, NOT_FOUND, Redirect("/career"), NOT_FOUND])
+            .fill(Fill::FeedbackToOwner)
+            .form(&[("title", ""), ("kind", "practise"), ("due_date", "{day3}")]),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // The role catalogue is public like the skills catalogue; admins shape it.
         row(M::GET, "/api/v1/roles", PUBLIC),

@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::growth::end_mentorship;
+use crate::growth::{browser, end_mentorship};
 use crate::meetings::{Pair, date_in_days, pair, schedule_in_hours};
 use crate::support::{TestApp, api_tests};
 
@@ -297,6 +297,60 @@ api_tests! {
         assert_eq!(answered["request_id"], asked["id"]);
         let mine = app.get("/api/v1/me/feedback", Some(&p.mentee)).await.json();
         assert!(mine["your_requests"][0]["answered_at"].is_i64());
+    }
+}
+
+api_tests! {
+    async fn the_skills_and_feedback_pages_assess_give_acknowledge_and_chart_without_javascript(app) {
+        let p = pair(app).await;
+        let (mut mentee, csrf) = browser(app, "ted@example.org").await;
+        let refused = mentee.post("/assessments", &[("_csrf", &csrf), ("skill", "Public speaking"), ("level", ""), ("evidence", "kept text")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text();
+        assert!(html.contains(r#"id="level-error""#) && html.contains(">kept text</textarea>"), "{html}");
+        for (level, evidence) in [("2", "Spoke at stand-up"), ("4", "Gave the all-hands talk")] {
+            let done = mentee.post("/assessments", &[("_csrf", &csrf), ("skill", "Public speaking"), ("level", level), ("evidence", evidence), ("share", "on")]).await;
+            assert!(done.status.is_redirection(), "{}", done.text());
+        }
+        let page = mentee.get("/assessments").await.text();
+        assert!(page.contains("Public speaking") && page.contains("Gave the all-hands talk"));
+        assert!(page.contains("Reassess Public speaking"));
+
+        // The mentor assesses on the mentee's skills page, and gives feedback from theirs.
+        let (mut mentor, mentor_csrf) = browser(app, "ana@example.org").await;
+        let path = format!("/people/{}/assessments", p.mentee_id);
+        let seen = mentor.get(&path).await;
+        assert_eq!(seen.status, StatusCode::OK);
+        assert!(seen.text().contains("Skills: Ted Mentee"));
+        let done = mentor.post(&path, &[("_csrf", &mentor_csrf), ("skill", "public-speaking"), ("level", "3"), ("evidence", "Watched the all-hands")]).await;
+        assert!(done.status.is_redirection(), "{}", done.text());
+        let bad = mentor.post("/feedback", &[("_csrf", &mentor_csrf), ("mentorship", &p.mentorship), ("skill", "Public speaking"), ("situation", "The all-hands"), ("behaviour", ""), ("impact", "")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains(r#"id="give-behaviour-error""#) && bad.text().contains(">The all-hands</textarea>"));
+        let sent = mentor.post("/feedback", &[("_csrf", &mentor_csrf), ("mentorship", &p.mentorship), ("skill", "Public speaking"), ("situation", "The all-hands"), ("behaviour", "You paused before the numbers"), ("impact", "People asked about them"), ("suggestion", "Pause before every key number")]).await;
+        assert!(sent.status.is_redirection(), "{}", sent.text());
+
+        let page = mentee.get("/feedback").await.text();
+        assert!(page.contains("You paused before the numbers") && page.contains("Acknowledge"));
+        let id = app.get("/api/v1/me/feedback", Some(&p.mentee)).await.json()["received"][0]["id"].as_str().unwrap().to_owned();
+        let ack = mentee.post(&format!("/feedback/{id}/acknowledge"), &[("_csrf", &csrf), ("reply", "Will do")]).await;
+        assert!(ack.status.is_redirection(), "{}", ack.text());
+        let goal = mentee.post(&format!("/feedback/{id}/goal"), &[("_csrf", &csrf), ("title", ""), ("measure", "Every number lands"), ("target_date", &date_in_days(30))]).await;
+        assert!(goal.status.is_redirection(), "{}", goal.text());
+        assert!(goal.header("location").unwrap().starts_with("/goals/"));
+        let page = mentee.get("/feedback").await.text();
+        assert!(page.contains("Became a goal"));
+        let given = mentor.get("/feedback").await.text();
+        assert!(given.contains("Will do"), "the giver sees the reply");
+
+        // The progress page charts then, now and target, with its table.
+        let progress = mentor.get(&format!("/people/{}/progress", p.mentee_id)).await.text();
+        assert!(progress.contains("Skills then, now and for the target role"));
+        let skills = progress.split(r#"id="skills""#).nth(1).expect("the skills chart");
+        let table = skills.split("<table").nth(1).expect("its table").split("</table>").next().unwrap();
+        assert!(table.contains("Public speaking"), "{table}");
+        let cells: Vec<&str> = table.split("<td").skip(1).map(|c| c.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("")).collect();
+        assert_eq!(&cells[..2], ["2", "3"], "then 2 (first), now 3 (the mentor's, newest): {table}");
     }
 }
 

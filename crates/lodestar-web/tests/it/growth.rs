@@ -352,7 +352,10 @@ api_tests! {
 }
 
 /// Signs `email` in with a browser and returns it with a form token.
-async fn browser<'a>(app: &'a TestApp, email: &str) -> (crate::pages::Browser<'a>, String) {
+pub(crate) async fn browser<'a>(
+    app: &'a TestApp,
+    email: &str,
+) -> (crate::pages::Browser<'a>, String) {
     let mut b = crate::pages::Browser::new(app);
     let done = b.log_in(email, crate::support::PASSWORD).await;
     assert!(done.status.is_redirection(), "{}", done.text());
