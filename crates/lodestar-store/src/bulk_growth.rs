@@ -1,5 +1,6 @@
 //! Loading generated growth records in bulk (the demo organisation): goals with their
-//! skills, shares, milestones, obstacles and comments, check-in plans and check-ins, many
+//! skills, shares, milestones, obstacles and comments, check-in plans and check-ins, skill
+//! assessments, feedback and requests for it, many
 //! rows per statement, in one transaction per batch. The rows are taken as given: the
 //! generator is responsible for keeping the rules the services keep (shares with the
 //! owner's mentors only, marked drops as the domain computes them).
@@ -80,6 +81,52 @@ pub struct BulkCheckIn {
     pub created_at: i64,
 }
 
+/// A skill assessment: `assessed_by` is `self` or `mentor`.
+#[derive(Clone, Debug)]
+pub struct BulkAssessment {
+    pub id: String,
+    pub person_id: String,
+    pub skill_id: String,
+    pub assessor_id: String,
+    pub assessed_by: &'static str,
+    pub mentorship_id: Option<String>,
+    pub level: i64,
+    pub evidence: String,
+    pub shared: bool,
+    pub created_at: i64,
+}
+
+/// A request for feedback on a skill.
+#[derive(Clone, Debug)]
+pub struct BulkFeedbackRequest {
+    pub id: String,
+    pub mentorship_id: String,
+    pub from_id: String,
+    pub to_id: String,
+    pub skill_id: String,
+    pub note: String,
+    pub answered_at: Option<i64>,
+    pub created_at: i64,
+}
+
+/// Structured feedback, perhaps acknowledged with a reply.
+#[derive(Clone, Debug)]
+pub struct BulkFeedback {
+    pub id: String,
+    pub mentorship_id: String,
+    pub from_id: String,
+    pub to_id: String,
+    pub skill_id: String,
+    pub request_id: Option<String>,
+    pub situation: String,
+    pub behaviour: String,
+    pub impact: String,
+    pub suggestion: String,
+    pub acknowledged_at: Option<i64>,
+    pub reply: String,
+    pub created_at: i64,
+}
+
 /// One batch of growth records. Goals come before the rows that refer to them.
 #[derive(Clone, Debug, Default)]
 pub struct BulkGrowth {
@@ -93,6 +140,9 @@ pub struct BulkGrowth {
     pub comments: Vec<BulkComment>,
     pub plans: Vec<BulkCheckInPlan>,
     pub check_ins: Vec<BulkCheckIn>,
+    pub assessments: Vec<BulkAssessment>,
+    pub feedback_requests: Vec<BulkFeedbackRequest>,
+    pub feedback: Vec<BulkFeedback>,
 }
 
 /// Writes the batch in one transaction.
@@ -247,6 +297,90 @@ pub async fn insert(db: &Db, batch: &BulkGrowth) -> Result<()> {
         rows,
     )
     .await?;
+    insert_skills_growth(&mut tx, batch).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+async fn insert_skills_growth(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    batch: &BulkGrowth,
+) -> Result<()> {
+    let rows = batch
+        .assessments
+        .iter()
+        .map(|a| {
+            vec![
+                Value::from(a.id.as_str()),
+                Value::from(a.person_id.as_str()),
+                Value::from(a.skill_id.as_str()),
+                Value::from(a.assessor_id.as_str()),
+                Value::from(a.assessed_by),
+                Value::from(a.mentorship_id.clone()),
+                Value::from(a.level),
+                Value::from(a.evidence.as_str()),
+                Value::from(a.shared),
+                Value::from(a.created_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "skill_assessments (id, person_id, skill_id, assessor_id, assessed_by, mentorship_id, \
+         level, evidence, shared, created_at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .feedback_requests
+        .iter()
+        .map(|r| {
+            vec![
+                Value::from(r.id.as_str()),
+                Value::from(r.mentorship_id.as_str()),
+                Value::from(r.from_id.as_str()),
+                Value::from(r.to_id.as_str()),
+                Value::from(r.skill_id.as_str()),
+                Value::from(r.note.as_str()),
+                Value::from(r.answered_at),
+                Value::from(r.created_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "feedback_requests (id, mentorship_id, from_id, to_id, skill_id, note, answered_at, \
+         created_at)",
+        rows,
+    )
+    .await?;
+    let rows = batch
+        .feedback
+        .iter()
+        .map(|f| {
+            vec![
+                Value::from(f.id.as_str()),
+                Value::from(f.mentorship_id.as_str()),
+                Value::from(f.from_id.as_str()),
+                Value::from(f.to_id.as_str()),
+                Value::from(f.skill_id.as_str()),
+                Value::from(f.request_id.clone()),
+                Value::from(f.situation.as_str()),
+                Value::from(f.behaviour.as_str()),
+                Value::from(f.impact.as_str()),
+                Value::from(f.suggestion.as_str()),
+                Value::from(f.acknowledged_at),
+                Value::from(f.reply.as_str()),
+                Value::from(f.created_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        tx,
+        "feedback (id, mentorship_id, from_id, to_id, skill_id, request_id, situation, \
+         behaviour, impact, suggestion, acknowledged_at, reply, created_at)",
+        rows,
+    )
+    .await?;
     Ok(())
 }

@@ -322,6 +322,10 @@ fn print_demo(report: &DemoReport) {
         growth.check_ins,
         growth.marked_drops
     );
+    println!(
+        "Their skills: {} assessments, {} pieces of feedback.",
+        growth.assessments, growth.feedback
+    );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {
         println!("  {what:<18} {email}");

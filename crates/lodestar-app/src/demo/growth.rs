@@ -15,7 +15,8 @@ use std::collections::{HashMap, HashSet};
 use lodestar_domain::growth::{Confidence, marked_drop};
 use lodestar_domain::{PersonId, SkillId};
 use lodestar_store::bulk_growth::{
-    BulkCheckIn, BulkCheckInPlan, BulkComment, BulkGoal, BulkGrowth, BulkMilestone, BulkObstacle,
+    BulkAssessment, BulkCheckIn, BulkCheckInPlan, BulkComment, BulkFeedback, BulkFeedbackRequest,
+    BulkGoal, BulkGrowth, BulkMilestone, BulkObstacle,
 };
 use lodestar_store::bulk_mentoring::BulkMentoring;
 use rand::rngs::StdRng;
@@ -39,6 +40,8 @@ pub struct GrowthCounts {
     pub milestones: usize,
     pub check_ins: usize,
     pub marked_drops: usize,
+    pub assessments: usize,
+    pub feedback: usize,
 }
 
 /// A goal's title, how it is measured and why, for a skill the person wants to grow.
@@ -139,6 +142,49 @@ const NEED: &[&str] = &[
     "Nothing special this week.",
 ];
 
+/// What an assessment rests on. `{skill}` is the skill's name.
+const EVIDENCE: &[&str] = &[
+    "Used {skill} on the quarterly project without needing help",
+    "Explained my {skill} choices in the design review and answered the questions",
+    "Finished the {skill} course and applied it to a real task the same week",
+    "Still need a colleague to check my {skill} work before it goes out",
+    "Led the team's {skill} work for a sprint while the lead was away",
+    "Coached a newer colleague through their first {skill} task",
+];
+const MENTOR_EVIDENCE: &[&str] = &[
+    "Watched you handle {skill} in our practice session: steady, and you recovered well",
+    "Your write-up showed solid {skill}; the next step is doing it under time pressure",
+    "From what you brought to our sessions, {skill} is now a strength you can lean on",
+];
+const SITUATIONS: &[&str] = &[
+    "The project review on Thursday",
+    "Our practice run last session",
+    "The stakeholder meeting you told me about",
+    "Your presentation to the wider team",
+];
+const BEHAVIOURS: &[&str] = &[
+    "You stated the decision you needed before going into the detail",
+    "You paused and asked a question when the discussion drifted",
+    "You kept to the plan even when the first question threw you",
+    "You named the risk early instead of waiting to be asked",
+];
+const IMPACTS: &[&str] = &[
+    "The meeting ended with a clear decision and ten minutes to spare",
+    "People followed the argument and two of them offered help",
+    "It showed you can hold the room; the lead mentioned it afterwards",
+    "The team could plan around it instead of finding out late",
+];
+const FEEDBACK_SUGGESTIONS: &[&str] = &[
+    "Open every {skill} conversation with the outcome you want",
+    "Practise {skill} once a week in a low-stakes setting",
+    "Ask for one piece of written feedback on your {skill} after the next project",
+];
+const REPLIES: &[&str] = &[
+    "Thank you, that helps. I will try it at the next review.",
+    "Good to hear. I was not sure it landed.",
+    "Noted: I will bring an example next session.",
+];
+
 /// Who mentors a mentee, in one generated mentorship.
 #[derive(Clone, Debug)]
 struct Link {
@@ -232,6 +278,7 @@ pub(crate) fn generate(
         };
         g.goals(person, names, is_featured);
         g.check_ins(is_featured);
+        g.skills(person, names, is_featured);
         counts.people += 1;
         in_batch += 1;
         if in_batch == BATCH {
@@ -554,6 +601,194 @@ impl Record<'_> {
             if dropped {
                 self.counts.marked_drops += 1;
             }
+        }
+    }
+}
+
+impl Record<'_> {
+    /// Assessments that rise over the months — the person's own, confirmed now and then by
+    /// their mentor — and feedback from the mentor, some acknowledged with a reply. The
+    /// demo mentee also gives feedback to their mentor, had a request for feedback
+    /// answered, and has one waiting.
+    fn skills(&mut self, person: &Person, names: &HashMap<SkillId, String>, featured: bool) {
+        let mut grows = person.grows.clone();
+        grows.shuffle(self.rng);
+        let count = if featured {
+            grows.len().min(5)
+        } else {
+            self.rng.random_range(1..=3).min(grows.len())
+        };
+        let grows: Vec<SkillId> = grows.into_iter().take(count).collect();
+        let mentor = self.mentor().cloned();
+        let span_days: i64 = if featured {
+            600
+        } else {
+            self.rng.random_range(120..=540)
+        };
+        let name = |skill: &SkillId| names.get(skill).cloned().unwrap_or_default();
+        for skill in &grows {
+            let skill_name = name(skill);
+            let mut level: i64 = self.rng.random_range(1..=2);
+            let steps: i64 = if featured {
+                4
+            } else {
+                self.rng.random_range(1..=3)
+            };
+            for k in 0..steps {
+                let at = self.now - span_days * DAY
+                    + k * span_days / steps * DAY
+                    + self.rng.random_range(1..20) * HOUR;
+                let evidence = EVIDENCE.choose(self.rng).copied().unwrap_or_default();
+                self.batch.assessments.push(BulkAssessment {
+                    id: uuid(self.rng),
+                    person_id: self.id.to_owned(),
+                    skill_id: skill.to_string(),
+                    assessor_id: self.id.to_owned(),
+                    assessed_by: "self",
+                    mentorship_id: None,
+                    level,
+                    evidence: evidence.replace("{skill}", &skill_name),
+                    shared: self.rng.random_range(0..100) < 85,
+                    created_at: at,
+                });
+                self.counts.assessments += 1;
+                if self.rng.random_range(0..100) < if featured { 90 } else { 65 } {
+                    level = (level + 1).min(5);
+                }
+            }
+            let Some(m) = mentor.as_ref() else {
+                continue;
+            };
+            if featured || self.rng.random_range(0..100) < 60 {
+                let at = self.mentor_time(m, 60);
+                let evidence = MENTOR_EVIDENCE
+                    .choose(self.rng)
+                    .copied()
+                    .unwrap_or_default();
+                self.batch.assessments.push(BulkAssessment {
+                    id: uuid(self.rng),
+                    person_id: self.id.to_owned(),
+                    skill_id: skill.to_string(),
+                    assessor_id: m.mentor_id.clone(),
+                    assessed_by: "mentor",
+                    mentorship_id: Some(m.mentorship_id.clone()),
+                    level: (level + self.rng.random_range(-1..=0)).clamp(1, 5),
+                    evidence: evidence.replace("{skill}", &skill_name),
+                    shared: true,
+                    created_at: at,
+                });
+                self.counts.assessments += 1;
+            }
+        }
+        let (Some(m), false) = (mentor, grows.is_empty()) else {
+            return;
+        };
+        let given = if featured {
+            4
+        } else {
+            self.rng.random_range(0..=2)
+        };
+        for i in 0..given {
+            let skill = &grows[i % grows.len()];
+            let at = self.mentor_time(&m, 200);
+            let acknowledged = i > 0 && self.rng.random_range(0..100) < 70;
+            let feedback = self.feedback(
+                &m.mentor_id,
+                self.id,
+                &m,
+                skill,
+                &name(skill),
+                at,
+                acknowledged,
+            );
+            self.batch.feedback.push(feedback);
+        }
+        if featured {
+            let skill = &grows[0];
+            // Feedback the mentee gave their mentor, acknowledged.
+            let at = self.mentor_time(&m, 90);
+            let upward = self.feedback(self.id, &m.mentor_id, &m, skill, &name(skill), at, true);
+            self.batch.feedback.push(upward);
+            // A request the mentor answered, and one still waiting.
+            for (answered, days_ago) in [(true, 30), (false, 2)] {
+                let skill = &grows[usize::from(answered) % grows.len()];
+                let request = BulkFeedbackRequest {
+                    id: uuid(self.rng),
+                    mentorship_id: m.mentorship_id.clone(),
+                    from_id: self.id.to_owned(),
+                    to_id: m.mentor_id.clone(),
+                    skill_id: skill.to_string(),
+                    note: format!(
+                        "How did my {} come across in our last session?",
+                        name(skill)
+                    ),
+                    answered_at: answered.then_some(self.now - (days_ago - 3) * DAY),
+                    created_at: self.now - days_ago * DAY,
+                };
+                if answered {
+                    let at = self.now - (days_ago - 3) * DAY;
+                    let mut reply =
+                        self.feedback(&m.mentor_id, self.id, &m, skill, &name(skill), at, false);
+                    reply.request_id = Some(request.id.clone());
+                    self.batch.feedback_requests.push(request);
+                    self.batch.feedback.push(reply);
+                } else {
+                    self.batch.feedback_requests.push(request);
+                }
+            }
+        }
+    }
+
+    /// A time in the mentorship: within `days` of its start, and before now.
+    fn mentor_time(&mut self, m: &Link, days: i64) -> i64 {
+        let start = m.created_at + DAY;
+        let end = if m.running {
+            self.now - HOUR
+        } else {
+            (start + days * DAY).min(self.now - HOUR)
+        };
+        if end <= start {
+            return start.min(self.now - HOUR);
+        }
+        self.rng.random_range(start..end)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn feedback(
+        &mut self,
+        from: &str,
+        to: &str,
+        m: &Link,
+        skill: &SkillId,
+        skill_name: &str,
+        at: i64,
+        acknowledged: bool,
+    ) -> BulkFeedback {
+        let pick = |rng: &mut StdRng, list: &[&str]| -> String {
+            list.choose(rng)
+                .copied()
+                .unwrap_or_default()
+                .replace("{skill}", skill_name)
+        };
+        self.counts.feedback += 1;
+        BulkFeedback {
+            id: uuid(self.rng),
+            mentorship_id: m.mentorship_id.clone(),
+            from_id: from.to_owned(),
+            to_id: to.to_owned(),
+            skill_id: skill.to_string(),
+            request_id: None,
+            situation: pick(self.rng, SITUATIONS),
+            behaviour: pick(self.rng, BEHAVIOURS),
+            impact: pick(self.rng, IMPACTS),
+            suggestion: pick(self.rng, FEEDBACK_SUGGESTIONS),
+            acknowledged_at: acknowledged.then(|| (at + 2 * DAY).min(self.now - HOUR)),
+            reply: if acknowledged {
+                pick(self.rng, REPLIES)
+            } else {
+                String::new()
+            },
+            created_at: at,
         }
     }
 }

@@ -286,4 +286,53 @@ api_tests! {
             }
         }
     }
+
+    async fn the_demo_mentee_has_rising_assessments_and_feedback_both_ways(app) {
+        let report = app
+            .app
+            .generate_demo(&DemoOptions { people: 300, seed: 11, progress: false })
+            .await
+            .unwrap();
+        assert!(report.growth.assessments > 100 && report.growth.feedback > 20, "{:?}", report.growth);
+        let (_, mentee_email) = report.logins.iter().find(|(kind, _)| kind == "mentee").unwrap();
+        let token = app.login(mentee_email, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let skills = app.get("/api/v1/me/assessments", Some(&token)).await;
+        assert_eq!(skills.status, axum::http::StatusCode::OK, "{}", skills.text());
+        let skills = skills.json();
+        let assessed = skills["skills"].as_array().unwrap();
+        assert!(assessed.len() >= 3, "{skills}");
+        assert!(
+            assessed.iter().any(|s| s["self_level"].as_u64() > s["first_level"].as_u64()),
+            "the demo mentee's own assessments rise: {skills}"
+        );
+        assert!(assessed.iter().all(|s| s["mentor_level"].is_u64()), "their mentor assessed every skill: {skills}");
+        assert!(!skills["strengths"].as_array().unwrap().is_empty());
+
+        let feedback = app.get("/api/v1/me/feedback", Some(&token)).await.json();
+        let received = feedback["received"].as_array().unwrap();
+        assert!(received.len() >= 4, "{feedback}");
+        assert!(received.iter().any(|f| f["acknowledged_at"].is_i64() && !f["reply"].as_str().unwrap().is_empty()));
+        assert!(received.iter().any(|f| f["acknowledged_at"].is_null()), "something left to acknowledge");
+        assert!(received.iter().any(|f| f["request_id"].is_string()), "an answered request");
+        assert_eq!(feedback["given"].as_array().unwrap().len(), 1, "one piece to their mentor");
+        let requests = feedback["your_requests"].as_array().unwrap();
+        assert!(requests.iter().any(|r| r["answered_at"].is_null()) && requests.iter().any(|r| r["answered_at"].is_i64()));
+
+        // The progress page charts skills then, now and for the target role.
+        let mentee: String = sqlx::query("SELECT id FROM persons WHERE email = $1")
+            .bind(mentee_email)
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap()
+            .try_get("id")
+            .unwrap();
+        let mut b = crate::pages::Browser::new(app);
+        b.log_in(mentee_email, lodestar_app::demo::DEMO_PASSWORD).await;
+        let page = b.get(&format!("/people/{mentee}/progress")).await.text();
+        let chart = page.split(r#"id="skills""#).nth(1).expect("a skills chart");
+        assert!(chart.contains("<svg") && chart.contains("<table"), "{chart}");
+    }
 }
