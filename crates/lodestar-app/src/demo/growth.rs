@@ -652,9 +652,13 @@ impl Record<'_> {
                     created_at: at,
                 });
                 self.counts.assessments += 1;
-                if self.rng.random_range(0..100) < if featured { 90 } else { 65 } {
-                    level = (level + 1).min(5);
+                // Most assessments rise a level; some hold, now and then one slips back.
+                level = match self.rng.random_range(0..100) {
+                    0..55 => level + 1,
+                    55..88 => level,
+                    _ => level - 1,
                 }
+                .clamp(1, 4);
             }
             let Some(m) = mentor.as_ref() else {
                 continue;

@@ -335,8 +335,10 @@ async fn feedback_page(
         .my_mentorships(&viewer, &MentorshipFilter::default())
         .await
         .or_page()?;
+    // Running mentorships first, newest first within each.
+    let mut listed = listed.mentorships;
+    listed.sort_by_key(|m| !m.state.is_open());
     let counterparts = listed
-        .mentorships
         .iter()
         .filter(|m| m.state != MentorshipState::Cancelled)
         .filter_map(|m| {
