@@ -118,3 +118,7 @@ id_type!(
     /// A confidence check-in.
     CheckInId
 );
+id_type!(
+    /// A career outcome a person records: a promotion, a new role, a certification.
+    OutcomeId
+);

@@ -387,6 +387,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/0012_goals_and_check_ins.sql"),
     ),
     Step::Both(13, "career", include_str!("../migrations/0013_career.sql")),
+    Step::Both(
+        15,
+        "outcomes",
+        include_str!("../migrations/0015_outcomes.sql"),
+    ),
 ];
 
 enum Step {
