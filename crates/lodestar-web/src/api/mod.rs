@@ -7,12 +7,14 @@ mod career;
 mod conversations;
 mod docs;
 mod events;
+mod export;
 mod extract;
 mod growth;
 mod meetings;
 mod mentorships;
 mod moderation;
 mod notifications;
+mod outcomes;
 mod people;
 mod requests;
 mod skills;
@@ -23,6 +25,7 @@ use crate::AppState;
 use crate::routes::Routes;
 pub(crate) use docs::operations_mut;
 pub use docs::{ApiDoc, docs_registry, docs_routes};
+pub(crate) use export::{CSV, download, json_download};
 pub(crate) use meetings::CALENDAR;
 
 /// Every API route, relative to `/api/v1`. A new route added here must also get a row in
@@ -135,6 +138,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/me/check-in-plan", growth::plan)
         .put("/me/check-in-plan", growth::set_plan)
         .get("/people/{id}/progress", growth::progress)
+        .post("/me/outcomes", outcomes::create)
+        .get("/me/outcomes", outcomes::mine)
+        .patch("/me/outcomes/{id}", outcomes::edit)
+        .delete("/me/outcomes/{id}", outcomes::delete)
+        .get("/people/{id}/outcomes", outcomes::of_person)
+        .get("/me/growth/export", export::json)
+        // `{file}` is `<part>.csv`: a path parameter cannot carry a suffix.
+        .get("/me/growth/export/{file}", export::csv)
         .get("/roles", career::list)
         .post("/roles", career::create)
         .get("/roles/{id}", career::show)

@@ -106,6 +106,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/me/check-in-plan"),
     ("put", "/api/v1/me/check-in-plan"),
     ("get", "/api/v1/people/{id}/progress"),
+    ("post", "/api/v1/me/outcomes"),
+    ("get", "/api/v1/me/outcomes"),
+    ("patch", "/api/v1/me/outcomes/{id}"),
+    ("delete", "/api/v1/me/outcomes/{id}"),
+    ("get", "/api/v1/people/{id}/outcomes"),
+    ("get", "/api/v1/me/growth/export"),
+    ("get", "/api/v1/me/growth/export/{part}.csv"),
     ("get", "/api/v1/me/events"),
     ("get", "/api/v1/roles"),
     ("post", "/api/v1/roles"),
@@ -171,7 +178,8 @@ api_tests! {
             let concrete = path
                 .replace("{id}", "00000000-0000-0000-0000-000000000000")
                 .replace("{milestone_id}", "00000000-0000-0000-0000-000000000000")
-                .replace("{skill}", "rust");
+                .replace("{skill}", "rust")
+                .replace("{part}", "goals");
             let method: Method = method.to_uppercase().parse().unwrap();
             let response = app
                 .raw(method.clone(), &concrete, "application/json", "{}", None)
