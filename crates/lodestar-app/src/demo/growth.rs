@@ -293,7 +293,7 @@ pub(crate) fn generate(
         };
         g.goals(person, names, is_featured);
         g.check_ins(is_featured);
-        g.outcomes(is_featured);
+        g.outcomes(is_featured, followed.contains(id.as_str()));
         counts.people += 1;
         in_batch += 1;
         if in_batch == BATCH {
@@ -531,8 +531,9 @@ impl Record<'_> {
     /// Career outcomes over the past two years: most people got a certification or gave a
     /// talk, some were promoted. The featured mentee has one of each common kind. Credited
     /// to the mentorship that was running then, if any; a promotion or stretch assignment
-    /// may be the goal it crowned, on the day the goal was achieved.
-    fn outcomes(&mut self, featured: bool) {
+    /// may be the goal it crowned, on the day the goal was achieved. A mentee the demo
+    /// mentor follows has at least one, so the mentor has something to see.
+    fn outcomes(&mut self, featured: bool, followed: bool) {
         use OutcomeKind::{
             Certification, NewJob, NewRole, Promotion, StretchAssignment, TalkGiven,
         };
@@ -560,6 +561,9 @@ impl Record<'_> {
                 20..28 => kinds.push(NewRole),
                 28..31 => kinds.push(NewJob),
                 _ => {}
+            }
+            if kinds.is_empty() && followed {
+                kinds.push(Certification);
             }
             kinds
                 .into_iter()
@@ -613,7 +617,7 @@ impl Record<'_> {
                     .into(),
                 mentorship_id,
                 goal_id,
-                share_with_mentors: featured || self.rng.random_range(0..100) < 90,
+                share_with_mentors: featured || followed || self.rng.random_range(0..100) < 90,
                 created_at: (at + self.rng.random_range(0..72) * HOUR).min(self.now - HOUR),
             });
             self.counts.outcomes += 1;
