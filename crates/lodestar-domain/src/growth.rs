@@ -4,12 +4,14 @@
 //! to `achieved`, `dropped` or `paused` ([`GoalStatus::can_become`]). Its progress comes from
 //! its milestones when it has any, else from what its owner says ([`progress`]). A check-in
 //! holds confidence from 1 to 10; a marked drop — at least 3 below the average of the last
-//! three — is what prompts a gentle word ([`marked_drop`]).
+//! three — is what prompts a gentle word ([`marked_drop`]). A career outcome — a promotion,
+//! a new job, a certification — is an [`OutcomeKind`] on a day that has happened
+//! ([`outcome_date`]).
 
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -26,6 +28,10 @@ pub const MAX_MILESTONE_TITLE: usize = 200;
 pub const MAX_MILESTONES: usize = 30;
 /// How far ahead a target date may be, in days (ten years).
 pub const MAX_TARGET_DAYS: i64 = 3653;
+/// The longest title of a career outcome.
+pub const MAX_OUTCOME_TITLE: usize = 200;
+/// How far back a career outcome may lie, in years: a working life.
+pub const MAX_OUTCOME_YEARS: i32 = 60;
 
 text_enum!(
     /// Where a goal stands.
@@ -80,6 +86,10 @@ pub enum GoalError {
     Past,
     #[error("must be within ten years")]
     TooFar,
+    #[error("must not be in the future")]
+    Future,
+    #[error("must be within the last {MAX_OUTCOME_YEARS} years")]
+    TooLongAgo,
     #[error("must be a whole number from 0 to 100")]
     Percent,
     #[error("may have at most {MAX_MILESTONES} milestones")]
@@ -114,6 +124,56 @@ pub fn target_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, GoalError> 
     }
     if (date - today).num_days() > MAX_TARGET_DAYS {
         return Err(GoalError::TooFar);
+    }
+    Ok(date)
+}
+
+text_enum!(
+    /// What kind of career event an outcome is.
+    OutcomeKind {
+        Promotion => "promotion",
+        NewRole => "new_role",
+        NewJob => "new_job",
+        Certification => "certification",
+        StretchAssignment => "stretch_assignment",
+        TalkGiven => "talk_given",
+        Other => "other",
+    }
+);
+
+impl OutcomeKind {
+    /// How the pages name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Promotion => "Promotion",
+            Self::NewRole => "New role",
+            Self::NewJob => "New job",
+            Self::Certification => "Certification",
+            Self::StretchAssignment => "Stretch assignment",
+            Self::TalkGiven => "Talk given",
+            Self::Other => "Other",
+        }
+    }
+}
+
+/// The day a career outcome happened, recorded on `today` (the owner's local date): a
+/// real date, not after today, and not more than [`MAX_OUTCOME_YEARS`] years before it.
+pub fn outcome_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, GoalError> {
+    let date = parse_date(raw)?;
+    if date > today {
+        return Err(GoalError::Future);
+    }
+    let earliest = today
+        .with_year(today.year() - MAX_OUTCOME_YEARS)
+        // Sixty years before a 29 February may have none (2160 → 2100): the 28th.
+        .or_else(|| {
+            today
+                .pred_opt()?
+                .with_year(today.year() - MAX_OUTCOME_YEARS)
+        })
+        .unwrap_or(NaiveDate::MIN);
+    if date < earliest {
+        return Err(GoalError::TooLongAgo);
     }
     Ok(date)
 }
@@ -287,6 +347,31 @@ mod tests {
         assert_eq!(target_date("2037-01-01", today), Err(GoalError::TooFar));
         assert_eq!(target_date("2027-02-30", today), Err(GoalError::Date));
         assert_eq!(target_date("31/03/2027", today), Err(GoalError::Date));
+    }
+
+    #[test]
+    fn an_outcome_happened_between_sixty_years_ago_and_today() {
+        let today = day("2026-12-05");
+        assert_eq!(outcome_date("2026-12-05", today), Ok(today));
+        assert_eq!(outcome_date(" 2025-03-31", today), Ok(day("2025-03-31")));
+        assert_eq!(outcome_date("2026-12-06", today), Err(GoalError::Future));
+        assert_eq!(outcome_date("1966-12-05", today), Ok(day("1966-12-05")));
+        assert_eq!(
+            outcome_date("1966-12-04", today),
+            Err(GoalError::TooLongAgo)
+        );
+        assert_eq!(outcome_date("2026-02-30", today), Err(GoalError::Date));
+        // Sixty years before a 29 February, in a year without one, is the 28th.
+        let leap = day("2160-02-29");
+        assert_eq!(outcome_date("2100-02-28", leap), Ok(day("2100-02-28")));
+        assert_eq!(outcome_date("2100-02-27", leap), Err(GoalError::TooLongAgo));
+        assert_eq!(
+            "talk_given".parse::<OutcomeKind>(),
+            Ok(OutcomeKind::TalkGiven)
+        );
+        assert_eq!(OutcomeKind::NewJob.as_str(), "new_job");
+        let unknown = "knighthood".parse::<OutcomeKind>().unwrap_err().to_string();
+        assert!(unknown.contains("promotion, new_role"), "{unknown}");
     }
 
     #[test]

@@ -130,3 +130,7 @@ id_type!(
     /// A request for feedback on a skill.
     FeedbackRequestId
 );
+id_type!(
+    /// A career outcome a person records: a promotion, a new role, a certification.
+    OutcomeId
+);

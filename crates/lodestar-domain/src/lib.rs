@@ -22,8 +22,8 @@ pub mod validation;
 pub use account::{Email, Password, PersonName};
 pub use ids::{
     ActionItemId, AssessmentId, CheckInId, FeedbackId, FeedbackRequestId, GoalCommentId, GoalId,
-    MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId, ObstacleId, PersonId,
-    ReportId, RequestId, SkillId, ThreadId, TokenId,
+    MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId, ObstacleId, OutcomeId,
+    PersonId, ReportId, RequestId, SkillId, ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

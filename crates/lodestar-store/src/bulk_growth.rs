@@ -1,6 +1,6 @@
 //! Loading generated growth records in bulk (the demo organisation): goals with their
 //! skills, shares, milestones, obstacles and comments, check-in plans and check-ins, skill
-//! assessments, feedback and requests for it, many
+//! assessments, feedback and requests for it, and career outcomes, many
 //! rows per statement, in one transaction per batch. The rows are taken as given: the
 //! generator is responsible for keeping the rules the services keep (shares with the
 //! owner's mentors only, marked drops as the domain computes them).
@@ -127,6 +127,21 @@ pub struct BulkFeedback {
     pub created_at: i64,
 }
 
+/// A career outcome. `kind` is the domain's `OutcomeKind` as text.
+#[derive(Clone, Debug)]
+pub struct BulkOutcome {
+    pub id: String,
+    pub person_id: String,
+    pub kind: &'static str,
+    pub happened_on: String,
+    pub title: String,
+    pub note: String,
+    pub mentorship_id: Option<String>,
+    pub goal_id: Option<String>,
+    pub share_with_mentors: bool,
+    pub created_at: i64,
+}
+
 /// One batch of growth records. Goals come before the rows that refer to them.
 #[derive(Clone, Debug, Default)]
 pub struct BulkGrowth {
@@ -143,6 +158,7 @@ pub struct BulkGrowth {
     pub assessments: Vec<BulkAssessment>,
     pub feedback_requests: Vec<BulkFeedbackRequest>,
     pub feedback: Vec<BulkFeedback>,
+    pub outcomes: Vec<BulkOutcome>,
 }
 
 /// Writes the batch in one transaction.
@@ -298,6 +314,32 @@ pub async fn insert(db: &Db, batch: &BulkGrowth) -> Result<()> {
     )
     .await?;
     insert_skills_growth(&mut tx, batch).await?;
+    let rows = batch
+        .outcomes
+        .iter()
+        .map(|o| {
+            vec![
+                Value::from(o.id.as_str()),
+                Value::from(o.person_id.as_str()),
+                Value::from(o.kind),
+                Value::from(o.happened_on.as_str()),
+                Value::from(o.title.as_str()),
+                Value::from(o.note.as_str()),
+                Value::from(o.mentorship_id.clone()),
+                Value::from(o.goal_id.clone()),
+                Value::from(o.share_with_mentors),
+                Value::from(o.created_at),
+                Value::from(o.created_at),
+            ]
+        })
+        .collect();
+    insert_rows(
+        &mut tx,
+        "outcomes (id, person_id, kind, happened_on, title, note, mentorship_id, goal_id, \
+         share_with_mentors, created_at, updated_at)",
+        rows,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

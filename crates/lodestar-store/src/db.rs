@@ -392,6 +392,11 @@ const MIGRATIONS: &[Step] = &[
         "assessments and feedback",
         include_str!("../migrations/0014_assessments_and_feedback.sql"),
     ),
+    Step::Both(
+        15,
+        "outcomes",
+        include_str!("../migrations/0015_outcomes.sql"),
+    ),
 ];
 
 enum Step {

@@ -31,6 +31,7 @@ pub mod messages;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;
+pub mod outcomes;
 pub mod participants;
 pub mod persons;
 pub mod profiles;

@@ -314,13 +314,14 @@ fn print_demo(report: &DemoReport) {
     );
     let growth = &report.growth;
     println!(
-        "Their growth: {} people with {} goals ({} achieved) and {} milestones, {} check-ins ({} marked drops).",
+        "Their growth: {} people with {} goals ({} achieved) and {} milestones, {} check-ins ({} marked drops), {} career outcomes.",
         growth.people,
         growth.goals,
         growth.achieved,
         growth.milestones,
         growth.check_ins,
-        growth.marked_drops
+        growth.marked_drops,
+        growth.outcomes
     );
     println!(
         "Their skills: {} assessments, {} pieces of feedback.",

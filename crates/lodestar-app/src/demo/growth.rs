@@ -1,22 +1,26 @@
 //! The demo organisation's growth records, so that progress charts and gaps are never
 //! empty: goals in every status, with milestones, obstacles and skills, shared with the
-//! owner's mentors, and confidence check-ins on a cadence with a believable trend — a slow
-//! rise with noise and, for many, one dip in the middle.
+//! owner's mentors, confidence check-ins on a cadence with a believable trend — a slow
+//! rise with noise and, for many, one dip in the middle — and career outcomes over the
+//! past two years (a certification, a talk, for some a promotion).
 //!
 //! About half of the mentees of the generated mentorships keep a growth record; the demo
 //! mentee and the demo mentor's mentees always do, and the demo mentee gets every kind of
 //! thing (about two years of weekly check-ins, a mentor's comments and a suggestion
-//! waiting for their answer). The rules the services keep hold here too: a goal is shared
-//! only with people who mentor its owner, and a check-in's marked drop is the domain's
-//! [`lodestar_domain::growth::marked_drop`] over the check-ins before it.
+//! waiting for their answer, and one outcome of each common kind). The rules the services
+//! keep hold here too: a goal is shared only with people who mentor its owner, a check-in's
+//! marked drop is the domain's [`lodestar_domain::growth::marked_drop`] over the check-ins
+//! before it, and an outcome is credited only to a mentorship in which its owner was
+//! mentored, begun before it happened.
 
 use std::collections::{HashMap, HashSet};
 
+use lodestar_domain::growth::OutcomeKind;
 use lodestar_domain::growth::{Confidence, marked_drop};
 use lodestar_domain::{PersonId, SkillId};
 use lodestar_store::bulk_growth::{
     BulkAssessment, BulkCheckIn, BulkCheckInPlan, BulkComment, BulkFeedback, BulkFeedbackRequest,
-    BulkGoal, BulkGrowth, BulkMilestone, BulkObstacle,
+    BulkGoal, BulkGrowth, BulkMilestone, BulkObstacle, BulkOutcome,
 };
 use lodestar_store::bulk_mentoring::BulkMentoring;
 use rand::rngs::StdRng;
@@ -42,6 +46,7 @@ pub struct GrowthCounts {
     pub marked_drops: usize,
     pub assessments: usize,
     pub feedback: usize,
+    pub outcomes: usize,
 }
 
 /// A goal's title, how it is measured and why, for a skill the person wants to grow.
@@ -185,6 +190,61 @@ const REPLIES: &[&str] = &[
     "Noted: I will bring an example next session.",
 ];
 
+/// Titles of career outcomes, by kind, and a note some of them carry.
+const OUTCOMES: &[(OutcomeKind, &[&str])] = &[
+    (
+        OutcomeKind::Certification,
+        &[
+            "AWS Certified Solutions Architect – Associate",
+            "Certified Kubernetes Administrator (CKA)",
+            "Professional Scrum Master I",
+            "Google Data Analytics certificate",
+            "ITIL 4 Foundation",
+        ],
+    ),
+    (
+        OutcomeKind::TalkGiven,
+        &[
+            "Talk at the internal tech forum: lessons from our migration",
+            "Lightning talk at the local meetup",
+            "Presented the quarterly results to the leadership team",
+            "Ran a workshop for new joiners",
+        ],
+    ),
+    (
+        OutcomeKind::Promotion,
+        &[
+            "Promoted to Senior Engineer",
+            "Promoted to Team Lead",
+            "Promoted to Senior Analyst",
+            "Promoted to Principal Consultant",
+        ],
+    ),
+    (
+        OutcomeKind::StretchAssignment,
+        &[
+            "Led the incident review after the payments outage",
+            "Ran the hiring loop for two engineers",
+            "Acting team lead during parental leave",
+        ],
+    ),
+    (
+        OutcomeKind::NewRole,
+        &[
+            "Moved into a product manager role",
+            "Became the team's tech lead",
+        ],
+    ),
+    (OutcomeKind::NewJob, &["Joined a scale-up as lead engineer"]),
+];
+const OUTCOME_NOTES: &[&str] = &[
+    "We prepared for it in three sessions; the practice runs made the difference.",
+    "Took two attempts. Worth it.",
+    "The feedback afterwards was better than I expected.",
+    "",
+    "",
+];
+
 /// Who mentors a mentee, in one generated mentorship.
 #[derive(Clone, Debug)]
 struct Link {
@@ -279,6 +339,7 @@ pub(crate) fn generate(
         g.goals(person, names, is_featured);
         g.check_ins(is_featured);
         g.skills(person, names, is_featured);
+        g.outcomes(is_featured, followed.contains(id.as_str()));
         counts.people += 1;
         in_batch += 1;
         if in_batch == BATCH {
@@ -510,6 +571,102 @@ impl Record<'_> {
             if status == Achieved {
                 self.counts.achieved += 1;
             }
+        }
+    }
+
+    /// Career outcomes over the past two years: most people got a certification or gave a
+    /// talk, some were promoted. The featured mentee has one of each common kind. Credited
+    /// to the mentorship that was running then, if any; a promotion or stretch assignment
+    /// may be the goal it crowned, on the day the goal was achieved. A mentee the demo
+    /// mentor follows has at least one, so the mentor has something to see.
+    fn outcomes(&mut self, featured: bool, followed: bool) {
+        use OutcomeKind::{
+            Certification, NewJob, NewRole, Promotion, StretchAssignment, TalkGiven,
+        };
+        // (kind, days ago)
+        let planned: Vec<(OutcomeKind, i64)> = if featured {
+            vec![
+                (Certification, 600),
+                (StretchAssignment, 420),
+                (TalkGiven, 300),
+                (Promotion, 60),
+            ]
+        } else {
+            let mut kinds = Vec::new();
+            if self.rng.random_range(0..100) < 60 {
+                kinds.push(Certification);
+            }
+            if self.rng.random_range(0..100) < 45 {
+                kinds.push(TalkGiven);
+            }
+            if self.rng.random_range(0..100) < 30 {
+                kinds.push(Promotion);
+            }
+            match self.rng.random_range(0..100) {
+                0..20 => kinds.push(StretchAssignment),
+                20..28 => kinds.push(NewRole),
+                28..31 => kinds.push(NewJob),
+                _ => {}
+            }
+            if kinds.is_empty() && followed {
+                kinds.push(Certification);
+            }
+            kinds
+                .into_iter()
+                .map(|k| (k, self.rng.random_range(7..730)))
+                .collect()
+        };
+        let achieved: Vec<(String, i64)> = self
+            .batch
+            .goals
+            .iter()
+            .filter(|g| g.owner_id == self.id && g.status == "achieved")
+            .filter_map(|g| Some((g.id.clone(), g.achieved_at?)))
+            .collect();
+        let mut crowned = 0;
+        for (kind, days_ago) in planned {
+            let mut at = self.now - days_ago * DAY - self.rng.random_range(0..12) * HOUR;
+            let mut goal_id = None;
+            if matches!(kind, Promotion | StretchAssignment)
+                && let Some((goal, achieved_at)) = achieved.get(crowned)
+                && (featured || self.rng.random_range(0..100) < 50)
+            {
+                crowned += 1;
+                goal_id = Some(goal.clone());
+                at = *achieved_at;
+            }
+            let mentorship_id = self
+                .mentors
+                .iter()
+                .filter(|l| l.created_at <= at)
+                .max_by_key(|l| l.created_at)
+                .filter(|_| featured || self.rng.random_range(0..100) < 75)
+                .map(|l| l.mentorship_id.clone());
+            let titles = OUTCOMES
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .map_or(&[][..], |(_, titles)| *titles);
+            self.batch.outcomes.push(BulkOutcome {
+                id: uuid(self.rng),
+                person_id: self.id.to_owned(),
+                kind: kind.as_str(),
+                happened_on: date(at),
+                title: titles
+                    .choose(self.rng)
+                    .copied()
+                    .unwrap_or("A career step")
+                    .into(),
+                note: OUTCOME_NOTES
+                    .choose(self.rng)
+                    .copied()
+                    .unwrap_or_default()
+                    .into(),
+                mentorship_id,
+                goal_id,
+                share_with_mentors: featured || followed || self.rng.random_range(0..100) < 90,
+                created_at: (at + self.rng.random_range(0..72) * HOUR).min(self.now - HOUR),
+            });
+            self.counts.outcomes += 1;
         }
     }
 

@@ -1,4 +1,5 @@
-//! Growth: a person's goals and confidence check-ins, and who may read them.
+//! Growth: a person's goals, confidence check-ins and career outcomes, who may read them,
+//! and the export of the whole record to its owner.
 //!
 //! Everything here belongs to the person it is about. They share a goal with chosen
 //! mentors, and a check-in's scores (and, if they say so, its reflection) with their
@@ -8,8 +9,10 @@
 
 pub mod assessments;
 pub mod check_ins;
+pub mod export;
 pub mod feedback;
 pub mod goals;
+pub mod outcomes;
 pub mod progress;
 
 use chrono::{DateTime, NaiveDate};

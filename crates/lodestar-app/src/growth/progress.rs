@@ -1,6 +1,7 @@
 //! A person's progress at a glance: confidence over time, goals achieved over time, their
-//! goals and the latest check-ins. Shown to the person, and to the mentors they share with
-//! (who see only what is shared: shared goals, check-ins whose scores are shared).
+//! goals, the latest check-ins and their career outcomes. Shown to the person, and to the
+//! mentors they share with (who see only what is shared: shared goals, check-ins whose
+//! scores are shared, shared outcomes).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use utoipa::ToSchema;
 use super::Reader;
 use super::check_ins::CheckInView;
 use super::goals::{GoalSummary, PersonRef};
+use super::outcomes::OutcomeView;
 use crate::{App, AppError, Viewer};
 
 /// How many of the newest check-ins a progress page shows in full.
@@ -53,6 +55,8 @@ pub struct ProgressView {
     /// The average confidence of the first three and of the last three check-ins shown.
     pub confidence_then: Option<f64>,
     pub confidence_now: Option<f64>,
+    /// Career outcomes the reader may see, newest first.
+    pub outcomes: Vec<OutcomeView>,
 }
 
 fn average(values: &[u8]) -> Option<f64> {
@@ -92,6 +96,7 @@ impl App {
         let recent = check_in_store::list(&self.db, person, shared_only, RECENT).await?;
         let values: Vec<u8> = confidence.iter().map(|p| p.confidence).collect();
         let goals = self.goals_of(viewer, person).await?;
+        let outcomes = self.outcomes_of(viewer, person).await?;
         let mut achieved: BTreeMap<String, u32> = BTreeMap::new();
         for g in goals.iter().filter(|g| g.status == GoalStatus::Achieved) {
             if let Some(at) = g.achieved_at {
@@ -112,6 +117,7 @@ impl App {
                 .into_iter()
                 .map(|(month, count)| MonthCount { month, count })
                 .collect(),
+            outcomes,
         })
     }
 }

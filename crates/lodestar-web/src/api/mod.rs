@@ -7,6 +7,7 @@ mod career;
 mod conversations;
 mod docs;
 mod events;
+mod export;
 mod extract;
 mod feedback;
 mod growth;
@@ -14,6 +15,7 @@ mod meetings;
 mod mentorships;
 mod moderation;
 mod notifications;
+mod outcomes;
 mod people;
 mod requests;
 mod skills;
@@ -24,6 +26,7 @@ use crate::AppState;
 use crate::routes::Routes;
 pub(crate) use docs::operations_mut;
 pub use docs::{ApiDoc, docs_registry, docs_routes};
+pub(crate) use export::{CSV, download, json_download};
 pub(crate) use meetings::CALENDAR;
 
 /// Every API route, relative to `/api/v1`. A new route added here must also get a row in
@@ -150,6 +153,14 @@ pub fn registry() -> Routes<AppState> {
         .post("/me/feedback/{id}/acknowledge", feedback::acknowledge)
         .post("/me/feedback/{id}/goal", feedback::to_goal)
         .post("/me/feedback/{id}/step", feedback::to_step)
+        .post("/me/outcomes", outcomes::create)
+        .get("/me/outcomes", outcomes::mine)
+        .patch("/me/outcomes/{id}", outcomes::edit)
+        .delete("/me/outcomes/{id}", outcomes::delete)
+        .get("/people/{id}/outcomes", outcomes::of_person)
+        .get("/me/growth/export", export::json)
+        // `{file}` is `<part>.csv`: a path parameter cannot carry a suffix.
+        .get("/me/growth/export/{file}", export::csv)
         .get("/roles", career::list)
         .post("/roles", career::create)
         .get("/roles/{id}", career::show)

@@ -15,6 +15,7 @@ mod meetings;
 mod mentorships;
 mod moderation;
 mod notifications;
+mod outcomes;
 mod people;
 mod profile;
 pub mod reference;
@@ -145,6 +146,14 @@ pub fn registry() -> Routes<AppState> {
         .post("/feedback/{id}/acknowledge", feedback::acknowledge)
         .post("/feedback/{id}/goal", feedback::to_goal)
         .post("/feedback/{id}/step", feedback::to_step)
+        .get("/outcomes", outcomes::outcomes)
+        .post("/outcomes", outcomes::create)
+        .post("/outcomes/{id}", outcomes::edit)
+        .post("/outcomes/{id}/delete", outcomes::delete)
+        .get("/growth/export", outcomes::export_page)
+        .get("/growth/export.json", outcomes::export_json)
+        // `{file}` is `<part>.csv`, as in the API.
+        .get("/growth/export/{file}", outcomes::export_csv)
         .get("/career", career::career)
         .post("/career", career::set_path)
         .post("/career/steps", career::add_step)

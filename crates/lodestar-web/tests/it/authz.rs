@@ -131,6 +131,10 @@ enum Fill {
     OwnersAssessment,
     /// New feedback to the owner from the target, their mentee.
     FeedbackToOwner,
+    /// A new career outcome of the owner's.
+    OwnersOutcome,
+    /// `goals.csv`: a table of the growth record's export.
+    ExportFile,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -640,6 +644,28 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/feedback/{id}/step", [LogIn, NOT_FOUND, Redirect("/career"), NOT_FOUND])
             .fill(Fill::FeedbackToOwner)
             .form(&[("title", ""), ("kind", "practise"), ("due_date", "{day3}")]),
+        // Outcomes are their owner's (and their mentors'); the export is the owner's alone,
+        // so everyone signed in gets their own record and no one another's.
+        row(M::GET, "/outcomes", SIGNED_IN_PAGE),
+        row(M::POST, "/outcomes", [LogIn, Redirect("/outcomes"), Redirect("/outcomes"), Redirect("/outcomes")])
+            .form(&[("kind", "certification"), ("date", "2025-05-01"), ("title", "Matrix certificate {n}"), ("share", "on")]),
+        row(M::POST, "/outcomes/{id}", [LogIn, NOT_FOUND, Redirect("/outcomes"), NOT_FOUND])
+            .fill(Fill::OwnersOutcome)
+            .form(&[("kind", "talk_given"), ("date", "2025-06-01"), ("title", "Edited by the matrix {n}")]),
+        row(M::POST, "/outcomes/{id}/delete", [LogIn, NOT_FOUND, Redirect("/outcomes"), NOT_FOUND]).fill(Fill::OwnersOutcome),
+        row(M::GET, "/growth/export", SIGNED_IN_PAGE),
+        row(M::GET, "/growth/export.json", SIGNED_IN_PAGE),
+        row(M::GET, "/growth/export/{file}", SIGNED_IN_PAGE).fill(Fill::ExportFile),
+        row(M::POST, "/api/v1/me/outcomes", SIGNED_IN_API)
+            .json(r#"{"kind": "promotion", "date": "2025-04-01", "title": "Matrix promotion {n}"}"#),
+        row(M::GET, "/api/v1/me/outcomes", SIGNED_IN_API),
+        row(M::PATCH, "/api/v1/me/outcomes/{id}", OWNER_API)
+            .fill(Fill::OwnersOutcome)
+            .json(r#"{"title": "Edited {n}", "share_with_mentors": false}"#),
+        row(M::DELETE, "/api/v1/me/outcomes/{id}", OWNER_API).fill(Fill::OwnersOutcome),
+        row(M::GET, "/api/v1/people/{id}/outcomes", OWNER_API).fill(Fill::Owner),
+        row(M::GET, "/api/v1/me/growth/export", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/growth/export/{file}", SIGNED_IN_API).fill(Fill::ExportFile),
         row(M::GET, "/api/v1/me/events", SIGNED_IN_API),
         // The role catalogue is public like the skills catalogue; admins shape it.
         row(M::GET, "/api/v1/roles", PUBLIC),
@@ -1038,6 +1064,14 @@ impl<'a> World<'a> {
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()
             }
+            Fill::OwnersOutcome => {
+                let body = json!({"kind": "new_role", "date": "2025-02-01", "title": format!("Outcome {}", self.next())});
+                let made = app
+                    .post_json("/api/v1/me/outcomes", body, Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
             Fill::FeedbackToOwner => {
                 let path = format!("/api/v1/mentorships/{}/feedback", self.mentorship);
                 let body = json!({
@@ -1050,6 +1084,7 @@ impl<'a> World<'a> {
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()
             }
+            Fill::ExportFile => "goals.csv".to_owned(),
         })
     }
 

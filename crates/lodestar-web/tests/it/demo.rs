@@ -275,7 +275,7 @@ api_tests! {
                 .as_str()
                 .unwrap()
                 .to_owned();
-            for what in ["check-ins", "goals"] {
+            for what in ["check-ins", "goals", "outcomes"] {
                 let listed = app.get(&format!("/api/v1/people/{person}/{what}"), Some(&token)).await;
                 assert_eq!(listed.status, axum::http::StatusCode::OK, "{}", listed.text());
                 let listed = listed.json();
@@ -285,6 +285,60 @@ api_tests! {
                 );
             }
         }
+
+        // Career outcomes over the past two years: the demo mentee has a certification, a
+        // talk and a promotion; across the organisation every common kind appears.
+        assert!(report.growth.outcomes > 50, "{:?}", report.growth);
+        let kinds: Vec<String> = sqlx::query("SELECT DISTINCT kind FROM outcomes WHERE person_id = $1 ORDER BY kind")
+            .bind(&mentee)
+            .fetch_all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get("kind").unwrap())
+            .collect();
+        for kind in ["certification", "promotion", "talk_given"] {
+            assert!(kinds.iter().any(|k| k == kind), "the demo mentee has no {kind}: {kinds:?}");
+        }
+        for kind in ["certification", "promotion", "talk_given", "stretch_assignment"] {
+            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outcomes WHERE kind = $1")
+                .bind(kind)
+                .fetch_one(db)
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+            assert!(n > 0, "no {kind} in the demo");
+        }
+        let today = crate::meetings::date_in_days(0);
+        let two_years_ago = crate::meetings::date_in_days(-731);
+        let out_of_range: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outcomes WHERE happened_on > $1 OR happened_on < $2")
+            .bind(&today)
+            .bind(&two_years_ago)
+            .fetch_one(db)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(out_of_range, 0, "an outcome in the future or more than two years ago");
+        let (first, last): (String, String) = {
+            let row = sqlx::query("SELECT MIN(happened_on) AS first, MAX(happened_on) AS last FROM outcomes WHERE person_id = $1")
+                .bind(&mentee)
+                .fetch_one(db)
+                .await
+                .unwrap();
+            (row.try_get("first").unwrap(), row.try_get("last").unwrap())
+        };
+        assert!(first < crate::meetings::date_in_days(-365) && last > crate::meetings::date_in_days(-180),
+            "the demo mentee's outcomes are spread over two years: {first} to {last}");
+        // Credited only to a mentorship in which their owner was mentored.
+        let miscredited = count(app,
+            "SELECT COUNT(*) AS n FROM outcomes o WHERE o.mentorship_id IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM mentorship_members me JOIN mentorships m ON m.id = me.mentorship_id \
+              WHERE me.mentorship_id = o.mentorship_id AND me.person_id = o.person_id AND me.role = 'mentee')").await;
+        assert_eq!(miscredited, 0, "an outcome credited to a mentorship its owner was not mentored in");
+        assert!(count(app, "SELECT COUNT(*) AS n FROM outcomes WHERE mentorship_id IS NOT NULL").await > 0);
+        assert!(count(app, "SELECT COUNT(*) AS n FROM outcomes WHERE goal_id IS NOT NULL").await > 0);
     }
 
     async fn the_demo_mentee_has_rising_assessments_and_feedback_both_ways(app) {

@@ -301,6 +301,39 @@ api_tests! {
 }
 
 api_tests! {
+    async fn the_export_holds_the_assessments_and_the_feedback_both_ways(app) {
+        let p = pair(app).await;
+        assess(app, &p.mentee, "/api/v1/me/assessments",
+            json!({"skill": "negotiation", "level": 2, "evidence": "=SUM(A1), \"quoted\", and\na new line"})).await;
+        assess(app, &p.mentor, &format!("/api/v1/people/{}/assessments", p.mentee_id),
+            json!({"skill": "negotiation", "level": 3, "evidence": "Held the line on scope"})).await;
+        let given = give(app, &p, &p.mentor, feedback_body(&p, true)).await;
+        let upward = give(app, &p, &p.mentee, feedback_body(&p, false)).await;
+
+        let export = app.get("/api/v1/me/growth/export", Some(&p.mentee)).await;
+        assert_eq!(export.status, StatusCode::OK, "{}", export.text());
+        let export = export.json();
+        let history = export["assessments"]["skills"][0]["history"].as_array().unwrap();
+        assert_eq!(history.len(), 2);
+        assert_eq!(export["feedback"]["received"][0]["id"], given["id"]);
+        assert_eq!(export["feedback"]["given"][0]["id"], upward["id"]);
+
+        let rows = crate::outcomes::csv_part(app, &p.mentee, "assessments").await;
+        assert_eq!(rows[0][..4], ["assessment_id", "skill", "skill_name", "by"]);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows[1][3], "self", "oldest first");
+        assert_eq!(rows[1][6], "'=SUM(A1), \"quoted\", and\na new line", "shown as text, read back whole");
+        assert_eq!((rows[2][3].as_str(), rows[2][4].as_str(), rows[2][5].as_str()), ("mentor", "Ana Mentor", "3"));
+        let rows = crate::outcomes::csv_part(app, &p.mentee, "feedback").await;
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[1][1].as_str(), rows[1][2].as_str()), ("received", "Ana Mentor"));
+        assert_eq!((rows[2][1].as_str(), rows[2][3].as_str()), ("given", "Ana Mentor"));
+        assert_eq!(rows[1][5], "Tuesday's design review with the platform team");
+        // The mentor's export holds their side only: none of the mentee's assessments.
+        let theirs = app.get("/api/v1/me/growth/export", Some(&p.mentor)).await.json();
+        assert!(theirs["assessments"]["skills"].as_array().unwrap().is_empty());
+    }
+
     async fn the_skills_and_feedback_pages_assess_give_acknowledge_and_chart_without_javascript(app) {
         let p = pair(app).await;
         let (mut mentee, csrf) = browser(app, "ted@example.org").await;

@@ -27,6 +27,7 @@ mod moves;
 mod notifications;
 mod one_off;
 mod ops;
+mod outcomes;
 mod pages;
 mod privacy;
 mod profile;

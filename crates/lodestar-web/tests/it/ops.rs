@@ -120,6 +120,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/me/feedback/{id}/acknowledge"),
     ("post", "/api/v1/me/feedback/{id}/goal"),
     ("post", "/api/v1/me/feedback/{id}/step"),
+    ("post", "/api/v1/me/outcomes"),
+    ("get", "/api/v1/me/outcomes"),
+    ("patch", "/api/v1/me/outcomes/{id}"),
+    ("delete", "/api/v1/me/outcomes/{id}"),
+    ("get", "/api/v1/people/{id}/outcomes"),
+    ("get", "/api/v1/me/growth/export"),
+    ("get", "/api/v1/me/growth/export/{part}.csv"),
     ("get", "/api/v1/me/events"),
     ("get", "/api/v1/roles"),
     ("post", "/api/v1/roles"),
@@ -185,7 +192,8 @@ api_tests! {
             let concrete = path
                 .replace("{id}", "00000000-0000-0000-0000-000000000000")
                 .replace("{milestone_id}", "00000000-0000-0000-0000-000000000000")
-                .replace("{skill}", "rust");
+                .replace("{skill}", "rust")
+                .replace("{part}", "goals");
             let method: Method = method.to_uppercase().parse().unwrap();
             let response = app
                 .raw(method.clone(), &concrete, "application/json", "{}", None)
