@@ -6,9 +6,11 @@
 //! (in `browser/conversation.rs`): two people in two browsers write to each other live,
 //! what they write is sanitised, and the mentee books a slot of the mentor's free time; on
 //! PostgreSQL each browser talks to its own server process, so the live messages cross
-//! processes. Growth (in `browser/growth.rs`): the mentee sets a goal shared with the
-//! mentor and checks in, the mentor comments and suggests a milestone, and both read the
-//! mentee's progress chart and its data.
+//! processes. Growth (in `browser/growth.rs` and `browser/feedback.rs`): the mentee sets a
+//! goal shared with the mentor and checks in, the mentor comments and suggests a milestone;
+//! the mentee assesses a skill, the mentor gives feedback on it and assesses it too, the
+//! mentee acknowledges the feedback and makes its suggestion a goal; both read the mentee's
+//! progress charts (confidence, skills) and their data.
 //!
 //! Needs chromedriver and Chromium (`LODESTAR_CHROMEDRIVER`, `LODESTAR_CHROMIUM`, defaulting
 //! to the Debian paths). Without them the test is skipped, except under `CI`, where it fails.
@@ -31,6 +33,8 @@ use serde_json::json;
 
 #[path = "browser/conversation.rs"]
 mod conversation;
+#[path = "browser/feedback.rs"]
+mod feedback;
 #[path = "browser/growth.rs"]
 mod growth;
 

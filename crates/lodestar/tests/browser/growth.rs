@@ -2,10 +2,16 @@
 //! shares it with their mentor, ticks one milestone done (the goal is half way), and checks
 //! in four times, the last a marked drop that brings a gentle prompt. The mentor opens the
 //! goal from the mentee's progress page, comments on it and suggests a milestone; the
-//! mentee reads the comment and accepts the suggestion. Both then read the mentee's
-//! progress page: the confidence chart has a point for each check-in they may see, the
-//! drop alone is ringed, and its data table says what was entered, in order. Screenshots
-//! of the goals, the goal, the check-ins and the progress pages, at desktop and phone width.
+//! mentee reads the comment and accepts the suggestion. Then skills and feedback (in
+//! `feedback.rs`): the mentee assesses themself in public speaking at level 2; the mentor
+//! gives feedback on it (situation, behaviour, impact and a suggestion) and assesses the
+//! mentee at level 3; the mentee reads the feedback, acknowledges it with a reply and makes
+//! the suggestion a goal, titled by its first line; the mentor reads the reply. Both then
+//! read the mentee's progress page: the confidence chart has a point for each check-in they
+//! may see, the drop alone is ringed, and its data table says what was entered, in order;
+//! the skills chart's table says public speaking was at 2 and is at 3 now. Screenshots of
+//! the goals, the goal, the check-ins, the skills, the feedback and the progress pages, at
+//! desktop and phone width.
 
 use chrono::{Duration, NaiveDate, Utc};
 use fantoccini::elements::Element;
@@ -14,12 +20,12 @@ use serde_json::json;
 
 use super::conversation::{As, Shots, text};
 use super::{
-    Pair, Side, api_account, api_profile, click, eventually, fill, find, find_all, log_in,
-    scroll_to_start, set_value, tick, unique, wait_for_path, wait_for_text,
+    Pair, Side, api_account, api_profile, click, eventually, feedback, fill, find, find_all,
+    log_in, scroll_to_start, set_value, tick, unique, wait_for_path, wait_for_text,
 };
 
-const MENTOR: &str = "Iris Growth";
-const MENTEE: &str = "Tomas Growth";
+pub(super) const MENTOR: &str = "Iris Growth";
+pub(super) const MENTEE: &str = "Tomas Growth";
 const GOAL: &str = "Lead the Rust rewrite of the billing service";
 const FIRST: &str = "Write a one-page plan for the rewrite";
 const SECOND: &str = "Run the kick-off with the billing team";
@@ -132,10 +138,19 @@ pub(super) async fn journey(pair: Pair) {
         )
         .await;
 
-    // Both read the mentee's progress: every check-in is shared, so both see all four.
+    // Skills and feedback: the mentee assesses themself, the mentor gives feedback and
+    // assesses them too; the mentee acknowledges it and makes the suggestion a goal.
+    feedback::assess_myself(&mentee, &shots).await;
+    feedback::give_feedback(&mentor, &people, &shots).await;
+    feedback::take_feedback(&mentee, &shots).await;
+    feedback::read_reply(&mentor, &shots).await;
+
+    // Both read the mentee's progress: every check-in is shared, so both see all four, and
+    // the skill's level then and now.
     for side in [&mentee, &mentor] {
         side.open(&progress).await;
         read_progress(side, &days).await;
+        feedback::read_skills(side).await;
     }
     wait_for_text(&mentee.c, "h1", "Your progress").await;
     wait_for_text(&mentor.c, "h1", &format!("{MENTEE}'s progress")).await;
@@ -160,12 +175,16 @@ pub(super) async fn journey(pair: Pair) {
             Some("#confidence-heading"),
         )
         .await;
+    shots
+        .take(&mentee, "growth-progress-skills", Some("#skills-heading"))
+        .await;
 }
 
 /// What the journey set up through the API.
-struct People {
-    mentee: String,
-    mentor: String,
+pub(super) struct People {
+    pub(super) mentee: String,
+    pub(super) mentor: String,
+    pub(super) mentorship: String,
     mentee_email: String,
     mentor_email: String,
 }
@@ -201,10 +220,11 @@ async fn set_up(mentee: &Side, mentor: &Side) -> People {
     let ask = json!({"mentor_id": mentor_id, "cadence": "weekly", "duration_weeks": 12});
     let request = as_mentee.call("POST", "/api/v1/requests", &ask, 201).await;
     let accept = format!("/api/v1/requests/{}/accept", text(&request["id"]));
-    as_mentor.call("POST", &accept, &json!({}), 200).await;
+    let accepted = as_mentor.call("POST", &accept, &json!({}), 200).await;
     People {
         mentee: mentee_id,
         mentor: mentor_id,
+        mentorship: text(&accepted["mentorship_id"]),
         mentee_email,
         mentor_email,
     }
@@ -480,7 +500,7 @@ async fn assert_class(element: &Element, class: &str) {
 }
 
 /// A script for the date `days` from today, as a date input's value.
-fn days_ahead(days: i64) -> String {
+pub(super) fn days_ahead(days: i64) -> String {
     format!(
         "'{}'",
         (Utc::now() + Duration::days(days)).format("%Y-%m-%d")
