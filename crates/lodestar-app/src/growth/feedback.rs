@@ -235,6 +235,24 @@ fn text(errors: &mut FieldErrors, field: &str, raw: &str, required: bool) -> Str
         .unwrap_or_default()
 }
 
+/// The title typed, or else the suggestion's first line; without either, a field error.
+fn title_or_suggestion(
+    typed: Option<&str>,
+    found: &Feedback,
+    max: usize,
+    what: &str,
+) -> Result<String, AppError> {
+    match typed.map(str::trim) {
+        Some(title) if !title.is_empty() => Ok(title.to_owned()),
+        _ => rules::suggestion_title(&found.suggestion, max).map_err(|_| {
+            AppError::invalid(
+                "title",
+                format!("give the {what} a title: the feedback has no suggestion"),
+            )
+        }),
+    }
+}
+
 fn already(what: &str) -> AppError {
     AppError::Conflict {
         code: "already_done",
@@ -452,15 +470,7 @@ impl App {
         if found.goal.is_some() {
             return Err(already("a goal"));
         }
-        let title = match input.title.as_deref().map(str::trim) {
-            Some(title) if !title.is_empty() => title.to_owned(),
-            _ => rules::suggestion_title(&found.suggestion, MAX_GOAL_TITLE).map_err(|_| {
-                AppError::invalid(
-                    "title",
-                    "give the goal a title: the feedback has no suggestion",
-                )
-            })?,
-        };
+        let title = title_or_suggestion(input.title.as_deref(), &found, MAX_GOAL_TITLE, "goal")?;
         let goal = self
             .create_goal(
                 viewer,
@@ -506,16 +516,12 @@ impl App {
         if found.step.is_some() {
             return Err(already("a plan step"));
         }
-        let title = match input.title.as_deref().map(str::trim) {
-            Some(title) if !title.is_empty() => title.to_owned(),
-            _ => rules::suggestion_title(&found.suggestion, crate::career::steps::MAX_TITLE)
-                .map_err(|_| {
-                    AppError::invalid(
-                        "title",
-                        "give the step a title: the feedback has no suggestion",
-                    )
-                })?,
-        };
+        let title = title_or_suggestion(
+            input.title.as_deref(),
+            &found,
+            crate::career::steps::MAX_TITLE,
+            "step",
+        )?;
         let step = self
             .add_career_step(
                 viewer,

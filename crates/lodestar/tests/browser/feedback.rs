@@ -353,25 +353,7 @@ pub(super) async fn read_skills(side: &Side) {
         ["Skill", "Then", "Now", "Target role"],
         "{who}'s skills table"
     );
-    let mut rows = Vec::new();
-    for row in find_all(c, &format!("{table} tbody tr")).await {
-        let skill = row
-            .find(Locator::Css("th"))
-            .await
-            .expect("a row's skill")
-            .text()
-            .await
-            .expect("the skill's text");
-        let mut cells = Vec::new();
-        for cell in row
-            .find_all(Locator::Css("td"))
-            .await
-            .expect("a row's cells")
-        {
-            cells.push(cell.text().await.expect("a cell's text"));
-        }
-        rows.push((skill, cells));
-    }
+    let rows = super::growth::table_rows(c, &table).await;
     println!("{who}'s skills table: {rows:?}");
     assert_eq!(
         rows,

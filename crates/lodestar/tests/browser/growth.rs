@@ -434,25 +434,7 @@ async fn read_progress(side: &Side, days: &[[NaiveDate; 2]]) {
         shown.is_displayed().await.expect("the table's visibility"),
         "{who}'s data table did not open"
     );
-    let mut rows = Vec::new();
-    for row in find_all(c, &format!("{table} tbody tr")).await {
-        let date = row
-            .find(Locator::Css("th"))
-            .await
-            .expect("a row's date")
-            .text()
-            .await
-            .expect("the date's text");
-        let mut cells = Vec::new();
-        for cell in row
-            .find_all(Locator::Css("td"))
-            .await
-            .expect("a row's cells")
-        {
-            cells.push(cell.text().await.expect("a cell's text"));
-        }
-        rows.push((date, cells));
-    }
+    let rows = table_rows(c, &table).await;
     println!("{who}'s confidence table: {rows:?}");
     assert_eq!(rows.len(), CONFIDENCES.len(), "{who}'s table: {rows:?}");
     let values: Vec<&str> = rows.iter().map(|(_, cells)| cells[0].as_str()).collect();
@@ -505,4 +487,28 @@ pub(super) fn days_ahead(days: i64) -> String {
         "'{}'",
         (Utc::now() + Duration::days(days)).format("%Y-%m-%d")
     )
+}
+
+/// A data table's body: each row's heading cell and its other cells, as shown.
+pub(super) async fn table_rows(c: &Client, table: &str) -> Vec<(String, Vec<String>)> {
+    let mut rows = Vec::new();
+    for row in find_all(c, &format!("{table} tbody tr")).await {
+        let heading = row
+            .find(Locator::Css("th"))
+            .await
+            .expect("a row's heading")
+            .text()
+            .await
+            .expect("the heading's text");
+        let mut cells = Vec::new();
+        for cell in row
+            .find_all(Locator::Css("td"))
+            .await
+            .expect("a row's cells")
+        {
+            cells.push(cell.text().await.expect("a cell's text"));
+        }
+        rows.push((heading, cells));
+    }
+    rows
 }
