@@ -387,6 +387,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/0012_goals_and_check_ins.sql"),
     ),
     Step::Both(13, "career", include_str!("../migrations/0013_career.sql")),
+    Step::Both(
+        16,
+        "growth_indexes",
+        include_str!("../migrations/0016_growth_indexes.sql"),
+    ),
 ];
 
 enum Step {
