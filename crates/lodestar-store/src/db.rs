@@ -420,3 +420,33 @@ fn migrator(backend: Backend) -> Migrator {
         .collect();
     Migrator::with_migrations(migrations)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MIGRATIONS, Step};
+
+    /// A migration file that is not listed in [`MIGRATIONS`] is never run, and nothing
+    /// else would notice: its indexes or tables are simply missing.
+    #[test]
+    fn every_migration_file_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut on_disk: Vec<i64> = ["", "sqlite", "postgres"]
+            .iter()
+            .flat_map(|sub| std::fs::read_dir(dir.join(sub)).expect("the migrations folder"))
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name().into_string().ok()?;
+                let version = name.strip_suffix(".sql")?.split('_').next()?.parse().ok()?;
+                Some(version)
+            })
+            .collect();
+        on_disk.sort_unstable();
+        on_disk.dedup();
+        let listed: Vec<i64> = MIGRATIONS
+            .iter()
+            .map(|step| match step {
+                Step::Both(v, ..) | Step::PerBackend(v, ..) => *v,
+            })
+            .collect();
+        assert_eq!(listed, on_disk);
+    }
+}
