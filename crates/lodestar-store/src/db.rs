@@ -195,9 +195,15 @@ impl Db {
             format!("{url}?mode=rwc")
         };
         let options = AnyConnectOptions::from_str(&url)?;
+        // No ping before each acquire (sqlx's default): a SQLite connection is a handle on a
+        // file owned by a thread of this process, so there is no peer to have gone away, and
+        // the ping is one more hand-off to that thread and back for every query (a page's
+        // seven reads cost fourteen). PostgreSQL keeps the check: its connections can die
+        // with the server or the network.
         let write = AnyPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false)
             .after_connect(sqlite_pragmas)
             .connect_with(options.clone())
             .await?;
@@ -208,6 +214,7 @@ impl Db {
             AnyPoolOptions::new()
                 .max_connections(max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
                 .after_connect(sqlite_pragmas)
                 .connect_with(options)
                 .await?
