@@ -156,6 +156,12 @@ impl App {
         Ok(notifications::unread_count(&self.db, viewer.id).await?)
     }
 
+    /// The viewer's unread notifications and unread messages, for the navigation of every
+    /// page: one read for both.
+    pub async fn unread_badges(&self, viewer: &Viewer) -> Result<(i64, i64), AppError> {
+        Ok(notifications::unread_badges(&self.db, viewer.id).await?)
+    }
+
     /// Marks the viewer's notifications read: all, or those named (others' ids and unknown
     /// ids change nothing).
     pub async fn mark_notifications_read(

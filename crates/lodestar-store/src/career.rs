@@ -22,22 +22,29 @@ pub struct CareerPath {
     pub targets: Vec<RoleId>,
 }
 
+/// One query: the current role (kind 0, from `career_paths`) and the targets (kind 1, in
+/// their order), each on its table's key.
 pub async fn path(db: &Db, person: PersonId) -> Result<CareerPath> {
-    let current: Option<Option<String>> =
-        sqlx::query_scalar("SELECT current_role_id FROM career_paths WHERE person_id = $1")
-            .bind(person.to_string())
-            .fetch_optional(db.reader())
-            .await?;
-    let targets: Vec<String> = sqlx::query_scalar(
-        "SELECT role_id FROM career_targets WHERE person_id = $1 ORDER BY position",
+    let rows = sqlx::query(
+        "SELECT CAST(0 AS BIGINT) AS kind, current_role_id AS role_id, CAST(0 AS BIGINT) AS position \
+         FROM career_paths WHERE person_id = $1 \
+         UNION ALL SELECT CAST(1 AS BIGINT), role_id, position FROM career_targets \
+         WHERE person_id = $1 ORDER BY kind, position",
     )
     .bind(person.to_string())
     .fetch_all(db.reader())
     .await?;
-    Ok(CareerPath {
-        current: current.flatten().as_deref().map(parse_id).transpose()?,
-        targets: targets.iter().map(|t| parse_id(t)).collect::<Result<_>>()?,
-    })
+    let mut path = CareerPath::default();
+    for row in &rows {
+        let role: Option<String> = row.try_get("role_id")?;
+        let role = role.as_deref().map(parse_id).transpose()?;
+        match (row.try_get::<i64, _>("kind")?, role) {
+            (0, role) => path.current = role,
+            (_, Some(role)) => path.targets.push(role),
+            (_, None) => {}
+        }
+    }
+    Ok(path)
 }
 
 /// Replaces a person's path in one transaction.
@@ -132,7 +139,8 @@ pub async fn mentors_skills(db: &Db, person: PersonId) -> Result<Vec<MentorSkill
 
 /// For each skill asked about, how many people the directory lists as mentors (not
 /// suspended, not `person`) mentor on it at each level: `(skill, level) → count`. One
-/// query on the skill index.
+/// query: the skill's mentors on `person_skills_by_skill`, each checked on
+/// `persons_listed_mentors` (migration 0016) rather than in their row.
 pub async fn directory_mentors(
     db: &Db,
     person: PersonId,

@@ -145,8 +145,9 @@ pub struct ConfidenceAt {
     pub marked_drop: bool,
 }
 
-/// Every check-in of `person`'s as a chart needs it, oldest first: three columns read on
-/// the `(person_id, created_at)` index, whatever the history's length. With
+/// Every check-in of `person`'s as a chart needs it, oldest first: three columns read in
+/// order from `check_ins_by_person_time` alone (migration 0016), whatever the history's
+/// length. With
 /// `shared_only`, only those whose scores are shared with mentors.
 pub async fn confidence_series(
     db: &Db,

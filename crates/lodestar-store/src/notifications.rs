@@ -203,6 +203,23 @@ pub async fn unread_count(db: &Db, person: PersonId) -> Result<i64> {
     Ok(row.try_get("n")?)
 }
 
+/// The navigation's two badges in one round trip: `person`'s unread notifications (as
+/// [`unread_count`]) and unread messages (as [`crate::threads::unread_total`]), in that
+/// order. Every page shows both.
+pub async fn unread_badges(db: &Db, person: PersonId) -> Result<(i64, i64)> {
+    let row = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM notifications WHERE person_id = $1 AND read_at IS NULL) \
+             AS notifications, \
+         (SELECT COUNT(*) FROM thread_members me \
+             JOIN messages m ON m.thread_id = me.thread_id AND m.id > me.last_read_id \
+             WHERE me.person_id = $1 AND m.author_id <> $1 AND m.deleted_at IS NULL) AS messages",
+    )
+    .bind(person.to_string())
+    .fetch_one(db.reader())
+    .await?;
+    Ok((row.try_get("notifications")?, row.try_get("messages")?))
+}
+
 /// Marks `person`'s unread notifications read at `now`, in the caller's transaction: all of
 /// them, or those of `ids` (ids that are not theirs are left alone). Returns how many
 /// changed.

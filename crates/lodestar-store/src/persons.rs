@@ -118,6 +118,17 @@ pub async fn find_by_id(db: &Db, id: PersonId) -> Result<Option<Account>> {
     .transpose()
 }
 
+/// A person's name and time zone (an IANA name, `UTC` by default): what a page about them
+/// needs of them, in one read by the primary key.
+pub async fn name_and_time_zone(db: &Db, id: PersonId) -> Result<Option<(String, String)>> {
+    sqlx::query("SELECT name, time_zone FROM persons WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(db.reader())
+        .await?
+        .map(|row| Ok((row.try_get("name")?, row.try_get("time_zone")?)))
+        .transpose()
+}
+
 pub async fn set_password_hash(db: &Db, id: PersonId, hash: &str) -> Result<()> {
     let done = sqlx::query("UPDATE persons SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash.to_owned())

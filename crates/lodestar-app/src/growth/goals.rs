@@ -562,12 +562,8 @@ impl App {
     /// The viewer's own goals: active first, then paused, then the rest; by target date.
     pub async fn my_goals(&self, viewer: &Viewer) -> Result<Vec<GoalSummary>, AppError> {
         let today = self.today_of(viewer.id).await?;
-        let shared = store::shared_ids(&self.db, viewer.id).await?;
-        Ok(store::list_owned(&self.db, viewer.id)
-            .await?
-            .iter()
-            .map(|g| GoalSummary::of(g, shared.contains(&g.id), today))
-            .collect())
+        self.goals_read_by(viewer, viewer.id, Reader::Owner, today)
+            .await
     }
 
     /// The goals `owner` shares with the viewer (their own, if it is them).
@@ -576,17 +572,32 @@ impl App {
         viewer: &Viewer,
         owner: PersonId,
     ) -> Result<Vec<GoalSummary>, AppError> {
-        match self.growth_reader(viewer, owner, "person").await? {
-            Reader::Owner => self.my_goals(viewer).await,
-            Reader::Mentor => {
-                let today = self.today_of(owner).await?;
-                Ok(store::list_shared(&self.db, owner, viewer.id)
-                    .await?
-                    .iter()
-                    .map(|g| GoalSummary::of(g, true, today))
-                    .collect())
-            }
-        }
+        let reader = self.growth_reader(viewer, owner, "person").await?;
+        let today = self.today_of(owner).await?;
+        self.goals_read_by(viewer, owner, reader, today).await
+    }
+
+    /// `owner`'s goals as `reader` (already checked) sees them: all of them for the owner,
+    /// those shared with the viewer for a mentor. `today` is the owner's date.
+    pub(crate) async fn goals_read_by(
+        &self,
+        viewer: &Viewer,
+        owner: PersonId,
+        reader: Reader,
+        today: NaiveDate,
+    ) -> Result<Vec<GoalSummary>, AppError> {
+        Ok(match reader {
+            Reader::Owner => store::list_owned(&self.db, owner)
+                .await?
+                .iter()
+                .map(|(g, shared)| GoalSummary::of(g, *shared, today))
+                .collect(),
+            Reader::Mentor => store::list_shared(&self.db, owner, viewer.id)
+                .await?
+                .iter()
+                .map(|g| GoalSummary::of(g, true, today))
+                .collect(),
+        })
     }
 
     /// The owner's goal, for a change: to anyone else it does not exist, and a mentor it is

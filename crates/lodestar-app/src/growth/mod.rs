@@ -16,6 +16,7 @@ pub mod outcomes;
 pub mod progress;
 
 use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
 use lodestar_domain::PersonId;
 use lodestar_store::{mentorships, now_ms};
 
@@ -59,12 +60,16 @@ impl App {
 
     /// The date today where `person` lives (their profile's time zone; UTC without one).
     pub(crate) async fn today_of(&self, person: PersonId) -> Result<NaiveDate, AppError> {
-        let tz = self.zone_of(person).await?;
-        Ok(DateTime::from_timestamp_millis(now_ms())
-            .unwrap_or_default()
-            .with_timezone(&tz)
-            .date_naive())
+        Ok(today_in(self.zone_of(person).await?))
     }
+}
+
+/// The date today in a time zone.
+pub(crate) fn today_in(tz: Tz) -> NaiveDate {
+    DateTime::from_timestamp_millis(now_ms())
+        .unwrap_or_default()
+        .with_timezone(&tz)
+        .date_naive()
 }
 
 /// The UTC date of an instant, `YYYY-MM-DD`.

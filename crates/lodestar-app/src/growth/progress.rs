@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono_tz::Tz;
+
 use lodestar_domain::PersonId;
 use lodestar_domain::growth::GoalStatus;
 use lodestar_store::check_ins as check_in_store;
@@ -77,11 +79,13 @@ impl App {
         viewer: &Viewer,
         person: PersonId,
     ) -> Result<ProgressView, AppError> {
+        // Four reads after the reader's check (none for the person themself): the person's
+        // name and time zone, the chart's series, the newest check-ins in full, the goals.
         let reader = self.growth_reader(viewer, person, "person").await?;
-        let name = persons::find_by_id(&self.db, person)
+        let (name, time_zone) = persons::name_and_time_zone(&self.db, person)
             .await?
-            .ok_or(AppError::NotFound("person"))?
-            .name;
+            .ok_or(AppError::NotFound("person"))?;
+        let today = super::today_in(time_zone.parse().unwrap_or(Tz::UTC));
         let shared_only = reader == Reader::Mentor;
         let confidence: Vec<ConfidencePoint> =
             check_in_store::confidence_series(&self.db, person, shared_only)
@@ -95,7 +99,7 @@ impl App {
                 .collect();
         let recent = check_in_store::list(&self.db, person, shared_only, RECENT).await?;
         let values: Vec<u8> = confidence.iter().map(|p| p.confidence).collect();
-        let goals = self.goals_of(viewer, person).await?;
+        let goals = self.goals_read_by(viewer, person, reader, today).await?;
         let outcomes = self.outcomes_of(viewer, person).await?;
         let mut achieved: BTreeMap<String, u32> = BTreeMap::new();
         for g in goals.iter().filter(|g| g.status == GoalStatus::Achieved) {

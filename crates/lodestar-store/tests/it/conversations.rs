@@ -3,10 +3,11 @@
 //! mentorship continues its request's thread, read marks and unread counts, pages and the
 //! catch-up after a cursor, the e-mail clock's claims, and suspension.
 
-use lodestar_domain::mentoring::{Cadence, Initiator, MemberRole};
+use lodestar_domain::mentoring::{Cadence, Initiator, MemberRole, NotificationKind};
 use lodestar_domain::{MentorshipId, MessageId, PersonId, RequestId, ThreadId};
 use lodestar_store::mentorships::{self, NewMentorship};
 use lodestar_store::messages::{self, NewMessage};
+use lodestar_store::notifications::{self, Notice};
 use lodestar_store::requests::{self, NewRequest};
 use lodestar_store::threads::{self, EmailDue};
 use lodestar_store::{Db, moderation, now_ms};
@@ -134,6 +135,20 @@ backend_tests! {
         let first = write(db, thread, mentor.id, "one").await;
         write(db, thread, mentor.id, "two").await;
         assert_eq!(threads::unread_total(db, mentee.id).await.unwrap(), 2);
+        // The navigation's one read counts the same, beside the unread notifications.
+        let mut tx = db.begin().await.unwrap();
+        let notice = Notice {
+            person: mentee.id,
+            kind: NotificationKind::MessageReceived,
+            title: "A message".into(),
+            body: String::new(),
+            link: "/messages".into(),
+            calendar: None,
+        };
+        notifications::push(&mut tx, &notice, "http://localhost").await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(notifications::unread_badges(db, mentee.id).await.unwrap(), (1, 2));
+        assert_eq!(notifications::unread_badges(db, mentor.id).await.unwrap(), (0, 0));
         // Writing is reading: the mentor's own messages moved their mark past the mentee's.
         assert_eq!(threads::unread_total(db, mentor.id).await.unwrap(), 0);
         let mut tx = db.begin().await.unwrap();

@@ -206,26 +206,15 @@ pub async fn frame_scope(
     FRAME_APP.scope(state.app.clone(), next.run(request)).await
 }
 
-/// The signed-in viewer's unread messages (one indexed count); 0 if it cannot be read.
-async fn unread_messages_for(viewer: Option<&Viewer>) -> i64 {
+/// The signed-in viewer's unread notifications and unread messages (one read for both);
+/// 0 if they cannot be read, since the page itself can still be shown.
+async fn unread_badges_for(viewer: Option<&Viewer>) -> (i64, i64) {
     let (Some(viewer), Ok(app)) = (viewer, FRAME_APP.try_with(Clone::clone)) else {
-        return 0;
+        return (0, 0);
     };
-    app.unread_messages(viewer).await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "cannot count unread messages");
-        0
-    })
-}
-
-/// The signed-in viewer's unread notifications (one indexed count); 0 if it cannot be read,
-/// since the page itself can still be shown.
-async fn unread_for(viewer: Option<&Viewer>) -> i64 {
-    let (Some(viewer), Ok(app)) = (viewer, FRAME_APP.try_with(Clone::clone)) else {
-        return 0;
-    };
-    app.unread_notifications(viewer).await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "cannot count unread notifications");
-        0
+    app.unread_badges(viewer).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot count unread notifications and messages");
+        (0, 0)
     })
 }
 
@@ -247,8 +236,7 @@ impl Chrome {
             }
             _ => None,
         };
-        let unread = unread_for(viewer.as_ref()).await;
-        let unread_messages = unread_messages_for(viewer.as_ref()).await;
+        let (unread, unread_messages) = unread_badges_for(viewer.as_ref()).await;
         let live = if viewer.is_some() {
             live::stream_path()
         } else {
