@@ -285,6 +285,27 @@ pub async fn insert_step(db: &Db, new: &NewStep) -> Result<Step> {
     step(db, new.person, new.id).await
 }
 
+/// Links a step of this person's to the goal it became, once: false if it has one already
+/// (or is not theirs).
+pub async fn claim_step_goal(
+    db: &Db,
+    person: PersonId,
+    id: CareerStepId,
+    goal: &str,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE career_steps SET goal_id = $1, updated_at = $2 \
+         WHERE id = $3 AND person_id = $4 AND goal_id IS NULL",
+    )
+    .bind(goal.to_owned())
+    .bind(now_ms())
+    .bind(id.to_string())
+    .bind(person.to_string())
+    .execute(db.writer())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Changes a step of this person's; someone else's is not found.
 pub async fn update_step(
     db: &Db,

@@ -91,6 +91,23 @@ pub struct StepEdit {
     pub goal_id: Option<String>,
 }
 
+/// `POST /api/v1/me/career/steps/{id}/goal`: the step becomes a goal of yours, on its
+/// skill, titled as the step unless you say otherwise.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepGoalInput {
+    /// The goal's title (default: the step's).
+    pub title: Option<String>,
+    /// How success is measured.
+    pub measure: String,
+    /// `YYYY-MM-DD` (default: the step's date).
+    pub target_date: Option<String>,
+    /// Mentors to share the goal with.
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    pub shared_with: Vec<lodestar_domain::PersonId>,
+}
+
 fn step_not_found(err: StoreError) -> AppError {
     match err {
         StoreError::NotFound => AppError::NotFound("step"),
@@ -248,6 +265,58 @@ impl App {
             .await
             .map_err(step_not_found)?
             .into())
+    }
+
+    /// A step of the viewer's becomes a goal of theirs, once (409 `already_done` after):
+    /// on the step's skill, by the step's date unless another is given.
+    pub async fn step_to_goal(
+        &self,
+        viewer: &Viewer,
+        id: CareerStepId,
+        input: &StepGoalInput,
+    ) -> Result<crate::growth::goals::GoalView, AppError> {
+        let step = store::step(&self.db, viewer.id, id)
+            .await
+            .map_err(step_not_found)?;
+        let already = || AppError::Conflict {
+            code: "already_done",
+            field: None,
+            message: "this step is already a goal".into(),
+        };
+        if step.goal_id.is_some() {
+            return Err(already());
+        }
+        let goal = self
+            .create_goal(
+                viewer,
+                &crate::growth::goals::NewGoal {
+                    title: input
+                        .title
+                        .clone()
+                        .filter(|t| !t.trim().is_empty())
+                        .unwrap_or_else(|| step.title.clone()),
+                    why: format!("A step of my career plan ({}).", step.kind.label()),
+                    measure: input.measure.clone(),
+                    target_date: input
+                        .target_date
+                        .clone()
+                        .filter(|d| !d.trim().is_empty())
+                        .unwrap_or_else(|| step.due_on.clone()),
+                    skills: step.skill.iter().map(|(_, slug, _)| slug.clone()).collect(),
+                    mentorship_id: None,
+                    shared_with: input.shared_with.clone(),
+                    milestones: Vec::new(),
+                    obstacles: Vec::new(),
+                    progress: None,
+                },
+            )
+            .await?;
+        if !store::claim_step_goal(&self.db, viewer.id, id, &goal.id.to_string()).await? {
+            // Another request made it a goal first: this one's goal goes.
+            self.delete_goal(viewer, goal.id).await?;
+            return Err(already());
+        }
+        Ok(goal)
     }
 
     /// Deletes a step of the viewer's; anyone else's is not found.

@@ -5,8 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use lodestar_app::career::catalogue::{NewRoleInput, RoleEdit, RolePage, RoleQuery, RoleView};
-use lodestar_app::career::steps::{NewStepInput, StepEdit, StepView};
+use lodestar_app::career::steps::{NewStepInput, StepEdit, StepGoalInput, StepView};
 use lodestar_app::career::{CareerInput, CareerView, CloseRole, GapView};
+use lodestar_app::growth::goals::GoalView;
 
 use super::extract::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
@@ -207,6 +208,28 @@ pub async fn add_step(
         StatusCode::CREATED,
         Json(state.app.add_career_step(&viewer, &input).await?),
     ))
+}
+
+/// Make a step of yours a goal (once): on the step's skill, titled as the step and due on
+/// its date unless you say otherwise; the step keeps the goal's id.
+#[utoipa::path(post, path = "/api/v1/me/career/steps/{id}/goal", tag = "career", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Step id")),
+    request_body = StepGoalInput,
+    responses(
+        (status = 201, body = GoalView),
+        (status = 404, description = "No such step of yours", body = ErrorBody),
+        (status = 409, description = "The step is a goal already (`already_done`)", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`validation_failed`), as for a new goal", body = ErrorBody),
+    ))]
+pub async fn step_to_goal(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<StepGoalInput>,
+) -> ApiResult<impl IntoResponse> {
+    let id = path_id(&id, "step")?;
+    let goal = state.app.step_to_goal(&viewer, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(goal)))
 }
 
 /// Change a step of yours: tick it done, move its date, link the goal it became.

@@ -151,6 +151,7 @@ use crate::routes::Routes;
         super::career::add_step,
         super::career::edit_step,
         super::career::delete_step,
+        super::career::step_to_goal,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),

@@ -173,6 +173,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/me/career/steps", career::add_step)
         .patch("/me/career/steps/{id}", career::edit_step)
         .delete("/me/career/steps/{id}", career::delete_step)
+        .post("/me/career/steps/{id}/goal", career::step_to_goal)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -10,7 +10,7 @@ use lodestar_app::career::catalogue::{
     CatalogueSource, NewRoleInput, RoleEdit, RolePage, RoleQuery, RoleSkillInput, RoleView,
     catalogue_source,
 };
-use lodestar_app::career::steps::{NewStepInput, StepEdit, StepView};
+use lodestar_app::career::steps::{NewStepInput, StepEdit, StepGoalInput, StepView};
 use lodestar_app::career::{CareerInput, CareerView, CloseRole, GapView};
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::FieldErrors;
@@ -275,6 +275,29 @@ pub async fn edit_step(
                 format!("“{}” is open again.", step.title)
             };
             done(&session, &message, "/career#plan").await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+pub async fn step_to_goal(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<CareerStepId>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    let input = StepGoalInput {
+        title: None,
+        measure: form.text("measure"),
+        target_date: None,
+        shared_with: Vec::new(),
+    };
+    match state.app.step_to_goal(&viewer, id, &input).await {
+        Ok(goal) => {
+            let message = "The step is a goal now: add milestones, and share it if you like.";
+            done(&session, message, &format!("/goals/{}", goal.id)).await
         }
         Err(e) => error_page(&e),
     }

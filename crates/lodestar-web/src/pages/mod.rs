@@ -159,6 +159,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/career/steps", career::add_step)
         .post("/career/steps/{id}", career::edit_step)
         .post("/career/steps/{id}/delete", career::delete_step)
+        .post("/career/steps/{id}/goal", career::step_to_goal)
         .get("/roles", career::roles)
         .get("/admin/roles", career::admin_roles)
         .post("/admin/roles", career::add_role)

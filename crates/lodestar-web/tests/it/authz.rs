@@ -340,6 +340,9 @@ fn matrix() -> Vec<Row> {
             .form(&[("done", "on")]),
         row(M::POST, "/career/steps/{id}/delete", [LogIn, NOT_FOUND, Redirect("/career"), NOT_FOUND])
             .fill(Fill::OwnersCareerStep),
+        row(M::POST, "/career/steps/{id}/goal", [LogIn, NOT_FOUND, Redirect("/goals/"), NOT_FOUND])
+            .fill(Fill::OwnersCareerStep)
+            .form(&[("measure", "Matrix {n}")]),
         row(M::GET, "/roles", SIGNED_IN_PAGE),
         row(M::GET, "/admin/roles", ADMIN_PAGE),
         row(M::POST, "/admin/roles", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/roles")])
@@ -689,6 +692,9 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::OwnersCareerStep)
             .json(r#"{"done": true}"#),
         row(M::DELETE, "/api/v1/me/career/steps/{id}", OWNER_API).fill(Fill::OwnersCareerStep),
+        row(M::POST, "/api/v1/me/career/steps/{id}/goal", OWNER_API)
+            .fill(Fill::OwnersCareerStep)
+            .json(r#"{"measure": "Matrix {n}"}"#),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -1049,7 +1055,7 @@ impl<'a> World<'a> {
                 found.json()[0]["id"].as_str().unwrap().to_owned()
             }
             Fill::OwnersCareerStep => {
-                let body = json!({"kind": "learn", "title": format!("Step {}", self.next()), "due_date": "2027-01-31"});
+                let body = json!({"kind": "learn", "title": format!("Step {}", self.next()), "due_date": crate::meetings::date_in_days(60)});
                 let made = app
                     .post_json("/api/v1/me/career/steps", body, Some(&self.owner.token))
                     .await;

@@ -50,6 +50,29 @@ fn titles(list: &Value) -> Vec<String> {
 }
 
 api_tests! {
+    async fn a_plan_step_becomes_a_goal_once_on_its_skill_and_by_its_date(app) {
+        let token = app.register_and_login("Nia", "nia@example.org").await;
+        let due = crate::meetings::date_in_days(45);
+        let made = app.post_json("/api/v1/me/career/steps",
+            json!({"kind": "learn", "title": "Finish the statistics course", "skill": "statistics", "due_date": due}), Some(&token)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let path = format!("/api/v1/me/career/steps/{}/goal", made.json()["id"].as_str().unwrap());
+        let bad = app.post_json(&path, json!({"measure": " "}), Some(&token)).await;
+        bad.field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["measure"]);
+        let goal = app.post_json(&path, json!({"measure": "Certificate in hand"}), Some(&token)).await;
+        assert_eq!(goal.status, StatusCode::CREATED, "{}", goal.text());
+        let goal = goal.json();
+        assert_eq!(goal["title"], "Finish the statistics course");
+        assert_eq!(goal["target_date"], due.as_str());
+        assert_eq!(goal["skills"][0]["slug"], "statistics");
+        app.post_json(&path, json!({"measure": "Again"}), Some(&token)).await.error(StatusCode::CONFLICT, "already_done");
+        let steps = app.get("/api/v1/me/career/steps", Some(&token)).await.json();
+        assert_eq!(steps[0]["goal_id"], goal["id"]);
+        assert_eq!(app.get("/api/v1/me/goals", Some(&token)).await.json().as_array().unwrap().len(), 1, "one goal, not two");
+        let other = app.register_and_login("Sam", "sam@example.org").await;
+        assert_eq!(app.post_json(&path, json!({"measure": "Mine now"}), Some(&other)).await.status, StatusCode::NOT_FOUND);
+    }
+
     async fn seeding_the_role_catalogue_twice_adds_nothing(app) {
         let before = app.get("/api/v1/roles?per_page=1", None).await;
         assert_eq!(before.status, StatusCode::OK, "{}", before.text());

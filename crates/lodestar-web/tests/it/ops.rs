@@ -140,6 +140,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/me/career/steps"),
     ("patch", "/api/v1/me/career/steps/{id}"),
     ("delete", "/api/v1/me/career/steps/{id}"),
+    ("post", "/api/v1/me/career/steps/{id}/goal"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];
