@@ -300,14 +300,15 @@ impl App {
 
     /// "Roles close to yours": the roles on offer ranked by how many of their skills the
     /// viewer has at the role's level or above, then by that share of the role (see
-    /// [`rules::close_roles`]); the current role left out, and roles sharing nothing.
+    /// [`rules::close_roles`]); the current and target roles left out (they are on the path
+    /// already), and roles sharing nothing.
     pub async fn close_roles(&self, viewer: &Viewer) -> Result<Vec<CloseRole>, AppError> {
         let path = store::path(&self.db, viewer.id).await?;
         let have = self.current_levels(viewer.id).await?;
         let all: Vec<RoleRecord> = roles::all_active(&self.db)
             .await?
             .into_iter()
-            .filter(|r| Some(r.id) != path.current)
+            .filter(|r| Some(r.id) != path.current && !path.targets.contains(&r.id))
             .collect();
         let needs: Vec<Vec<Need>> = all.iter().map(needs_of).collect();
         let slices: Vec<&[Need]> = needs.iter().map(Vec::as_slice).collect();

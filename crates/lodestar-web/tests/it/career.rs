@@ -229,7 +229,7 @@ api_tests! {
         assert_eq!(mine.json()[0]["done"], false);
     }
 
-    async fn close_roles_rank_by_skills_held_then_by_share_without_the_current_role(app) {
+    async fn close_roles_rank_by_skills_held_then_by_share_without_the_current_or_target_roles(app) {
         let admin = app.admin_and_login("Ada Admin", "ada@example.org").await;
         let z = skill(app, &admin, "Zither tuning").await;
         let y = skill(app, &admin, "Yurt raising").await;
@@ -254,6 +254,11 @@ api_tests! {
         set_path(app, &token, json!({"current_role": all_three})).await;
         let close = app.get("/api/v1/me/career/close-roles", Some(&token)).await;
         assert_eq!(titles(&close.json()), ["Two of two", "Two of four"]);
+        // A target role is on the path already: not an alternative to it.
+        let two_of_two = app.get("/api/v1/roles?q=two+of+two", None).await.json()[0]["id"].clone();
+        set_path(app, &token, json!({"current_role": all_three, "target_roles": [two_of_two]})).await;
+        let close = app.get("/api/v1/me/career/close-roles", Some(&token)).await;
+        assert_eq!(titles(&close.json()), ["Two of four"]);
     }
 
     async fn only_admins_add_and_edit_roles_and_bad_roles_are_refused_field_by_field(app) {
