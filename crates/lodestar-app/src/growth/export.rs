@@ -551,7 +551,7 @@ mod tests {
         );
         assert_eq!(ExportPart::from_file("goals.json"), None);
         assert_eq!(ExportPart::from_file("goals"), None);
-        assert_eq!(ExportPart::from_file("assessments.csv"), None);
+        assert_eq!(ExportPart::from_file("skills.csv"), None);
         for part in ExportPart::ALL {
             assert_eq!(
                 ExportPart::from_file(&format!("{}.csv", part.as_str())),
