@@ -213,7 +213,7 @@ pub async fn acknowledge(
 
 /// Links feedback to the goal its suggestion became, once: false if it already has one.
 /// Acknowledges it too, if it was not.
-pub async fn claim_goal(conn: &mut Conn, id: FeedbackId, goal: GoalId, now: i64) -> Result<bool> {
+pub async fn claim_goal(db: &Db, id: FeedbackId, goal: GoalId, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE feedback SET goal_id = $1, acknowledged_at = COALESCE(acknowledged_at, $2) \
          WHERE id = $3 AND goal_id IS NULL",
@@ -221,19 +221,14 @@ pub async fn claim_goal(conn: &mut Conn, id: FeedbackId, goal: GoalId, now: i64)
     .bind(goal.to_string())
     .bind(now)
     .bind(id.to_string())
-    .execute(&mut *conn)
+    .execute(db.writer())
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Links feedback to the plan step its suggestion became, once: false if it already has
 /// one. Acknowledges it too, if it was not.
-pub async fn claim_step(
-    conn: &mut Conn,
-    id: FeedbackId,
-    step: CareerStepId,
-    now: i64,
-) -> Result<bool> {
+pub async fn claim_step(db: &Db, id: FeedbackId, step: CareerStepId, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE feedback SET step_id = $1, acknowledged_at = COALESCE(acknowledged_at, $2) \
          WHERE id = $3 AND step_id IS NULL",
@@ -241,7 +236,7 @@ pub async fn claim_step(
     .bind(step.to_string())
     .bind(now)
     .bind(id.to_string())
-    .execute(&mut *conn)
+    .execute(db.writer())
     .await?;
     Ok(done.rows_affected() == 1)
 }

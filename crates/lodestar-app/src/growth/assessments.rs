@@ -228,7 +228,9 @@ impl App {
         Ok(lodestar_store::mentorships::current_between(&self.db, mentor, mentee).await?)
     }
 
-    async fn assessed_skill(
+    /// A skill of the catalogue on offer, by slug or name (a merged one's successor), or
+    /// a field error on `skill`: what an assessment, feedback or a request is about.
+    pub(crate) async fn known_skill(
         &self,
         raw: &str,
         errors: &mut FieldErrors,
@@ -259,7 +261,7 @@ impl App {
         input: &NewSelfAssessment,
     ) -> Result<AssessmentView, AppError> {
         let mut errors = FieldErrors::new();
-        let skill = self.assessed_skill(&input.skill, &mut errors).await?;
+        let skill = self.known_skill(&input.skill, &mut errors).await?;
         let level = level_of(input.level, &mut errors);
         let evidence = evidence_of(&input.evidence, &mut errors);
         errors.into_result()?;
@@ -298,7 +300,7 @@ impl App {
             .await?
             .ok_or(AppError::Forbidden)?;
         let mut errors = FieldErrors::new();
-        let skill = self.assessed_skill(&input.skill, &mut errors).await?;
+        let skill = self.known_skill(&input.skill, &mut errors).await?;
         let level = level_of(input.level, &mut errors);
         let evidence = evidence_of(&input.evidence, &mut errors);
         errors.into_result()?;

@@ -9,7 +9,7 @@ use lodestar_domain::growth::MAX_GOAL_TITLE;
 use lodestar_domain::ids::CareerStepId;
 use lodestar_domain::mentoring::{MentorshipState, NotificationKind};
 use lodestar_domain::{
-    FeedbackId, FeedbackRequestId, FieldErrors, GoalId, MeetingId, MentorshipId, PersonId, SkillId,
+    FeedbackId, FeedbackRequestId, FieldErrors, GoalId, MeetingId, MentorshipId, PersonId,
 };
 use lodestar_store::feedback::{self as store, Feedback, FeedbackRequest, NewFeedback};
 use lodestar_store::notifications::Notice;
@@ -294,20 +294,6 @@ impl App {
         }
     }
 
-    async fn feedback_skill(
-        &self,
-        raw: &str,
-        errors: &mut FieldErrors,
-    ) -> Result<Option<SkillId>, AppError> {
-        match skills::resolve(&self.db, raw.trim()).await? {
-            Some(skill) => Ok(Some(skill.id)),
-            None => {
-                errors.add("skill", "is not a skill in the catalogue");
-                Ok(None)
-            }
-        }
-    }
-
     /// Gives feedback in a mentorship of the viewer's, to its other side.
     pub async fn give_feedback(
         &self,
@@ -319,7 +305,7 @@ impl App {
         let to = self
             .feedback_pair(viewer, mentorship, Some(input.to), &mut errors)
             .await?;
-        let skill = self.feedback_skill(&input.skill, &mut errors).await?;
+        let skill = self.known_skill(&input.skill, &mut errors).await?;
         let situation = text(&mut errors, "situation", &input.situation, true);
         let behaviour = text(&mut errors, "behaviour", &input.behaviour, true);
         let impact = text(&mut errors, "impact", &input.impact, true);
@@ -494,10 +480,7 @@ impl App {
                 },
             )
             .await?;
-        let mut tx = self.db.begin().await?;
-        let claimed = store::claim_goal(&mut tx, id, goal.id, now_ms()).await?;
-        lodestar_store::commit(tx).await?;
-        if !claimed {
+        if !store::claim_goal(&self.db, id, goal.id, now_ms()).await? {
             // Another request turned it into a goal first: this one's goal goes.
             self.delete_goal(viewer, goal.id).await?;
             return Err(already("a goal"));
@@ -534,10 +517,7 @@ impl App {
                 },
             )
             .await?;
-        let mut tx = self.db.begin().await?;
-        let claimed = store::claim_step(&mut tx, id, step.id, now_ms()).await?;
-        lodestar_store::commit(tx).await?;
-        if !claimed {
+        if !store::claim_step(&self.db, id, step.id, now_ms()).await? {
             self.delete_career_step(viewer, step.id).await?;
             return Err(already("a plan step"));
         }
@@ -555,7 +535,7 @@ impl App {
         let to = self
             .feedback_pair(viewer, mentorship, input.to, &mut errors)
             .await?;
-        let skill = self.feedback_skill(&input.skill, &mut errors).await?;
+        let skill = self.known_skill(&input.skill, &mut errors).await?;
         let note = rules::optional_text(&input.note, MAX_FEEDBACK_NOTE)
             .map_err(|e| errors.add("note", e.to_string()))
             .unwrap_or_default();
