@@ -242,7 +242,7 @@ impl App {
             .await?;
         let free_time = free_time(&people, options.seed, lodestar_store::now_ms());
         lodestar_store::availability::insert_bulk(&self.db, &free_time).await?;
-        self.db.analyze().await?;
+        self.db.settle_after_bulk_load().await?;
         report.seconds = started.elapsed().as_secs_f64();
         tracing::info!(
             people = options.people,

@@ -135,6 +135,7 @@ pub struct App {
     pub policy: Policy,
     directory_cache: Arc<directory::DirectoryCache>,
     recommendation_cache: Arc<recommendations::RecommendationCache>,
+    mentor_counts: Arc<career::MentorCounts>,
     /// Where e-mail from the outbox goes (see [`mail`], [`delivery`]).
     mailer: Arc<mail::Mailer>,
     /// This process's live bus (see [`live`]).
@@ -149,6 +150,7 @@ impl App {
             policy: Policy::default(),
             directory_cache: Arc::default(),
             recommendation_cache: Arc::default(),
+            mentor_counts: Arc::default(),
             mailer: Arc::new(
                 mail::Mailer::files(mail::DEFAULT_FOLDER, mail::DEFAULT_FROM)
                     .unwrap_or_else(|_| unreachable!("the default sender is an address")),

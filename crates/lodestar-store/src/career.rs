@@ -90,10 +90,9 @@ pub async fn profile_levels(db: &Db, person: PersonId) -> Result<HashMap<SkillId
     .await?
     .iter()
     .map(|row| {
-        let level: i64 = row.try_get("level")?;
         Ok((
             parse_id(&row.try_get::<String, _>("skill_id")?)?,
-            u8::try_from(level).map_err(|_| StoreError::Corrupt("skill level".into()))?,
+            level_of(row)?,
         ))
     })
     .collect()
@@ -126,54 +125,65 @@ pub async fn mentors_skills(db: &Db, person: PersonId) -> Result<Vec<MentorSkill
     .await?
     .iter()
     .map(|row| {
-        let level: i64 = row.try_get("level")?;
         Ok(MentorSkill {
             mentor: parse_id(&row.try_get::<String, _>("id")?)?,
             name: row.try_get("name")?,
             skill: parse_id(&row.try_get::<String, _>("skill_id")?)?,
-            level: u8::try_from(level).map_err(|_| StoreError::Corrupt("skill level".into()))?,
+            level: level_of(row)?,
         })
     })
     .collect()
 }
 
-/// For each skill asked about, how many people the directory lists as mentors (not
-/// suspended, not `person`) mentor on it at each level: `(skill, level) → count`. One
-/// query: the skill's mentors on `person_skills_by_skill`, each checked on
-/// `persons_listed_mentors` (migration 0016) rather than in their row.
-pub async fn directory_mentors(
-    db: &Db,
-    person: PersonId,
-    skills: &[SkillId],
-) -> Result<HashMap<(SkillId, u8), i64>> {
-    if skills.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut sql = Sql::new(
+/// How many people the directory lists as mentors (not suspended) mentor on each skill at
+/// each level: `(skill, level) → count`, over the whole directory (a few thousand rows at
+/// ten thousand people), to be kept per directory generation.
+pub async fn directory_mentor_counts(db: &Db) -> Result<HashMap<(SkillId, u8), i64>> {
+    sqlx::query(
         "SELECT ps.skill_id, ps.level, COUNT(*) AS n FROM person_skills ps \
          JOIN persons p ON p.id = ps.person_id \
          WHERE ps.relation = 'mentors' AND p.is_mentor = 1 AND p.listed = 1 \
-         AND p.suspended_at IS NULL AND p.id <> ",
-    );
-    sql.bind(person.to_string())
-        .push(" AND ps.skill_id IN (")
-        .bind_list(skills.iter().map(ToString::to_string))
-        .push(") GROUP BY ps.skill_id, ps.level");
-    sql.query()
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(|row| {
-            let level: i64 = row.try_get("level")?;
-            Ok((
-                (
-                    parse_id(&row.try_get::<String, _>("skill_id")?)?,
-                    u8::try_from(level).map_err(|_| StoreError::Corrupt("skill level".into()))?,
-                ),
-                row.try_get("n")?,
-            ))
-        })
-        .collect()
+         AND p.suspended_at IS NULL GROUP BY ps.skill_id, ps.level",
+    )
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            (
+                parse_id(&row.try_get::<String, _>("skill_id")?)?,
+                level_of(row)?,
+            ),
+            row.try_get("n")?,
+        ))
+    })
+    .collect()
+}
+
+/// The skills `person` counts in [`directory_mentor_counts`] for, at their levels: none
+/// unless the directory lists them as a mentor.
+pub async fn counted_as_mentor(db: &Db, person: PersonId) -> Result<Vec<(SkillId, u8)>> {
+    sqlx::query(
+        "SELECT ps.skill_id, ps.level FROM person_skills ps JOIN persons p ON p.id = ps.person_id \
+         WHERE ps.person_id = $1 AND ps.relation = 'mentors' AND p.is_mentor = 1 \
+         AND p.listed = 1 AND p.suspended_at IS NULL",
+    )
+    .bind(person.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            parse_id(&row.try_get::<String, _>("skill_id")?)?,
+            level_of(row)?,
+        ))
+    })
+    .collect()
+}
+
+fn level_of(row: &AnyRow) -> Result<u8> {
+    let level: i64 = row.try_get("level")?;
+    u8::try_from(level).map_err(|_| StoreError::Corrupt("skill level".into()))
 }
 
 /// A step of a person's plan.

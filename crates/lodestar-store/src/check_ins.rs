@@ -145,35 +145,57 @@ pub struct ConfidenceAt {
     pub marked_drop: bool,
 }
 
+macro_rules! series_select {
+    () => {
+        "SELECT string_agg(CAST(created_at AS TEXT) || ':' || CAST(confidence AS TEXT) || ':' \
+         || CAST(marked_drop AS TEXT), ',' ORDER BY created_at, id) AS series FROM check_ins"
+    };
+}
+
 /// Every check-in of `person`'s as a chart needs it, oldest first: three columns read in
 /// order from `check_ins_by_person_time` alone (migration 0016), whatever the history's
-/// length. With
-/// `shared_only`, only those whose scores are shared with mentors.
+/// length. With `shared_only`, only those whose scores are shared with mentors.
+///
+/// The series comes back as one row, `at:confidence:drop` items joined by commas in
+/// order (`string_agg`, on both databases), not a row per check-in: two years of weekly
+/// check-ins are a hundred rows, and each row costs a hand-over from the database's
+/// thread to the request's.
 pub async fn confidence_series(
     db: &Db,
     person: PersonId,
     shared_only: bool,
 ) -> Result<Vec<ConfidenceAt>> {
     let sql = if shared_only {
-        "SELECT created_at, confidence, marked_drop FROM check_ins \
-         WHERE person_id = $1 AND share_scores = 1 ORDER BY created_at, id"
+        concat!(
+            series_select!(),
+            " WHERE person_id = $1 AND share_scores = 1"
+        )
     } else {
-        "SELECT created_at, confidence, marked_drop FROM check_ins \
-         WHERE person_id = $1 ORDER BY created_at, id"
+        concat!(series_select!(), " WHERE person_id = $1")
     };
-    sqlx::query(sql)
+    let row = sqlx::query(sql)
         .bind(person.to_string())
-        .fetch_all(db.reader())
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(ConfidenceAt {
-                at: row.try_get("created_at")?,
-                confidence: u8::try_from(row.try_get::<i64, _>("confidence")?).unwrap_or(0),
-                marked_drop: row.try_get::<i64, _>("marked_drop")? != 0,
-            })
-        })
-        .collect()
+        .fetch_one(db.reader())
+        .await?;
+    let Some(series) = row.try_get::<Option<String>, _>("series")? else {
+        return Ok(Vec::new());
+    };
+    series.split(',').map(parse_point).collect()
+}
+
+/// One `at:confidence:drop` item of [`confidence_series`]'s aggregate.
+fn parse_point(item: &str) -> Result<ConfidenceAt> {
+    let corrupt = || StoreError::Corrupt(format!("confidence series item {item:?}"));
+    let mut parts = item.split(':');
+    let mut next = || parts.next().ok_or_else(corrupt);
+    let at = next()?.parse().map_err(|_| corrupt())?;
+    let confidence = next()?.parse().map_err(|_| corrupt())?;
+    let marked_drop = next()? != "0";
+    Ok(ConfidenceAt {
+        at,
+        confidence,
+        marked_drop,
+    })
 }
 
 /// A person's check-in cadence and when it was set.

@@ -10,7 +10,7 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::pool::PoolConnectionMetadata;
-use sqlx::{AnyConnection, AnyPool, Executor, SqlSafeStr};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, SqlSafeStr};
 
 use crate::error::Result;
 use crate::signals::{Listener, Signals};
@@ -142,6 +142,10 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
+/// How long a PostgreSQL connection may sit idle in the pool before it is checked for life
+/// before its next use.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 impl Db {
     /// Connects to `config.url` (`sqlite://path`, `postgres://…`), creating a SQLite file
     /// and its folder when missing. Does not migrate; call [`Db::migrate`].
@@ -151,9 +155,22 @@ impl Db {
         if url.starts_with("sqlite:") {
             Self::connect_sqlite(url, config.max_connections).await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            // A connection idle for a moment is checked before use (a PostgreSQL connection
+            // can die with the server or the network), one in steady use is not: the check
+            // is a round trip to the server, and a page's dozen reads would cost two dozen
+            // under load, when the connections are idle for microseconds between uses.
             let pool = AnyPoolOptions::new()
                 .max_connections(config.max_connections)
                 .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= PING_AFTER_IDLE {
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect(url)
                 .await?;
             let signals = Signals::postgres(&pool, url).await?;
@@ -198,8 +215,9 @@ impl Db {
         // No ping before each acquire (sqlx's default): a SQLite connection is a handle on a
         // file owned by a thread of this process, so there is no peer to have gone away, and
         // the ping is one more hand-off to that thread and back for every query (a page's
-        // seven reads cost fourteen). PostgreSQL keeps the check: its connections can die
-        // with the server or the network.
+        // seven reads cost fourteen). PostgreSQL keeps the check for connections that have
+        // been idle (see `PING_AFTER_IDLE`): its connections can die with the server or the
+        // network.
         let write = AnyPoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(30))
@@ -282,6 +300,20 @@ impl Db {
     /// are listed and a time-zone range is selective. Run after bulk loads and at start.
     pub async fn analyze(&self) -> Result<()> {
         sqlx::query("ANALYZE").execute(&self.write).await?;
+        Ok(())
+    }
+
+    /// After a bulk load: the planner's statistics, and on PostgreSQL the visibility map
+    /// too (`VACUUM`), without which a freshly loaded table is read row by row where an
+    /// index alone would answer (an index-only scan must otherwise visit every row to
+    /// learn whether it is visible). On SQLite a `VACUUM` would rewrite the whole file for
+    /// nothing of the kind, so only `ANALYZE`.
+    pub async fn settle_after_bulk_load(&self) -> Result<()> {
+        let sql = match self.backend {
+            Backend::Postgres => "VACUUM (ANALYZE)",
+            Backend::Sqlite => "ANALYZE",
+        };
+        sqlx::query(sql).execute(&self.write).await?;
         Ok(())
     }
 

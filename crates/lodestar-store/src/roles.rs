@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use lodestar_domain::SkillId;
 use lodestar_domain::career::RoleSource;
 use lodestar_domain::ids::RoleId;
+use lodestar_domain::{PersonId, SkillId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -250,6 +250,22 @@ pub async fn get_many(db: &Db, ids: &[RoleId]) -> Result<Vec<RoleRecord>> {
         .map(role_from_row)
         .collect::<Result<_>>()?;
     found.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    with_skills(db, found).await
+}
+
+/// A person's target roles, most wanted first, in two reads (the roles, their skills)
+/// rather than the path's and then the roles'.
+pub async fn targets_of(db: &Db, person: PersonId) -> Result<Vec<RoleRecord>> {
+    let found: Vec<RoleRecord> = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM career_targets JOIN roles ON roles.id = career_targets.role_id \
+         WHERE career_targets.person_id = $1 ORDER BY career_targets.position"
+    )))
+    .bind(person.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(role_from_row)
+    .collect::<Result<_>>()?;
     with_skills(db, found).await
 }
 

@@ -80,13 +80,19 @@ fn esc(text: &str) -> String {
 
 /// A number rounded to one decimal, without a trailing `.0` and never `-0`.
 fn num(x: f64) -> String {
-    let rounded = (x * 10.0).round() / 10.0;
-    if rounded == 0.0 || !rounded.is_finite() {
-        "0".to_owned()
-    } else if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
+    // In whole tenths, so that no float is formatted (exact float formatting is slow, and a
+    // chart writes hundreds of numbers).
+    #[allow(clippy::cast_possible_truncation)]
+    let tenths = if x.is_finite() {
+        (x * 10.0).round() as i64
     } else {
-        format!("{rounded:.1}")
+        0
+    };
+    let (sign, abs) = (if tenths < 0 { "-" } else { "" }, tenths.unsigned_abs());
+    match (abs / 10, abs % 10) {
+        (0, 0) => "0".to_owned(),
+        (whole, 0) => format!("{sign}{whole}"),
+        (whole, tenth) => format!("{sign}{whole}.{tenth}"),
     }
 }
 
@@ -313,6 +319,9 @@ mod tests {
         assert_eq!(num(-0.01), "0");
         assert_eq!(num(f64::NAN), "0");
         assert_eq!(num(100.04), "100");
+        assert_eq!(num(-1.26), "-1.3");
+        assert_eq!(num(-0.3), "-0.3");
+        assert_eq!(num(f64::INFINITY), "0");
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub(crate) mod demo;
 pub mod steps;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use lodestar_domain::career::{self as rules, Need};
 use lodestar_domain::ids::RoleId;
@@ -128,6 +129,13 @@ fn needs_of(role: &RoleRecord) -> Vec<Need> {
         .collect()
 }
 
+/// Every gap between `have` and what the roles need, largest first (see [`rules::gaps`]);
+/// `Gap::role` indexes the roles.
+pub(crate) fn gaps_to(roles: &[RoleRecord], have: &HashMap<SkillId, u8>) -> Vec<rules::Gap> {
+    let needs: Vec<Vec<Need>> = roles.iter().map(needs_of).collect();
+    rules::gaps(have, &needs)
+}
+
 fn parse_role_id(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<RoleId> {
     match raw.trim().parse() {
         Ok(id) => Some(id),
@@ -138,16 +146,55 @@ fn parse_role_id(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Rol
     }
 }
 
+/// How many listed mentors mentor each skill at each level, as of one directory generation
+/// (see `lodestar_store::generations`): the career gap's "mentors in the directory" without
+/// counting over the directory on every request.
+#[derive(Debug, Default)]
+pub struct MentorCounts(std::sync::Mutex<Option<(i64, Arc<Counts>)>>);
+
+/// `(skill, level) → how many`.
+type Counts = HashMap<(SkillId, u8), i64>;
+
 impl App {
     /// The skill levels a person has now, by skill: the one source of "have" for the gap
     /// and close roles. The newest assessment of a skill (their own or a mentor's) is where
     /// they stand in it; a skill never assessed counts at its profile level (the higher of
     /// the level they mentor on and the level they say they are at in a skill they grow).
     pub async fn current_levels(&self, person: PersonId) -> Result<HashMap<SkillId, u8>, AppError> {
-        let mut levels = self.profile_levels(person).await?;
-        let assessed = lodestar_store::assessments::levels(&self.db, person).await?;
+        let (mut levels, assessed) = tokio::try_join!(self.profile_levels(person), async {
+            Ok::<_, AppError>(lodestar_store::assessments::levels(&self.db, person).await?)
+        })?;
         levels.extend(lodestar_domain::feedback::latest_levels(&assessed));
         Ok(levels)
+    }
+
+    /// The directory's mentor counts by skill and level, from the cache while the
+    /// directory's generation stands. The generation is read first, so counts are never kept
+    /// under a generation newer than what they were counted from.
+    async fn directory_mentor_counts(&self) -> Result<Arc<HashMap<(SkillId, u8), i64>>, AppError> {
+        let generation = lodestar_store::generations::directory(&self.db).await?;
+        let cached = |cache: &MentorCounts| {
+            let held = cache
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            held.as_ref()
+                .filter(|(at, _)| *at == generation)
+                .map(|(_, counts)| Arc::clone(counts))
+        };
+        if let Some(counts) = cached(&self.mentor_counts) {
+            return Ok(counts);
+        }
+        let counts = Arc::new(store::directory_mentor_counts(&self.db).await?);
+        let mut held = self
+            .mentor_counts
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if held.as_ref().is_none_or(|(at, _)| *at <= generation) {
+            *held = Some((generation, Arc::clone(&counts)));
+        }
+        Ok(counts)
     }
 
     /// The levels on a person's profile, by skill, before any assessment.
@@ -158,18 +205,9 @@ impl App {
         Ok(store::profile_levels(&self.db, person).await?)
     }
 
-    /// A person's target roles and every gap between `have` and what they need, largest
-    /// first (see [`rules::gaps`]); `Gap::role` indexes the roles.
-    pub(crate) async fn gaps_of(
-        &self,
-        person: PersonId,
-        have: &HashMap<SkillId, u8>,
-    ) -> Result<(Vec<RoleRecord>, Vec<rules::Gap>), AppError> {
-        let path = store::path(&self.db, person).await?;
-        let targets = roles::get_many(&self.db, &path.targets).await?;
-        let needs: Vec<Vec<Need>> = targets.iter().map(needs_of).collect();
-        let gaps = rules::gaps(have, &needs);
-        Ok((targets, gaps))
+    /// A person's target roles, most wanted first.
+    pub(crate) async fn target_roles(&self, person: PersonId) -> Result<Vec<RoleRecord>, AppError> {
+        Ok(roles::targets_of(&self.db, person).await?)
     }
 
     /// The viewer's career path with the roles' titles.
@@ -258,11 +296,14 @@ impl App {
     /// or above — one level above where they are is not enough to teach the whole gap —
     /// and how many mentors in the directory do.
     pub async fn career_gap(&self, viewer: &Viewer) -> Result<GapView, AppError> {
-        let have = self.current_levels(viewer.id).await?;
-        let (targets, gaps) = self.gaps_of(viewer.id, &have).await?;
-        let skills: Vec<SkillId> = gaps.iter().map(|g| g.skill).collect();
-        let mentors = store::mentors_skills(&self.db, viewer.id).await?;
-        let directory = store::directory_mentors(&self.db, viewer.id, &skills).await?;
+        let (have, targets, mentors, directory, themself) = tokio::try_join!(
+            self.current_levels(viewer.id),
+            self.target_roles(viewer.id),
+            async { Ok::<_, AppError>(store::mentors_skills(&self.db, viewer.id).await?) },
+            self.directory_mentor_counts(),
+            async { Ok::<_, AppError>(store::counted_as_mentor(&self.db, viewer.id).await?) },
+        )?;
+        let gaps = gaps_to(&targets, &have);
         let entries = gaps
             .iter()
             .map(|gap| {
@@ -274,11 +315,15 @@ impl App {
                     .map(|m| m.name.clone())
                     .collect();
                 mentor_names.dedup();
+                // Everyone listed who mentors it well enough, but the viewer.
+                let at_need =
+                    |(skill, level): &(SkillId, u8)| *skill == gap.skill && *level >= gap.need;
                 let mentors_in_directory = directory
                     .iter()
-                    .filter(|((skill, level), _)| *skill == gap.skill && *level >= gap.need)
+                    .filter(|(key, _)| at_need(key))
                     .map(|(_, n)| n)
-                    .sum();
+                    .sum::<i64>()
+                    - themself.iter().filter(|key| at_need(key)).count() as i64;
                 GapEntry {
                     skill: named.map(|s| s.slug.clone()).unwrap_or_default(),
                     skill_name: named.map(|s| s.name.clone()).unwrap_or_default(),

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use super::Reader;
 use super::goals::PersonRef;
+use crate::career::gaps_to;
 use crate::{App, AppError, Viewer};
 
 /// How many strengths and weaknesses the glance shows.
@@ -140,6 +141,59 @@ pub struct AssessmentsView {
     pub weaknesses: Vec<Weakness>,
     /// Whether the reader may add an assessment here (the person, or a current mentor).
     pub can_assess: bool,
+}
+
+/// Where a person stands in their skills, as one reader sees it.
+pub(crate) struct Standing {
+    /// Assessed skills, by name, each with the target roles' level.
+    pub skills: Vec<SkillHistory>,
+    /// Every skill's level now: the newest assessment the reader sees, else the profile's.
+    pub levels: HashMap<SkillId, u8>,
+    /// The largest gaps to the target roles, largest first.
+    pub weaknesses: Vec<Weakness>,
+}
+
+impl Standing {
+    /// The skills chart's series: each assessed skill's first level, level now and the
+    /// target roles' level, then the largest gaps never assessed, at the level now.
+    pub fn chart(&self) -> Vec<SkillProgress> {
+        let mut out: Vec<SkillProgress> = self
+            .skills
+            .iter()
+            .map(|s| SkillProgress {
+                skill: s.skill.clone(),
+                skill_name: s.skill_name.clone(),
+                then: Some(s.first_level),
+                now: s.level,
+                target: s.target_level,
+            })
+            .collect();
+        for w in &self.weaknesses {
+            if !self.skills.iter().any(|s| s.skill == w.skill) {
+                out.push(SkillProgress {
+                    skill: w.skill.clone(),
+                    skill_name: w.skill_name.clone(),
+                    then: None,
+                    now: w.have,
+                    target: Some(w.need),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// One skill on the progress page's chart: then, now and for the target role.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct SkillProgress {
+    pub skill: String,
+    pub skill_name: String,
+    /// The first assessment's level (none for a skill never assessed).
+    pub then: Option<u8>,
+    /// Where the person stands now (0: not at all).
+    pub now: u8,
+    /// The level the target roles need (the highest, where several do), if any does.
+    pub target: Option<u8>,
 }
 
 fn level_of(raw: i64, errors: &mut FieldErrors) -> u8 {
@@ -353,17 +407,45 @@ impl App {
         person: PersonId,
     ) -> Result<AssessmentsView, AppError> {
         let reader = self.growth_reader(viewer, person, "person").await?;
+        let standing = self.standing(viewer, person, reader).await?;
+        let strengths = self.strengths(&standing.levels).await?;
+        let name = persons::find_by_id(&self.db, person)
+            .await?
+            .map(|a| a.name.to_string())
+            .unwrap_or_default();
+        let can_assess =
+            reader == Reader::Owner || self.mentoring_now(viewer.id, person).await?.is_some();
+        Ok(AssessmentsView {
+            person: PersonRef { id: person, name },
+            skills: standing.skills,
+            strengths,
+            weaknesses: standing.weaknesses,
+            can_assess,
+        })
+    }
+
+    /// Where `person` stands in their skills as `reader` (already checked) sees it: the
+    /// assessments the reader sees, the profile's levels and the target roles, read at
+    /// once.
+    pub(crate) async fn standing(
+        &self,
+        viewer: &Viewer,
+        person: PersonId,
+        reader: Reader,
+    ) -> Result<Standing, AppError> {
         let seen_by = (reader == Reader::Mentor).then_some(viewer.id);
-        let list = store::list(&self.db, person, seen_by).await?;
+        let (list, mut levels, roles) = tokio::try_join!(
+            async { Ok::<_, AppError>(store::list(&self.db, person, seen_by).await?) },
+            self.profile_levels(person),
+            self.target_roles(person),
+        )?;
         let mut skills = histories(&list, viewer.id);
-        let mut levels = self.profile_levels(person).await?;
         for (skill, level) in
             rules::latest_levels(&list.iter().map(|a| (a.skill, a.level)).collect::<Vec<_>>())
         {
             levels.insert(skill, level);
         }
-        let strengths = self.strengths(&levels).await?;
-        let (roles, gaps) = self.gaps_of(person, &levels).await?;
+        let gaps = gaps_to(&roles, &levels);
         for history in &mut skills {
             history.target_level = roles
                 .iter()
@@ -388,18 +470,10 @@ impl App {
                 })
             })
             .collect();
-        let name = persons::find_by_id(&self.db, person)
-            .await?
-            .map(|a| a.name.to_string())
-            .unwrap_or_default();
-        let can_assess =
-            reader == Reader::Owner || self.mentoring_now(viewer.id, person).await?.is_some();
-        Ok(AssessmentsView {
-            person: PersonRef { id: person, name },
+        Ok(Standing {
             skills,
-            strengths,
+            levels,
             weaknesses,
-            can_assess,
         })
     }
 

@@ -245,7 +245,7 @@ fn goal_overdue(goal: &Goal, today: NaiveDate) -> bool {
 }
 
 impl GoalSummary {
-    fn of(goal: &Goal, shared: bool, today: NaiveDate) -> Self {
+    pub(crate) fn of(goal: &Goal, shared: bool, today: NaiveDate) -> Self {
         Self {
             id: goal.id,
             title: goal.title.clone(),
@@ -586,16 +586,28 @@ impl App {
         reader: Reader,
         today: NaiveDate,
     ) -> Result<Vec<GoalSummary>, AppError> {
+        Ok(self
+            .goals_seen_by(viewer, owner, reader)
+            .await?
+            .iter()
+            .map(|(g, shared)| GoalSummary::of(g, *shared, today))
+            .collect())
+    }
+
+    /// `owner`'s goals as `reader` sees them, each with whether it is shared with anyone,
+    /// before they are summed up against the owner's date.
+    pub(crate) async fn goals_seen_by(
+        &self,
+        viewer: &Viewer,
+        owner: PersonId,
+        reader: Reader,
+    ) -> Result<Vec<(Goal, bool)>, AppError> {
         Ok(match reader {
-            Reader::Owner => store::list_owned(&self.db, owner)
-                .await?
-                .iter()
-                .map(|(g, shared)| GoalSummary::of(g, *shared, today))
-                .collect(),
+            Reader::Owner => store::list_owned(&self.db, owner).await?,
             Reader::Mentor => store::list_shared(&self.db, owner, viewer.id)
                 .await?
-                .iter()
-                .map(|g| GoalSummary::of(g, true, today))
+                .into_iter()
+                .map(|g| (g, true))
                 .collect(),
         })
     }

@@ -266,6 +266,17 @@ impl App {
         person: PersonId,
     ) -> Result<Vec<OutcomeView>, AppError> {
         let reader = self.growth_reader(viewer, person, "person").await?;
+        self.outcomes_read_by(viewer, person, reader).await
+    }
+
+    /// `person`'s outcomes as `reader` (already checked) sees them: a mentor sees the
+    /// shared ones, without the goal and with only the mentorships they are part of.
+    pub(crate) async fn outcomes_read_by(
+        &self,
+        viewer: &Viewer,
+        person: PersonId,
+        reader: Reader,
+    ) -> Result<Vec<OutcomeView>, AppError> {
         let outcomes = store::list(&self.db, person, reader == Reader::Mentor).await?;
         let mut views: Vec<OutcomeView> = outcomes.iter().map(OutcomeView::of).collect();
         if reader == Reader::Mentor {

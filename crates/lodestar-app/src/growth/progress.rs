@@ -15,6 +15,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::Reader;
+use super::assessments::SkillProgress;
 use super::check_ins::CheckInView;
 use super::goals::{GoalSummary, PersonRef};
 use super::outcomes::OutcomeView;
@@ -59,6 +60,9 @@ pub struct ProgressView {
     pub confidence_now: Option<f64>,
     /// Career outcomes the reader may see, newest first.
     pub outcomes: Vec<OutcomeView>,
+    /// Skills then, now and for the target roles: each assessed skill (by name), then
+    /// the largest gaps to the target roles never assessed.
+    pub skills: Vec<SkillProgress>,
 }
 
 fn average(values: &[u8]) -> Option<f64> {
@@ -79,28 +83,43 @@ impl App {
         viewer: &Viewer,
         person: PersonId,
     ) -> Result<ProgressView, AppError> {
-        // Four reads after the reader's check (none for the person themself): the person's
-        // name and time zone, the chart's series, the newest check-ins in full, the goals.
+        // After the reader's check (no read for the person themself), at once: the
+        // person's name and time zone, the confidence series, the newest check-ins in full,
+        // the goals, the outcomes and the skills' standing.
         let reader = self.growth_reader(viewer, person, "person").await?;
-        let (name, time_zone) = persons::name_and_time_zone(&self.db, person)
-            .await?
-            .ok_or(AppError::NotFound("person"))?;
-        let today = super::today_in(time_zone.parse().unwrap_or(Tz::UTC));
         let shared_only = reader == Reader::Mentor;
-        let confidence: Vec<ConfidencePoint> =
-            check_in_store::confidence_series(&self.db, person, shared_only)
-                .await?
-                .iter()
-                .map(|c| ConfidencePoint {
-                    date: super::utc_day(c.at),
-                    confidence: c.confidence,
-                    marked_drop: c.marked_drop,
-                })
-                .collect();
-        let recent = check_in_store::list(&self.db, person, shared_only, RECENT).await?;
+        let (named, series, recent, goals, outcomes, standing) = tokio::try_join!(
+            async { Ok::<_, AppError>(persons::name_and_time_zone(&self.db, person).await?) },
+            async {
+                Ok::<_, AppError>(
+                    check_in_store::confidence_series(&self.db, person, shared_only).await?,
+                )
+            },
+            async {
+                Ok::<_, AppError>(
+                    check_in_store::list(&self.db, person, shared_only, RECENT).await?,
+                )
+            },
+            self.goals_seen_by(viewer, person, reader),
+            self.outcomes_read_by(viewer, person, reader),
+            self.standing(viewer, person, reader),
+        )?;
+        let (name, time_zone) = named.ok_or(AppError::NotFound("person"))?;
+        let today = super::today_in(time_zone.parse().unwrap_or(Tz::UTC));
+        let goals: Vec<GoalSummary> = goals
+            .iter()
+            .map(|(g, shared)| GoalSummary::of(g, *shared, today))
+            .collect();
+        let skills = standing.chart();
+        let confidence: Vec<ConfidencePoint> = series
+            .iter()
+            .map(|c| ConfidencePoint {
+                date: super::utc_day(c.at),
+                confidence: c.confidence,
+                marked_drop: c.marked_drop,
+            })
+            .collect();
         let values: Vec<u8> = confidence.iter().map(|p| p.confidence).collect();
-        let goals = self.goals_read_by(viewer, person, reader, today).await?;
-        let outcomes = self.outcomes_of(viewer, person).await?;
         let mut achieved: BTreeMap<String, u32> = BTreeMap::new();
         for g in goals.iter().filter(|g| g.status == GoalStatus::Achieved) {
             if let Some(at) = g.achieved_at {
@@ -122,6 +141,7 @@ impl App {
                 .map(|(month, count)| MonthCount { month, count })
                 .collect(),
             outcomes,
+            skills,
         })
     }
 }

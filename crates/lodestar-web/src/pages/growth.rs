@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
-use lodestar_app::growth::assessments::AssessmentsView;
+use lodestar_app::growth::assessments::SkillProgress;
 use lodestar_app::growth::check_ins::{AreaScore, CheckInPlan, CheckInView, NewCheckIn};
 use lodestar_app::growth::goals::{
     GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput, NewComment, NewGoal,
@@ -773,27 +773,18 @@ struct ProgressPage {
 
 /// Each assessed skill's first level, level now and the target roles' level; then the
 /// target roles' other gaps, at the profile's level now.
-fn skills_chart(a: &AssessmentsView, whose: &str) -> String {
-    let mut groups: Vec<BarGroup> = a
-        .skills
+fn skills_chart(skills: &[SkillProgress], whose: &str) -> String {
+    let groups: Vec<BarGroup> = skills
         .iter()
         .map(|s| BarGroup {
             label: s.skill_name.clone(),
             values: vec![
-                Some(f64::from(s.first_level)),
-                Some(f64::from(s.level)),
-                s.target_level.map(f64::from),
+                s.then.map(f64::from),
+                Some(f64::from(s.now)),
+                s.target.map(f64::from),
             ],
         })
         .collect();
-    for w in &a.weaknesses {
-        if !a.skills.iter().any(|s| s.skill == w.skill) {
-            groups.push(BarGroup {
-                label: w.skill_name.clone(),
-                values: vec![None, Some(f64::from(w.have)), Some(f64::from(w.need))],
-            });
-        }
-    }
     let description = format!(
         "{whose} level in each assessed skill when first assessed, now, and what the target \
          role needs, on the catalogue's scale from 1 (beginning) to 5 (expert); skills the \
@@ -865,8 +856,7 @@ pub async fn progress(
         }
         .render();
         let confidence_chart = confidence_chart("confidence", &points, &whose);
-        let skills = state.app.assessments_of(&viewer, person).await.or_page()?;
-        let skills_chart = skills_chart(&skills, &whose);
+        let skills_chart = skills_chart(&p.skills, &whose);
         let title = format!("Progress: {}", p.person.name);
         let chrome = Chrome::new(&session, Some(viewer), "progress", title).await?;
         Ok::<_, Response>(render(&ProgressPage {

@@ -154,6 +154,26 @@ api_tests! {
         assert_eq!(gaps[1]["target_role"]["title"], "Analytics lead");
         assert_eq!(gaps[2]["mentors_in_directory"], 1, "Sana at 3; Theo's 1 is below the need");
         assert_eq!(gaps[0]["mentors_in_directory"], 0);
+
+        // A mentor listed since counts at once.
+        app.person_with_profile("Omar", json!({
+            "is_mentor": true, "mentor_capacity": 2,
+            "mentor_skills": [{"skill": "data-analysis", "level": 4}],
+        })).await;
+        let again = app.get("/api/v1/me/career/gap", Some(&mentee)).await.json();
+        assert_eq!(again["gaps"][0]["skill"], "data-analysis");
+        assert_eq!(again["gaps"][0]["mentors_in_directory"], 1, "Omar: {again}");
+
+        // A mentor assessed below what they mentor on has a gap there; they are not among
+        // the directory's mentors who could close it.
+        let set = set_path(app, &mentor, json!({"current_role": null, "target_roles": [target]})).await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+        let assessed = app.post_json("/api/v1/me/assessments", json!({"skill": "rust", "level": 3, "evidence": "Out of practice"}), Some(&mentor)).await;
+        assert_eq!(assessed.status, StatusCode::CREATED, "{}", assessed.text());
+        let theirs = app.get("/api/v1/me/career/gap", Some(&mentor)).await.json();
+        let rust = theirs["gaps"].as_array().unwrap().iter().find(|g| g["skill"] == "rust").expect("a gap in rust");
+        assert_eq!((rust["have"].as_u64(), rust["need"].as_u64()), (Some(3), Some(5)));
+        assert_eq!(rust["mentors_in_directory"], 0, "Theo mentors rust at 5, but is the one asking: {theirs}");
     }
 
     async fn naming_a_role_that_does_not_exist_changes_nothing(app) {

@@ -384,6 +384,10 @@ api_tests! {
         assert!(table.contains("Public speaking"), "{table}");
         let cells: Vec<&str> = table.split("<td").skip(1).map(|c| c.split('>').nth(1).unwrap_or("").split('<').next().unwrap_or("")).collect();
         assert_eq!(&cells[..2], ["2", "3"], "then 2 (first), now 3 (the mentor's, newest): {table}");
+        // The API gives the same series.
+        let api = app.get(&format!("/api/v1/people/{}/progress", p.mentee_id), Some(&p.mentor)).await.json();
+        let speaking = api["skills"].as_array().unwrap().iter().find(|s| s["skill"] == "public-speaking").expect("the skill in the API");
+        assert_eq!((speaking["then"].as_u64(), speaking["now"].as_u64()), (Some(2), Some(3)), "{api}");
     }
 }
 
