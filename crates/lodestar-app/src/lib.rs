@@ -27,6 +27,7 @@ pub mod matching;
 pub mod meetings;
 pub mod mentorships;
 pub mod moderation;
+pub mod network;
 mod notify;
 pub mod people;
 pub mod recommendations;

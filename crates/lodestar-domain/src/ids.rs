@@ -134,3 +134,7 @@ id_type!(
     /// A career outcome a person records: a promotion, a new role, a certification.
     OutcomeId
 );
+id_type!(
+    /// A connection between two people, or a request for one.
+    ConnectionId
+);

@@ -13,6 +13,7 @@ pub mod growth;
 pub mod ids;
 pub mod language;
 pub mod mentoring;
+pub mod network;
 pub mod profile;
 pub mod skill;
 pub mod slots;
@@ -21,9 +22,9 @@ pub mod validation;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{
-    ActionItemId, AssessmentId, CheckInId, FeedbackId, FeedbackRequestId, GoalCommentId, GoalId,
-    MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId, ObstacleId, OutcomeId,
-    PersonId, ReportId, RequestId, SkillId, ThreadId, TokenId,
+    ActionItemId, AssessmentId, CheckInId, ConnectionId, FeedbackId, FeedbackRequestId,
+    GoalCommentId, GoalId, MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId,
+    ObstacleId, OutcomeId, PersonId, ReportId, RequestId, SkillId, ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

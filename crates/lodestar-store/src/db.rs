@@ -441,6 +441,17 @@ const MIGRATIONS: &[Step] = &[
         "growth_indexes",
         include_str!("../migrations/0016_growth_indexes.sql"),
     ),
+    Step::Both(
+        17,
+        "connections",
+        include_str!("../migrations/0017_connections.sql"),
+    ),
+    Step::PerBackend(
+        18,
+        "network",
+        include_str!("../migrations/sqlite/0018_network.sql"),
+        include_str!("../migrations/postgres/0018_network.sql"),
+    ),
 ];
 
 enum Step {

@@ -16,6 +16,7 @@ pub mod busy_times;
 pub mod calendar_feeds;
 pub mod career;
 pub mod check_ins;
+pub mod connections;
 pub mod dashboard;
 mod db;
 mod error;

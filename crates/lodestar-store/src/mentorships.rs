@@ -18,6 +18,7 @@ pub use views::{
 };
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
+use lodestar_domain::network::{ConnectionSource, Pair};
 use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};
 use sqlx::{AnyConnection, Row};
 
@@ -72,6 +73,15 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()>
         .bind(now)
         .execute(&mut *conn)
         .await?;
+    }
+    // Each mentor and mentee are connected from now on (and stay so when it ends).
+    let role_of = |role: MemberRole| new.members.iter().filter(move |(_, r)| *r == role);
+    for (mentor, _) in role_of(MemberRole::Mentor) {
+        for (mentee, _) in role_of(MemberRole::Mentee) {
+            if let Some(pair) = Pair::of(*mentor, *mentee) {
+                crate::connections::connect(conn, pair, ConnectionSource::Mentorship, now).await?;
+            }
+        }
     }
     let people: Vec<PersonId> = new.members.iter().map(|(p, _)| *p).collect();
     crate::threads::continue_for_mentorship(conn, new.request, new.id, &people, now).await?;

@@ -152,6 +152,13 @@ use crate::routes::Routes;
         super::career::edit_step,
         super::career::delete_step,
         super::career::step_to_goal,
+        super::network::request,
+        super::network::mine,
+        super::network::accept,
+        super::network::remove,
+        super::network::of_person,
+        super::network::settings,
+        super::network::set_settings,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -171,6 +178,7 @@ use crate::routes::Routes;
         (name = "moderation", description = "Admins: reported messages, actions, suspended accounts"),
         (name = "growth", description = "Your goals, milestones and comments; confidence check-ins and their cadence; skill assessments; structured feedback and requests for it; career outcomes; the export of your whole growth record; what a mentee shares with you as their mentor"),
         (name = "booking", description = "Booking a mentor's free time: availability and busy calendar, free slots in your own time zone, bookings, one-off conversations"),
+        (name = "network", description = "Connections between people: requests and accepting them, removing them, the connections you share with someone, hiding yours"),
         (name = "career", description = "The role catalogue (derived from ESCO: this service uses the ESCO classification of the European Commission) and your career path: target roles, the skills gap, close roles, plan steps"),
     )
 )]

@@ -14,6 +14,7 @@ mod growth;
 mod meetings;
 mod mentorships;
 mod moderation;
+mod network;
 mod notifications;
 mod outcomes;
 mod people;
@@ -174,6 +175,13 @@ pub fn registry() -> Routes<AppState> {
         .patch("/me/career/steps/{id}", career::edit_step)
         .delete("/me/career/steps/{id}", career::delete_step)
         .post("/me/career/steps/{id}/goal", career::step_to_goal)
+        .post("/connections", network::request)
+        .get("/connections", network::mine)
+        .post("/connections/{id}/accept", network::accept)
+        .delete("/connections/{id}", network::remove)
+        .get("/people/{id}/connections", network::of_person)
+        .get("/me/network", network::settings)
+        .put("/me/network", network::set_settings)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -14,6 +14,7 @@ mod live;
 mod meetings;
 mod mentorships;
 mod moderation;
+mod network;
 mod notifications;
 mod outcomes;
 mod people;
@@ -146,6 +147,11 @@ pub fn registry() -> Routes<AppState> {
         .post("/feedback/{id}/acknowledge", feedback::acknowledge)
         .post("/feedback/{id}/goal", feedback::to_goal)
         .post("/feedback/{id}/step", feedback::to_step)
+        .get("/network", network::network)
+        .post("/network/settings", network::settings)
+        .post("/people/{id}/connect", network::connect)
+        .post("/connections/{id}/accept", network::accept)
+        .post("/connections/{id}/remove", network::remove)
         .get("/outcomes", outcomes::outcomes)
         .post("/outcomes", outcomes::create)
         .post("/outcomes/{id}", outcomes::edit)

@@ -157,6 +157,9 @@ pub(super) struct PersonPage {
     viewer_mentors: bool,
     /// The mentor's free times for a one-off conversation, if they offer any.
     pub(super) one_off: Option<super::booking::OneOffSection>,
+    /// Someone else: your connection with them and the connections you share (none where
+    /// either has blocked the other).
+    network: Option<lodestar_app::network::SharedConnectionsView>,
 }
 
 pub async fn person(
@@ -195,6 +198,11 @@ pub(super) async fn person_page(
     } else {
         None
     };
+    let network = if own || blocked {
+        None
+    } else {
+        state.app.connections_of(&viewer, id).await.ok()
+    };
     let chrome = Chrome::new(session, Some(viewer), "people", person.name.clone()).await?;
     Ok(PersonPage {
         chrome,
@@ -203,6 +211,7 @@ pub(super) async fn person_page(
         blocked,
         viewer_mentors,
         one_off,
+        network,
     })
 }
 

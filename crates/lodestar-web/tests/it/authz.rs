@@ -135,6 +135,10 @@ enum Fill {
     OwnersOutcome,
     /// `goals.csv`: a table of the growth record's export.
     ExportFile,
+    /// A new listed person, for a connection request that must not meet an earlier one.
+    NewPerson,
+    /// A new request to connect with the owner, from a new person.
+    ConnectionToOwner,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -695,6 +699,27 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/me/career/steps/{id}/goal", OWNER_API)
             .fill(Fill::OwnersCareerStep)
             .json(r#"{"measure": "Matrix {n}"}"#),
+        row(M::GET, "/network", SIGNED_IN_PAGE),
+        row(M::POST, "/network/settings", [LogIn, Redirect("/network"), Redirect("/network"), Redirect("/network")])
+            .form(&[("save", "1")]),
+        row(M::POST, "/people/{id}/connect", [LogIn, Redirect("/people/"), Redirect("/people/"), Redirect("/people/")])
+            .fill(Fill::NewPerson),
+        row(M::POST, "/connections/{id}/accept", [LogIn, NOT_FOUND, Redirect("/network"), NOT_FOUND])
+            .fill(Fill::ConnectionToOwner),
+        row(M::POST, "/connections/{id}/remove", [LogIn, NOT_FOUND, Redirect("/network"), NOT_FOUND])
+            .fill(Fill::ConnectionToOwner)
+            .form(&[("back", "")]),
+        // Connections: asking anyone listed, answering only what was asked of you; someone
+        // else's connections show only those you share.
+        row(M::POST, "/api/v1/connections", SIGNED_IN_API)
+            .fill(Fill::NewPerson)
+            .json(r#"{"person_id": "{id}"}"#),
+        row(M::GET, "/api/v1/connections", SIGNED_IN_API),
+        row(M::POST, "/api/v1/connections/{id}/accept", OWNER_API).fill(Fill::ConnectionToOwner),
+        row(M::DELETE, "/api/v1/connections/{id}", OWNER_API).fill(Fill::ConnectionToOwner),
+        row(M::GET, "/api/v1/people/{id}/connections", SIGNED_IN_API).fill(Fill::NewPerson),
+        row(M::GET, "/api/v1/me/network", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/network", SIGNED_IN_API).json(r#"{"hide_connections": false}"#),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -1091,6 +1116,20 @@ impl<'a> World<'a> {
                 made.json()["id"].as_str().unwrap().to_owned()
             }
             Fill::ExportFile => "goals.csv".to_owned(),
+            Fill::NewPerson => {
+                new_person(app, "Nell Network", &self.counter, false)
+                    .await
+                    .id
+            }
+            Fill::ConnectionToOwner => {
+                let asker = new_person(app, "Cole Connect", &self.counter, false).await;
+                let body = json!({"person_id": self.owner.id});
+                let made = app
+                    .post_json("/api/v1/connections", body, Some(&asker.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
         })
     }
 

@@ -24,6 +24,7 @@ mod meetings;
 mod mentorships;
 mod moderation;
 mod moves;
+mod network;
 mod notifications;
 mod one_off;
 mod ops;

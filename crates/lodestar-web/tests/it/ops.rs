@@ -141,6 +141,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/me/career/steps/{id}"),
     ("delete", "/api/v1/me/career/steps/{id}"),
     ("post", "/api/v1/me/career/steps/{id}/goal"),
+    ("post", "/api/v1/connections"),
+    ("get", "/api/v1/connections"),
+    ("post", "/api/v1/connections/{id}/accept"),
+    ("delete", "/api/v1/connections/{id}"),
+    ("get", "/api/v1/people/{id}/connections"),
+    ("get", "/api/v1/me/network"),
+    ("put", "/api/v1/me/network"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];

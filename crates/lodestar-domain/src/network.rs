@@ -1,0 +1,94 @@
+//! The network: who is connected with whom. Two people connect by request and accept; a
+//! mentorship connects its mentor and mentee; an introduction both sides accept connects
+//! them too. Either side may remove a connection. A pair is one connection whatever its
+//! direction ([`Pair`]).
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::PersonId;
+use crate::mentoring::{UnknownValue, text_enum};
+
+text_enum!(
+    /// A request not yet answered, or a connection.
+    ConnectionState {
+        Pending => "pending",
+        Accepted => "accepted",
+    }
+);
+
+text_enum!(
+    /// How a connection came about.
+    ConnectionSource {
+        Request => "request",
+        Mentorship => "mentorship",
+        Introduction => "introduction",
+    }
+);
+
+/// Two different people in a fixed order (the smaller id first, byte by byte), so that a
+/// pair has one key whoever asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Pair {
+    pub low: PersonId,
+    pub high: PersonId,
+}
+
+impl Pair {
+    /// The pair of `a` and `b`; none for one person with themself.
+    pub fn of(a: PersonId, b: PersonId) -> Option<Self> {
+        let (sa, sb) = (a.to_string(), b.to_string());
+        match sa.cmp(&sb) {
+            std::cmp::Ordering::Less => Some(Self { low: a, high: b }),
+            std::cmp::Ordering::Greater => Some(Self { low: b, high: a }),
+            std::cmp::Ordering::Equal => None,
+        }
+    }
+
+    /// The other one of the pair, seen from `person` (who must be one of them).
+    pub fn other(&self, person: PersonId) -> PersonId {
+        if self.low == person {
+            self.high
+        } else {
+            self.low
+        }
+    }
+
+    pub fn contains(&self, person: PersonId) -> bool {
+        self.low == person || self.high == person
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pair_has_one_order_whoever_comes_first() {
+        let (a, b) = (PersonId::new(), PersonId::new());
+        let ab = Pair::of(a, b).unwrap();
+        assert_eq!(Some(ab), Pair::of(b, a));
+        assert!(ab.low.to_string() < ab.high.to_string());
+        assert_eq!(ab.other(a), b);
+        assert_eq!(ab.other(b), a);
+        assert!(ab.contains(a) && !ab.contains(PersonId::new()));
+        assert_eq!(Pair::of(a, a), None);
+    }
+
+    #[test]
+    fn states_and_sources_read_back_as_written() {
+        for s in [ConnectionState::Pending, ConnectionState::Accepted] {
+            assert_eq!(s.as_str().parse::<ConnectionState>().unwrap(), s);
+        }
+        for s in [
+            ConnectionSource::Request,
+            ConnectionSource::Mentorship,
+            ConnectionSource::Introduction,
+        ] {
+            assert_eq!(s.as_str().parse::<ConnectionSource>().unwrap(), s);
+        }
+        assert!("friend".parse::<ConnectionSource>().is_err());
+    }
+}
