@@ -1,0 +1,3 @@
+//! The integration tests of the network, one module per area.
+
+mod brute;
