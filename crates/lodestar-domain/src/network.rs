@@ -68,7 +68,7 @@ mod tests {
     #[test]
     fn a_pair_has_one_order_whoever_comes_first() {
         let (a, b) = (PersonId::new(), PersonId::new());
-        let ab = Pair::of(a, b).unwrap();
+        let ab = Pair::of(a, b).expect("two people");
         assert_eq!(Some(ab), Pair::of(b, a));
         assert!(ab.low.to_string() < ab.high.to_string());
         assert_eq!(ab.other(a), b);
@@ -80,14 +80,14 @@ mod tests {
     #[test]
     fn states_and_sources_read_back_as_written() {
         for s in [ConnectionState::Pending, ConnectionState::Accepted] {
-            assert_eq!(s.as_str().parse::<ConnectionState>().unwrap(), s);
+            assert_eq!(s.as_str().parse::<ConnectionState>().expect("a state"), s);
         }
         for s in [
             ConnectionSource::Request,
             ConnectionSource::Mentorship,
             ConnectionSource::Introduction,
         ] {
-            assert_eq!(s.as_str().parse::<ConnectionSource>().unwrap(), s);
+            assert_eq!(s.as_str().parse::<ConnectionSource>().expect("a source"), s);
         }
         assert!("friend".parse::<ConnectionSource>().is_err());
     }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::Db;
 use crate::error::Result;
-use crate::profiles::insert_rows;
+use crate::profiles::{insert_rows, insert_rows_then};
 use crate::sql::Value;
 
 /// A request as it stands. Ids and references are the text of their UUIDs; times are epoch ms.
@@ -153,6 +153,49 @@ fn new_id() -> Value {
     Value::from(uuid::Uuid::now_v7().to_string())
 }
 
+/// The connections the batch's mentorships make (cancelled ones make none), once per pair.
+fn connections_of(batch: &BulkMentoring) -> Vec<Vec<Value>> {
+    let started: HashMap<&str, i64> = batch
+        .mentorships
+        .iter()
+        .filter(|m| m.state != "cancelled")
+        .map(|m| (m.id.as_str(), m.created_at))
+        .collect();
+    let live = &started;
+    let of_role = |role: &'static str| {
+        batch
+            .members
+            .iter()
+            .filter(move |m| m.role == role && live.contains_key(m.mentorship_id.as_str()))
+    };
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    for mentor in of_role("mentor") {
+        for mentee in of_role("mentee").filter(|m| m.mentorship_id == mentor.mentorship_id) {
+            let (low, high) = if mentor.person_id < mentee.person_id {
+                (&mentor.person_id, &mentee.person_id)
+            } else {
+                (&mentee.person_id, &mentor.person_id)
+            };
+            if low == high || !seen.insert((low.clone(), high.clone())) {
+                continue;
+            }
+            let at = live[mentor.mentorship_id.as_str()];
+            rows.push(vec![
+                new_id(),
+                Value::from(low.as_str()),
+                Value::from(high.as_str()),
+                Value::NullText,
+                Value::from("accepted"),
+                Value::from("mentorship"),
+                Value::from(at),
+                Value::from(at),
+            ]);
+        }
+    }
+    rows
+}
+
 /// Writes the batch in one transaction.
 pub async fn insert(db: &Db, batch: &BulkMentoring) -> Result<()> {
     let mut tx = db.writer().begin().await?;
@@ -236,6 +279,15 @@ pub async fn insert(db: &Db, batch: &BulkMentoring) -> Result<()> {
         &mut tx,
         "mentorship_members (mentorship_id, person_id, role, contact, reflection, rating, joined_at)",
         rows,
+    )
+    .await?;
+    // Each mentor and mentee of a mentorship that was not cancelled are connected, as
+    // `mentorships::insert` connects them.
+    insert_rows_then(
+        &mut tx,
+        "connections (id, low_id, high_id, requested_by, state, source, created_at, accepted_at)",
+        connections_of(batch),
+        " ON CONFLICT (low_id, high_id) DO NOTHING",
     )
     .await?;
     let (threads, thread_members) = threads_of(batch);

@@ -324,6 +324,16 @@ pub(crate) async fn insert_rows(
     table_and_columns: &str,
     rows: Vec<Vec<Value>>,
 ) -> Result<()> {
+    insert_rows_then(tx, table_and_columns, rows, "").await
+}
+
+/// [`insert_rows`] with `suffix` after each statement's rows (an `ON CONFLICT` clause).
+pub(crate) async fn insert_rows_then(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table_and_columns: &str,
+    rows: Vec<Vec<Value>>,
+    suffix: &str,
+) -> Result<()> {
     let Some(width) = rows.first().map(Vec::len) else {
         return Ok(());
     };
@@ -339,6 +349,7 @@ pub(crate) async fn insert_rows(
             sql.push(if i == 0 { "(" } else { ", (" });
             sql.bind_list(row.iter().cloned()).push(")");
         }
+        sql.push(suffix);
         sql.query().execute(&mut **tx).await?;
     }
     Ok(())

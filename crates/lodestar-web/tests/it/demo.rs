@@ -55,6 +55,14 @@ api_tests! {
         .try_get("n")
         .unwrap();
         assert_eq!(odd, 0, "a stalled mentorship flagged in the future or with no session before");
+        // Every mentor and mentee of a mentorship not cancelled are connected, once a pair.
+        let pairs = count(app, "SELECT COUNT(*) AS n FROM (SELECT DISTINCT a.person_id AS x, b.person_id AS y \
+             FROM mentorships m JOIN mentorship_members a ON a.mentorship_id = m.id AND a.role = 'mentor' \
+             JOIN mentorship_members b ON b.mentorship_id = m.id AND b.role = 'mentee' \
+             WHERE m.state <> 'cancelled') p").await;
+        let connected = count(app, "SELECT COUNT(*) AS n FROM connections WHERE source = 'mentorship' AND state = 'accepted'").await;
+        assert!(pairs > 100);
+        assert_eq!(connected, pairs, "a connection per mentoring pair");
         assert!(count(app, "SELECT COUNT(*) AS n FROM meeting_notes WHERE private = 1").await > 0);
         assert!(count(app, "SELECT COUNT(*) AS n FROM action_items WHERE done_at IS NULL").await > 0);
 
