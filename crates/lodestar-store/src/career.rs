@@ -89,12 +89,7 @@ pub async fn profile_levels(db: &Db, person: PersonId) -> Result<HashMap<SkillId
     .fetch_all(db.reader())
     .await?
     .iter()
-    .map(|row| {
-        Ok((
-            parse_id(&row.try_get::<String, _>("skill_id")?)?,
-            level_of(row)?,
-        ))
-    })
+    .map(skill_level)
     .collect()
 }
 
@@ -148,15 +143,7 @@ pub async fn directory_mentor_counts(db: &Db) -> Result<HashMap<(SkillId, u8), i
     .fetch_all(db.reader())
     .await?
     .iter()
-    .map(|row| {
-        Ok((
-            (
-                parse_id(&row.try_get::<String, _>("skill_id")?)?,
-                level_of(row)?,
-            ),
-            row.try_get("n")?,
-        ))
-    })
+    .map(|row| Ok((skill_level(row)?, row.try_get("n")?)))
     .collect()
 }
 
@@ -172,13 +159,16 @@ pub async fn counted_as_mentor(db: &Db, person: PersonId) -> Result<Vec<(SkillId
     .fetch_all(db.reader())
     .await?
     .iter()
-    .map(|row| {
-        Ok((
-            parse_id(&row.try_get::<String, _>("skill_id")?)?,
-            level_of(row)?,
-        ))
-    })
+    .map(skill_level)
     .collect()
+}
+
+/// A row's `skill_id` and `level`.
+fn skill_level(row: &AnyRow) -> Result<(SkillId, u8)> {
+    Ok((
+        parse_id(&row.try_get::<String, _>("skill_id")?)?,
+        level_of(row)?,
+    ))
 }
 
 fn level_of(row: &AnyRow) -> Result<u8> {
