@@ -302,29 +302,16 @@ impl App {
             .ok_or(AppError::NotFound("connection"))
     }
 
+    /// A connection of the viewer's with the other side's name and headline, in one read.
     async fn connection_view(
         &self,
         viewer: &Viewer,
         id: ConnectionId,
     ) -> Result<ConnectionView, AppError> {
-        let c = self.own_connection(viewer, id).await?;
-        let other = c.pair.other(viewer.id);
-        let account = lodestar_store::persons::find_by_id(&self.db, other)
+        store::one_of(&self.db, viewer.id, id)
             .await?
-            .ok_or(AppError::NotFound("person"))?;
-        let headline = lodestar_store::profiles::load(&self.db, other)
-            .await
-            .map(|p| p.profile.headline.clone())
-            .unwrap_or_default();
-        Ok(ConnectionView::of(
-            &c,
-            viewer.id,
-            ConnectedPerson {
-                id: other,
-                name: account.name.to_string(),
-                headline,
-            },
-        ))
+            .map(|l| ConnectionView::listed(&l, viewer.id))
+            .ok_or(AppError::NotFound("connection"))
     }
 }
 

@@ -179,26 +179,42 @@ pub async fn remove(db: &Db, id: ConnectionId, by: PersonId) -> Result<bool> {
 /// Every connection and request of `person`'s with the other side, suspended people left
 /// out: accepted ones by name, then requests newest first.
 pub async fn list_for(db: &Db, person: PersonId) -> Result<Vec<Listed>> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+    listed(db, person, None).await
+}
+
+/// One connection or request of `person`'s with the other side (none if it is not theirs,
+/// or the other side is suspended).
+pub async fn one_of(db: &Db, person: PersonId, id: ConnectionId) -> Result<Option<Listed>> {
+    Ok(listed(db, person, Some(id)).await?.pop())
+}
+
+async fn listed(db: &Db, person: PersonId, only: Option<ConnectionId>) -> Result<Vec<Listed>> {
+    let one = if only.is_some() { " AND c.id = $2" } else { "" };
+    let query = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS}, p.id AS other_id, p.name AS other_name, p.headline AS other_headline \
          FROM connections c JOIN persons p ON p.id = CASE WHEN c.low_id = $1 THEN c.high_id ELSE c.low_id END \
-         WHERE (c.low_id = $1 OR c.high_id = $1) AND p.suspended_at IS NULL \
+         WHERE (c.low_id = $1 OR c.high_id = $1) AND p.suspended_at IS NULL{one} \
          ORDER BY CASE c.state WHEN 'accepted' THEN 0 ELSE 1 END, \
          CASE c.state WHEN 'accepted' THEN p.name_key ELSE '' END, c.created_at DESC, c.id"
     )))
-    .bind(person.to_string())
-    .fetch_all(db.reader())
-    .await?
-    .iter()
-    .map(|row| {
-        Ok(Listed {
-            connection: from_row(row)?,
-            other: parse_id(&row.try_get::<String, _>("other_id")?)?,
-            name: row.try_get("other_name")?,
-            headline: row.try_get("other_headline")?,
+    .bind(person.to_string());
+    let query = match only {
+        Some(id) => query.bind(id.to_string()),
+        None => query,
+    };
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Listed {
+                connection: from_row(row)?,
+                other: parse_id(&row.try_get::<String, _>("other_id")?)?,
+                name: row.try_get("other_name")?,
+                headline: row.try_get("other_headline")?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// The people both `a` and `b` are connected with (accepted connections), by name,
