@@ -132,11 +132,11 @@ impl DirectoryQuery {
     }
 }
 
-fn given(value: &Option<String>) -> Option<&str> {
+pub(crate) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn number(
+pub(crate) fn number(
     errors: &mut FieldErrors,
     field: &str,
     value: &Option<String>,

@@ -137,6 +137,7 @@ pub struct App {
     directory_cache: Arc<directory::DirectoryCache>,
     recommendation_cache: Arc<recommendations::RecommendationCache>,
     mentor_counts: Arc<career::MentorCounts>,
+    network_cache: Arc<network::paths::NetworkCache>,
     /// Where e-mail from the outbox goes (see [`mail`], [`delivery`]).
     mailer: Arc<mail::Mailer>,
     /// This process's live bus (see [`live`]).
@@ -152,6 +153,7 @@ impl App {
             directory_cache: Arc::default(),
             recommendation_cache: Arc::default(),
             mentor_counts: Arc::default(),
+            network_cache: Arc::default(),
             mailer: Arc::new(
                 mail::Mailer::files(mail::DEFAULT_FOLDER, mail::DEFAULT_FROM)
                     .unwrap_or_else(|_| unreachable!("the default sender is an address")),

@@ -11,8 +11,10 @@ use crate::persons::parse_id;
 use crate::{Db, now_ms};
 
 /// `person` blocks `blocked` (callers check that both exist and differ; the database
-/// refuses otherwise). Blocking twice is not an error.
+/// refuses otherwise), and any connection or request between them ends with it, in one
+/// transaction. Blocking twice is not an error.
 pub async fn block(db: &Db, person: PersonId, blocked: PersonId) -> Result<()> {
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO blocks (person_id, blocked_id, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (person_id, blocked_id) DO NOTHING",
@@ -20,8 +22,16 @@ pub async fn block(db: &Db, person: PersonId, blocked: PersonId) -> Result<()> {
     .bind(person.to_string())
     .bind(blocked.to_string())
     .bind(now_ms())
-    .execute(db.writer())
+    .execute(&mut *tx)
     .await?;
+    sqlx::query(
+        "DELETE FROM connections WHERE (low_id = $1 AND high_id = $2) OR (low_id = $2 AND high_id = $1)",
+    )
+    .bind(person.to_string())
+    .bind(blocked.to_string())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -98,8 +98,9 @@ pub async fn request(
 }
 
 /// Connects a pair at once, in the caller's transaction (a mentorship or an introduction
-/// made it): a pending request between them becomes the connection, an existing connection
-/// stays as it is.
+/// made it): a pending request between them becomes the connection, and an existing
+/// connection stays as it is, except that a mentorship makes it a mentorship connection (the
+/// strongest kind of link on a path).
 pub async fn connect(
     conn: &mut Conn,
     pair: Pair,
@@ -109,7 +110,10 @@ pub async fn connect(
     sqlx::query(
         "INSERT INTO connections (id, low_id, high_id, requested_by, state, source, created_at, accepted_at) \
          VALUES ($1, $2, $3, NULL, 'accepted', $4, $5, $5) ON CONFLICT (low_id, high_id) \
-         DO UPDATE SET state = 'accepted', accepted_at = $5 WHERE connections.state = 'pending'",
+         DO UPDATE SET state = 'accepted', source = excluded.source, \
+         accepted_at = CASE WHEN connections.state = 'pending' THEN excluded.accepted_at ELSE connections.accepted_at END \
+         WHERE connections.state = 'pending' \
+         OR (excluded.source = 'mentorship' AND connections.source <> 'mentorship')",
     )
     .bind(ConnectionId::new().to_string())
     .bind(pair.low.to_string())
@@ -262,4 +266,71 @@ pub async fn set_hides(db: &Db, person: PersonId, hide: bool) -> Result<()> {
         .execute(db.writer())
         .await?;
     Ok(())
+}
+
+/// One person as the network's path search sees them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetworkPerson {
+    pub id: PersonId,
+    /// Listed in the directory and not suspended: may be shown on a path to others.
+    pub shown: bool,
+    /// Hides their connections: no path to someone else goes through them.
+    pub hides: bool,
+}
+
+/// Everyone, for the network's path search, in no particular order.
+pub async fn network_people(db: &Db) -> Result<Vec<NetworkPerson>> {
+    sqlx::query(
+        "SELECT id, hide_connections, \
+         CASE WHEN listed = 1 AND suspended_at IS NULL THEN 1 ELSE 0 END AS shown FROM persons",
+    )
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(NetworkPerson {
+            id: parse_id(&row.try_get::<String, _>("id")?)?,
+            shown: row.try_get::<i64, _>("shown")? != 0,
+            hides: row.try_get::<i64, _>("hide_connections")? != 0,
+        })
+    })
+    .collect()
+}
+
+/// Calls `link` with every accepted connection (its pair and source), streamed: a million
+/// connections are never all in memory as rows.
+pub async fn for_each_link(
+    db: &Db,
+    mut link: impl FnMut(PersonId, PersonId, ConnectionSource),
+) -> Result<()> {
+    use futures_util::TryStreamExt;
+    let mut rows =
+        sqlx::query("SELECT low_id, high_id, source FROM connections WHERE state = 'accepted'")
+            .fetch(db.reader());
+    while let Some(row) = rows.try_next().await? {
+        let source = row
+            .try_get::<String, _>("source")?
+            .parse()
+            .map_err(|_| StoreError::Corrupt("connection source".into()))?;
+        link(
+            parse_id(&row.try_get::<String, _>("low_id")?)?,
+            parse_id(&row.try_get::<String, _>("high_id")?)?,
+            source,
+        );
+    }
+    Ok(())
+}
+
+/// The people `person` is connected with (accepted connections).
+pub async fn connected_with(db: &Db, person: PersonId) -> Result<Vec<PersonId>> {
+    sqlx::query(
+        "SELECT CASE WHEN low_id = $1 THEN high_id ELSE low_id END AS other FROM connections \
+         WHERE (low_id = $1 OR high_id = $1) AND state = 'accepted'",
+    )
+    .bind(person.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("other")?))
+    .collect()
 }

@@ -452,6 +452,17 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0018_network.sql"),
         include_str!("../migrations/postgres/0018_network.sql"),
     ),
+    Step::PerBackend(
+        19,
+        "network_visibility",
+        include_str!("../migrations/sqlite/0019_network_visibility.sql"),
+        include_str!("../migrations/postgres/0019_network_visibility.sql"),
+    ),
+    Step::Both(
+        20,
+        "introductions",
+        include_str!("../migrations/0020_introductions.sql"),
+    ),
 ];
 
 enum Step {

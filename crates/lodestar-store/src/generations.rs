@@ -13,7 +13,18 @@ use crate::error::Result;
 
 /// The people directory: persons, their skills and languages, and the skills catalogue.
 pub async fn directory(db: &Db) -> Result<i64> {
-    let row = sqlx::query("SELECT value FROM generations WHERE name = 'directory'")
+    value(db, "directory").await
+}
+
+/// The network: who is connected with whom, and who hides their connections, is listed or
+/// is suspended (migrations 18 and 19).
+pub async fn network(db: &Db) -> Result<i64> {
+    value(db, "network").await
+}
+
+async fn value(db: &Db, name: &str) -> Result<i64> {
+    let row = sqlx::query("SELECT value FROM generations WHERE name = $1")
+        .bind(name)
         .fetch_one(db.reader())
         .await?;
     Ok(row.try_get("value")?)

@@ -101,11 +101,17 @@ pub(crate) fn profile_from_row(row: &AnyRow) -> Result<ProfileData> {
     })
 }
 
+/// A row's `relation` column.
+fn relation_of(row: &AnyRow) -> Result<Relation> {
+    match row.try_get::<String, _>("relation")?.as_str() {
+        "mentors" => Ok(Relation::Mentors),
+        "grows" => Ok(Relation::Grows),
+        other => Err(StoreError::Corrupt(format!("skill relation {other:?}"))),
+    }
+}
+
 pub(crate) fn person_skill_from_row(row: &AnyRow) -> Result<(PersonId, PersonSkill, i64)> {
-    let relation = match row.try_get::<String, _>("relation")?.as_str() {
-        "mentors" => Relation::Mentors,
-        _ => Relation::Grows,
-    };
+    let relation = relation_of(row)?;
     let kind: String = row.try_get("kind")?;
     Ok((
         parse_id(&row.try_get::<String, _>("person_id")?)?,
@@ -684,4 +690,61 @@ pub async fn wants_mentor(db: &Db, id: PersonId) -> Result<bool> {
             .transpose()?
             == Some(1),
     )
+}
+
+/// What the network's path search matches and shows of a listed person: only what others
+/// may see (the organisation is none when they hide it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Card {
+    pub id: PersonId,
+    pub name: String,
+    pub headline: String,
+    pub role_title: String,
+    pub organisation: Option<String>,
+    pub industry: String,
+}
+
+/// Every listed person's [`Card`], and every skill claim of a listed person as
+/// `(person, skill, relation, level)`: what the path search's query runs over.
+pub async fn cards(db: &Db) -> Result<(Vec<Card>, Vec<(PersonId, SkillId, Relation, u8)>)> {
+    let people = sqlx::query(
+        "SELECT id, name, headline, role_title, organisation, industry, hidden_fields \
+         FROM persons WHERE listed = 1",
+    )
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        let hidden: String = row.try_get("hidden_fields")?;
+        let organisation: String = row.try_get("organisation")?;
+        Ok(Card {
+            id: parse_id(&row.try_get::<String, _>("id")?)?,
+            name: row.try_get("name")?,
+            headline: row.try_get("headline")?,
+            role_title: row.try_get("role_title")?,
+            organisation: (!split_list(&hidden).any(|f| f == ProfileField::Organisation.as_str()))
+                .then_some(organisation),
+            industry: row.try_get("industry")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
+    let claims = sqlx::query(
+        "SELECT s.person_id, s.skill_id, s.relation, s.level FROM person_skills s \
+         JOIN persons p ON p.id = s.person_id WHERE p.listed = 1",
+    )
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        let relation = relation_of(row)?;
+        let level: i64 = row.try_get("level")?;
+        Ok((
+            parse_id(&row.try_get::<String, _>("person_id")?)?,
+            parse_id(&row.try_get::<String, _>("skill_id")?)?,
+            relation,
+            u8::try_from(level).map_err(|_| StoreError::Corrupt(format!("skill level {level}")))?,
+        ))
+    })
+    .collect::<Result<Vec<_>>>()?;
+    Ok((people, claims))
 }

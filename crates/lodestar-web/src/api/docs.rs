@@ -159,6 +159,7 @@ use crate::routes::Routes;
         super::network::of_person,
         super::network::settings,
         super::network::set_settings,
+        super::network::paths,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),

@@ -182,6 +182,7 @@ pub fn registry() -> Routes<AppState> {
         .get("/people/{id}/connections", network::of_person)
         .get("/me/network", network::settings)
         .put("/me/network", network::set_settings)
+        .get("/me/paths", network::paths)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -5,11 +5,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use lodestar_app::network::paths::{PathQuery, PathsView};
 use lodestar_app::network::{
     ConnectionRequest, ConnectionView, ConnectionsView, NetworkSettings, SharedConnectionsView,
 };
 
-use super::extract::{ApiJson, path_id};
+use super::extract::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
 use crate::auth::ApiViewer;
 use crate::error::{ApiResult, ErrorBody};
@@ -110,4 +111,20 @@ pub async fn set_settings(
     ApiJson(input): ApiJson<NetworkSettings>,
 ) -> ApiResult<Json<NetworkSettings>> {
     Ok(Json(state.app.set_network_settings(&viewer, &input).await?))
+}
+
+/// Who can introduce you: the strongest and shortest paths (up to 3 links) from you to the
+/// people who match a skill at a level, an organisation, an industry or a role. A
+/// mentorship counts more than a connection, and an introduction made before counts too.
+/// People who hide their connections are never a step on a path.
+#[utoipa::path(get, path = "/api/v1/me/paths", tag = "network", security(("bearer" = [])),
+    params(PathQuery),
+    responses((status = 200, body = PathsView),
+        (status = 422, description = "A bad or empty query (`validation_failed`, by field)", body = ErrorBody)))]
+pub async fn paths(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiQuery(query): ApiQuery<PathQuery>,
+) -> ApiResult<Json<PathsView>> {
+    Ok(Json(state.app.paths(&viewer, &query).await?))
 }

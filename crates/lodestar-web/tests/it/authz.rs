@@ -720,6 +720,7 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/people/{id}/connections", SIGNED_IN_API).fill(Fill::NewPerson),
         row(M::GET, "/api/v1/me/network", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/network", SIGNED_IN_API).json(r#"{"hide_connections": false}"#),
+        row(M::GET, "/api/v1/me/paths?industry=Energy", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -732,8 +733,10 @@ fn matrix() -> Vec<Row> {
     ]
 }
 
+/// A row's route: its method and path, without a query string.
 fn key(method: &Method, path: &str) -> String {
-    format!("{method} {path}")
+    let route = path.split_once('?').map_or(path, |(route, _)| route);
+    format!("{method} {route}")
 }
 
 /// The matrix and the route list must name the same routes. Checked without a database,

@@ -30,6 +30,7 @@ mod one_off;
 mod ops;
 mod outcomes;
 mod pages;
+mod paths;
 mod privacy;
 mod profile;
 mod recommending;

@@ -148,6 +148,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/people/{id}/connections"),
     ("get", "/api/v1/me/network"),
     ("put", "/api/v1/me/network"),
+    ("get", "/api/v1/me/paths"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];

@@ -7,6 +7,8 @@
 //! only the connections they share with that person, and none if the person hides their
 //! connections. Admins have no wider view.
 
+pub mod paths;
+
 use lodestar_domain::network::{ConnectionSource, ConnectionState, Pair};
 use lodestar_domain::{ConnectionId, PersonId};
 use lodestar_store::connections::{self as store, Connection, Listed};
