@@ -138,3 +138,11 @@ id_type!(
     /// A connection between two people, or a request for one.
     ConnectionId
 );
+id_type!(
+    /// An introduction of two people by someone connected with both.
+    IntroductionId
+);
+id_type!(
+    /// A request to a connection for an introduction.
+    IntroductionAskId
+);

@@ -23,8 +23,9 @@ pub mod validation;
 pub use account::{Email, Password, PersonName};
 pub use ids::{
     ActionItemId, AssessmentId, CheckInId, ConnectionId, FeedbackId, FeedbackRequestId,
-    GoalCommentId, GoalId, MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId,
-    ObstacleId, OutcomeId, PersonId, ReportId, RequestId, SkillId, ThreadId, TokenId,
+    GoalCommentId, GoalId, IntroductionAskId, IntroductionId, MeetingId, MentorshipId, MessageId,
+    MilestoneId, NoteId, NotificationId, ObstacleId, OutcomeId, PersonId, ReportId, RequestId,
+    SkillId, ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

@@ -237,6 +237,11 @@ text_enum!(
         ConfidenceDrop => "confidence_drop",
         FeedbackReceived => "feedback_received",
         FeedbackRequested => "feedback_requested",
+        ConnectionRequested => "connection_requested",
+        ConnectionAccepted => "connection_accepted",
+        IntroductionMade => "introduction_made",
+        IntroductionConnected => "introduction_connected",
+        IntroductionAsked => "introduction_asked",
     }
 );
 
@@ -275,6 +280,13 @@ impl NotificationKind {
             }
             Self::FeedbackReceived => "Someone gives you feedback",
             Self::FeedbackRequested => "Someone asks for your feedback on a skill",
+            Self::ConnectionRequested => "Someone asks to connect with you",
+            Self::ConnectionAccepted => "Someone accepts your request to connect",
+            Self::IntroductionMade => "A connection introduces you to someone",
+            Self::IntroductionConnected => {
+                "An introduction you made or were part of connects two people"
+            }
+            Self::IntroductionAsked => "A connection asks you for an introduction",
         }
     }
 }

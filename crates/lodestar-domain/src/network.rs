@@ -28,6 +28,50 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// One side's answer to an introduction. Only that side ever sees it.
+    Answer {
+        Waiting => "waiting",
+        Accepted => "accepted",
+        Declined => "declined",
+    }
+);
+
+text_enum!(
+    /// Where an introduction stands, as everyone but the one who declined sees it: a
+    /// decline reads "not now".
+    IntroductionState {
+        Open => "open",
+        Connected => "connected",
+        NotNow => "not_now",
+    }
+);
+
+impl IntroductionState {
+    /// The state after both sides' answers: any decline closes it as "not now", two
+    /// accepts connect the pair, and otherwise it waits.
+    pub fn of(a: Answer, b: Answer) -> Self {
+        match (a, b) {
+            (Answer::Declined, _) | (_, Answer::Declined) => Self::NotNow,
+            (Answer::Accepted, Answer::Accepted) => Self::Connected,
+            _ => Self::Open,
+        }
+    }
+}
+
+text_enum!(
+    /// A request for an introduction.
+    AskState {
+        Open => "open",
+        Introduced => "introduced",
+        NotNow => "not_now",
+        Withdrawn => "withdrawn",
+    }
+);
+
+/// The longest note on an introduction or a request for one, in characters.
+pub const MAX_NOTE: usize = 2000;
+
 /// Two different people in a fixed order (the smaller id first, byte by byte), so that a
 /// pair has one key whoever asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -90,5 +134,24 @@ mod tests {
             assert_eq!(s.as_str().parse::<ConnectionSource>().expect("a source"), s);
         }
         assert!("friend".parse::<ConnectionSource>().is_err());
+    }
+
+    #[test]
+    fn an_introduction_connects_on_two_accepts_and_closes_on_any_decline() {
+        use Answer::{Accepted, Declined, Waiting};
+        let all = [Waiting, Accepted, Declined];
+        for a in all {
+            for b in all {
+                let expected = if a == Declined || b == Declined {
+                    IntroductionState::NotNow
+                } else if a == Accepted && b == Accepted {
+                    IntroductionState::Connected
+                } else {
+                    IntroductionState::Open
+                };
+                assert_eq!(IntroductionState::of(a, b), expected, "{a:?} {b:?}");
+                assert_eq!(IntroductionState::of(a, b), IntroductionState::of(b, a));
+            }
+        }
     }
 }

@@ -11,8 +11,8 @@ use crate::persons::parse_id;
 use crate::{Db, now_ms};
 
 /// `person` blocks `blocked` (callers check that both exist and differ; the database
-/// refuses otherwise), and any connection or request between them ends with it, in one
-/// transaction. Blocking twice is not an error.
+/// refuses otherwise), and any connection or request between them ends with it, and an open
+/// introduction of the two closes as "not now", in one transaction. Blocking twice is not an error.
 pub async fn block(db: &Db, person: PersonId, blocked: PersonId) -> Result<()> {
     let mut tx = db.begin().await?;
     sqlx::query(
@@ -29,6 +29,15 @@ pub async fn block(db: &Db, person: PersonId, blocked: PersonId) -> Result<()> {
     )
     .bind(person.to_string())
     .bind(blocked.to_string())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE introductions SET state = 'not_now', closed_at = $3 WHERE state = 'open' \
+         AND ((a_id = $1 AND b_id = $2) OR (a_id = $2 AND b_id = $1))",
+    )
+    .bind(person.to_string())
+    .bind(blocked.to_string())
+    .bind(now_ms())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

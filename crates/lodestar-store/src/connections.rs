@@ -76,7 +76,7 @@ fn from_row(row: &AnyRow) -> Result<Connection> {
 /// `from` asks `to` to connect: a pending row, unless the pair has one already (then
 /// nothing is written and `false` comes back).
 pub async fn request(
-    db: &Db,
+    conn: &mut Conn,
     id: ConnectionId,
     from: PersonId,
     to: PersonId,
@@ -92,7 +92,7 @@ pub async fn request(
     .bind(pair.high.to_string())
     .bind(from.to_string())
     .bind(now)
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -154,7 +154,7 @@ pub async fn between(db: &Db, pair: Pair) -> Result<Option<Connection>> {
 
 /// `by` accepts a request made to them: only a pending one that the other side made, by
 /// one conditional update, so an accept happens once. `false` if nothing changed.
-pub async fn accept(db: &Db, id: ConnectionId, by: PersonId, now: i64) -> Result<bool> {
+pub async fn accept(conn: &mut Conn, id: ConnectionId, by: PersonId, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE connections SET state = 'accepted', accepted_at = $1 \
          WHERE id = $2 AND state = 'pending' AND requested_by <> $3 \
@@ -163,7 +163,7 @@ pub async fn accept(db: &Db, id: ConnectionId, by: PersonId, now: i64) -> Result
     .bind(now)
     .bind(id.to_string())
     .bind(by.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

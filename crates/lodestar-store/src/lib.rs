@@ -24,6 +24,7 @@ pub mod feedback;
 pub mod generations;
 pub mod goals;
 pub mod installation;
+pub mod introductions;
 pub mod leave_out;
 pub mod meeting_notes;
 pub mod meetings;

@@ -161,3 +161,44 @@ pub async fn count(db: &Db) -> Result<i64> {
         .await?
         .try_get("n")?)
 }
+
+/// A person's name, headline and email address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Brief {
+    pub name: String,
+    pub headline: String,
+    pub email: String,
+}
+
+/// The [`Brief`]s of `ids` that exist, by id.
+pub async fn briefs(
+    db: &Db,
+    ids: &[PersonId],
+) -> Result<std::collections::HashMap<PersonId, Brief>> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, name, headline, email FROM persons WHERE id IN ({})",
+        placeholders.join(", ")
+    )));
+    for id in ids {
+        query = query.bind(id.to_string());
+    }
+    query
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                parse_id(&row.try_get::<String, _>("id")?)?,
+                Brief {
+                    name: row.try_get("name")?,
+                    headline: row.try_get("headline")?,
+                    email: row.try_get("email")?,
+                },
+            ))
+        })
+        .collect()
+}

@@ -7,11 +7,14 @@
 //! only the connections they share with that person, and none if the person hides their
 //! connections. Admins have no wider view.
 
+pub mod introductions;
 pub mod paths;
 
+use lodestar_domain::mentoring::NotificationKind;
 use lodestar_domain::network::{ConnectionSource, ConnectionState, Pair};
 use lodestar_domain::{ConnectionId, PersonId};
 use lodestar_store::connections::{self as store, Connection, Listed};
+use lodestar_store::notifications::Notice;
 use lodestar_store::{blocks, now_ms};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -145,7 +148,23 @@ impl App {
             headline: profile.headline.clone(),
         };
         let id = ConnectionId::new();
-        if !store::request(&self.db, id, viewer.id, other, now_ms()).await? {
+        let mut tx = self.db.begin().await?;
+        if store::request(&mut tx, id, viewer.id, other, now_ms()).await? {
+            self.notify(
+                &mut tx,
+                &Notice {
+                    person: other,
+                    kind: NotificationKind::ConnectionRequested,
+                    title: format!("{} asks to connect with you", viewer.name),
+                    body: "Accept or decline on your Network page.".into(),
+                    link: "/network".into(),
+                    calendar: None,
+                },
+            )
+            .await?;
+            lodestar_store::commit(tx).await?;
+        } else {
+            drop(tx);
             let existing = store::between(&self.db, pair)
                 .await?
                 .ok_or(AppError::NotFound("connection"))?;
@@ -179,12 +198,28 @@ impl App {
         if found.requested_by == Some(viewer.id) {
             return Err(AppError::Forbidden);
         }
-        if !store::accept(&self.db, id, viewer.id, now_ms()).await? {
+        let mut tx = self.db.begin().await?;
+        if !store::accept(&mut tx, id, viewer.id, now_ms()).await? {
             return Err(conflict(
                 "not_pending",
                 "this is not a request waiting for you",
             ));
         }
+        if let Some(asker) = found.requested_by {
+            self.notify(
+                &mut tx,
+                &Notice {
+                    person: asker,
+                    kind: NotificationKind::ConnectionAccepted,
+                    title: format!("{} accepted your request to connect", viewer.name),
+                    body: String::new(),
+                    link: format!("/people/{}", viewer.id),
+                    calendar: None,
+                },
+            )
+            .await?;
+        }
+        lodestar_store::commit(tx).await?;
         self.connection_view(viewer, id).await
     }
 

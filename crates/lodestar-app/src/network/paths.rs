@@ -302,7 +302,7 @@ thread_local! {
 }
 
 impl PathPerson {
-    fn of(card: &Card) -> Self {
+    pub(crate) fn of(card: &Card) -> Self {
         Self {
             id: card.id,
             name: card.name.clone(),
@@ -327,6 +327,11 @@ pub(crate) struct NetworkGraph {
 }
 
 impl NetworkGraph {
+    /// Whether the person at `i` may be shown to others (listed, not suspended).
+    pub(crate) fn may_show(&self, i: u32) -> bool {
+        self.shown[i as usize]
+    }
+
     async fn read(db: lodestar_store::Db) -> Result<Self, AppError> {
         let people = connections::network_people(&db).await?;
         let ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
@@ -399,6 +404,11 @@ impl Cards {
             index,
             by_skill,
         })
+    }
+
+    /// The person of the `card`th card.
+    pub(crate) fn id_of(&self, card: usize) -> PersonId {
+        self.cards[card].id
     }
 
     pub(crate) fn card(&self, id: PersonId) -> Option<&Card> {

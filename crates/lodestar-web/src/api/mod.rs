@@ -183,6 +183,14 @@ pub fn registry() -> Routes<AppState> {
         .get("/me/network", network::settings)
         .put("/me/network", network::set_settings)
         .get("/me/paths", network::paths)
+        .post("/introductions", network::introduce)
+        .get("/introductions", network::introductions)
+        .get("/introductions/{id}", network::introduction)
+        .post("/introductions/{id}/accept", network::accept_introduction)
+        .post("/introductions/{id}/decline", network::decline_introduction)
+        .post("/introductions/ask", network::ask)
+        .post("/introductions/asks/{id}/decline", network::decline_ask)
+        .post("/introductions/asks/{id}/withdraw", network::withdraw_ask)
 }
 
 pub fn routes() -> Router<AppState> {

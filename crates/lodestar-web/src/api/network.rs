@@ -5,10 +5,14 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use lodestar_app::network::introductions::{
+    AskInput, AskView, IntroductionInput, IntroductionView, IntroductionsView,
+};
 use lodestar_app::network::paths::{PathQuery, PathsView};
 use lodestar_app::network::{
     ConnectionRequest, ConnectionView, ConnectionsView, NetworkSettings, SharedConnectionsView,
 };
+use lodestar_domain::network::AskState;
 
 use super::extract::{ApiJson, ApiQuery, path_id};
 use crate::AppState;
@@ -127,4 +131,139 @@ pub async fn paths(
     ApiQuery(query): ApiQuery<PathQuery>,
 ) -> ApiResult<Json<PathsView>> {
     Ok(Json(state.app.paths(&viewer, &query).await?))
+}
+
+/// Introduce two of your connections to each other, with a note on why. Each is asked
+/// privately; when both accept they are connected. A decline reads "not now" to you.
+#[utoipa::path(post, path = "/api/v1/introductions", tag = "network", security(("bearer" = [])),
+    request_body = IntroductionInput,
+    responses(
+        (status = 201, body = IntroductionView),
+        (status = 409, description = "`already_connected`, or `already_introduced` (an open introduction of the two)", body = ErrorBody),
+        (status = 422, description = "`a` or `b` is not your connection, the note is missing, or `ask_id` is not an open request to you (`validation_failed`)", body = ErrorBody),
+    ))]
+pub async fn introduce(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(input): ApiJson<IntroductionInput>,
+) -> ApiResult<impl IntoResponse> {
+    let made = state.app.introduce(&viewer, &input).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// Introductions of you, introductions you made, and requests for introductions to and
+/// from you (with suggestions from your connections for the open ones you were asked).
+#[utoipa::path(get, path = "/api/v1/introductions", tag = "network", security(("bearer" = [])),
+    responses((status = 200, body = IntroductionsView)))]
+pub async fn introductions(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Json<IntroductionsView>> {
+    Ok(Json(state.app.introductions(&viewer).await?))
+}
+
+/// One introduction you made or are part of.
+#[utoipa::path(get, path = "/api/v1/introductions/{id}", tag = "network", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Introduction id")),
+    responses((status = 200, body = IntroductionView),
+        (status = 404, description = "No introduction of yours has this id", body = ErrorBody)))]
+pub async fn introduction(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<IntroductionView>> {
+    let id = path_id(&id, "introduction")?;
+    Ok(Json(state.app.introduction(&viewer, id).await?))
+}
+
+/// Accept an introduction of you. When the other side has accepted too, you are connected
+/// and see each other's email address on it.
+#[utoipa::path(post, path = "/api/v1/introductions/{id}/accept", tag = "network", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Introduction id")),
+    responses((status = 200, body = IntroductionView),
+        (status = 403, description = "You made it; only the two introduced answer", body = ErrorBody),
+        (status = 404, description = "No introduction of yours has this id", body = ErrorBody),
+        (status = 409, description = "`already_answered`, or `not_open`", body = ErrorBody)))]
+pub async fn accept_introduction(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<IntroductionView>> {
+    let id = path_id(&id, "introduction")?;
+    Ok(Json(
+        state.app.answer_introduction(&viewer, id, true).await?,
+    ))
+}
+
+/// Decline an introduction of you. Nobody is told you declined: the others see "not now".
+#[utoipa::path(post, path = "/api/v1/introductions/{id}/decline", tag = "network", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Introduction id")),
+    responses((status = 200, body = IntroductionView),
+        (status = 403, description = "You made it; only the two introduced answer", body = ErrorBody),
+        (status = 404, description = "No introduction of yours has this id", body = ErrorBody),
+        (status = 409, description = "`already_answered`, or `not_open`", body = ErrorBody)))]
+pub async fn decline_introduction(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<IntroductionView>> {
+    let id = path_id(&id, "introduction")?;
+    Ok(Json(
+        state.app.answer_introduction(&viewer, id, false).await?,
+    ))
+}
+
+/// Ask a connection for an introduction: to someone who matches a skill at a level, an
+/// organisation, an industry or a role, or to `target_id`, someone they know on a path you
+/// found. They get a request with suggestions from their own connections.
+#[utoipa::path(post, path = "/api/v1/introductions/ask", tag = "network", security(("bearer" = [])),
+    request_body = AskInput,
+    responses((status = 201, body = AskView),
+        (status = 422, description = "`person_id` is not your connection, `target_id` is not someone they can introduce you to, or the query is bad or empty (`validation_failed`)", body = ErrorBody)))]
+pub async fn ask(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(input): ApiJson<AskInput>,
+) -> ApiResult<impl IntoResponse> {
+    let asked = state.app.ask_introduction(&viewer, &input).await?;
+    Ok((StatusCode::CREATED, Json(asked)))
+}
+
+/// Answer "not now" to a request for an introduction made to you.
+#[utoipa::path(post, path = "/api/v1/introductions/asks/{id}/decline", tag = "network", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = AskView),
+        (status = 403, description = "It is your own request", body = ErrorBody),
+        (status = 404, description = "No request to or from you has this id", body = ErrorBody),
+        (status = 409, description = "Answered already (`not_open`)", body = ErrorBody)))]
+pub async fn decline_ask(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AskView>> {
+    let id = path_id(&id, "request")?;
+    Ok(Json(
+        state.app.close_ask(&viewer, id, AskState::NotNow).await?,
+    ))
+}
+
+/// Withdraw your request for an introduction.
+#[utoipa::path(post, path = "/api/v1/introductions/asks/{id}/withdraw", tag = "network", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = AskView),
+        (status = 403, description = "It is a request to you, not yours", body = ErrorBody),
+        (status = 404, description = "No request to or from you has this id", body = ErrorBody),
+        (status = 409, description = "Answered already (`not_open`)", body = ErrorBody)))]
+pub async fn withdraw_ask(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AskView>> {
+    let id = path_id(&id, "request")?;
+    Ok(Json(
+        state
+            .app
+            .close_ask(&viewer, id, AskState::Withdrawn)
+            .await?,
+    ))
 }

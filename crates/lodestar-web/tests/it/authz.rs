@@ -139,6 +139,14 @@ enum Fill {
     NewPerson,
     /// A new request to connect with the owner, from a new person.
     ConnectionToOwner,
+    /// A new person the owner is connected with.
+    OwnersNewConnection,
+    /// A new introduction of the owner to a new person, by someone connected with both.
+    IntroductionOfOwner,
+    /// A new request to the owner for an introduction, from a new connection of theirs.
+    AskToOwner,
+    /// A new request of the owner's for an introduction, to a new connection of theirs.
+    AskFromOwner,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -721,6 +729,19 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/me/network", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/network", SIGNED_IN_API).json(r#"{"hide_connections": false}"#),
         row(M::GET, "/api/v1/me/paths?industry=Energy", SIGNED_IN_API),
+        // Introductions: only of your own connections; answered only by the two introduced;
+        // a request for one goes only to a connection of yours.
+        row(M::POST, "/api/v1/introductions", [UNAUTHENTICATED, Status(422), Done, Status(422)])
+            .fill(Fill::OwnersNewConnection)
+            .json(r#"{"a": "{target}", "b": "{id}", "note": "Matrix {n}"}"#),
+        row(M::GET, "/api/v1/introductions", SIGNED_IN_API),
+        row(M::GET, "/api/v1/introductions/{id}", OWNER_API).fill(Fill::IntroductionOfOwner),
+        row(M::POST, "/api/v1/introductions/{id}/accept", OWNER_API).fill(Fill::IntroductionOfOwner),
+        row(M::POST, "/api/v1/introductions/{id}/decline", OWNER_API).fill(Fill::IntroductionOfOwner),
+        row(M::POST, "/api/v1/introductions/ask", [UNAUTHENTICATED, Status(422), Done, Status(422)])
+            .json(r#"{"person_id": "{target}", "industry": "Energy", "note": "Matrix {n}"}"#),
+        row(M::POST, "/api/v1/introductions/asks/{id}/decline", OWNER_API).fill(Fill::AskToOwner),
+        row(M::POST, "/api/v1/introductions/asks/{id}/withdraw", OWNER_API).fill(Fill::AskFromOwner),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -1133,7 +1154,40 @@ impl<'a> World<'a> {
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()
             }
+            Fill::OwnersNewConnection => self.new_connection().await.id,
+            Fill::IntroductionOfOwner => {
+                let introducer = self.new_connection().await;
+                let other = new_person(app, "Ivo Introduced", &self.counter, false).await;
+                connect(app, &introducer, &other).await;
+                let body = json!({"a": self.owner.id, "b": other.id, "note": format!("Meet {}", self.next())});
+                let made = app
+                    .post_json("/api/v1/introductions", body, Some(&introducer.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::AskToOwner | Fill::AskFromOwner => {
+                let connection = self.new_connection().await;
+                let (asker, asked) = if matches!(fill, Fill::AskToOwner) {
+                    (&connection, &self.owner)
+                } else {
+                    (&self.owner, &connection)
+                };
+                let body = json!({"person_id": asked.id, "industry": "Energy"});
+                let made = app
+                    .post_json("/api/v1/introductions/ask", body, Some(&asker.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
         })
+    }
+
+    /// A new listed person connected with the owner.
+    async fn new_connection(&self) -> Person {
+        let person = new_person(self.app, "Cora Connected", &self.counter, false).await;
+        connect(self.app, &person, &self.owner).await;
+        person
     }
 
     /// A new private goal of the owner's; returns its id.
@@ -1197,6 +1251,27 @@ async fn new_person(app: &TestApp, name: &str, counter: &AtomicUsize, admin: boo
         .await;
     assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
     Person { id, email, token }
+}
+
+/// `a` asks `b` to connect and `b` accepts.
+async fn connect(app: &TestApp, a: &Person, b: &Person) {
+    let made = app
+        .post_json(
+            "/api/v1/connections",
+            json!({"person_id": b.id}),
+            Some(&a.token),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let id = made.json()["id"].as_str().unwrap().to_owned();
+    let accepted = app
+        .post_json(
+            &format!("/api/v1/connections/{id}/accept"),
+            json!({}),
+            Some(&b.token),
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
 }
 
 /// A listed person who mentors, with room for many mentees.

@@ -17,6 +17,7 @@ mod directory;
 mod feedback;
 mod growth;
 mod hygiene;
+mod introductions;
 mod limits;
 mod live;
 mod matching;
