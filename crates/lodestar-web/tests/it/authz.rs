@@ -717,6 +717,21 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/connections/{id}/remove", [LogIn, NOT_FOUND, Redirect("/network"), NOT_FOUND])
             .fill(Fill::ConnectionToOwner)
             .form(&[("back", "")]),
+        row(M::GET, "/network/find?industry=Energy", SIGNED_IN_PAGE),
+        row(M::GET, "/network/introductions", SIGNED_IN_PAGE),
+        row(M::POST, "/network/introductions", [LogIn, Status(422), Redirect("/network/introductions"), Status(422)])
+            .fill(Fill::OwnersNewConnection)
+            .form(&[("a", "{target}"), ("b", "{id}"), ("note", "Matrix {n}")]),
+        row(M::POST, "/network/ask", [LogIn, Status(422), Redirect("/network/introductions"), Status(422)])
+            .form(&[("person_id", "{target}"), ("industry", "Energy")]),
+        row(M::POST, "/introductions/{id}/accept", [LogIn, NOT_FOUND, Redirect("/network/introductions"), NOT_FOUND])
+            .fill(Fill::IntroductionOfOwner),
+        row(M::POST, "/introductions/{id}/decline", [LogIn, NOT_FOUND, Redirect("/network/introductions"), NOT_FOUND])
+            .fill(Fill::IntroductionOfOwner),
+        row(M::POST, "/introductions/asks/{id}/decline", [LogIn, NOT_FOUND, Redirect("/network/introductions"), NOT_FOUND])
+            .fill(Fill::AskToOwner),
+        row(M::POST, "/introductions/asks/{id}/withdraw", [LogIn, NOT_FOUND, Redirect("/network/introductions"), NOT_FOUND])
+            .fill(Fill::AskFromOwner),
         // Connections: asking anyone listed, answering only what was asked of you; someone
         // else's connections show only those you share.
         row(M::POST, "/api/v1/connections", SIGNED_IN_API)

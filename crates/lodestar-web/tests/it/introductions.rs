@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::meetings::browser_of;
 use crate::support::{TestApp, api_tests};
 
 /// A listed person: (token, id).
@@ -306,6 +307,54 @@ api_tests! {
         let hidden = app.post_json("/api/v1/introductions/ask", json!({"person_id": ivy.1, "target_id": other.1}), Some(&mia.0)).await;
         assert_eq!(hidden.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(hidden.json()["error"]["fields"]["target_id"], refused.json()["error"]["fields"]["target_id"]);
+    }
+
+    async fn the_pages_find_a_path_ask_introduce_and_accept_without_javascript(app) {
+        let mia = person(app, "Mia", json!({})).await;
+        let ivy = person(app, "Ivy", json!({})).await;
+        let nora = person(app, "Nora", json!({"industry": "Energy", "role_title": "Trader"})).await;
+        connect(app, &mia, &ivy).await;
+        connect(app, &ivy, &nora).await;
+
+        let (mut m, m_csrf) = browser_of(app, "mia@example.org").await;
+        let empty = m.get("/network/find").await;
+        assert_eq!(empty.status, StatusCode::OK);
+        assert!(empty.text().contains("Find a way in"));
+        let bad = m.get("/network/find?skill=no-such-skill").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains("no skill called"), "{}", bad.text());
+        let found = m.get("/network/find?industry=Energy").await.text();
+        assert!(found.contains("1 way in") && found.contains("Ask Ivy to introduce you to Nora"), "{found}");
+        let asked = m.post("/network/ask", &[("_csrf", &m_csrf), ("person_id", &ivy.1), ("target_id", &nora.1), ("note", "Keen to learn trading.")]).await;
+        assert_eq!(asked.header("location"), Some("/network/introductions"), "{}", asked.text());
+        assert!(m.get("/network/introductions").await.text().contains("You asked"));
+
+        let (mut i, i_csrf) = browser_of(app, "ivy@example.org").await;
+        let page = i.get("/network/introductions").await.text();
+        assert!(page.contains("Asked of you") && page.contains("Introduce Mia to Nora") && page.contains("Keen to learn trading."), "{page}");
+        let ask_id = app.get("/api/v1/introductions", Some(&ivy.0)).await.json()["asks_to_you"][0]["id"].as_str().unwrap().to_owned();
+        // A refused introduction shows the problem beside the form and keeps the note.
+        let refused = i.post("/network/introductions", &[("_csrf", &i_csrf), ("a", &mia.1), ("b", &mia.1), ("note", "Kept note")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text();
+        assert!(text.contains("introduce two different people") && text.contains("Kept note"), "{text}");
+        let made = i.post("/network/introductions", &[("_csrf", &i_csrf), ("a", &mia.1), ("b", &nora.1), ("note", "Nora trades power."), ("ask_id", &ask_id)]).await;
+        assert_eq!(made.header("location"), Some("/network/introductions"), "{}", made.text());
+
+        let id = app.get("/api/v1/introductions", Some(&mia.0)).await.json()["for_you"][0]["id"].as_str().unwrap().to_owned();
+        let page = m.get("/network/introductions").await.text();
+        assert!(page.contains("Ivy</a> introduces you to") && page.contains("Nora trades power."), "{page}");
+        let accepted = m.post(&format!("/introductions/{id}/accept"), &[("_csrf", &m_csrf)]).await;
+        assert!(accepted.status.is_redirection());
+        let (mut n, n_csrf) = browser_of(app, "nora@example.org").await;
+        let accepted = n.post(&format!("/introductions/{id}/accept"), &[("_csrf", &n_csrf)]).await;
+        assert!(accepted.status.is_redirection());
+        let page = m.get("/network/introductions").await.text();
+        assert!(page.contains("Connected") && page.contains("nora@example.org"), "{page}");
+        assert!(m.get("/network").await.text().contains("Through an introduction"));
+        // Someone else's introduction is not found.
+        let theirs = i.post(&format!("/introductions/{id}/decline"), &[("_csrf", &i_csrf)]).await;
+        assert_eq!(theirs.status, StatusCode::FORBIDDEN);
     }
 
     async fn requests_to_connect_and_their_acceptance_are_notified(app) {
