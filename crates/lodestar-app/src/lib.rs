@@ -29,11 +29,13 @@ pub mod mentorships;
 pub mod moderation;
 pub mod network;
 mod notify;
+pub mod opportunities;
 pub mod people;
 pub mod recommendations;
 pub mod requests;
 pub mod secrets;
 pub mod sessions;
+mod snapshot;
 pub mod throttle;
 pub mod tokens;
 
@@ -138,6 +140,7 @@ pub struct App {
     recommendation_cache: Arc<recommendations::RecommendationCache>,
     mentor_counts: Arc<career::MentorCounts>,
     network_cache: Arc<network::paths::NetworkCache>,
+    opportunity_board: Arc<opportunities::for_you::BoardCache>,
     /// Where e-mail from the outbox goes (see [`mail`], [`delivery`]).
     mailer: Arc<mail::Mailer>,
     /// This process's live bus (see [`live`]).
@@ -154,6 +157,7 @@ impl App {
             recommendation_cache: Arc::default(),
             mentor_counts: Arc::default(),
             network_cache: Arc::default(),
+            opportunity_board: Arc::default(),
             mailer: Arc::new(
                 mail::Mailer::files(mail::DEFAULT_FOLDER, mail::DEFAULT_FROM)
                     .unwrap_or_else(|_| unreachable!("the default sender is an address")),

@@ -441,7 +441,7 @@ impl App {
     /// skills are errors; retired skills may stay on a profile that already lists them but
     /// cannot be newly added. References that are not one line of text are errors without
     /// a look-up.
-    async fn resolve_skills(
+    pub(crate) async fn resolve_skills(
         &self,
         field: &str,
         inputs: Option<&[SkillInput]>,

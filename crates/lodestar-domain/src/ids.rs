@@ -146,3 +146,7 @@ id_type!(
     /// A request to a connection for an introduction.
     IntroductionAskId
 );
+id_type!(
+    /// An opportunity or insight someone posted.
+    OpportunityId
+);

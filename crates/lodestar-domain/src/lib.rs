@@ -14,6 +14,7 @@ pub mod ids;
 pub mod language;
 pub mod mentoring;
 pub mod network;
+pub mod opportunity;
 pub mod profile;
 pub mod skill;
 pub mod slots;
@@ -24,8 +25,8 @@ pub use account::{Email, Password, PersonName};
 pub use ids::{
     ActionItemId, AssessmentId, CheckInId, ConnectionId, FeedbackId, FeedbackRequestId,
     GoalCommentId, GoalId, IntroductionAskId, IntroductionId, MeetingId, MentorshipId, MessageId,
-    MilestoneId, NoteId, NotificationId, ObstacleId, OutcomeId, PersonId, ReportId, RequestId,
-    SkillId, ThreadId, TokenId,
+    MilestoneId, NoteId, NotificationId, ObstacleId, OpportunityId, OutcomeId, PersonId, ReportId,
+    RequestId, SkillId, ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

@@ -242,6 +242,7 @@ text_enum!(
         IntroductionMade => "introduction_made",
         IntroductionConnected => "introduction_connected",
         IntroductionAsked => "introduction_asked",
+        OpportunityShared => "opportunity_shared",
     }
 );
 
@@ -287,6 +288,7 @@ impl NotificationKind {
                 "An introduction you made or were part of connects two people"
             }
             Self::IntroductionAsked => "A connection asks you for an introduction",
+            Self::OpportunityShared => "Someone shares an opportunity with you",
         }
     }
 }

@@ -463,6 +463,17 @@ const MIGRATIONS: &[Step] = &[
         "introductions",
         include_str!("../migrations/0020_introductions.sql"),
     ),
+    Step::Both(
+        21,
+        "opportunities",
+        include_str!("../migrations/0021_opportunities.sql"),
+    ),
+    Step::PerBackend(
+        22,
+        "opportunity_generation",
+        include_str!("../migrations/sqlite/0022_opportunity_generation.sql"),
+        include_str!("../migrations/postgres/0022_opportunity_generation.sql"),
+    ),
 ];
 
 enum Step {

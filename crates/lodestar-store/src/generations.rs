@@ -29,3 +29,8 @@ async fn value(db: &Db, name: &str) -> Result<i64> {
         .await?;
     Ok(row.try_get("value")?)
 }
+
+/// Opportunities and the skills they name (migrations 21 and 22).
+pub async fn opportunities(db: &Db) -> Result<i64> {
+    value(db, "opportunities").await
+}

@@ -665,3 +665,22 @@ pub(crate) async fn merge_skill(conn: &mut Conn, from: &str, into: &str) -> Resu
         .await?;
     Ok(())
 }
+
+/// The skills of `owner`'s active goals, each with the goal's title.
+pub async fn active_skills(db: &Db, owner: PersonId) -> Result<Vec<(SkillId, String)>> {
+    sqlx::query(
+        "SELECT gs.skill_id, g.title FROM goals g JOIN goal_skills gs ON gs.goal_id = g.id \
+         WHERE g.owner_id = $1 AND g.status = 'active' ORDER BY g.created_at",
+    )
+    .bind(owner.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            parse_id(&row.try_get::<String, _>("skill_id")?)?,
+            row.try_get("title")?,
+        ))
+    })
+    .collect()
+}

@@ -32,6 +32,7 @@ pub mod mentorships;
 pub mod messages;
 pub mod moderation;
 pub mod notifications;
+pub mod opportunities;
 pub mod outbox;
 pub mod outcomes;
 pub mod participants;

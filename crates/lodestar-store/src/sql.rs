@@ -73,6 +73,13 @@ impl Sql {
         self
     }
 
+    /// Binds `value` to the next placeholder number, which the text already names (as in a
+    /// fixed fragment that refers to `$1`).
+    pub(crate) fn bind_named(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.values.push(value.into());
+        self
+    }
+
     /// Appends `$a, $b, …` bound to each of `values`.
     pub(crate) fn bind_list<V: Into<Value>>(
         &mut self,

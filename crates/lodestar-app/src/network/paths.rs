@@ -9,11 +9,10 @@
 //! - the *cards* (what a query matches and a path shows of each listed person: name,
 //!   headline, role, organisation unless hidden, industry, skills), per directory generation.
 //!
-//! A snapshot is rebuilt when its generation moves. While rebuilds are quick (under
-//! [`WAIT_FOR_REBUILD`]), a query waits for the rebuild and sees every write made before it.
-//! At the scale where reading the network takes longer (a million connections), the query is
-//! answered from the previous snapshot while one rebuild runs in the background, so a change
-//! reaches paths within one rebuild.
+//! A snapshot is rebuilt when its generation moves (see [`crate::snapshot`]): while
+//! rebuilds are quick a query waits and sees every write made before it; at the scale where
+//! reading the network takes longer (a million connections), it is answered from the
+//! previous snapshot while one rebuild runs in the background.
 //!
 //! Privacy: people who hide their connections, are not listed or are suspended are never a
 //! step on a path; people not listed or suspended are never its end; neither is anyone the
@@ -21,9 +20,7 @@
 //! hidden organisation is neither matched nor shown.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
 use lodestar_domain::network::ConnectionSource;
 use lodestar_domain::text::one_line;
@@ -35,15 +32,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::directory::{given, number};
+use crate::snapshot::Held;
 use crate::{App, AppError, Viewer};
 
 /// Paths returned when the query does not say.
 pub const DEFAULT_LIMIT: usize = 20;
 /// The most paths one query returns.
 pub const MAX_LIMIT: usize = 50;
-/// A snapshot whose last rebuild took longer than this is not waited for: queries are
-/// answered from it while the next one is built in the background.
-pub const WAIT_FOR_REBUILD: Duration = Duration::from_millis(250);
 
 /// `GET /api/v1/me/paths`: whom to find. At least one of `skill`, `organisation`,
 /// `industry` and `role`; given together, a person must match all of them.
@@ -457,108 +452,4 @@ impl Cards {
 pub struct NetworkCache {
     graph: Held<NetworkGraph>,
     cards: Held<Cards>,
-}
-
-/// One snapshot, the generation it was read at, and how long reading it took; rebuilt one
-/// at a time.
-struct Held<T> {
-    built: Arc<Mutex<Option<Built<T>>>>,
-    building: Arc<tokio::sync::Mutex<()>>,
-}
-
-struct Built<T> {
-    generation: i64,
-    value: Arc<T>,
-    took: Duration,
-}
-
-impl<T> Default for Held<T> {
-    fn default() -> Self {
-        Self {
-            built: Arc::new(Mutex::new(None)),
-            building: Arc::new(tokio::sync::Mutex::new(())),
-        }
-    }
-}
-
-impl<T> std::fmt::Debug for Held<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let generation = self
-            .built
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .map(|b| b.generation);
-        f.debug_struct("Held")
-            .field("generation", &generation)
-            .finish()
-    }
-}
-
-impl<T: Send + Sync + 'static> Held<T> {
-    fn current(&self) -> Option<(i64, Arc<T>, Duration)> {
-        self.built
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .map(|b| (b.generation, Arc::clone(&b.value), b.took))
-    }
-
-    /// Keeps `value` unless a newer generation is held already.
-    fn keep(built: &Mutex<Option<Built<T>>>, generation: i64, value: Arc<T>, took: Duration) {
-        let mut held = built.lock().unwrap_or_else(PoisonError::into_inner);
-        if held.as_ref().is_none_or(|b| b.generation <= generation) {
-            *held = Some(Built {
-                generation,
-                value,
-                took,
-            });
-        }
-    }
-
-    /// The snapshot of `generation` (read by the caller before `read` runs, so a snapshot
-    /// is never kept under a generation newer than what it holds), building it with `read`
-    /// if needed; see the module's notes on when a stale one is answered instead.
-    async fn get<F>(&self, generation: i64, read: impl FnOnce() -> F) -> Result<Arc<T>, AppError>
-    where
-        F: Future<Output = Result<T, AppError>> + Send + 'static,
-    {
-        if let Some((at, value, took)) = self.current() {
-            if at >= generation {
-                return Ok(value);
-            }
-            if took > WAIT_FOR_REBUILD {
-                if let Ok(guard) = Arc::clone(&self.building).try_lock_owned() {
-                    let built = Arc::clone(&self.built);
-                    let reading = read();
-                    tokio::spawn(async move {
-                        let _guard = guard;
-                        let started = Instant::now();
-                        match reading.await {
-                            Ok(fresh) => {
-                                Self::keep(&built, generation, Arc::new(fresh), started.elapsed())
-                            }
-                            Err(e) => tracing::warn!(error = %e, "rebuilding a network snapshot"),
-                        }
-                    });
-                }
-                return Ok(value);
-            }
-        }
-        let _guard = self.building.lock().await;
-        if let Some((at, value, _)) = self.current()
-            && at >= generation
-        {
-            return Ok(value);
-        }
-        let started = Instant::now();
-        let value = Arc::new(read().await?);
-        Self::keep(
-            &self.built,
-            generation,
-            Arc::clone(&value),
-            started.elapsed(),
-        );
-        Ok(value)
-    }
 }

@@ -16,6 +16,7 @@ mod mentorships;
 mod moderation;
 mod network;
 mod notifications;
+mod opportunities;
 mod outcomes;
 mod people;
 mod requests;
@@ -191,6 +192,16 @@ pub fn registry() -> Routes<AppState> {
         .post("/introductions/ask", network::ask)
         .post("/introductions/asks/{id}/decline", network::decline_ask)
         .post("/introductions/asks/{id}/withdraw", network::withdraw_ask)
+        .post("/opportunities", opportunities::post)
+        .get("/opportunities", opportunities::list)
+        .get("/opportunities/{id}", opportunities::one)
+        .put("/opportunities/{id}", opportunities::edit)
+        .delete("/opportunities/{id}", opportunities::remove)
+        .post("/opportunities/{id}/close", opportunities::close)
+        .post("/opportunities/{id}/share", opportunities::share)
+        .put("/opportunities/{id}/status", opportunities::status)
+        .put("/opportunities/{id}/pin", opportunities::pin)
+        .get("/me/opportunities", opportunities::for_you)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -147,6 +147,10 @@ enum Fill {
     AskToOwner,
     /// A new request of the owner's for an introduction, to a new connection of theirs.
     AskFromOwner,
+    /// A new opportunity of the owner's for everyone.
+    OwnersOpportunity,
+    /// A new opportunity of the owner's for their connections only.
+    OwnersPrivateOpportunity,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -757,6 +761,29 @@ fn matrix() -> Vec<Row> {
             .json(r#"{"person_id": "{target}", "industry": "Energy", "note": "Matrix {n}"}"#),
         row(M::POST, "/api/v1/introductions/asks/{id}/decline", OWNER_API).fill(Fill::AskToOwner),
         row(M::POST, "/api/v1/introductions/asks/{id}/withdraw", OWNER_API).fill(Fill::AskFromOwner),
+        // Opportunities: a post for connections exists only for them and its author; only
+        // the author edits or closes it, only admins pin or remove; shares go only to a
+        // connection who may see it.
+        row(M::POST, "/api/v1/opportunities", SIGNED_IN_API)
+            .json(r#"{"kind": "insight", "title": "Matrix {n}", "description": "A trend.", "visibility": "everyone"}"#),
+        row(M::GET, "/api/v1/opportunities", SIGNED_IN_API),
+        row(M::GET, "/api/v1/opportunities/{id}", OWNER_API).fill(Fill::OwnersPrivateOpportunity),
+        row(M::PUT, "/api/v1/opportunities/{id}", [UNAUTHENTICATED, FORBIDDEN, Done, FORBIDDEN])
+            .fill(Fill::OwnersOpportunity)
+            .json(r#"{"kind": "event", "title": "Edited {n}", "description": "Come along.", "closes_on": "{day3}", "visibility": "everyone"}"#),
+        row(M::DELETE, "/api/v1/opportunities/{id}", ADMIN_API).fill(Fill::OwnersOpportunity),
+        row(M::POST, "/api/v1/opportunities/{id}/close", [UNAUTHENTICATED, FORBIDDEN, Done, FORBIDDEN])
+            .fill(Fill::OwnersOpportunity),
+        row(M::POST, "/api/v1/opportunities/{id}/share", [UNAUTHENTICATED, Status(422), Done, Status(422)])
+            .fill(Fill::OwnersOpportunity)
+            .json(r#"{"person_id": "{target}", "note": "Matrix {n}"}"#),
+        row(M::PUT, "/api/v1/opportunities/{id}/status", OWNER_API)
+            .fill(Fill::OwnersPrivateOpportunity)
+            .json(r#"{"status": "saved"}"#),
+        row(M::PUT, "/api/v1/opportunities/{id}/pin", ADMIN_API)
+            .fill(Fill::OwnersOpportunity)
+            .json(r#"{"pinned": true}"#),
+        row(M::GET, "/api/v1/me/opportunities", SIGNED_IN_API),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -1004,12 +1031,14 @@ impl<'a> World<'a> {
             }
             Fill::OwnersMentorship => self.mentorship.clone(),
             Fill::OwnersMeeting | Fill::OwnersPastMeeting => {
-                // Half an hour apart, since no two sessions of the owner's may overlap;
-                // the future ones end well before the bookings' `{day3}` times.
+                // Half an hour apart, since no two sessions of the owner's may overlap.
+                // The future ones start four days from now, after the bookings' `{day3}`
+                // times whatever the time of day: the matrix makes about a hundred, fifty
+                // hours' worth, which from tomorrow would reach into day 3 by mid-morning.
                 let half_hours =
                     i64::try_from(self.meetings.fetch_add(1, Ordering::Relaxed)).unwrap();
                 let minutes: i64 = if matches!(fill, Fill::OwnersMeeting) {
-                    24 * 60 + 30 * half_hours
+                    4 * 24 * 60 + 30 * half_hours
                 } else {
                     -60 - 30 * half_hours
                 };
@@ -1170,6 +1199,22 @@ impl<'a> World<'a> {
                 made.json()["id"].as_str().unwrap().to_owned()
             }
             Fill::OwnersNewConnection => self.new_connection().await.id,
+            Fill::OwnersOpportunity | Fill::OwnersPrivateOpportunity => {
+                let visibility = if matches!(fill, Fill::OwnersOpportunity) {
+                    "everyone"
+                } else {
+                    "connections"
+                };
+                let body = json!({
+                    "kind": "event", "title": format!("Meetup {}", self.next()), "description": "Come along.",
+                    "closes_on": crate::meetings::date_in_days(20), "visibility": visibility,
+                });
+                let made = app
+                    .post_json("/api/v1/opportunities", body, Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
             Fill::IntroductionOfOwner => {
                 let introducer = self.new_connection().await;
                 let other = new_person(app, "Ivo Introduced", &self.counter, false).await;

@@ -28,6 +28,7 @@ mod moves;
 mod network;
 mod notifications;
 mod one_off;
+mod opportunities;
 mod ops;
 mod outcomes;
 mod pages;
