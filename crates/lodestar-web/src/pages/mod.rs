@@ -16,6 +16,7 @@ mod mentorships;
 mod moderation;
 mod network;
 mod notifications;
+mod opportunities;
 mod outcomes;
 mod people;
 mod profile;
@@ -160,6 +161,15 @@ pub fn registry() -> Routes<AppState> {
         .post("/introductions/{id}/decline", network::decline_introduction)
         .post("/introductions/asks/{id}/decline", network::decline_ask)
         .post("/introductions/asks/{id}/withdraw", network::withdraw_ask)
+        .get("/opportunities", opportunities::list)
+        .get("/opportunities/new", opportunities::new_form)
+        .post("/opportunities/new", opportunities::create)
+        .get("/opportunities/{id}", opportunities::one)
+        .get("/opportunities/{id}/edit", opportunities::edit_form)
+        .post("/opportunities/{id}/edit", opportunities::update)
+        .post("/opportunities/{id}/close", opportunities::close)
+        .post("/opportunities/{id}/status", opportunities::mark)
+        .post("/opportunities/{id}/share", opportunities::share)
         .get("/outcomes", outcomes::outcomes)
         .post("/outcomes", outcomes::create)
         .post("/outcomes/{id}", outcomes::edit)

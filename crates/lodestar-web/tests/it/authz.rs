@@ -736,6 +736,23 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::AskToOwner),
         row(M::POST, "/introductions/asks/{id}/withdraw", [LogIn, NOT_FOUND, Redirect("/network/introductions"), NOT_FOUND])
             .fill(Fill::AskFromOwner),
+        row(M::GET, "/opportunities", SIGNED_IN_PAGE),
+        row(M::GET, "/opportunities/new", SIGNED_IN_PAGE),
+        row(M::POST, "/opportunities/new", [LogIn, Redirect("/opportunities/"), Redirect("/opportunities/"), Redirect("/opportunities/")])
+            .form(&[("kind", "insight"), ("title", "Page post {n}"), ("description", "A trend."), ("visibility", "everyone")]),
+        row(M::GET, "/opportunities/{id}", [LogIn, NOT_FOUND, Done, NOT_FOUND]).fill(Fill::OwnersPrivateOpportunity),
+        row(M::GET, "/opportunities/{id}/edit", [LogIn, FORBIDDEN, Done, FORBIDDEN]).fill(Fill::OwnersOpportunity),
+        row(M::POST, "/opportunities/{id}/edit", [LogIn, FORBIDDEN, Redirect("/opportunities/"), FORBIDDEN])
+            .fill(Fill::OwnersOpportunity)
+            .form(&[("kind", "event"), ("title", "Edited {n}"), ("description", "Come."), ("closes_on", "{day3}"), ("visibility", "everyone")]),
+        row(M::POST, "/opportunities/{id}/close", [LogIn, FORBIDDEN, Redirect("/opportunities/"), FORBIDDEN])
+            .fill(Fill::OwnersOpportunity),
+        row(M::POST, "/opportunities/{id}/status", [LogIn, NOT_FOUND, Redirect("/opportunities/"), NOT_FOUND])
+            .fill(Fill::OwnersPrivateOpportunity)
+            .form(&[("status", "saved")]),
+        row(M::POST, "/opportunities/{id}/share", [LogIn, Status(422), Redirect("/opportunities/"), Status(422)])
+            .fill(Fill::OwnersOpportunity)
+            .form(&[("person_id", "{target}"), ("note", "Page share {n}")]),
         // Connections: asking anyone listed, answering only what was asked of you; someone
         // else's connections show only those you share.
         row(M::POST, "/api/v1/connections", SIGNED_IN_API)

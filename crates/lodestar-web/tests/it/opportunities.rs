@@ -291,4 +291,38 @@ api_tests! {
         assert_eq!(reasons(3), ["in your industry, Retail", "in York, where you are"]);
         assert_eq!(reasons(4), ["grows Python, which you want to grow"]);
     }
+
+    async fn the_pages_post_list_mark_and_share_without_javascript(app) {
+        let ana = person(app, "Ana", json!({"industry": "Energy"})).await;
+        let ben = person(app, "Ben", json!({"industry": "Energy"})).await;
+        connect(app, &ana, &ben).await;
+        let (mut a, a_csrf) = crate::meetings::browser_of(app, "ana@example.org").await;
+        assert_eq!(a.get("/opportunities/new").await.status, StatusCode::OK);
+        let refused = a.post("/opportunities/new", &[("_csrf", &a_csrf), ("kind", "job"), ("title", "Grid analyst"), ("description", ""), ("visibility", "everyone"), ("skills", "negotiation:9")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = refused.text();
+        assert!(text.contains("Grid analyst") && text.contains("skills[0].level") && text.contains("closes_on"), "{text}");
+        let day = in_days(20);
+        let posted = a.post("/opportunities/new", &[("_csrf", &a_csrf), ("kind", "job"), ("title", "Grid analyst"), ("description", "Model the grid."), ("industry", "Energy"), ("closes_on", &day), ("visibility", "connections"), ("skills", "negotiation:2")]).await;
+        let to = posted.header("location").unwrap_or_default().to_owned();
+        assert!(to.starts_with("/opportunities/"), "{}", posted.text());
+        let page = a.get(&to).await.text();
+        assert!(page.contains("Grid analyst") && page.contains("Your post") && page.contains("Share it"), "{page}");
+        let shared = a.post(&format!("{to}/share"), &[("_csrf", &a_csrf), ("person_id", &ben.1), ("note", "Made for you")]).await;
+        assert!(shared.status.is_redirection(), "{}", shared.text());
+
+        let (mut b, b_csrf) = crate::meetings::browser_of(app, "ben@example.org").await;
+        let list = b.get("/opportunities").await.text();
+        assert!(list.contains("Grid analyst") && list.contains("shared by Ana") && list.contains("in your industry, Energy"), "{list}");
+        let marked = b.post(&format!("{to}/status"), &[("_csrf", &b_csrf), ("status", "applied")]).await;
+        assert!(marked.status.is_redirection());
+        let page = b.get(&to).await.text();
+        assert!(page.contains("How did it go?") && page.contains("Made for you"), "{page}");
+        let won = b.post(&format!("{to}/status"), &[("_csrf", &b_csrf), ("status", "applied"), ("outcome", "got_it")]).await;
+        assert!(won.status.is_redirection());
+        assert!(b.get("/outcomes").await.text().contains("Grid analyst"));
+        // Only its author edits it.
+        assert_eq!(b.get(&format!("{to}/edit")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(a.get(&format!("{to}/edit")).await.status, StatusCode::OK);
+    }
 }
