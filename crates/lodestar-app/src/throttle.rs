@@ -1,4 +1,5 @@
-//! Rate limits on what anyone may try without an account: logging in and registering.
+//! Rate limits on what anyone may try without an account (logging in and registering), and
+//! on what reaches other people unasked (requests to connect and introductions).
 //!
 //! Log-ins are limited per (account, client address) with delays that grow with each
 //! failure, and per address overall. There is no lockout of an account as such: failures
@@ -37,6 +38,10 @@ pub struct Limits {
     /// Registrations one address may make per window.
     pub registrations_per_address: i64,
     pub registration_window_ms: i64,
+    /// Requests to connect, introductions and requests for introductions one person may
+    /// make per window: enough for anyone building a network, too few to spam everyone.
+    pub network_requests_per_person: i64,
+    pub network_window_ms: i64,
 }
 
 impl Default for Limits {
@@ -49,6 +54,8 @@ impl Default for Limits {
             login_address_window_ms: 15 * MINUTE,
             registrations_per_address: 10,
             registration_window_ms: HOUR,
+            network_requests_per_person: 50,
+            network_window_ms: 24 * HOUR,
         }
     }
 }
@@ -70,6 +77,7 @@ impl Limits {
             .max(self.max_login_delay_ms)
             .max(self.login_address_window_ms)
             .max(self.registration_window_ms)
+            .max(self.network_window_ms)
     }
 }
 
@@ -188,6 +196,31 @@ impl App {
             });
         }
         Ok(counter)
+    }
+
+    /// Makes a request to connect, an introduction or a request for one by `person` with
+    /// `make`, counted against their limit: refused with [`AppError::RateLimited`] when they
+    /// have made too many lately, and not counted if `make` fails.
+    pub(crate) async fn network_request<T>(
+        &self,
+        person: lodestar_domain::PersonId,
+        make: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        let limits = &self.policy.throttle;
+        let now = now_ms();
+        let counter = scope("network", &[&person.to_string()]);
+        let window = limits.network_window_ms;
+        let hit = store::hit(&self.db, &counter, now, Window::Fixed { ms: window }).await?;
+        if hit.hits > limits.network_requests_per_person {
+            return Err(AppError::RateLimited {
+                retry_after_secs: seconds_until(hit.window_start + window - now),
+            });
+        }
+        let made = make.await;
+        if made.is_err() {
+            store::forgive(&self.db, &counter).await?;
+        }
+        made
     }
 
     pub(crate) async fn registration_not_made(&self, counter: &str) -> Result<(), AppError> {

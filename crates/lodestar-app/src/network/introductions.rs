@@ -133,6 +133,15 @@ impl App {
         viewer: &Viewer,
         input: &IntroductionInput,
     ) -> Result<IntroductionView, AppError> {
+        self.network_request(viewer.id, self.try_introduce(viewer, input))
+            .await
+    }
+
+    async fn try_introduce(
+        &self,
+        viewer: &Viewer,
+        input: &IntroductionInput,
+    ) -> Result<IntroductionView, AppError> {
         let mut errors = FieldErrors::new();
         let mine = connections::connected_with(&self.db, viewer.id).await?;
         let mut side = |field: &str, raw: &str| match raw.trim().parse::<PersonId>() {
@@ -333,6 +342,15 @@ impl App {
     /// The viewer asks a connection for an introduction. The connection is notified and sees
     /// suggestions from their own connections.
     pub async fn ask_introduction(
+        &self,
+        viewer: &Viewer,
+        input: &AskInput,
+    ) -> Result<AskView, AppError> {
+        self.network_request(viewer.id, self.try_ask_introduction(viewer, input))
+            .await
+    }
+
+    async fn try_ask_introduction(
         &self,
         viewer: &Viewer,
         input: &AskInput,

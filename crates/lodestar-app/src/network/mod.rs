@@ -128,6 +128,15 @@ impl App {
         viewer: &Viewer,
         input: &ConnectionRequest,
     ) -> Result<ConnectionView, AppError> {
+        self.network_request(viewer.id, self.try_request_connection(viewer, input))
+            .await
+    }
+
+    async fn try_request_connection(
+        &self,
+        viewer: &Viewer,
+        input: &ConnectionRequest,
+    ) -> Result<ConnectionView, AppError> {
         let other: PersonId = input
             .person_id
             .trim()

@@ -112,6 +112,28 @@ const A: &str = "198.51.100.7";
 const B: &str = "203.0.113.20";
 
 api_tests! {
+    async fn requests_to_connect_are_limited_per_person_and_refused_ones_do_not_count(app) {
+        let server = Server::new(app, |a| a.policy.throttle.network_requests_per_person = 2, WebConfig::default());
+        let token = app.person_with_profile("Ada", json!({"listed": true})).await;
+        let ada = lodestar_app::Viewer { id: app.id_of(&token).await.parse().unwrap(), name: "Ada".into(), is_admin: false };
+        let mut others = Vec::new();
+        for name in ["Bo", "Cy", "Di"] {
+            let t = app.person_with_profile(name, json!({"listed": true})).await;
+            others.push(app.id_of(&t).await);
+        }
+        let ask = |to: &str| lodestar_app::network::ConnectionRequest { person_id: to.to_owned() };
+        // A refused request (to herself, then twice to Bo) is not counted.
+        assert!(server.app.request_connection(&ada, &ask(&ada.id.to_string())).await.is_err());
+        server.app.request_connection(&ada, &ask(&others[0])).await.unwrap();
+        assert!(server.app.request_connection(&ada, &ask(&others[0])).await.is_err());
+        server.app.request_connection(&ada, &ask(&others[1])).await.unwrap();
+        let third = server.app.request_connection(&ada, &ask(&others[2])).await;
+        assert!(matches!(third, Err(lodestar_app::AppError::RateLimited { retry_after_secs }) if retry_after_secs > 23 * 3600), "{third:?}");
+        // Introductions and requests for them count against the same limit.
+        let asked = lodestar_app::network::introductions::AskInput { person_id: others[0].clone(), industry: Some("Energy".into()), ..Default::default() };
+        assert!(matches!(server.app.ask_introduction(&ada, &asked).await, Err(lodestar_app::AppError::RateLimited { .. })));
+    }
+
     async fn fifty_failures_from_one_address_do_not_stop_the_owner_at_another(app) {
         let server = Server::plain(app);
         assert_eq!(server.register("Ada Lovelace", "ada@example.org", B).await.status, StatusCode::CREATED);
