@@ -1,5 +1,5 @@
-//! The one scheduler for periodic work: pruning what has expired and refreshing the query
-//! planner's statistics. `serve` spawns [`Housekeeping::run`]; several server processes on
+//! The one scheduler for periodic work: pruning what has expired, sending the weekly
+//! opportunity digests that are due, and refreshing the query planner's statistics. `serve` spawns [`Housekeeping::run`]; several server processes on
 //! one database may all run it. The prunes are idempotent deletes, so running them twice
 //! is harmless; the planner refresh, which is not free, runs in whichever process holds
 //! its lease.
@@ -27,6 +27,8 @@ pub struct Report {
     /// Rate-limit counters past their longest window.
     pub throttle: u64,
     pub setup_tokens: u64,
+    /// Weekly opportunity digests queued.
+    pub digests: usize,
     pub analyzed: bool,
 }
 
@@ -84,6 +86,7 @@ impl Housekeeping {
             tokens: tokens::prune(db, now - TOKEN_RETENTION_MS).await?,
             throttle: self.app.prune_throttle().await?,
             setup_tokens: installation::prune_setup_tokens(db).await?,
+            digests: self.app.send_digests(now).await?,
             analyzed: false,
         };
         if report != Report::default() {
@@ -92,7 +95,8 @@ impl Housekeeping {
                 tokens = report.tokens,
                 throttle = report.throttle,
                 setup_tokens = report.setup_tokens,
-                "pruned expired rows"
+                digests = report.digests,
+                "pruned expired rows and sent due digests"
             );
         }
         Ok(report)

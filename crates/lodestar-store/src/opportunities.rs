@@ -515,3 +515,96 @@ pub async fn mark_counts(db: &Db, opportunity: OpportunityId) -> Result<Vec<(Sta
     .map(|row| Ok((parsed(row, "status")?, row.try_get("n")?)))
     .collect()
 }
+
+/// Whether `person` gets the weekly digest, and when the last one went.
+pub async fn digest_of(db: &Db, person: PersonId) -> Result<(bool, Option<i64>)> {
+    let row = sqlx::query("SELECT opportunity_digest, digest_sent_at FROM persons WHERE id = $1")
+        .bind(person.to_string())
+        .fetch_optional(db.reader())
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok((
+        row.try_get::<i64, _>("opportunity_digest")? != 0,
+        row.try_get("digest_sent_at")?,
+    ))
+}
+
+/// Turns `person`'s weekly digest on or off. Turned on, the first one covers the week
+/// before it.
+pub async fn set_digest(db: &Db, person: PersonId, on: bool) -> Result<()> {
+    sqlx::query("UPDATE persons SET opportunity_digest = $1 WHERE id = $2")
+        .bind(i64::from(on))
+        .bind(person.to_string())
+        .execute(db.writer())
+        .await?;
+    Ok(())
+}
+
+/// People whose digest is due (on, and none sent since `before`), with their name and the
+/// last one's time: at most `limit`, longest waiting first.
+pub async fn due_digests(
+    db: &Db,
+    before: i64,
+    limit: i64,
+) -> Result<Vec<(PersonId, String, Option<i64>)>> {
+    sqlx::query(
+        "SELECT id, name, digest_sent_at FROM persons WHERE opportunity_digest = 1 \
+         AND suspended_at IS NULL AND (digest_sent_at IS NULL OR digest_sent_at <= $1) \
+         ORDER BY COALESCE(digest_sent_at, 0), id LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            parse_id(&row.try_get::<String, _>("id")?)?,
+            row.try_get("name")?,
+            row.try_get("digest_sent_at")?,
+        ))
+    })
+    .collect()
+}
+
+/// Claims `person`'s due digest, in the caller's transaction: `false` if another process
+/// sent it since `before` (then nothing is sent twice).
+pub async fn claim_digest(
+    conn: &mut Conn,
+    person: PersonId,
+    before: i64,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE persons SET digest_sent_at = $1 WHERE id = $2 AND opportunity_digest = 1 \
+         AND (digest_sent_at IS NULL OR digest_sent_at <= $3)",
+    )
+    .bind(now)
+    .bind(person.to_string())
+    .bind(before)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Queues a digest e-mail to `person`, in the caller's transaction.
+pub async fn queue_digest(
+    conn: &mut Conn,
+    person: PersonId,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, person_id, recipient, recipient_name, subject, body, created_at, next_attempt_at) \
+         SELECT $1, p.id, p.email, p.name, $2, $3, $4, $4 FROM persons p WHERE p.id = $5",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(subject.to_owned())
+    .bind(body.to_owned())
+    .bind(now)
+    .bind(person.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

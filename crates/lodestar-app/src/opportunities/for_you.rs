@@ -48,6 +48,8 @@ pub struct ForYouItem {
     /// Your mark, if any (`saved`, `interested` or `applied`).
     #[schema(value_type = Option<String>)]
     pub your_status: Option<Status>,
+    /// When it was posted, epoch milliseconds.
+    pub created_at: i64,
 }
 
 /// `GET /api/v1/me/opportunities`.
@@ -269,6 +271,7 @@ fn rank(board: &Board, s: &Signals, viewer: PersonId, limit: usize) -> Vec<ForYo
             closes_on: o.closes_on.clone(),
             pinned: o.pinned,
             your_status: s.marks.get(&o.id).copied(),
+            created_at: o.created_at,
         })
         .collect()
 }

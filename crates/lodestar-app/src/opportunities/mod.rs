@@ -8,6 +8,7 @@
 //! (`lodestar_store::opportunities::VISIBLE`); a post someone may not see does not exist
 //! for them (404), admins included.
 
+pub mod digest;
 pub mod for_you;
 
 use std::collections::HashMap;

@@ -178,6 +178,8 @@ use crate::routes::Routes;
         super::opportunities::status,
         super::opportunities::pin,
         super::opportunities::for_you,
+        super::opportunities::digest,
+        super::opportunities::set_digest,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),

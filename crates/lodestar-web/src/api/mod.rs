@@ -202,6 +202,8 @@ pub fn registry() -> Routes<AppState> {
         .put("/opportunities/{id}/status", opportunities::status)
         .put("/opportunities/{id}/pin", opportunities::pin)
         .get("/me/opportunities", opportunities::for_you)
+        .get("/me/opportunities/digest", opportunities::digest)
+        .put("/me/opportunities/digest", opportunities::set_digest)
 }
 
 pub fn routes() -> Router<AppState> {

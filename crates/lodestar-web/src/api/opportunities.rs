@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use lodestar_app::opportunities::digest::DigestSettings;
 use lodestar_app::opportunities::for_you::ForYouView;
 use lodestar_app::opportunities::{
     OpportunityInput, OpportunityPage, OpportunityQuery, OpportunityView, PinInput, ShareInput,
@@ -178,4 +179,29 @@ pub async fn for_you(
     ApiViewer(viewer): ApiViewer,
 ) -> ApiResult<Json<ForYouView>> {
     Ok(Json(state.app.for_you(&viewer).await?))
+}
+
+/// Whether you get the weekly e-mail of new opportunities that fit you.
+#[utoipa::path(get, path = "/api/v1/me/opportunities/digest", tag = "opportunities", security(("bearer" = [])),
+    responses((status = 200, body = DigestSettings)))]
+pub async fn digest(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Json<DigestSettings>> {
+    Ok(Json(state.app.digest_settings(&viewer).await?))
+}
+
+/// Turn the weekly e-mail of new opportunities that fit you on or off (off by default).
+#[utoipa::path(put, path = "/api/v1/me/opportunities/digest", tag = "opportunities", security(("bearer" = [])),
+    request_body = DigestSettings,
+    responses((status = 200, body = DigestSettings),
+        (status = 422, description = "Not `{\"weekly\": bool}` (`validation_failed`)", body = ErrorBody)))]
+pub async fn set_digest(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(settings): ApiJson<DigestSettings>,
+) -> ApiResult<Json<DigestSettings>> {
+    Ok(Json(
+        state.app.set_digest_settings(&viewer, &settings).await?,
+    ))
 }

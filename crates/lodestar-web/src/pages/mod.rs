@@ -164,6 +164,7 @@ pub fn registry() -> Routes<AppState> {
         .get("/opportunities", opportunities::list)
         .get("/opportunities/new", opportunities::new_form)
         .post("/opportunities/new", opportunities::create)
+        .post("/opportunities/digest", opportunities::digest)
         .get("/opportunities/{id}", opportunities::one)
         .get("/opportunities/{id}/edit", opportunities::edit_form)
         .post("/opportunities/{id}/edit", opportunities::update)

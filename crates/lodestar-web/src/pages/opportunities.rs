@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use lodestar_app::catalogue::SkillView;
 use lodestar_app::network::ConnectedPerson;
+use lodestar_app::opportunities::digest::DigestSettings;
 use lodestar_app::opportunities::for_you::ForYouView;
 use lodestar_app::opportunities::{
     OpportunityInput, OpportunityPage, OpportunityQuery, OpportunityView, ShareInput, StatusInput,
@@ -36,6 +37,7 @@ struct ListPage {
     query: OpportunityQuery,
     errors: FieldErrors,
     kinds: &'static [OpportunityKind],
+    digest: bool,
 }
 
 impl ListPage {
@@ -52,7 +54,11 @@ pub async fn list(
     Query(query): Query<OpportunityQuery>,
 ) -> Response {
     let page = async {
-        let for_you = state.app.for_you(&viewer).await.or_page()?;
+        let (for_you, digest) = tokio::try_join!(
+            state.app.for_you(&viewer),
+            state.app.digest_settings(&viewer)
+        )
+        .map_err(|e| error_page(&e))?;
         let (list, errors) = match state.app.opportunities(&viewer, &query).await {
             Ok(list) => (Some(list), FieldErrors::new()),
             Err(AppError::Invalid(errors)) => (None, errors),
@@ -66,6 +72,7 @@ pub async fn list(
             query,
             errors,
             kinds: OpportunityKind::ALL,
+            digest: digest.weekly,
         })
     };
     let page = page.await;
@@ -357,6 +364,39 @@ pub async fn mark(
                 _ => "Saved.".to_owned(),
             };
             done(&session, &message, &format!("/opportunities/{id}")).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Turns the weekly digest on or off.
+pub async fn digest(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let weekly = FormData(form).checked("weekly");
+    match state
+        .app
+        .set_digest_settings(&viewer, &DigestSettings { weekly })
+        .await
+    {
+        Ok(_) if weekly => {
+            done(
+                &session,
+                "You will get a weekly e-mail of new opportunities that fit you.",
+                "/opportunities",
+            )
+            .await
+        }
+        Ok(_) => {
+            done(
+                &session,
+                "No weekly e-mail of opportunities.",
+                "/opportunities",
+            )
+            .await
         }
         Err(e) => error_page(&e),
     }

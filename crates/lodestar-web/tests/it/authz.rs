@@ -738,6 +738,8 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::AskFromOwner),
         row(M::GET, "/opportunities", SIGNED_IN_PAGE),
         row(M::GET, "/opportunities/new", SIGNED_IN_PAGE),
+        row(M::POST, "/opportunities/digest", [LogIn, Redirect("/opportunities"), Redirect("/opportunities"), Redirect("/opportunities")])
+            .form(&[("save", "1")]),
         row(M::POST, "/opportunities/new", [LogIn, Redirect("/opportunities/"), Redirect("/opportunities/"), Redirect("/opportunities/")])
             .form(&[("kind", "insight"), ("title", "Page post {n}"), ("description", "A trend."), ("visibility", "everyone")]),
         row(M::GET, "/opportunities/{id}", [LogIn, NOT_FOUND, Done, NOT_FOUND]).fill(Fill::OwnersPrivateOpportunity),
@@ -801,6 +803,8 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::OwnersOpportunity)
             .json(r#"{"pinned": true}"#),
         row(M::GET, "/api/v1/me/opportunities", SIGNED_IN_API),
+        row(M::GET, "/api/v1/me/opportunities/digest", SIGNED_IN_API),
+        row(M::PUT, "/api/v1/me/opportunities/digest", SIGNED_IN_API).json(r#"{"weekly": false}"#),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),

@@ -325,4 +325,48 @@ api_tests! {
         assert_eq!(b.get(&format!("{to}/edit")).await.status, StatusCode::FORBIDDEN);
         assert_eq!(a.get(&format!("{to}/edit")).await.status, StatusCode::OK);
     }
+
+    async fn the_weekly_digest_is_off_by_default_and_keeps_to_what_each_may_see(app) {
+        let ana = person(app, "Ana", json!({})).await;
+        let ben = person(app, "Ben", json!({"industry": "Energy"})).await;
+        let sam = person(app, "Sam", json!({"industry": "Energy"})).await;
+        let (off, _) = person(app, "Olga", json!({"industry": "Energy"})).await;
+        connect(app, &ana, &ben).await;
+        assert_eq!(app.get("/api/v1/me/opportunities/digest", Some(&off)).await.json()["weekly"], false);
+        for token in [&ben.0, &sam.0] {
+            let on = app.put_json("/api/v1/me/opportunities/digest", json!({"weekly": true}), Some(token)).await;
+            assert_eq!(on.json()["weekly"], true, "{}", on.text());
+        }
+        let bad = app.put_json("/api/v1/me/opportunities/digest", json!({"weekly": "yes"}), Some(&sam.0)).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        post(app, &ana.0, opening("Public talks", "everyone")).await;
+        post(app, &ana.0, opening("Private talks", "connections")).await;
+
+        let now = lodestar_store::now_ms();
+        assert_eq!(app.app.send_digests(now).await.unwrap(), 2);
+        let digests: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT recipient, subject, body FROM outbox WHERE subject LIKE '%for you' ORDER BY recipient",
+        )
+        .fetch_all(app.app.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(digests.len(), 2, "{digests:?}");
+        let (to, subject, body) = &digests[0];
+        assert_eq!(to, "ben@example.org");
+        assert_eq!(subject, "2 new opportunities for you");
+        assert!(body.contains("Public talks") && body.contains("Private talks") && body.contains("in your industry, Energy"), "{body}");
+        let (to, subject, body) = &digests[1];
+        assert_eq!(to, "sam@example.org");
+        assert_eq!(subject, "1 new opportunity for you");
+        assert!(body.contains("Public talks") && !body.contains("Private talks"), "a post for connections never reaches anyone else: {body}");
+        // Nothing twice, and nothing for whoever left it off.
+        assert_eq!(app.app.send_digests(now + 1000).await.unwrap(), 0);
+        // A week later there is nothing new: no e-mail, and the week starts again.
+        assert_eq!(app.app.send_digests(now + 8 * 24 * 3600 * 1000).await.unwrap(), 0);
+        let all: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE subject LIKE '%for you'")
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap();
+        assert_eq!(all, 2);
+    }
 }

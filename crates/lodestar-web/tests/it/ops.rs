@@ -167,6 +167,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("put", "/api/v1/opportunities/{id}/status"),
     ("put", "/api/v1/opportunities/{id}/pin"),
     ("get", "/api/v1/me/opportunities"),
+    ("get", "/api/v1/me/opportunities/digest"),
+    ("put", "/api/v1/me/opportunities/digest"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];
