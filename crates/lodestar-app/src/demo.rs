@@ -25,9 +25,11 @@ use crate::{App, AppError};
 
 mod growth;
 mod history;
+mod opportunities;
 
 pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
+pub use opportunities::OpportunityCounts;
 
 const VOCABULARY: &str = include_str!("../seed/demo.json");
 
@@ -76,9 +78,17 @@ struct Zone {
 #[derive(Clone, Debug)]
 pub struct DemoOptions {
     pub people: usize,
+    /// Opportunities and insights to post.
+    pub opportunities: usize,
     pub seed: u64,
     /// Show a progress bar on the terminal.
     pub progress: bool,
+}
+
+/// How many opportunities and insights a demo of `people` posts by default: a third of
+/// them, from 50 to 500.
+pub fn default_opportunities(people: usize) -> usize {
+    (people / 3).clamp(50, 500)
 }
 
 /// What was generated, with logins to try.
@@ -95,6 +105,8 @@ pub struct DemoReport {
     pub history: HistoryCounts,
     /// Their goals and check-ins.
     pub growth: GrowthCounts,
+    /// Their opportunities and insights.
+    pub opportunities: OpportunityCounts,
 }
 
 /// People are written in transactions of this many.
@@ -169,8 +181,10 @@ impl App {
             logins: vec![("admin".into(), admin.email.clone())],
             history: HistoryCounts::default(),
             growth: GrowthCounts::default(),
+            opportunities: OpportunityCounts::default(),
         };
         let mut people = Vec::with_capacity(options.people);
+        let mut authors = Vec::with_capacity(options.people);
         let mut featured = Vec::new();
         let mut mentees = Vec::new();
         let mut generated = 0;
@@ -214,6 +228,20 @@ impl App {
                     grows: p.profile.growth_skills.iter().map(|c| c.skill).collect(),
                     focus_areas: p.profile.focus_areas.clone(),
                 });
+                authors.push(opportunities::Author {
+                    id: p.id,
+                    name: p.name.clone(),
+                    is_mentor: p.profile.is_mentor,
+                    industry: p.profile.industry.clone(),
+                    location: p.profile.location.clone(),
+                    skills: p
+                        .profile
+                        .mentor_skills
+                        .iter()
+                        .chain(&p.profile.growth_skills)
+                        .map(|c| c.skill)
+                        .collect(),
+                });
             }
             profiles::insert_bulk(&self.db, &batch).await?;
             generated += count;
@@ -238,6 +266,17 @@ impl App {
             lodestar_store::bulk_growth::insert(&self.db, batch).await?;
         }
         report.growth = counts;
+        let (posts, shares, counts) = opportunities::generate(
+            &authors,
+            &names,
+            &current_mentees(&batches),
+            &featured,
+            options.opportunities,
+            options.seed,
+            lodestar_store::now_ms(),
+        );
+        lodestar_store::opportunities::insert_bulk(&self.db, &posts, &shares).await?;
+        report.opportunities = counts;
         self.demo_career_paths(&mentees, &names, lodestar_store::now_ms())
             .await?;
         let free_time = free_time(&people, options.seed, lodestar_store::now_ms());
@@ -251,6 +290,43 @@ impl App {
         );
         Ok(report)
     }
+}
+
+/// Each mentor's mentees in the history's active mentorships.
+fn current_mentees(
+    batches: &[lodestar_store::bulk_mentoring::BulkMentoring],
+) -> HashMap<PersonId, Vec<PersonId>> {
+    let mut found: HashMap<PersonId, Vec<PersonId>> = HashMap::new();
+    for batch in batches {
+        let active: std::collections::HashSet<&str> = batch
+            .mentorships
+            .iter()
+            .filter(|m| m.state == "active")
+            .map(|m| m.id.as_str())
+            .collect();
+        let mut roles: HashMap<&str, (Option<PersonId>, Vec<PersonId>)> = HashMap::new();
+        for member in batch
+            .members
+            .iter()
+            .filter(|m| active.contains(m.mentorship_id.as_str()))
+        {
+            let Ok(person) = member.person_id.parse::<PersonId>() else {
+                continue;
+            };
+            let entry = roles.entry(member.mentorship_id.as_str()).or_default();
+            if member.role == "mentor" {
+                entry.0 = Some(person);
+            } else {
+                entry.1.push(person);
+            }
+        }
+        for (mentor, mentees) in roles.into_values() {
+            if let Some(mentor) = mentor {
+                found.entry(mentor).or_default().extend(mentees);
+            }
+        }
+    }
+    found
 }
 
 /// Every mentor's free time for booking: two weekly windows of two hours on weekdays in

@@ -608,3 +608,93 @@ pub async fn queue_digest(
     .await?;
     Ok(())
 }
+
+/// A generated share, for bulk loading.
+#[derive(Clone, Debug)]
+pub struct BulkShare {
+    pub opportunity: OpportunityId,
+    pub from: PersonId,
+    pub to: PersonId,
+    pub note: String,
+    pub at: i64,
+}
+
+/// Inserts many opportunities with their skills, and shares of them, in one transaction.
+pub async fn insert_bulk(db: &Db, posts: &[Opportunity], shares: &[BulkShare]) -> Result<()> {
+    use crate::sql::Value;
+    let mut tx = db.writer().begin().await?;
+    let rows = posts
+        .iter()
+        .map(|o| {
+            vec![
+                Value::from(o.id.to_string()),
+                Value::from(o.author.to_string()),
+                Value::from(o.kind.as_str()),
+                Value::from(o.title.as_str()),
+                Value::from(o.description.as_str()),
+                Value::from(o.industry.as_str()),
+                Value::from(o.industry.to_lowercase()),
+                Value::from(o.location.as_str()),
+                Value::from(o.location.to_lowercase()),
+                Value::from(o.remote),
+                Value::from(o.closes_on.clone()),
+                Value::from(o.visibility.as_str()),
+                Value::from(o.state.as_str()),
+                Value::from(o.pinned),
+                Value::from(o.created_at),
+                Value::from(o.updated_at),
+            ]
+        })
+        .collect();
+    crate::profiles::insert_rows(
+        &mut tx,
+        "opportunities (id, author_id, kind, title, description, industry, industry_key, location, \
+         location_key, remote, closes_on, visibility, state, pinned, created_at, updated_at)",
+        rows,
+    )
+    .await?;
+    let rows = posts
+        .iter()
+        .flat_map(|o| {
+            o.skills
+                .iter()
+                .enumerate()
+                .map(|(position, (skill, level))| {
+                    vec![
+                        Value::from(o.id.to_string()),
+                        Value::from(skill.to_string()),
+                        Value::from(i64::from(*level)),
+                        Value::from(position as i64),
+                    ]
+                })
+        })
+        .collect();
+    crate::profiles::insert_rows(
+        &mut tx,
+        "opportunity_skills (opportunity_id, skill_id, level, position)",
+        rows,
+    )
+    .await?;
+    let rows = shares
+        .iter()
+        .map(|s| {
+            vec![
+                Value::from(uuid::Uuid::new_v4().to_string()),
+                Value::from(s.opportunity.to_string()),
+                Value::from(s.from.to_string()),
+                Value::from(s.to.to_string()),
+                Value::from(s.note.as_str()),
+                Value::from(s.at),
+            ]
+        })
+        .collect();
+    crate::profiles::insert_rows_then(
+        &mut tx,
+        "opportunity_shares (id, opportunity_id, from_id, to_id, note, created_at)",
+        rows,
+        " ON CONFLICT (opportunity_id, from_id, to_id) DO NOTHING",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

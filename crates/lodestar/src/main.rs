@@ -237,6 +237,11 @@ struct DemoArgs {
     /// The same seed always generates the same organisation.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+
+    /// How many opportunities and insights to post (default: a third of the people, from
+    /// 50 to 500; 50,000 for the "For you" benchmark).
+    #[arg(long)]
+    opportunities: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -327,6 +332,11 @@ fn print_demo(report: &DemoReport) {
         "Their skills: {} assessments, {} pieces of feedback.",
         growth.assessments, growth.feedback
     );
+    let posted = &report.opportunities;
+    println!(
+        "Their opportunities: {} posted ({} insights), {} shared by mentors with mentees.",
+        posted.posted, posted.insights, posted.shared
+    );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {
         println!("  {what:<18} {email}");
@@ -372,6 +382,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
             let report = app
                 .generate_demo(&DemoOptions {
                     people: args.demo_people,
+                    opportunities: lodestar_app::demo::default_opportunities(args.demo_people),
                     seed: 42,
                     progress: std::io::stderr().is_terminal(),
                 })
@@ -554,6 +565,9 @@ async fn main() -> Result<()> {
             let app = open(&cli.global, 4).await?;
             let options = DemoOptions {
                 people: args.people,
+                opportunities: args
+                    .opportunities
+                    .unwrap_or_else(|| lodestar_app::demo::default_opportunities(args.people)),
                 seed: args.seed,
                 progress: std::io::stderr().is_terminal(),
             };

@@ -373,7 +373,7 @@ api_tests! {
     }
 
     async fn every_demo_mentee_has_a_path_with_a_gap_and_a_plan(app) {
-        let options = lodestar_app::demo::DemoOptions { people: 120, seed: 11, progress: false };
+        let options = lodestar_app::demo::DemoOptions { people: 120, opportunities: lodestar_app::demo::default_opportunities(120), seed: 11, progress: false };
         let report = app.app.generate_demo(&options).await.unwrap();
         let (_, email) = report.logins.iter().find(|(kind, _)| kind == "mentee").unwrap();
         let token = app.login(email, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"].as_str().unwrap().to_owned();

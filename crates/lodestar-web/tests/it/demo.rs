@@ -18,10 +18,27 @@ api_tests! {
     async fn the_demo_has_the_whole_lifecycle_and_keeps_capacity_and_one_open_request_per_pair(app) {
         let report = app
             .app
-            .generate_demo(&DemoOptions { people: 400, seed: 7, progress: false })
+            .generate_demo(&DemoOptions { people: 400, opportunities: lodestar_app::demo::default_opportunities(400), seed: 7, progress: false })
             .await
             .unwrap();
         assert!(report.history.mentorships > 100, "{:?}", report.history);
+        // Opportunities and insights, for everyone, connections and mentees, some shared.
+        assert_eq!(report.opportunities.posted, 133);
+        assert!(report.opportunities.insights > 5 && report.opportunities.shared > 5, "{:?}", report.opportunities);
+        for (visibility, sql) in [
+            ("everyone", "SELECT COUNT(*) AS n FROM opportunities WHERE visibility = 'everyone'"),
+            ("connections", "SELECT COUNT(*) AS n FROM opportunities WHERE visibility = 'connections'"),
+            ("mentees", "SELECT COUNT(*) AS n FROM opportunities WHERE visibility = 'mentees'"),
+        ] {
+            assert!(count(app, sql).await > 0, "no post for {visibility}");
+        }
+        // The featured mentee's "For you" leads with what their mentor shared.
+        let mentee = &report.logins.iter().find(|(what, _)| what == "mentee").unwrap().1;
+        let login = app.login(mentee, lodestar_app::demo::DEMO_PASSWORD).await;
+        let token = login.json()["token"].as_str().unwrap().to_owned();
+        let for_you = app.get("/api/v1/me/opportunities", Some(&token)).await.json();
+        assert!(for_you["opportunities"][0]["reasons"][0].as_str().unwrap().starts_with("shared by your mentor"), "{for_you}");
+        assert!(for_you["opportunities"].as_array().unwrap().len() >= 5, "{for_you}");
         let states = [
             ("mentorships", &["active", "paused", "completed", "cancelled"][..]),
             ("mentorship_requests", &["pending", "accepted", "declined", "withdrawn", "expired"][..]),
@@ -148,7 +165,7 @@ api_tests! {
         const DAY: i64 = 86_400_000;
         let report = app
             .app
-            .generate_demo(&DemoOptions { people: 400, seed: 7, progress: false })
+            .generate_demo(&DemoOptions { people: 400, opportunities: lodestar_app::demo::default_opportunities(400), seed: 7, progress: false })
             .await
             .unwrap();
         assert!(report.growth.goals > 100 && report.growth.check_ins > 1000, "{:?}", report.growth);
@@ -352,7 +369,7 @@ api_tests! {
     async fn the_demo_mentee_has_rising_assessments_and_feedback_both_ways(app) {
         let report = app
             .app
-            .generate_demo(&DemoOptions { people: 300, seed: 11, progress: false })
+            .generate_demo(&DemoOptions { people: 300, opportunities: lodestar_app::demo::default_opportunities(300), seed: 11, progress: false })
             .await
             .unwrap();
         assert!(report.growth.assessments > 100 && report.growth.feedback > 20, "{:?}", report.growth);
