@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # What the end-to-end benchmarks share (sourced by bench/slots.sh, bench/lifecycle.sh,
-# bench/growth.sh and bench/live.sh): a scratch folder removed on exit, the release build, a
+# bench/growth.sh, bench/network.sh and bench/live.sh): a scratch folder removed on exit, the release build, a
 # fresh database on SQLite or PostgreSQL (dropped on exit), the demo organisation,
 # `lodestar serve` on 127.0.0.1, wrk runs with the load average around each, and their
 # medians.
@@ -98,10 +98,11 @@ bench_sql() {
     fi
 }
 
-# bench_demo PEOPLE: the demo organisation into the database; its output in $WORK/demo.out.
+# bench_demo PEOPLE [ARG...]: the demo organisation into the database (more `lodestar demo`
+# arguments after PEOPLE); its output in $WORK/demo.out.
 bench_demo() {
-    echo "== generating $1 demo people ($DATABASE)"
-    timeout 1800 "$LODESTAR_BIN" --log warn --database-url "$DB_URL" demo --people "$1" \
+    echo "== generating $1 demo people ($DATABASE)${2:+ with ${*:2}}"
+    timeout 3600 "$LODESTAR_BIN" --log warn --database-url "$DB_URL" demo --people "$1" "${@:2}" \
         >"$WORK/demo.out" 2>"$WORK/demo.err" || { tail -5 "$WORK/demo.err"; exit 1; }
     head -2 "$WORK/demo.out"
 }
