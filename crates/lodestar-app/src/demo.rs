@@ -1,6 +1,7 @@
 //! A generated, realistic organisation for trying Lodestar and for benchmarks: people with
 //! names, roles, departments, industries, experience, languages, time zones, mentoring
-//! capacities and skills at levels. The same seed always gives the same organisation.
+//! capacities and skills at levels, and the network they form. The same seed always gives
+//! the same organisation.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -25,9 +26,11 @@ use crate::{App, AppError};
 
 mod growth;
 mod history;
+mod network;
 
 pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
+pub use network::{CONNECTIONS_PER_PERSON, NetworkCounts};
 
 const VOCABULARY: &str = include_str!("../seed/demo.json");
 
@@ -95,6 +98,8 @@ pub struct DemoReport {
     pub history: HistoryCounts,
     /// Their goals and check-ins.
     pub growth: GrowthCounts,
+    /// Their connections.
+    pub network: NetworkCounts,
 }
 
 /// People are written in transactions of this many.
@@ -169,8 +174,10 @@ impl App {
             logins: vec![("admin".into(), admin.email.clone())],
             history: HistoryCounts::default(),
             growth: GrowthCounts::default(),
+            network: NetworkCounts::default(),
         };
         let mut people = Vec::with_capacity(options.people);
+        let mut colleagues = Vec::with_capacity(options.people);
         let mut featured = Vec::new();
         let mut mentees = Vec::new();
         let mut generated = 0;
@@ -214,6 +221,14 @@ impl App {
                     grows: p.profile.growth_skills.iter().map(|c| c.skill).collect(),
                     focus_areas: p.profile.focus_areas.clone(),
                 });
+                colleagues.push(network::Person {
+                    id: p.id,
+                    organisation: p.profile.organisation.clone(),
+                    department: p.profile.department.clone(),
+                    industry: p.profile.industry.clone(),
+                    years: p.profile.years_experience.unwrap_or(0),
+                    is_mentor: p.profile.is_mentor,
+                });
             }
             profiles::insert_bulk(&self.db, &batch).await?;
             generated += count;
@@ -238,6 +253,25 @@ impl App {
             lodestar_store::bulk_growth::insert(&self.db, batch).await?;
         }
         report.growth = counts;
+        let network_started = Instant::now();
+        let (connections, mut counts) = network::generate(
+            &colleagues,
+            &featured,
+            &batches,
+            options.seed,
+            lodestar_store::now_ms(),
+        );
+        let written = lodestar_store::bulk_network::insert(&self.db, &connections).await?;
+        // What the database took: a pair connected already keeps its row.
+        counts.accepted = usize::try_from(written.accepted).unwrap_or(usize::MAX);
+        counts.pending = usize::try_from(written.pending).unwrap_or(usize::MAX);
+        tracing::info!(
+            connections = counts.connections(),
+            pending = counts.pending,
+            seconds = network_started.elapsed().as_secs_f64(),
+            "demo network generated"
+        );
+        report.network = counts;
         self.demo_career_paths(&mentees, &names, lodestar_store::now_ms())
             .await?;
         let free_time = free_time(&people, options.seed, lodestar_store::now_ms());
