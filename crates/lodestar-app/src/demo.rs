@@ -1,6 +1,7 @@
 //! A generated, realistic organisation for trying Lodestar and for benchmarks: people with
 //! names, roles, departments, industries, experience, languages, time zones, mentoring
-//! capacities and skills at levels. The same seed always gives the same organisation.
+//! capacities and skills at levels, and the network they form. The same seed always gives
+//! the same organisation.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -25,10 +26,12 @@ use crate::{App, AppError};
 
 mod growth;
 mod history;
+mod network;
 mod opportunities;
 
 pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
+pub use network::{CONNECTIONS_PER_PERSON, NetworkCounts};
 pub use opportunities::OpportunityCounts;
 
 const VOCABULARY: &str = include_str!("../seed/demo.json");
@@ -105,6 +108,8 @@ pub struct DemoReport {
     pub history: HistoryCounts,
     /// Their goals and check-ins.
     pub growth: GrowthCounts,
+    /// Their connections.
+    pub network: NetworkCounts,
     /// Their opportunities and insights.
     pub opportunities: OpportunityCounts,
 }
@@ -181,9 +186,11 @@ impl App {
             logins: vec![("admin".into(), admin.email.clone())],
             history: HistoryCounts::default(),
             growth: GrowthCounts::default(),
+            network: NetworkCounts::default(),
             opportunities: OpportunityCounts::default(),
         };
         let mut people = Vec::with_capacity(options.people);
+        let mut colleagues = Vec::with_capacity(options.people);
         let mut authors = Vec::with_capacity(options.people);
         let mut featured = Vec::new();
         let mut mentees = Vec::new();
@@ -228,6 +235,14 @@ impl App {
                     grows: p.profile.growth_skills.iter().map(|c| c.skill).collect(),
                     focus_areas: p.profile.focus_areas.clone(),
                 });
+                colleagues.push(network::Person {
+                    id: p.id,
+                    organisation: p.profile.organisation.clone(),
+                    department: p.profile.department.clone(),
+                    industry: p.profile.industry.clone(),
+                    years: p.profile.years_experience.unwrap_or(0),
+                    is_mentor: p.profile.is_mentor,
+                });
                 authors.push(opportunities::Author {
                     id: p.id,
                     name: p.name.clone(),
@@ -266,6 +281,25 @@ impl App {
             lodestar_store::bulk_growth::insert(&self.db, batch).await?;
         }
         report.growth = counts;
+        let network_started = Instant::now();
+        let (connections, mut counts) = network::generate(
+            &colleagues,
+            &featured,
+            &batches,
+            options.seed,
+            lodestar_store::now_ms(),
+        );
+        let written = lodestar_store::bulk_network::insert(&self.db, &connections).await?;
+        // What the database took: a pair connected already keeps its row.
+        counts.accepted = usize::try_from(written.accepted).unwrap_or(usize::MAX);
+        counts.pending = usize::try_from(written.pending).unwrap_or(usize::MAX);
+        tracing::info!(
+            connections = counts.connections(),
+            pending = counts.pending,
+            seconds = network_started.elapsed().as_secs_f64(),
+            "demo network generated"
+        );
+        report.network = counts;
         let (posts, shares, counts) = opportunities::generate(
             &authors,
             &names,

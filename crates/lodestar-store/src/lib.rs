@@ -12,6 +12,7 @@ pub mod blocks;
 pub mod bookings;
 pub mod bulk_growth;
 pub mod bulk_mentoring;
+pub mod bulk_network;
 pub mod busy_times;
 pub mod calendar_feeds;
 pub mod career;

@@ -330,18 +330,20 @@ pub(crate) async fn insert_rows(
     table_and_columns: &str,
     rows: Vec<Vec<Value>>,
 ) -> Result<()> {
-    insert_rows_then(tx, table_and_columns, rows, "").await
+    insert_rows_then(tx, table_and_columns, rows, "").await?;
+    Ok(())
 }
 
 /// [`insert_rows`] with `suffix` after each statement's rows (an `ON CONFLICT` clause).
+/// Returns how many rows were written: fewer than given when the suffix skips some.
 pub(crate) async fn insert_rows_then(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     table_and_columns: &str,
     rows: Vec<Vec<Value>>,
     suffix: &str,
-) -> Result<()> {
+) -> Result<u64> {
     let Some(width) = rows.first().map(Vec::len) else {
-        return Ok(());
+        return Ok(0);
     };
     let max_params = if tx.backend_name().eq_ignore_ascii_case("sqlite") {
         SQLITE_PARAMS_PER_STATEMENT
@@ -349,6 +351,7 @@ pub(crate) async fn insert_rows_then(
         POSTGRES_PARAMS_PER_STATEMENT
     };
     let per_statement = (max_params / width).max(1);
+    let mut written = 0;
     for chunk in rows.chunks(per_statement) {
         let mut sql = Sql::new(&format!("INSERT INTO {table_and_columns} VALUES "));
         for (i, row) in chunk.iter().enumerate() {
@@ -356,9 +359,9 @@ pub(crate) async fn insert_rows_then(
             sql.bind_list(row.iter().cloned()).push(")");
         }
         sql.push(suffix);
-        sql.query().execute(&mut **tx).await?;
+        written += sql.query().execute(&mut **tx).await?.rows_affected();
     }
-    Ok(())
+    Ok(written)
 }
 
 /// A generated person for bulk loading.

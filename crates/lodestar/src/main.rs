@@ -332,6 +332,18 @@ fn print_demo(report: &DemoReport) {
         "Their skills: {} assessments, {} pieces of feedback.",
         growth.assessments, growth.feedback
     );
+    let network = &report.network;
+    let connections = network.connections();
+    let share = |n: usize| 100.0 * n as f64 / connections.max(1) as f64;
+    println!(
+        "Their network: {connections} connections ({:.1} a person, {:.0} % within one organisation, {} from mentorships), {} requests pending; the median person has {}, the best connected {}.",
+        connections as f64 / report.people.max(1) as f64,
+        share(network.within_organisation),
+        network.mentorships,
+        network.pending,
+        network.median_degree,
+        network.highest_degree
+    );
     let posted = &report.opportunities;
     println!(
         "Their opportunities: {} posted ({} insights), {} shared by mentors with mentees.",

@@ -1,6 +1,6 @@
 //! The demo organisation is lived in, and its history keeps the rules the product keeps.
 
-use lodestar_app::demo::DemoOptions;
+use lodestar_app::demo::{CONNECTIONS_PER_PERSON, DemoOptions};
 use sqlx::Row;
 
 use crate::support::{TestApp, api_tests};
@@ -159,6 +159,126 @@ api_tests! {
         let slots = app.get(&format!("/api/v1/mentorships/{active}/slots"), Some(&token)).await;
         assert_eq!(slots.status, axum::http::StatusCode::OK, "{}", slots.text());
         assert!(!slots.json()["slots"].as_array().unwrap().is_empty(), "{}", slots.text());
+    }
+
+    async fn the_demo_network_is_clustered_has_hubs_and_is_the_same_for_the_same_seed(app) {
+        const PEOPLE: usize = 400;
+        let options = DemoOptions { people: PEOPLE, opportunities: lodestar_app::demo::default_opportunities(PEOPLE), seed: 7, progress: false };
+        let report = app.app.generate_demo(&options).await.unwrap();
+        let network = &report.network;
+        let accepted = count(app, "SELECT COUNT(*) AS n FROM connections WHERE state = 'accepted'").await;
+        let pending = count(app, "SELECT COUNT(*) AS n FROM connections WHERE state = 'pending'").await;
+        assert_eq!(accepted as usize, network.connections(), "{network:?}");
+        assert_eq!(pending as usize, network.pending, "{network:?}");
+
+        // About the constant's connections per person, so twice that many on average.
+        let per_person = accepted as f64 / PEOPLE as f64;
+        let wanted = CONNECTIONS_PER_PERSON as f64;
+        assert!((per_person - wanted).abs() <= wanted / 10.0, "{per_person} connections per person");
+        // About one request in ten still waits for its answer, and says who asked.
+        let share = pending as f64 / (accepted + pending) as f64;
+        assert!((0.05..0.15).contains(&share), "{share} of the rows are pending");
+        assert_eq!(
+            count(app, "SELECT COUNT(*) AS n FROM connections WHERE state = 'pending' AND \
+                 (requested_by IS NULL OR (requested_by <> low_id AND requested_by <> high_id) \
+                  OR accepted_at IS NOT NULL)").await,
+            0,
+            "a pending request without its asker, or answered"
+        );
+        // Accepted ones mostly by request; the mentorships' are theirs alone; no introductions yet.
+        let mentorships = count(app, "SELECT COUNT(*) AS n FROM connections WHERE source = 'mentorship'").await;
+        assert_eq!(mentorships as usize, network.mentorships);
+        assert!(mentorships > 0);
+        let requested = count(app, "SELECT COUNT(*) AS n FROM connections WHERE state = 'accepted' AND source = 'request'").await;
+        assert!(requested * 10 > accepted * 8, "{requested} of {accepted} accepted connections by request");
+        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM connections WHERE source = 'introduction'").await, 0);
+        let now = lodestar_store::now_ms();
+        let misdated = count(app, "SELECT COUNT(*) AS n FROM connections WHERE state = 'accepted' AND \
+             (accepted_at IS NULL OR accepted_at < created_at)").await;
+        assert_eq!(misdated, 0, "an accepted connection without its acceptance, or accepted before asked");
+        let future: i64 = sqlx::query("SELECT COUNT(*) AS n FROM connections WHERE created_at > $1 OR accepted_at > $1")
+            .bind(now)
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(future, 0, "a connection from the future");
+
+        // No self link, and no pair twice in either order.
+        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM connections WHERE low_id = high_id").await, 0);
+        let twice = count(app, "SELECT COUNT(*) AS n FROM (SELECT low_id, high_id FROM connections \
+             GROUP BY low_id, high_id HAVING COUNT(*) > 1) t").await;
+        let reversed = count(app, "SELECT COUNT(*) AS n FROM connections a JOIN connections b \
+             ON b.low_id = a.high_id AND b.high_id = a.low_id").await;
+        assert_eq!((twice, reversed), (0, 0), "a pair connected twice");
+
+        // Clustered: most connections within one organisation.
+        let within = count(app, "SELECT COUNT(*) AS n FROM connections c \
+             JOIN persons a ON a.id = c.low_id JOIN persons b ON b.id = c.high_id \
+             WHERE c.state = 'accepted' AND a.organisation = b.organisation").await;
+        assert_eq!(within as usize, network.within_organisation);
+        assert!(within * 2 > accepted, "{within} of {accepted} connections within one organisation");
+
+        // Hubs: the best connected has at least five times the median's connections.
+        let mut degrees: Vec<i64> = sqlx::query(
+            "SELECT COUNT(*) AS n FROM (SELECT low_id AS person FROM connections WHERE state = 'accepted' \
+             UNION ALL SELECT high_id FROM connections WHERE state = 'accepted') t GROUP BY person",
+        )
+        .fetch_all(app.app.db.reader())
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get("n").unwrap())
+        .collect();
+        degrees.resize(PEOPLE, 0);
+        degrees.sort_unstable();
+        let (median, highest) = (degrees[PEOPLE / 2], degrees[PEOPLE - 1]);
+        assert_eq!((median as usize, highest as usize), (network.median_degree, network.highest_degree));
+        assert!(highest >= 5 * median, "the best connected has {highest}, the median {median}");
+
+        // The people to sign in as have connections, and a request each way.
+        for (kind, email) in report.logins.iter().filter(|(kind, _)| kind != "admin") {
+            let token = app.login(email, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let mine = app.get("/api/v1/connections", Some(&token)).await;
+            assert_eq!(mine.status, axum::http::StatusCode::OK, "{}", mine.text());
+            let mine = mine.json();
+            assert!(mine["connections"].as_array().unwrap().len() >= 3, "the demo {kind}: {mine}");
+            for list in ["incoming", "outgoing"] {
+                assert!(!mine[list].as_array().unwrap().is_empty(), "the demo {kind} has no {list} request");
+            }
+        }
+
+        // The same seed gives the same network.
+        let twin = app.twin().await;
+        twin.app.generate_demo(&options).await.unwrap();
+        let mut graphs = Vec::new();
+        for db in [app.app.db.reader(), twin.app.db.reader()] {
+            let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query(
+                "SELECT low_id, high_id, state, source, requested_by FROM connections ORDER BY low_id, high_id",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    row.try_get("low_id").unwrap(),
+                    row.try_get("high_id").unwrap(),
+                    row.try_get("state").unwrap(),
+                    row.try_get("source").unwrap(),
+                    row.try_get("requested_by").unwrap(),
+                )
+            })
+            .collect();
+            graphs.push(rows);
+        }
+        twin.finish().await;
+        assert_eq!(graphs[0].len(), (accepted + pending) as usize);
+        assert!(graphs[0] == graphs[1], "the same seed gave another network");
     }
 
     async fn the_demo_mentee_has_goals_in_every_state_and_months_of_check_ins_their_mentors_see(app) {

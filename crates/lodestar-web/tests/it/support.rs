@@ -146,6 +146,16 @@ impl TestApp {
         Some(Self::start(ScratchDb::postgres().await?).await)
     }
 
+    /// Another application on a fresh database of the same backend.
+    pub async fn twin(&self) -> Self {
+        match self.app.db.backend() {
+            lodestar_store::Backend::Sqlite => Self::sqlite().await,
+            lodestar_store::Backend::Postgres => Self::postgres()
+                .await
+                .expect("a PostgreSQL test database, as for this one"),
+        }
+    }
+
     pub async fn finish(self) {
         if let Some(scratch) = self.scratch {
             scratch.finish().await;
