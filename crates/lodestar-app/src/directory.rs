@@ -132,6 +132,42 @@ impl DirectoryQuery {
     }
 }
 
+impl App {
+    /// A filter's `skill` (a slug, id or name) as a catalogue skill; none when blank, and an
+    /// error on `skill` when the catalogue has no such skill.
+    pub(crate) async fn skill_filter(
+        &self,
+        value: &Option<String>,
+        errors: &mut FieldErrors,
+    ) -> Result<Option<lodestar_domain::SkillId>, AppError> {
+        let Some(reference) = given(value) else {
+            return Ok(None);
+        };
+        Ok(match skills::resolve(&self.db, reference).await? {
+            Some(skill) => Some(skill.id),
+            None => {
+                errors.add(
+                    "skill",
+                    format!("no skill called {reference:?} in the catalogue"),
+                );
+                None
+            }
+        })
+    }
+}
+
+/// A filter's `true` or `false`; none when blank, and an error on `field` otherwise.
+pub(crate) fn flag(errors: &mut FieldErrors, field: &str, value: &Option<String>) -> Option<bool> {
+    match given(value)? {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => {
+            errors.add(field, "must be true or false");
+            None
+        }
+    }
+}
+
 pub(crate) fn given(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
@@ -328,19 +364,7 @@ impl App {
                 None
             }
         };
-        let skill = match given(&query.skill) {
-            Some(reference) => match skills::resolve(&self.db, reference).await? {
-                Some(skill) => Some(skill.id),
-                None => {
-                    errors.add(
-                        "skill",
-                        format!("no skill called {reference:?} in the catalogue"),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
+        let skill = self.skill_filter(&query.skill, &mut errors).await?;
         let min_level = number(&mut errors, "min_level", &query.min_level, 1..=5);
         if min_level.is_some() && given(&query.skill).is_none() {
             errors.add("min_level", "choose a skill to filter by level");

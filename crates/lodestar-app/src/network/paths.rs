@@ -27,11 +27,11 @@ use lodestar_domain::text::one_line;
 use lodestar_domain::{FieldErrors, PersonId, SkillId};
 use lodestar_network::{Edge, Graph, MAX_HOPS, Searcher};
 use lodestar_store::profiles::{self, Card, Relation};
-use lodestar_store::{blocks, connections, generations, skills};
+use lodestar_store::{blocks, connections, generations};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::directory::{given, number};
+use crate::directory::{flag, given, number};
 use crate::snapshot::Held;
 use crate::{App, AppError, Viewer};
 
@@ -151,28 +151,9 @@ impl App {
         }
         errors.into_result()?;
         let mut errors = FieldErrors::new();
-        let skill = match given(&query.skill) {
-            Some(reference) => match skills::resolve(&self.db, reference).await? {
-                Some(skill) => Some(skill.id),
-                None => {
-                    errors.add(
-                        "skill",
-                        format!("no skill called {reference:?} in the catalogue"),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
+        let skill = self.skill_filter(&query.skill, &mut errors).await?;
         let min_level = number(&mut errors, "min_level", &query.min_level, 1..=5);
-        let mentors = match given(&query.mentors) {
-            None | Some("false") => false,
-            Some("true") => true,
-            Some(_) => {
-                errors.add("mentors", "must be true or false");
-                false
-            }
-        };
+        let mentors = flag(&mut errors, "mentors", &query.mentors).unwrap_or(false);
         if given(&query.skill).is_none() {
             if min_level.is_some() {
                 errors.add("min_level", "choose a skill to filter by level");

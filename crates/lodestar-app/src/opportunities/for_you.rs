@@ -253,7 +253,7 @@ fn rank(board: &Board, s: &Signals, viewer: PersonId, limit: usize) -> Vec<ForYo
     ranked.sort_by(|(sa, a, _), (sb, b, _)| {
         sb.cmp(sa)
             .then_with(|| b.created_at.cmp(&a.created_at))
-            .then_with(|| a.id.to_string().cmp(&b.id.to_string()))
+            .then_with(|| a.id.cmp(&b.id))
     });
     ranked
         .into_iter()

@@ -27,7 +27,7 @@ use lodestar_store::{blocks, now_ms, skills};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::directory::{given, number};
+use crate::directory::{flag, given, number};
 use crate::growth::outcomes::NewOutcome;
 use crate::network::ConnectedPerson;
 use crate::people::SkillInput;
@@ -317,10 +317,7 @@ impl App {
         id: OpportunityId,
         input: &OpportunityInput,
     ) -> Result<OpportunityView, AppError> {
-        let found = self.visible(viewer, id).await?;
-        if found.author != viewer.id {
-            return Err(AppError::Forbidden);
-        }
+        let found = self.own_post(viewer, id).await?;
         if found.state != OpportunityState::Open {
             return Err(not_open());
         }
@@ -353,10 +350,7 @@ impl App {
         viewer: &Viewer,
         id: OpportunityId,
     ) -> Result<OpportunityView, AppError> {
-        let found = self.visible(viewer, id).await?;
-        if found.author != viewer.id {
-            return Err(AppError::Forbidden);
-        }
+        self.own_post(viewer, id).await?;
         if !store::close(
             &self.db,
             id,
@@ -470,28 +464,8 @@ impl App {
                 None
             }
         });
-        let skill = match given(&query.skill) {
-            Some(reference) => match skills::resolve(&self.db, reference).await? {
-                Some(s) => Some(s.id),
-                None => {
-                    errors.add(
-                        "skill",
-                        format!("no skill called {reference:?} in the catalogue"),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-        let remote = match given(&query.remote) {
-            None => None,
-            Some("true") => Some(true),
-            Some("false") => Some(false),
-            Some(_) => {
-                errors.add("remote", "must be true or false");
-                None
-            }
-        };
+        let skill = self.skill_filter(&query.skill, &mut errors).await?;
+        let remote = flag(&mut errors, "remote", &query.remote);
         let mine = match given(&query.author) {
             None => false,
             Some("me") => true,
@@ -695,6 +669,15 @@ impl App {
             }
         }
         Ok(None)
+    }
+
+    /// A post of the viewer's own; someone else's they may see is forbidden to them.
+    async fn own_post(&self, viewer: &Viewer, id: OpportunityId) -> Result<Opportunity, AppError> {
+        let found = self.visible(viewer, id).await?;
+        if found.author != viewer.id {
+            return Err(AppError::Forbidden);
+        }
+        Ok(found)
     }
 
     /// A post the viewer may see (and whose author has not blocked them, nor they the
