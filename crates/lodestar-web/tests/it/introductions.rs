@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use crate::meetings::browser_of;
 use crate::support::{TestApp, api_tests};
 
-/// A listed person: (token, id).
-async fn person(app: &TestApp, name: &str, profile: Value) -> (String, String) {
+/// A listed person with `profile`: (token, id).
+pub(crate) async fn person(app: &TestApp, name: &str, profile: Value) -> (String, String) {
     let mut profile = profile;
     profile["listed"] = json!(true);
     let token = app.person_with_profile(name, profile).await;
@@ -18,7 +18,7 @@ async fn person(app: &TestApp, name: &str, profile: Value) -> (String, String) {
 }
 
 /// `a` asks `b` to connect and `b` accepts.
-async fn connect(app: &TestApp, a: &(String, String), b: &(String, String)) {
+pub(crate) async fn connect(app: &TestApp, a: &(String, String), b: &(String, String)) {
     let asked = app
         .post_json("/api/v1/connections", json!({"person_id": b.1}), Some(&a.0))
         .await;

@@ -5,32 +5,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::introductions::{connect, person};
 use crate::support::{TestApp, api_tests};
-
-/// A listed person with `profile`: (token, id).
-async fn person(app: &TestApp, name: &str, profile: Value) -> (String, String) {
-    let mut profile = profile;
-    profile["listed"] = json!(true);
-    let token = app.person_with_profile(name, profile).await;
-    let id = app.id_of(&token).await;
-    (token, id)
-}
-
-async fn connect(app: &TestApp, a: &(String, String), b: &(String, String)) {
-    let asked = app
-        .post_json("/api/v1/connections", json!({"person_id": b.1}), Some(&a.0))
-        .await;
-    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.text());
-    let id = asked.json()["id"].as_str().unwrap().to_owned();
-    let accepted = app
-        .post_json(
-            &format!("/api/v1/connections/{id}/accept"),
-            json!({}),
-            Some(&b.0),
-        )
-        .await;
-    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.text());
-}
 
 fn in_days(days: i64) -> String {
     crate::meetings::date_in_days(days)

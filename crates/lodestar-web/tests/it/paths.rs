@@ -4,16 +4,8 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::introductions::person;
 use crate::support::{TestApp, api_tests};
-
-/// A listed person with `profile`: (token, id).
-async fn person(app: &TestApp, name: &str, profile: Value) -> (String, String) {
-    let mut profile = profile;
-    profile["listed"] = json!(true);
-    let token = app.person_with_profile(name, profile).await;
-    let id = app.id_of(&token).await;
-    (token, id)
-}
 
 /// `a` asks `b` to connect and `b` accepts.
 async fn connect(app: &TestApp, a: &str, b: &str, b_id: &str) {
