@@ -154,20 +154,35 @@ pub enum Reason {
     Pinned,
 }
 
+/// Each reason's weight in the ranking, by itself so a ranking can score a post before it
+/// names the reasons (see [`Reason::weight`]).
+pub mod weight {
+    pub const SHARED_BY_MENTOR: u32 = 100;
+    pub const SHARED: u32 = 60;
+    pub const LARGEST_GAP: u32 = 55;
+    pub const GAP: u32 = 40;
+    pub const GOAL: u32 = 35;
+    pub const WANTED: u32 = 25;
+    pub const PINNED: u32 = 20;
+    pub const INDUSTRY: u32 = 15;
+    pub const LOCATION: u32 = 10;
+    pub const REMOTE: u32 = 4;
+}
+
 impl Reason {
     /// The reason's weight in the ranking.
     pub fn weight(&self) -> u32 {
         match self {
-            Self::SharedByMentor { .. } => 100,
-            Self::SharedBy { .. } => 60,
-            Self::Gap { largest: true, .. } => 55,
-            Self::Gap { largest: false, .. } => 40,
-            Self::Goal { .. } => 35,
-            Self::Wanted { .. } => 25,
-            Self::Pinned => 20,
-            Self::Industry { .. } => 15,
-            Self::Location { .. } => 10,
-            Self::Remote => 4,
+            Self::SharedByMentor { .. } => weight::SHARED_BY_MENTOR,
+            Self::SharedBy { .. } => weight::SHARED,
+            Self::Gap { largest: true, .. } => weight::LARGEST_GAP,
+            Self::Gap { largest: false, .. } => weight::GAP,
+            Self::Goal { .. } => weight::GOAL,
+            Self::Wanted { .. } => weight::WANTED,
+            Self::Pinned => weight::PINNED,
+            Self::Industry { .. } => weight::INDUSTRY,
+            Self::Location { .. } => weight::LOCATION,
+            Self::Remote => weight::REMOTE,
         }
     }
 }

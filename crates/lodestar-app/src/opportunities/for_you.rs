@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use lodestar_domain::opportunity::{OpportunityKind, Reason, Status, Visibility, fit};
+use lodestar_domain::opportunity::{OpportunityKind, Reason, Status, Visibility, fit, weight};
 use lodestar_domain::{OpportunityId, PersonId, SkillId};
 use lodestar_store::opportunities::{self as store, Opportunity};
 use lodestar_store::{blocks, connections, generations, goals, mentorships, profiles};
@@ -59,17 +59,60 @@ pub struct ForYouView {
     pub opportunities: Vec<ForYouItem>,
 }
 
-/// Every open opportunity of one generation, indexed for ranking.
+/// Every open opportunity of one generation, indexed for ranking. Skills, industries and
+/// locations are numbered densely, so scoring a post is array reads, not hashing.
 pub(crate) struct Board {
     items: Vec<Opportunity>,
     index: HashMap<OpportunityId, u32>,
-    by_skill: HashMap<SkillId, Vec<u32>>,
-    by_industry: HashMap<String, Vec<u32>>,
-    by_location: HashMap<String, Vec<u32>>,
+    /// Per post, its skills by dense number.
+    skills_of: Vec<Box<[u32]>>,
+    /// Posts by dense skill number.
+    by_skill: Vec<Vec<u32>>,
+    industries: Facet,
+    locations: Facet,
     pinned: Vec<u32>,
-    /// Skill names by id, and ids by slug.
-    skill_names: HashMap<SkillId, String>,
-    skill_ids: HashMap<String, SkillId>,
+    /// The catalogue: dense numbers by id, names by number.
+    skill_numbers: HashMap<SkillId, u32>,
+    skill_names: Vec<String>,
+}
+
+/// One of a post's places (its industry or location), compared without case.
+#[derive(Default)]
+struct Facet {
+    keys: HashMap<String, u32>,
+    /// Posts by key.
+    postings: Vec<Vec<u32>>,
+    /// Per post, its key (`None` when blank).
+    of: Vec<Option<u32>>,
+}
+
+impl Facet {
+    fn add(&mut self, post: u32, value: &str) {
+        let key = (!value.is_empty()).then(|| {
+            let next = self.keys.len() as u32;
+            let key = *self.keys.entry(value.to_lowercase()).or_insert(next);
+            if key == next {
+                self.postings.push(Vec::new());
+            }
+            self.postings[key as usize].push(post);
+            key
+        });
+        self.of.push(key);
+    }
+
+    /// The key of a person's value, if any post has it.
+    fn key(&self, value: &str) -> Option<u32> {
+        self.keys.get(&value.to_lowercase()).copied()
+    }
+
+    fn postings(&self, key: Option<u32>) -> &[u32] {
+        key.map_or(&[], |k| &self.postings[k as usize])
+    }
+
+    /// Whether post `i` has the key (never when the key is `None`).
+    fn has(&self, i: u32, key: Option<u32>) -> bool {
+        key.is_some() && self.of[i as usize] == key
+    }
 }
 
 /// The board's snapshot.
@@ -88,34 +131,28 @@ impl Board {
         )?;
         let mut board = Board {
             index: HashMap::with_capacity(items.len()),
-            by_skill: HashMap::new(),
-            by_industry: HashMap::new(),
-            by_location: HashMap::new(),
+            skills_of: Vec::with_capacity(items.len()),
+            by_skill: vec![Vec::new(); catalogue.len()],
+            industries: Facet::default(),
+            locations: Facet::default(),
             pinned: Vec::new(),
-            skill_names: catalogue.iter().map(|s| (s.id, s.name.clone())).collect(),
-            skill_ids: catalogue.iter().map(|s| (s.slug.clone(), s.id)).collect(),
+            skill_numbers: (0..).zip(&catalogue).map(|(n, s)| (s.id, n)).collect(),
+            skill_names: catalogue.into_iter().map(|s| s.name).collect(),
             items: Vec::new(),
         };
-        for (i, o) in items.iter().enumerate() {
-            let i = i as u32;
+        for (i, o) in (0..).zip(&items) {
             board.index.insert(o.id, i);
-            for (skill, _) in &o.skills {
-                board.by_skill.entry(*skill).or_default().push(i);
+            let skills: Box<[u32]> = o
+                .skills
+                .iter()
+                .filter_map(|(skill, _)| board.skill_numbers.get(skill).copied())
+                .collect();
+            for &n in &skills {
+                board.by_skill[n as usize].push(i);
             }
-            if !o.industry.is_empty() {
-                board
-                    .by_industry
-                    .entry(o.industry.to_lowercase())
-                    .or_default()
-                    .push(i);
-            }
-            if !o.location.is_empty() {
-                board
-                    .by_location
-                    .entry(o.location.to_lowercase())
-                    .or_default()
-                    .push(i);
-            }
+            board.skills_of.push(skills);
+            board.industries.add(i, &o.industry);
+            board.locations.add(i, &o.location);
             if o.pinned {
                 board.pinned.push(i);
             }
@@ -125,18 +162,20 @@ impl Board {
     }
 }
 
-/// What a person's ranking is made from.
-#[derive(Default)]
+/// What a person's ranking is made from, in the board's numbering.
 struct Signals {
-    /// Skill → (gap, target role, whether it is the largest gap).
-    gaps: HashMap<SkillId, (String, bool)>,
-    /// Skill → the title of an active goal on it.
-    goals: HashMap<SkillId, String>,
-    wanted: HashSet<SkillId>,
-    industry: String,
-    location: String,
-    /// Opportunity → (who shared it, whether they mentor the person).
-    shared: HashMap<OpportunityId, (String, bool)>,
+    /// Per dense skill number, the weight of the strongest reason the skill gives (0 for
+    /// none): a gap to a target role, an active goal, or a skill they want to grow.
+    skill_weight: Vec<u32>,
+    /// Skill number → (target role, whether it is the largest gap).
+    gaps: HashMap<u32, (String, bool)>,
+    /// Skill number → the title of an active goal on it.
+    goals: HashMap<u32, String>,
+    wanted: HashSet<u32>,
+    industry: Option<u32>,
+    location: Option<u32>,
+    /// Post → (who shared it, whether they mentor the person).
+    shared: HashMap<u32, (String, bool)>,
     connections: HashSet<PersonId>,
     mentors: HashSet<PersonId>,
     blocked: HashSet<PersonId>,
@@ -148,7 +187,8 @@ struct Signals {
 impl App {
     /// The viewer's "For you" list.
     pub async fn for_you(&self, viewer: &Viewer) -> Result<ForYouView, AppError> {
-        let (board, signals) = tokio::try_join!(self.board(), self.signals(viewer))?;
+        let board = self.board().await?;
+        let signals = self.signals(viewer, &board).await?;
         Ok(ForYouView {
             opportunities: rank(&board, &signals, viewer.id, LIMIT),
         })
@@ -162,13 +202,14 @@ impl App {
             .await
     }
 
-    async fn signals(&self, viewer: &Viewer) -> Result<Signals, AppError> {
+    async fn signals(&self, viewer: &Viewer, board: &Board) -> Result<Signals, AppError> {
         let db = &self.db;
-        let (person, goal_skills, gap, shares, mentors, connected, blocked, marks, today, board) =
+        let (person, goal_skills, have, targets, shares, mentors, connected, blocked, marks, today) =
             tokio::try_join!(
                 async { Ok::<_, AppError>(profiles::load(db, viewer.id).await?) },
                 async { Ok::<_, AppError>(goals::active_skills(db, viewer.id).await?) },
-                self.career_gap(viewer),
+                self.current_levels(viewer.id),
+                self.target_roles(viewer.id),
                 async { Ok::<_, AppError>(store::shares_to(db, viewer.id).await?) },
                 async {
                     Ok::<_, AppError>(mentorships::mentors_of(db, viewer.id, i64::MAX).await?)
@@ -177,42 +218,63 @@ impl App {
                 async { Ok::<_, AppError>(blocks::involving(db, viewer.id).await?) },
                 async { Ok::<_, AppError>(store::marks_of(db, viewer.id).await?) },
                 self.today_of(viewer.id),
-                self.board(),
             )?;
+        let number = |skill: &SkillId| board.skill_numbers.get(skill).copied();
         let mentors: HashSet<PersonId> = mentors.into_iter().map(|(id, _)| id).collect();
-        let largest = gap.gaps.iter().map(|g| g.gap).max().unwrap_or(0);
+        let gap_list = crate::career::gaps_to(&targets, &have);
+        let largest = gap_list.iter().map(|g| g.size()).max().unwrap_or(0);
         let mut gaps = HashMap::new();
-        for g in gap.gaps.iter().filter(|g| g.gap > 0) {
-            if let Some(&skill) = board.skill_ids.get(&g.skill) {
-                gaps.entry(skill)
-                    .or_insert((g.target_role.title.clone(), g.gap == largest));
+        for g in gap_list.iter().filter(|g| g.size() > 0) {
+            if let Some(n) = number(&g.skill) {
+                gaps.entry(n)
+                    .or_insert((targets[g.role].title.clone(), g.size() == largest));
             }
         }
         let mut goals = HashMap::new();
         for (skill, title) in goal_skills {
-            goals.entry(skill).or_insert(title);
+            if let Some(n) = number(&skill) {
+                goals.entry(n).or_insert(title);
+            }
+        }
+        let wanted: HashSet<u32> = person
+            .profile
+            .growth_skills
+            .iter()
+            .filter_map(|c| number(&c.skill))
+            .collect();
+        let mut skill_weight = vec![0; board.skill_names.len()];
+        for (&n, (_, largest)) in &gaps {
+            let w = if *largest {
+                weight::LARGEST_GAP
+            } else {
+                weight::GAP
+            };
+            skill_weight[n as usize] = w;
+        }
+        for &n in goals.keys() {
+            skill_weight[n as usize] = skill_weight[n as usize].max(weight::GOAL);
+        }
+        for &n in &wanted {
+            skill_weight[n as usize] = skill_weight[n as usize].max(weight::WANTED);
         }
         let mut shared = HashMap::new();
         for s in shares {
+            let Some(&i) = board.index.get(&s.opportunity) else {
+                continue;
+            };
             let by_mentor = mentors.contains(&s.from);
-            let held = shared
-                .entry(s.opportunity)
-                .or_insert((s.from_name.clone(), by_mentor));
+            let held = shared.entry(i).or_insert((s.from_name.clone(), by_mentor));
             if by_mentor && !held.1 {
                 *held = (s.from_name, true);
             }
         }
         Ok(Signals {
+            skill_weight,
             gaps,
             goals,
-            wanted: person
-                .profile
-                .growth_skills
-                .iter()
-                .map(|c| c.skill)
-                .collect(),
-            industry: person.profile.industry.to_lowercase(),
-            location: person.profile.location.to_lowercase(),
+            wanted,
+            industry: board.industries.key(&person.profile.industry),
+            location: board.locations.key(&person.profile.location),
             shared,
             connections: connected.into_iter().collect(),
             mentors,
@@ -223,55 +285,74 @@ impl App {
     }
 }
 
-/// The board's posts that share something with the person, ranked.
+/// The board's posts that share something with the person, ranked. Every candidate is
+/// scored by weights alone ([`score`]); only the kept ones have their reasons put in words,
+/// and those add up to the same score ([`fit`]).
 fn rank(board: &Board, s: &Signals, viewer: PersonId, limit: usize) -> Vec<ForYouItem> {
-    let mut candidates: HashSet<u32> = HashSet::new();
-    let skills = s.gaps.keys().chain(s.goals.keys()).chain(s.wanted.iter());
-    for skill in skills {
-        candidates.extend(board.by_skill.get(skill).into_iter().flatten());
-    }
-    for (key, postings) in [
-        (&s.industry, &board.by_industry),
-        (&s.location, &board.by_location),
-    ] {
-        if !key.is_empty() {
-            candidates.extend(postings.get(key).into_iter().flatten());
+    // A bit per post: each candidate once, whatever it shares with the person.
+    let mut seen = vec![0u64; board.items.len().div_ceil(64)];
+    let mut candidates: Vec<u32> = Vec::new();
+    let mut add = |posts: &[u32]| {
+        for &i in posts {
+            let (word, bit) = (i as usize / 64, 1u64 << (i % 64));
+            if seen[word] & bit == 0 {
+                seen[word] |= bit;
+                candidates.push(i);
+            }
+        }
+    };
+    for (n, w) in (0..).zip(&s.skill_weight) {
+        if *w > 0 {
+            add(&board.by_skill[n]);
         }
     }
-    candidates.extend(&board.pinned);
-    candidates.extend(s.shared.keys().filter_map(|id| board.index.get(id)));
+    add(board.industries.postings(s.industry));
+    add(board.locations.postings(s.location));
+    add(&board.pinned);
+    add(&s.shared.keys().copied().collect::<Vec<_>>());
 
-    let mut ranked: Vec<(u32, &Opportunity, Vec<Reason>)> = candidates
+    let mut ranked: Vec<(u32, u32)> = candidates
         .into_iter()
-        .map(|i| &board.items[i as usize])
-        .filter(|o| may_see(o, s, viewer))
-        .filter_map(|o| {
-            let (score, reasons) = fit(reasons(board, s, o));
-            (score > 0).then_some((score, o, reasons))
-        })
+        .filter(|&i| may_see(&board.items[i as usize], s, viewer))
+        .map(|i| (score(board, s, i), i))
+        .filter(|&(score, _)| score > 0)
         .collect();
-    ranked.sort_by(|(sa, a, _), (sb, b, _)| {
-        sb.cmp(sa)
+    let order = |&(sa, a): &(u32, u32), &(sb, b): &(u32, u32)| {
+        let (a, b) = (&board.items[a as usize], &board.items[b as usize]);
+        sb.cmp(&sa)
             .then_with(|| b.created_at.cmp(&a.created_at))
             .then_with(|| a.id.cmp(&b.id))
-    });
+    };
+    if ranked.len() > limit {
+        ranked.select_nth_unstable_by(limit, order);
+        ranked.truncate(limit);
+    }
+    ranked.sort_unstable_by(order);
     ranked
         .into_iter()
-        .take(limit)
-        .map(|(score, o, reasons)| ForYouItem {
-            id: o.id,
-            title: o.title.clone(),
-            kind: o.kind,
-            reasons: reasons.iter().map(ToString::to_string).collect(),
-            score,
-            author_name: o.author_name.clone(),
-            industry: o.industry.clone(),
-            location: o.location.clone(),
-            remote: o.remote,
-            closes_on: o.closes_on.clone(),
-            pinned: o.pinned,
-            your_status: s.marks.get(&o.id).copied(),
-            created_at: o.created_at,
+        .map(|(score, i)| {
+            let o = &board.items[i as usize];
+            let (fitted, reasons) = fit(reasons(board, s, i));
+            debug_assert_eq!(
+                fitted, score,
+                "the score of {} and its reasons differ",
+                o.id
+            );
+            ForYouItem {
+                id: o.id,
+                title: o.title.clone(),
+                kind: o.kind,
+                reasons: reasons.iter().map(ToString::to_string).collect(),
+                score,
+                author_name: o.author_name.clone(),
+                industry: o.industry.clone(),
+                location: o.location.clone(),
+                remote: o.remote,
+                closes_on: o.closes_on.clone(),
+                pinned: o.pinned,
+                your_status: s.marks.get(&o.id).copied(),
+                created_at: o.created_at,
+            }
         })
         .collect()
 }
@@ -282,8 +363,8 @@ fn rank(board: &Board, s: &Signals, viewer: PersonId, limit: usize) -> Vec<ForYo
 fn may_see(o: &Opportunity, s: &Signals, viewer: PersonId) -> bool {
     o.author != viewer
         && o.closes_on.as_deref().is_none_or(|d| d >= s.today.as_str())
-        && !s.blocked.contains(&o.author)
-        && s.marks.get(&o.id) != Some(&Status::NotForMe)
+        && (s.blocked.is_empty() || !s.blocked.contains(&o.author))
+        && (s.marks.is_empty() || s.marks.get(&o.id) != Some(&Status::NotForMe))
         && match o.visibility {
             Visibility::Everyone => true,
             Visibility::Connections => s.connections.contains(&o.author),
@@ -291,40 +372,71 @@ fn may_see(o: &Opportunity, s: &Signals, viewer: PersonId) -> bool {
         }
 }
 
-fn reasons(board: &Board, s: &Signals, o: &Opportunity) -> Vec<Reason> {
+/// How well post `i` fits, by the weights of the reasons [`reasons`] would give: a share,
+/// the strongest reason of each skill, the industry, the location, a pin, and remote when
+/// anything else fits.
+fn score(board: &Board, s: &Signals, i: u32) -> u32 {
+    let o = &board.items[i as usize];
+    let mut score = match s.shared.get(&i) {
+        Some((_, true)) => weight::SHARED_BY_MENTOR,
+        Some((_, false)) => weight::SHARED,
+        None => 0,
+    };
+    for &n in &board.skills_of[i as usize] {
+        score += s.skill_weight[n as usize];
+    }
+    if board.industries.has(i, s.industry) {
+        score += weight::INDUSTRY;
+    }
+    if board.locations.has(i, s.location) {
+        score += weight::LOCATION;
+    }
+    if o.pinned {
+        score += weight::PINNED;
+    }
+    if o.remote && score > 0 {
+        score += weight::REMOTE;
+    }
+    score
+}
+
+/// Every reason post `i` fits the person, in words (several per skill; [`fit`] keeps the
+/// strongest).
+fn reasons(board: &Board, s: &Signals, i: u32) -> Vec<Reason> {
+    let o = &board.items[i as usize];
     let mut found = Vec::new();
-    if let Some((name, by_mentor)) = s.shared.get(&o.id) {
+    if let Some((name, by_mentor)) = s.shared.get(&i) {
         found.push(if *by_mentor {
             Reason::SharedByMentor { name: name.clone() }
         } else {
             Reason::SharedBy { name: name.clone() }
         });
     }
-    for (skill, _) in &o.skills {
-        let name = || board.skill_names.get(skill).cloned().unwrap_or_default();
-        if let Some((role, largest)) = s.gaps.get(skill) {
+    for &n in &board.skills_of[i as usize] {
+        let name = || board.skill_names[n as usize].clone();
+        if let Some((role, largest)) = s.gaps.get(&n) {
             found.push(Reason::Gap {
                 skill: name(),
                 role: role.clone(),
                 largest: *largest,
             });
         }
-        if let Some(goal) = s.goals.get(skill) {
+        if let Some(goal) = s.goals.get(&n) {
             found.push(Reason::Goal {
                 skill: name(),
                 goal: goal.clone(),
             });
         }
-        if s.wanted.contains(skill) {
+        if s.wanted.contains(&n) {
             found.push(Reason::Wanted { skill: name() });
         }
     }
-    if !s.industry.is_empty() && o.industry.to_lowercase() == s.industry {
+    if board.industries.has(i, s.industry) {
         found.push(Reason::Industry {
             industry: o.industry.clone(),
         });
     }
-    if !s.location.is_empty() && o.location.to_lowercase() == s.location {
+    if board.locations.has(i, s.location) {
         found.push(Reason::Location {
             location: o.location.clone(),
         });
