@@ -282,7 +282,7 @@ impl App {
         }
         report.growth = counts;
         let network_started = Instant::now();
-        let (connections, mut counts) = network::generate(
+        let (connections, introductions, mut counts) = network::generate(
             &colleagues,
             &featured,
             &batches,
@@ -292,9 +292,12 @@ impl App {
         let written = lodestar_store::bulk_network::insert(&self.db, &connections).await?;
         // What the database took: a pair connected already keeps its row.
         counts.accepted = usize::try_from(written.accepted).unwrap_or(usize::MAX);
+        counts.introduced = usize::try_from(written.introduced).unwrap_or(usize::MAX);
         counts.pending = usize::try_from(written.pending).unwrap_or(usize::MAX);
+        lodestar_store::introductions::insert_bulk(&self.db, &introductions).await?;
         tracing::info!(
             connections = counts.connections(),
+            introductions = counts.introductions(),
             pending = counts.pending,
             seconds = network_started.elapsed().as_secs_f64(),
             "demo network generated"

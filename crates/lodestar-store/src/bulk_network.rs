@@ -1,7 +1,7 @@
 //! Loading a generated network in bulk (the demo organisation and the benchmarks):
-//! connections and pending requests, many rows per statement. A pair that has a row
-//! already (a mentorship's connection) keeps it, and the writer says how many rows it
-//! really added.
+//! connections (by request, mentorship or introduction) and pending requests, many rows per
+//! statement. A pair that has a row already (a mentorship's connection) keeps it, and the
+//! writer says how many rows it really added.
 //!
 //! A million rows must take well under a minute on both backends. Rows come sorted by
 //! pair, so the pair index is appended to. On PostgreSQL the row-by-row checks of the
@@ -32,10 +32,12 @@ pub struct BulkConnection {
     pub accepted_at: Option<i64>,
 }
 
-/// What was added: connections, and requests still pending.
+/// What was added: connections made by a request (or a mentorship), connections made by
+/// an introduction, and requests still pending.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Written {
     pub accepted: u64,
+    pub introduced: u64,
     pub pending: u64,
 }
 
@@ -104,14 +106,36 @@ pub async fn insert(db: &Db, connections: &[BulkConnection]) -> Result<Written> 
     Ok(written)
 }
 
-/// Accepted and pending rows in statements of their own, so that each count is exact.
+/// Which count of [`Written`] a row adds to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Accepted,
+    Introduced,
+    Pending,
+}
+
+impl Kind {
+    fn of(c: &BulkConnection) -> Self {
+        match (c.state, c.source) {
+            (ConnectionState::Pending, _) => Self::Pending,
+            (ConnectionState::Accepted, ConnectionSource::Introduction) => Self::Introduced,
+            (ConnectionState::Accepted, _) => Self::Accepted,
+        }
+    }
+}
+
+/// Each kind of row in statements of its own, so that each count is exact.
 async fn insert_batch(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     batch: &[BulkConnection],
     written: &mut Written,
 ) -> Result<()> {
-    for state in [ConnectionState::Accepted, ConnectionState::Pending] {
-        let rows = batch.iter().filter(|c| c.state == state).map(row).collect();
+    for kind in [Kind::Accepted, Kind::Introduced, Kind::Pending] {
+        let rows = batch
+            .iter()
+            .filter(|c| Kind::of(c) == kind)
+            .map(row)
+            .collect();
         let added = insert_rows_then(
             tx,
             CONNECTIONS,
@@ -119,9 +143,10 @@ async fn insert_batch(
             " ON CONFLICT (low_id, high_id) DO NOTHING",
         )
         .await?;
-        match state {
-            ConnectionState::Accepted => written.accepted += added,
-            ConnectionState::Pending => written.pending += added,
+        match kind {
+            Kind::Accepted => written.accepted += added,
+            Kind::Introduced => written.introduced += added,
+            Kind::Pending => written.pending += added,
         }
     }
     Ok(())

@@ -147,6 +147,35 @@ pub async fn insert(conn: &mut Conn, i: &Introduction) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
+/// Writes many introductions at once (the demo organisation's past ones), many rows per
+/// statement in one transaction. The connections of those that connected are written by
+/// `bulk_network`.
+pub async fn insert_bulk(db: &Db, introductions: &[Introduction]) -> Result<()> {
+    use crate::sql::Value;
+    let rows = introductions
+        .iter()
+        .map(|i| {
+            vec![
+                Value::from(i.id.to_string()),
+                Value::from(i.introducer.to_string()),
+                Value::from(i.pair.low.to_string()),
+                Value::from(i.pair.high.to_string()),
+                Value::from(i.note.as_str()),
+                Value::from(i.a_answer.as_str()),
+                Value::from(i.b_answer.as_str()),
+                Value::from(i.state.as_str()),
+                Value::from(i.ask.map(|a| a.to_string())),
+                Value::from(i.created_at),
+                Value::from(i.closed_at),
+            ]
+        })
+        .collect();
+    let mut tx = db.writer().begin().await?;
+    crate::profiles::insert_rows(&mut tx, &format!("introductions ({COLUMNS})"), rows).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub async fn get(db: &Db, id: IntroductionId) -> Result<Option<Introduction>> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM introductions WHERE id = $1"

@@ -336,11 +336,13 @@ fn print_demo(report: &DemoReport) {
     let connections = network.connections();
     let share = |n: usize| 100.0 * n as f64 / connections.max(1) as f64;
     println!(
-        "Their network: {connections} connections ({:.1} a person, {:.0} % within one organisation, {} from mentorships), {} requests pending; the median person has {}, the best connected {}.",
+        "Their network: {connections} connections ({:.1} a person, {:.0} % within one organisation, {} from mentorships, {} from introductions), {} requests pending, {} introductions waiting for an answer; the median person has {}, the best connected {}.",
         connections as f64 / report.people.max(1) as f64,
         share(network.within_organisation),
         network.mentorships,
+        network.introduced,
         network.pending,
+        network.introductions_open,
         network.median_degree,
         network.highest_degree
     );

@@ -2,7 +2,10 @@
 //! profile error, log out and in, find a mentor by skill, read their page, find the API
 //! docs. The mentorship lifecycle: a mentee asks, the mentor accepts, they schedule a
 //! session and take notes, and the mentorship is completed. Live updates: the mentor's open
-//! page counts a new request in its navigation without a reload. Conversations and booking
+//! page counts a new request in its navigation without a reload. The network: a mentee
+//! finds a way in to someone with a skill through a connection, asks for an introduction,
+//! the connection makes it, both accept and are connected; an opportunity then fits the
+//! mentee "For you" and they share it with their new connection. Conversations and booking
 //! (in `browser/conversation.rs`): two people in two browsers write to each other live,
 //! what they write is sanitised, and the mentee books a slot of the mentor's free time; on
 //! PostgreSQL each browser talks to its own server process, so the live messages cross
@@ -55,6 +58,11 @@ async fn a_mentee_asks_the_mentor_accepts_they_meet_take_notes_and_complete_the_
 #[tokio::test]
 async fn the_unread_badge_counts_a_new_request_live_without_a_reload() {
     run("live-failure", live_badge).await;
+}
+
+#[tokio::test]
+async fn a_mentee_finds_a_way_in_is_introduced_connects_and_shares_an_opportunity_that_fits() {
+    run("introduction-failure", introduction).await;
 }
 
 #[tokio::test]
@@ -759,6 +767,331 @@ async fn live_badge(c: Client, base: String) {
     wait_for_text(&c, "#unread-notifications .count", "1").await;
     assert_same_page(&c).await;
     screenshot(&c, "live-badge").await;
+}
+
+/// The network and opportunities: a mentee finds a way in to someone with a skill, through
+/// a connection, and asks that connection for an introduction; the connection makes it; both
+/// sides accept, so they are connected and see each other's email address. Then a post fits
+/// the mentee "For you", with the reason why, and they share it with their new connection,
+/// whose "For you" says who shared it.
+async fn introduction(c: Client, base: String) {
+    let at = |path: &str| format!("{base}{path}");
+    let tag = unique();
+    let (mentee_name, connector_name, target_name) =
+        ("Mira Journey", "Cato Journey", "Tess Journey");
+    let mentee_email = format!("mira-{tag}@example.com");
+    let connector_email = format!("cato-{tag}@example.com");
+    let target_email = format!("tess-{tag}@example.com");
+
+    // Three listed people through the API: the mentee wants to grow product discovery in
+    // Media; the connector knows the target, who mentors Lean Six Sigma at level 4 at an
+    // organisation they show. The mentee and the target are connected with the connector.
+    api_account(&base, mentee_name, &mentee_email).await;
+    api_profile(
+        &base,
+        &mentee_email,
+        json!({
+            "listed": true,
+            "wants_mentor": true,
+            "industry": "Media",
+            "growth_skills": [{"skill": "product-discovery", "level": 2}],
+        }),
+    )
+    .await;
+    let connector = api_account(&base, connector_name, &connector_email).await;
+    api_profile(
+        &base,
+        &connector_email,
+        json!({"listed": true, "industry": "Manufacturing", "role_title": "Plant Director"}),
+    )
+    .await;
+    let target = api_account(&base, target_name, &target_email).await;
+    api_profile(
+        &base,
+        &target_email,
+        json!({
+            "listed": true,
+            "industry": "Manufacturing",
+            "organisation": "Meridian Foundry Works",
+            "role_title": "Continuous Improvement Lead",
+            "hidden_fields": [],
+            "is_mentor": true,
+            "mentor_capacity": 2,
+            "mentor_skills": [{"skill": "lean-six-sigma", "level": 4}],
+        }),
+    )
+    .await;
+    for (asker, answerer, answerer_id) in [
+        (&mentee_email, &connector_email, &connector),
+        (&connector_email, &target_email, &target),
+    ] {
+        let token = api_token(&base, asker).await;
+        let ask = json!({"person_id": answerer_id});
+        let (status, asked) = api(&base, "POST", "/api/v1/connections", Some(&token), &ask).await;
+        assert_eq!(status, 201, "{asker} asking {answerer} to connect: {asked}");
+        let id = asked["id"].as_str().expect("a connection id");
+        let token = api_token(&base, answerer).await;
+        let accept = format!("/api/v1/connections/{id}/accept");
+        let (status, accepted) = api(&base, "POST", &accept, Some(&token), &json!({})).await;
+        assert_eq!(status, 200, "{answerer} accepting: {accepted}");
+    }
+
+    // The mentee looks for Lean Six Sigma at level 4 and finds the target through the
+    // connector, then asks the connector for an introduction.
+    log_in(&c, &base, &mentee_email).await;
+    c.goto(&at("/network/find"))
+        .await
+        .expect("open /network/find");
+    fill(&c, "#skill", "Lean Six Sigma").await;
+    find(&c, Locator::Css("#min_level"))
+        .await
+        .select_by_value("4")
+        .await
+        .expect("choose level 4");
+    click(&c, "form[role=search] button[type=submit]").await;
+    let path = "li.network-path";
+    wait_for_text(&c, "#paths-heading", "1 way in").await;
+    wait_for_text(&c, &format!("{path} h3"), target_name).await;
+    wait_for_text(
+        &c,
+        &format!("{path} .chain"),
+        &format!("You → {connector_name} → {target_name}"),
+    )
+    .await;
+    wait_for_text(
+        &c,
+        &format!("{path} .headline"),
+        "at Meridian Foundry Works",
+    )
+    .await;
+    wait_for_text(&c, &format!("{path} .headline"), "level 4").await;
+    wait_for_text(&c, &format!("{path} .meta"), "2 steps").await;
+    let ask = format!("{path} form[action='/network/ask']");
+    wait_for_text(
+        &c,
+        &format!("{ask} summary"),
+        &format!("Ask {connector_name} to introduce you to {target_name}"),
+    )
+    .await;
+    click(&c, &format!("{ask} summary")).await;
+    let hope =
+        "I am trying Lean Six Sigma on our editorial workflow and would love an hour of advice.";
+    fill(&c, &format!("{ask} textarea[name=note]"), hope).await;
+    screenshot(&c, "introduction-path").await;
+    click(&c, &format!("{ask} button[type=submit]")).await;
+    wait_for_path(&c, "/network/introductions").await;
+    wait_for_text(
+        &c,
+        ".alert.success",
+        &format!("{connector_name} is asked to introduce you to {target_name}."),
+    )
+    .await;
+    let your_asks = "section[aria-labelledby=your-asks-heading] li.card";
+    wait_for_text(
+        &c,
+        your_asks,
+        &format!("You asked {connector_name} for an introduction to {target_name}."),
+    )
+    .await;
+    wait_for_text(&c, &format!("{your_asks} .meta"), "Waiting").await;
+    log_out(&c).await;
+
+    // The connector sees the request, with the target suggested, and introduces them.
+    log_in(&c, &base, &connector_email).await;
+    c.goto(&at("/network/introductions"))
+        .await
+        .expect("open /network/introductions");
+    let asked = "section[aria-labelledby=asks-heading] li.card";
+    wait_for_text(
+        &c,
+        asked,
+        &format!("{mentee_name} asks you for an introduction to {target_name}."),
+    )
+    .await;
+    wait_for_text(&c, &format!("{asked} blockquote.note"), hope).await;
+    let answer = format!(
+        "{asked} form[action='/network/introductions']:has(input[name=b][value='{target}'])"
+    );
+    wait_for_text(&c, &format!("{answer} summary"), target_name).await;
+    click(&c, &format!("{answer} summary")).await;
+    let why = "Tess ran the Lean programme at Meridian; Mira wants to bring it to editorial work.";
+    fill(&c, &format!("{answer} textarea[name=note]"), why).await;
+    screenshot(&c, "introduction-ask").await;
+    click(&c, &format!("{answer} button[type=submit]")).await;
+    wait_for_path(&c, "/network/introductions").await;
+    wait_for_text(&c, ".alert.success", "Each of them is asked privately.").await;
+    for name in [mentee_name, target_name] {
+        wait_for_text(&c, ".alert.success", name).await;
+    }
+    wait_for_text(&c, &format!("{asked} .meta"), "you introduced them").await;
+    let made = "section[aria-labelledby=made-heading] li.card";
+    for name in [mentee_name, target_name] {
+        wait_for_text(&c, made, name).await;
+    }
+    wait_for_text(&c, &format!("{made} .meta"), "Waiting for their answers").await;
+    log_out(&c).await;
+
+    // The mentee accepts; the target accepts; they are connected.
+    let of_you = "section[aria-labelledby=for-you-heading] li.card";
+    for (email, other, said) in [
+        (
+            &mentee_email,
+            target_name,
+            format!("Accepted. You will be connected when {target_name} accepts too."),
+        ),
+        (
+            &target_email,
+            mentee_name,
+            format!("You and {mentee_name} are connected now."),
+        ),
+    ] {
+        log_in(&c, &base, email).await;
+        c.goto(&at("/network/introductions"))
+            .await
+            .expect("open /network/introductions");
+        wait_for_text(
+            &c,
+            of_you,
+            &format!("{connector_name} introduces you to {other}"),
+        )
+        .await;
+        wait_for_text(&c, &format!("{of_you} blockquote.note"), why).await;
+        wait_for_text(&c, &format!("{of_you} .meta"), "Waiting for your answer").await;
+        click(&c, &format!("{of_you} form[action$='/accept'] button")).await;
+        wait_for_path(&c, "/network/introductions").await;
+        wait_for_text(&c, ".alert.success", &said).await;
+        log_out(&c).await;
+    }
+
+    // The mentee's connections now include the target, through the introduction, and the
+    // introduction shows the target's email address; the request reads "Introduced".
+    log_in(&c, &base, &mentee_email).await;
+    c.goto(&at("/network")).await.expect("open /network");
+    let connections = "section[aria-labelledby=connections-heading]";
+    wait_for_text(&c, &format!("{connections} h2"), "Your connections (2)").await;
+    let card = eventually("the target among the connections", async || {
+        for card in c
+            .find_all(Locator::Css(&format!("{connections} li.card")))
+            .await
+            .ok()?
+        {
+            let text = card.text().await.ok()?;
+            if text.contains(target_name) {
+                return Some(text);
+            }
+        }
+        None
+    })
+    .await;
+    assert!(
+        card.contains("Through an introduction"),
+        "the new connection does not say how it came about: {card}"
+    );
+    c.goto(&at("/network/introductions"))
+        .await
+        .expect("open /network/introductions");
+    wait_for_badge(&c, &format!("{of_you} .badge"), "connected").await;
+    find(
+        &c,
+        Locator::Css(&format!("{of_you} a[href='mailto:{target_email}']")),
+    )
+    .await;
+    wait_for_badge(&c, &format!("{your_asks} .badge"), "introduced").await;
+    screenshot(&c, "introduction-connected").await;
+
+    // The connector posts a stretch project for their connections that grows product
+    // discovery in Media: it is "For you" for the mentee, who shares it with the target.
+    let title = "Product discovery sprint for the Media desk";
+    let closes_on = (chrono::Utc::now().date_naive() + chrono::Days::new(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    let post = json!({
+        "kind": "stretch_project",
+        "title": title,
+        "description": "Two weeks with the newsroom's product team, interviewing readers.",
+        "skills": [{"skill": "product-discovery", "level": 3}],
+        "industry": "Media",
+        "location": "",
+        "remote": true,
+        "closes_on": closes_on,
+        "visibility": "connections",
+    });
+    let token = api_token(&base, &connector_email).await;
+    let (status, posted) = api(&base, "POST", "/api/v1/opportunities", Some(&token), &post).await;
+    assert_eq!(status, 201, "posting an opportunity: {posted}");
+    let opportunity = format!(
+        "/opportunities/{}",
+        posted["id"].as_str().expect("an opportunity id")
+    );
+    c.goto(&at("/opportunities"))
+        .await
+        .expect("open /opportunities");
+    let for_you = "section[aria-labelledby=for-you-heading] li.card";
+    let fits = eventually("the post among For you", async || {
+        for card in c.find_all(Locator::Css(for_you)).await.ok()? {
+            let text = card.text().await.ok()?;
+            if text.contains(title) {
+                return Some(text);
+            }
+        }
+        None
+    })
+    .await;
+    for reason in [
+        "grows Product discovery, which you want to grow",
+        "in your industry, Media",
+    ] {
+        assert!(fits.contains(reason), "no {reason:?} in: {fits}");
+    }
+    assert!(fits.contains(connector_name), "no author in: {fits}");
+    screenshot(&c, "introduction-for-you").await;
+    click(&c, &format!("{for_you} a[href='{opportunity}']")).await;
+    wait_for_path(&c, &opportunity).await;
+    wait_for_text(&c, "h1", title).await;
+    let share = format!("form[action='{opportunity}/share']");
+    find(&c, Locator::Css(&format!("{share} #share-to")))
+        .await
+        .select_by_value(&target)
+        .await
+        .expect("choose the target");
+    let because = "Lean meets discovery: you would make this sprint twice as useful.";
+    fill(&c, "#share-note", because).await;
+    click(&c, &format!("{share} button[type=submit]")).await;
+    wait_for_path(&c, &opportunity).await;
+    wait_for_text(&c, ".alert.success", "Shared.").await;
+    log_out(&c).await;
+
+    // The target's "For you" says who shared it; the post says why, and so does a
+    // notification.
+    log_in(&c, &base, &target_email).await;
+    c.goto(&at("/opportunities"))
+        .await
+        .expect("open /opportunities");
+    let shared = eventually("the shared post among For you", async || {
+        for card in c.find_all(Locator::Css(for_you)).await.ok()? {
+            let text = card.text().await.ok()?;
+            if text.contains(title) {
+                return Some(text);
+            }
+        }
+        None
+    })
+    .await;
+    let by = format!("shared by {mentee_name}");
+    assert!(shared.contains(&by), "no {by:?} in: {shared}");
+    click(&c, &format!("{for_you} a[href='{opportunity}']")).await;
+    wait_for_path(&c, &opportunity).await;
+    wait_for_text(&c, "main", &format!("{mentee_name} shared this with you")).await;
+    wait_for_text(&c, "main q", because).await;
+    c.goto(&at("/notifications"))
+        .await
+        .expect("open /notifications");
+    wait_for_text(
+        &c,
+        "ol.inbox",
+        &format!("{mentee_name} shared an opportunity with you: {title}"),
+    )
+    .await;
 }
 
 async fn log_in(c: &Client, base: &str, email: &str) {

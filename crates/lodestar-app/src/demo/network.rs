@@ -14,8 +14,8 @@
 //! accepted over the past two years. A mentoring pair is connected by its mentorship
 //! already (the history writes it), so the network leaves such pairs out. The demo's
 //! logins each get a handful of connections and a request each way, so their network page
-//! is alive. The same seed gives the same pairs and states; the times are relative to
-//! `now`.
+//! is alive. Past introductions (in `introductions`) join friends of friends. The same seed
+//! gives the same pairs and states; the times are relative to `now`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,8 +23,11 @@ use lodestar_domain::PersonId;
 use lodestar_domain::network::{ConnectionSource, ConnectionState, Pair};
 use lodestar_store::bulk_mentoring::BulkMentoring;
 use lodestar_store::bulk_network::BulkConnection;
+use lodestar_store::introductions::Introduction;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
+
+mod introductions;
 
 const DAY: i64 = 24 * 60 * 60 * 1000;
 const HOUR: i64 = 60 * 60 * 1000;
@@ -55,6 +58,12 @@ pub struct NetworkCounts {
     pub mentorships: usize,
     /// Connections made by a request and its acceptance.
     pub accepted: usize,
+    /// Connections made by an introduction both sides accepted: past introductions.
+    pub introduced: usize,
+    /// Introductions still waiting for an answer.
+    pub introductions_open: usize,
+    /// Introductions one side declined, closed as "not now".
+    pub introductions_not_now: usize,
     /// Requests still waiting for their answer.
     pub pending: usize,
     /// Connections, of either kind, between two people of one organisation.
@@ -66,9 +75,14 @@ pub struct NetworkCounts {
 }
 
 impl NetworkCounts {
-    /// Every accepted connection, the mentorships' and the requested ones.
+    /// Every accepted connection: the mentorships', the requested and the introduced ones.
     pub fn connections(&self) -> usize {
-        self.mentorships + self.accepted
+        self.mentorships + self.accepted + self.introduced
+    }
+
+    /// Every introduction, whatever became of it.
+    pub fn introductions(&self) -> usize {
+        self.introduced + self.introductions_open + self.introductions_not_now
     }
 }
 
@@ -305,20 +319,23 @@ struct Generator<'a> {
     linked: HashSet<(usize, usize)>,
     /// Accepted connections per person.
     degree: Vec<usize>,
+    /// Per person: whom they are connected with (by request or introduction) and since when,
+    /// for introductions between friends of one person.
+    friends: Vec<Vec<(usize, i64)>>,
     links: Vec<BulkConnection>,
     counts: NetworkCounts,
 }
 
 /// Generates the network of `people`, around the connections the history's mentorships
 /// made (`history`), with `featured` (the demo's logins) given a handful each: the
-/// connections and requests to write, in the order of their pairs.
+/// connections and requests to write, in the order of their pairs, and the introductions.
 pub(crate) fn generate(
     people: &[Person],
     featured: &[PersonId],
     history: &[BulkMentoring],
     seed: u64,
     now: i64,
-) -> (Vec<BulkConnection>, NetworkCounts) {
+) -> (Vec<BulkConnection>, Vec<Introduction>, NetworkCounts) {
     let mut rng = StdRng::seed_from_u64(seed ^ 0x006e_6574_776f_726b);
     let pulls: Vec<u64> = people.iter().map(|p| pull(&mut rng, p)).collect();
     let mut g = Generator {
@@ -328,6 +345,7 @@ pub(crate) fn generate(
         circles: Circles::of(people, &pulls),
         linked: HashSet::new(),
         degree: vec![0; people.len()],
+        friends: vec![Vec::new(); people.len()],
         links: Vec::new(),
         counts: NetworkCounts::default(),
     };
@@ -388,6 +406,7 @@ pub(crate) fn generate(
         };
         g.connect(person, other, asker, state);
     }
+    let introductions = g.introductions(&featured);
     // In the order of the pairs' unique index (a `PersonId` sorts as its text does), so
     // that the index is appended to rather than split at random pages: that halves the
     // time SQLite takes to write a million.
@@ -397,7 +416,7 @@ pub(crate) fn generate(
     degrees.sort_unstable();
     g.counts.median_degree = degrees.get(degrees.len() / 2).copied().unwrap_or(0);
     g.counts.highest_degree = degrees.last().copied().unwrap_or(0);
-    (g.links, g.counts)
+    (g.links, introductions, g.counts)
 }
 
 impl Generator<'_> {
@@ -447,6 +466,9 @@ impl Generator<'_> {
             ConnectionState::Accepted => {
                 self.counts.accepted += 1;
                 self.accepted(a, b);
+                let since = accepted_at.unwrap_or(created_at);
+                self.friends[a].push((b, since));
+                self.friends[b].push((a, since));
             }
         }
     }

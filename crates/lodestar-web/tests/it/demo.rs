@@ -161,7 +161,7 @@ api_tests! {
         assert!(!slots.json()["slots"].as_array().unwrap().is_empty(), "{}", slots.text());
     }
 
-    async fn the_demo_network_is_clustered_has_hubs_and_is_the_same_for_the_same_seed(app) {
+    async fn the_demo_network_is_clustered_has_hubs_and_past_introductions_and_is_the_same_for_the_same_seed(app) {
         const PEOPLE: usize = 400;
         let options = DemoOptions { people: PEOPLE, opportunities: lodestar_app::demo::default_opportunities(PEOPLE), seed: 7, progress: false };
         let report = app.app.generate_demo(&options).await.unwrap();
@@ -185,13 +185,13 @@ api_tests! {
             0,
             "a pending request without its asker, or answered"
         );
-        // Accepted ones mostly by request; the mentorships' are theirs alone; no introductions yet.
+        // Accepted ones mostly by request; the mentorships' are theirs alone; a few by
+        // introductions (checked below).
         let mentorships = count(app, "SELECT COUNT(*) AS n FROM connections WHERE source = 'mentorship'").await;
         assert_eq!(mentorships as usize, network.mentorships);
         assert!(mentorships > 0);
         let requested = count(app, "SELECT COUNT(*) AS n FROM connections WHERE state = 'accepted' AND source = 'request'").await;
         assert!(requested * 10 > accepted * 8, "{requested} of {accepted} accepted connections by request");
-        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM connections WHERE source = 'introduction'").await, 0);
         let now = lodestar_store::now_ms();
         let misdated = count(app, "SELECT COUNT(*) AS n FROM connections WHERE state = 'accepted' AND \
              (accepted_at IS NULL OR accepted_at < created_at)").await;
@@ -252,6 +252,74 @@ api_tests! {
             }
         }
 
+        // Past introductions, about one for every twenty people: most connected, a few open
+        // and a few "not now", each by someone connected with both sides.
+        let introductions = count(app, "SELECT COUNT(*) AS n FROM introductions").await;
+        assert_eq!(introductions as usize, network.introductions(), "{network:?}");
+        assert!(introductions as usize >= PEOPLE / 20, "{introductions} introductions");
+        let connected = count(app, "SELECT COUNT(*) AS n FROM introductions WHERE state = 'connected'").await;
+        let open = count(app, "SELECT COUNT(*) AS n FROM introductions WHERE state = 'open'").await;
+        let not_now = count(app, "SELECT COUNT(*) AS n FROM introductions WHERE state = 'not_now'").await;
+        assert_eq!(
+            (connected as usize, open as usize, not_now as usize),
+            (network.introduced, network.introductions_open, network.introductions_not_now)
+        );
+        assert!(connected > open + not_now && open > 0 && not_now > 0, "{network:?}");
+        // A connected one joined its pair by a connection of its own; the others did not.
+        let introduced = count(app, "SELECT COUNT(*) AS n FROM connections WHERE source = 'introduction'").await;
+        assert_eq!(introduced, connected);
+        assert_eq!(
+            count(app, "SELECT COUNT(*) AS n FROM introductions i JOIN connections c \
+                 ON c.low_id = i.a_id AND c.high_id = i.b_id \
+                 WHERE i.state = 'connected' AND c.source = 'introduction' AND c.state = 'accepted' \
+                 AND c.accepted_at = i.closed_at AND c.requested_by IS NULL").await,
+            connected,
+            "a connected introduction without its connection"
+        );
+        assert_eq!(
+            count(app, "SELECT COUNT(*) AS n FROM introductions i JOIN connections c \
+                 ON c.low_id = i.a_id AND c.high_id = i.b_id WHERE i.state <> 'connected'").await,
+            0,
+            "an open or declined introduction between connected people"
+        );
+        // The answers say how it ended, and it ended after it began.
+        assert_eq!(
+            count(app, "SELECT COUNT(*) AS n FROM introductions WHERE NOT ( \
+                 (state = 'connected' AND a_answer = 'accepted' AND b_answer = 'accepted' \
+                  AND closed_at >= created_at) \
+                 OR (state = 'open' AND closed_at IS NULL AND a_answer <> 'declined' \
+                  AND b_answer <> 'declined' AND (a_answer = 'waiting' OR b_answer = 'waiting')) \
+                 OR (state = 'not_now' AND closed_at >= created_at \
+                  AND (a_answer = 'declined' OR b_answer = 'declined')))").await,
+            0,
+            "an introduction whose answers do not fit its state"
+        );
+        // The introducer was connected with both before introducing them.
+        let before = count(app, "SELECT COUNT(*) AS n FROM introductions i WHERE \
+             (SELECT COUNT(*) FROM connections c WHERE c.state = 'accepted' AND c.accepted_at <= i.created_at \
+              AND ((c.low_id = i.introducer_id AND c.high_id IN (i.a_id, i.b_id)) \
+                OR (c.high_id = i.introducer_id AND c.low_id IN (i.a_id, i.b_id)))) = 2").await;
+        assert_eq!(before, introductions, "an introducer not connected with both sides before");
+        // The demo mentee was introduced before, and has an introduction to answer.
+        let (_, mentee) = report.logins.iter().find(|(kind, _)| kind == "mentee").unwrap();
+        let token = app.login(mentee, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let theirs = app.get("/api/v1/introductions", Some(&token)).await;
+        assert_eq!(theirs.status, axum::http::StatusCode::OK, "{}", theirs.text());
+        let theirs = theirs.json();
+        let of_them = theirs["for_you"].as_array().unwrap();
+        assert!(
+            of_them.iter().any(|i| i["status"] == "connected" && i["contact"].is_string()),
+            "the demo mentee has no past introduction: {theirs}"
+        );
+        assert!(
+            of_them.iter().any(|i| i["status"] == "open" && i["your_answer"] == "waiting"),
+            "the demo mentee has no introduction to answer: {theirs}"
+        );
+        let mut browser = crate::pages::Browser::new(app);
+        assert!(browser.log_in(mentee, lodestar_app::demo::DEMO_PASSWORD).await.status.is_redirection());
+        let page = browser.get("/network/introductions").await.text();
+        assert!(page.contains("introduces you to") && page.contains("Connected") && page.contains("Accept"), "{page}");
+
         // The same seed gives the same network.
         let twin = app.twin().await;
         twin.app.generate_demo(&options).await.unwrap();
@@ -276,9 +344,34 @@ api_tests! {
             .collect();
             graphs.push(rows);
         }
+        let mut introduced = Vec::new();
+        for db in [app.app.db.reader(), twin.app.db.reader()] {
+            let rows: Vec<(String, String, String, String, String, String)> = sqlx::query(
+                "SELECT introducer_id, a_id, b_id, state, a_answer, b_answer FROM introductions \
+                 ORDER BY a_id, b_id, introducer_id",
+            )
+            .fetch_all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| {
+                (
+                    row.try_get("introducer_id").unwrap(),
+                    row.try_get("a_id").unwrap(),
+                    row.try_get("b_id").unwrap(),
+                    row.try_get("state").unwrap(),
+                    row.try_get("a_answer").unwrap(),
+                    row.try_get("b_answer").unwrap(),
+                )
+            })
+            .collect();
+            introduced.push(rows);
+        }
         twin.finish().await;
         assert_eq!(graphs[0].len(), (accepted + pending) as usize);
         assert!(graphs[0] == graphs[1], "the same seed gave another network");
+        assert_eq!(introduced[0].len(), introductions as usize);
+        assert!(introduced[0] == introduced[1], "the same seed gave other introductions");
     }
 
     async fn the_demo_mentee_has_goals_in_every_state_and_months_of_check_ins_their_mentors_see(app) {
