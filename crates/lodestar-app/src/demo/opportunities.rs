@@ -78,7 +78,9 @@ pub(crate) fn generate(
             if let Some(&skill) = author.skills.choose(&mut rng)
                 && !skills.iter().any(|(s, _)| *s == skill)
             {
-                skills.push((skill, rng.random_range(1..=4)));
+                // The first skill is the one the text names ("someone strong in …").
+                let levels = if skills.is_empty() { 3..=4 } else { 1..=4 };
+                skills.push((skill, rng.random_range(levels)));
             }
         }
         let skill = names.get(&skills[0].0).cloned().unwrap_or_default();

@@ -13,6 +13,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use chrono::Datelike;
+
 use lodestar_domain::opportunity::{OpportunityKind, Reason, Status, Visibility, fit, weight};
 use lodestar_domain::{OpportunityId, PersonId, SkillId};
 use lodestar_store::opportunities::{self as store, Opportunity};
@@ -63,9 +65,16 @@ pub struct ForYouView {
 /// locations are numbered densely, so scoring a post is array reads, not hashing.
 pub(crate) struct Board {
     items: Vec<Opportunity>,
+    /// Per post, what deciding whether the person may see it and scoring it reads, close
+    /// together.
+    posts: Vec<Post>,
     index: HashMap<OpportunityId, u32>,
-    /// Per post, its skills by dense number.
-    skills_of: Vec<Box<[u32]>>,
+    /// Authors by dense number.
+    author_numbers: HashMap<PersonId, u32>,
+    /// Every post's skills by dense number, one after another: post `i`'s are
+    /// `skill_list[skill_starts[i]..skill_starts[i + 1]]` (see [`Board::skills`]).
+    skill_list: Vec<u32>,
+    skill_starts: Vec<u32>,
     /// Posts by dense skill number.
     by_skill: Vec<Vec<u32>>,
     industries: Facet,
@@ -74,6 +83,16 @@ pub(crate) struct Board {
     /// The catalogue: dense numbers by id, names by number.
     skill_numbers: HashMap<SkillId, u32>,
     skill_names: Vec<String>,
+}
+
+/// What ranking reads of a post.
+struct Post {
+    author: u32,
+    /// The last day it is open, in days from the common era ([`i32::MAX`] for none).
+    closes: i32,
+    visibility: Visibility,
+    pinned: bool,
+    remote: bool,
 }
 
 /// One of a post's places (its industry or location), compared without case.
@@ -130,8 +149,11 @@ impl Board {
             async { Ok::<_, AppError>(lodestar_store::skills::list(&db, true).await?) },
         )?;
         let mut board = Board {
+            posts: Vec::with_capacity(items.len()),
             index: HashMap::with_capacity(items.len()),
-            skills_of: Vec::with_capacity(items.len()),
+            author_numbers: HashMap::new(),
+            skill_list: Vec::new(),
+            skill_starts: vec![0],
             by_skill: vec![Vec::new(); catalogue.len()],
             industries: Facet::default(),
             locations: Facet::default(),
@@ -142,15 +164,26 @@ impl Board {
         };
         for (i, o) in (0..).zip(&items) {
             board.index.insert(o.id, i);
-            let skills: Box<[u32]> = o
-                .skills
-                .iter()
-                .filter_map(|(skill, _)| board.skill_numbers.get(skill).copied())
-                .collect();
-            for &n in &skills {
-                board.by_skill[n as usize].push(i);
+            let next = board.author_numbers.len() as u32;
+            let author = *board.author_numbers.entry(o.author).or_insert(next);
+            board.posts.push(Post {
+                author,
+                closes: o
+                    .closes_on
+                    .as_deref()
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .map_or(i32::MAX, |d| d.num_days_from_ce()),
+                visibility: o.visibility,
+                pinned: o.pinned,
+                remote: o.remote,
+            });
+            for (skill, _) in &o.skills {
+                if let Some(&n) = board.skill_numbers.get(skill) {
+                    board.by_skill[n as usize].push(i);
+                    board.skill_list.push(n);
+                }
             }
-            board.skills_of.push(skills);
+            board.skill_starts.push(board.skill_list.len() as u32);
             board.industries.add(i, &o.industry);
             board.locations.add(i, &o.location);
             if o.pinned {
@@ -159,6 +192,15 @@ impl Board {
         }
         board.items = items;
         Ok(board)
+    }
+
+    /// Post `i`'s skills by dense number.
+    fn skills(&self, i: u32) -> &[u32] {
+        let (from, to) = (
+            self.skill_starts[i as usize],
+            self.skill_starts[i as usize + 1],
+        );
+        &self.skill_list[from as usize..to as usize]
     }
 }
 
@@ -176,12 +218,17 @@ struct Signals {
     location: Option<u32>,
     /// Post → (who shared it, whether they mentor the person).
     shared: HashMap<u32, (String, bool)>,
-    connections: HashSet<PersonId>,
-    mentors: HashSet<PersonId>,
-    blocked: HashSet<PersonId>,
+    /// The person, and the authors they are connected with, who mentor them, and who are
+    /// blocked either way, by the board's author numbers (sorted).
+    me: Option<u32>,
+    connections: Vec<u32>,
+    mentors: Vec<u32>,
+    blocked: Vec<u32>,
+    /// The posts they marked "not for me" (sorted), and every mark.
+    not_for_me: Vec<u32>,
     marks: HashMap<OpportunityId, Status>,
-    /// `YYYY-MM-DD`.
-    today: String,
+    /// Today where they are, in days from the common era.
+    today: i32,
 }
 
 impl App {
@@ -190,7 +237,7 @@ impl App {
         let board = self.board().await?;
         let signals = self.signals(viewer, &board).await?;
         Ok(ForYouView {
-            opportunities: rank(&board, &signals, viewer.id, LIMIT),
+            opportunities: rank(&board, &signals, LIMIT),
         })
     }
 
@@ -221,6 +268,19 @@ impl App {
             )?;
         let number = |skill: &SkillId| board.skill_numbers.get(skill).copied();
         let mentors: HashSet<PersonId> = mentors.into_iter().map(|(id, _)| id).collect();
+        let authors = |people: &mut dyn Iterator<Item = &PersonId>| -> Vec<u32> {
+            let mut found: Vec<u32> = people
+                .filter_map(|p| board.author_numbers.get(p).copied())
+                .collect();
+            found.sort_unstable();
+            found
+        };
+        let mut not_for_me: Vec<u32> = marks
+            .iter()
+            .filter(|(_, m)| m.status == Status::NotForMe)
+            .filter_map(|(id, _)| board.index.get(id).copied())
+            .collect();
+        not_for_me.sort_unstable();
         let gap_list = crate::career::gaps_to(&targets, &have);
         let largest = gap_list.iter().map(|g| g.size()).max().unwrap_or(0);
         let mut gaps = HashMap::new();
@@ -276,11 +336,13 @@ impl App {
             industry: board.industries.key(&person.profile.industry),
             location: board.locations.key(&person.profile.location),
             shared,
-            connections: connected.into_iter().collect(),
-            mentors,
-            blocked: blocked.into_iter().collect(),
+            me: board.author_numbers.get(&viewer.id).copied(),
+            connections: authors(&mut connected.iter()),
+            mentors: authors(&mut mentors.iter()),
+            blocked: authors(&mut blocked.iter()),
+            not_for_me,
             marks: marks.into_iter().map(|(id, m)| (id, m.status)).collect(),
-            today: today.format("%Y-%m-%d").to_string(),
+            today: today.num_days_from_ce(),
         })
     }
 }
@@ -288,7 +350,7 @@ impl App {
 /// The board's posts that share something with the person, ranked. Every candidate is
 /// scored by weights alone ([`score`]); only the kept ones have their reasons put in words,
 /// and those add up to the same score ([`fit`]).
-fn rank(board: &Board, s: &Signals, viewer: PersonId, limit: usize) -> Vec<ForYouItem> {
+fn rank(board: &Board, s: &Signals, limit: usize) -> Vec<ForYouItem> {
     // A bit per post: each candidate once, whatever it shares with the person.
     let mut seen = vec![0u64; board.items.len().div_ceil(64)];
     let mut candidates: Vec<u32> = Vec::new();
@@ -313,7 +375,7 @@ fn rank(board: &Board, s: &Signals, viewer: PersonId, limit: usize) -> Vec<ForYo
 
     let mut ranked: Vec<(u32, u32)> = candidates
         .into_iter()
-        .filter(|&i| may_see(&board.items[i as usize], s, viewer))
+        .filter(|&i| may_see(board, s, i))
         .map(|i| (score(board, s, i), i))
         .filter(|&(score, _)| score > 0)
         .collect();
@@ -357,18 +419,20 @@ fn rank(board: &Board, s: &Signals, viewer: PersonId, limit: usize) -> Vec<ForYo
         .collect()
 }
 
-/// Whether the person may see a post in "For you": open and not expired (the board holds
+/// Whether the person may see post `i` in "For you": open and not expired (the board holds
 /// only open ones), not their own, not by someone blocked either way, not marked "not for
 /// me", and visible to them.
-fn may_see(o: &Opportunity, s: &Signals, viewer: PersonId) -> bool {
-    o.author != viewer
-        && o.closes_on.as_deref().is_none_or(|d| d >= s.today.as_str())
-        && (s.blocked.is_empty() || !s.blocked.contains(&o.author))
-        && (s.marks.is_empty() || s.marks.get(&o.id) != Some(&Status::NotForMe))
-        && match o.visibility {
+fn may_see(board: &Board, s: &Signals, i: u32) -> bool {
+    let post = &board.posts[i as usize];
+    let among = |people: &[u32]| people.binary_search(&post.author).is_ok();
+    Some(post.author) != s.me
+        && post.closes >= s.today
+        && !among(&s.blocked)
+        && s.not_for_me.binary_search(&i).is_err()
+        && match post.visibility {
             Visibility::Everyone => true,
-            Visibility::Connections => s.connections.contains(&o.author),
-            Visibility::Mentees => s.mentors.contains(&o.author),
+            Visibility::Connections => among(&s.connections),
+            Visibility::Mentees => among(&s.mentors),
         }
 }
 
@@ -376,13 +440,18 @@ fn may_see(o: &Opportunity, s: &Signals, viewer: PersonId) -> bool {
 /// the strongest reason of each skill, the industry, the location, a pin, and remote when
 /// anything else fits.
 fn score(board: &Board, s: &Signals, i: u32) -> u32 {
-    let o = &board.items[i as usize];
-    let mut score = match s.shared.get(&i) {
+    let post = &board.posts[i as usize];
+    let shared = if s.shared.is_empty() {
+        None
+    } else {
+        s.shared.get(&i)
+    };
+    let mut score = match shared {
         Some((_, true)) => weight::SHARED_BY_MENTOR,
         Some((_, false)) => weight::SHARED,
         None => 0,
     };
-    for &n in &board.skills_of[i as usize] {
+    for &n in board.skills(i) {
         score += s.skill_weight[n as usize];
     }
     if board.industries.has(i, s.industry) {
@@ -391,10 +460,10 @@ fn score(board: &Board, s: &Signals, i: u32) -> u32 {
     if board.locations.has(i, s.location) {
         score += weight::LOCATION;
     }
-    if o.pinned {
+    if post.pinned {
         score += weight::PINNED;
     }
-    if o.remote && score > 0 {
+    if post.remote && score > 0 {
         score += weight::REMOTE;
     }
     score
@@ -412,7 +481,7 @@ fn reasons(board: &Board, s: &Signals, i: u32) -> Vec<Reason> {
             Reason::SharedBy { name: name.clone() }
         });
     }
-    for &n in &board.skills_of[i as usize] {
+    for &n in board.skills(i) {
         let name = || board.skill_names[n as usize].clone();
         if let Some((role, largest)) = s.gaps.get(&n) {
             found.push(Reason::Gap {
