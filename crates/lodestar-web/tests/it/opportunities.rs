@@ -228,6 +228,13 @@ api_tests! {
         assert_eq!(titles(&app.get("/api/v1/me/opportunities", Some(&other)).await.json(), "opportunities"), ["Public talks"]);
         app.put_json(&format!("/api/v1/opportunities/{public}/status"), json!({"status": "not_for_me"}), Some(&other)).await;
         assert!(app.get("/api/v1/me/opportunities", Some(&other)).await.json()["opportunities"].as_array().unwrap().is_empty());
+        // Nor does anything by someone they blocked.
+        let (bea, bea_id) = person(app, "Bea", json!({})).await;
+        post(app, &bea, opening("Energy talks", "everyone")).await;
+        assert_eq!(titles(&app.get("/api/v1/me/opportunities", Some(&other)).await.json(), "opportunities"), ["Energy talks"]);
+        let blocked = app.put_json(&format!("/api/v1/me/blocks/{bea_id}"), json!({}), Some(&other)).await;
+        assert!(blocked.status.is_success(), "{}", blocked.text());
+        assert!(app.get("/api/v1/me/opportunities", Some(&other)).await.json()["opportunities"].as_array().unwrap().is_empty());
     }
 
     async fn for_you_ranks_by_gap_goal_wanted_skill_industry_and_mentor_shares_with_reasons(app) {
