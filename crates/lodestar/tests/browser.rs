@@ -1027,16 +1027,7 @@ async fn introduction(c: Client, base: String) {
         .await
         .expect("open /opportunities");
     let for_you = "section[aria-labelledby=for-you-heading] li.card";
-    let fits = eventually("the post among For you", async || {
-        for card in c.find_all(Locator::Css(for_you)).await.ok()? {
-            let text = card.text().await.ok()?;
-            if text.contains(title) {
-                return Some(text);
-            }
-        }
-        None
-    })
-    .await;
+    let fits = card_with(&c, for_you, title).await;
     for reason in [
         "grows Product discovery, which you want to grow",
         "in your industry, Media",
@@ -1067,16 +1058,7 @@ async fn introduction(c: Client, base: String) {
     c.goto(&at("/opportunities"))
         .await
         .expect("open /opportunities");
-    let shared = eventually("the shared post among For you", async || {
-        for card in c.find_all(Locator::Css(for_you)).await.ok()? {
-            let text = card.text().await.ok()?;
-            if text.contains(title) {
-                return Some(text);
-            }
-        }
-        None
-    })
-    .await;
+    let shared = card_with(&c, for_you, title).await;
     let by = format!("shared by {mentee_name}");
     assert!(shared.contains(&by), "no {by:?} in: {shared}");
     click(&c, &format!("{for_you} a[href='{opportunity}']")).await;
@@ -1248,6 +1230,20 @@ async fn eventually<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) ->
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The text of the first `css` card that says `needle`, once one does.
+async fn card_with(c: &Client, css: &str, needle: &str) -> String {
+    eventually(&format!("a {css} with {needle:?}"), async || {
+        for card in c.find_all(Locator::Css(css)).await.ok()? {
+            let text = card.text().await.ok()?;
+            if text.contains(needle) {
+                return Some(text);
+            }
+        }
+        None
+    })
+    .await
 }
 
 async fn find(c: &Client, locator: Locator<'_>) -> Element {
