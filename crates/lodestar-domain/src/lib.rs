@@ -16,6 +16,7 @@ pub mod mentoring;
 pub mod network;
 pub mod opportunity;
 pub mod profile;
+pub mod programme;
 pub mod skill;
 pub mod slots;
 pub mod text;
