@@ -351,6 +351,22 @@ impl Question {
     }
 }
 
+impl From<&Question> for QuestionDraft {
+    /// The question as it would be typed again: what a programme stores and shows, and
+    /// what [`Question::parse_all`] reads back to the same question.
+    fn from(q: &Question) -> Self {
+        QuestionDraft {
+            kind: q.kind.as_str().to_owned(),
+            text: q.text.clone(),
+            options: q.options.clone(),
+            scale_max: (q.kind == QuestionKind::Scale).then_some(q.scale_max),
+            required: q.required,
+            match_rule: q.matching.map(|(rule, _)| rule.as_str().to_owned()),
+            weight: q.matching.map(|(_, weight)| weight),
+        }
+    }
+}
+
 /// An answer as it is sent: a text (a choice, or a text answer), several texts (a
 /// multiple choice) or a number (a scale).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -864,5 +880,42 @@ mod tests {
         assert!(parse_purposes(&[]).is_err());
         assert!(parse_purposes(&["fun".into()]).is_err_and(|e| e.get("purposes[0]").is_some()));
         assert!(name_and_description(" ", "").is_err_and(|e| e.get("name") == Some("is required")));
+    }
+
+    #[test]
+    fn a_question_typed_again_reads_back_the_same() {
+        let drafts = vec![
+            choice("single_choice", &["Online", "In person"], Some("same")),
+            QuestionDraft {
+                kind: "scale".into(),
+                text: "How sure are you?".into(),
+                ..QuestionDraft::default()
+            },
+            QuestionDraft {
+                kind: "text".into(),
+                text: "Anything else?".into(),
+                required: true,
+                ..QuestionDraft::default()
+            },
+        ];
+        let questions = Question::parse_all(&drafts).expect("good questions");
+        let again: Vec<QuestionDraft> = questions.iter().map(QuestionDraft::from).collect();
+        assert_eq!(Question::parse_all(&again), Ok(questions));
+    }
+
+    #[test]
+    fn field_errors_absorbed_keep_every_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("name", "is required");
+        let dates = errors.absorb(Dates::parse(
+            "2027-01-10",
+            "2027-01-01",
+            "2027-02-01",
+            "2027-01-15",
+        ));
+        assert!(dates.is_none());
+        assert_eq!(errors.get("name"), Some("is required"));
+        assert!(errors.get("enrolment_closes").is_some());
+        assert!(errors.get("ends_on").is_some());
     }
 }
