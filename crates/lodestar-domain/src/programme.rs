@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldErrors;
@@ -159,7 +159,10 @@ impl Dates {
     ) -> Result<Dates, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut day = |field: &str, raw: &str| {
-            let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok();
+            // Four-digit years only: the stored dates compare as text, in order.
+            let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1000..=9999).contains(&d.year()));
             if parsed.is_none() {
                 errors.add(field, "must be a date, YYYY-MM-DD");
             }
@@ -901,6 +904,25 @@ mod tests {
         let questions = Question::parse_all(&drafts).expect("good questions");
         let again: Vec<QuestionDraft> = questions.iter().map(QuestionDraft::from).collect();
         assert_eq!(Question::parse_all(&again), Ok(questions));
+    }
+
+    #[test]
+    fn a_date_has_a_four_digit_year() {
+        let errors = Dates::parse("-0002-01-01", "-0001-01-01", "-0001-02-01", "+10000-01-01")
+            .expect_err("years out of range");
+        for field in [
+            "enrolment_opens",
+            "enrolment_closes",
+            "starts_on",
+            "ends_on",
+        ] {
+            assert_eq!(
+                errors.get(field),
+                Some("must be a date, YYYY-MM-DD"),
+                "{field}"
+            );
+        }
+        assert!(Dates::parse("2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04").is_ok());
     }
 
     #[test]
