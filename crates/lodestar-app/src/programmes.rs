@@ -1,7 +1,9 @@
 //! Programmes: instance admins create and archive them; instance admins and a programme's
 //! own admins edit its whole definition; anyone signed in reads the ones not archived (it
-//! is how they see what they would enrol in). Every bad field of a definition is named at
-//! once, the domain's checks (`lodestar_domain::programme`) merged into one answer.
+//! is how they see what they would enrol in). An archived programme is gone (404) for
+//! everyone; instance admins see it in the list of archived ones. Every bad field of a
+//! definition is named at once, the domain's checks (`lodestar_domain::programme`) merged
+//! into one answer.
 
 use std::collections::BTreeSet;
 
@@ -353,15 +355,12 @@ impl App {
         self.programme(viewer, p.id).await
     }
 
-    /// A programme the viewer may see: one not archived, or any for an instance admin.
-    async fn visible_programme(
-        &self,
-        viewer: &Viewer,
-        id: ProgrammeId,
-    ) -> Result<Programme, AppError> {
+    /// A programme that is not archived. An archived one is gone for everyone, as after any
+    /// other `DELETE`; instance admins still find it in the list of archived ones.
+    async fn live_programme(&self, id: ProgrammeId) -> Result<Programme, AppError> {
         store::get(&self.db, id)
             .await?
-            .filter(|p| p.archived_at.is_none() || viewer.is_admin)
+            .filter(|p| p.archived_at.is_none())
             .ok_or(AppError::NotFound("programme"))
     }
 
@@ -371,7 +370,7 @@ impl App {
         viewer: &Viewer,
         id: ProgrammeId,
     ) -> Result<ProgrammeView, AppError> {
-        let found = self.visible_programme(viewer, id).await?;
+        let found = self.live_programme(id).await?;
         Ok(programme_view(&found, viewer, today()))
     }
 
@@ -383,6 +382,16 @@ impl App {
         query: &ProgrammeQuery,
     ) -> Result<ProgrammePage, AppError> {
         let mut errors = FieldErrors::new();
+        // An empty value is not left out: the document says each is a boolean or a number.
+        for (field, value) in [
+            ("archived", &query.archived),
+            ("page", &query.page),
+            ("per_page", &query.per_page),
+        ] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                errors.add(field, "must not be empty");
+            }
+        }
         let archived = flag(&mut errors, "archived", &query.archived).unwrap_or(false);
         let page = number(&mut errors, "page", &query.page, 1..=1_000_000).unwrap_or(1);
         let per_page = number(&mut errors, "per_page", &query.per_page, 1..=100).unwrap_or(20);
@@ -411,7 +420,7 @@ impl App {
         id: ProgrammeId,
         input: &ProgrammeInput,
     ) -> Result<ProgrammeView, AppError> {
-        let found = self.visible_programme(viewer, id).await?;
+        let found = self.live_programme(id).await?;
         if !viewer.is_admin && !store::is_programme_admin(&self.db, viewer.id, id).await? {
             return Err(AppError::Forbidden);
         }
@@ -456,7 +465,9 @@ impl App {
         if !viewer.is_admin {
             return Err(AppError::Forbidden);
         }
-        self.visible_programme(viewer, id).await?;
+        if store::get(&self.db, id).await?.is_none() {
+            return Err(AppError::NotFound("programme"));
+        }
         if !store::archive(&self.db, id, now_ms()).await? {
             return Err(AppError::Conflict {
                 code: "archived",

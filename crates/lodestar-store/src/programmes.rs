@@ -184,7 +184,7 @@ pub async fn insert(conn: &mut Conn, p: &Programme) -> Result<()> {
 }
 
 /// Replaces a programme's whole definition (not its admins, creator or archive time), in
-/// the caller's transaction. `false` if there is no such programme.
+/// the caller's transaction. `false` if there is no such programme, or it is archived.
 ///
 /// The questions are replaced too. Once people can enrol, their answers are kept against
 /// the form as it was, and the service must refuse new questions for a programme anyone
@@ -195,7 +195,7 @@ pub async fn update(conn: &mut Conn, p: &Programme) -> Result<bool> {
          enrolment_closes = $5, starts_on = $6, ends_on = $7, matching = $8, format = $9, \
          different_department = $10, min_score = $11, mentor_capacity = $12, circle_size = $13, \
          invitation_only = $14, needs_approval = $15, questions = $16, updated_at = $17 \
-         WHERE id = $18",
+         WHERE id = $18 AND archived_at IS NULL",
     )
     .bind(p.name.clone())
     .bind(p.description.clone())

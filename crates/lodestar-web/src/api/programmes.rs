@@ -41,7 +41,7 @@ pub async fn list(
     Ok(Json(state.app.programmes(&viewer, &query).await?))
 }
 
-/// One programme, with its phase today (UTC).
+/// One programme that is not archived, with its phase today (UTC).
 #[utoipa::path(get, path = "/api/v1/programmes/{id}", tag = "programmes", security(("bearer" = [])),
     params(("id" = String, Path, description = "Programme id")),
     responses((status = 200, body = ProgrammeView),
@@ -74,7 +74,7 @@ pub async fn update(
     Ok(Json(state.app.update_programme(&viewer, id, &input).await?))
 }
 
-/// Archive a programme (instance admins): it leaves everyone else's sight.
+/// Archive a programme (instance admins): it is gone but for the list of archived ones.
 #[utoipa::path(delete, path = "/api/v1/programmes/{id}", tag = "programmes", security(("bearer" = [])),
     params(("id" = String, Path, description = "Programme id")),
     responses((status = 204, description = "Archived"),
