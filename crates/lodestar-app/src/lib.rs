@@ -31,6 +31,7 @@ pub mod network;
 mod notify;
 pub mod opportunities;
 pub mod people;
+pub mod programmes;
 pub mod recommendations;
 pub mod requests;
 pub mod secrets;

@@ -150,3 +150,7 @@ id_type!(
     /// An opportunity or insight someone posted.
     OpportunityId
 );
+id_type!(
+    /// A programme: a cohort with dates, rules and its own enrolment form.
+    ProgrammeId
+);

@@ -26,8 +26,8 @@ pub use account::{Email, Password, PersonName};
 pub use ids::{
     ActionItemId, AssessmentId, CheckInId, ConnectionId, FeedbackId, FeedbackRequestId,
     GoalCommentId, GoalId, IntroductionAskId, IntroductionId, MeetingId, MentorshipId, MessageId,
-    MilestoneId, NoteId, NotificationId, ObstacleId, OpportunityId, OutcomeId, PersonId, ReportId,
-    RequestId, SkillId, ThreadId, TokenId,
+    MilestoneId, NoteId, NotificationId, ObstacleId, OpportunityId, OutcomeId, PersonId,
+    ProgrammeId, ReportId, RequestId, SkillId, ThreadId, TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

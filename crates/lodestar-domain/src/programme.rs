@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::FieldErrors;
@@ -159,7 +159,10 @@ impl Dates {
     ) -> Result<Dates, FieldErrors> {
         let mut errors = FieldErrors::new();
         let mut day = |field: &str, raw: &str| {
-            let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok();
+            // Four-digit years only: the stored dates compare as text, in order.
+            let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1000..=9999).contains(&d.year()));
             if parsed.is_none() {
                 errors.add(field, "must be a date, YYYY-MM-DD");
             }
@@ -348,6 +351,22 @@ impl Question {
             required: draft.required,
             matching: rule.filter(|_| choice).map(|r| (r, weight)),
         })
+    }
+}
+
+impl From<&Question> for QuestionDraft {
+    /// The question as it would be typed again: what a programme stores and shows, and
+    /// what [`Question::parse_all`] reads back to the same question.
+    fn from(q: &Question) -> Self {
+        QuestionDraft {
+            kind: q.kind.as_str().to_owned(),
+            text: q.text.clone(),
+            options: q.options.clone(),
+            scale_max: (q.kind == QuestionKind::Scale).then_some(q.scale_max),
+            required: q.required,
+            match_rule: q.matching.map(|(rule, _)| rule.as_str().to_owned()),
+            weight: q.matching.map(|(_, weight)| weight),
+        }
     }
 }
 
@@ -864,5 +883,61 @@ mod tests {
         assert!(parse_purposes(&[]).is_err());
         assert!(parse_purposes(&["fun".into()]).is_err_and(|e| e.get("purposes[0]").is_some()));
         assert!(name_and_description(" ", "").is_err_and(|e| e.get("name") == Some("is required")));
+    }
+
+    #[test]
+    fn a_question_typed_again_reads_back_the_same() {
+        let drafts = vec![
+            choice("single_choice", &["Online", "In person"], Some("same")),
+            QuestionDraft {
+                kind: "scale".into(),
+                text: "How sure are you?".into(),
+                ..QuestionDraft::default()
+            },
+            QuestionDraft {
+                kind: "text".into(),
+                text: "Anything else?".into(),
+                required: true,
+                ..QuestionDraft::default()
+            },
+        ];
+        let questions = Question::parse_all(&drafts).expect("good questions");
+        let again: Vec<QuestionDraft> = questions.iter().map(QuestionDraft::from).collect();
+        assert_eq!(Question::parse_all(&again), Ok(questions));
+    }
+
+    #[test]
+    fn a_date_has_a_four_digit_year() {
+        let errors = Dates::parse("-0002-01-01", "-0001-01-01", "-0001-02-01", "+10000-01-01")
+            .expect_err("years out of range");
+        for field in [
+            "enrolment_opens",
+            "enrolment_closes",
+            "starts_on",
+            "ends_on",
+        ] {
+            assert_eq!(
+                errors.get(field),
+                Some("must be a date, YYYY-MM-DD"),
+                "{field}"
+            );
+        }
+        assert!(Dates::parse("2027-01-01", "2027-01-02", "2027-01-03", "2027-01-04").is_ok());
+    }
+
+    #[test]
+    fn field_errors_absorbed_keep_every_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("name", "is required");
+        let dates = errors.absorb(Dates::parse(
+            "2027-01-10",
+            "2027-01-01",
+            "2027-02-01",
+            "2027-01-15",
+        ));
+        assert!(dates.is_none());
+        assert_eq!(errors.get("name"), Some("is required"));
+        assert!(errors.get("enrolment_closes").is_some());
+        assert!(errors.get("ends_on").is_some());
     }
 }

@@ -27,6 +27,24 @@ impl FieldErrors {
         }
     }
 
+    /// Records every error of `other`, keeping the first message of a field named twice.
+    pub fn extend(&mut self, other: FieldErrors) {
+        for (field, message) in other.0 {
+            self.add(field, message);
+        }
+    }
+
+    /// Takes the value out of `result`, or records every error it names.
+    pub fn absorb<T>(&mut self, result: Result<T, FieldErrors>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(errors) => {
+                self.extend(errors);
+                None
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -474,6 +474,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0022_opportunity_generation.sql"),
         include_str!("../migrations/postgres/0022_opportunity_generation.sql"),
     ),
+    Step::Both(
+        23,
+        "programmes",
+        include_str!("../migrations/0023_programmes.sql"),
+    ),
 ];
 
 enum Step {

@@ -39,6 +39,7 @@ pub mod outcomes;
 pub mod participants;
 pub mod persons;
 pub mod profiles;
+pub mod programmes;
 pub mod requests;
 pub mod roles;
 pub mod sessions;

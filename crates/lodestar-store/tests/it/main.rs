@@ -19,6 +19,7 @@ mod mentoring;
 mod mentorship_lifecycle;
 mod outbox;
 mod profiles;
+mod programmes;
 mod requests;
 mod sessions;
 mod signals;

@@ -180,6 +180,11 @@ use crate::routes::Routes;
         super::opportunities::for_you,
         super::opportunities::digest,
         super::opportunities::set_digest,
+        super::programmes::create,
+        super::programmes::list,
+        super::programmes::one,
+        super::programmes::update,
+        super::programmes::archive,
         crate::ops::healthz,
         crate::ops::prometheus,
     ),
@@ -201,6 +206,7 @@ use crate::routes::Routes;
         (name = "booking", description = "Booking a mentor's free time: availability and busy calendar, free slots in your own time zone, bookings, one-off conversations"),
         (name = "network", description = "Connections between people: requests and accepting them, removing them, the connections you share with someone, hiding yours; who can introduce you (paths through the network); introductions, double opt-in, and requests for them"),
         (name = "opportunities", description = "Opportunities and insights: posting for everyone, your connections or your mentees; the filtered list; sharing, marking and outcomes; For you, ranked with reasons; pinning and removal by admins"),
+        (name = "programmes", description = "Programmes: a cohort with dates, purposes, a matching mode, a format, rules and its own enrolment form; created and archived by instance admins, edited by them and the programme's own admins, read by anyone signed in"),
         (name = "career", description = "The role catalogue (derived from ESCO: this service uses the ESCO classification of the European Commission) and your career path: target roles, the skills gap, close roles, plan steps"),
     )
 )]

@@ -19,6 +19,7 @@ mod notifications;
 mod opportunities;
 mod outcomes;
 mod people;
+mod programmes;
 mod requests;
 mod skills;
 
@@ -204,6 +205,11 @@ pub fn registry() -> Routes<AppState> {
         .get("/me/opportunities", opportunities::for_you)
         .get("/me/opportunities/digest", opportunities::digest)
         .put("/me/opportunities/digest", opportunities::set_digest)
+        .post("/programmes", programmes::create)
+        .get("/programmes", programmes::list)
+        .get("/programmes/{id}", programmes::one)
+        .put("/programmes/{id}", programmes::update)
+        .delete("/programmes/{id}", programmes::archive)
 }
 
 pub fn routes() -> Router<AppState> {

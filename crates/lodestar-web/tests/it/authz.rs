@@ -151,6 +151,8 @@ enum Fill {
     OwnersOpportunity,
     /// A new opportunity of the owner's for their connections only.
     OwnersPrivateOpportunity,
+    /// A new programme, made by the admin, with the owner as its one programme admin.
+    OwnersProgramme,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -232,6 +234,11 @@ const MEMBER_FORM: [Want; 4] = [LogIn, NOT_FOUND, Redirect("/mentorships/"), NOT
 /// A signed-in person's own busy calendar, which nobody in the matrix has set: there is
 /// nothing to fetch for anyone, and no one reaches another's.
 const OWN_BUSY_CALENDAR: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, NOT_FOUND, NOT_FOUND];
+
+/// A programme's whole definition, as created and edited in the matrix.
+const PROGRAMME: &str = r#"{"name": "Matrix {n}", "description": "A cohort.", "enrolment_opens": "2027-01-04",
+    "enrolment_closes": "2027-01-29", "starts_on": "2027-02-01", "ends_on": "2027-06-30", "matching": "cohort",
+    "questions": [{"kind": "single_choice", "text": "Where do you meet?", "options": ["Online", "In person"], "match_rule": "same"}]}"#;
 
 /// The matrix. Keep it in the order of the route lists, one row per (method, path).
 fn matrix() -> Vec<Row> {
@@ -805,6 +812,15 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/me/opportunities", SIGNED_IN_API),
         row(M::GET, "/api/v1/me/opportunities/digest", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/opportunities/digest", SIGNED_IN_API).json(r#"{"weekly": false}"#),
+        // Programmes: instance admins create and archive; instance admins and the
+        // programme's own admins (the owner here) edit; anyone signed in reads.
+        row(M::POST, "/api/v1/programmes", ADMIN_API).json(PROGRAMME),
+        row(M::GET, "/api/v1/programmes", SIGNED_IN_API),
+        row(M::GET, "/api/v1/programmes/{id}", SIGNED_IN_API).fill(Fill::OwnersProgramme),
+        row(M::PUT, "/api/v1/programmes/{id}", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme)
+            .json(PROGRAMME),
+        row(M::DELETE, "/api/v1/programmes/{id}", ADMIN_API).fill(Fill::OwnersProgramme),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -1232,6 +1248,18 @@ impl<'a> World<'a> {
                 });
                 let made = app
                     .post_json("/api/v1/opportunities", body, Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersProgramme => {
+                let body = json!({
+                    "name": format!("Cohort {}", self.next()), "enrolment_opens": "2027-01-04",
+                    "enrolment_closes": "2027-01-29", "starts_on": "2027-02-01", "ends_on": "2027-06-30",
+                    "matching": "cohort", "admins": [self.owner.id],
+                });
+                let made = app
+                    .post_json("/api/v1/programmes", body, Some(&self.admin.token))
                     .await;
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()

@@ -35,6 +35,7 @@ mod pages;
 mod paths;
 mod privacy;
 mod profile;
+mod programmes;
 mod recommending;
 mod request_pages;
 mod requests;

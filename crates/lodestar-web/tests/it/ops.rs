@@ -169,6 +169,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/me/opportunities"),
     ("get", "/api/v1/me/opportunities/digest"),
     ("put", "/api/v1/me/opportunities/digest"),
+    ("post", "/api/v1/programmes"),
+    ("get", "/api/v1/programmes"),
+    ("get", "/api/v1/programmes/{id}"),
+    ("put", "/api/v1/programmes/{id}"),
+    ("delete", "/api/v1/programmes/{id}"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];
