@@ -9,8 +9,9 @@ use lodestar_domain::programme::{
     Dates, Format, Matching, Purpose, Question, QuestionDraft, Rules, parse_purposes,
 };
 use lodestar_domain::{PersonId, ProgrammeId};
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 
 use crate::error::{Result, StoreError};
 use crate::persons::parse_id;
@@ -152,35 +153,44 @@ async fn with_admins(db: &Db, mut found: Vec<Programme>) -> Result<Vec<Programme
 
 /// Writes a new programme and its admins, in the caller's transaction.
 pub async fn insert(conn: &mut Conn, p: &Programme) -> Result<()> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+    let insert = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO programmes ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
          $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
     )))
-    .bind(p.id.to_string())
-    .bind(p.name.clone())
-    .bind(p.description.clone())
-    .bind(purposes_text(&p.purposes))
-    .bind(p.dates.enrolment_opens.to_string())
-    .bind(p.dates.enrolment_closes.to_string())
-    .bind(p.dates.starts_on.to_string())
-    .bind(p.dates.ends_on.to_string())
-    .bind(p.matching.as_str())
-    .bind(p.format.as_str())
-    .bind(i64::from(p.rules.different_department))
-    .bind(i64::from(p.rules.min_score))
-    .bind(p.rules.mentor_capacity.map(i64::from))
-    .bind(i64::from(p.rules.circle_size))
-    .bind(i64::from(p.invitation_only))
-    .bind(i64::from(p.needs_approval))
-    .bind(questions_json(&p.questions)?)
-    .bind(p.created_by.map(|id| id.to_string()))
-    .bind(p.created_at)
-    .bind(p.updated_at)
-    .bind(p.archived_at)
-    .execute(&mut *conn)
-    .await?;
+    .bind(p.id.to_string());
+    bind_definition(insert, p)?
+        .bind(p.created_by.map(|id| id.to_string()))
+        .bind(p.created_at)
+        .bind(p.updated_at)
+        .bind(p.archived_at)
+        .execute(&mut *conn)
+        .await?;
     let admins: Vec<PersonId> = p.admins.iter().map(|(id, _)| *id).collect();
     set_admins(conn, p.id, &admins).await
+}
+
+/// Binds a programme's definition, from its name to its questions, in the columns' order.
+fn bind_definition<'q>(
+    query: Query<'q, Any, AnyArguments>,
+    p: &Programme,
+) -> Result<Query<'q, Any, AnyArguments>> {
+    Ok(query
+        .bind(p.name.clone())
+        .bind(p.description.clone())
+        .bind(purposes_text(&p.purposes))
+        .bind(p.dates.enrolment_opens.to_string())
+        .bind(p.dates.enrolment_closes.to_string())
+        .bind(p.dates.starts_on.to_string())
+        .bind(p.dates.ends_on.to_string())
+        .bind(p.matching.as_str())
+        .bind(p.format.as_str())
+        .bind(i64::from(p.rules.different_department))
+        .bind(i64::from(p.rules.min_score))
+        .bind(p.rules.mentor_capacity.map(i64::from))
+        .bind(i64::from(p.rules.circle_size))
+        .bind(i64::from(p.invitation_only))
+        .bind(i64::from(p.needs_approval))
+        .bind(questions_json(&p.questions)?))
 }
 
 /// Replaces a programme's whole definition (not its admins, creator or archive time), in
@@ -190,33 +200,18 @@ pub async fn insert(conn: &mut Conn, p: &Programme) -> Result<()> {
 /// the form as it was, and the service must refuse new questions for a programme anyone
 /// has enrolled in; there is no enrolment yet, so nothing here forbids it.
 pub async fn update(conn: &mut Conn, p: &Programme) -> Result<bool> {
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE programmes SET name = $1, description = $2, purposes = $3, enrolment_opens = $4, \
          enrolment_closes = $5, starts_on = $6, ends_on = $7, matching = $8, format = $9, \
          different_department = $10, min_score = $11, mentor_capacity = $12, circle_size = $13, \
          invitation_only = $14, needs_approval = $15, questions = $16, updated_at = $17 \
          WHERE id = $18 AND archived_at IS NULL",
-    )
-    .bind(p.name.clone())
-    .bind(p.description.clone())
-    .bind(purposes_text(&p.purposes))
-    .bind(p.dates.enrolment_opens.to_string())
-    .bind(p.dates.enrolment_closes.to_string())
-    .bind(p.dates.starts_on.to_string())
-    .bind(p.dates.ends_on.to_string())
-    .bind(p.matching.as_str())
-    .bind(p.format.as_str())
-    .bind(i64::from(p.rules.different_department))
-    .bind(i64::from(p.rules.min_score))
-    .bind(p.rules.mentor_capacity.map(i64::from))
-    .bind(i64::from(p.rules.circle_size))
-    .bind(i64::from(p.invitation_only))
-    .bind(i64::from(p.needs_approval))
-    .bind(questions_json(&p.questions)?)
-    .bind(p.updated_at)
-    .bind(p.id.to_string())
-    .execute(&mut *conn)
-    .await?;
+    );
+    let done = bind_definition(update, p)?
+        .bind(p.updated_at)
+        .bind(p.id.to_string())
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
