@@ -5,6 +5,17 @@ use sqlx::Row;
 
 use crate::support::{TestApp, api_tests};
 
+/// Every row of a query whose columns are all text (or null), in order.
+async fn text_rows(db: &sqlx::AnyPool, sql: &'static str) -> Vec<Vec<Option<String>>> {
+    sqlx::query(sql)
+        .fetch_all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| (0..row.len()).map(|i| row.try_get(i).unwrap()).collect())
+        .collect()
+}
+
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
     sqlx::query(sql)
         .fetch_one(app.app.db.reader())
@@ -323,50 +334,18 @@ api_tests! {
         // The same seed gives the same network.
         let twin = app.twin().await;
         twin.app.generate_demo(&options).await.unwrap();
-        let mut graphs = Vec::new();
-        for db in [app.app.db.reader(), twin.app.db.reader()] {
-            let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query(
-                "SELECT low_id, high_id, state, source, requested_by FROM connections ORDER BY low_id, high_id",
-            )
-            .fetch_all(db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| {
-                (
-                    row.try_get("low_id").unwrap(),
-                    row.try_get("high_id").unwrap(),
-                    row.try_get("state").unwrap(),
-                    row.try_get("source").unwrap(),
-                    row.try_get("requested_by").unwrap(),
-                )
-            })
-            .collect();
-            graphs.push(rows);
-        }
-        let mut introduced = Vec::new();
-        for db in [app.app.db.reader(), twin.app.db.reader()] {
-            let rows: Vec<(String, String, String, String, String, String)> = sqlx::query(
-                "SELECT introducer_id, a_id, b_id, state, a_answer, b_answer FROM introductions \
-                 ORDER BY a_id, b_id, introducer_id",
-            )
-            .fetch_all(db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| {
-                (
-                    row.try_get("introducer_id").unwrap(),
-                    row.try_get("a_id").unwrap(),
-                    row.try_get("b_id").unwrap(),
-                    row.try_get("state").unwrap(),
-                    row.try_get("a_answer").unwrap(),
-                    row.try_get("b_answer").unwrap(),
-                )
-            })
-            .collect();
-            introduced.push(rows);
-        }
+        let read = async |sql: &'static str| {
+            [text_rows(app.app.db.reader(), sql).await, text_rows(twin.app.db.reader(), sql).await]
+        };
+        let graphs = read(
+            "SELECT low_id, high_id, state, source, requested_by FROM connections ORDER BY low_id, high_id",
+        )
+        .await;
+        let introduced = read(
+            "SELECT introducer_id, a_id, b_id, state, a_answer, b_answer FROM introductions \
+             ORDER BY a_id, b_id, introducer_id",
+        )
+        .await;
         twin.finish().await;
         assert_eq!(graphs[0].len(), (accepted + pending) as usize);
         assert!(graphs[0] == graphs[1], "the same seed gave another network");
