@@ -520,7 +520,8 @@ pub(crate) fn weighted(weight: f64, value: impl FnOnce() -> f64) -> f64 {
 mod tests {
     use super::*;
     use crate::people;
-    use crate::score::{Private, Rules, exclusion};
+    use crate::score::{Answer, AnswerRule, Private, Rules, Weights, exclusion};
+    use crate::synthetic::SplitMix64;
 
     #[test]
     fn the_lens_scores_and_rules_as_the_profiles_do() {
@@ -537,6 +538,43 @@ mod tests {
     /// profiles as it sees them ([`Profile::as_seen`]); some mentors keep fields private.
     fn lens_agrees_with_the_profiles(visibility: Visibility) {
         let mut cohort = people::cohort(60, 80, 2, 3);
+        // A form of four matching questions of every rule and of weights 0.5 to 10, answered
+        // at random (a fifth of the answers left out, and some people answering none).
+        let form = [
+            (AnswerRule::Same, 10),
+            (AnswerRule::Different, 30),
+            (AnswerRule::Covers, 5),
+            (AnswerRule::Same, 100),
+        ];
+        let mut rng = SplitMix64::new(17);
+        for (k, person) in cohort
+            .mentees
+            .iter_mut()
+            .chain(&mut cohort.mentors)
+            .enumerate()
+        {
+            if k % 9 == 0 {
+                continue;
+            }
+            person.answers = form
+                .iter()
+                .map(|&(rule, weight_tenths)| Answer {
+                    chosen: if rng.below(5) == 0 {
+                        0
+                    } else {
+                        1 + rng.below(15) as u32
+                    },
+                    rule,
+                    weight_tenths,
+                })
+                .collect();
+        }
+        cohort.weights = Weights {
+            programme: 0.2,
+            ..Weights::default()
+        }
+        .normalised()
+        .unwrap_or_else(|e| panic!("{e}"));
         let kinds = [
             Private::NONE,
             Private::YEARS_EXPERIENCE,
@@ -574,6 +612,7 @@ mod tests {
         let mentors = Mentors::new(&cohort.mentors, visibility);
         let tables = Tables::new(&cohort, &mentors);
         let (mut allowed, mut excluded, mut paired, mut irrelevant) = (0, 0, 0, 0);
+        let mut answered = 0;
         for i in 0..cohort.mentees.len() {
             let lens = Lens::new(&tables, &cohort, i, &cohort.blocked);
             for (j, mentor) in cohort.mentors.iter().enumerate() {
@@ -607,8 +646,12 @@ mod tests {
                     assert_eq!(lens.skills_part(pair), skills, "({i}, {j})");
                     paired += 1;
                 }
+                // The bound counts the programme part at its most.
+                let value = score::programme_value(&cohort.mentees[i], mentor);
+                answered += usize::from(value != score::UNKNOWN);
+                let programme = cohort.weights[6] * (1.0 - value);
                 assert!(
-                    bound >= w && bound <= w + 10,
+                    bound >= w && bound <= w + 10 + round_up(programme),
                     "({i}, {j}): bound {bound}, weight {w}"
                 );
                 assert!(lens.bound(mentors.fields[j], round_up(lens.best_skills)) >= w);
@@ -636,6 +679,10 @@ mod tests {
             }
         }
         assert!(allowed > 0 && excluded > 0 && paired > 1_000 && irrelevant > 0);
+        assert!(
+            answered > 3_000,
+            "{answered} pairs compared on the programme's questions"
+        );
         let lens = Lens::new(&tables, &cohort, 10, &cohort.blocked);
         assert_eq!(
             lens.allowed(&cohort, &mentors, 3),

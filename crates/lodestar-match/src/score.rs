@@ -1,8 +1,14 @@
 //! Pair scores: how well a mentor fits a mentee, as a weighted sum of factors in [0, 1],
 //! each of which can say why in words; and the hard rules that rule a pair out.
 //!
+//! The factors ([`Factor`]): skills wanted against skills mentored at a level, focus
+//! areas, industry, years of experience, shared working hours, hours a month, and the
+//! programme's own matching questions, each compared by its rule (same, different, or the
+//! mentor's answer covering the mentee's) and weighted ([`Answer`]).
+//!
 //! Scoring is the inner loop of candidate generation, so [`score`] works on plain numbers
-//! (skills and industries are interned ids, languages a bit set) and allocates nothing;
+//! (skills and industries are interned ids, languages and a question's chosen options bit
+//! sets) and allocates nothing;
 //! [`explain`] recomputes the same factors with their reasons for the few pairs a person
 //! looks at.
 
@@ -35,12 +41,68 @@ pub struct Profile {
     pub languages: u128,
     /// Hours a month the person can give to mentoring (0: not given).
     pub availability_hours: u16,
-    /// Answers to a programme's own questions, one id per question (0: not answered).
-    pub answers: Vec<u32>,
+    /// Answers to the matching questions of a programme's form, one per question in the
+    /// form's order, the same list of questions for everyone in the cohort (see [`Answer`]).
+    pub answers: Vec<Answer>,
     /// The fields scoring reads that the person keeps private. [`score`] itself uses every
     /// field it is given; a score meant for another person is made from
     /// [`Profile::as_seen`] with [`Visibility::Public`], which leaves these out.
     pub private: Private,
+}
+
+/// One matching question of a programme's form, as a person answered it.
+///
+/// Question `i` of the mentee is compared with question `i` of the mentor. Both sides carry
+/// the question's `rule` and `weight_tenths` (they are the form's, not the person's); the
+/// engine reads the mentee's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// The options chosen, as bits (option k is bit k; at most 32 options); 0: not answered.
+    pub chosen: u32,
+    /// How the two answers are compared.
+    pub rule: AnswerRule,
+    /// The question's weight in tenths (1–100, i.e. 0.1–10); a question of weight 0 counts
+    /// for nothing.
+    pub weight_tenths: u8,
+}
+
+/// How the two answers to a matching question make a pair fit: the engine's copy of the
+/// domain's `MatchRule` (the engine depends on nothing of ours).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AnswerRule {
+    /// Alike answers fit: the options both chose among those either chose.
+    #[default]
+    Same,
+    /// Unlike answers fit: one less what [`AnswerRule::Same`] gives.
+    Different,
+    /// The mentor's answer covers the mentee's: the share of the mentee's options the
+    /// mentor chose too.
+    Covers,
+}
+
+impl AnswerRule {
+    /// How well two answers fit by this rule, from 0 to 1, given the options each chose as
+    /// bits. Nothing chosen by either side is no agreement (0, or 1 for `Different`); the
+    /// programme factor only compares questions both answered.
+    pub fn agreement(self, mentee: u32, mentor: u32) -> f64 {
+        let both = (mentee & mentor).count_ones();
+        let either = (mentee | mentor).count_ones();
+        // Counted in integers and divided once, so each value is correctly rounded
+        // (`different` is exactly 2/3 where 1 − 1/3 would not be).
+        let share = |part: u32, whole: u32| {
+            if whole == 0 {
+                0.0
+            } else {
+                f64::from(part) / f64::from(whole)
+            }
+        };
+        match self {
+            AnswerRule::Same => share(both, either),
+            AnswerRule::Different if either == 0 => 1.0,
+            AnswerRule::Different => share(either - both, either),
+            AnswerRule::Covers => share(both, mentee.count_ones()),
+        }
+    }
 }
 
 /// Fields a person keeps private, among those scoring reads (the others a person may hide,
@@ -421,18 +483,38 @@ fn availability_value(mentee: &Profile, mentor: &Profile) -> f64 {
     availability_fit(mentee.availability_hours, mentor.availability_hours)
 }
 
-pub(crate) fn programme_value(mentee: &Profile, mentor: &Profile) -> f64 {
-    let both: Vec<(u32, u32)> = mentee
+/// The questions the programme factor compares, with their index: those both answered
+/// (a question of weight 0 counts for nothing, so it is left out too).
+fn answered_by_both<'a>(
+    mentee: &'a Profile,
+    mentor: &'a Profile,
+) -> impl Iterator<Item = (usize, &'a Answer, &'a Answer)> {
+    mentee
         .answers
         .iter()
         .zip(&mentor.answers)
-        .map(|(&a, &b)| (a, b))
-        .filter(|&(a, b)| a != 0 && b != 0)
-        .collect();
-    if both.is_empty() {
-        return UNKNOWN;
+        .enumerate()
+        .filter(|(_, (a, b))| a.chosen != 0 && b.chosen != 0 && a.weight_tenths != 0)
+        .map(|(i, (a, b))| (i, a, b))
+}
+
+/// The programme factor: the mean of [`AnswerRule::agreement`] over the questions both
+/// answered, each weighted by its weight; [`UNKNOWN`] when they answered none in common.
+/// The domain's `programme_fit` on the engine's numbers (weights in tenths, so a mean
+/// equal to it up to rounding).
+pub(crate) fn programme_value(mentee: &Profile, mentor: &Profile) -> f64 {
+    let mut sum = 0.0;
+    let mut weights = 0u32;
+    for (_, a, b) in answered_by_both(mentee, mentor) {
+        let weight = u32::from(a.weight_tenths);
+        sum += f64::from(weight) * a.rule.agreement(a.chosen, b.chosen);
+        weights += weight;
     }
-    both.iter().filter(|(a, b)| a == b).count() as f64 / both.len() as f64
+    if weights == 0 {
+        UNKNOWN
+    } else {
+        sum / f64::from(weights)
+    }
 }
 
 fn values(mentee: &Profile, mentor: &Profile, weights: &[f64; 7]) -> [f64; 7] {
@@ -574,6 +656,18 @@ pub trait Vocabulary {
     fn skill(&self, skill: u32) -> &str;
     fn industry(&self, industry: u32) -> &str;
     fn focus_area(&self, bit: u32) -> &str;
+
+    /// The text of the programme's matching question at `question` (the index in
+    /// [`Profile::answers`]).
+    fn question(&self, _question: usize) -> &str {
+        "a programme question"
+    }
+
+    /// The text of option `option` (bit `option` of [`Answer::chosen`]) of the matching
+    /// question at `question`.
+    fn option(&self, _question: usize, _option: u32) -> &str {
+        "an option"
+    }
 }
 
 /// One factor of an explained score.
@@ -619,15 +713,23 @@ fn sentence(mut text: String) -> String {
     text
 }
 
+/// How many names a short reason gives before counting the rest.
+const NAMED: usize = 3;
+
 /// At most [`NAMED`] names joined with commas, then how many more.
 fn some_of(names: &[String]) -> String {
-    const NAMED: usize = 3;
+    some_of_joined(names, ", ")
+}
+
+/// At most [`NAMED`] names joined with `separator`, then how many more (for names that
+/// hold commas of their own).
+fn some_of_joined(names: &[String], separator: &str) -> String {
     if names.len() <= NAMED {
-        return names.join(", ");
+        return names.join(separator);
     }
     format!(
         "{} and {} more",
-        names[..NAMED].join(", "),
+        names[..NAMED].join(separator),
         names.len() - NAMED
     )
 }
@@ -943,21 +1045,57 @@ fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -
                 plural(i64::from(h), "hour", "hours")
             ),
         }),
-        Factor::Programme => {
-            let answered = mentee
-                .answers
-                .iter()
-                .zip(&mentor.answers)
-                .filter(|&(&a, &b)| a != 0 && b != 0);
-            let (same, all) =
-                answered.fold((0, 0), |(s, n), (a, b)| (s + i64::from(a == b), n + 1));
-            if all == 0 {
-                Said::neutral("no programme questions answered by both")
-            } else {
-                Said::plain(format!(
-                    "same answer to {same} of {all} programme questions"
-                ))
-            }
+        Factor::Programme => programme_reason(pair, words),
+    }
+}
+
+/// The programme factor in words: for each question both answered, what they both chose
+/// or that their answers differ, and whether the programme asks for that. The heaviest
+/// questions are named first (then in the form's order), at most [`NAMED`]; the detail
+/// names every one, in the form's order.
+fn programme_reason(pair: &Pair<'_>, words: &dyn Vocabulary) -> Said {
+    let mut said: Vec<(u8, String)> = answered_by_both(pair.mentee, pair.mentor)
+        .map(|(i, a, b)| (a.weight_tenths, answer_said(i, a, b.chosen, words)))
+        .collect();
+    if said.is_empty() {
+        return Said::neutral("no programme questions answered by both");
+    }
+    let detail = (said.len() > 1).then(|| {
+        said.iter()
+            .map(|(_, text)| text.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    });
+    // Stable: questions of one weight stay in the form's order.
+    said.sort_by_key(|&(weight, _)| std::cmp::Reverse(weight));
+    let named: Vec<String> = said.into_iter().map(|(_, text)| text).collect();
+    Said {
+        short: some_of_joined(&named, "; "),
+        detail,
+        neutral: false,
+    }
+}
+
+/// One question both answered, in words: the options both chose (`chosen` is the mentor's
+/// answer), or that the answers differ.
+fn answer_said(question: usize, mentee: &Answer, chosen: u32, words: &dyn Vocabulary) -> String {
+    let text = words.question(question);
+    let shared = mentee.chosen & chosen;
+    let options: Vec<String> = (0..32)
+        .filter(|bit| shared & (1 << bit) != 0)
+        .map(|bit| format!("\"{}\"", words.option(question, bit)))
+        .collect();
+    match (mentee.rule, shared) {
+        (AnswerRule::Different, 0) => {
+            format!("different answers to \"{text}\", as the programme asks")
+        }
+        (_, 0) => format!("different answers to \"{text}\""),
+        (AnswerRule::Different, _) => format!(
+            "both chose {} for \"{text}\", where the programme asks for different answers",
+            some_of(&options)
+        ),
+        (AnswerRule::Same | AnswerRule::Covers, _) => {
+            format!("both chose {} for \"{text}\"", some_of(&options))
         }
     }
 }
@@ -966,6 +1104,7 @@ fn reason(factor: Factor, pair: &Pair<'_>, name: &str, words: &dyn Vocabulary) -
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn weights_are_read_as_factor_number_pairs() {
@@ -1327,6 +1466,298 @@ mod tests {
             exclusion(&wants_nothing, &neither, false, 1, false, &rules),
             None,
             "nothing asked for, nothing to be relevant to"
+        );
+    }
+
+    /// A profile whose only fields are its answers to the programme's questions.
+    fn answering(answers: &[(u32, AnswerRule, u8)]) -> Profile {
+        Profile {
+            answers: answers
+                .iter()
+                .map(|&(chosen, rule, weight_tenths)| Answer {
+                    chosen,
+                    rule,
+                    weight_tenths,
+                })
+                .collect(),
+            ..Profile::default()
+        }
+    }
+
+    const A: u32 = 1;
+    const B: u32 = 2;
+    const C: u32 = 4;
+
+    #[test]
+    fn each_rule_compares_the_options_both_chose() {
+        let value = |rule, mentee, mentor| {
+            programme_value(
+                &answering(&[(mentee, rule, 10)]),
+                &answering(&[(mentor, rule, 10)]),
+            )
+        };
+        assert_eq!(value(AnswerRule::Same, A | B, B | C), 1.0 / 3.0);
+        assert_eq!(value(AnswerRule::Different, A | B, B | C), 2.0 / 3.0);
+        assert_eq!(value(AnswerRule::Covers, A | B, B | C), 0.5);
+        assert_eq!(value(AnswerRule::Same, A, A), 1.0);
+        assert_eq!(value(AnswerRule::Different, A, B), 1.0);
+        assert_eq!(value(AnswerRule::Covers, A | B, A | B | C), 1.0);
+        assert_eq!(value(AnswerRule::Covers, A | B | C, A), 1.0 / 3.0);
+        assert_eq!(AnswerRule::Covers.agreement(0, A), 0.0);
+        assert_eq!(AnswerRule::Same.agreement(0, 0), 0.0);
+    }
+
+    #[test]
+    fn the_rule_and_the_weight_are_read_from_the_mentees_answer() {
+        let mentee = answering(&[(A | B, AnswerRule::Covers, 10)]);
+        let mentor = answering(&[(B, AnswerRule::Same, 90)]);
+        assert_eq!(programme_value(&mentee, &mentor), 0.5);
+    }
+
+    #[test]
+    fn a_heavier_question_outweighs_a_lighter_one_by_its_weight() {
+        let mentee = answering(&[(A, AnswerRule::Same, 30), (A, AnswerRule::Same, 10)]);
+        let agrees_on_heavy = answering(&[(A, AnswerRule::Same, 30), (B, AnswerRule::Same, 10)]);
+        let agrees_on_light = answering(&[(B, AnswerRule::Same, 30), (A, AnswerRule::Same, 10)]);
+        // (3 × 1 + 1 × 0) / 4 and (3 × 0 + 1 × 1) / 4.
+        assert_eq!(programme_value(&mentee, &agrees_on_heavy), 0.75);
+        assert_eq!(programme_value(&mentee, &agrees_on_light), 0.25);
+        let w = Weights {
+            programme: 1.0,
+            ..Weights::default()
+        }
+        .normalised()
+        .unwrap();
+        assert!(
+            score(&mentee, &agrees_on_heavy, &w).total > score(&mentee, &agrees_on_light, &w).total
+        );
+    }
+
+    #[test]
+    fn questions_not_answered_by_both_are_skipped() {
+        let mentee = answering(&[
+            (A, AnswerRule::Same, 10),
+            (0, AnswerRule::Same, 10),
+            (B, AnswerRule::Same, 50),
+        ]);
+        let mentor = answering(&[
+            (A, AnswerRule::Same, 10),
+            (A, AnswerRule::Same, 10),
+            (0, AnswerRule::Same, 50),
+        ]);
+        assert_eq!(
+            programme_value(&mentee, &mentor),
+            1.0,
+            "only the first counts"
+        );
+        let unanswered = answering(&[(0, AnswerRule::Same, 10); 3]);
+        assert_eq!(programme_value(&mentee, &unanswered), UNKNOWN);
+        assert_eq!(programme_value(&unanswered, &mentor), UNKNOWN);
+        assert_eq!(programme_value(&mentee, &Profile::default()), UNKNOWN);
+        let weightless = answering(&[(A, AnswerRule::Same, 0)]);
+        assert_eq!(programme_value(&weightless, &mentor), UNKNOWN);
+    }
+
+    /// The programme factor as the domain's `programme_fit` states it, on sets of options
+    /// and weights as numbers.
+    fn reference_programme_value(mentee: &[Answer], mentor: &[Answer]) -> f64 {
+        use std::collections::BTreeSet;
+        let set =
+            |bits: u32| -> BTreeSet<u32> { (0..32).filter(|k| bits & (1 << k) != 0).collect() };
+        let (mut total, mut weights) = (0.0, 0.0);
+        for (a, b) in mentee.iter().zip(mentor) {
+            let (mine, theirs) = (set(a.chosen), set(b.chosen));
+            if mine.is_empty() || theirs.is_empty() {
+                continue;
+            }
+            let both = mine.intersection(&theirs).count() as f64;
+            let either = mine.union(&theirs).count() as f64;
+            let agreement = match a.rule {
+                AnswerRule::Same => both / either,
+                AnswerRule::Different => 1.0 - both / either,
+                AnswerRule::Covers => both / mine.len() as f64,
+            };
+            let weight = f64::from(a.weight_tenths) / 10.0;
+            total += weight * agreement;
+            weights += weight;
+        }
+        if weights == 0.0 {
+            UNKNOWN
+        } else {
+            total / weights
+        }
+    }
+
+    fn answers(n: usize) -> impl Strategy<Value = Vec<(u32, u8)>> {
+        // Few options, so that answers often share some; a third not answered.
+        let chosen = prop_oneof![1 => Just(0u32), 2 => 1u32..16, 1 => any::<u32>()];
+        prop::collection::vec((chosen, 1u8..=100), n)
+    }
+
+    proptest! {
+        #[test]
+        fn the_programme_value_is_the_weighted_mean_of_each_questions_agreement(
+            (rules, mentee, mentor) in (0usize..6).prop_flat_map(|n| (
+                prop::collection::vec(
+                    prop::sample::select(vec![AnswerRule::Same, AnswerRule::Different, AnswerRule::Covers]),
+                    n,
+                ),
+                answers(n),
+                answers(n),
+            )),
+        ) {
+            let side = |answered: &[(u32, u8)], own_weight: bool| -> Vec<Answer> {
+                answered
+                    .iter()
+                    .zip(&rules)
+                    .zip(&mentee)
+                    .map(|((&(chosen, weight), &rule), &(_, mentees))| Answer {
+                        chosen,
+                        rule,
+                        weight_tenths: if own_weight { weight } else { mentees },
+                    })
+                    .collect()
+            };
+            let (a, b) = (side(&mentee, true), side(&mentor, false));
+            let expected = reference_programme_value(&a, &b);
+            let value = programme_value(
+                &Profile { answers: a.clone(), ..Profile::default() },
+                &Profile { answers: b, ..Profile::default() },
+            );
+            prop_assert!((value - expected).abs() < 1e-12, "{} against {}", value, expected);
+            prop_assert!((0.0..=1.0).contains(&value));
+        }
+    }
+
+    /// Names for a form of three questions.
+    struct Form;
+    impl Vocabulary for Form {
+        fn skill(&self, _: u32) -> &str {
+            "a skill"
+        }
+        fn industry(&self, _: u32) -> &str {
+            "an industry"
+        }
+        fn focus_area(&self, _: u32) -> &str {
+            "a focus area"
+        }
+        fn question(&self, question: usize) -> &str {
+            [
+                "Which track interests you?",
+                "How do you like to meet?",
+                "Which team are you in?",
+            ]
+            .get(question)
+            .copied()
+            .unwrap_or("Another question")
+        }
+        fn option(&self, question: usize, option: u32) -> &str {
+            let options: &[&str] = match question {
+                0 => &["Data", "Design", "Product"],
+                1 => &["In person", "Video"],
+                _ => &["Sales", "Support"],
+            };
+            options[option as usize]
+        }
+    }
+
+    #[test]
+    fn the_programme_reason_says_what_both_chose_for_each_question() {
+        let w = Weights {
+            programme: 0.3,
+            ..Weights::default()
+        }
+        .normalised()
+        .unwrap();
+        let programme = |mentee: &Profile, mentor: &Profile| {
+            let explained = explain(mentee, mentor, "Ana", &w, &Form, Audience::Mentee);
+            let last = explained.factors.last().unwrap().clone();
+            assert_eq!(last.factor, Factor::Programme);
+            last
+        };
+        let one = programme(
+            &answering(&[(A | B, AnswerRule::Same, 10)]),
+            &answering(&[(A | C, AnswerRule::Same, 10)]),
+        );
+        assert_eq!(
+            one.reason,
+            "Both chose \"Data\" for \"Which track interests you?\""
+        );
+        assert_eq!(one.detail, one.reason);
+        assert!(!one.neutral);
+        let mentee = answering(&[
+            (A | B, AnswerRule::Covers, 10),
+            (B, AnswerRule::Same, 20),
+            (A, AnswerRule::Different, 30),
+        ]);
+        let mentor = answering(&[
+            (A | B | C, AnswerRule::Covers, 10),
+            (A, AnswerRule::Same, 20),
+            (B, AnswerRule::Different, 30),
+        ]);
+        let three = programme(&mentee, &mentor);
+        assert_eq!(
+            three.reason,
+            "Different answers to \"Which team are you in?\", as the programme asks; \
+             different answers to \"How do you like to meet?\"; \
+             both chose \"Data\", \"Design\" for \"Which track interests you?\"",
+            "the heaviest question first"
+        );
+        assert_eq!(
+            three.detail,
+            "both chose \"Data\", \"Design\" for \"Which track interests you?\"; \
+             different answers to \"How do you like to meet?\"; \
+             different answers to \"Which team are you in?\", as the programme asks",
+            "every question in the form's order"
+        );
+        let alike = programme(
+            &answering(&[(B, AnswerRule::Different, 10)]),
+            &answering(&[(B | A, AnswerRule::Different, 10)]),
+        );
+        assert_eq!(
+            alike.reason,
+            "Both chose \"Design\" for \"Which track interests you?\", \
+             where the programme asks for different answers"
+        );
+        let many = programme(
+            &answering(&[(A, AnswerRule::Same, 10); 5]),
+            &answering(&[(A, AnswerRule::Same, 10); 5]),
+        );
+        assert!(
+            many.reason
+                .ends_with("for \"Which team are you in?\" and 2 more"),
+            "{}",
+            many.reason
+        );
+        assert_eq!(many.detail.matches("both chose").count(), 5);
+        let none = programme(
+            &answering(&[(A, AnswerRule::Same, 10), (0, AnswerRule::Same, 10)]),
+            &answering(&[(0, AnswerRule::Same, 10), (A, AnswerRule::Same, 10)]),
+        );
+        assert_eq!(none.reason, "No programme questions answered by both");
+        assert!(none.neutral);
+        assert_eq!(none.value, UNKNOWN);
+    }
+
+    #[test]
+    fn a_vocabulary_without_the_forms_words_still_explains_the_programme() {
+        let w = Weights {
+            programme: 0.3,
+            ..Weights::default()
+        }
+        .normalised()
+        .unwrap();
+        let explained = explain(
+            &answering(&[(A, AnswerRule::Same, 10)]),
+            &answering(&[(A, AnswerRule::Same, 10)]),
+            "Ana",
+            &w,
+            &Words,
+            Audience::Operator,
+        );
+        assert_eq!(
+            explained.factors.last().unwrap().reason,
+            "Both chose \"an option\" for \"a programme question\""
         );
     }
 

@@ -4,7 +4,9 @@
 use lodestar_match::cohort::{Cohort, Options, match_cohort};
 use lodestar_match::objective::{self, Objective};
 use lodestar_match::people;
-use lodestar_match::score::{self, Exclusion, Profile, Rules, SkillLevel, Weights, exclusion};
+use lodestar_match::score::{
+    self, Answer, AnswerRule, Exclusion, Profile, Rules, SkillLevel, Weights, exclusion,
+};
 use lodestar_match::{CandidateGraph, quantize};
 use proptest::prelude::*;
 
@@ -26,6 +28,27 @@ fn repeated_skills(max_skill: u32) -> impl Strategy<Value = Vec<SkillLevel>> {
     })
 }
 
+/// Answers to the first questions of a form of three matching questions, one of each rule
+/// and weight 1, 3 and 0.5; a question not answered now and then.
+fn answers() -> impl Strategy<Value = Vec<Answer>> {
+    const FORM: [(AnswerRule, u8); 3] = [
+        (AnswerRule::Same, 10),
+        (AnswerRule::Different, 30),
+        (AnswerRule::Covers, 5),
+    ];
+    prop::collection::vec(prop_oneof![1 => Just(0u32), 3 => 1u32..8], 0..=3).prop_map(|chosen| {
+        chosen
+            .into_iter()
+            .zip(FORM)
+            .map(|(chosen, (rule, weight_tenths))| Answer {
+                chosen,
+                rule,
+                weight_tenths,
+            })
+            .collect()
+    })
+}
+
 fn profile() -> impl Strategy<Value = Profile> {
     (
         prop_oneof![3 => skills(5), 1 => repeated_skills(5)],
@@ -37,6 +60,7 @@ fn profile() -> impl Strategy<Value = Profile> {
         prop::sample::select(vec![-300, 0, 60, 330, 540, 720]),
         1u128..8,
         prop::sample::select(vec![0u16, 2, 4, 8]),
+        answers(),
     )
         .prop_map(
             |(
@@ -49,6 +73,7 @@ fn profile() -> impl Strategy<Value = Profile> {
                 offset,
                 languages,
                 hours,
+                answers,
             )| Profile {
                 mentor_skills,
                 growth_skills: growth,
@@ -59,7 +84,7 @@ fn profile() -> impl Strategy<Value = Profile> {
                 utc_offset_minutes: Some(offset),
                 languages,
                 availability_hours: hours,
-                answers: Vec::new(),
+                answers,
                 private: Default::default(),
             },
         )
@@ -77,6 +102,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 prop::sample::select(vec![0.0, 0.0, 0.3]),
                 prop::collection::vec(0u32..12, n),
                 prop::collection::vec(0u32..12, m),
+                prop::sample::select(vec![0.0, 0.25]),
             )
         })
         .prop_map(
@@ -89,6 +115,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 min_score,
                 mentee_person,
                 mentor_person,
+                programme,
             )| Cohort {
                 mentees,
                 mentors,
@@ -100,7 +127,12 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                     different_department: apart,
                     relevance,
                 },
-                weights: Weights::default().normalised().expect("default weights"),
+                weights: Weights {
+                    programme,
+                    ..Weights::default()
+                }
+                .normalised()
+                .expect("usable weights"),
                 min_score,
             },
         )
