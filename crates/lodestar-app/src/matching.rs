@@ -12,7 +12,8 @@ use lodestar_domain::{FocusArea, PersonId, ProfileField, SkillId};
 use lodestar_match::cohort::{Cohort, CohortMatch, Options, Stage, match_cohort};
 use lodestar_match::report::{QualityReport, ranks, report};
 use lodestar_match::score::{
-    self, Audience, Factor, FactorReason, Private, Profile, Rules, SkillLevel, Vocabulary, Weights,
+    self, Answer, Audience, Factor, FactorReason, Private, Profile, Rules, SkillLevel, Vocabulary,
+    Weights,
 };
 use lodestar_match::unquantize;
 use lodestar_store::blocks;
@@ -40,11 +41,13 @@ pub struct Named {
     pub name: String,
 }
 
-/// Names for explanations: skills and industries by the engine's numbers.
-#[derive(Default)]
+/// Names for explanations: skills and industries by the engine's numbers, and a
+/// programme's matching questions with their options.
+#[derive(Clone, Default)]
 struct Words {
     skills: Vec<String>,
     industries: Vec<String>,
+    questions: QuestionWords,
 }
 
 impl Vocabulary for Words {
@@ -58,6 +61,19 @@ impl Vocabulary for Words {
         self.industries
             .get(industry as usize)
             .map_or("another industry", String::as_str)
+    }
+
+    fn question(&self, question: usize) -> &str {
+        self.questions
+            .get(question)
+            .map_or("a programme question", |(text, _)| text.as_str())
+    }
+
+    fn option(&self, question: usize, option: u32) -> &str {
+        self.questions
+            .get(question)
+            .and_then(|(_, options)| options.get(option as usize))
+            .map_or("an option", String::as_str)
     }
 
     fn focus_area(&self, bit: u32) -> &str {
@@ -137,6 +153,106 @@ fn engine_profile(
     }
 }
 
+/// On which side a person takes part in a cohort.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Side {
+    pub mentee: bool,
+    /// As a mentor: their capacity, and how many places of it are free.
+    pub mentor: Option<(u32, u32)>,
+    /// Their answers to a programme's matching questions, in the form's order.
+    pub answers: Vec<Answer>,
+}
+
+/// A programme's matching questions in words: each one's text and options.
+pub(crate) type QuestionWords = Vec<(String, Vec<String>)>;
+
+/// The people of `people` as a cohort, each on the sides `side_of` says (`None`: not in
+/// it), with either side's blocks ruling a pair out.
+pub(crate) fn cohort_of(
+    people: &[Participant],
+    side_of: impl Fn(&Participant) -> Option<Side>,
+    blocked: &[(PersonId, PersonId)],
+    weights: [f64; 7],
+    rules: Rules,
+    min_score: f64,
+    questions: QuestionWords,
+) -> CohortInput {
+    let mut skills = HashMap::new();
+    let mut industries = Interner::default();
+    let mut departments = Interner::default();
+    let mut skill_names: HashMap<SkillId, String> = HashMap::new();
+    let mut cohort = Cohort {
+        rules,
+        weights,
+        min_score,
+        ..Cohort::default()
+    };
+    let (mut mentees, mut mentors, mut mentor_headlines) = (Vec::new(), Vec::new(), Vec::new());
+    let mut mentor_capacity = Vec::new();
+    for (number, person) in people.iter().enumerate() {
+        let Some(side) = side_of(person) else {
+            continue;
+        };
+        for (id, name) in &person.skill_names {
+            skill_names.entry(*id).or_insert_with(|| name.clone());
+        }
+        let mut profile = engine_profile(person, &mut skills, &mut industries, &mut departments);
+        profile.answers = side.answers;
+        let named = Named {
+            id: person.id,
+            name: person.name.clone(),
+        };
+        if side.mentee {
+            cohort.mentees.push(profile.clone());
+            cohort.mentee_person.push(number as u32);
+            mentees.push(named.clone());
+        }
+        if let Some((capacity, free)) = side.mentor {
+            cohort.mentors.push(profile);
+            cohort.mentor_person.push(number as u32);
+            cohort.free_places.push(free);
+            mentors.push(named);
+            mentor_headlines.push(person.profile.headline.clone());
+            mentor_capacity.push(capacity);
+        }
+    }
+    let mentee_of: HashMap<PersonId, u32> = mentees
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (m.id, k as u32))
+        .collect();
+    let mentor_of: HashMap<PersonId, u32> = mentors
+        .iter()
+        .enumerate()
+        .map(|(k, m)| (m.id, k as u32))
+        .collect();
+    for &(a, b) in blocked {
+        for (mentee, mentor) in [(a, b), (b, a)] {
+            if let (Some(&i), Some(&j)) = (mentee_of.get(&mentee), mentor_of.get(&mentor)) {
+                cohort.blocked.push((i, j));
+            }
+        }
+    }
+    cohort.blocked.sort_unstable();
+    cohort.blocked.dedup();
+    let mut names = vec![String::new(); skills.len()];
+    for (id, number) in &skills {
+        names[*number as usize] = skill_names.get(id).cloned().unwrap_or_default();
+    }
+    CohortInput {
+        cohort,
+        mentees,
+        mentors,
+        mentor_headlines,
+        mentor_capacity,
+        words: Words {
+            skills: names,
+            industries: industries.1,
+            questions,
+        },
+    }
+}
+
 impl App {
     /// Everyone listed who wants a mentor, and everyone listed who mentors with places, as
     /// a cohort under `weights` and `rules`.
@@ -158,79 +274,31 @@ impl App {
         let people = participants::participants(&self.db).await?;
         // A mentor's running mentorships hold places of their capacity.
         let taken = lodestar_store::mentorships::places_taken_by(&self.db, None).await?;
-        let mut skills = HashMap::new();
-        let mut industries = Interner::default();
-        let mut departments = Interner::default();
-        let mut skill_names: HashMap<SkillId, String> = HashMap::new();
-        let mut cohort = Cohort {
-            rules,
-            weights,
-            min_score,
-            ..Cohort::default()
-        };
-        let (mut mentees, mut mentors, mut mentor_headlines) = (Vec::new(), Vec::new(), Vec::new());
-        let mut mentor_capacity = Vec::new();
-        for (number, person) in people.iter().enumerate() {
-            for (id, name) in &person.skill_names {
-                skill_names.entry(*id).or_insert_with(|| name.clone());
-            }
-            let profile = engine_profile(person, &mut skills, &mut industries, &mut departments);
-            let named = Named {
-                id: person.id,
-                name: person.name.clone(),
-            };
-            if person.profile.wants_mentor {
-                cohort.mentees.push(profile.clone());
-                cohort.mentee_person.push(number as u32);
-                mentees.push(named.clone());
-            }
-            if person.profile.is_mentor && person.profile.mentor_capacity > 0 {
-                cohort.mentors.push(profile);
-                cohort.mentor_person.push(number as u32);
+        let blocked = blocks::all(&self.db).await?;
+        let side_of = |person: &Participant| {
+            let p = &person.profile;
+            let mentor = (p.is_mentor && p.mentor_capacity > 0).then(|| {
                 let held = taken.get(&person.id).copied().unwrap_or(0);
-                cohort
-                    .free_places
-                    .push((person.profile.mentor_capacity - held).clamp(0, 1_000) as u32);
-                mentors.push(named);
-                mentor_headlines.push(person.profile.headline.clone());
-                mentor_capacity.push(person.profile.mentor_capacity.clamp(0, 1_000) as u32);
-            }
-        }
-        // Either side's block rules the pair out.
-        let mentee_of: HashMap<PersonId, u32> = mentees
-            .iter()
-            .enumerate()
-            .map(|(k, m)| (m.id, k as u32))
-            .collect();
-        let mentor_of: HashMap<PersonId, u32> = mentors
-            .iter()
-            .enumerate()
-            .map(|(k, m)| (m.id, k as u32))
-            .collect();
-        for (a, b) in blocks::all(&self.db).await? {
-            for (mentee, mentor) in [(a, b), (b, a)] {
-                if let (Some(&i), Some(&j)) = (mentee_of.get(&mentee), mentor_of.get(&mentor)) {
-                    cohort.blocked.push((i, j));
-                }
-            }
-        }
-        cohort.blocked.sort_unstable();
-        cohort.blocked.dedup();
-        let mut names = vec![String::new(); skills.len()];
-        for (id, number) in &skills {
-            names[*number as usize] = skill_names.get(id).cloned().unwrap_or_default();
-        }
-        Ok(CohortInput {
-            cohort,
-            mentees,
-            mentors,
-            mentor_headlines,
-            mentor_capacity,
-            words: Words {
-                skills: names,
-                industries: industries.1,
-            },
-        })
+                (
+                    p.mentor_capacity.clamp(0, 1_000) as u32,
+                    (p.mentor_capacity - held).clamp(0, 1_000) as u32,
+                )
+            });
+            Some(Side {
+                mentee: p.wants_mentor,
+                mentor,
+                answers: Vec::new(),
+            })
+        };
+        Ok(cohort_of(
+            &people,
+            side_of,
+            &blocked,
+            weights,
+            rules,
+            min_score,
+            Vec::new(),
+        ))
     }
 }
 
@@ -302,6 +370,27 @@ pub struct MatchReport {
 }
 
 impl CohortInput {
+    /// A cohort of the engine's own, its people named `Mentee i` and `Mentor j`.
+    #[cfg(test)]
+    pub(crate) fn of_engine(cohort: Cohort) -> CohortInput {
+        let named = |what: &str, k: usize| Named {
+            id: PersonId::new(),
+            name: format!("{what} {k}"),
+        };
+        CohortInput {
+            mentees: (0..cohort.mentees.len())
+                .map(|i| named("Mentee", i))
+                .collect(),
+            mentors: (0..cohort.mentors.len())
+                .map(|j| named("Mentor", j))
+                .collect(),
+            mentor_headlines: vec![String::new(); cohort.mentors.len()],
+            mentor_capacity: cohort.free_places.clone(),
+            cohort,
+            words: Words::default(),
+        }
+    }
+
     /// Names for explanations.
     pub fn words(&self) -> &dyn Vocabulary {
         &self.words
@@ -309,8 +398,72 @@ impl CohortInput {
 
     /// Runs the engine (CPU-bound: call from a blocking thread) and explains the result.
     pub fn run(&self, options: &Options, stage: &(dyn Fn(Stage) + Sync)) -> MatchReport {
+        self.run_telling_candidates(options, stage).0
+    }
+
+    /// As [`CohortInput::run`], and for each mentee whether any mentor was allowed with
+    /// them at all (one that could have been their mentor had there been room).
+    pub(crate) fn run_telling_candidates(
+        &self,
+        options: &Options,
+        stage: &(dyn Fn(Stage) + Sync),
+    ) -> (MatchReport, Vec<bool>) {
         let result = match_cohort(&self.cohort, options, stage);
-        self.explain(options, &result)
+        let had = (0..self.cohort.mentees.len())
+            .map(|i| result.graph.arcs(i).next().is_some())
+            .collect();
+        (self.explain(options, &result), had)
+    }
+
+    /// The same cohort less the mentees `leave` marks, with more pairs ruled out
+    /// (`forbid`, by index in this cohort) and fewer free places (`taken`, per mentor).
+    pub(crate) fn narrowed(
+        &self,
+        leave: &[bool],
+        forbid: &[(u32, u32)],
+        taken: &[u32],
+    ) -> CohortInput {
+        let mut kept = Vec::new();
+        let mut new_index = vec![None; self.cohort.mentees.len()];
+        for (i, out) in leave.iter().enumerate() {
+            if !out {
+                new_index[i] = Some(kept.len() as u32);
+                kept.push(i);
+            }
+        }
+        let mut cohort = Cohort {
+            mentees: kept
+                .iter()
+                .map(|&i| self.cohort.mentees[i].clone())
+                .collect(),
+            mentee_person: kept.iter().map(|&i| self.cohort.mentee_person[i]).collect(),
+            free_places: self
+                .cohort
+                .free_places
+                .iter()
+                .zip(taken)
+                .map(|(free, taken)| free.saturating_sub(*taken))
+                .collect(),
+            blocked: Vec::new(),
+            ..self.cohort.clone()
+        };
+        cohort.blocked = self
+            .cohort
+            .blocked
+            .iter()
+            .chain(forbid)
+            .filter_map(|&(i, j)| new_index[i as usize].map(|k| (k, j)))
+            .collect();
+        cohort.blocked.sort_unstable();
+        cohort.blocked.dedup();
+        CohortInput {
+            cohort,
+            mentees: kept.iter().map(|&i| self.mentees[i].clone()).collect(),
+            mentors: self.mentors.clone(),
+            mentor_headlines: self.mentor_headlines.clone(),
+            mentor_capacity: self.mentor_capacity.clone(),
+            words: self.words.clone(),
+        }
     }
 
     fn explain(&self, options: &Options, result: &CohortMatch) -> MatchReport {

@@ -348,6 +348,7 @@ impl App {
                 cadence: request.cadence,
                 expected_end_on,
                 actor: viewer.id,
+                programme: None,
             },
         )
         .await?;

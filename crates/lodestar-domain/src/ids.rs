@@ -154,3 +154,11 @@ id_type!(
     /// A programme: a cohort with dates, rules and its own enrolment form.
     ProgrammeId
 );
+id_type!(
+    /// A person's enrolment in a programme.
+    EnrolmentId
+);
+id_type!(
+    /// A cohort match run of a programme.
+    MatchRunId
+);

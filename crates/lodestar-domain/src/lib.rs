@@ -24,10 +24,11 @@ pub mod validation;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{
-    ActionItemId, AssessmentId, CheckInId, ConnectionId, FeedbackId, FeedbackRequestId,
-    GoalCommentId, GoalId, IntroductionAskId, IntroductionId, MeetingId, MentorshipId, MessageId,
-    MilestoneId, NoteId, NotificationId, ObstacleId, OpportunityId, OutcomeId, PersonId,
-    ProgrammeId, ReportId, RequestId, SkillId, ThreadId, TokenId,
+    ActionItemId, AssessmentId, CheckInId, ConnectionId, EnrolmentId, FeedbackId,
+    FeedbackRequestId, GoalCommentId, GoalId, IntroductionAskId, IntroductionId, MatchRunId,
+    MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId, ObstacleId,
+    OpportunityId, OutcomeId, PersonId, ProgrammeId, ReportId, RequestId, SkillId, ThreadId,
+    TokenId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

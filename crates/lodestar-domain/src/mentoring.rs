@@ -243,6 +243,9 @@ text_enum!(
         IntroductionConnected => "introduction_connected",
         IntroductionAsked => "introduction_asked",
         OpportunityShared => "opportunity_shared",
+        EnrolmentWaiting => "enrolment_waiting",
+        EnrolmentDecided => "enrolment_decided",
+        ProgrammeMatched => "programme_matched",
     }
 );
 
@@ -289,6 +292,11 @@ impl NotificationKind {
             }
             Self::IntroductionAsked => "A connection asks you for an introduction",
             Self::OpportunityShared => "Someone shares an opportunity with you",
+            Self::EnrolmentWaiting => {
+                "Someone enrols in a programme you run and waits for your approval"
+            }
+            Self::EnrolmentDecided => "Your enrolment in a programme is approved or declined",
+            Self::ProgrammeMatched => "A programme matches you with your mentor or mentee",
         }
     }
 }

@@ -106,6 +106,47 @@ text_enum!(
     }
 );
 
+impl EnrolmentRole {
+    /// Whether someone enrolled on this side wants a mentor.
+    pub fn mentee(self) -> bool {
+        matches!(self, Self::Mentee | Self::Both)
+    }
+
+    /// Whether someone enrolled on this side mentors.
+    pub fn mentor(self) -> bool {
+        matches!(self, Self::Mentor | Self::Both)
+    }
+}
+
+text_enum!(
+    /// Where an enrolment stands: waiting for a programme admin's approval, approved,
+    /// declined by an admin, or withdrawn (by the person, or removed by an admin).
+    EnrolmentState {
+        Pending => "pending",
+        Approved => "approved",
+        Declined => "declined",
+        Withdrawn => "withdrawn",
+    }
+);
+
+impl EnrolmentState {
+    /// Pending and approved enrolments are live: one per person and programme.
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Pending | Self::Approved)
+    }
+}
+
+text_enum!(
+    /// Where a cohort match run stands: solving in the background, a draft the admins
+    /// review, failed, or published (its mentorships made).
+    MatchRunState {
+        Running => "running",
+        Draft => "draft",
+        Failed => "failed",
+        Published => "published",
+    }
+);
+
 text_enum!(
     /// What a question asks for.
     QuestionKind {
@@ -432,6 +473,27 @@ pub fn parse_answers(
     }
     errors.into_result()?;
     Ok(answers)
+}
+
+/// Checked answers in the form they are sent, keyed by question number: what is stored,
+/// and read back through [`parse_answers`]. A single choice is one text, a multiple
+/// choice a list, a scale a number.
+pub fn raw_answers(questions: &[Question], answers: &Answers) -> BTreeMap<String, RawAnswer> {
+    answers
+        .iter()
+        .map(|(i, a)| {
+            let multiple = questions
+                .get(*i)
+                .is_some_and(|q| q.kind == QuestionKind::MultipleChoice);
+            let raw = match a {
+                Answer::Choices(c) if multiple => RawAnswer::Many(c.clone()),
+                Answer::Choices(c) => RawAnswer::One(c.first().cloned().unwrap_or_default()),
+                Answer::Scale(n) => RawAnswer::Number(i64::from(*n)),
+                Answer::Text(t) => RawAnswer::One(t.clone()),
+            };
+            (i.to_string(), raw)
+        })
+        .collect()
 }
 
 /// One answer checked against its question; `None` for an empty one.
@@ -800,6 +862,15 @@ mod tests {
         );
         assert_eq!(answers[&2], Answer::Scale(4));
         assert!(!answers.contains_key(&3));
+        // As stored, in the form they are sent, and read back the same.
+        let stored = raw_answers(&questions, &answers);
+        assert_eq!(stored["0"], RawAnswer::One("Video".into()));
+        assert_eq!(
+            stored["1"],
+            RawAnswer::Many(vec!["Finance".into(), "Energy".into()])
+        );
+        assert_eq!(stored["2"], RawAnswer::Number(4));
+        assert_eq!(parse_answers(&questions, &stored), Ok(answers.clone()));
         let bad: BTreeMap<String, RawAnswer> = [
             ("0".to_owned(), RawAnswer::One("Phone".into())),
             ("1".to_owned(), RawAnswer::One("Finance".into())),

@@ -479,6 +479,16 @@ const MIGRATIONS: &[Step] = &[
         "programmes",
         include_str!("../migrations/0023_programmes.sql"),
     ),
+    Step::Both(
+        24,
+        "programme_enrolments",
+        include_str!("../migrations/0024_programme_enrolments.sql"),
+    ),
+    Step::Both(
+        25,
+        "match_runs",
+        include_str!("../migrations/0025_match_runs.sql"),
+    ),
 ];
 
 enum Step {

@@ -41,6 +41,18 @@ const UNIQUE_RULES: &[(&str, &str, &str)] = &[
         "bookings.mentor_id, bookings.starts_at",
         "slot",
     ),
+    // One live enrolment per person and programme: the partial index.
+    (
+        "programme_enrolments_live",
+        "programme_enrolments.programme_id, programme_enrolments.person_id",
+        "enrolment",
+    ),
+    // One run at a time solves for a programme: the partial index.
+    (
+        "match_runs_one_solving",
+        "match_runs.programme_id",
+        "match_run",
+    ),
     (
         "first_admin_claim_pkey",
         "first_admin_claim.id",

@@ -19,7 +19,7 @@ pub use views::{
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
 use lodestar_domain::network::{ConnectionSource, Pair};
-use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId};
+use lodestar_domain::{FocusArea, MentorshipId, PersonId, ProgrammeId, RequestId, SkillId};
 use sqlx::{AnyConnection, Row};
 
 use crate::error::Result;
@@ -40,6 +40,8 @@ pub struct NewMentorship {
     pub expected_end_on: Option<String>,
     /// Who made it (the one who accepted), for the timeline.
     pub actor: PersonId,
+    /// The programme it was made in, if any: it then counts in the programme's report.
+    pub programme: Option<ProgrammeId>,
 }
 
 /// Inserts the mentorship, its members, the first entry of its timeline and its
@@ -49,8 +51,8 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()>
     let now = now_ms();
     sqlx::query(
         "INSERT INTO mentorships (id, request_id, state, goals, focus_areas, skills, cadence, \
-         expected_end_on, created_at, updated_at, last_activity_at) \
-         VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $8, $8)",
+         expected_end_on, created_at, updated_at, last_activity_at, programme_id) \
+         VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, $8, $8, $8, $9)",
     )
     .bind(new.id.to_string())
     .bind(new.request.map(|r| r.to_string()))
@@ -60,6 +62,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()>
     .bind(new.cadence.as_str())
     .bind(new.expected_end_on.clone())
     .bind(now)
+    .bind(new.programme.map(|p| p.to_string()))
     .execute(&mut *conn)
     .await?;
     for (person, role) in &new.members {
@@ -158,6 +161,23 @@ pub async fn places_taken_by(
     db: &Db,
     only: Option<&[PersonId]>,
 ) -> Result<std::collections::HashMap<PersonId, i64>> {
+    places_taken_where(db, only, None).await
+}
+
+/// Places taken per mentor by the mentorships made in one programme. Mentors with none
+/// taken are absent.
+pub async fn places_taken_in(
+    db: &Db,
+    programme: ProgrammeId,
+) -> Result<std::collections::HashMap<PersonId, i64>> {
+    places_taken_where(db, None, Some(programme)).await
+}
+
+async fn places_taken_where(
+    db: &Db,
+    only: Option<&[PersonId]>,
+    programme: Option<ProgrammeId>,
+) -> Result<std::collections::HashMap<PersonId, i64>> {
     if only.is_some_and(<[PersonId]>::is_empty) {
         return Ok(std::collections::HashMap::new());
     }
@@ -168,6 +188,10 @@ pub async fn places_taken_by(
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
          WHERE mine.role = 'mentor'",
     );
+    if let Some(programme) = programme {
+        sql.push(" AND m.programme_id = ")
+            .bind(programme.to_string());
+    }
     if let Some(mentors) = only {
         sql.push(" AND mine.person_id IN (")
             .bind_list(mentors.iter().map(ToString::to_string))
@@ -185,6 +209,62 @@ pub async fn places_taken_by(
             ))
         })
         .collect()
+}
+
+/// How many places of a mentor's capacity the mentorships of one programme take, in the
+/// caller's transaction (under [`lock_person`]).
+pub async fn places_taken_in_programme(
+    conn: &mut AnyConnection,
+    mentor: PersonId,
+    programme: ProgrammeId,
+) -> Result<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM mentorship_members mine \
+         JOIN mentorships m ON m.id = mine.mentorship_id \
+         JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         WHERE mine.person_id = $1 AND mine.role = 'mentor' AND m.state IN ('active', 'paused') \
+         AND m.kind = 'ongoing' AND m.programme_id = $2",
+    )
+    .bind(mentor.to_string())
+    .bind(programme.to_string())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?)
+}
+
+/// The mentees who have a mentor in the programme: a mentee member of one of its active or
+/// paused mentorships.
+pub async fn mentored_in(db: &Db, programme: ProgrammeId) -> Result<Vec<PersonId>> {
+    sqlx::query(
+        "SELECT DISTINCT mentee.person_id FROM mentorships m \
+         JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         WHERE m.programme_id = $1 AND m.state IN ('active', 'paused')",
+    )
+    .bind(programme.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("person_id")?))
+    .collect()
+}
+
+/// Whether the mentee has a mentor in the programme, in the caller's transaction.
+pub async fn has_mentor_in(
+    conn: &mut AnyConnection,
+    mentee: PersonId,
+    programme: ProgrammeId,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS found FROM mentorships m \
+         JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         WHERE m.programme_id = $1 AND mentee.person_id = $2 AND m.state IN ('active', 'paused') \
+         LIMIT 1",
+    )
+    .bind(programme.to_string())
+    .bind(mentee.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
 }
 
 /// A person's part in a mentorship, with the mentorship's state.

@@ -39,6 +39,8 @@ pub struct Programme {
     /// count.
     pub admins: Vec<(PersonId, String)>,
     pub created_by: Option<PersonId>,
+    /// The secret of its invitation link; empty until one is made.
+    pub invitation_code: String,
     pub created_at: i64,
     pub updated_at: i64,
     pub archived_at: Option<i64>,
@@ -48,7 +50,7 @@ pub struct Programme {
 const COLUMNS: &str = "id, name, description, purposes, enrolment_opens, enrolment_closes, \
      starts_on, ends_on, matching, format, different_department, min_score, mentor_capacity, \
      circle_size, invitation_only, needs_approval, questions, created_by, created_at, \
-     updated_at, archived_at";
+     updated_at, archived_at, invitation_code";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("programme {what}"))
@@ -118,6 +120,7 @@ fn from_row(row: &AnyRow) -> Result<Programme> {
             .try_get::<Option<String>, _>("created_by")?
             .map(|id| parse_id(&id))
             .transpose()?,
+        invitation_code: row.try_get("invitation_code")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         archived_at: row.try_get("archived_at")?,
@@ -155,7 +158,7 @@ async fn with_admins(db: &Db, mut found: Vec<Programme>) -> Result<Vec<Programme
 pub async fn insert(conn: &mut Conn, p: &Programme) -> Result<()> {
     let insert = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO programmes ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
     )))
     .bind(p.id.to_string());
     bind_definition(insert, p)?
@@ -163,6 +166,7 @@ pub async fn insert(conn: &mut Conn, p: &Programme) -> Result<()> {
         .bind(p.created_at)
         .bind(p.updated_at)
         .bind(p.archived_at)
+        .bind(p.invitation_code.clone())
         .execute(&mut *conn)
         .await?;
     let admins: Vec<PersonId> = p.admins.iter().map(|(id, _)| *id).collect();
@@ -196,9 +200,8 @@ fn bind_definition<'q>(
 /// Replaces a programme's whole definition (not its admins, creator or archive time), in
 /// the caller's transaction. `false` if there is no such programme, or it is archived.
 ///
-/// The questions are replaced too. Once people can enrol, their answers are kept against
-/// the form as it was, and the service must refuse new questions for a programme anyone
-/// has enrolled in; there is no enrolment yet, so nothing here forbids it.
+/// The questions are replaced too: answers are kept against the form as it was, so the
+/// service refuses new questions once anyone has enrolled.
 pub async fn update(conn: &mut Conn, p: &Programme) -> Result<bool> {
     let update = sqlx::query(
         "UPDATE programmes SET name = $1, description = $2, purposes = $3, enrolment_opens = $4, \
@@ -323,4 +326,19 @@ pub async fn existing_persons(db: &Db, ids: &[PersonId]) -> Result<Vec<PersonId>
         .iter()
         .map(|row| parse_id(&row.try_get::<String, _>("id")?))
         .collect()
+}
+
+/// Replaces the secret of a programme's invitation link. `false` if there is no such
+/// programme, or it is archived.
+pub async fn set_invitation_code(db: &Db, id: ProgrammeId, code: &str, now: i64) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE programmes SET invitation_code = $1, updated_at = $2 \
+         WHERE id = $3 AND archived_at IS NULL",
+    )
+    .bind(code)
+    .bind(now)
+    .bind(id.to_string())
+    .execute(db.writer())
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

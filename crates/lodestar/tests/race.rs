@@ -224,6 +224,7 @@ async fn mentorship(
         cadence: Cadence::Weekly,
         expected_end_on: None,
         actor: mentor,
+        programme: None,
     };
     mentorships::insert(&mut tx, &new).await.unwrap();
     tx.commit().await.unwrap();

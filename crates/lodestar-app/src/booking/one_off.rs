@@ -156,6 +156,7 @@ impl App {
                 cadence: Cadence::Monthly,
                 expected_end_on: None,
                 actor: viewer.id,
+                programme: None,
             };
             mentorships::insert(&mut tx, &new).await?;
             mentorships::mark_flash(&mut tx, mentorship).await?;

@@ -32,6 +32,7 @@ async fn mentorship(db: &Db, mentor: PersonId, mentee: PersonId) -> MentorshipId
             cadence: Cadence::Weekly,
             expected_end_on: None,
             actor: mentor,
+            programme: None,
         },
     )
     .await

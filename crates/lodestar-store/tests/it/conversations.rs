@@ -61,6 +61,7 @@ async fn mentorship(
             cadence: Cadence::Weekly,
             expected_end_on: None,
             actor: mentor,
+            programme: None,
         },
     )
     .await

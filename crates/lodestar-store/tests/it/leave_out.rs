@@ -40,6 +40,7 @@ async fn mentorship(db: &Db, mentor: PersonId, mentees: &[PersonId]) {
             cadence: Cadence::Monthly,
             expected_end_on: None,
             actor: mentor,
+            programme: None,
         },
     )
     .await

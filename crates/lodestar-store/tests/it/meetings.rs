@@ -29,6 +29,7 @@ backend_tests! {
             cadence: Cadence::Weekly,
             expected_end_on: None,
             actor: mentor.id,
+            programme: None,
         }).await.unwrap();
         meetings::insert(&mut tx, &NewMeeting {
             id: meeting,

@@ -28,6 +28,7 @@ backend_tests! {
             cadence: Cadence::Fortnightly,
             expected_end_on: Some("2027-06-30".into()),
             actor: mentor.id,
+            programme: None,
         })
         .await
         .unwrap();

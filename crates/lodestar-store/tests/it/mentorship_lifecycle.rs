@@ -26,6 +26,7 @@ async fn mentorship(db: &Db, mentor: PersonId, mentee: PersonId) -> MentorshipId
             cadence: Cadence::Monthly,
             expected_end_on: None,
             actor: mentor,
+            programme: None,
         },
     )
     .await

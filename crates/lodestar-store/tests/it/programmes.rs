@@ -47,6 +47,7 @@ fn programme(name: &str, created_at: i64) -> Programme {
         questions,
         admins: Vec::new(),
         created_by: None,
+        invitation_code: "secret".into(),
         created_at,
         updated_at: created_at,
         archived_at: None,
@@ -101,5 +102,87 @@ backend_tests! {
         assert_eq!(rest.iter().map(|p| p.id).collect::<Vec<_>>(), vec![ids[0]]);
         let (archived, found) = programmes::list(db, true, 1, 3).await.unwrap();
         assert_eq!((archived, found[0].id, found[0].archived_at), (1, ids[4], Some(9_000)));
+    }
+}
+
+mod enrolments {
+    use std::collections::BTreeMap;
+
+    use lodestar_domain::EnrolmentId;
+    use lodestar_domain::programme::{EnrolmentRole, EnrolmentState, RawAnswer};
+    use lodestar_store::StoreError;
+    use lodestar_store::enrolments::{self, Enrolment, Filter};
+    use lodestar_store::programmes;
+
+    use super::programme;
+    use crate::support::{account, backend_tests};
+
+    fn enrolment(
+        p: &programmes::Programme,
+        person: lodestar_domain::PersonId,
+        at: i64,
+    ) -> Enrolment {
+        Enrolment {
+            id: EnrolmentId::new(),
+            programme_id: p.id,
+            person_id: person,
+            person_name: String::new(),
+            role: EnrolmentRole::Both,
+            answers: BTreeMap::from([
+                ("0".to_owned(), RawAnswer::One("Online".into())),
+                ("1".to_owned(), RawAnswer::Number(4)),
+            ]),
+            state: EnrolmentState::Pending,
+            created_at: at,
+            updated_at: at,
+            decided_by: None,
+            decided_at: None,
+        }
+    }
+
+    backend_tests! {
+        async fn one_live_enrolment_per_person_and_programme_and_each_move_once(db) {
+            let ada = account(db, "Ada", "ada@example.org").await;
+            let bob = account(db, "Bob", "bob@example.org").await;
+            let p = programme("Spring", 1_000);
+            let mut tx = db.begin().await.unwrap();
+            programmes::insert(&mut tx, &p).await.unwrap();
+            let first = enrolment(&p, ada.id, 10);
+            enrolments::insert(&mut tx, &first).await.unwrap();
+            lodestar_store::commit(tx).await.unwrap();
+            assert!(enrolments::any(db, p.id).await.unwrap());
+
+            let found = enrolments::get(db, first.id).await.unwrap().unwrap();
+            assert_eq!(found, Enrolment { person_name: "Ada".into(), ..first.clone() });
+
+            // A second live one is refused by the index, whatever the service checked.
+            let mut tx = db.begin().await.unwrap();
+            let twice = enrolments::insert(&mut tx, &enrolment(&p, ada.id, 11)).await;
+            assert!(matches!(twice, Err(StoreError::Conflict { what: "enrolment" })), "{twice:?}");
+            drop(tx);
+
+            let mut tx = db.begin().await.unwrap();
+            let from = [EnrolmentState::Pending];
+            assert!(enrolments::set_state(&mut tx, first.id, &from, EnrolmentState::Approved, Some(bob.id), 20).await.unwrap());
+            assert!(!enrolments::set_state(&mut tx, first.id, &from, EnrolmentState::Declined, Some(bob.id), 21).await.unwrap(),
+                "moved once only");
+            let live = [EnrolmentState::Pending, EnrolmentState::Approved];
+            assert!(enrolments::set_state(&mut tx, first.id, &live, EnrolmentState::Withdrawn, None, 30).await.unwrap());
+            // Withdrawn, it is no longer live: the person may enrol again.
+            let again = enrolment(&p, ada.id, 40);
+            enrolments::insert(&mut tx, &again).await.unwrap();
+            enrolments::insert(&mut tx, &enrolment(&p, bob.id, 50)).await.unwrap();
+            lodestar_store::commit(tx).await.unwrap();
+
+            let withdrawn = enrolments::get(db, first.id).await.unwrap().unwrap();
+            assert_eq!((withdrawn.state, withdrawn.decided_by, withdrawn.decided_at), (EnrolmentState::Withdrawn, None, None));
+            let latest = enrolments::latest_of(db, ada.id, &[p.id]).await.unwrap();
+            assert_eq!(latest[&p.id].id, again.id);
+            let (total, page) = enrolments::list(db, p.id, Filter { state: Some(EnrolmentState::Pending), role: None }, 1, 1).await.unwrap();
+            assert_eq!((total, page.len(), page[0].person_name.as_str()), (2, 1, "Ada"));
+            let counts = enrolments::counts(db, p.id).await.unwrap();
+            assert_eq!(counts[&(EnrolmentState::Pending, EnrolmentRole::Both)], 2);
+            assert_eq!(counts[&(EnrolmentState::Withdrawn, EnrolmentRole::Both)], 1);
+        }
     }
 }

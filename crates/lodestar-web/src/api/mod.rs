@@ -210,6 +210,18 @@ pub fn registry() -> Routes<AppState> {
         .get("/programmes/{id}", programmes::one)
         .put("/programmes/{id}", programmes::update)
         .delete("/programmes/{id}", programmes::archive)
+        .post("/programmes/{id}/enrolments", programmes::enrol)
+        .get("/programmes/{id}/enrolments", programmes::enrolments)
+        .post("/programmes/{id}/invitation", programmes::new_invitation)
+        .get("/enrolments/{id}", programmes::enrolment)
+        .delete("/enrolments/{id}", programmes::withdraw)
+        .post("/enrolments/{id}/approve", programmes::approve)
+        .post("/enrolments/{id}/decline", programmes::decline)
+        .post("/programmes/{id}/match-runs", programmes::start_match_run)
+        .get("/programmes/{id}/match-runs", programmes::match_runs)
+        .get("/match-runs/{id}", programmes::match_run)
+        .patch("/match-runs/{id}", programmes::edit_match_run)
+        .post("/match-runs/{id}/publish", programmes::publish_match_run)
 }
 
 pub fn routes() -> Router<AppState> {

@@ -1,10 +1,17 @@
 //! Programmes: instance admins create and archive them, instance and programme admins edit
-//! them, anyone signed in reads the ones not archived.
+//! them, anyone signed in reads the ones not archived and enrols while enrolment is open.
+//! An enrolment is seen by its person and the programme's admins only.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use lodestar_app::programmes::enrolments::{
+    EnrolmentInput, EnrolmentPage, EnrolmentQuery, EnrolmentView, InvitationView,
+};
+use lodestar_app::programmes::match_runs::{
+    MatchRunEdit, MatchRunInput, MatchRunStarted, MatchRunSummary, MatchRunView, Published,
+};
 use lodestar_app::programmes::{ProgrammeInput, ProgrammePage, ProgrammeQuery, ProgrammeView};
 
 use super::extract::{ApiJson, ApiQuery, path_id};
@@ -89,4 +96,207 @@ pub async fn archive(
     let id = path_id(&id, "programme")?;
     state.app.archive_programme(&viewer, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Enrol in a programme whose enrolment is open today, as mentee, mentor or both, with the
+/// form's answers. Approved at once, or pending where the programme asks for approval.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/enrolments", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    request_body = EnrolmentInput,
+    responses((status = 201, body = EnrolmentView),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody),
+        (status = 409, description = "Enrolment is not open (`enrolment_closed`), the programme takes enrolments by invitation only (`invitation_required`), you are enrolled already (`already_enrolled`) or were declined (`enrolment_declined`)", body = ErrorBody),
+        (status = 422, description = "A bad role or answer, each named (`answers.N`)", body = ErrorBody)))]
+pub async fn enrol(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<EnrolmentInput>,
+) -> ApiResult<impl IntoResponse> {
+    let id = path_id(&id, "programme")?;
+    let made = state.app.enrol(&viewer, id, &input).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+/// A programme's enrolments, oldest first, with how many are in each state by role (the
+/// programme's admins and instance admins).
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/enrolments", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id"), EnrolmentQuery),
+    responses((status = 200, body = EnrolmentPage),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody),
+        (status = 422, description = "A bad filter or page (`validation_failed`)", body = ErrorBody)))]
+pub async fn enrolments(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<EnrolmentQuery>,
+) -> ApiResult<Json<EnrolmentPage>> {
+    let id = path_id(&id, "programme")?;
+    Ok(Json(state.app.enrolments(&viewer, id, &query).await?))
+}
+
+/// Make a new invitation link (the programme's admins and instance admins); the old one
+/// stops working.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/invitation", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    responses((status = 200, body = InvitationView),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody)))]
+pub async fn new_invitation(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<InvitationView>> {
+    let id = path_id(&id, "programme")?;
+    Ok(Json(state.app.new_invitation(&viewer, id).await?))
+}
+
+/// One enrolment (its person, the programme's admins and instance admins).
+#[utoipa::path(get, path = "/api/v1/enrolments/{id}", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Enrolment id")),
+    responses((status = 200, body = EnrolmentView),
+        (status = 404, description = "No enrolment you may see has this id", body = ErrorBody)))]
+pub async fn enrolment(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EnrolmentView>> {
+    let id = path_id(&id, "enrolment")?;
+    Ok(Json(state.app.enrolment(&viewer, id).await?))
+}
+
+/// Withdraw your enrolment, or remove one as an admin of the programme.
+#[utoipa::path(delete, path = "/api/v1/enrolments/{id}", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Enrolment id")),
+    responses((status = 204, description = "Withdrawn"),
+        (status = 404, description = "No live enrolment you may see has this id", body = ErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = path_id(&id, "enrolment")?;
+    state.app.withdraw_enrolment(&viewer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Approve a pending enrolment (the programme's admins and instance admins).
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/approve", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Enrolment id")),
+    responses((status = 200, body = EnrolmentView),
+        (status = 403, description = "Not an admin of its programme", body = ErrorBody),
+        (status = 404, description = "No enrolment you may see has this id", body = ErrorBody),
+        (status = 409, description = "It is not pending (`not_pending`)", body = ErrorBody)))]
+pub async fn approve(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EnrolmentView>> {
+    let id = path_id(&id, "enrolment")?;
+    Ok(Json(state.app.decide_enrolment(&viewer, id, true).await?))
+}
+
+/// Decline a pending enrolment (the programme's admins and instance admins).
+#[utoipa::path(post, path = "/api/v1/enrolments/{id}/decline", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Enrolment id")),
+    responses((status = 200, body = EnrolmentView),
+        (status = 403, description = "Not an admin of its programme", body = ErrorBody),
+        (status = 404, description = "No enrolment you may see has this id", body = ErrorBody),
+        (status = 409, description = "It is not pending (`not_pending`)", body = ErrorBody)))]
+pub async fn decline(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EnrolmentView>> {
+    let id = path_id(&id, "enrolment")?;
+    Ok(Json(state.app.decide_enrolment(&viewer, id, false).await?))
+}
+
+/// Start a cohort match run (the programme's admins and instance admins): everyone
+/// enrolled as a mentee who has no mentor in the programme, with its enrolled mentors,
+/// under its rules. It solves in the background: read it until its state is `draft`.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/match-runs", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    request_body = MatchRunInput,
+    responses((status = 202, body = MatchRunStarted),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody),
+        (status = 409, description = "Another run of the programme is solving (`match_run_running`)", body = ErrorBody),
+        (status = 422, description = "A bad objective or minimum score (`validation_failed`)", body = ErrorBody)))]
+pub async fn start_match_run(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<MatchRunInput>,
+) -> ApiResult<impl IntoResponse> {
+    let id = path_id(&id, "programme")?;
+    let started = state.app.start_match_run(&viewer, id, &input).await?;
+    Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// A programme's match runs, newest first (the programme's admins and instance admins).
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/match-runs", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    responses((status = 200, body = Vec<MatchRunSummary>),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody)))]
+pub async fn match_runs(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<MatchRunSummary>>> {
+    let id = path_id(&id, "programme")?;
+    Ok(Json(state.app.match_runs(&viewer, id).await?))
+}
+
+/// A match run: while `running`, what it is doing; as a `draft`, every pair with its
+/// reasons, the unmatched and why, the quality report, and the edits with their cost.
+#[utoipa::path(get, path = "/api/v1/match-runs/{id}", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Match run id")),
+    responses((status = 200, body = MatchRunView),
+        (status = 404, description = "No run you may see has this id", body = ErrorBody)))]
+pub async fn match_run(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<MatchRunView>> {
+    let id = path_id(&id, "match run")?;
+    Ok(Json(state.app.match_run(&viewer, id).await?))
+}
+
+/// Lock, forbid or release pairs of a draft, and solve again around them: locked pairs are
+/// kept, forbidden ones never made, and the rest optimal again.
+#[utoipa::path(patch, path = "/api/v1/match-runs/{id}", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Match run id")),
+    request_body = MatchRunEdit,
+    responses((status = 202, body = MatchRunStarted),
+        (status = 404, description = "No run you may see has this id", body = ErrorBody),
+        (status = 409, description = "Not a draft (`not_draft`), or another run is solving (`match_run_running`)", body = ErrorBody),
+        (status = 422, description = "Every bad pair named (`lock[0]`, `forbid[1]`)", body = ErrorBody)))]
+pub async fn edit_match_run(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiJson(edit): ApiJson<MatchRunEdit>,
+) -> ApiResult<impl IntoResponse> {
+    let id = path_id(&id, "match run")?;
+    let started = state.app.edit_match_run(&viewer, id, &edit).await?;
+    Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// Publish a draft: its mentorships are made in the programme, within each mentor's
+/// capacity as it is now, and both sides are told why. Publishing again makes nothing.
+#[utoipa::path(post, path = "/api/v1/match-runs/{id}/publish", tag = "programmes", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Match run id")),
+    responses((status = 200, body = Published),
+        (status = 404, description = "No run you may see has this id", body = ErrorBody),
+        (status = 409, description = "Still solving, or failed (`not_draft`)", body = ErrorBody)))]
+pub async fn publish_match_run(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Published>> {
+    let id = path_id(&id, "match run")?;
+    Ok(Json(state.app.publish_match_run(&viewer, id).await?))
 }

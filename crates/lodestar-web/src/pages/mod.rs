@@ -20,6 +20,7 @@ mod opportunities;
 mod outcomes;
 mod people;
 mod profile;
+mod programmes;
 pub mod reference;
 mod requests;
 mod sessions;
@@ -161,6 +162,22 @@ pub fn registry() -> Routes<AppState> {
         .post("/introductions/{id}/decline", network::decline_introduction)
         .post("/introductions/asks/{id}/decline", network::decline_ask)
         .post("/introductions/asks/{id}/withdraw", network::withdraw_ask)
+        .get("/programmes", programmes::list)
+        .get("/programmes/new", programmes::new_form)
+        .post("/programmes/new", programmes::create)
+        .get("/programmes/{id}", programmes::one)
+        .get("/programmes/{id}/edit", programmes::edit_form)
+        .post("/programmes/{id}/edit", programmes::update)
+        .post("/programmes/{id}/enrol", programmes::enrol)
+        .post("/programmes/{id}/invitation", programmes::new_invitation)
+        .get("/programmes/{id}/enrolments", programmes::enrolments)
+        .post("/enrolments/{id}/withdraw", programmes::withdraw)
+        .post("/enrolments/{id}/approve", programmes::approve)
+        .post("/enrolments/{id}/decline", programmes::decline)
+        .post("/programmes/{id}/match-runs", programmes::start_match_run)
+        .get("/match-runs/{id}", programmes::match_run)
+        .post("/match-runs/{id}/edit", programmes::edit_match_run)
+        .post("/match-runs/{id}/publish", programmes::publish_match_run)
         .get("/opportunities", opportunities::list)
         .get("/opportunities/new", opportunities::new_form)
         .post("/opportunities/new", opportunities::create)

@@ -153,6 +153,13 @@ enum Fill {
     OwnersPrivateOpportunity,
     /// A new programme, made by the admin, with the owner as its one programme admin.
     OwnersProgramme,
+    /// A new programme whose enrolment is open today, with the owner as its admin.
+    OpenProgramme,
+    /// The owner's pending enrolment in a new programme that asks for approval, run by the
+    /// admin.
+    OwnersEnrolment,
+    /// A drafted match run of a new programme whose admin is the owner.
+    OwnersMatchRun,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -239,6 +246,19 @@ const OWN_BUSY_CALENDAR: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, NOT_FOUND, NOT
 const PROGRAMME: &str = r#"{"name": "Matrix {n}", "description": "A cohort.", "enrolment_opens": "2027-01-04",
     "enrolment_closes": "2027-01-29", "starts_on": "2027-02-01", "ends_on": "2027-06-30", "matching": "cohort",
     "questions": [{"kind": "single_choice", "text": "Where do you meet?", "options": ["Online", "In person"], "match_rule": "same"}]}"#;
+
+/// A programme's definition, as the page's form posts it.
+const PROGRAMME_FORM: &[(&str, &str)] = &[
+    ("name", "Matrix {n}"),
+    ("enrolment_opens", "2027-01-04"),
+    ("enrolment_closes", "2027-01-29"),
+    ("starts_on", "2027-02-01"),
+    ("ends_on", "2027-06-30"),
+    ("matching", "cohort"),
+    ("format", "one_to_one"),
+    ("purposes", "career_development"),
+    ("min_score", "0"),
+];
 
 /// The matrix. Keep it in the order of the route lists, one row per (method, path).
 fn matrix() -> Vec<Row> {
@@ -743,6 +763,37 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::AskToOwner),
         row(M::POST, "/introductions/asks/{id}/withdraw", [LogIn, NOT_FOUND, Redirect("/network/introductions"), NOT_FOUND])
             .fill(Fill::AskFromOwner),
+        // Programme pages: as the API says, with the owner as the programme's admin.
+        row(M::GET, "/programmes", SIGNED_IN_PAGE),
+        row(M::GET, "/programmes/new", ADMIN_PAGE),
+        row(M::POST, "/programmes/new", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/programmes/")])
+            .form(PROGRAMME_FORM),
+        row(M::GET, "/programmes/{id}", SIGNED_IN_PAGE).fill(Fill::OwnersProgramme),
+        row(M::GET, "/programmes/{id}/edit", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        row(M::POST, "/programmes/{id}/edit", [LogIn, FORBIDDEN, Redirect("/programmes/"), Redirect("/programmes/")])
+            .fill(Fill::OwnersProgramme)
+            .form(PROGRAMME_FORM),
+        row(M::POST, "/programmes/{id}/enrol", [LogIn, Redirect("/programmes/"), Redirect("/programmes/"), Redirect("/programmes/")])
+            .fill(Fill::OpenProgramme)
+            .form(&[("role", "mentee")]),
+        row(M::POST, "/programmes/{id}/invitation", [LogIn, FORBIDDEN, Redirect("/programmes/"), Redirect("/programmes/")])
+            .fill(Fill::OwnersProgramme),
+        row(M::GET, "/programmes/{id}/enrolments", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        row(M::POST, "/enrolments/{id}/withdraw", [LogIn, NOT_FOUND, Redirect("/programmes/"), Redirect("/programmes/")])
+            .fill(Fill::OwnersEnrolment),
+        row(M::POST, "/enrolments/{id}/approve", [LogIn, NOT_FOUND, FORBIDDEN, Redirect("/programmes/")])
+            .fill(Fill::OwnersEnrolment),
+        row(M::POST, "/enrolments/{id}/decline", [LogIn, NOT_FOUND, FORBIDDEN, Redirect("/programmes/")])
+            .fill(Fill::OwnersEnrolment),
+        row(M::POST, "/programmes/{id}/match-runs", [LogIn, FORBIDDEN, Redirect("/match-runs/"), Redirect("/match-runs/")])
+            .fill(Fill::OwnersProgramme)
+            .form(&[("objective", "max_total"), ("min_score", "")]),
+        row(M::GET, "/match-runs/{id}", [LogIn, NOT_FOUND, Done, Done]).fill(Fill::OwnersMatchRun),
+        row(M::POST, "/match-runs/{id}/edit", [LogIn, NOT_FOUND, Redirect("/match-runs/"), Redirect("/match-runs/")])
+            .fill(Fill::OwnersMatchRun)
+            .form(&[("action", "lock"), ("mentee", "nobody"), ("mentor", "nobody")]),
+        row(M::POST, "/match-runs/{id}/publish", [LogIn, NOT_FOUND, Redirect("/match-runs/"), Redirect("/match-runs/")])
+            .fill(Fill::OwnersMatchRun),
         row(M::GET, "/opportunities", SIGNED_IN_PAGE),
         row(M::GET, "/opportunities/new", SIGNED_IN_PAGE),
         row(M::POST, "/opportunities/digest", [LogIn, Redirect("/opportunities"), Redirect("/opportunities"), Redirect("/opportunities")])
@@ -821,6 +872,38 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::OwnersProgramme)
             .json(PROGRAMME),
         row(M::DELETE, "/api/v1/programmes/{id}", ADMIN_API).fill(Fill::OwnersProgramme),
+        // Enrolment: anyone signed in enrols while it is open; the programme's admins (the
+        // owner here) and instance admins list enrolments and make invitation links. An
+        // enrolment is its person's (the owner's) and its programme's admins'; only they
+        // decide on it.
+        row(M::POST, "/api/v1/programmes/{id}/enrolments", SIGNED_IN_API)
+            .fill(Fill::OpenProgramme)
+            .json(r#"{"role": "mentee"}"#),
+        row(M::GET, "/api/v1/programmes/{id}/enrolments", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::POST, "/api/v1/programmes/{id}/invitation", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::GET, "/api/v1/enrolments/{id}", [UNAUTHENTICATED, NOT_FOUND, Done, Done])
+            .fill(Fill::OwnersEnrolment),
+        row(M::DELETE, "/api/v1/enrolments/{id}", [UNAUTHENTICATED, NOT_FOUND, Done, Done])
+            .fill(Fill::OwnersEnrolment),
+        row(M::POST, "/api/v1/enrolments/{id}/approve", [UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, Done])
+            .fill(Fill::OwnersEnrolment),
+        row(M::POST, "/api/v1/enrolments/{id}/decline", [UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, Done])
+            .fill(Fill::OwnersEnrolment),
+        // Match runs: the programme's admins (the owner) and instance admins only; to anyone
+        // else a run does not exist. An edit naming no pair of the run is refused.
+        row(M::POST, "/api/v1/programmes/{id}/match-runs", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme)
+            .json("{}"),
+        row(M::GET, "/api/v1/programmes/{id}/match-runs", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::GET, "/api/v1/match-runs/{id}", [UNAUTHENTICATED, NOT_FOUND, Done, Done]).fill(Fill::OwnersMatchRun),
+        row(M::PATCH, "/api/v1/match-runs/{id}", [UNAUTHENTICATED, NOT_FOUND, Status(422), Status(422)])
+            .fill(Fill::OwnersMatchRun)
+            .json(r#"{"lock": [["nobody", "nobody"]]}"#),
+        row(M::POST, "/api/v1/match-runs/{id}/publish", [UNAUTHENTICATED, NOT_FOUND, Done, Done])
+            .fill(Fill::OwnersMatchRun),
         // ---- the API's documents, operations, static files
         row(M::GET, "/api/openapi.json", PUBLIC),
         row(M::GET, "/api/docs", PUBLIC),
@@ -937,6 +1020,9 @@ struct World<'a> {
     counter: AtomicUsize,
     /// Sessions made for the matrix so far.
     meetings: AtomicUsize,
+    /// When the matrix started: sessions are spaced from it, not from the time each is
+    /// made, so that two made seconds apart never overlap.
+    started: chrono::DateTime<chrono::Utc>,
     mentorship: String,
     /// Someone the owner mentors and writes to; nobody blocks them.
     correspondent: Person,
@@ -973,6 +1059,7 @@ impl<'a> World<'a> {
             browsers,
             counter,
             meetings: AtomicUsize::new(0),
+            started: chrono::Utc::now(),
             mentorship,
             correspondent,
             thread,
@@ -1079,7 +1166,7 @@ impl<'a> World<'a> {
                 } else {
                     -60 - 30 * half_hours
                 };
-                let starts = (chrono::Utc::now() + chrono::Duration::minutes(minutes))
+                let starts = (self.started + chrono::Duration::minutes(minutes))
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                 let body = json!({"starts_at": starts, "duration_minutes": 30});
                 let path = format!("/api/v1/mentorships/{}/sessions", self.mentorship);
@@ -1260,6 +1347,52 @@ impl<'a> World<'a> {
                 });
                 let made = app
                     .post_json("/api/v1/programmes", body, Some(&self.admin.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::OwnersMatchRun => {
+                let programme = Box::pin(self.fill(Fill::OwnersProgramme)).await.unwrap();
+                let path = format!("/api/v1/programmes/{programme}/match-runs");
+                let made = app
+                    .post_json(&path, json!({}), Some(&self.owner.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::ACCEPTED, "{}", made.text());
+                let run = made.json()["id"].as_str().unwrap().to_owned();
+                let path = format!("/api/v1/match-runs/{run}");
+                for _ in 0..200 {
+                    let seen = app.get(&path, Some(&self.owner.token)).await.json();
+                    if seen["state"] == "draft" {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+                }
+                run
+            }
+            Fill::OpenProgramme | Fill::OwnersEnrolment => {
+                let day = crate::meetings::date_in_days;
+                let needs_approval = matches!(fill, Fill::OwnersEnrolment);
+                let admins = if needs_approval {
+                    json!([])
+                } else {
+                    json!([self.owner.id])
+                };
+                let body = json!({
+                    "name": format!("Open cohort {}", self.next()), "enrolment_opens": day(-1),
+                    "enrolment_closes": day(20), "starts_on": day(21), "ends_on": day(200),
+                    "matching": "cohort", "admins": admins, "needs_approval": needs_approval,
+                });
+                let made = app
+                    .post_json("/api/v1/programmes", body, Some(&self.admin.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                let programme = made.json()["id"].as_str().unwrap().to_owned();
+                if !needs_approval {
+                    return Some(programme);
+                }
+                let path = format!("/api/v1/programmes/{programme}/enrolments");
+                let made = app
+                    .post_json(&path, json!({"role": "mentee"}), Some(&self.owner.token))
                     .await;
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()

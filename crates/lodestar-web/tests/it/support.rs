@@ -364,6 +364,7 @@ impl TestApp {
             cadence: Cadence::Fortnightly,
             expected_end_on: None,
             actor: mentor,
+            programme: None,
         };
         mentorships::insert(&mut tx, &new).await.unwrap();
         tx.commit().await.unwrap();
@@ -487,6 +488,7 @@ impl TestApp {
             cadence: Cadence::Fortnightly,
             expected_end_on: None,
             actor: mentor,
+            programme: None,
         };
         let mut tx = self.app.db.begin().await.expect("begin");
         insert(&mut tx, &new).await.expect("insert a mentorship");

@@ -5,6 +5,9 @@
 //! definition is named at once, the domain's checks (`lodestar_domain::programme`) merged
 //! into one answer.
 
+pub mod enrolments;
+pub mod match_runs;
+
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
@@ -13,12 +16,15 @@ use lodestar_domain::programme::{
     parse_purposes,
 };
 use lodestar_domain::{FieldErrors, PersonId, ProgrammeId};
+use lodestar_store::enrolments::{self as enrolment_store, Enrolment};
 use lodestar_store::now_ms;
 use lodestar_store::programmes::{self as store, Programme};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use self::enrolments::{EnrolmentView, enrolment_view, invitation_link};
 use crate::directory::{flag, number};
+use crate::secrets::random_secret;
 use crate::{App, AppError, Viewer};
 
 /// The most admins a programme names.
@@ -118,9 +124,10 @@ pub struct QuestionView {
     pub weight: Option<f64>,
 }
 
-/// One of a programme's own admins.
-#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
-pub struct ProgrammeAdmin {
+/// A person, by id and name: one of a programme's admins, an enrolled person, one side of
+/// a pair.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct PersonRef {
     #[schema(value_type = String, format = Uuid)]
     pub id: PersonId,
     pub name: String,
@@ -151,9 +158,13 @@ pub struct ProgrammeView {
     pub invitation_only: bool,
     pub needs_approval: bool,
     pub questions: Vec<QuestionView>,
-    pub admins: Vec<ProgrammeAdmin>,
+    pub admins: Vec<PersonRef>,
     /// Whether you may edit it (an instance admin, or one of its admins).
     pub can_edit: bool,
+    /// Your latest enrolment in it, whatever its state.
+    pub your_enrolment: Option<EnrolmentView>,
+    /// For its admins: the link that lets whoever opens it enrol (none until made).
+    pub invitation_link: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
     pub archived_at: Option<i64>,
@@ -345,6 +356,7 @@ impl App {
                 .map(|id| (id, String::new()))
                 .collect(),
             created_by: Some(viewer.id),
+            invitation_code: random_secret(),
             created_at: now,
             updated_at: now,
             archived_at: None,
@@ -357,7 +369,7 @@ impl App {
 
     /// A programme that is not archived. An archived one is gone for everyone, as after any
     /// other `DELETE`; instance admins still find it in the list of archived ones.
-    async fn live_programme(&self, id: ProgrammeId) -> Result<Programme, AppError> {
+    pub(crate) async fn live_programme(&self, id: ProgrammeId) -> Result<Programme, AppError> {
         store::get(&self.db, id)
             .await?
             .filter(|p| p.archived_at.is_none())
@@ -371,7 +383,14 @@ impl App {
         id: ProgrammeId,
     ) -> Result<ProgrammeView, AppError> {
         let found = self.live_programme(id).await?;
-        Ok(programme_view(&found, viewer, today()))
+        let mut mine = enrolment_store::latest_of(&self.db, viewer.id, &[id]).await?;
+        Ok(programme_view(
+            &found,
+            viewer,
+            today(),
+            mine.remove(&id).as_ref(),
+            &self.policy.public_url,
+        ))
     }
 
     /// The programmes, newest first; the archived ones instead for an instance admin who
@@ -400,6 +419,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let (total, found) = store::list(&self.db, archived, page, per_page).await?;
+        let ids: Vec<ProgrammeId> = found.iter().map(|p| p.id).collect();
+        let mine = enrolment_store::latest_of(&self.db, viewer.id, &ids).await?;
         let today = today();
         Ok(ProgrammePage {
             total,
@@ -407,7 +428,7 @@ impl App {
             per_page,
             programmes: found
                 .iter()
-                .map(|p| programme_view(p, viewer, today))
+                .map(|p| programme_view(p, viewer, today, mine.get(&p.id), &self.policy.public_url))
                 .collect(),
         })
     }
@@ -425,6 +446,13 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let c = self.check_programme(input).await?;
+        if c.questions != found.questions && enrolment_store::any(&self.db, id).await? {
+            return Err(AppError::Conflict {
+                code: "questions_frozen",
+                field: Some("questions"),
+                message: "people have enrolled with answers to this form: its questions can no longer change".into(),
+            });
+        }
         if let Some(admins) = &c.admins {
             let now: BTreeSet<PersonId> = found.admins.iter().map(|(p, _)| *p).collect();
             if !viewer.is_admin && admins.iter().copied().collect::<BTreeSet<_>>() != now {
@@ -454,6 +482,40 @@ impl App {
         }
         lodestar_store::commit(tx).await?;
         self.programme(viewer, id).await
+    }
+
+    /// The people with these e-mails (one per line, blank lines skipped), as person ids,
+    /// for the pages' admin field; every unknown one named under `admins`.
+    pub async fn people_by_email(&self, lines: &str) -> Result<Vec<String>, AppError> {
+        let mut errors = FieldErrors::new();
+        let mut ids = Vec::new();
+        for line in lines.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let found = match lodestar_domain::Email::parse(line) {
+                Ok(email) => lodestar_store::persons::find_by_email(&self.db, &email).await?,
+                Err(_) => None,
+            };
+            match found {
+                Some(account) => ids.push(account.id.to_string()),
+                None => errors.add("admins", format!("no account has the e-mail {line}")),
+            }
+        }
+        errors.into_result()?;
+        Ok(ids)
+    }
+
+    /// The e-mails of a programme's admins, one per line, for an instance admin's edit page
+    /// (they alone change the admins); empty for anyone else.
+    pub async fn emails_of(&self, viewer: &Viewer, p: &ProgrammeView) -> Result<String, AppError> {
+        if !viewer.is_admin {
+            return Ok(String::new());
+        }
+        let mut emails = Vec::new();
+        for admin in &p.admins {
+            if let Some(account) = lodestar_store::persons::find_by_id(&self.db, admin.id).await? {
+                emails.push(account.email);
+            }
+        }
+        Ok(emails.join("\n"))
     }
 
     /// An instance admin archives a programme: it leaves everyone else's sight.
@@ -513,7 +575,14 @@ fn question_view(q: &Question) -> QuestionView {
     }
 }
 
-fn programme_view(p: &Programme, viewer: &Viewer, today: NaiveDate) -> ProgrammeView {
+fn programme_view(
+    p: &Programme,
+    viewer: &Viewer,
+    today: NaiveDate,
+    mine: Option<&Enrolment>,
+    public_url: &str,
+) -> ProgrammeView {
+    let can_edit = viewer.is_admin || p.admins.iter().any(|(id, _)| *id == viewer.id);
     let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
     ProgrammeView {
         id: p.id,
@@ -537,12 +606,18 @@ fn programme_view(p: &Programme, viewer: &Viewer, today: NaiveDate) -> Programme
         admins: p
             .admins
             .iter()
-            .map(|(id, name)| ProgrammeAdmin {
+            .map(|(id, name)| PersonRef {
                 id: *id,
                 name: name.clone(),
             })
             .collect(),
-        can_edit: viewer.is_admin || p.admins.iter().any(|(id, _)| *id == viewer.id),
+        can_edit,
+        your_enrolment: mine.map(enrolment_view),
+        invitation_link: if can_edit {
+            invitation_link(public_url, p)
+        } else {
+            None
+        },
         created_at: p.created_at,
         updated_at: p.updated_at,
         archived_at: p.archived_at,

@@ -1,0 +1,1026 @@
+//! Programme pages: the list, one programme with its enrolment form (or your enrolment),
+//! creating and editing one with its form's questions, and the admins' list of
+//! enrolments with approval. Every form posts to the services the API calls, and works
+//! without JavaScript.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use lodestar_app::programmes::enrolments::{EnrolmentInput, EnrolmentPage, EnrolmentQuery};
+use lodestar_app::programmes::match_runs::{
+    MatchRunEdit, MatchRunInput, MatchRunSummary, MatchRunView,
+};
+use lodestar_app::programmes::{
+    ProgrammeInput, ProgrammePage, ProgrammeQuery, ProgrammeView, QuestionInput,
+};
+use lodestar_app::{AppError, Viewer};
+use lodestar_domain::programme::{EnrolmentRole, Format, Matching, Purpose, RawAnswer};
+use lodestar_domain::{EnrolmentId, FieldErrors, MatchRunId, ProgrammeId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{Chrome, FormData, OrPage, PageId, PathRecord, done, error_page, render_made};
+use crate::AppState;
+use crate::auth::PageViewer;
+
+impl PathRecord for ProgrammeId {
+    const WHAT: &'static str = "programme";
+}
+
+impl PathRecord for EnrolmentId {
+    const WHAT: &'static str = "enrolment";
+}
+
+impl PathRecord for MatchRunId {
+    const WHAT: &'static str = "match run";
+}
+
+/// How many blank questions the form offers below the ones it has.
+const BLANK_QUESTIONS: usize = 2;
+
+#[derive(Template)]
+#[template(path = "programmes.html")]
+struct ListPage {
+    chrome: Chrome,
+    list: ProgrammePage,
+    is_admin: bool,
+}
+
+/// The programmes, newest first.
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Query(query): Query<ProgrammeQuery>,
+) -> Response {
+    let page = async {
+        let list = state.app.programmes(&viewer, &query).await.or_page()?;
+        let is_admin = viewer.is_admin;
+        let chrome = Chrome::new(&session, Some(viewer), "programmes", "Programmes").await?;
+        Ok(ListPage {
+            chrome,
+            list,
+            is_admin,
+        })
+    };
+    render_made(StatusCode::OK, page.await)
+}
+
+/// `?invitation=…` on a programme's page: the secret of its invitation link.
+#[derive(Debug, Default, Deserialize)]
+pub struct Invitation {
+    invitation: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "programme.html")]
+struct OnePage {
+    chrome: Chrome,
+    p: ProgrammeView,
+    /// The enrolment form as typed, or empty.
+    form: EnrolForm,
+    errors: FieldErrors,
+    roles: &'static [EnrolmentRole],
+    /// Whether the viewer may enrol now (open, and no live enrolment).
+    may_enrol: bool,
+    /// For its admins: its match runs, newest first.
+    runs: Vec<MatchRunSummary>,
+}
+
+/// The enrolment form's values, as typed.
+#[derive(Clone, Debug, Default)]
+struct EnrolForm {
+    role: String,
+    invitation: String,
+    /// Each question's chosen values, by question number.
+    answers: BTreeMap<usize, Vec<String>>,
+}
+
+impl EnrolForm {
+    fn of(form: &FormData, p: &ProgrammeView) -> Self {
+        let answers = (0..p.questions.len())
+            .map(|i| {
+                let given: Vec<String> = form
+                    .all(&format!("q{i}"))
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect();
+                (i, given)
+            })
+            .collect();
+        Self {
+            role: form.text("role"),
+            invitation: form.text("invitation"),
+            answers,
+        }
+    }
+
+    fn input(&self, p: &ProgrammeView) -> EnrolmentInput {
+        let mut answers = BTreeMap::new();
+        for (i, q) in p.questions.iter().enumerate() {
+            let given = self.answers.get(&i).cloned().unwrap_or_default();
+            let raw = match q.kind.as_str() {
+                "multiple_choice" => RawAnswer::Many(given),
+                "scale" => match given.first().map(|v| v.trim()) {
+                    None | Some("") => continue,
+                    // Not a number: sent as text, which the form's check names.
+                    Some(v) => v
+                        .parse()
+                        .map_or_else(|_| RawAnswer::One(v.to_owned()), RawAnswer::Number),
+                },
+                _ => match given.into_iter().next() {
+                    Some(v) => RawAnswer::One(v),
+                    None => continue,
+                },
+            };
+            answers.insert(i.to_string(), raw);
+        }
+        EnrolmentInput {
+            role: self.role.clone(),
+            answers,
+            invitation: (!self.invitation.is_empty()).then(|| self.invitation.clone()),
+        }
+    }
+}
+
+impl OnePage {
+    /// Whether the typed form chose `value` for question `i`.
+    fn chose(&self, i: &usize, value: &str) -> bool {
+        self.form
+            .answers
+            .get(i)
+            .is_some_and(|given| given.iter().any(|v| v == value))
+    }
+
+    /// What was typed for question `i`, or "".
+    fn typed(&self, i: &usize) -> &str {
+        self.form
+            .answers
+            .get(i)
+            .and_then(|given| given.first())
+            .map_or("", String::as_str)
+    }
+
+    /// A scale question's points, from 1.
+    fn points(&self, q: &lodestar_app::programmes::QuestionView) -> Vec<String> {
+        (1..=q.scale_max.unwrap_or(5))
+            .map(|n| n.to_string())
+            .collect()
+    }
+
+    /// The error of question `i`'s answer, if any.
+    fn answer_error(&self, i: &usize) -> Option<&str> {
+        self.errors.get(&format!("answers.{i}"))
+    }
+
+    fn purpose_labels(&self) -> String {
+        self.p
+            .purposes
+            .iter()
+            .filter_map(|p| p.parse::<Purpose>().ok())
+            .map(Purpose::label)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn matching_label(&self) -> &'static str {
+        self.p
+            .matching
+            .parse::<Matching>()
+            .map_or("", Matching::label)
+    }
+
+    fn format_label(&self) -> &'static str {
+        self.p.format.parse::<Format>().map_or("", Format::label)
+    }
+
+    fn phase_label(&self) -> &'static str {
+        phase_label(&self.p.phase)
+    }
+}
+
+/// A phase's words.
+fn phase_label(phase: &str) -> &'static str {
+    match phase {
+        "upcoming" => "Enrolment opens soon",
+        "enrolling" => "Enrolling now",
+        "starting" => "Enrolment closed, starting soon",
+        "running" => "Running",
+        _ => "Ended",
+    }
+}
+
+async fn one_page(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: ProgrammeId,
+    form: Option<EnrolForm>,
+    errors: FieldErrors,
+    invitation: Option<String>,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = async {
+        let p = state.app.programme(&viewer, id).await.or_page()?;
+        let live = p
+            .your_enrolment
+            .as_ref()
+            .is_some_and(|e| e.state == "pending" || e.state == "approved");
+        let declined = p
+            .your_enrolment
+            .as_ref()
+            .is_some_and(|e| e.state == "declined");
+        let may_enrol = p.phase == "enrolling" && !live && !declined;
+        let form = form.unwrap_or_else(|| EnrolForm {
+            role: "mentee".into(),
+            invitation: invitation.unwrap_or_default(),
+            answers: BTreeMap::new(),
+        });
+        let runs = if p.can_edit {
+            state.app.match_runs(&viewer, id).await.or_page()?
+        } else {
+            Vec::new()
+        };
+        let title = p.name.clone();
+        let chrome = Chrome::new(session, Some(viewer), "programmes", &title).await?;
+        Ok(OnePage {
+            chrome,
+            p,
+            form,
+            errors,
+            roles: EnrolmentRole::ALL,
+            may_enrol,
+            runs,
+        })
+    };
+    render_made(status, page.await)
+}
+
+/// One programme: what it is, and enrolling in it (or your enrolment).
+pub async fn one(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+    Query(invitation): Query<Invitation>,
+) -> Response {
+    one_page(
+        &state,
+        &session,
+        viewer,
+        id,
+        None,
+        FieldErrors::new(),
+        invitation.invitation,
+    )
+    .await
+}
+
+/// Enrols the viewer.
+pub async fn enrol(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let p = match state.app.programme(&viewer, id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(&e),
+    };
+    let form = EnrolForm::of(&FormData(form), &p);
+    match state.app.enrol(&viewer, id, &form.input(&p)).await {
+        Ok(made) => {
+            let message = if made.state == "pending" {
+                "Enrolled: the programme's admins will approve your enrolment."
+            } else {
+                "You are enrolled."
+            };
+            done(&session, message, &format!("/programmes/{id}")).await
+        }
+        Err(AppError::Invalid(errors)) => {
+            one_page(&state, &session, viewer, id, Some(form), errors, None).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Withdraws an enrolment (its person), or removes it (an admin of the programme).
+pub async fn withdraw(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<EnrolmentId>,
+) -> Response {
+    let found = match state.app.enrolment(&viewer, id).await {
+        Ok(e) => e,
+        Err(e) => return error_page(&e),
+    };
+    match state.app.withdraw_enrolment(&viewer, id).await {
+        Ok(()) if found.person.id == viewer.id => {
+            let to = format!("/programmes/{}", found.programme_id);
+            done(&session, "Your enrolment is withdrawn.", &to).await
+        }
+        Ok(()) => {
+            let to = format!("/programmes/{}/enrolments", found.programme_id);
+            let message = format!("{}'s enrolment is removed.", found.person.name);
+            done(&session, &message, &to).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Approves or declines a pending enrolment.
+async fn decide(
+    state: &AppState,
+    session: &Session,
+    viewer: &Viewer,
+    id: EnrolmentId,
+    approve: bool,
+) -> Response {
+    match state.app.decide_enrolment(viewer, id, approve).await {
+        Ok(e) => {
+            let message = if approve {
+                format!("{} is approved.", e.person.name)
+            } else {
+                format!("{} is declined.", e.person.name)
+            };
+            let to = format!("/programmes/{}/enrolments", e.programme_id);
+            done(session, &message, &to).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<EnrolmentId>,
+) -> Response {
+    decide(&state, &session, &viewer, id, true).await
+}
+
+pub async fn decline(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<EnrolmentId>,
+) -> Response {
+    decide(&state, &session, &viewer, id, false).await
+}
+
+/// Makes a new invitation link; the old one stops working.
+pub async fn new_invitation(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+) -> Response {
+    match state.app.new_invitation(&viewer, id).await {
+        Ok(_) => {
+            let message = "A new invitation link is made; the old one no longer works.";
+            done(&session, message, &format!("/programmes/{id}")).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "programme_enrolments.html")]
+struct EnrolmentsPage {
+    chrome: Chrome,
+    p: ProgrammeView,
+    list: Option<EnrolmentPage>,
+    query: EnrolmentQuery,
+    errors: FieldErrors,
+}
+
+impl EnrolmentsPage {
+    fn value<'a>(&self, v: &'a Option<String>) -> &'a str {
+        v.as_deref().unwrap_or_default()
+    }
+
+    /// An answer in words: the choices, the number or the text.
+    fn answer(&self, answers: &BTreeMap<String, RawAnswer>, i: &usize) -> String {
+        match answers.get(&i.to_string()) {
+            Some(RawAnswer::One(t)) => t.clone(),
+            Some(RawAnswer::Many(c)) => c.join(", "),
+            Some(RawAnswer::Number(n)) => n.to_string(),
+            None => "—".into(),
+        }
+    }
+}
+
+/// A programme's enrolments, for its admins: approve, decline or remove each.
+pub async fn enrolments(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+    Query(query): Query<EnrolmentQuery>,
+) -> Response {
+    let page = async {
+        let p = state.app.programme(&viewer, id).await.or_page()?;
+        let (list, errors) = match state.app.enrolments(&viewer, id, &query).await {
+            Ok(list) => (Some(list), FieldErrors::new()),
+            Err(AppError::Invalid(errors)) => (None, errors),
+            Err(e) => return Err(error_page(&e)),
+        };
+        let title = format!("Enrolments: {}", p.name);
+        let chrome = Chrome::new(&session, Some(viewer), "programmes", &title).await?;
+        Ok(EnrolmentsPage {
+            chrome,
+            p,
+            list,
+            query,
+            errors,
+        })
+    };
+    let page = page.await;
+    let status = match &page {
+        Ok(p) if !p.errors.is_empty() => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::OK,
+    };
+    render_made(status, page)
+}
+
+#[derive(Template)]
+#[template(path = "programme_form.html")]
+struct FormPage {
+    chrome: Chrome,
+    /// Editing this one; else creating.
+    editing: Option<ProgrammeId>,
+    form: DefinitionForm,
+    errors: FieldErrors,
+    purposes: &'static [Purpose],
+    matchings: &'static [Matching],
+    formats: &'static [Format],
+    /// Whether the viewer may name the programme's admins (instance admins).
+    names_admins: bool,
+}
+
+impl FormPage {
+    /// The four dates: field, label and value.
+    fn dates(&self) -> [(&'static str, &'static str, &str); 4] {
+        [
+            (
+                "enrolment_opens",
+                "Enrolment opens",
+                &self.form.enrolment_opens,
+            ),
+            (
+                "enrolment_closes",
+                "Enrolment closes",
+                &self.form.enrolment_closes,
+            ),
+            ("starts_on", "It starts", &self.form.starts_on),
+            ("ends_on", "It ends", &self.form.ends_on),
+        ]
+    }
+
+    fn has_purpose(&self, p: &Purpose) -> bool {
+        self.form.purposes.iter().any(|x| x == p.as_str())
+    }
+
+    /// The errors under `questions[i]`, as `field: message`.
+    fn question_errors(&self, i: &usize) -> Vec<String> {
+        let at = format!("questions[{i}]");
+        self.errors
+            .iter()
+            .filter(|(field, _)| field.starts_with(&at))
+            .map(|(field, message)| {
+                let field = field.trim_start_matches(&at).trim_start_matches('.');
+                if field.is_empty() {
+                    message.to_owned()
+                } else {
+                    format!("{field}: {message}")
+                }
+            })
+            .collect()
+    }
+}
+
+/// One question of the form, as typed.
+#[derive(Clone, Debug, Default)]
+struct QuestionForm {
+    kind: String,
+    text: String,
+    /// One option per line.
+    options: String,
+    scale_max: String,
+    required: bool,
+    match_rule: String,
+    weight: String,
+}
+
+/// A programme's definition, as typed.
+#[derive(Clone, Debug, Default)]
+struct DefinitionForm {
+    name: String,
+    description: String,
+    purposes: Vec<String>,
+    enrolment_opens: String,
+    enrolment_closes: String,
+    starts_on: String,
+    ends_on: String,
+    matching: String,
+    format: String,
+    circle_size: String,
+    different_department: bool,
+    min_score: String,
+    mentor_capacity: String,
+    invitation_only: bool,
+    needs_approval: bool,
+    /// E-mails, one per line.
+    admins: String,
+    questions: Vec<QuestionForm>,
+}
+
+impl DefinitionForm {
+    fn of(form: &FormData) -> Self {
+        let mut questions = Vec::new();
+        for i in 0.. {
+            let Some(kind) = form.get(&format!("q{i}_kind")) else {
+                break;
+            };
+            let at = |field: &str| form.text(&format!("q{i}_{field}"));
+            let q = QuestionForm {
+                kind: kind.to_owned(),
+                text: at("text"),
+                options: at("options"),
+                scale_max: at("scale_max"),
+                required: form.checked(&format!("q{i}_required")),
+                match_rule: at("match_rule"),
+                weight: at("weight"),
+            };
+            // A blank row is no question.
+            if !q.text.trim().is_empty() || !q.options.trim().is_empty() {
+                questions.push(q);
+            }
+        }
+        Self {
+            name: form.text("name"),
+            description: form.text("description"),
+            purposes: form
+                .all("purposes")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            enrolment_opens: form.text("enrolment_opens"),
+            enrolment_closes: form.text("enrolment_closes"),
+            starts_on: form.text("starts_on"),
+            ends_on: form.text("ends_on"),
+            matching: form.text("matching"),
+            format: form.text("format"),
+            circle_size: form.text("circle_size"),
+            different_department: form.checked("different_department"),
+            min_score: form.text("min_score"),
+            mentor_capacity: form.text("mentor_capacity"),
+            invitation_only: form.checked("invitation_only"),
+            needs_approval: form.checked("needs_approval"),
+            admins: form.text("admins"),
+            questions,
+        }
+    }
+
+    fn from_view(p: &ProgrammeView, admin_emails: String) -> Self {
+        Self {
+            name: p.name.clone(),
+            description: p.description.clone(),
+            purposes: p.purposes.clone(),
+            enrolment_opens: p.enrolment_opens.clone(),
+            enrolment_closes: p.enrolment_closes.clone(),
+            starts_on: p.starts_on.clone(),
+            ends_on: p.ends_on.clone(),
+            matching: p.matching.clone(),
+            format: p.format.clone(),
+            circle_size: p.circle_size.map(|c| c.to_string()).unwrap_or_default(),
+            different_department: p.different_department,
+            min_score: p.min_score.to_string(),
+            mentor_capacity: p.mentor_capacity.map(|c| c.to_string()).unwrap_or_default(),
+            invitation_only: p.invitation_only,
+            needs_approval: p.needs_approval,
+            admins: admin_emails,
+            questions: p
+                .questions
+                .iter()
+                .map(|q| QuestionForm {
+                    kind: q.kind.clone(),
+                    text: q.text.clone(),
+                    options: q.options.join("\n"),
+                    scale_max: q.scale_max.map(|s| s.to_string()).unwrap_or_default(),
+                    required: q.required,
+                    match_rule: q.match_rule.clone().unwrap_or_default(),
+                    weight: q.weight.map(|w| w.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The rows the page shows: the questions, and a few blank ones to add.
+    fn rows(&self) -> Vec<QuestionForm> {
+        let mut rows = self.questions.clone();
+        rows.extend(std::iter::repeat_n(
+            QuestionForm {
+                kind: "single_choice".into(),
+                ..QuestionForm::default()
+            },
+            BLANK_QUESTIONS,
+        ));
+        rows
+    }
+
+    /// The input for the service; a number that is not one is named under its field.
+    fn input(&self, admins: Option<Vec<String>>, errors: &mut FieldErrors) -> ProgrammeInput {
+        fn whole(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<i64> {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            let n = raw.parse().ok();
+            if n.is_none() {
+                errors.add(field, "must be a whole number");
+            }
+            n
+        }
+        let circle_size = whole(errors, "circle_size", &self.circle_size);
+        let min_score = whole(errors, "min_score", &self.min_score).unwrap_or(0);
+        let mentor_capacity = whole(errors, "mentor_capacity", &self.mentor_capacity);
+        let mut questions = Vec::new();
+        for (i, q) in self.questions.iter().enumerate() {
+            let scale_max = whole(errors, &format!("questions[{i}].scale_max"), &q.scale_max);
+            let weight = match q.weight.trim() {
+                "" => None,
+                raw => match raw.parse::<f64>() {
+                    Ok(w) => Some(w),
+                    Err(_) => {
+                        errors.add(
+                            format!("questions[{i}].weight"),
+                            "must be a number from 0.1 to 10",
+                        );
+                        None
+                    }
+                },
+            };
+            questions.push(QuestionInput {
+                kind: q.kind.clone(),
+                text: q.text.clone(),
+                options: q
+                    .options
+                    .lines()
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                scale_max,
+                required: q.required,
+                match_rule: (!q.match_rule.is_empty()).then(|| q.match_rule.clone()),
+                weight,
+            });
+        }
+        ProgrammeInput {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            enrolment_opens: self.enrolment_opens.clone(),
+            enrolment_closes: self.enrolment_closes.clone(),
+            starts_on: self.starts_on.clone(),
+            ends_on: self.ends_on.clone(),
+            matching: self.matching.clone(),
+            questions,
+            purposes: Some(self.purposes.clone()),
+            format: Some(self.format.clone()),
+            circle_size,
+            different_department: self.different_department,
+            min_score,
+            mentor_capacity,
+            invitation_only: self.invitation_only,
+            needs_approval: self.needs_approval,
+            admins,
+        }
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    editing: Option<ProgrammeId>,
+    form: DefinitionForm,
+    errors: FieldErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let _ = state;
+    let title = if editing.is_some() {
+        "Edit the programme"
+    } else {
+        "New programme"
+    };
+    let names_admins = viewer.is_admin;
+    let page = async {
+        let chrome = Chrome::new(session, Some(viewer), "programmes", title).await?;
+        Ok(FormPage {
+            chrome,
+            editing,
+            form,
+            errors,
+            purposes: Purpose::ALL,
+            matchings: Matching::ALL,
+            formats: Format::ALL,
+            names_admins,
+        })
+    };
+    render_made(status, page.await)
+}
+
+/// The form to create a programme (instance admins).
+pub async fn new_form(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    if !viewer.is_admin {
+        return error_page(&AppError::Forbidden);
+    }
+    let form = DefinitionForm {
+        purposes: vec![Purpose::CareerDevelopment.as_str().to_owned()],
+        matching: Matching::Cohort.as_str().to_owned(),
+        format: Format::OneToOne.as_str().to_owned(),
+        min_score: "0".into(),
+        ..DefinitionForm::default()
+    };
+    form_page(&state, &session, viewer, None, form, FieldErrors::new()).await
+}
+
+/// Checks the typed definition and hands it to `save`; re-shows the form with every bad
+/// field named.
+async fn save_definition(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    editing: Option<ProgrammeId>,
+    form: DefinitionForm,
+) -> Response {
+    let mut errors = FieldErrors::new();
+    let admins = if viewer.is_admin {
+        match state.app.people_by_email(&form.admins).await {
+            Ok(ids) => Some(ids),
+            Err(AppError::Invalid(bad)) => {
+                errors.extend(bad);
+                None
+            }
+            Err(e) => return error_page(&e),
+        }
+    } else {
+        None
+    };
+    let input = form.input(admins, &mut errors);
+    let saved = match editing {
+        Some(id) => state.app.update_programme(&viewer, id, &input).await,
+        None => state.app.create_programme(&viewer, &input).await,
+    };
+    match saved {
+        Ok(p) if errors.is_empty() => {
+            let message = if editing.is_some() {
+                "Saved."
+            } else {
+                "The programme is created."
+            };
+            done(session, message, &format!("/programmes/{}", p.id)).await
+        }
+        // Saved without the page's own errors would not happen: they stop the input
+        // short of valid. Shown anyway, rather than lost.
+        Ok(_) => form_page(state, session, viewer, editing, form, errors).await,
+        Err(AppError::Invalid(bad)) => {
+            errors.extend(bad);
+            form_page(state, session, viewer, editing, form, errors).await
+        }
+        Err(AppError::Conflict {
+            field: Some(field),
+            message,
+            ..
+        }) => {
+            errors.add(field, message);
+            form_page(state, session, viewer, editing, form, errors).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Creates a programme.
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = DefinitionForm::of(&FormData(form));
+    save_definition(&state, &session, viewer, None, form).await
+}
+
+/// The form to edit a programme (its admins and instance admins).
+pub async fn edit_form(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+) -> Response {
+    match state.app.programme(&viewer, id).await {
+        Ok(p) if p.can_edit => {
+            let emails = match state.app.emails_of(&viewer, &p).await {
+                Ok(emails) => emails,
+                Err(e) => return error_page(&e),
+            };
+            let form = DefinitionForm::from_view(&p, emails);
+            form_page(&state, &session, viewer, Some(id), form, FieldErrors::new()).await
+        }
+        Ok(_) => error_page(&AppError::Forbidden),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Saves an edit of a programme.
+pub async fn update(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = DefinitionForm::of(&FormData(form));
+    save_definition(&state, &session, viewer, Some(id), form).await
+}
+
+#[derive(Template)]
+#[template(path = "match_run.html")]
+struct RunPage {
+    chrome: Chrome,
+    p: ProgrammeView,
+    run: MatchRunView,
+}
+
+impl RunPage {
+    /// A score as a percentage.
+    fn pct(&self, score: &f64) -> String {
+        format!("{:.0}", score * 100.0)
+    }
+
+    fn maybe_pct(&self, score: &Option<f64>) -> String {
+        score.map_or_else(|| "—".to_owned(), |s| format!("{:.0}", s * 100.0))
+    }
+
+    /// A cost in total score, as points of one pair's score.
+    fn cost(&self, cost: &Option<f64>) -> String {
+        match cost {
+            None => "solving…".into(),
+            Some(c) if c.abs() < 0.0005 => "no cost".into(),
+            Some(c) if *c > 0.0 => format!("−{:.1} points in total", c * 100.0),
+            Some(c) => format!("+{:.1} points in total", -c * 100.0),
+        }
+    }
+}
+
+/// A match run: its progress while it solves, then the draft to review and publish.
+pub async fn match_run(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<MatchRunId>,
+) -> Response {
+    let page = async {
+        let run = state.app.match_run(&viewer, id).await.or_page()?;
+        let p = state
+            .app
+            .programme(&viewer, run.programme_id)
+            .await
+            .or_page()?;
+        let title = format!("Match run: {}", p.name);
+        let chrome = Chrome::new(&session, Some(viewer), "programmes", &title).await?;
+        Ok(RunPage { chrome, p, run })
+    };
+    render_made(StatusCode::OK, page.await)
+}
+
+/// Starts a match run of the programme.
+pub async fn start_match_run(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    let min_score = form.text("min_score");
+    let input = MatchRunInput {
+        objective: Some(form.text("objective")),
+        min_score: match min_score.trim() {
+            "" => None,
+            raw => Some(raw.parse().unwrap_or(-1)),
+        },
+    };
+    match state.app.start_match_run(&viewer, id, &input).await {
+        Ok(started) => {
+            done(
+                &session,
+                "The match run is solving.",
+                &format!("/match-runs/{}", started.id),
+            )
+            .await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Locks, forbids or releases one pair, and solves again.
+pub async fn edit_match_run(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<MatchRunId>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    let pair = vec![vec![form.text("mentee"), form.text("mentor")]];
+    let edit = match form.text("action").as_str() {
+        "lock" => MatchRunEdit {
+            lock: pair,
+            ..MatchRunEdit::default()
+        },
+        "forbid" => MatchRunEdit {
+            forbid: pair,
+            ..MatchRunEdit::default()
+        },
+        _ => MatchRunEdit {
+            release: pair,
+            ..MatchRunEdit::default()
+        },
+    };
+    let to = format!("/match-runs/{id}");
+    match state.app.edit_match_run(&viewer, id, &edit).await {
+        Ok(_) => done(&session, "Solving again around your change.", &to).await,
+        Err(AppError::Invalid(errors)) => {
+            let message = errors
+                .iter()
+                .map(|(_, message)| message.to_owned())
+                .collect::<Vec<_>>()
+                .join("; ");
+            done(&session, &format!("Not changed: {message}."), &to).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Publishes a draft.
+pub async fn publish_match_run(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<MatchRunId>,
+) -> Response {
+    match state.app.publish_match_run(&viewer, id).await {
+        Ok(published) => {
+            let mut message = format!(
+                "Published: {} mentorship{} made, and everyone told.",
+                published.mentorships_created,
+                if published.mentorships_created == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            );
+            if !published.skipped.is_empty() {
+                message.push_str(&format!(
+                    " {} pair{} skipped: ",
+                    published.skipped.len(),
+                    if published.skipped.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
+                ));
+                message.push_str(
+                    &published
+                        .skipped
+                        .iter()
+                        .map(|s| format!("{} with {} ({})", s.mentee.name, s.mentor.name, s.why))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+            }
+            done(&session, &message, &format!("/match-runs/{id}")).await
+        }
+        Err(e) => error_page(&e),
+    }
+}

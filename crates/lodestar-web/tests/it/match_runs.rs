@@ -1,0 +1,220 @@
+//! Cohort match runs: started by a programme's admin, solved in the background into a
+//! certified draft with reasons and a quality report; locks, forbids and releases solve
+//! again with their cost; every bad pair named; published once, within capacity, with
+//! both sides told why; and seen by the programme's admins only.
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::meetings::date_in_days;
+use crate::support::{TestApp, api_tests};
+
+/// A programme enrolling today, one mentee a mentor, matched on where people meet.
+async fn programme(app: &TestApp, admin: &str) -> String {
+    let body = json!({
+        "name": "Platform cohort", "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
+        "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort", "mentor_capacity": 1,
+        "questions": [{"kind": "single_choice", "text": "Where do you like to meet?", "options": ["Online", "In person"],
+            "match_rule": "same", "weight": 2.0}]
+    });
+    let made = app.post_json("/api/v1/programmes", body, Some(admin)).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    made.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// Someone with a profile, enrolled in the programme on one side; their token and id.
+async fn enrolled(
+    app: &TestApp,
+    programme: &str,
+    name: &str,
+    role: &str,
+    meet: &str,
+    profile: Value,
+) -> (String, String) {
+    let token = app.person_with_profile(name, profile).await;
+    let path = format!("/api/v1/programmes/{programme}/enrolments");
+    let made = app
+        .post_json(
+            &path,
+            json!({"role": role, "answers": {"0": meet}}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let id = app.id_of(&token).await;
+    (token, id)
+}
+
+/// Ana and Ben mentor; Cai and Eli want Kubernetes, Dee wants Python.
+async fn cohort(app: &TestApp, programme: &str) -> [(String, String); 5] {
+    let k8s = |level: u8| json!([{"skill": "kubernetes", "level": level}]);
+    [
+        enrolled(app, programme, "Ana", "mentor", "Online", json!({"mentor_skills": k8s(4), "years_experience": 12})).await,
+        enrolled(app, programme, "Ben", "mentor", "In person", json!({"mentor_skills": [{"skill": "python", "level": 5}, {"skill": "kubernetes", "level": 3}], "years_experience": 10})).await,
+        enrolled(app, programme, "Cai", "mentee", "Online", json!({"growth_skills": k8s(1), "years_experience": 2})).await,
+        enrolled(app, programme, "Dee", "mentee", "In person", json!({"growth_skills": [{"skill": "python", "level": 1}], "years_experience": 1})).await,
+        enrolled(app, programme, "Eli", "mentee", "Online", json!({"growth_skills": k8s(2), "years_experience": 3})).await,
+    ]
+}
+
+/// Reads the run until it is no longer running.
+async fn settled(app: &TestApp, run: &str, token: &str) -> Value {
+    for _ in 0..300 {
+        let seen = app
+            .get(&format!("/api/v1/match-runs/{run}"), Some(token))
+            .await;
+        assert_eq!(seen.status, StatusCode::OK, "{}", seen.text());
+        let seen = seen.json();
+        if seen["state"] != "running" {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the run is still solving");
+}
+
+fn pairs(run: &Value) -> Vec<(String, String, bool)> {
+    let mut found: Vec<(String, String, bool)> = run["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["mentee"]["name"].as_str().unwrap().to_owned(),
+                a["mentor"]["name"].as_str().unwrap().to_owned(),
+                a["locked"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+api_tests! {
+    async fn a_run_drafts_the_best_matching_is_edited_around_locks_and_forbids_and_publishes_once(app) {
+        let (admin, member) = app.admin_and_member().await;
+        let programme = programme(app, &admin).await;
+        let [(_, ana), (_, ben), (cai_token, cai), (_, dee), (eli_token, eli)] = cohort(app, &programme).await;
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        let started = app.post_json(&start, json!({"objective": "max_total", "min_score": 0}), Some(&admin)).await;
+        assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.text());
+        let started = started.json();
+        assert_eq!(started["state"], "running");
+        let run = started["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/match-runs/{run}");
+        app.get(&path, Some(&member)).await.error(StatusCode::NOT_FOUND, "not_found");
+
+        let draft = settled(app, &run, &admin).await;
+        assert_eq!(draft["state"], "draft", "{draft}");
+        assert_eq!(draft["certified"], true);
+        let quality = &draft["quality"];
+        assert_eq!((quality["mentees"].clone(), quality["mentors"].clone(), quality["matched"].clone(), quality["unmatched"].clone()),
+            (json!(3), json!(2), json!(2), json!(1)), "{quality}");
+        assert!(quality["mean_score"].as_f64().unwrap() >= quality["lowest_score"].as_f64().unwrap());
+        assert_eq!(quality["mentors_full"], 2);
+        let unmatched = &draft["unmatched"][0];
+        assert!(unmatched["why"].as_str().unwrap().contains("full"), "{unmatched}");
+        let first = &draft["assignments"][0];
+        assert!(first["reasons"].as_array().unwrap().iter().any(|r| r["factor"] == "Programme answers"), "{first}");
+        assert!(!first["for_mentee"].as_array().unwrap().is_empty(), "{first}");
+
+        // Eli is locked with Ben: kept, and the rest solved again, with the cost.
+        let before = draft["quality"]["total_score"].as_f64().unwrap();
+        let edited = app.patch_json(&path, json!({"lock": [[eli, ben]]}), Some(&admin)).await;
+        assert_eq!(edited.status, StatusCode::ACCEPTED, "{}", edited.text());
+        let locked = settled(app, &run, &admin).await;
+        assert!(pairs(&locked).contains(&("Eli".into(), "Ben".into(), true)), "{:?}", pairs(&locked));
+        let after = locked["quality"]["total_score"].as_f64().unwrap();
+        let cost = locked["edits"][0]["cost"].as_f64().expect("the lock's cost");
+        assert!((cost - (before - after)).abs() < 1e-9 && cost >= -1e-9, "{cost} vs {before} - {after}");
+        assert_eq!(locked["edits"][0]["action"], "lock");
+        assert_eq!(locked["locked"][0]["mentee"]["name"], "Eli");
+
+        // Cai may not have Ana: the pair never returns, Eli's lock holds.
+        let edited = app.patch_json(&path, json!({"forbid": [[cai, ana]]}), Some(&admin)).await;
+        assert_eq!(edited.status, StatusCode::ACCEPTED, "{}", edited.text());
+        let forbidden = settled(app, &run, &admin).await;
+        let now = pairs(&forbidden);
+        assert!(!now.iter().any(|(mentee, mentor, _)| mentee == "Cai" && mentor == "Ana"), "{now:?}");
+        assert!(now.contains(&("Eli".into(), "Ben".into(), true)), "{now:?}");
+        assert_eq!(forbidden["forbidden"][0]["mentor"]["name"], "Ana");
+
+        // Every bad pair is named, and nothing changes.
+        let bad = json!({"lock": [["nobody", ana], [dee, dee]], "forbid": [[cai]], "release": [[dee, ana]]});
+        app.patch_json(&path, bad, Some(&admin)).await.field_errors(
+            StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["lock[0]", "lock[1]", "forbid[0]", "release[0]"]);
+        app.patch_json(&path, json!({}), Some(&admin)).await.error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        let same = app.get(&path, Some(&admin)).await.json();
+        assert_eq!((same["state"].clone(), same["edits"].as_array().unwrap().len()), (json!("draft"), 2));
+        app.patch_json(&path, json!({"lock": [[cai, ana]]}), Some(&member)).await.error(StatusCode::NOT_FOUND, "not_found");
+
+        // Published once: the mentorships are made, both sides are told why.
+        let publish = format!("{path}/publish");
+        let done = app.post_json(&publish, json!({}), Some(&admin)).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+        let made = done.json()["mentorships_created"].as_i64().unwrap();
+        assert_eq!(made, forbidden["assignments"].as_array().unwrap().len() as i64);
+        let again = app.post_json(&publish, json!({}), Some(&admin)).await;
+        assert_eq!(again.json()["mentorships_created"], 0, "publishing twice makes nothing twice");
+        let mine = app.get("/api/v1/mentorships", Some(&eli_token)).await.json();
+        assert!(mine.to_string().contains("\"Ben\""), "{mine}");
+        let inbox = app.get("/api/v1/me/notifications", Some(&eli_token)).await.text();
+        assert!(inbox.contains("Platform cohort: meet your mentor, Ben"), "{inbox}");
+        assert!(inbox.contains("Why you were matched"), "{inbox}");
+        let published = app.get(&path, Some(&admin)).await.json();
+        assert_eq!((published["state"].clone(), published["mentorships_created"].clone()), (json!("published"), json!(made)));
+        app.patch_json(&path, json!({"release": [[eli, ben]]}), Some(&admin)).await.error(StatusCode::CONFLICT, "not_draft");
+
+        // A second run leaves out everyone who has a mentor in the programme now.
+        let second = app.post_json(&start, json!({}), Some(&admin)).await.json();
+        let second = settled(app, second["id"].as_str().unwrap(), &admin).await;
+        assert_eq!(second["quality"]["mentees"], 3 - made, "{second}");
+        // Ben is full in the programme; Ana is free, and the first run's forbid was that
+        // run's alone.
+        assert_eq!(pairs(&second), vec![("Cai".to_owned(), "Ana".to_owned(), false)], "{second}");
+        let _ = cai_token;
+    }
+
+    async fn a_run_asks_for_a_good_objective_and_an_admin_of_the_programme(app) {
+        let (admin, member) = app.admin_and_member().await;
+        let programme = programme(app, &admin).await;
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        app.post_json(&start, json!({"objective": "fastest", "min_score": 101}), Some(&admin)).await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["objective", "min_score"]);
+        app.post_json(&start, json!({}), Some(&member)).await.error(StatusCode::FORBIDDEN, "forbidden");
+        let list = app.get(&start, Some(&admin)).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+        assert_eq!(list.json(), json!([]));
+        // An empty programme drafts nothing, and says so.
+        let started = app.post_json(&start, json!({}), Some(&admin)).await.json();
+        let run = settled(app, started["id"].as_str().unwrap(), &admin).await;
+        assert_eq!((run["state"].clone(), run["quality"]["mentees"].clone()), (json!("draft"), json!(0)));
+        assert_eq!(app.get(&start, Some(&admin)).await.json()[0]["state"], "draft");
+    }
+
+    async fn publishing_keeps_every_mentor_within_capacity_whatever_happened_since_the_draft(app) {
+        let (admin, _) = app.admin_and_member().await;
+        let programme = programme(app, &admin).await;
+        let [(_, _), (_, _), (cai_token, _), (_, _), (_, _)] = cohort(app, &programme).await;
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        let first = app.post_json(&start, json!({}), Some(&admin)).await.json();
+        let first = settled(app, first["id"].as_str().unwrap(), &admin).await;
+        // Cai withdraws after the draft; the same draft published twice at once.
+        let mine = app.get(&format!("/api/v1/programmes/{programme}"), Some(&cai_token)).await.json();
+        let enrolment = mine["your_enrolment"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(app.delete(&format!("/api/v1/enrolments/{enrolment}"), Some(&cai_token)).await.status, StatusCode::NO_CONTENT);
+        let publish = format!("/api/v1/match-runs/{}/publish", first["id"].as_str().unwrap());
+        let (a, b) = tokio::join!(app.post_json(&publish, json!({}), Some(&admin)), app.post_json(&publish, json!({}), Some(&admin)));
+        assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK), "{} / {}", a.text(), b.text());
+        let (a, b) = (a.json(), b.json());
+        let made = a["mentorships_created"].as_i64().unwrap() + b["mentorships_created"].as_i64().unwrap();
+        let had_cai = first["assignments"].as_array().unwrap().iter().any(|x| x["mentee"]["name"] == "Cai");
+        assert_eq!(made, first["assignments"].as_array().unwrap().len() as i64 - i64::from(had_cai), "{a} {b}");
+        if had_cai {
+            let skipped = [a["skipped"].clone(), b["skipped"].clone()];
+            assert!(skipped.iter().any(|s| s.to_string().contains("no longer enrolled")), "{skipped:?}");
+        }
+    }
+}
