@@ -387,6 +387,11 @@ async fn stopped(mut stop: tokio::sync::watch::Receiver<bool>) {
 
 async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     let mut app = open(global, args.db_connections).await?;
+    // Links in e-mails and invitation links point where people reach Lodestar.
+    app.policy.public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.bind));
     app.policy.throttle.registrations_per_address = args.registrations_per_address;
     app.policy.busy_calendars.every = Duration::from_secs(args.busy_calendar_interval * 60);
     app.policy.busy_calendars.limits.allow_private = args.busy_calendar_allow_private;
@@ -422,10 +427,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     // Mentors' busy calendars, fetched on their schedule until shutdown begins.
     tokio::spawn(app.clone().run_busy_calendar_sync(stopped(stop_rx.clone())));
-    let public_url = args
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", args.bind));
+    let public_url = app.policy.public_url.clone();
     let config = WebConfig {
         secure_cookies: public_url.starts_with("https://"),
         trust_proxy: args.trust_proxy,

@@ -13,7 +13,9 @@
 //! goal shared with the mentor and checks in, the mentor comments and suggests a milestone;
 //! the mentee assesses a skill, the mentor gives feedback on it and assesses it too, the
 //! mentee acknowledges the feedback and makes its suggestion a goal; both read the mentee's
-//! progress charts (confidence, skills) and their data.
+//! progress charts (confidence, skills) and their data. Programmes (in
+//! `browser/programme.rs`): an admin creates one, people enrol, the admin runs the cohort
+//! match, locks a pair and publishes, and a mentee finds the mentorship and why.
 //!
 //! Needs chromedriver and Chromium (`LODESTAR_CHROMEDRIVER`, `LODESTAR_CHROMIUM`, defaulting
 //! to the Debian paths). Without them the test is skipped, except under `CI`, where it fails.
@@ -40,6 +42,8 @@ mod conversation;
 mod feedback;
 #[path = "browser/growth.rs"]
 mod growth;
+#[path = "browser/programme.rs"]
+mod programme;
 
 /// How long any one thing may take to appear in the page.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -88,6 +92,12 @@ async fn the_conversation_and_booking_journey_across_two_server_processes_on_pos
 #[tokio::test]
 async fn a_mentee_sets_a_goal_checks_in_the_mentor_comments_and_both_read_the_progress_chart() {
     run_pair("growth-failure", Backend::Sqlite, growth::journey).await;
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_programme_runs_the_match_locks_a_pair_publishes_and_a_mentee_finds_it()
+{
+    run_pair("programme-failure", Backend::Sqlite, programme::journey).await;
 }
 
 #[tokio::test]

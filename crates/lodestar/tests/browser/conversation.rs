@@ -308,7 +308,7 @@ pub(super) fn text(value: &serde_json::Value) -> String {
 }
 
 /// `lodestar admin grant`, as an operator makes an admin.
-async fn grant_admin(database_url: &str, email: &str) {
+pub(super) async fn grant_admin(database_url: &str, email: &str) {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_lodestar"));
     command
         .args(["admin", "grant", "--email", email])
