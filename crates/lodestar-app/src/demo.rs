@@ -28,11 +28,13 @@ mod growth;
 mod history;
 mod network;
 mod opportunities;
+mod programmes;
 
 pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
 pub use network::{CONNECTIONS_PER_PERSON, NetworkCounts};
 pub use opportunities::OpportunityCounts;
+pub use programmes::ProgrammeCounts;
 
 const VOCABULARY: &str = include_str!("../seed/demo.json");
 
@@ -112,6 +114,8 @@ pub struct DemoReport {
     pub network: NetworkCounts,
     /// Their opportunities and insights.
     pub opportunities: OpportunityCounts,
+    /// Their two programmes: one enrolling, one half-way with a published match.
+    pub programmes: ProgrammeCounts,
 }
 
 /// People are written in transactions of this many.
@@ -188,11 +192,14 @@ impl App {
             growth: GrowthCounts::default(),
             network: NetworkCounts::default(),
             opportunities: OpportunityCounts::default(),
+            programmes: ProgrammeCounts::default(),
         };
         let mut people = Vec::with_capacity(options.people);
         let mut colleagues = Vec::with_capacity(options.people);
         let mut authors = Vec::with_capacity(options.people);
         let mut featured = Vec::new();
+        let mut logins = programmes::Featured::default();
+        let mut enrollees = Vec::with_capacity(options.people);
         let mut mentees = Vec::new();
         let mut generated = 0;
         while generated < options.people {
@@ -220,6 +227,11 @@ impl App {
                 {
                     report.logins.push((wanted.into(), p.email.clone()));
                     featured.push(p.id);
+                    match wanted {
+                        "mentor" => logins.mentor = Some(p.id),
+                        "mentee" => logins.mentee = Some(p.id),
+                        _ => logins.both = Some(p.id),
+                    }
                 }
                 if p.profile.wants_mentor {
                     mentees.push(crate::career::demo::Mentee::of(p));
@@ -233,6 +245,13 @@ impl App {
                     capacity: p.profile.mentor_capacity,
                     mentors: p.profile.mentor_skills.iter().map(|c| c.skill).collect(),
                     grows: p.profile.growth_skills.iter().map(|c| c.skill).collect(),
+                    focus_areas: p.profile.focus_areas.clone(),
+                });
+                enrollees.push(programmes::Person {
+                    id: p.id,
+                    is_mentor: p.profile.is_mentor,
+                    wants_mentor: p.profile.wants_mentor,
+                    years: p.profile.years_experience.unwrap_or(0),
                     focus_areas: p.profile.focus_areas.clone(),
                 });
                 colleagues.push(network::Person {
@@ -281,11 +300,39 @@ impl App {
             lodestar_store::bulk_growth::insert(&self.db, batch).await?;
         }
         report.growth = counts;
+        // Before the network: the match's mentorships connect their pairs, which the
+        // network then leaves to them as it does the history's.
+        let admin_viewer = crate::Viewer {
+            id: admin.id,
+            name: admin.name.clone(),
+            is_admin: true,
+        };
+        let programmes_started = Instant::now();
+        let (counts, programme_pairs) = self
+            .demo_programmes(
+                &admin_viewer,
+                &enrollees,
+                &logins,
+                options.seed,
+                lodestar_store::now_ms(),
+            )
+            .await?;
+        tracing::info!(
+            enrolled = counts.enrolling_approved
+                + counts.enrolling_pending
+                + counts.enrolling_withdrawn
+                + counts.running_enrolled,
+            matched = counts.matched,
+            seconds = programmes_started.elapsed().as_secs_f64(),
+            "demo programmes generated"
+        );
+        report.programmes = counts;
         let network_started = Instant::now();
         let (connections, introductions, mut counts) = network::generate(
             &colleagues,
             &featured,
             &batches,
+            &programme_pairs,
             options.seed,
             lodestar_store::now_ms(),
         );

@@ -351,6 +351,16 @@ fn print_demo(report: &DemoReport) {
         "Their opportunities: {} posted ({} insights), {} shared by mentors with mentees.",
         posted.posted, posted.insights, posted.shared
     );
+    let programmes = &report.programmes;
+    println!(
+        "Their programmes: one taking enrolments ({} approved, {} waiting for approval, {} withdrawn), one half-way ({} enrolled, {} mentorships from its published match, {} mentees left unmatched).",
+        programmes.enrolling_approved,
+        programmes.enrolling_pending,
+        programmes.enrolling_withdrawn,
+        programmes.running_enrolled,
+        programmes.matched,
+        programmes.unmatched
+    );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {
         println!("  {what:<18} {email}");

@@ -327,12 +327,14 @@ struct Generator<'a> {
 }
 
 /// Generates the network of `people`, around the connections the history's mentorships
-/// made (`history`), with `featured` (the demo's logins) given a handful each: the
-/// connections and requests to write, in the order of their pairs, and the introductions.
+/// made (`history`) and the programme match's (`programme_pairs`, mentor first), with
+/// `featured` (the demo's logins) given a handful each: the connections and requests to
+/// write, in the order of their pairs, and the introductions.
 pub(crate) fn generate(
     people: &[Person],
     featured: &[PersonId],
     history: &[BulkMentoring],
+    programme_pairs: &[(PersonId, PersonId)],
     seed: u64,
     now: i64,
 ) -> (Vec<BulkConnection>, Vec<Introduction>, NetworkCounts) {
@@ -354,7 +356,16 @@ pub(crate) fn generate(
         .enumerate()
         .map(|(i, p)| (p.id.to_string(), i))
         .collect();
-    for (mentor, mentee) in mentoring_pairs(history, &index) {
+    let programme_pairs = programme_pairs.iter().filter_map(|(mentor, mentee)| {
+        Some((
+            *index.get(&mentor.to_string())?,
+            *index.get(&mentee.to_string())?,
+        ))
+    });
+    for (mentor, mentee) in mentoring_pairs(history, &index)
+        .into_iter()
+        .chain(programme_pairs)
+    {
         if mentor != mentee && g.linked.insert(key(mentor, mentee)) {
             g.counts.mentorships += 1;
             g.accepted(mentor, mentee);

@@ -98,8 +98,9 @@ api_tests! {
             "SELECT COUNT(*) AS n FROM (SELECT mo.person_id, COUNT(*) AS taken, MAX(p.mentor_capacity) AS capacity \
              FROM mentorship_members mo JOIN mentorships m ON m.id = mo.mentorship_id \
              JOIN persons p ON p.id = mo.person_id \
-             WHERE mo.role = 'mentor' AND m.state IN ('active', 'paused') \
+             WHERE mo.role = 'mentor' AND m.state IN ('active', 'paused') AND m.programme_id IS NULL \
              GROUP BY mo.person_id) t WHERE taken > capacity").await;
+        // A programme's own capacity counts its mentorships (checked with the programmes).
         assert_eq!(over_capacity, 0, "a mentor holds more mentees than their capacity");
         let too_many_open = count(app,
             "SELECT COUNT(*) AS n FROM (SELECT mentee_id FROM mentorship_requests WHERE state = 'pending' \
@@ -605,5 +606,135 @@ api_tests! {
         let page = b.get(&format!("/people/{mentee}/progress")).await.text();
         let chart = page.split(r#"id="skills""#).nth(1).expect("a skills chart");
         assert!(chart.contains("<svg") && chart.contains("<table"), "{chart}");
+    }
+
+    async fn the_demo_runs_a_programme_taking_enrolments_and_one_half_way_with_a_published_match(app) {
+        const PEOPLE: usize = 400;
+        let options = DemoOptions { people: PEOPLE, opportunities: lodestar_app::demo::default_opportunities(PEOPLE), seed: 7, progress: false };
+        let report = app.app.generate_demo(&options).await.unwrap();
+        let counts = &report.programmes;
+        let token_of = async |kind: &str| {
+            let (_, email) = report.logins.iter().find(|(k, _)| k == kind).unwrap();
+            app.login(email, lodestar_app::demo::DEMO_PASSWORD).await.json()["token"].as_str().unwrap().to_owned()
+        };
+        let id_of = async |kind: &str| -> String {
+            let (_, email) = report.logins.iter().find(|(k, _)| k == kind).unwrap();
+            sqlx::query("SELECT id FROM persons WHERE email = $1")
+                .bind(email)
+                .fetch_one(app.app.db.reader())
+                .await
+                .unwrap()
+                .try_get("id")
+                .unwrap()
+        };
+
+        // Two programmes, one taking enrolments and one running, both run by the demo admin.
+        let admin = token_of("admin").await;
+        let admin_id = id_of("admin").await;
+        let listed = app.get("/api/v1/programmes", Some(&admin)).await.json();
+        assert_eq!(listed["total"], 2, "{listed}");
+        let programmes = listed["programmes"].as_array().unwrap();
+        let by_phase = |phase: &str| programmes.iter().find(|p| p["phase"] == phase).unwrap_or_else(|| panic!("no {phase} programme: {listed}"));
+        let (enrolling, running) = (by_phase("enrolling"), by_phase("running"));
+        for p in [enrolling, running] {
+            assert_eq!(p["matching"], "cohort");
+            assert!(p["admins"].as_array().unwrap().iter().any(|a| a["id"] == admin_id.as_str()), "{p}");
+        }
+        assert_eq!(enrolling["admins"].as_array().unwrap().len(), 2, "the admin and a senior mentor: {enrolling}");
+        assert_eq!(enrolling["questions"].as_array().unwrap().len(), 4, "{enrolling}");
+        assert_eq!((enrolling["mentor_capacity"].as_i64(), enrolling["needs_approval"].as_bool()), (Some(2), Some(true)));
+
+        // Enrolments by role and state: most approved, some pending, a few withdrawn in the
+        // enrolling one; everyone approved in the running one.
+        let enrolments = async |p: &serde_json::Value| {
+            let page = app.get(&format!("/api/v1/programmes/{}/enrolments?per_page=200", p["id"].as_str().unwrap()), Some(&admin)).await;
+            assert_eq!(page.status, axum::http::StatusCode::OK, "{}", page.text());
+            page.json()
+        };
+        let sum = |counts: &serde_json::Value| ["mentee", "mentor", "both"].iter().map(|r| counts[r].as_i64().unwrap()).sum::<i64>();
+        let taking = enrolments(enrolling).await;
+        assert_eq!(
+            (sum(&taking["approved"]), sum(&taking["pending"]), sum(&taking["withdrawn"]), sum(&taking["declined"])),
+            (counts.enrolling_approved as i64, counts.enrolling_pending as i64, counts.enrolling_withdrawn as i64, 0),
+            "{counts:?}"
+        );
+        let taking_total = taking["total"].as_i64().unwrap();
+        assert!((PEOPLE as i64 / 30..PEOPLE as i64 / 8).contains(&taking_total), "{taking_total} enrolled of {PEOPLE}");
+        assert!(counts.enrolling_pending > 0 && counts.enrolling_withdrawn > 0, "{counts:?}");
+        assert!(counts.enrolling_approved > counts.enrolling_pending + counts.enrolling_withdrawn, "{counts:?}");
+        assert!(taking["approved"]["mentee"].as_i64() > Some(0) && taking["approved"]["mentor"].as_i64() > Some(0), "{taking}");
+        let halfway = enrolments(running).await;
+        assert_eq!(sum(&halfway["approved"]), counts.running_enrolled as i64);
+        assert_eq!(halfway["total"].as_i64(), Some(counts.running_enrolled as i64));
+        assert!(halfway["approved"]["mentee"].as_i64() > Some(0) && halfway["approved"]["mentor"].as_i64() > Some(0), "{halfway}");
+        assert!((PEOPLE / 40..PEOPLE / 10).contains(&counts.running_enrolled), "{counts:?}");
+        let both = taking["approved"]["both"].as_i64().unwrap() + taking["pending"]["both"].as_i64().unwrap() + halfway["approved"]["both"].as_i64().unwrap();
+        assert!(both > 0, "nobody enrolled as both");
+
+        // The running one has one published match run, whose mentorships are the
+        // programme's, within its capacity of two.
+        let running_id = running["id"].as_str().unwrap();
+        let runs = app.get(&format!("/api/v1/programmes/{running_id}/match-runs"), Some(&admin)).await.json();
+        let runs = runs.as_array().unwrap();
+        assert_eq!(runs.len(), 1, "{runs:?}");
+        assert_eq!(runs[0]["state"], "published");
+        let in_programme: i64 = sqlx::query("SELECT COUNT(*) AS n FROM mentorships WHERE programme_id = $1")
+            .bind(running_id)
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(runs[0]["mentorships_created"].as_i64(), Some(in_programme));
+        assert_eq!(in_programme as usize, counts.matched);
+        assert!(in_programme > 0);
+        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM mentorships WHERE programme_id IS NOT NULL AND programme_id <> (SELECT id FROM programmes WHERE name = 'Women in engineering mentoring')").await, 0);
+        let over = count(app, "SELECT COUNT(*) AS n FROM (SELECT mo.person_id FROM mentorship_members mo \
+             JOIN mentorships m ON m.id = mo.mentorship_id \
+             JOIN mentorship_members me ON me.mentorship_id = m.id AND me.role = 'mentee' \
+             WHERE mo.role = 'mentor' AND m.programme_id IS NOT NULL GROUP BY mo.person_id HAVING COUNT(*) > 2) t").await;
+        assert_eq!(over, 0, "a mentor over the programme's capacity");
+
+        // The demo mentee is enrolled in the one taking enrolments; the demo mentor has a
+        // mentee through the match.
+        let mentee = token_of("mentee").await;
+        let theirs = app.get("/api/v1/programmes", Some(&mentee)).await.json();
+        let mine = theirs["programmes"].as_array().unwrap().iter().find(|p| p["phase"] == "enrolling").unwrap();
+        assert_eq!((mine["your_enrolment"]["role"].as_str(), mine["your_enrolment"]["state"].as_str()), (Some("mentee"), Some("approved")), "{mine}");
+        let mentor_id = id_of("mentor").await;
+        let matched: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM mentorships m JOIN mentorship_members mo ON mo.mentorship_id = m.id \
+             WHERE m.programme_id = $1 AND mo.person_id = $2 AND mo.role = 'mentor'",
+        )
+        .bind(running_id)
+        .bind(&mentor_id)
+        .fetch_one(app.app.db.reader())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        assert!(matched > 0, "the demo mentor has no mentee through the programme");
+
+        // The same seed gives the same programmes and enrolments.
+        let twin = app.twin().await;
+        twin.app.generate_demo(&options).await.unwrap();
+        let read = async |sql: &'static str| {
+            [text_rows(app.app.db.reader(), sql).await, text_rows(twin.app.db.reader(), sql).await]
+        };
+        let defined = read(
+            "SELECT name, description, purposes, enrolment_opens, enrolment_closes, starts_on, ends_on, \
+             matching, format, questions FROM programmes ORDER BY name",
+        )
+        .await;
+        let enrolled = read(
+            "SELECT p.name, e.person_id, e.role, e.state, e.answers FROM programme_enrolments e \
+             JOIN programmes p ON p.id = e.programme_id ORDER BY p.name, e.person_id",
+        )
+        .await;
+        twin.finish().await;
+        assert_eq!(defined[0].len(), 2);
+        assert!(defined[0] == defined[1], "the same seed gave other programmes");
+        assert_eq!(enrolled[0].len() as i64, taking_total + halfway["total"].as_i64().unwrap());
+        assert!(enrolled[0] == enrolled[1], "the same seed gave other enrolments");
     }
 }
