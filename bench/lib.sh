@@ -92,7 +92,8 @@ bench_database() {
 # bench_sql SQL: runs SQL on the benchmark's database (SQLite or PostgreSQL), rows on stdout.
 bench_sql() {
     if [[ "$DATABASE" == sqlite ]]; then
-        sqlite3 "${DB_URL#sqlite://}" "$1"
+        # Waits for the server's writes rather than failing on a locked database.
+        sqlite3 -cmd ".timeout 30000" "${DB_URL#sqlite://}" "$1"
     else
         psql "$DB_URL" -qAt -c "$1"
     fi

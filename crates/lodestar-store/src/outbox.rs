@@ -235,3 +235,12 @@ pub async fn ids(db: &Db) -> Result<Vec<String>> {
         .await?;
     rows.iter().map(|row| Ok(row.try_get("id")?)).collect()
 }
+
+/// Drops every message not sent yet, and says how many: for a generated demo, whose people
+/// are made up, before anything sends.
+pub async fn discard_unsent(db: &Db) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM outbox WHERE sent_at IS NULL")
+        .execute(db.writer())
+        .await?
+        .rows_affected())
+}

@@ -461,6 +461,9 @@ impl App {
             }
         }
         let published = self.publish_match_run(admin, run).await?;
+        // The people are made up: the introductions stay in their inboxes, but nobody at an
+        // example address is mailed.
+        lodestar_store::outbox::discard_unsent(&self.db).await?;
         counts.matched = usize::try_from(published.mentorships_created).unwrap_or(0);
         counts.unmatched = draft.unmatched.len();
         Ok(draft

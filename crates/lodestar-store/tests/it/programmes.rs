@@ -186,3 +186,77 @@ mod enrolments {
         }
     }
 }
+
+mod match_runs {
+    use lodestar_domain::MatchRunId;
+    use lodestar_domain::programme::MatchRunState;
+    use lodestar_store::StoreError;
+    use lodestar_store::match_runs::{self, MatchRun};
+    use lodestar_store::programmes;
+
+    use super::programme;
+    use crate::support::backend_tests;
+
+    fn run(p: &programmes::Programme, at: i64) -> MatchRun {
+        MatchRun {
+            id: MatchRunId::new(),
+            programme_id: p.id,
+            state: MatchRunState::Running,
+            objective: "max_total".into(),
+            min_score: 10,
+            stage: "Starting".into(),
+            edits: "{}".into(),
+            result: None,
+            error: None,
+            created_by: None,
+            created_at: at,
+            updated_at: at,
+            published_at: None,
+            mentorships_created: None,
+        }
+    }
+
+    backend_tests! {
+        async fn one_run_solves_at_a_time_and_each_moves_on_once(db) {
+            let p = programme("Spring", 1_000);
+            let mut tx = db.begin().await.unwrap();
+            programmes::insert(&mut tx, &p).await.unwrap();
+            lodestar_store::commit(tx).await.unwrap();
+            let first = run(&p, 10);
+            match_runs::insert(db, &first).await.unwrap();
+            let second = match_runs::insert(db, &run(&p, 11)).await;
+            assert!(matches!(second, Err(StoreError::Conflict { what: "match_run" })), "{second:?}");
+
+            match_runs::set_stage(db, first.id, "Solving", 12).await.unwrap();
+            assert_eq!(match_runs::get(db, first.id).await.unwrap().unwrap().stage, "Solving");
+            assert!(match_runs::finish(db, first.id, "{\"certified\":true}", "{}", 20).await.unwrap());
+            assert!(!match_runs::finish(db, first.id, "{}", "{}", 21).await.unwrap(), "finished once");
+            let done = match_runs::get(db, first.id).await.unwrap().unwrap();
+            assert_eq!((done.state, done.result.as_deref(), done.stage.as_str()), (MatchRunState::Draft, Some("{\"certified\":true}"), ""));
+
+            // A draft solves again, once; then it is published once.
+            assert!(match_runs::resolve(db, first.id, "{\"lock\":[]}", 30).await.unwrap());
+            assert!(!match_runs::resolve(db, first.id, "{}", 31).await.unwrap());
+            assert!(match_runs::finish(db, first.id, "{}", "{\"lock\":[]}", 40).await.unwrap());
+            let mut tx = db.begin().await.unwrap();
+            assert!(match_runs::publish(&mut tx, first.id, 0, 50).await.unwrap());
+            assert!(!match_runs::publish(&mut tx, first.id, 0, 51).await.unwrap(), "published once");
+            match_runs::set_created(&mut tx, first.id, 7).await.unwrap();
+            lodestar_store::commit(tx).await.unwrap();
+            let published = match_runs::get(db, first.id).await.unwrap().unwrap();
+            assert_eq!((published.state, published.mentorships_created, published.published_at), (MatchRunState::Published, Some(7), Some(50)));
+
+            // A run left running by a stopped process fails after its silence; a fresh one does not.
+            let stale = run(&p, 100);
+            match_runs::insert(db, &stale).await.unwrap();
+            assert_eq!(match_runs::fail_abandoned(db, 150, 60).await.unwrap(), 0);
+            assert_eq!(match_runs::fail_abandoned(db, 200, 60).await.unwrap(), 1);
+            let failed = match_runs::get(db, stale.id).await.unwrap().unwrap();
+            assert_eq!(failed.state, MatchRunState::Failed);
+            assert!(failed.error.unwrap().contains("stopped"));
+            let listed = match_runs::list_for(db, p.id).await.unwrap();
+            assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), vec![stale.id, first.id], "newest first");
+            assert!(listed.iter().all(|r| r.result.is_none()), "lists leave the drafts out");
+        }
+    }
+}

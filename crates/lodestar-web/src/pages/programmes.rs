@@ -863,12 +863,25 @@ pub async fn update(
     save_definition(&state, &session, viewer, Some(id), form).await
 }
 
+/// How many pairs, and how many unmatched mentees, a page of a run shows.
+const PAIRS_PER_PAGE: usize = 100;
+
 #[derive(Template)]
 #[template(path = "match_run.html")]
 struct RunPage {
     chrome: Chrome,
     p: ProgrammeView,
     run: MatchRunView,
+    /// This page of the pairs and of the unmatched (from 1), and how many pages there are.
+    page: usize,
+    pages: usize,
+}
+
+/// `?page=…` of a run's page.
+#[derive(Debug, Default, Deserialize)]
+pub struct RunQuery {
+    /// Not a number: the first page.
+    page: Option<String>,
 }
 
 impl RunPage {
@@ -898,17 +911,39 @@ pub async fn match_run(
     session: Session,
     PageViewer(viewer): PageViewer,
     PageId(id): PageId<MatchRunId>,
+    Query(query): Query<RunQuery>,
 ) -> Response {
     let page = async {
-        let run = state.app.match_run(&viewer, id).await.or_page()?;
+        let mut run = state.app.match_run(&viewer, id).await.or_page()?;
         let p = state
             .app
             .programme(&viewer, run.programme_id)
             .await
             .or_page()?;
+        let longest = run.assignments.len().max(run.unmatched.len());
+        let pages = longest.div_ceil(PAIRS_PER_PAGE).max(1);
+        let page = query
+            .page
+            .and_then(|p| p.trim().parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, pages);
+        let window = |len: usize| {
+            let from = ((page - 1) * PAIRS_PER_PAGE).min(len);
+            from..(from + PAIRS_PER_PAGE).min(len)
+        };
+        let pairs = window(run.assignments.len());
+        run.assignments = run.assignments.drain(pairs).collect();
+        let unmatched = window(run.unmatched.len());
+        run.unmatched = run.unmatched.drain(unmatched).collect();
         let title = format!("Match run: {}", p.name);
         let chrome = Chrome::new(&session, Some(viewer), "programmes", &title).await?;
-        Ok(RunPage { chrome, p, run })
+        Ok(RunPage {
+            chrome,
+            p,
+            run,
+            page,
+            pages,
+        })
     };
     render_made(StatusCode::OK, page.await)
 }

@@ -628,6 +628,15 @@ api_tests! {
                 .unwrap()
         };
 
+        // The match told both sides in their inboxes, but mailed nobody: the people are made up.
+        let unsent: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox")
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(unsent, 0, "the demo queues no e-mail");
+
         // Two programmes, one taking enrolments and one running, both run by the demo admin.
         let admin = token_of("admin").await;
         let admin_id = id_of("admin").await;
