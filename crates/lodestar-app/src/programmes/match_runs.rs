@@ -452,19 +452,7 @@ impl App {
             f64::from(min_score) / 100.0,
             questions,
         );
-        let index = |named: &[crate::matching::Named]| -> HashMap<PersonId, u32> {
-            named
-                .iter()
-                .enumerate()
-                .map(|(k, n)| (n.id, k as u32))
-                .collect()
-        };
-        Ok(Prepared {
-            mentee_index: index(&input.mentees),
-            mentor_index: index(&input.mentors),
-            blocked: blocked.into_iter().collect(),
-            input,
-        })
+        Ok(Prepared::new(input, blocked.into_iter().collect()))
     }
 
     /// An admin of the programme starts a match run: `202`, and it solves in the
@@ -548,8 +536,7 @@ impl App {
         let run = store::get(&self.db, id)
             .await?
             .ok_or(AppError::NotFound("match run"))?;
-        let mut edits: Edits =
-            serde_json::from_str(&run.edits).map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut edits = edits_of(&run)?;
         let prepared = match prepared {
             Some(prepared) => prepared,
             None => self.programme_cohort(p, run.min_score).await?,
@@ -638,15 +625,8 @@ impl App {
         if run.state != MatchRunState::Draft {
             return Err(not_draft(run.state));
         }
-        let mut edits: Edits =
-            serde_json::from_str(&run.edits).map_err(|e| AppError::Internal(e.to_string()))?;
-        let draft: Draft = run
-            .result
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .unwrap_or_default();
+        let mut edits = edits_of(&run)?;
+        let draft = draft_of_run(&run)?.unwrap_or_default();
         let prepared = self.programme_cohort(&p, run.min_score).await?;
         let mut errors = FieldErrors::new();
         let names = |(mentee, mentor): (PersonId, PersonId)| -> Option<PairRef> {
@@ -821,13 +801,7 @@ impl App {
             MatchRunState::Draft => {}
             other => return Err(not_draft(other)),
         }
-        let draft: Draft = run
-            .result
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .unwrap_or_default();
+        let draft = draft_of_run(&run)?.unwrap_or_default();
         let mut tx = self.db.begin().await?;
         if !store::publish(&mut tx, id, 0, now_ms()).await? {
             // Another publish got there first.
@@ -1008,6 +982,39 @@ fn matched_notice(
     }
 }
 
+/// A run's edits, as stored.
+fn edits_of(run: &MatchRun) -> Result<Edits, AppError> {
+    serde_json::from_str(&run.edits).map_err(|e| AppError::Internal(format!("a run's edits: {e}")))
+}
+
+/// A run's draft, once it has one.
+fn draft_of_run(run: &MatchRun) -> Result<Option<Draft>, AppError> {
+    run.result
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| AppError::Internal(format!("a run's draft: {e}")))
+}
+
+impl Prepared {
+    /// A cohort, with who is who in it.
+    fn new(input: CohortInput, blocked: HashSet<(PersonId, PersonId)>) -> Prepared {
+        let index = |named: &[crate::matching::Named]| -> HashMap<PersonId, u32> {
+            named
+                .iter()
+                .enumerate()
+                .map(|(k, n)| (n.id, k as u32))
+                .collect()
+        };
+        Prepared {
+            mentee_index: index(&input.mentees),
+            mentor_index: index(&input.mentors),
+            blocked,
+            input,
+        }
+    }
+}
+
 /// A run that is not a draft cannot be edited or published.
 fn not_draft(state: MatchRunState) -> AppError {
     AppError::Conflict {
@@ -1035,14 +1042,8 @@ fn solving(err: lodestar_store::StoreError) -> AppError {
 }
 
 fn run_view(run: &MatchRun) -> Result<MatchRunView, AppError> {
-    let edits: Edits =
-        serde_json::from_str(&run.edits).map_err(|e| AppError::Internal(e.to_string()))?;
-    let draft: Option<Draft> = run
-        .result
-        .as_deref()
-        .map(serde_json::from_str)
-        .transpose()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let edits = edits_of(run)?;
+    let draft = draft_of_run(run)?;
     let (certified, quality, assignments, unmatched, mentors) = match draft {
         Some(d) => (
             Some(d.certified),
@@ -1272,20 +1273,7 @@ mod tests {
     use super::*;
 
     fn prepared(cohort: Cohort) -> Prepared {
-        let input = CohortInput::of_engine(cohort);
-        let index = |named: &[crate::matching::Named]| -> HashMap<PersonId, u32> {
-            named
-                .iter()
-                .enumerate()
-                .map(|(k, n)| (n.id, k as u32))
-                .collect()
-        };
-        Prepared {
-            mentee_index: index(&input.mentees),
-            mentor_index: index(&input.mentors),
-            blocked: HashSet::new(),
-            input,
-        }
+        Prepared::new(CohortInput::of_engine(cohort), HashSet::new())
     }
 
     /// The best total (as integers) over every assignment of the cohort's mentees to the
