@@ -1089,10 +1089,14 @@ fn told(prepared: &Prepared, i: usize, j: usize, audience: Audience) -> Vec<Stri
         input.words(),
         audience,
     );
+    // A mentor is not told about themself ("Ana is 10 years ahead"): only what they share
+    // with the mentee, and what the mentee wants.
+    let own_name = &input.mentors[j].name;
     let mut factors: Vec<_> = explained
         .factors
         .iter()
         .filter(|f| f.contribution > 0.0 && !f.neutral)
+        .filter(|f| audience != Audience::Mentor || !f.reason.starts_with(own_name.as_str()))
         .collect();
     factors.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
     factors.iter().take(3).map(|f| f.reason.clone()).collect()

@@ -119,6 +119,9 @@ api_tests! {
         let first = &draft["assignments"][0];
         assert!(first["reasons"].as_array().unwrap().iter().any(|r| r["factor"] == "Programme answers"), "{first}");
         assert!(!first["for_mentee"].as_array().unwrap().is_empty(), "{first}");
+        let mentor_name = first["mentor"]["name"].as_str().unwrap();
+        assert!(first["for_mentor"].as_array().unwrap().iter().all(|r| !r.as_str().unwrap().starts_with(mentor_name)),
+            "a mentor is not told about themself: {first}");
 
         // Eli is locked with Ben: kept, and the rest solved again, with the cost.
         let before = draft["quality"]["total_score"].as_f64().unwrap();
