@@ -613,6 +613,19 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// How many mentees a mentor enrolled in a programme of `format` takes, given their own
+    /// capacity, and whether the places they hold already are counted in the programme
+    /// only: a circle takes up to its size, and a programme's own capacity, in its own
+    /// mentorships; otherwise their own capacity — at least one, since they enrolled to
+    /// mentor — against all their mentorships.
+    pub fn mentor_places(&self, format: Format, own: i64) -> (i64, bool) {
+        match (format, self.mentor_capacity) {
+            (Format::Circle, _) => (i64::from(self.circle_size), true),
+            (_, Some(c)) => (i64::from(c), true),
+            (_, None) => (own.max(1), false),
+        }
+    }
+
     /// Every bad rule named by its field.
     pub fn check(
         format: Format,
@@ -1010,5 +1023,32 @@ mod tests {
         assert_eq!(errors.get("name"), Some("is required"));
         assert!(errors.get("enrolment_closes").is_some());
         assert!(errors.get("ends_on").is_some());
+    }
+
+    #[test]
+    fn a_mentors_places_come_from_the_circle_the_programme_or_their_own_capacity() {
+        let rules = |mentor_capacity, circle_size| Rules {
+            different_department: false,
+            min_score: 0,
+            mentor_capacity,
+            circle_size,
+        };
+        assert_eq!(
+            rules(Some(3), 5).mentor_places(Format::Circle, 2),
+            (5, true)
+        );
+        assert_eq!(
+            rules(Some(3), 1).mentor_places(Format::OneToOne, 2),
+            (3, true)
+        );
+        assert_eq!(
+            rules(None, 1).mentor_places(Format::OneToOne, 2),
+            (2, false)
+        );
+        assert_eq!(
+            rules(None, 1).mentor_places(Format::Peer, 0),
+            (1, false),
+            "enrolled to mentor: one place at least"
+        );
     }
 }

@@ -181,6 +181,22 @@ pub async fn list(
     Ok((total, found))
 }
 
+/// Every one of a programme's enrolments the filter keeps, oldest first: what a match run
+/// reads.
+pub async fn all(db: &Db, programme: ProgrammeId, filter: Filter) -> Result<Vec<Enrolment>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM programme_enrolments e JOIN persons p ON p.id = e.person_id"
+    ));
+    keep(&mut sql, programme, filter);
+    sql.push(" ORDER BY e.created_at, e.id");
+    sql.query()
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
 /// How many of a programme's enrolments are in each state, by role.
 pub async fn counts(
     db: &Db,

@@ -141,17 +141,28 @@ pub async fn lock_person(
 /// How many places of a mentor's capacity are taken: their mentee members in active and
 /// paused mentorships (one-off conversations take none).
 pub async fn places_taken(conn: &mut AnyConnection, mentor: PersonId) -> Result<i64> {
-    Ok(sqlx::query(
+    places_taken_within(conn, mentor, None).await
+}
+
+/// As [`places_taken`], in one programme's mentorships only when `programme` names one.
+pub async fn places_taken_within(
+    conn: &mut AnyConnection,
+    mentor: PersonId,
+    programme: Option<ProgrammeId>,
+) -> Result<i64> {
+    let mut sql = crate::sql::Sql::new(
         "SELECT COUNT(*) AS n FROM mentorship_members mine \
          JOIN mentorships m ON m.id = mine.mentorship_id \
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
-         WHERE mine.person_id = $1 AND mine.role = 'mentor' AND m.state IN ('active', 'paused') \
-         AND m.kind = 'ongoing'",
-    )
-    .bind(mentor.to_string())
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("n")?)
+         WHERE mine.role = 'mentor' AND m.state IN ('active', 'paused') AND m.kind = 'ongoing' \
+         AND mine.person_id = ",
+    );
+    sql.bind(mentor.to_string());
+    if let Some(programme) = programme {
+        sql.push(" AND m.programme_id = ")
+            .bind(programme.to_string());
+    }
+    Ok(sql.query().fetch_one(&mut *conn).await?.try_get("n")?)
 }
 
 /// Places taken per mentor (mentee members in active and paused mentorships), for the
@@ -209,27 +220,6 @@ async fn places_taken_where(
             ))
         })
         .collect()
-}
-
-/// How many places of a mentor's capacity the mentorships of one programme take, in the
-/// caller's transaction (under [`lock_person`]).
-pub async fn places_taken_in_programme(
-    conn: &mut AnyConnection,
-    mentor: PersonId,
-    programme: ProgrammeId,
-) -> Result<i64> {
-    Ok(sqlx::query(
-        "SELECT COUNT(*) AS n FROM mentorship_members mine \
-         JOIN mentorships m ON m.id = mine.mentorship_id \
-         JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
-         WHERE mine.person_id = $1 AND mine.role = 'mentor' AND m.state IN ('active', 'paused') \
-         AND m.kind = 'ongoing' AND m.programme_id = $2",
-    )
-    .bind(mentor.to_string())
-    .bind(programme.to_string())
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("n")?)
 }
 
 /// The mentees who have a mentor in the programme: a mentee member of one of its active or

@@ -380,39 +380,30 @@ impl App {
     /// their free places, as a cohort under the programme's rules.
     async fn programme_cohort(&self, p: &Programme, min_score: u8) -> Result<Prepared, AppError> {
         let people = participants::in_programme(&self.db, p.id).await?;
-        let (_, enrolled) = enrolments::list(
-            &self.db,
-            p.id,
-            Filter {
-                state: Some(lodestar_domain::programme::EnrolmentState::Approved),
-                role: None,
-            },
-            1,
-            i64::MAX / 2,
-        )
-        .await?;
+        let approved = Filter {
+            state: Some(lodestar_domain::programme::EnrolmentState::Approved),
+            role: None,
+        };
+        let enrolled = enrolments::all(&self.db, p.id, approved).await?;
         let by_person: HashMap<PersonId, &Enrolment> =
             enrolled.iter().map(|e| (e.person_id, e)).collect();
         let mentored: HashSet<PersonId> = mentorships::mentored_in(&self.db, p.id)
             .await?
             .into_iter()
             .collect();
-        let taken = match p.rules.mentor_capacity {
-            Some(_) => mentorships::places_taken_in(&self.db, p.id).await?,
-            None => mentorships::places_taken_by(&self.db, None).await?,
+        let (_, in_programme) = p.rules.mentor_places(p.format, 0);
+        let taken = if in_programme {
+            mentorships::places_taken_in(&self.db, p.id).await?
+        } else {
+            mentorships::places_taken_by(&self.db, None).await?
         };
         let blocked = blocks::all(&self.db).await?;
         let side_of = |person: &Participant| {
             let e = by_person.get(&person.id)?;
             let mentor = e.role.mentor().then(|| {
-                let capacity = match (p.format, p.rules.mentor_capacity) {
-                    (lodestar_domain::programme::Format::Circle, _) => {
-                        i64::from(p.rules.circle_size)
-                    }
-                    (_, Some(c)) => i64::from(c),
-                    // Enrolled as a mentor: at least one place, whatever the profile says.
-                    (_, None) => person.profile.mentor_capacity.max(1),
-                };
+                let (capacity, _) = p
+                    .rules
+                    .mentor_places(p.format, person.profile.mentor_capacity);
                 let held = taken.get(&person.id).copied().unwrap_or(0);
                 (
                     capacity.clamp(0, 1_000) as u32,
@@ -843,22 +834,11 @@ impl App {
                 );
                 continue;
             }
-            let (capacity, taken) = match (p.format, p.rules.mentor_capacity) {
-                (lodestar_domain::programme::Format::Circle, _) => (
-                    i64::from(p.rules.circle_size),
-                    mentorships::places_taken_in_programme(&mut tx, mentor, p.id).await?,
-                ),
-                (_, Some(c)) => (
-                    i64::from(c),
-                    mentorships::places_taken_in_programme(&mut tx, mentor, p.id).await?,
-                ),
-                (_, None) => (
-                    lodestar_store::requests::mentor_capacity(&mut tx, mentor)
-                        .await?
-                        .max(1),
-                    mentorships::places_taken(&mut tx, mentor).await?,
-                ),
-            };
+            let own = lodestar_store::requests::mentor_capacity(&mut tx, mentor).await?;
+            let (capacity, in_programme) = p.rules.mentor_places(p.format, own);
+            let taken =
+                mentorships::places_taken_within(&mut tx, mentor, in_programme.then_some(p.id))
+                    .await?;
             let mut free = capacity - taken;
             let mut mentees = Vec::new();
             for pair in pairs {
