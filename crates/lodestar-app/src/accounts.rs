@@ -2,11 +2,12 @@
 //! and making admins.
 
 use lodestar_domain::{Email, FieldErrors, Password, PersonId, PersonName};
+use lodestar_store::invitations::{self, LiveInvitation};
 use lodestar_store::persons::{self, Account, NewAccount};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::secrets::{DECOY_HASH, hash_password, verify_password};
+use crate::secrets::{DECOY_HASH, hash_password, token_hash, verify_password};
 use crate::{App, AppError, Viewer};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -140,11 +141,12 @@ impl App {
             Some(email) => persons::find_by_email(&self.db, email).await?,
             None => None,
         };
-        let hash = account
-            .as_ref()
-            .map_or_else(|| DECOY_HASH.clone(), |a| a.password_hash.clone());
+        // An account an import made has no password until its invitation is taken up: it
+        // is checked against the decoy too, so it takes the same time and never matches.
+        let usable = account.as_ref().filter(|a| !a.password_hash.is_empty());
+        let hash = usable.map_or_else(|| DECOY_HASH.clone(), |a| a.password_hash.clone());
         let verified = match verify_password(input.password.clone(), hash).await {
-            Ok(verified) => verified,
+            Ok(verified) => verified && usable.is_some(),
             Err(busy @ AppError::Busy { .. }) => {
                 self.login_not_tried(attempt).await?;
                 return Err(busy);
@@ -238,4 +240,45 @@ impl App {
 
 pub(crate) fn viewer_from(account: &Account) -> Viewer {
     viewer_of(account)
+}
+
+/// `POST /api/v1/auth/invitation`: takes up the invitation an import e-mailed.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationAcceptance {
+    /// The secret at the end of the invitation link.
+    pub token: String,
+    /// 10–256 characters, not a common password, not your name or email.
+    #[schema(min_length = 10, max_length = 256)]
+    pub password: String,
+}
+
+impl App {
+    /// Whose account an invitation link opens, while it works; `NotFound` otherwise.
+    pub async fn invitation(&self, token: &str) -> Result<LiveInvitation, AppError> {
+        invitations::live(&self.db, &token_hash(token))
+            .await?
+            .ok_or(AppError::NotFound("invitation"))
+    }
+
+    /// Sets the first password of an account an import made, burning its invitation. A
+    /// used, expired or unknown link is "not found"; a bad password is named and burns
+    /// nothing.
+    pub async fn accept_invitation(
+        &self,
+        input: &InvitationAcceptance,
+    ) -> Result<Account, AppError> {
+        let invitation = self.invitation(&input.token).await?;
+        let password = Password::new_checked(&input.password, &invitation.name, &invitation.email)
+            .map_err(|e| AppError::invalid("password", e.to_string()))?;
+        let hash = hash_password(password.expose().to_owned()).await?;
+        let account = invitations::accept(&self.db, &token_hash(&input.token), &hash)
+            .await
+            .map_err(|e| match e {
+                lodestar_store::StoreError::NotFound => AppError::NotFound("invitation"),
+                other => other.into(),
+            })?;
+        tracing::info!(person = %account.id, "invitation taken up");
+        Ok(account)
+    }
 }

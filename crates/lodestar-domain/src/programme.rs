@@ -496,6 +496,41 @@ pub fn raw_answers(questions: &[Question], answers: &Answers) -> BTreeMap<String
         .collect()
 }
 
+/// What separates a multiple choice's options in one cell of a participants file.
+pub const CELL_CHOICES_SEPARATOR: char = ';';
+
+/// An answer as one cell of a participants file: a choice's text; a multiple choice's
+/// texts joined by `;`; a scale's number; a text. `None` for an empty cell.
+pub fn answer_from_cell(q: &Question, cell: &str) -> Result<Option<Answer>, String> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let raw = match q.kind {
+        QuestionKind::MultipleChoice => RawAnswer::Many(
+            cell.split(CELL_CHOICES_SEPARATOR)
+                .map(|c| c.trim().to_owned())
+                .collect(),
+        ),
+        QuestionKind::Scale => match cell.parse::<i64>() {
+            Ok(n) => RawAnswer::Number(n),
+            Err(_) => return Err(format!("must be a whole number from 1 to {}", q.scale_max)),
+        },
+        QuestionKind::SingleChoice | QuestionKind::Text => RawAnswer::One(cell.to_owned()),
+    };
+    answer(q, &raw)
+}
+
+/// An answer written as a cell of a participants file, which [`answer_from_cell`] reads
+/// back.
+pub fn answer_cell(answer: &Answer) -> String {
+    match answer {
+        Answer::Choices(c) => c.join(&format!("{CELL_CHOICES_SEPARATOR} ")),
+        Answer::Scale(n) => n.to_string(),
+        Answer::Text(t) => t.clone(),
+    }
+}
+
 /// One answer checked against its question; `None` for an empty one.
 fn answer(q: &Question, given: &RawAnswer) -> Result<Option<Answer>, String> {
     let option = |raw: &str| {

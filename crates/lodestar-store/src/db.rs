@@ -489,6 +489,11 @@ const MIGRATIONS: &[Step] = &[
         "match_runs",
         include_str!("../migrations/0025_match_runs.sql"),
     ),
+    Step::Both(
+        27,
+        "account_invitations",
+        include_str!("../migrations/0027_account_invitations.sql"),
+    ),
 ];
 
 enum Step {

@@ -287,3 +287,32 @@ pub async fn approved_in(
         })
         .collect()
 }
+
+/// A person's e-mail and department, for a programme's participants file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub email: String,
+    pub department: String,
+}
+
+/// The e-mail and department of everyone with a live enrolment in the programme.
+pub async fn contacts(db: &Db, programme: ProgrammeId) -> Result<HashMap<PersonId, Contact>> {
+    sqlx::query(
+        "SELECT p.id, p.email, p.department FROM persons p JOIN programme_enrolments e \
+         ON e.person_id = p.id WHERE e.programme_id = $1 AND e.state IN ('pending', 'approved')",
+    )
+    .bind(programme.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            parse_id(&row.try_get::<String, _>("id")?)?,
+            Contact {
+                email: row.try_get("email")?,
+                department: row.try_get("department")?,
+            },
+        ))
+    })
+    .collect()
+}

@@ -472,3 +472,44 @@ async fn counterparts(
     })
     .collect()
 }
+
+/// A member of one of a programme's mentorships, with the mentorship's dates and state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgrammeMember {
+    pub mentorship: MentorshipId,
+    pub state: MentorshipState,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub person: PersonId,
+    pub name: String,
+    pub email: String,
+    pub role: MemberRole,
+}
+
+/// Every member of every mentorship made in the programme, oldest mentorship first, its
+/// mentors before its mentees.
+pub async fn members_in_programme(db: &Db, programme: ProgrammeId) -> Result<Vec<ProgrammeMember>> {
+    sqlx::query(
+        "SELECT m.id, m.state, m.created_at, m.ended_at, p.id AS person_id, p.name, p.email, \
+         mm.role FROM mentorships m JOIN mentorship_members mm ON mm.mentorship_id = m.id \
+         JOIN persons p ON p.id = mm.person_id WHERE m.programme_id = $1 \
+         ORDER BY m.created_at, m.id, mm.role DESC, p.name_key, p.id",
+    )
+    .bind(programme.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(ProgrammeMember {
+            mentorship: parse_id(&row.try_get::<String, _>("id")?)?,
+            state: parse_id(&row.try_get::<String, _>("state")?)?,
+            started_at: row.try_get("created_at")?,
+            ended_at: row.try_get("ended_at")?,
+            person: parse_id(&row.try_get::<String, _>("person_id")?)?,
+            name: row.try_get("name")?,
+            email: row.try_get("email")?,
+            role: parse_id(&row.try_get::<String, _>("role")?)?,
+        })
+    })
+    .collect()
+}

@@ -326,7 +326,7 @@ const POSTGRES_PARAMS_PER_STATEMENT: usize = 30_000;
 /// Inserts rows with multi-row `INSERT`s, in chunks that stay under both backends' limits
 /// on bound parameters.
 pub(crate) async fn insert_rows(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Conn,
     table_and_columns: &str,
     rows: Vec<Vec<Value>>,
 ) -> Result<()> {
@@ -337,7 +337,7 @@ pub(crate) async fn insert_rows(
 /// [`insert_rows`] with `suffix` after each statement's rows (an `ON CONFLICT` clause).
 /// Returns how many rows were written: fewer than given when the suffix skips some.
 pub(crate) async fn insert_rows_then(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Conn,
     table_and_columns: &str,
     rows: Vec<Vec<Value>>,
     suffix: &str,
@@ -359,7 +359,7 @@ pub(crate) async fn insert_rows_then(
             sql.bind_list(row.iter().cloned()).push(")");
         }
         sql.push(suffix);
-        written += sql.query().execute(&mut **tx).await?.rows_affected();
+        written += sql.query().execute(&mut *tx).await?.rows_affected();
     }
     Ok(written)
 }

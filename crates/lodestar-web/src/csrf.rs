@@ -25,6 +25,9 @@ pub const SESSION_KEY: &str = "csrf";
 pub const FORM_FIELD: &str = "_csrf";
 const HEADER: &str = "x-csrf-token";
 const MAX_FORM_BYTES: usize = 1 << 20;
+/// The largest file a page takes (with room for the form around it).
+pub const MAX_UPLOAD_BYTES: usize =
+    lodestar_app::programmes::participants::MAX_IMPORT_BYTES + (1 << 20);
 
 /// The cookie holding a visitor's form nonce, over plain HTTP and over https.
 pub const FORM_COOKIE: &str = "lodestar_form";
@@ -173,17 +176,53 @@ pub async fn verify(State(state): State<AppState>, request: Request, next: Next)
             forbidden()
         };
     }
+    let multipart = is_multipart(request.headers());
+    // A large file (a programme's participants) is taken from signed-in sessions only, so
+    // that nobody can make the server hold a large body without an account.
+    let limit = match (&expected, multipart) {
+        (Expected::Session(_), true) => MAX_UPLOAD_BYTES,
+        _ => MAX_FORM_BYTES,
+    };
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+    let Ok(bytes) = to_bytes(body, limit).await else {
         return forbidden();
     };
-    let sent = form_urlencoded_field(&bytes, FORM_FIELD);
+    let sent = if multipart {
+        multipart_field(&parts.headers, &bytes, FORM_FIELD).await
+    } else {
+        form_urlencoded_field(&bytes, FORM_FIELD)
+    };
     if sent.as_deref().is_some_and(|sent| expected.accepts(sent)) {
         next.run(Request::from_parts(parts, Body::from(bytes)))
             .await
     } else {
         forbidden()
     }
+}
+
+fn is_multipart(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("multipart/form-data"))
+}
+
+/// The text of the first field called `name` in a `multipart/form-data` body.
+async fn multipart_field(
+    headers: &HeaderMap,
+    body: &axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    use axum::extract::{FromRequest, Multipart};
+    let mut request = Request::new(Body::from(body.clone()));
+    *request.headers_mut() = headers.clone();
+    let mut form = Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {

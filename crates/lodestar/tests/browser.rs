@@ -95,8 +95,8 @@ async fn a_mentee_sets_a_goal_checks_in_the_mentor_comments_and_both_read_the_pr
 }
 
 #[tokio::test]
-async fn an_admin_creates_a_programme_runs_the_match_locks_a_pair_publishes_and_a_mentee_finds_it()
-{
+async fn an_admin_creates_a_programme_imports_a_csv_runs_the_match_locks_a_pair_publishes_and_a_mentee_finds_it()
+ {
     run_pair("programme-failure", Backend::Sqlite, programme::journey).await;
 }
 

@@ -7,6 +7,7 @@
 
 pub mod enrolments;
 pub mod match_runs;
+pub mod participants;
 
 use std::collections::BTreeSet;
 

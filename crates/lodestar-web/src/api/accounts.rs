@@ -4,7 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use lodestar_app::accounts::{AccountView, Credentials, PasswordChange, Registration};
+use lodestar_app::accounts::{
+    AccountView, Credentials, InvitationAcceptance, PasswordChange, Registration,
+};
 use lodestar_app::people::ProfileView;
 use lodestar_app::sessions::SessionView;
 use lodestar_app::tokens::{CreatedToken, NewTokenInput, TokenView};
@@ -67,6 +69,34 @@ pub async fn login(
     ApiJson(input): ApiJson<Credentials>,
 ) -> ApiResult<impl IntoResponse> {
     let account = state.app.log_in(&input, &address).await?;
+    let created = state.app.login_token(account.id).await?;
+    Ok((
+        NO_STORE,
+        Json(LoginResponse {
+            token: created.token_secret,
+            expires_at: created.token.expires_at,
+            account: AccountView::from(&account),
+        }),
+    ))
+}
+
+/// Take up the invitation an import e-mailed: set the account's first password and receive
+/// an API token, as a log-in does. The link's secret works once, until it expires (30 days).
+/// The answer carries a secret: `Cache-Control: no-store`.
+#[utoipa::path(post, path = "/api/v1/auth/invitation", tag = "accounts",
+    request_body = InvitationAcceptance,
+    responses(
+        (status = 200, body = LoginResponse, headers(("Cache-Control" = String, description = "`no-store`"))),
+        (status = 404, description = "The invitation is unknown, used or expired (`not_found`)", body = ErrorBody),
+        (status = 422, description = "The password is not good enough (`validation_failed`)", body = ErrorBody),
+        (status = 503, description = "Too many passwords being hashed at once (`busy`); see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<InvitationAcceptance>,
+) -> ApiResult<impl IntoResponse> {
+    let account = state.app.accept_invitation(&input).await?;
     let created = state.app.login_token(account.id).await?;
     Ok((
         NO_STORE,

@@ -57,6 +57,43 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A CSV file as the body, sent as `text/csv`; anything else is a 415
+/// `unsupported_media_type`, and a body over the route's limit a 413 `payload_too_large`.
+pub struct ApiCsv(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequest<S> for ApiCsv {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_csv = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("text/csv"));
+        if !is_csv {
+            return Err(error(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the file with Content-Type: text/csv".into(),
+            ));
+        }
+        match axum::body::Bytes::from_request(request, state).await {
+            Ok(bytes) => Ok(Self(bytes.to_vec())),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "the file is too large".into(),
+            )),
+            Err(rejection) => Err(error(
+                StatusCode::BAD_REQUEST,
+                "invalid_body",
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
 /// A query string.
 pub struct ApiQuery<T>(pub T);
 

@@ -24,6 +24,7 @@ mod requests;
 mod skills;
 
 use axum::Router;
+use axum::handler::Handler;
 
 use crate::AppState;
 use crate::routes::Routes;
@@ -39,6 +40,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/auth/register", accounts::register)
         .post("/auth/login", accounts::login)
         .post("/auth/logout", accounts::logout)
+        .post("/auth/invitation", accounts::accept_invitation)
         .get("/me", accounts::me)
         .get("/me/profile", people::my_profile)
         .patch("/me/profile", people::update_my_profile)
@@ -213,6 +215,17 @@ pub fn registry() -> Routes<AppState> {
         .post("/programmes/{id}/enrolments", programmes::enrol)
         .get("/programmes/{id}/enrolments", programmes::enrolments)
         .post("/programmes/{id}/invitation", programmes::new_invitation)
+        .post(
+            "/programmes/{id}/participants/import",
+            programmes::import_participants.layer(axum::extract::DefaultBodyLimit::max(
+                lodestar_app::programmes::participants::MAX_IMPORT_BYTES,
+            )),
+        )
+        .get(
+            "/programmes/{id}/participants.csv",
+            programmes::participants_csv,
+        )
+        .get("/programmes/{id}/matches.csv", programmes::matches_csv)
         .get("/enrolments/{id}", programmes::enrolment)
         .delete("/enrolments/{id}", programmes::withdraw)
         .post("/enrolments/{id}/approve", programmes::approve)

@@ -5,16 +5,18 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use lodestar_app::programmes::enrolments::{
     EnrolmentInput, EnrolmentPage, EnrolmentQuery, EnrolmentView, InvitationView,
 };
 use lodestar_app::programmes::match_runs::{
     MatchRunEdit, MatchRunInput, MatchRunStarted, MatchRunSummary, MatchRunView, Published,
 };
+use lodestar_app::programmes::participants::{ImportQuery, ImportReport};
 use lodestar_app::programmes::{ProgrammeInput, ProgrammePage, ProgrammeQuery, ProgrammeView};
 
-use super::extract::{ApiJson, ApiQuery, path_id};
+use super::export::{CSV, download};
+use super::extract::{ApiCsv, ApiJson, ApiQuery, path_id};
 use crate::AppState;
 use crate::auth::ApiViewer;
 use crate::error::{ApiResult, ErrorBody};
@@ -299,4 +301,85 @@ pub async fn publish_match_run(
 ) -> ApiResult<Json<Published>> {
     let id = path_id(&id, "match run")?;
     Ok(Json(state.app.publish_match_run(&viewer, id).await?))
+}
+
+/// Enrol many participants from a CSV file (the programme's admins and instance admins).
+///
+/// One row a person, under a header row with the columns `name`, `email`, `role` (`mentee`,
+/// `mentor` or `both`), `department`, and one column per question of the programme's form,
+/// headed by the question's text (a multiple choice's options joined by `;`, a scale's
+/// number). `email` and `role` are required columns, and so is a required question's;
+/// `name` is needed for anyone new to Lodestar. A `state` column, as the export writes,
+/// is ignored. Rows are counted as a spreadsheet shows them, the header being row 1.
+///
+/// People with an account (by e-mail) are enrolled or their enrolment brought up to date;
+/// people new to Lodestar get an account and an e-mail inviting them to set a password.
+/// Enrolments an import makes are approved. Every bad row and column is named at once
+/// under `row N.column` (or `header.column`, or `file`) and nothing is written; a good
+/// file is written whole in one transaction. With `dry_run=true` the file is checked
+/// and counted and nothing is written.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/participants/import", tag = "programmes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id"), ImportQuery),
+    request_body(content = String, content_type = "text/csv",
+        description = "The participants file, UTF-8, at most 64 MiB",
+        example = "name,email,role,department,How would you like to meet?\nAda Lovelace,ada@example.org,mentee,Research,Online\n"),
+    responses((status = 200, body = ImportReport),
+        (status = 400, description = "The query string has the wrong type (`invalid_query`)", body = ErrorBody),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody),
+        (status = 409, description = "The programme has ended (`programme_ended`), or someone enrolled or joined while the file was written (`import_conflict`); nothing was written", body = ErrorBody),
+        (status = 413, description = "The file is larger than 64 MiB (`payload_too_large`)", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `text/csv` (`unsupported_media_type`)", body = ErrorBody),
+        (status = 422, description = "Every bad row and column at once, keyed `row N.column` (`validation_failed`); nothing written", body = ErrorBody)))]
+pub async fn import_participants(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiQuery(query): ApiQuery<ImportQuery>,
+    ApiCsv(file): ApiCsv,
+) -> ApiResult<Json<ImportReport>> {
+    let id = path_id(&id, "programme")?;
+    Ok(Json(
+        state
+            .app
+            .import_participants(&viewer, id, file, query.dry_run)
+            .await?,
+    ))
+}
+
+/// Everyone enrolled, approved or waiting, as a CSV file an import reads back: the import's
+/// columns, then each enrolment's `state` (the programme's admins and instance admins).
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/participants.csv", tag = "programmes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    responses((status = 200, description = "The participants file", content_type = "text/csv", body = String),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody)))]
+pub async fn participants_csv(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "programme")?;
+    let body = state.app.participants_csv(&viewer, id).await?;
+    Ok(download(CSV, &format!("participants-{id}.csv"), body))
+}
+
+/// Every mentorship made in the programme, one row a mentee, with its mentors, state and
+/// dates, as a CSV file (the programme's admins and instance admins).
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/matches.csv", tag = "programmes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    responses((status = 200, description = "The matches file: mentorship, state, started_on, ended_on, mentor_name, mentor_email, mentee_name, mentee_email", content_type = "text/csv", body = String),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody)))]
+pub async fn matches_csv(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "programme")?;
+    let body = state.app.matches_csv(&viewer, id).await?;
+    Ok(download(CSV, &format!("matches-{id}.csv"), body))
 }

@@ -28,6 +28,7 @@ mod tokens;
 
 use askama::Template;
 use axum::Router;
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use lodestar_app::{AppError, Viewer};
@@ -171,6 +172,19 @@ pub fn registry() -> Routes<AppState> {
         .post("/programmes/{id}/enrol", programmes::enrol)
         .post("/programmes/{id}/invitation", programmes::new_invitation)
         .get("/programmes/{id}/enrolments", programmes::enrolments)
+        .post(
+            "/programmes/{id}/participants/import",
+            programmes::import_participants.layer(axum::extract::DefaultBodyLimit::max(
+                crate::csrf::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .get(
+            "/programmes/{id}/participants.csv",
+            programmes::participants_csv,
+        )
+        .get("/programmes/{id}/matches.csv", programmes::matches_csv)
+        .get("/invitations/{token}", sessions::invitation_form)
+        .post("/invitations/{token}", sessions::accept_invitation)
         .post("/enrolments/{id}/withdraw", programmes::withdraw)
         .post("/enrolments/{id}/approve", programmes::approve)
         .post("/enrolments/{id}/decline", programmes::decline)

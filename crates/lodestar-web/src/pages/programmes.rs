@@ -14,6 +14,7 @@ use lodestar_app::programmes::enrolments::{EnrolmentInput, EnrolmentPage, Enrolm
 use lodestar_app::programmes::match_runs::{
     MatchRunEdit, MatchRunInput, MatchRunSummary, MatchRunView,
 };
+use lodestar_app::programmes::participants::ImportReport;
 use lodestar_app::programmes::{
     ProgrammeInput, ProgrammePage, ProgrammeQuery, ProgrammeView, QuestionInput,
 };
@@ -25,6 +26,7 @@ use tower_sessions::Session;
 
 use super::{Chrome, FormData, OrPage, PageId, PathRecord, done, error_page, render_made};
 use crate::AppState;
+use crate::api::{CSV, download};
 use crate::auth::PageViewer;
 
 impl PathRecord for ProgrammeId {
@@ -402,6 +404,7 @@ struct EnrolmentsPage {
     list: Option<EnrolmentPage>,
     query: EnrolmentQuery,
     errors: FieldErrors,
+    import: Option<ImportOutcome>,
 }
 
 impl EnrolmentsPage {
@@ -420,13 +423,26 @@ impl EnrolmentsPage {
     }
 }
 
-/// A programme's enrolments, for its admins: approve, decline or remove each.
+/// A programme's enrolments, for its admins: approve, decline or remove each; add many
+/// from a file.
 pub async fn enrolments(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
     PageId(id): PageId<ProgrammeId>,
     Query(query): Query<EnrolmentQuery>,
+) -> Response {
+    enrolments_page(&state, &session, viewer, id, query, None).await
+}
+
+/// The enrolments page, with what an import of a file just did if one was sent.
+async fn enrolments_page(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    id: ProgrammeId,
+    query: EnrolmentQuery,
+    import: Option<ImportOutcome>,
 ) -> Response {
     let page = async {
         let p = state.app.programme(&viewer, id).await.or_page()?;
@@ -436,21 +452,155 @@ pub async fn enrolments(
             Err(e) => return Err(error_page(&e)),
         };
         let title = format!("Enrolments: {}", p.name);
-        let chrome = Chrome::new(&session, Some(viewer), "programmes", &title).await?;
+        let chrome = Chrome::new(session, Some(viewer), "programmes", &title).await?;
         Ok(EnrolmentsPage {
             chrome,
             p,
             list,
             query,
             errors,
+            import,
         })
     };
     let page = page.await;
     let status = match &page {
         Ok(p) if !p.errors.is_empty() => StatusCode::UNPROCESSABLE_ENTITY,
+        Ok(EnrolmentsPage {
+            import: Some(ImportOutcome::Problems { .. }),
+            ..
+        }) => StatusCode::UNPROCESSABLE_ENTITY,
+        Ok(EnrolmentsPage {
+            import: Some(ImportOutcome::Refused(_)),
+            ..
+        }) => StatusCode::CONFLICT,
         _ => StatusCode::OK,
     };
     render_made(status, page)
+}
+
+/// How many of a file's problems the page lists; the API names every one.
+const PROBLEMS_SHOWN: usize = 200;
+
+/// What sending a participants file did.
+enum ImportOutcome {
+    Done(ImportReport),
+    /// Bad rows and columns, in the file's order (the place, the column and the problem),
+    /// and how many there are.
+    Problems {
+        shown: Vec<(String, String, String)>,
+        total: usize,
+    },
+    /// Nothing was read: why.
+    Refused(String),
+}
+
+/// A problem's place in the file: the header and the file first, then rows in order.
+fn problem_order(field: &str) -> (usize, String) {
+    let row = field
+        .strip_prefix("row ")
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    (row, field.to_owned())
+}
+
+/// A problem's field (`row 17.email`, `header.role`, `file`) as a place and a column.
+fn problem_place(field: &str) -> (String, String) {
+    let (place, column) = field.split_once('.').unwrap_or((field, ""));
+    let mut chars = place.chars();
+    let place = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    (place, column.to_owned())
+}
+
+/// Enrols the participants of an uploaded file, or checks it (`dry_run`), and shows what it
+/// did on the enrolments page.
+pub async fn import_participants(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let mut file = None;
+    let mut dry_run = false;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("file") => match field.bytes().await {
+                    Ok(bytes) => file = Some(bytes.to_vec()),
+                    Err(e) => return error_page(&AppError::invalid("file", e.body_text())),
+                },
+                Some("dry_run") => dry_run = field.text().await.is_ok_and(|v| v == "true"),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(e) => return error_page(&AppError::invalid("file", e.body_text())),
+        }
+    }
+    let outcome = match file.filter(|f| !f.is_empty()) {
+        None => ImportOutcome::Refused("Choose a CSV file to import.".into()),
+        Some(file) => {
+            match state
+                .app
+                .import_participants(&viewer, id, file, dry_run)
+                .await
+            {
+                Ok(report) => ImportOutcome::Done(report),
+                Err(AppError::Invalid(errors)) => {
+                    let mut all: Vec<(String, String)> = errors.into_map().into_iter().collect();
+                    all.sort_by_cached_key(|(field, _)| problem_order(field));
+                    let total = all.len();
+                    all.truncate(PROBLEMS_SHOWN);
+                    let shown = all
+                        .into_iter()
+                        .map(|(field, message)| {
+                            let (place, column) = problem_place(&field);
+                            (place, column, message)
+                        })
+                        .collect();
+                    ImportOutcome::Problems { shown, total }
+                }
+                Err(AppError::Conflict { message, .. }) => ImportOutcome::Refused(message),
+                Err(e) => return error_page(&e),
+            }
+        }
+    };
+    enrolments_page(
+        &state,
+        &session,
+        viewer,
+        id,
+        EnrolmentQuery::default(),
+        Some(outcome),
+    )
+    .await
+}
+
+/// Everyone enrolled, as the participants file (the API's `participants.csv`).
+pub async fn participants_csv(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+) -> Response {
+    match state.app.participants_csv(&viewer, id).await {
+        Ok(body) => download(CSV, &format!("participants-{id}.csv"), body),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// The programme's mentorships, as the matches file (the API's `matches.csv`).
+pub async fn matches_csv(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+) -> Response {
+    match state.app.matches_csv(&viewer, id).await {
+        Ok(body) => download(CSV, &format!("matches-{id}.csv"), body),
+        Err(e) => error_page(&e),
+    }
 }
 
 #[derive(Template)]

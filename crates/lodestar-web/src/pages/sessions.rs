@@ -1,5 +1,6 @@
-//! The signed-in browsers of an account (list, end one, sign out everywhere) and the
-//! one-time setup page that creates the first admin.
+//! The signed-in browsers of an account (list, end one, sign out everywhere), the
+//! one-time setup page that creates the first admin, and the invitation page where
+//! someone an import enrolled sets their first password.
 
 use askama::Template;
 use axum::Form;
@@ -7,8 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::AppError;
+use lodestar_app::accounts::InvitationAcceptance;
 use lodestar_app::sessions::SessionView;
 use lodestar_domain::FieldErrors;
+use lodestar_store::invitations::LiveInvitation;
 use tower_sessions::Session;
 
 use super::account::{registration_errors, registration_of, welcome_in};
@@ -163,6 +166,103 @@ pub async fn setup(
                     errors,
                 };
                 setup_page(&state, &headers, StatusCode::UNPROCESSABLE_ENTITY, page).await
+            }
+            Err(r) => r,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationPage {
+    chrome: Chrome,
+    token: String,
+    invitation: LiveInvitation,
+    errors: FieldErrors,
+}
+
+fn used_invitation() -> Response {
+    error_page_with(
+        StatusCode::NOT_FOUND,
+        "This invitation has expired or was used",
+        "An invitation works once, for 30 days. If you set your password already, sign in; otherwise ask the programme's admins to invite you again.",
+    )
+}
+
+async fn invitation_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    token: String,
+    errors: FieldErrors,
+) -> Response {
+    let invitation = match state.app.invitation(&token).await {
+        Ok(invitation) => invitation,
+        Err(AppError::NotFound(_)) => return used_invitation(),
+        Err(e) => return error_page(&e),
+    };
+    let form = match crate::csrf::anonymous_form(state, headers).await {
+        Ok(form) => form,
+        Err(e) => return error_page(&e),
+    };
+    let page = InvitationPage {
+        chrome: Chrome::for_visitor(form.token.clone(), "invitation", "Welcome to Lodestar"),
+        token,
+        invitation,
+        errors,
+    };
+    form.attach(render_status(status, &page))
+}
+
+/// The page an invitation e-mail links to: set a password for the account an import made.
+pub async fn invitation_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    MaybeViewer(_): MaybeViewer,
+    Path(token): Path<String>,
+) -> Response {
+    invitation_page(&state, &headers, StatusCode::OK, token, FieldErrors::new()).await
+}
+
+/// Sets the first password, signs the person in and takes them to the programme they were
+/// invited to.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
+    Path(token): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    let input = InvitationAcceptance {
+        token: token.clone(),
+        password: form.text("password"),
+    };
+    let invitation = match state.app.invitation(&token).await {
+        Ok(invitation) => invitation,
+        Err(AppError::NotFound(_)) => return used_invitation(),
+        Err(e) => return error_page(&e),
+    };
+    match state.app.accept_invitation(&input).await {
+        Ok(account) => {
+            let then = invitation
+                .programme
+                .map_or_else(|| "/profile".to_owned(), |p| format!("/programmes/{p}"));
+            let welcome = "Welcome to Lodestar! Your password is set. Fill in your profile so that the matching knows what you bring and what you look for.";
+            welcome_in(&session, &headers, &address, account.id, welcome, &then).await
+        }
+        Err(AppError::NotFound(_)) => used_invitation(),
+        Err(err) => match registration_errors(err) {
+            Ok(errors) => {
+                invitation_page(
+                    &state,
+                    &headers,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    token,
+                    errors,
+                )
+                .await
             }
             Err(r) => r,
         },

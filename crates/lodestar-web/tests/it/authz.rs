@@ -181,6 +181,8 @@ enum Payload {
     Empty,
     Json(&'static str),
     Form(&'static [(&'static str, &'static str)]),
+    /// A CSV file: the API's body (`text/csv`), or a page form's `file`.
+    Csv(&'static str),
 }
 
 struct Row {
@@ -211,6 +213,12 @@ impl Row {
     fn json(self, body: &'static str) -> Self {
         Self {
             payload: Payload::Json(body),
+            ..self
+        }
+    }
+    fn csv(self, body: &'static str) -> Self {
+        Self {
+            payload: Payload::Csv(body),
             ..self
         }
     }
@@ -246,6 +254,9 @@ const OWN_BUSY_CALENDAR: [Want; 4] = [UNAUTHENTICATED, NOT_FOUND, NOT_FOUND, NOT
 const PROGRAMME: &str = r#"{"name": "Matrix {n}", "description": "A cohort.", "enrolment_opens": "2027-01-04",
     "enrolment_closes": "2027-01-29", "starts_on": "2027-02-01", "ends_on": "2027-06-30", "matching": "cohort",
     "questions": [{"kind": "single_choice", "text": "Where do you meet?", "options": ["Online", "In person"], "match_rule": "same"}]}"#;
+
+/// A participants file for a programme without questions: one new person a call.
+const IMPORT_CSV: &str = "name,email,role\nImported {n},imported{n}@example.org,mentee\n";
 
 /// A programme's definition, as the page's form posts it.
 const PROGRAMME_FORM: &[(&str, &str)] = &[
@@ -301,6 +312,11 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/account/notifications", SIGNED_IN_PAGE),
         row(M::POST, "/account/notifications", [LogIn, Redirect("/account/notifications"), Redirect("/account/notifications"), Redirect("/account/notifications")])
             .form(&[("email", "session_reminder")]),
+        // An invitation's secret is e-mailed to its person only; nobody can guess one.
+        row(M::GET, "/invitations/{token}", [NOT_FOUND; 4]).fill(Fill::NoSetupLink),
+        row(M::POST, "/invitations/{token}", [NOT_FOUND; 4])
+            .fill(Fill::NoSetupLink)
+            .form(&[("password", PASSWORD)]),
         row(M::GET, "/setup/{token}", [NOT_FOUND; 4]).fill(Fill::NoSetupLink),
         row(M::POST, "/setup/{token}", [NOT_FOUND; 4])
             .fill(Fill::NoSetupLink)
@@ -456,6 +472,9 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/auth/login", PUBLIC)
             .json(r#"{"email": "{email}", "password": "kettle-orbit-umbrella-42"}"#),
         row(M::POST, "/api/v1/auth/logout", SIGNED_IN_API).fresh(Fresh::Session),
+        // Taking up an invitation needs its e-mailed secret, whoever calls.
+        row(M::POST, "/api/v1/auth/invitation", [NOT_FOUND; 4])
+            .json(r#"{"token": "lds_not_a_real_invitation", "password": "a long enough password {n}"}"#),
         row(M::GET, "/api/v1/me", SIGNED_IN_API),
         row(M::GET, "/api/v1/me/profile", SIGNED_IN_API),
         row(M::PATCH, "/api/v1/me/profile", SIGNED_IN_API).json(r#"{"headline": "Edited {n}"}"#),
@@ -779,6 +798,13 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/programmes/{id}/invitation", [LogIn, FORBIDDEN, Redirect("/programmes/"), Redirect("/programmes/")])
             .fill(Fill::OwnersProgramme),
         row(M::GET, "/programmes/{id}/enrolments", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        // Participants by file, and the programme's files: its admins (the owner) and
+        // instance admins only.
+        row(M::POST, "/programmes/{id}/participants/import", [LogIn, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme)
+            .csv(IMPORT_CSV),
+        row(M::GET, "/programmes/{id}/participants.csv", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        row(M::GET, "/programmes/{id}/matches.csv", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
         row(M::POST, "/enrolments/{id}/withdraw", [LogIn, NOT_FOUND, Redirect("/programmes/"), Redirect("/programmes/")])
             .fill(Fill::OwnersEnrolment),
         row(M::POST, "/enrolments/{id}/approve", [LogIn, NOT_FOUND, FORBIDDEN, Redirect("/programmes/")])
@@ -880,6 +906,13 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::OpenProgramme)
             .json(r#"{"role": "mentee"}"#),
         row(M::GET, "/api/v1/programmes/{id}/enrolments", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::POST, "/api/v1/programmes/{id}/participants/import", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme)
+            .csv(IMPORT_CSV),
+        row(M::GET, "/api/v1/programmes/{id}/participants.csv", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::GET, "/api/v1/programmes/{id}/matches.csv", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
             .fill(Fill::OwnersProgramme),
         row(M::POST, "/api/v1/programmes/{id}/invitation", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
             .fill(Fill::OwnersProgramme),
@@ -1613,6 +1646,7 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
         let (content_type, body) = match row.payload {
             Payload::Empty => (None, String::new()),
             Payload::Json(text) => (Some("application/json"), fill_text(text)),
+            Payload::Csv(text) => (Some("text/csv"), fill_text(text)),
             Payload::Form(_) => panic!("{}: the API takes JSON", row.path),
         };
         let mut request = TestApp::request(row.method.clone(), &path, token.as_deref());
@@ -1633,26 +1667,42 @@ async fn call(world: &mut World<'_>, row: &Row, role: Role) -> Outcome {
                 &mut own
             }
         };
-        let mut fields: Vec<(String, String)> = match row.payload {
-            Payload::Empty => Vec::new(),
-            Payload::Form(fields) => fields
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), fill_text(v)))
-                .collect(),
-            Payload::Json(_) => panic!("{}: pages take forms", row.path),
-        };
-        let form = if row.method == Method::GET {
-            None
+        if let Payload::Csv(text) = row.payload {
+            let csrf = browser.csrf.clone();
+            let file = fill_text(text);
+            browser
+                .jar
+                .upload(
+                    &path,
+                    &[("_csrf", &csrf)],
+                    "file",
+                    "participants.csv",
+                    file.as_bytes(),
+                )
+                .await
         } else {
-            fields.push(("_csrf".to_owned(), browser.csrf.clone()));
-            Some(fields)
-        };
-        let form: Option<Vec<(&str, &str)>> = form
-            .as_ref()
-            .map(|f| f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect());
-        browser
-            .send(row.method.clone(), &path, form.as_deref())
-            .await
+            let mut fields: Vec<(String, String)> = match row.payload {
+                Payload::Empty => Vec::new(),
+                Payload::Csv(_) => unreachable!("sent above"),
+                Payload::Form(fields) => fields
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), fill_text(v)))
+                    .collect(),
+                Payload::Json(_) => panic!("{}: pages take forms", row.path),
+            };
+            let form = if row.method == Method::GET {
+                None
+            } else {
+                fields.push(("_csrf".to_owned(), browser.csrf.clone()));
+                Some(fields)
+            };
+            let form: Option<Vec<(&str, &str)>> = form
+                .as_ref()
+                .map(|f| f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect());
+            browser
+                .send(row.method.clone(), &path, form.as_deref())
+                .await
+        }
     };
     Outcome {
         status: response.status,

@@ -34,6 +34,7 @@ mod opportunities;
 mod ops;
 mod outcomes;
 mod pages;
+mod participants;
 mod paths;
 mod privacy;
 mod profile;

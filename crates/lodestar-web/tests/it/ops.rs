@@ -13,6 +13,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/register"),
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
+    ("post", "/api/v1/auth/invitation"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/me/profile"),
     ("patch", "/api/v1/me/profile"),
@@ -186,6 +187,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/match-runs/{id}"),
     ("patch", "/api/v1/match-runs/{id}"),
     ("post", "/api/v1/match-runs/{id}/publish"),
+    ("post", "/api/v1/programmes/{id}/participants/import"),
+    ("get", "/api/v1/programmes/{id}/participants.csv"),
+    ("get", "/api/v1/programmes/{id}/matches.csv"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];

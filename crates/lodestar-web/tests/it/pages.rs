@@ -37,6 +37,51 @@ impl<'a> Browser<'a> {
         path: &str,
         form: Option<&[(&str, &str)]>,
     ) -> TestResponse {
+        let mut request = self.request(method, path);
+        let body = match form {
+            Some(fields) => {
+                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                Body::from(serde_urlencoded::to_string(fields).unwrap())
+            }
+            None => Body::empty(),
+        };
+        self.send_request(request, body).await
+    }
+
+    /// Posts a `multipart/form-data` form, as a browser sends a file: the fields, then the
+    /// file as `file_field`.
+    pub async fn upload(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        file_name: &str,
+        content: &[u8],
+    ) -> TestResponse {
+        let boundary = "----lodestar-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self.request(Method::POST, path).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        self.send_request(request, Body::from(body)).await
+    }
+
+    fn request(&self, method: Method, path: &str) -> axum::http::request::Builder {
         let mut request = TestApp::request(method, path, None)
             .header(header::USER_AGENT, "Firefox/128.0 (X11; Linux x86_64)");
         if self.htmx {
@@ -50,13 +95,14 @@ impl<'a> Browser<'a> {
                 .collect();
             request = request.header(header::COOKIE, jar.join("; "));
         }
-        let body = match form {
-            Some(fields) => {
-                request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                Body::from(serde_urlencoded::to_string(fields).unwrap())
-            }
-            None => Body::empty(),
-        };
+        request
+    }
+
+    async fn send_request(
+        &mut self,
+        request: axum::http::request::Builder,
+        body: Body,
+    ) -> TestResponse {
         let response = self.app.send(request.body(body).unwrap()).await;
         for set in response.headers.get_all("set-cookie") {
             let set = set.to_str().unwrap();

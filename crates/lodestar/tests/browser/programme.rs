@@ -1,5 +1,5 @@
 //! Programmes, in two browsers: an admin creates a programme with an enrolment form from
-//! the page; four people enrol; the admin starts a cohort match run, watches it solve into
+//! the page; enrols four people from a CSV file on the enrolments page; starts a cohort match run, watches it solve into
 //! a draft proven optimal, locks a pair, sees what the lock cost, and publishes; a mentee
 //! then finds their new mentorship and the note that says why they were matched.
 
@@ -9,8 +9,8 @@ use serde_json::json;
 
 use super::conversation::grant_admin;
 use super::{
-    Pair, api, api_account, api_profile, api_token, click, eventually, fill, find, log_in,
-    set_value, unique, wait_for_text,
+    Pair, api_account, api_profile, click, eventually, fill, find, log_in, set_value, unique,
+    wait_for_text,
 };
 
 pub(super) async fn journey(pair: Pair) {
@@ -91,15 +91,37 @@ pub(super) async fn journey(pair: Pair) {
     let programme = url.path().trim_start_matches("/programmes/").to_owned();
     wait_for_text(&admin.c, "main", "The programme is created.").await;
 
-    // Everyone enrols, and all meet online.
-    for (k, email) in emails.iter().enumerate() {
-        let token = api_token(&admin.base, email).await;
+    // The admin enrols everyone from a file on the enrolments page: all meet online. A
+    // check of the file first, then the import.
+    admin
+        .open(&format!("/programmes/{programme}/enrolments"))
+        .await;
+    let mut file = String::from("name,email,role,Where do you like to meet?\n");
+    for (k, ((name, _, _), email)) in people.iter().zip(&emails).enumerate() {
         let role = if k < 2 { "mentor" } else { "mentee" };
-        let body = json!({"role": role, "answers": {"0": "Online"}});
-        let path = format!("/api/v1/programmes/{programme}/enrolments");
-        let (status, made) = api(&admin.base, "POST", &path, Some(&token), &body).await;
-        assert_eq!(status, 201, "enrolling {email}: {made}");
+        file.push_str(&format!("{name},{email},{role},online\n"));
     }
+    let path = std::env::temp_dir().join(format!("participants-{tag}.csv"));
+    std::fs::write(&path, &file).expect("the participants file");
+    let chooser = find(&admin.c, Locator::Css("input[type=file][name=file]")).await;
+    chooser
+        .send_keys(path.to_str().expect("a path"))
+        .await
+        .expect("choosing the file");
+    click(&admin.c, "button[name=dry_run]").await;
+    wait_for_text(&admin.c, "main", "The file is good: 4 rows.").await;
+    let chooser = find(&admin.c, Locator::Css("input[type=file][name=file]")).await;
+    chooser
+        .send_keys(path.to_str().expect("a path"))
+        .await
+        .expect("choosing the file");
+    click(
+        &admin.c,
+        "form[action$='/participants/import'] button:not([name])",
+    )
+    .await;
+    wait_for_text(&admin.c, "main", "Imported 4 rows: 4 enrolled").await;
+    let _ = std::fs::remove_file(&path);
 
     // The admin runs the match and watches it become a draft without a reload.
     admin.open(&format!("/programmes/{programme}")).await;
