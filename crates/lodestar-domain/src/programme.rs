@@ -768,6 +768,80 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_of_a_participants_file_reads_as_its_answer_and_an_answer_writes_back_as_it() {
+        let drafts = [
+            choice("single_choice", &["Online", "In person"], Some("same")),
+            choice("multiple_choice", &["Finance", "Retail", "Energy"], None),
+            QuestionDraft {
+                kind: "scale".into(),
+                text: "How sure are you?".into(),
+                scale_max: Some(4),
+                ..QuestionDraft::default()
+            },
+            QuestionDraft {
+                kind: "text".into(),
+                text: "Anything else?".into(),
+                ..QuestionDraft::default()
+            },
+        ];
+        let Ok(form) = Question::parse_all(&drafts) else {
+            panic!("a valid form refused");
+        };
+        let read = |i: usize, cell: &str| answer_from_cell(&form[i], cell);
+        assert_eq!(
+            read(0, " online "),
+            Ok(Some(Answer::Choices(vec!["Online".into()])))
+        );
+        assert_eq!(
+            read(1, "energy;FINANCE; "),
+            Ok(Some(Answer::Choices(vec![
+                "Finance".into(),
+                "Energy".into()
+            ]))),
+            "in the form's order, any case"
+        );
+        assert_eq!(read(2, "4"), Ok(Some(Answer::Scale(4))));
+        assert_eq!(
+            read(3, "Two lines\nof text"),
+            Ok(Some(Answer::Text("Two lines\nof text".into())))
+        );
+        for i in 0..4 {
+            assert_eq!(read(i, "  "), Ok(None), "an empty cell is no answer");
+        }
+        assert_eq!(
+            read(0, "By post"),
+            Err("\"By post\" is not one of the options".into())
+        );
+        assert_eq!(
+            read(1, "Retail;Mining"),
+            Err("\"Mining\" is not one of the options".into())
+        );
+        assert_eq!(
+            read(2, "5"),
+            Err("must be a whole number from 1 to 4".into())
+        );
+        assert_eq!(
+            read(2, "three"),
+            Err("must be a whole number from 1 to 4".into())
+        );
+        for (i, cell) in [
+            (0, "In person"),
+            (1, "Finance;Retail;Energy"),
+            (2, "1"),
+            (3, "Yes; and no"),
+        ] {
+            let Ok(Some(answer)) = read(i, cell) else {
+                panic!("{cell} refused");
+            };
+            assert_eq!(
+                read(i, &answer_cell(&answer)),
+                Ok(Some(answer)),
+                "written back as read"
+            );
+        }
+    }
+
+    #[test]
     fn dates_are_in_order_and_every_bad_one_is_named() {
         let ok = Dates::parse("2027-01-01", "2027-01-31", "2027-02-01", "2027-07-31");
         assert!(ok.is_ok(), "{ok:?}");

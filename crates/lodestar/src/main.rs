@@ -353,8 +353,10 @@ fn print_demo(report: &DemoReport) {
     );
     let programmes = &report.programmes;
     println!(
-        "Their programmes: one taking enrolments ({} approved, {} waiting for approval, {} withdrawn), one half-way ({} enrolled, {} mentorships from its published match, {} mentees left unmatched).",
+        "Their programmes: one taking enrolments ({} approved, {} of them imported from a file that invited {} people new to Lodestar; {} waiting for approval, {} withdrawn), one half-way ({} enrolled, {} mentorships from its published match, {} mentees left unmatched).",
         programmes.enrolling_approved,
+        programmes.enrolling_imported,
+        programmes.invited,
         programmes.enrolling_pending,
         programmes.enrolling_withdrawn,
         programmes.running_enrolled,

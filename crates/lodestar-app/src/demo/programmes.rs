@@ -2,12 +2,15 @@
 //! fifteen enrolled, most approved, some waiting for approval, a few withdrawn; the demo
 //! mentee among them), and one half-way through, about one in twenty enrolled and matched
 //! by a published cohort match run, with the demo mentor given a mentee by it. Both are
-//! made through the services an admin uses (`create_programme`, `start_match_run`,
-//! `publish_match_run`); only the enrolments are written directly, in one transaction,
-//! since the running programme's enrolment closed months ago. Who enrols, on which side,
+//! made through the services an admin uses (`create_programme`, `import_participants`,
+//! `start_match_run`, `publish_match_run`); the enrolments the people made themselves are
+//! written directly, in one transaction, since the running programme's enrolment closed
+//! months ago. The enrolling programme's admins also imported a file: a few more of the
+//! organisation, and a graduate intake new to Lodestar, invited to set a password. Who enrols, on which side,
 //! with which answers and in which state depends on the seed alone; the dates are
 //! relative to today.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{Days, Months, NaiveDate};
@@ -16,11 +19,14 @@ use lodestar_domain::programme::{
 };
 use lodestar_domain::{EnrolmentId, FocusArea, PersonId, ProgrammeId};
 use lodestar_store::enrolments::{self, Enrolment};
+use lodestar_store::persons;
+use lodestar_store::programmes::Programme;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
 
 use crate::programmes::match_runs::{MatchRunEdit, MatchRunInput, MatchRunView};
+use crate::programmes::participants::{csv_text, participant_cells, participant_header};
 use crate::programmes::{ProgrammeInput, QuestionInput};
 use crate::{App, AppError, Viewer};
 
@@ -61,6 +67,10 @@ pub struct ProgrammeCounts {
     pub enrolling_withdrawn: usize,
     /// Approved enrolments in the programme running now.
     pub running_enrolled: usize,
+    /// Of the approved ones in the programme taking enrolments, those its admins imported
+    /// from a file; and the people new to Lodestar the file invited.
+    pub enrolling_imported: usize,
+    pub invited: usize,
     /// Mentorships its published match made, and mentees it left without a mentor.
     pub matched: usize,
     pub unmatched: usize,
@@ -160,6 +170,17 @@ const NOTES: [&str; 5] = [
     "Happy to share what I learned moving from engineering into management.",
     "I prefer short, frequent conversations.",
 ];
+
+/// The graduate intake, new to Lodestar: the enrolling programme's file invites them.
+const GRADUATES: [(&str, &str); 4] = [
+    ("Amara Okafor", "amara.okafor"),
+    ("Jonas Weber", "jonas.weber"),
+    ("Priya Raman", "priya.raman"),
+    ("Tomás Ruiz", "tomas.ruiz"),
+];
+/// At most this many of the organisation not enrolled yet are in the file, one in so many.
+const IMPORTED_MEMBERS: usize = 8;
+const IMPORTED_ONE_IN: u32 = 20;
 
 fn date(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
@@ -418,11 +439,81 @@ impl App {
             }
         }
         lodestar_store::commit(tx).await?;
+        self.demo_import(admin, &enrolling, people, &to_enrol, seed, &mut counts)
+            .await?;
 
         let pairs = self
             .demo_match(admin, running.id, featured.mentor, &mut counts)
             .await?;
         Ok((counts, pairs))
+    }
+
+    /// The enrolling programme's admins import a file of participants through the service,
+    /// as they would from the page: a few of the organisation not enrolled yet, and the
+    /// graduate intake, who are new to Lodestar and invited to set a password.
+    async fn demo_import(
+        &self,
+        admin: &Viewer,
+        programme: &Programme,
+        people: &[Person],
+        enrolled: &[Planned],
+        seed: u64,
+        counts: &mut ProgrammeCounts,
+    ) -> Result<(), AppError> {
+        let mut rng = StdRng::seed_from_u64(seed ^ 0x696d_706f_7274);
+        let enrolled: HashSet<PersonId> = enrolled.iter().map(|e| e.person).collect();
+        let questions = &programme.questions;
+        let mut rows = vec![participant_header(questions)];
+        for p in people.iter().filter(|p| !enrolled.contains(&p.id)) {
+            if rows.len() > IMPORTED_MEMBERS {
+                break;
+            }
+            let Some(role) = role(&mut rng, p) else {
+                continue;
+            };
+            if rng.random_range(0..IMPORTED_ONE_IN) != 0 {
+                continue;
+            }
+            let Some(account) = persons::find_by_id(&self.db, p.id).await? else {
+                continue;
+            };
+            let answers = answers(&mut rng, questions, p, role);
+            rows.push(participant_cells(
+                questions,
+                &account.name,
+                &account.email,
+                role,
+                "",
+                &answers,
+            ));
+        }
+        for (name, short) in GRADUATES {
+            let newcomer = Person {
+                id: PersonId::new(),
+                is_mentor: false,
+                wants_mentor: true,
+                years: 0,
+                focus_areas: vec![FocusArea::SoftSkills],
+            };
+            let answers = answers(&mut rng, questions, &newcomer, EnrolmentRole::Mentee);
+            rows.push(participant_cells(
+                questions,
+                name,
+                &format!("{short}@graduates.demo.lodestar.test"),
+                EnrolmentRole::Mentee,
+                "Graduate programme",
+                &answers,
+            ));
+        }
+        let file = csv_text(rows)?;
+        let report = self
+            .import_participants(admin, programme.id, file.into_bytes(), false)
+            .await?;
+        let imported = usize::try_from(report.created).unwrap_or_default();
+        counts.enrolling_approved += imported;
+        counts.enrolling_imported = imported;
+        counts.invited = usize::try_from(report.invited).unwrap_or_default();
+        Ok(())
     }
 
     /// Runs the programme's cohort match, gives `mentor` a mentee if the draft gives them

@@ -633,7 +633,7 @@ fn day(ms: i64) -> String {
 }
 
 /// Writes rows as CSV text.
-fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppError> {
+pub(crate) fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     for row in rows {
         out.write_record(&row)

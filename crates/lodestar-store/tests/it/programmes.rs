@@ -260,3 +260,142 @@ mod match_runs {
         }
     }
 }
+
+mod imports {
+    use lodestar_domain::programme::{EnrolmentRole, EnrolmentState};
+    use lodestar_domain::{EnrolmentId, PersonId};
+    use lodestar_store::enrolments::{self, Enrolment};
+    use lodestar_store::imports::{
+        self, EnrolmentUpdate, ImportWrite, Invitation, InvitationMail, NewInvitee,
+    };
+    use lodestar_store::{StoreError, invitations, programmes};
+
+    use super::programme;
+    use crate::support::{account, backend_tests};
+
+    fn invitee(name: &str, email: &str) -> NewInvitee {
+        NewInvitee {
+            id: PersonId::new(),
+            name: name.into(),
+            email: email.into(),
+            department: "Research".into(),
+            is_mentor: false,
+            wants_mentor: true,
+            search_text: name.to_lowercase(),
+        }
+    }
+
+    fn approved(p: &programmes::Programme, person: PersonId) -> Enrolment {
+        Enrolment {
+            id: EnrolmentId::new(),
+            programme_id: p.id,
+            person_id: person,
+            person_name: String::new(),
+            role: EnrolmentRole::Mentee,
+            answers: Default::default(),
+            state: EnrolmentState::Approved,
+            created_at: 10,
+            updated_at: 10,
+            decided_by: None,
+            decided_at: None,
+        }
+    }
+
+    backend_tests! {
+        async fn an_import_makes_unlisted_accounts_whose_invitation_sets_the_password_once(db) {
+            let ada = account(db, "Ada", "ada@example.org").await;
+            let p = programme("Imported", 1_000);
+            let mut tx = db.begin().await.unwrap();
+            programmes::insert(&mut tx, &p).await.unwrap();
+            lodestar_store::commit(tx).await.unwrap();
+
+            let cy = invitee("Cy", "cy@example.org");
+            let write = ImportWrite {
+                accounts: vec![cy.clone()],
+                invitations: vec![Invitation { person: cy.id, token_hash: "hash-of-cy".into() }],
+                enrolments: vec![approved(&p, cy.id), approved(&p, ada.id)],
+                ..ImportWrite::default()
+            };
+            let mail = InvitationMail { person: cy.id, recipient: cy.email.clone(), recipient_name: "Cy".into(),
+                subject: "You are invited".into(), body: "Set your password".into() };
+            let now = lodestar_store::now_ms();
+            let mut tx = db.begin().await.unwrap();
+            imports::write(&mut tx, p.id, ada.id, &write, &[mail], now, now + 60_000).await.unwrap();
+            lodestar_store::commit(tx).await.unwrap();
+
+            let known = imports::known_by_email(db, &["cy@example.org".into(), "ada@example.org".into(),
+                "nobody@example.org".into()]).await.unwrap();
+            assert_eq!(known.len(), 2);
+            assert!(!known["cy@example.org"].activated);
+            assert_eq!(known["cy@example.org"].invitation_expires_at, Some(now + 60_000));
+            assert_eq!(known["cy@example.org"].department, "Research");
+            assert!(known["ada@example.org"].activated);
+            assert_eq!(enrolments::approved_in(&mut db.begin().await.unwrap(), p.id).await.unwrap().len(), 2);
+            let listed = || async {
+                use sqlx::Row;
+                sqlx::query("SELECT listed FROM persons WHERE email = 'cy@example.org'")
+                    .fetch_one(db.reader()).await.unwrap().try_get::<i64, _>("listed").unwrap()
+            };
+            assert_eq!(listed().await, 0, "not in the directory before the invitation is taken up");
+
+            let live = invitations::live(db, "hash-of-cy").await.unwrap().expect("a live invitation");
+            assert_eq!((live.person, live.programme, live.programme_name.as_deref()), (cy.id, Some(p.id), Some("Imported")));
+            assert!(invitations::live(db, "another hash").await.unwrap().is_none());
+            let account = invitations::accept(db, "hash-of-cy", "argon2-hash").await.unwrap();
+            assert_eq!((account.id, account.password_hash.as_str()), (cy.id, "argon2-hash"));
+            assert!(matches!(invitations::accept(db, "hash-of-cy", "again").await, Err(StoreError::NotFound)), "once only");
+            let known = imports::known_by_email(db, &["cy@example.org".into()]).await.unwrap();
+            assert!(known["cy@example.org"].activated);
+            assert_eq!(known["cy@example.org"].invitation_expires_at, None);
+            assert_eq!(listed().await, 1);
+        }
+
+        async fn what_changed_since_the_file_was_checked_refuses_the_whole_import(db) {
+            let ada = account(db, "Ada", "ada@example.org").await;
+            let bob = account(db, "Bob", "bob@example.org").await;
+            let p = programme("Raced", 1_000);
+            let bobs = approved(&p, bob.id);
+            let mut tx = db.begin().await.unwrap();
+            programmes::insert(&mut tx, &p).await.unwrap();
+            enrolments::insert(&mut tx, &bobs).await.unwrap();
+            lodestar_store::commit(tx).await.unwrap();
+            let now = lodestar_store::now_ms();
+            let persons = || async {
+                use sqlx::Row;
+                sqlx::query("SELECT COUNT(*) AS n FROM persons").fetch_one(db.reader()).await.unwrap()
+                    .try_get::<i64, _>("n").unwrap()
+            };
+
+            // Someone registered with the e-mail since: the unique e-mail refuses it.
+            let taken = ImportWrite { accounts: vec![invitee("Another Ada", "ada@example.org")], ..ImportWrite::default() };
+            let mut tx = db.begin().await.unwrap();
+            let refused = imports::write(&mut tx, p.id, ada.id, &taken, &[], now, now).await;
+            assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
+            drop(tx);
+
+            // Bob was enrolled since: the live-enrolment index refuses a second.
+            let twice = ImportWrite { accounts: vec![invitee("Dee", "dee@example.org")],
+                enrolments: vec![approved(&p, bob.id)], ..ImportWrite::default() };
+            let mut tx = db.begin().await.unwrap();
+            let refused = imports::write(&mut tx, p.id, ada.id, &twice, &[], now, now).await;
+            assert!(matches!(refused, Err(StoreError::Conflict { what: "enrolment" })), "{refused:?}");
+            drop(tx);
+
+            // Bob withdrew since: his enrolment is no longer there to bring up to date.
+            let mut tx = db.begin().await.unwrap();
+            assert!(enrolments::set_state(&mut tx, bobs.id, &[EnrolmentState::Approved], EnrolmentState::Withdrawn, None, 20).await.unwrap());
+            lodestar_store::commit(tx).await.unwrap();
+            let stale = ImportWrite { accounts: vec![invitee("Eve", "eve@example.org")],
+                updates: vec![EnrolmentUpdate { id: bobs.id, role: EnrolmentRole::Mentor, answers_json: "{}".into() }],
+                ..ImportWrite::default() };
+            let mut tx = db.begin().await.unwrap();
+            let refused = imports::write(&mut tx, p.id, ada.id, &stale, &[], now, now).await;
+            assert!(matches!(refused, Err(StoreError::Conflict { what: "enrolment" })), "{refused:?}");
+            drop(tx);
+
+            assert_eq!(persons().await, 2, "nobody made: each import rolled back whole");
+            let known = imports::known_by_email(db, &["dee@example.org".into(), "eve@example.org".into()]).await.unwrap();
+            assert!(known.is_empty());
+        }
+    }
+}

@@ -670,6 +670,15 @@ api_tests! {
         let taking_total = taking["total"].as_i64().unwrap();
         assert!((PEOPLE as i64 / 30..PEOPLE as i64 / 8).contains(&taking_total), "{taking_total} enrolled of {PEOPLE}");
         assert!(counts.enrolling_pending > 0 && counts.enrolling_withdrawn > 0, "{counts:?}");
+        // Some of them came from a file, with a graduate intake new to Lodestar: invited,
+        // not yet able to sign in, not in the directory.
+        assert!(counts.enrolling_imported > 0, "{counts:?}");
+        assert_eq!(counts.invited, 4, "{counts:?}");
+        let invited: i64 = sqlx::query("SELECT COUNT(*) AS n FROM account_invitations")
+            .fetch_one(app.app.db.reader()).await.unwrap().get("n");
+        assert_eq!(invited, 4);
+        let graduate = app.login("amara.okafor@graduates.demo.lodestar.test", lodestar_app::demo::DEMO_PASSWORD).await;
+        assert_eq!(graduate.status, axum::http::StatusCode::UNAUTHORIZED, "no password until the invitation is taken up");
         assert!(counts.enrolling_approved > counts.enrolling_pending + counts.enrolling_withdrawn, "{counts:?}");
         assert!(taking["approved"]["mentee"].as_i64() > Some(0) && taking["approved"]["mentor"].as_i64() > Some(0), "{taking}");
         let halfway = enrolments(running).await;
@@ -724,7 +733,8 @@ api_tests! {
         .unwrap();
         assert!(matched > 0, "the demo mentor has no mentee through the programme");
 
-        // The same seed gives the same programmes and enrolments.
+        // The same seed gives the same programmes and enrolments (of the same people: the
+        // accounts an import makes have new ids).
         let twin = app.twin().await;
         twin.app.generate_demo(&options).await.unwrap();
         let read = async |sql: &'static str| {
@@ -736,8 +746,9 @@ api_tests! {
         )
         .await;
         let enrolled = read(
-            "SELECT p.name, e.person_id, e.role, e.state, e.answers FROM programme_enrolments e \
-             JOIN programmes p ON p.id = e.programme_id ORDER BY p.name, e.person_id",
+            "SELECT p.name, who.email, e.role, e.state, e.answers FROM programme_enrolments e \
+             JOIN programmes p ON p.id = e.programme_id JOIN persons who ON who.id = e.person_id \
+             ORDER BY p.name, who.email",
         )
         .await;
         twin.finish().await;
