@@ -21,6 +21,7 @@ pub mod connections;
 pub mod dashboard;
 mod db;
 pub mod enrolments;
+pub mod erasure;
 mod error;
 pub mod feedback;
 pub mod generations;

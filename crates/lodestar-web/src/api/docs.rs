@@ -25,6 +25,7 @@ use crate::routes::Routes;
         super::accounts::login,
         super::accounts::logout,
         super::accounts::me,
+        super::accounts::delete_me,
         super::accounts::change_password,
         super::accounts::list_tokens,
         super::accounts::create_token,

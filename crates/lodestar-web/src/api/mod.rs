@@ -40,6 +40,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/auth/login", accounts::login)
         .post("/auth/logout", accounts::logout)
         .get("/me", accounts::me)
+        .delete("/me", accounts::delete_me)
         .get("/me/profile", people::my_profile)
         .patch("/me/profile", people::update_my_profile)
         .get("/me/recommendations", people::recommendations)

@@ -286,6 +286,10 @@ fn matrix() -> Vec<Row> {
                 ("confirm_password", "a-brand-new-passphrase-7"),
             ])
             .fresh(Fresh::Account),
+        // Everyone deletes only their own account: no route names another's.
+        row(M::POST, "/account/delete", [LogIn, Redirect("/?account=deleted"), Redirect("/?account=deleted"), Redirect("/?account=deleted")])
+            .form(&[("password", PASSWORD)])
+            .fresh(Fresh::Account),
         row(M::GET, "/account/sessions", SIGNED_IN_PAGE),
         row(M::POST, "/account/sessions/{id}/revoke", [LogIn, NOT_FOUND, Redirect("/account/sessions"), NOT_FOUND])
             .fill(Fill::OwnersSession),
@@ -457,6 +461,10 @@ fn matrix() -> Vec<Row> {
             .json(r#"{"email": "{email}", "password": "kettle-orbit-umbrella-42"}"#),
         row(M::POST, "/api/v1/auth/logout", SIGNED_IN_API).fresh(Fresh::Session),
         row(M::GET, "/api/v1/me", SIGNED_IN_API),
+        // The fresh admin is not the last one: the world's admin stays.
+        row(M::DELETE, "/api/v1/me", SIGNED_IN_API)
+            .json(r#"{"password": "kettle-orbit-umbrella-42"}"#)
+            .fresh(Fresh::Account),
         row(M::GET, "/api/v1/me/profile", SIGNED_IN_API),
         row(M::PATCH, "/api/v1/me/profile", SIGNED_IN_API).json(r#"{"headline": "Edited {n}"}"#),
         row(M::GET, "/api/v1/me/recommendations", SIGNED_IN_API),
