@@ -25,6 +25,7 @@ pub mod lifecycle;
 pub mod live;
 pub mod mail;
 pub mod matching;
+pub mod me_export;
 pub mod meetings;
 pub mod mentorships;
 pub mod moderation;

@@ -40,6 +40,7 @@ pub mod opportunities;
 pub mod outbox;
 pub mod outcomes;
 pub mod participants;
+pub mod personal_data;
 pub mod persons;
 pub mod profiles;
 pub mod programmes;

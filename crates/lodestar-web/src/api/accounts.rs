@@ -131,7 +131,8 @@ pub async fn change_password(
 /// connections, tokens and sessions (every session and token ends at once). A mentorship
 /// you share keeps the other side's: it stays theirs with its sessions and their own
 /// goals, notes and check-ins, and shows you as "Deleted account"; one that is still
-/// active or paused is cancelled and they are told. The installation's last admin cannot
+/// active or paused is cancelled and they are told. Export your data first
+/// (`GET /api/v1/me/export`) if you want to keep it. The installation's last admin cannot
 /// delete their account.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
     request_body = AccountDeletion,

@@ -1,5 +1,5 @@
-//! Landing, registering, logging in and out, and the account page: changing a password
-//! and deleting your account.
+//! Landing, registering, logging in and out, and the account page: changing a password,
+//! downloading everything Lodestar holds about you, and deleting your account.
 
 use askama::Template;
 use axum::Form;
@@ -364,6 +364,17 @@ pub async fn password_form(session: Session, PageViewer(viewer): PageViewer) -> 
             delete_problem: None,
         }),
         Err(r) => r,
+    }
+}
+
+/// Everything Lodestar holds about the viewer, downloaded under the browser's session.
+pub async fn export_json(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    match state.app.personal_export(&viewer).await {
+        Ok(export) => crate::api::personal_download(&export).unwrap_or_else(|e| error_page(&e)),
+        Err(e) => error_page(&e),
     }
 }
 

@@ -286,7 +286,8 @@ fn matrix() -> Vec<Row> {
                 ("confirm_password", "a-brand-new-passphrase-7"),
             ])
             .fresh(Fresh::Account),
-        // Everyone deletes only their own account: no route names another's.
+        // Everyone downloads and deletes only their own account: no route names another's.
+        row(M::GET, "/account/export.json", SIGNED_IN_PAGE),
         row(M::POST, "/account/delete", [LogIn, Redirect("/?account=deleted"), Redirect("/?account=deleted"), Redirect("/?account=deleted")])
             .form(&[("password", PASSWORD)])
             .fresh(Fresh::Account),
@@ -465,6 +466,7 @@ fn matrix() -> Vec<Row> {
         row(M::DELETE, "/api/v1/me", SIGNED_IN_API)
             .json(r#"{"password": "kettle-orbit-umbrella-42"}"#)
             .fresh(Fresh::Account),
+        row(M::GET, "/api/v1/me/export", SIGNED_IN_API),
         row(M::GET, "/api/v1/me/profile", SIGNED_IN_API),
         row(M::PATCH, "/api/v1/me/profile", SIGNED_IN_API).json(r#"{"headline": "Edited {n}"}"#),
         row(M::GET, "/api/v1/me/recommendations", SIGNED_IN_API),

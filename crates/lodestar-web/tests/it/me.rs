@@ -1,5 +1,6 @@
-//! Deleting one's own account — what goes with it, and the other side of a shared
-//! mentorship that stays, through the API and the account page.
+//! A person's own account: the export of everything Lodestar holds about them, and
+//! deleting the account — what goes with it, and the other side of a shared mentorship
+//! that stays, through the API and the account page.
 
 use axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -53,6 +54,14 @@ async fn a_shared_history(app: &TestApp, p: &Pair) -> String {
     session
 }
 
+async fn column(app: &TestApp, sql: &'static str, id: &str) -> String {
+    sqlx::query_scalar::<_, String>(sql)
+        .bind(id)
+        .fetch_one(app.app.db.reader())
+        .await
+        .unwrap()
+}
+
 fn names(list: &Value) -> Vec<&str> {
     list.as_array()
         .unwrap()
@@ -62,6 +71,98 @@ fn names(list: &Value) -> Vec<&str> {
 }
 
 api_tests! {
+    async fn the_export_holds_every_kind_of_record_and_no_secret(app) {
+        let admin = app.admin_and_login("Ada Admin", "ada@example.org").await;
+        let p = pair(app).await;
+        let session = a_shared_history(app, &p).await;
+        let token = created(app, "/api/v1/me/tokens", json!({"name": "CI"}), &p.mentee).await;
+        let secret = token["token_secret"].as_str().unwrap().to_owned();
+        created(app, "/api/v1/me/goals", json!({"title": "Give a talk", "measure": "Done",
+            "target_date": date_in_days(30), "skills": ["rust"]}), &p.mentee).await;
+        created(app, "/api/v1/me/check-ins", json!({"confidence": 6, "went_well": "Spoke up"}), &p.mentee).await;
+        let otto = app.person_with_profile("Otto", json!({"is_mentor": true, "mentor_capacity": 3,
+            "mentor_skills": [{"skill": "rust", "level": 4}]})).await;
+        let otto_id = app.id_of(&otto).await;
+        created(app, "/api/v1/requests", json!({"mentor_id": otto_id, "message": "Would you?",
+            "cadence": "monthly", "duration_weeks": 6}), &p.mentee).await;
+        created(app, "/api/v1/connections", json!({"person_id": otto_id}), &p.mentee).await;
+        created(app, "/api/v1/opportunities", json!({"kind": "insight", "title": "Rust in teams",
+            "description": "A trend.", "visibility": "everyone"}), &p.mentee).await;
+        let programme = created(app, "/api/v1/programmes", json!({"name": "Team leads",
+            "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
+            "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort",
+            "questions": [{"kind": "single_choice", "text": "Where do you meet?",
+                "options": ["Online", "In person"], "match_rule": "same"}]}), &admin).await;
+        created(app, &format!("/api/v1/programmes/{}/enrolments", programme["id"].as_str().unwrap()),
+            json!({"role": "mentee", "answers": {"0": "online"}}), &p.mentee).await;
+        let mut browser = Browser::new(app);
+        assert!(browser.log_in("ted@example.org", PASSWORD).await.status.is_redirection());
+
+        let response = app.get("/api/v1/me/export", Some(&p.mentee)).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        let today = date_in_days(0);
+        let disposition = response.header("content-disposition").unwrap();
+        assert!(disposition.starts_with("attachment; filename=\"lodestar-me-"), "{disposition}");
+        assert!(disposition.ends_with(".json\""), "{disposition}");
+        assert!(disposition.contains(&today[..4]), "{disposition}");
+        assert_eq!(response.header("cache-control"), Some("private, no-store"));
+        let text = response.text();
+        let export = response.json();
+
+        assert_eq!(export["format"], "lodestar-personal-data");
+        assert_eq!(export["account"]["email"], "ted@example.org");
+        assert_eq!(export["account"]["id"], p.mentee_id.as_str());
+        assert_eq!(export["account"]["is_admin"], false);
+        assert!(export["account"]["created_at"].is_i64());
+        assert_eq!(export["profile"]["name"], "Ted Mentee");
+        assert!(export["settings"]["notifications"].is_object());
+        assert!(export["settings"]["messaging"].is_object());
+        assert!(export["settings"]["network"].is_object());
+        assert_eq!(names(&export["api_tokens"]), ["CI"]);
+        assert!(!export["browser_sessions"].as_array().unwrap().is_empty());
+        let requests = export["requests"].as_array().unwrap();
+        assert_eq!(requests.len(), 1, "{requests:?}");
+        let mentorships = export["mentorships"].as_array().unwrap();
+        assert_eq!(mentorships.len(), 1);
+        assert_eq!(names(&mentorships[0]["with"]), ["Ana Mentor"]);
+        assert_eq!(mentorships[0]["sessions"][0]["id"], session.as_str());
+        assert!(export["availability"].is_object());
+        assert!(export["connections"].is_object());
+        assert!(export["introductions"].is_object());
+        assert_eq!(export["growth"]["goals"][0]["title"], "Give a talk");
+        assert_eq!(export["growth"]["check_ins"].as_array().unwrap().len(), 1);
+        assert!(export["growth"]["career"].is_object());
+        let records = &export["records"];
+        assert_eq!(records["mentorship_memberships"][0]["role"], "mentee");
+        assert_eq!(records["session_notes"][0]["body"], "Ted's own private note");
+        assert_eq!(records["session_notes"].as_array().unwrap().len(), 1);
+        assert_eq!(records["messages_written"][0]["body"], "Hello from Ted");
+        assert_eq!(records["messages_written"].as_array().unwrap().len(), 1);
+        assert_eq!(records["opportunities_posted"][0]["title"], "Rust in teams");
+        assert_eq!(records["programme_enrolments"][0]["programme"], "Team leads");
+        assert_eq!(records["programme_enrolments"][0]["answers"], json!({"0": "Online"}));
+        assert!(!records["notifications"].as_array().unwrap().is_empty(), "the session was scheduled for Ted");
+
+        // Nothing secret, and nothing another person wrote privately.
+        let hash = column(app, "SELECT password_hash FROM persons WHERE id = $1", &p.mentee_id).await;
+        assert!(!text.contains(&hash));
+        assert!(!text.contains("password_hash"));
+        assert!(!text.contains(&secret));
+        let token_hash = column(app, "SELECT token_hash FROM api_tokens WHERE person_id = $1 AND name = 'CI'", &p.mentee_id).await;
+        assert!(!text.contains(&token_hash));
+        let cookie = browser.session().unwrap();
+        assert!(!text.contains(&cookie));
+        assert!(!text.contains("Ana's private note"));
+
+        // The account page downloads the same document under the browser's session.
+        let page = browser.get("/account/password").await;
+        assert!(page.text().contains("Download everything Lodestar holds about you"));
+        let download = browser.get("/account/export.json").await;
+        assert_eq!(download.status, StatusCode::OK);
+        assert_eq!(download.header("cache-control"), Some("private, no-store"));
+        assert_eq!(download.json()["account"]["id"], p.mentee_id.as_str());
+    }
+
     async fn deleting_with_a_wrong_or_missing_password_changes_nothing(app) {
         let token = app.register_and_login("Bob Member", "bob@example.org").await;
         let change = app

@@ -15,6 +15,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
     ("delete", "/api/v1/me"),
+    ("get", "/api/v1/me/export"),
     ("get", "/api/v1/me/profile"),
     ("patch", "/api/v1/me/profile"),
     ("get", "/api/v1/me/recommendations"),
