@@ -4,6 +4,7 @@
 //! A service takes the [`Viewer`] (who is asking) and plain input, checks permissions,
 //! parses input into domain types, and calls the store, usually in one transaction.
 
+pub mod account_deletion;
 pub mod accounts;
 pub mod action_items;
 pub mod booking;
@@ -24,6 +25,7 @@ pub mod lifecycle;
 pub mod live;
 pub mod mail;
 pub mod matching;
+pub mod me_export;
 pub mod meetings;
 pub mod mentorships;
 pub mod moderation;

@@ -210,15 +210,7 @@ impl App {
             .into_iter()
             .map(|s| StalledView {
                 id: s.id,
-                members: s
-                    .members
-                    .into_iter()
-                    .map(|p| PartnerView {
-                        id: p.person,
-                        name: p.name,
-                        role: p.role,
-                    })
-                    .collect(),
+                members: s.members.into_iter().map(|p| PartnerView::of(&p)).collect(),
                 days_since_activity: (now - s.last_activity_at).max(0) / crate::DAY_MS,
                 stalled_since: s.stalled_since,
             })

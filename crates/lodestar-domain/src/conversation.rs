@@ -128,6 +128,8 @@ pub struct ThreadFacts {
     pub closed_by_admin: bool,
     /// One of its parties blocked another.
     pub blocked: bool,
+    /// Nobody else is left in it: the other parties deleted their accounts.
+    pub alone: bool,
     /// The state of the request it began with, if it began with one.
     pub request: Option<RequestState>,
     /// The state of the mentorship it belongs to, and when that ended, if it belongs to one.
@@ -145,6 +147,8 @@ pub enum Closed {
     MentorshipEnded {
         at: i64,
     },
+    /// The other parties deleted their accounts: nobody is left to read a message.
+    OthersDeleted,
 }
 
 impl Closed {
@@ -155,6 +159,7 @@ impl Closed {
             Self::Blocked => "blocked",
             Self::RequestEnded(_) => "request_ended",
             Self::MentorshipEnded { .. } => "mentorship_ended",
+            Self::OthersDeleted => "account_deleted",
         }
     }
 }
@@ -172,13 +177,15 @@ impl fmt::Display for Closed {
             Self::MentorshipEnded { .. } => {
                 f.write_str("the mentorship ended, and its conversation closed a while after")
             }
+            Self::OthersDeleted => f.write_str("the other party deleted their account"),
         }
     }
 }
 
 /// Whether a thread takes new messages at `now`, with `grace_ms` after a mentorship ends.
 ///
-/// - An admin's close and a block close it, whatever else holds.
+/// - An admin's close and a block close it, whatever else holds; so does nobody else
+///   being left in it (the other parties deleted their accounts).
 /// - A thread that belongs to a mentorship is open while the mentorship is active or
 ///   paused, and for `grace_ms` after it ends (to say thank you, to share a last link).
 /// - A request's thread is open while the request waits for an answer: the mentor can ask
@@ -190,6 +197,9 @@ pub fn writable(facts: &ThreadFacts, now: i64, grace_ms: i64) -> Result<(), Clos
     }
     if facts.blocked {
         return Err(Closed::Blocked);
+    }
+    if facts.alone {
+        return Err(Closed::OthersDeleted);
     }
     match (facts.mentorship, facts.request) {
         (Some((state, _)), _) if state.is_open() => Ok(()),
@@ -316,5 +326,16 @@ mod tests {
             ..blocked
         };
         assert_eq!(writable(&closed, 0, GRACE), Err(Closed::ByAdmin));
+    }
+
+    #[test]
+    fn a_thread_whose_other_parties_deleted_their_accounts_takes_no_messages() {
+        let alone = ThreadFacts {
+            alone: true,
+            mentorship: Some((MentorshipState::Active, None)),
+            ..Default::default()
+        };
+        assert_eq!(writable(&alone, 0, GRACE), Err(Closed::OthersDeleted));
+        assert_eq!(Closed::OthersDeleted.key(), "account_deleted");
     }
 }

@@ -489,6 +489,12 @@ const MIGRATIONS: &[Step] = &[
         "match_runs",
         include_str!("../migrations/0025_match_runs.sql"),
     ),
+    Step::PerBackend(
+        26,
+        "account_deletion",
+        include_str!("../migrations/sqlite/0026_account_deletion.sql"),
+        include_str!("../migrations/postgres/0026_account_deletion.sql"),
+    ),
     Step::Both(
         27,
         "account_invitations",

@@ -16,12 +16,16 @@ use crate::{Conn, Db};
 /// A person named by a row, with their name.
 pub type Named = (PersonId, String);
 
+/// Who gave a piece of feedback: `None` (and no name) once their account was deleted; the
+/// feedback stays with its receiver.
+pub type Giver = (Option<PersonId>, String);
+
 /// A piece of feedback as stored, with names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Feedback {
     pub id: FeedbackId,
     pub mentorship: MentorshipId,
-    pub from: Named,
+    pub from: Giver,
     pub to: Named,
     pub skill: SkillId,
     pub skill_slug: String,
@@ -69,10 +73,10 @@ pub struct FeedbackRequest {
     pub created_at: i64,
 }
 
-const FEEDBACK: &str = "SELECT f.id, f.mentorship_id, f.from_id, pf.name AS from_name, f.to_id, \
-    pt.name AS to_name, f.skill_id, s.slug, s.name AS skill_name, f.meeting_id, f.request_id, \
-    f.situation, f.behaviour, f.impact, f.suggestion, f.acknowledged_at, f.reply, f.goal_id, \
-    f.step_id, f.created_at FROM feedback f JOIN persons pf ON pf.id = f.from_id \
+const FEEDBACK: &str = "SELECT f.id, f.mentorship_id, f.from_id, COALESCE(pf.name, '') AS from_name, \
+    f.to_id, pt.name AS to_name, f.skill_id, s.slug, s.name AS skill_name, f.meeting_id, \
+    f.request_id, f.situation, f.behaviour, f.impact, f.suggestion, f.acknowledged_at, f.reply, \
+    f.goal_id, f.step_id, f.created_at FROM feedback f LEFT JOIN persons pf ON pf.id = f.from_id \
     JOIN persons pt ON pt.id = f.to_id JOIN skills s ON s.id = f.skill_id";
 
 const REQUESTS: &str = "SELECT r.id, r.mentorship_id, r.from_id, pf.name AS from_name, r.to_id, \
@@ -96,7 +100,7 @@ fn feedback_from_row(row: &AnyRow) -> Result<Feedback> {
     Ok(Feedback {
         id: parse_id(&row.try_get::<String, _>("id")?)?,
         mentorship: parse_id(&row.try_get::<String, _>("mentorship_id")?)?,
-        from: named(row, "from")?,
+        from: (optional_id(row, "from_id")?, row.try_get("from_name")?),
         to: named(row, "to")?,
         skill: parse_id(&row.try_get::<String, _>("skill_id")?)?,
         skill_slug: row.try_get("slug")?,

@@ -26,12 +26,14 @@ pub async fn for_mentee(db: &Db, mentee: PersonId) -> Result<Vec<PersonId>> {
          JOIN mentorships m ON m.id = me.mentorship_id AND m.state IN ('active', 'paused') \
          AND m.kind = 'ongoing' \
          JOIN mentorship_members mentor ON mentor.mentorship_id = m.id AND mentor.role = 'mentor' \
+         AND mentor.person_id IS NOT NULL \
          WHERE me.person_id = $1 AND me.role = 'mentee' \
          UNION SELECT person_id AS other FROM mentor_standing WHERE accepting = 0 \
          UNION SELECT mine.person_id AS other FROM mentorship_members mine \
          JOIN mentorships m ON m.id = mine.mentorship_id AND m.state IN ('active', 'paused') \
          AND m.kind = 'ongoing' \
          JOIN mentorship_members taken ON taken.mentorship_id = m.id AND taken.role = 'mentee' \
+         AND taken.person_id IS NOT NULL \
          JOIN persons p ON p.id = mine.person_id \
          WHERE mine.role = 'mentor' \
          GROUP BY mine.person_id, p.mentor_capacity \

@@ -14,7 +14,7 @@ pub use lifecycle::{
 };
 pub use views::{
     EventRecord, Listed, MemberRecord, MentorshipDetail, MentorshipRecord, Partner, StalledRecord,
-    get, list_for, named_members, stalled, timeline,
+    departed, get, list_for, named_members, stalled, timeline,
 };
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, MentorshipState};
@@ -154,6 +154,7 @@ pub async fn places_taken_within(
         "SELECT COUNT(*) AS n FROM mentorship_members mine \
          JOIN mentorships m ON m.id = mine.mentorship_id \
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         AND mentee.person_id IS NOT NULL \
          WHERE mine.role = 'mentor' AND m.state IN ('active', 'paused') AND m.kind = 'ongoing' \
          AND mine.person_id = ",
     );
@@ -197,6 +198,7 @@ async fn places_taken_where(
          JOIN mentorships m ON m.id = mine.mentorship_id AND m.state IN ('active', 'paused') \
          AND m.kind = 'ongoing' \
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         AND mentee.person_id IS NOT NULL \
          WHERE mine.role = 'mentor'",
     );
     if let Some(programme) = programme {
@@ -228,6 +230,7 @@ pub async fn mentored_in(db: &Db, programme: ProgrammeId) -> Result<Vec<PersonId
     sqlx::query(
         "SELECT DISTINCT mentee.person_id FROM mentorships m \
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         AND mentee.person_id IS NOT NULL \
          WHERE m.programme_id = $1 AND m.state IN ('active', 'paused')",
     )
     .bind(programme.to_string())
@@ -247,6 +250,7 @@ pub async fn has_mentor_in(
     Ok(sqlx::query(
         "SELECT 1 AS found FROM mentorships m \
          JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         AND mentee.person_id IS NOT NULL \
          WHERE m.programme_id = $1 AND mentee.person_id = $2 AND m.state IN ('active', 'paused') \
          LIMIT 1",
     )
@@ -289,11 +293,11 @@ pub async fn membership(
     .transpose()
 }
 
-/// The members of a mentorship, mentors first.
+/// The members of a mentorship whose accounts exist, mentors first.
 pub async fn members(db: &Db, mentorship: MentorshipId) -> Result<Vec<(PersonId, MemberRole)>> {
     sqlx::query(
         "SELECT person_id, role FROM mentorship_members WHERE mentorship_id = $1 \
-         ORDER BY role DESC, joined_at, person_id",
+         AND person_id IS NOT NULL ORDER BY role DESC, joined_at, person_id",
     )
     .bind(mentorship.to_string())
     .fetch_all(db.reader())
@@ -480,7 +484,8 @@ pub struct ProgrammeMember {
     pub state: MentorshipState,
     pub started_at: i64,
     pub ended_at: Option<i64>,
-    pub person: PersonId,
+    /// `None` (and no name or e-mail) for a member whose account was deleted.
+    pub person: Option<PersonId>,
     pub name: String,
     pub email: String,
     pub role: MemberRole,
@@ -490,9 +495,10 @@ pub struct ProgrammeMember {
 /// mentors before its mentees.
 pub async fn members_in_programme(db: &Db, programme: ProgrammeId) -> Result<Vec<ProgrammeMember>> {
     sqlx::query(
-        "SELECT m.id, m.state, m.created_at, m.ended_at, p.id AS person_id, p.name, p.email, \
-         mm.role FROM mentorships m JOIN mentorship_members mm ON mm.mentorship_id = m.id \
-         JOIN persons p ON p.id = mm.person_id WHERE m.programme_id = $1 \
+        "SELECT m.id, m.state, m.created_at, m.ended_at, p.id AS person_id, \
+         COALESCE(p.name, '') AS name, COALESCE(p.email, '') AS email, mm.role \
+         FROM mentorships m JOIN mentorship_members mm ON mm.mentorship_id = m.id \
+         LEFT JOIN persons p ON p.id = mm.person_id WHERE m.programme_id = $1 \
          ORDER BY m.created_at, m.id, mm.role DESC, p.name_key, p.id",
     )
     .bind(programme.to_string())
@@ -505,7 +511,10 @@ pub async fn members_in_programme(db: &Db, programme: ProgrammeId) -> Result<Vec
             state: parse_id(&row.try_get::<String, _>("state")?)?,
             started_at: row.try_get("created_at")?,
             ended_at: row.try_get("ended_at")?,
-            person: parse_id(&row.try_get::<String, _>("person_id")?)?,
+            person: row
+                .try_get::<Option<String>, _>("person_id")?
+                .map(|id| parse_id(&id))
+                .transpose()?,
             name: row.try_get("name")?,
             email: row.try_get("email")?,
             role: parse_id(&row.try_get::<String, _>("role")?)?,

@@ -110,6 +110,8 @@ pub struct ThreadRecord {
     pub mentorship_ended_at: Option<i64>,
     /// The member blocked another party, or was blocked by one.
     pub blocked: bool,
+    /// No other party is left: their accounts were deleted.
+    pub alone: bool,
     /// The newest message the member has read ('' for none).
     pub last_read_id: String,
     /// Messages others wrote after that, not deleted.
@@ -127,6 +129,8 @@ const RECORD_COLUMNS: &str = "t.id, t.request_id, t.mentorship_id, t.created_at,
     OR EXISTS (SELECT 1 FROM thread_members o JOIN blocks b \
       ON b.blocked_id = me.person_id AND b.person_id = o.person_id \
       WHERE o.thread_id = t.id AND o.person_id <> me.person_id) THEN 1 ELSE 0 END AS BIGINT) AS blocked, \
+    CAST(CASE WHEN EXISTS (SELECT 1 FROM thread_members o \
+      WHERE o.thread_id = t.id AND o.person_id <> me.person_id) THEN 0 ELSE 1 END AS BIGINT) AS alone, \
     (SELECT COUNT(*) FROM messages x WHERE x.thread_id = t.id AND x.id > me.last_read_id \
       AND x.author_id <> me.person_id AND x.deleted_at IS NULL) AS unread";
 
@@ -150,6 +154,7 @@ fn record_from_row(row: &AnyRow) -> Result<ThreadRecord> {
             .transpose()?,
         mentorship_ended_at: row.try_get("mentorship_ended_at")?,
         blocked: row.try_get::<i64, _>("blocked")? != 0,
+        alone: row.try_get::<i64, _>("alone")? != 0,
         last_read_id: row.try_get("last_read_id")?,
         unread: row.try_get("unread")?,
     })

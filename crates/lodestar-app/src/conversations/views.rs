@@ -45,7 +45,7 @@ pub struct ThreadView {
     #[schema(value_type = String, format = Uuid)]
     pub id: ThreadId,
     pub about: ThreadAbout,
-    /// The other parties.
+    /// The other parties; empty when they deleted their accounts.
     pub with: Vec<PersonRef>,
     /// Messages the others wrote that you have not read.
     pub unread: i64,
@@ -54,7 +54,8 @@ pub struct ThreadView {
     pub created_at: i64,
     /// Whether it takes new messages.
     pub open: bool,
-    /// Why it does not: `closed_by_admin`, `blocked`, `request_ended` or `mentorship_ended`.
+    /// Why it does not: `closed_by_admin`, `blocked`, `request_ended`, `mentorship_ended`
+    /// or `account_deleted` (the other parties deleted their accounts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_reason: Option<String>,
     /// The same, in words.
@@ -65,8 +66,11 @@ pub struct ThreadView {
 }
 
 impl ThreadView {
-    /// The other parties' names ("Mina Mentor").
+    /// The other parties' names ("Mina Mentor"), or "Deleted account" when none is left.
     pub fn with_names(&self) -> String {
+        if self.with.is_empty() {
+            return crate::account_deletion::DELETED_ACCOUNT.to_owned();
+        }
         crate::mentorships::join_names(self.with.iter().map(|p| p.name.as_str()))
     }
 
@@ -215,6 +219,7 @@ pub(crate) fn facts_of(t: &ThreadRecord) -> ThreadFacts {
     ThreadFacts {
         closed_by_admin: t.closed_at.is_some(),
         blocked: t.blocked,
+        alone: t.alone,
         request: t.request_state,
         mentorship: t.mentorship_state.map(|s| (s, t.mentorship_ended_at)),
     }

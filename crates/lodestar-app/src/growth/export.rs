@@ -143,6 +143,15 @@ pub fn spreadsheet_safe(cell: &str) -> String {
     }
 }
 
+/// A cell as it was before [`spreadsheet_safe`]: the single quote in front of what would
+/// begin a formula taken off.
+pub fn from_spreadsheet_safe(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
 /// An instant as an RFC 3339 UTC time, which spreadsheets read as a date and time.
 fn instant(ms: i64) -> String {
     DateTime::from_timestamp_millis(ms)

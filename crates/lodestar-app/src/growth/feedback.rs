@@ -113,6 +113,25 @@ pub struct FeedbackStepInput {
     pub due_date: String,
 }
 
+/// Who gave a piece of feedback. Feedback whose giver deleted their account stays with its
+/// receiver: `id` is then `null` and the name "Deleted account".
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct GiverRef {
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub id: Option<PersonId>,
+    pub name: String,
+}
+
+fn giver(from: &store::Giver) -> GiverRef {
+    GiverRef {
+        id: from.0,
+        name: match from.0 {
+            Some(_) => from.1.clone(),
+            None => crate::account_deletion::DELETED_ACCOUNT.to_owned(),
+        },
+    }
+}
+
 /// A piece of feedback, as its giver or receiver reads it.
 #[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
 pub struct FeedbackView {
@@ -120,7 +139,7 @@ pub struct FeedbackView {
     pub id: FeedbackId,
     #[schema(value_type = String, format = Uuid)]
     pub mentorship_id: MentorshipId,
-    pub from: PersonRef,
+    pub from: GiverRef,
     pub to: PersonRef,
     pub skill: String,
     pub skill_name: String,
@@ -187,7 +206,7 @@ fn view(f: &Feedback, reader: PersonId) -> FeedbackView {
     FeedbackView {
         id: f.id,
         mentorship_id: f.mentorship,
-        from: person(&f.from),
+        from: giver(&f.from),
         to: person(&f.to),
         skill: f.skill_slug.clone(),
         skill_name: f.skill_name.clone(),
@@ -369,7 +388,7 @@ impl App {
     ) -> Result<FeedbackView, AppError> {
         let found = store::get(&self.db, id)
             .await?
-            .filter(|f| f.from.0 == viewer.id || f.to.0 == viewer.id)
+            .filter(|f| f.from.0 == Some(viewer.id) || f.to.0 == viewer.id)
             .ok_or(AppError::NotFound("feedback"))?;
         Ok(view(&found, viewer.id))
     }
@@ -416,7 +435,7 @@ impl App {
     async fn received(&self, viewer: &Viewer, id: FeedbackId) -> Result<Feedback, AppError> {
         let found = store::get(&self.db, id)
             .await?
-            .filter(|f| f.from.0 == viewer.id || f.to.0 == viewer.id)
+            .filter(|f| f.from.0 == Some(viewer.id) || f.to.0 == viewer.id)
             .ok_or(AppError::NotFound("feedback"))?;
         if found.to.0 != viewer.id {
             return Err(AppError::Forbidden);
@@ -464,7 +483,9 @@ impl App {
                     title,
                     why: format!(
                         "From {}'s feedback on {}: {}",
-                        found.from.1, found.skill_name, found.impact
+                        giver(&found.from).name,
+                        found.skill_name,
+                        found.impact
                     )
                     .chars()
                     .take(lodestar_domain::growth::MAX_GOAL_TEXT)

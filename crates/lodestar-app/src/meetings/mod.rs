@@ -77,22 +77,17 @@ impl App {
             .filter(|a| a.done_at.is_none())
             .cloned()
             .collect();
+        let departed = mentorships::departed(&self.db, mentorship).await?;
+        let members = session_members(&attendees, &departed);
         let sessions = store::list_for_mentorship(&self.db, mentorship)
             .await?
             .iter()
-            .map(|m| view(m, membership.state, &attendees, &tz, &open))
+            .map(|m| view(m, membership.state, &members, &tz, &open))
             .collect();
         Ok(MentorshipMeetings {
             mentorship_id: mentorship,
             mentorship_state: membership.state,
-            members: attendees
-                .iter()
-                .map(|a| SessionMember {
-                    id: a.person,
-                    name: a.name.clone(),
-                    role: a.role,
-                })
-                .collect(),
+            members,
             time_zone: tz,
             sessions,
             action_items: items.iter().map(ActionItemView::from).collect(),
@@ -104,7 +99,9 @@ impl App {
         let attendees = store::attendees(&self.db, meeting.mentorship).await?;
         let tz = viewer_zone(&attendees, viewer);
         let open = open_items(&self.db, meeting.mentorship).await?;
-        Ok(view(&meeting, membership.state, &attendees, &tz, &open))
+        let departed = mentorships::departed(&self.db, meeting.mentorship).await?;
+        let members = session_members(&attendees, &departed);
+        Ok(view(&meeting, membership.state, &members, &tz, &open))
     }
 
     /// Checks a session's fields against `base` (the meeting being edited, if any).

@@ -112,8 +112,9 @@ pub struct SessionOutcome {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct SessionMember {
-    #[schema(value_type = String, format = Uuid)]
-    pub id: PersonId,
+    /// `null` for a member whose account was deleted (named "Deleted account").
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub id: Option<PersonId>,
     pub name: String,
     #[schema(value_type = String, example = "mentor")]
     pub role: MemberRole,
@@ -198,10 +199,40 @@ pub fn when_in(ms: i64, tz_name: &str) -> String {
     format!("{} ({})", local.format("%a %-d %b %Y, %H:%M"), tz.name())
 }
 
+impl SessionMember {
+    /// Whether this member is `person` (never, for a deleted account).
+    pub fn is(&self, person: impl std::borrow::Borrow<PersonId>) -> bool {
+        self.id.as_ref() == Some(person.borrow())
+    }
+}
+
+/// A mentorship's members as its sessions show them: the attendees, and a "Deleted
+/// account" for each member whose account was deleted, mentors first.
+pub(super) fn session_members(
+    attendees: &[Attendee],
+    departed: &[MemberRole],
+) -> Vec<SessionMember> {
+    let mut members: Vec<SessionMember> = attendees
+        .iter()
+        .map(|a| SessionMember {
+            id: Some(a.person),
+            name: a.name.clone(),
+            role: a.role,
+        })
+        .chain(departed.iter().map(|role| SessionMember {
+            id: None,
+            name: crate::account_deletion::DELETED_ACCOUNT.to_owned(),
+            role: *role,
+        }))
+        .collect();
+    members.sort_by_key(|m| m.role != MemberRole::Mentor);
+    members
+}
+
 pub(super) fn view(
     m: &Meeting,
     state: MentorshipState,
-    attendees: &[Attendee],
+    members: &[SessionMember],
     viewer_tz: &str,
     open: &[ActionItem],
 ) -> SessionView {
@@ -232,14 +263,7 @@ pub(super) fn view(
         cancel_reason: m.cancel_reason.clone(),
         sequence: m.sequence,
         carried_over: carried,
-        members: attendees
-            .iter()
-            .map(|a| SessionMember {
-                id: a.person,
-                name: a.name.clone(),
-                role: a.role,
-            })
-            .collect(),
+        members: members.to_vec(),
         mentorship_state: state,
         starts_at_ms: m.starts_at,
     }

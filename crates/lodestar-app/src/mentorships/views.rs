@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::EventView;
 use crate::Viewer;
+use crate::account_deletion::DELETED_ACCOUNT;
 use crate::people::FocusAreaView;
 
 /// How to reach a member, shown to the others only while the mentorship is open.
@@ -23,8 +24,9 @@ pub struct ContactView {
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct MemberView {
-    #[schema(value_type = String, format = Uuid)]
-    pub id: PersonId,
+    /// `null` for a member whose account was deleted (named "Deleted account").
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub id: Option<PersonId>,
     pub name: String,
     #[schema(value_type = String, example = "mentor")]
     pub role: MemberRole,
@@ -129,11 +131,31 @@ pub fn join_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
 /// Another member in a list.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PartnerView {
-    #[schema(value_type = String, format = Uuid)]
-    pub id: PersonId,
+    /// `null` for a member whose account was deleted (named "Deleted account").
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub id: Option<PersonId>,
     pub name: String,
     #[schema(value_type = String, example = "mentor")]
     pub role: MemberRole,
+}
+
+impl PartnerView {
+    pub fn of(partner: &store::Partner) -> Self {
+        Self {
+            id: Some(partner.person),
+            name: partner.name.clone(),
+            role: partner.role,
+        }
+    }
+
+    /// The side of a member whose account was deleted.
+    pub fn deleted(role: MemberRole) -> Self {
+        Self {
+            id: None,
+            name: DELETED_ACCOUNT.to_owned(),
+            role,
+        }
+    }
 }
 
 /// One of your mentorships in a list.
@@ -179,15 +201,7 @@ impl From<&store::Listed> for MentorshipSummary {
             state: m.state,
             state_label: m.state.label().to_owned(),
             my_role: l.my_role,
-            with: l
-                .others
-                .iter()
-                .map(|p| PartnerView {
-                    id: p.person,
-                    name: p.name.clone(),
-                    role: p.role,
-                })
-                .collect(),
+            with: with_departed(l.others.iter().map(PartnerView::of).collect(), &l.departed),
             cadence: m.cadence,
             cadence_label: m.cadence.label().to_owned(),
             next_session_at: l.next_meeting_at,
@@ -234,6 +248,14 @@ pub struct StalledList {
     pub mentorships: Vec<StalledView>,
 }
 
+/// `partners` with the sides of deleted accounts in their place: mentors first.
+fn with_departed(mut partners: Vec<PartnerView>, departed: &[MemberRole]) -> Vec<PartnerView> {
+    partners.extend(departed.iter().map(|r| PartnerView::deleted(*r)));
+    // Stable: within a role, the order the store gave stays.
+    partners.sort_by_key(|p| p.role != MemberRole::Mentor);
+    partners
+}
+
 /// What `viewer` may see of `detail`: the others' contact details only while it is open.
 pub(super) fn view_of(
     viewer: &Viewer,
@@ -257,13 +279,13 @@ pub(super) fn view_of(
         MentorshipState::Completed if !reflected => &["reflect"],
         MentorshipState::Completed | MentorshipState::Cancelled => &[],
     };
-    let members = detail
+    let mut members: Vec<MemberView> = detail
         .members
         .into_iter()
         .map(|x| {
             let you = x.person == viewer.id;
             MemberView {
-                id: x.person,
+                id: Some(x.person),
                 name: x.name,
                 role: x.role,
                 you,
@@ -275,6 +297,15 @@ pub(super) fn view_of(
             }
         })
         .collect();
+    members.extend(detail.departed.iter().map(|role| MemberView {
+        id: None,
+        name: DELETED_ACCOUNT.to_owned(),
+        role: *role,
+        you: false,
+        contact: None,
+        reflection: None,
+    }));
+    members.sort_by_key(|x| x.role != MemberRole::Mentor);
     let follow_up_message = flash.then(|| {
         format!(
             "After our one-off conversation about \u{201c}{}\u{201d}, I would like to go on as a mentorship.",

@@ -38,6 +38,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::today;
+use crate::account_deletion::DELETED_ACCOUNT;
+use crate::growth::export::{from_spreadsheet_safe, spreadsheet_safe};
 use crate::people::search_text;
 use crate::secrets::{random_secret, token_hash};
 use crate::{App, AppError, Viewer};
@@ -251,7 +253,7 @@ fn read_rows(questions: &[Question], file: &[u8]) -> Result<Read, FieldErrors> {
         let mut cells: Vec<Option<&str>> = Vec::with_capacity(columns.len());
         for (i, raw) in record.iter().enumerate() {
             match std::str::from_utf8(raw) {
-                Ok(text) => cells.push(Some(text)),
+                Ok(text) => cells.push(Some(from_spreadsheet_safe(text))),
                 Err(_) => {
                     errors.add(format!("row {number}.{}", heading(i)), "is not UTF-8 text");
                     cells.push(None);
@@ -632,11 +634,12 @@ fn day(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Writes rows as CSV text.
+/// Writes rows as CSV text, every cell that would begin a formula shown as text (an
+/// import takes the quote off again).
 pub(crate) fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        out.write_record(&row)
+        out.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))
             .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
     }
     let bytes = out
@@ -701,15 +704,26 @@ impl App {
             let join = |f: fn(&ProgrammeMember) -> &str| {
                 mentors.iter().map(|m| f(m)).collect::<Vec<_>>().join("; ")
             };
+            let name = |m: &ProgrammeMember| {
+                if m.person.is_some() {
+                    m.name.clone()
+                } else {
+                    DELETED_ACCOUNT.to_owned()
+                }
+            };
             for mentee in group.iter().filter(|m| m.role == MemberRole::Mentee) {
                 rows.push(vec![
                     mentee.mentorship.to_string(),
                     mentee.state.as_str().to_owned(),
                     day(mentee.started_at),
                     mentee.ended_at.map(day).unwrap_or_default(),
-                    join(|m| &m.name),
+                    mentors
+                        .iter()
+                        .map(|m| name(m))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                     join(|m| &m.email),
-                    mentee.name.clone(),
+                    name(mentee),
                     mentee.email.clone(),
                 ]);
             }

@@ -92,6 +92,23 @@ pub struct MemberRecord {
 pub struct MentorshipDetail {
     pub mentorship: MentorshipRecord,
     pub members: Vec<MemberRecord>,
+    /// The roles of members whose accounts were deleted, mentors first: their side stays
+    /// in the mentorship without a person.
+    pub departed: Vec<MemberRole>,
+}
+
+/// The roles of a mentorship's members whose accounts were deleted, mentors first.
+pub async fn departed(db: &Db, id: MentorshipId) -> Result<Vec<MemberRole>> {
+    sqlx::query(
+        "SELECT role FROM mentorship_members WHERE mentorship_id = $1 AND person_id IS NULL \
+         ORDER BY role DESC, joined_at",
+    )
+    .bind(id.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("role")?))
+    .collect()
 }
 
 /// The mentorship with its members as `reader` may have them (their own rating, nobody
@@ -137,6 +154,7 @@ pub async fn get(db: &Db, id: MentorshipId, reader: PersonId) -> Result<Option<M
     Ok(Some(MentorshipDetail {
         mentorship,
         members,
+        departed: departed(db, id).await?,
     }))
 }
 
@@ -213,6 +231,8 @@ pub struct Listed {
     pub my_role: MemberRole,
     /// The other members, mentors first.
     pub others: Vec<Partner>,
+    /// The roles of members whose accounts were deleted, mentors first.
+    pub departed: Vec<MemberRole>,
     /// The start of the next scheduled meeting from `now` on.
     pub next_meeting_at: Option<i64>,
     pub open_action_items: i64,
@@ -258,6 +278,7 @@ pub async fn list_for(
                 mentorship: record_from_row(row)?,
                 my_role: parse_id(&row.try_get::<String, _>("my_role")?)?,
                 others: Vec::new(),
+                departed: Vec::new(),
                 next_meeting_at: row.try_get("next_meeting_at")?,
                 open_action_items: row.try_get("open_action_items")?,
             })
@@ -280,6 +301,23 @@ pub async fn list_for(
         let id: MentorshipId = parse_id(&row.try_get::<String, _>("mentorship_id")?)?;
         if let Some(entry) = listed.iter_mut().find(|l| l.mentorship.id == id) {
             entry.others.push(partner_from_row(row)?);
+        }
+    }
+    let departed = sqlx::query(
+        "SELECT mm.mentorship_id, mm.role FROM mentorship_members mine \
+         JOIN mentorship_members mm ON mm.mentorship_id = mine.mentorship_id \
+         AND mm.person_id IS NULL \
+         WHERE mine.person_id = $1 ORDER BY mm.role DESC, mm.joined_at",
+    )
+    .bind(person.to_string())
+    .fetch_all(db.reader())
+    .await?;
+    for row in &departed {
+        let id: MentorshipId = parse_id(&row.try_get::<String, _>("mentorship_id")?)?;
+        if let Some(entry) = listed.iter_mut().find(|l| l.mentorship.id == id) {
+            entry
+                .departed
+                .push(parse_id(&row.try_get::<String, _>("role")?)?);
         }
     }
     Ok(listed)

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod account_deletion;
 mod accounts;
 mod booking;
 mod busy_times;

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use lodestar_app::account_deletion::AccountDeletion;
 use lodestar_app::accounts::{
     AccountView, Credentials, InvitationAcceptance, PasswordChange, Registration,
 };
@@ -152,6 +153,33 @@ pub async fn change_password(
     ApiJson(input): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     state.app.change_password(&viewer, &input, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Delete your account, for good, with your password to show it is you. What is yours goes
+/// with it: your profile, skills, goals, check-ins, notes, messages, requests, enrolments,
+/// connections, tokens and sessions (every session and token ends at once). A mentorship
+/// you share keeps the other side's: it stays theirs with its sessions and their own
+/// goals, notes and check-ins, and shows you as "Deleted account"; one that is still
+/// active or paused is cancelled and they are told. Export your data first
+/// (`GET /api/v1/me/export`) if you want to keep it. The installation's last admin cannot
+/// delete their account.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "accounts", security(("bearer" = [])),
+    request_body = AccountDeletion,
+    responses(
+        (status = 204, description = "Deleted; every session and token of yours has ended"),
+        (status = 401, body = ErrorBody),
+        (status = 409, description = "You are the installation's only admin (`last_admin`): make someone else an admin first", body = ErrorBody),
+        (status = 422, description = "A wrong or missing password (`validation_failed`, field `password`); nothing is deleted", body = ErrorBody),
+        (status = 503, description = "Too many passwords being checked at once (`busy`); see Retry-After", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    ApiJson(input): ApiJson<AccountDeletion>,
+) -> ApiResult<StatusCode> {
+    state.app.delete_account(&viewer, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

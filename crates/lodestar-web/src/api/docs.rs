@@ -26,6 +26,8 @@ use crate::routes::Routes;
         super::accounts::logout,
         super::accounts::accept_invitation,
         super::accounts::me,
+        super::accounts::delete_me,
+        super::export::personal,
         super::accounts::change_password,
         super::accounts::list_tokens,
         super::accounts::create_token,

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use lodestar_app::growth::export::GrowthExport;
+use lodestar_app::me_export::PersonalExport;
 
 use crate::AppState;
 use crate::auth::ApiViewer;
@@ -34,6 +35,41 @@ pub(crate) fn json_download(export: &GrowthExport) -> Result<Response, lodestar_
     let body = serde_json::to_string_pretty(export)
         .map_err(|e| lodestar_app::AppError::Internal(format!("writing the export: {e}")))?;
     Ok(download("application/json", &export.file_name(None), body))
+}
+
+/// Everything Lodestar holds about you as the JSON file to save.
+pub(crate) fn personal_download(
+    export: &PersonalExport,
+) -> Result<Response, lodestar_app::AppError> {
+    let body = serde_json::to_string_pretty(export)
+        .map_err(|e| lodestar_app::AppError::Internal(format!("writing the export: {e}")))?;
+    Ok(download("application/json", &export.file_name(), body))
+}
+
+/// Everything Lodestar holds about you, as one JSON document saved as
+/// `lodestar-me-YYYY-MM-DD.json`: your account (id, name, email, admin flag, when it was
+/// made — never your password's hash), your whole profile with its skills, your settings
+/// (e-mail per kind of event, messaging, network, taking requests), your API tokens' and
+/// browser sessions' metadata (never a secret), mentorship requests sent and received,
+/// your mentorships (the other members by name) with every session, your availability,
+/// connections and introductions, your whole growth record (goals, check-ins, career path
+/// and plan, outcomes, assessments, feedback — as `GET /api/v1/me/growth/export`), and
+/// your own rows of the rest under `records`: your contact, reflection and private rating
+/// in each mentorship, the session notes you wrote (private ones included), your action
+/// items, bookings, the messages you wrote, your comments on goals, opportunities you
+/// posted, marked or shared, programme enrolments with your answers, the people you
+/// blocked, your notifications and your busy calendar. What others wrote privately (their
+/// private notes, their ratings) and what others wrote to you in messages are not in it.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, description = "An attachment", body = PersonalExport,
+        headers(("Cache-Control" = String, description = "`private, no-store`"))),
+        (status = 401, body = ErrorBody)))]
+pub async fn personal(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+) -> ApiResult<Response> {
+    let export = state.app.personal_export(&viewer).await?;
+    Ok(personal_download(&export)?)
 }
 
 /// Your whole growth record as one JSON document, saved as

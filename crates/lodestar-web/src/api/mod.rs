@@ -30,7 +30,7 @@ use crate::AppState;
 use crate::routes::Routes;
 pub(crate) use docs::operations_mut;
 pub use docs::{ApiDoc, docs_registry, docs_routes};
-pub(crate) use export::{CSV, download, json_download};
+pub(crate) use export::{CSV, download, json_download, personal_download};
 pub(crate) use meetings::CALENDAR;
 
 /// Every API route, relative to `/api/v1`. A new route added here must also get a row in
@@ -42,6 +42,8 @@ pub fn registry() -> Routes<AppState> {
         .post("/auth/logout", accounts::logout)
         .post("/auth/invitation", accounts::accept_invitation)
         .get("/me", accounts::me)
+        .delete("/me", accounts::delete_me)
+        .get("/me/export", export::personal)
         .get("/me/profile", people::my_profile)
         .patch("/me/profile", people::update_my_profile)
         .get("/me/recommendations", people::recommendations)

@@ -1,10 +1,12 @@
-//! Landing, registering, logging in and out, and changing a password.
+//! Landing, registering, logging in and out, and the account page: changing a password,
+//! downloading everything Lodestar holds about you, and deleting your account.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use lodestar_app::account_deletion::AccountDeletion;
 use lodestar_app::accounts::{Credentials, PasswordChange, Registration};
 use lodestar_app::secrets::random_secret;
 use lodestar_app::{AppError, Viewer};
@@ -21,13 +23,23 @@ use crate::auth::{ClientAddress, MaybeViewer, PageViewer, SEEN_KEY};
 #[template(path = "landing.html")]
 struct Landing {
     chrome: Chrome,
+    /// Said once to someone who just deleted their account (they have no session left to
+    /// carry a notice).
+    farewell: bool,
+}
+
+#[derive(Deserialize)]
+pub struct LandingQuery {
+    account: Option<String>,
 }
 
 pub async fn landing(
     State(_): State<AppState>,
     session: Session,
     MaybeViewer(viewer): MaybeViewer,
+    Query(query): Query<LandingQuery>,
 ) -> Response {
+    let farewell = viewer.is_none() && query.account.as_deref() == Some("deleted");
     // Visitors who are not signed in see no form here, so no session is started for them.
     let chrome = match viewer {
         Some(viewer) => match Chrome::new(&session, Some(viewer), "home", "Lodestar").await {
@@ -36,7 +48,7 @@ pub async fn landing(
         },
         None => Chrome::without_forms("home", "Lodestar"),
     };
-    render(&Landing { chrome })
+    render(&Landing { chrome, farewell })
 }
 
 #[derive(Template)]
@@ -338,6 +350,9 @@ pub async fn logout(session: Session) -> Response {
 struct PasswordPage {
     chrome: Chrome,
     errors: FieldErrors,
+    /// The delete form's field messages, and a refusal that is no field's (`last_admin`).
+    delete_errors: FieldErrors,
+    delete_problem: Option<String>,
 }
 
 pub async fn password_form(session: Session, PageViewer(viewer): PageViewer) -> Response {
@@ -345,7 +360,58 @@ pub async fn password_form(session: Session, PageViewer(viewer): PageViewer) -> 
         Ok(chrome) => render(&PasswordPage {
             chrome,
             errors: FieldErrors::new(),
+            delete_errors: FieldErrors::new(),
+            delete_problem: None,
         }),
+        Err(r) => r,
+    }
+}
+
+/// Everything Lodestar holds about the viewer, downloaded under the browser's session.
+pub async fn export_json(
+    State(state): State<AppState>,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    match state.app.personal_export(&viewer).await {
+        Ok(export) => crate::api::personal_download(&export).unwrap_or_else(|e| error_page(&e)),
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Deletes the viewer's account: the browser is signed out and lands on the front page,
+/// which says so. A wrong password shows beside its field, and nothing is deleted.
+pub async fn delete_account(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let input = AccountDeletion {
+        password: FormData(form).text("password"),
+    };
+    let (status, delete_errors, delete_problem) =
+        match state.app.delete_account(&viewer, &input).await {
+            Ok(()) => {
+                // The session's row went with the account; this forgets the cookie too.
+                let _ = session.flush().await;
+                return Redirect::to("/?account=deleted").into_response();
+            }
+            Err(AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+            Err(AppError::Conflict { message, .. }) => {
+                (StatusCode::CONFLICT, FieldErrors::new(), Some(message))
+            }
+            Err(other) => return error_page(&other),
+        };
+    match Chrome::new(&session, Some(viewer), "account", "Change password").await {
+        Ok(chrome) => render_status(
+            status,
+            &PasswordPage {
+                chrome,
+                errors: FieldErrors::new(),
+                delete_errors,
+                delete_problem,
+            },
+        ),
         Err(r) => r,
     }
 }
@@ -393,7 +459,12 @@ async fn page_with_errors(session: &Session, viewer: Viewer, errors: FieldErrors
     match Chrome::new(session, Some(viewer), "account", "Change password").await {
         Ok(chrome) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &PasswordPage { chrome, errors },
+            &PasswordPage {
+                chrome,
+                errors,
+                delete_errors: FieldErrors::new(),
+                delete_problem: None,
+            },
         ),
         Err(r) => r,
     }

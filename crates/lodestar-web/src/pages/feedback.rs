@@ -420,12 +420,14 @@ async fn chosen(
         .mentorship(viewer, id)
         .await
         .map_err(|_| AppError::invalid("mentorship", "choose whom the feedback is for"))?;
+    // A member whose account was deleted has no id: there is nobody to give it to.
     let other = m
         .members
         .iter()
-        .find(|p| p.id != viewer.id)
+        .filter_map(|p| p.id)
+        .find(|p| *p != viewer.id)
         .ok_or_else(|| AppError::invalid("mentorship", "choose whom the feedback is for"))?;
-    Ok((id, other.id))
+    Ok((id, other))
 }
 
 pub async fn give(

@@ -143,14 +143,15 @@ impl DetailPage {
     /// the mentor, the mentor offers to mentor the mentee, the message prefilled.
     fn follow_up_link(&self) -> Option<String> {
         let message = self.m.follow_up_message.as_ref()?;
-        let other = self.m.members.iter().find(|x| !x.you)?;
+        // Nobody to ask when the other side's account was deleted.
+        let other = self.m.members.iter().find(|x| !x.you)?.id?;
         let offer = if self.m.my_role == lodestar_domain::mentoring::MemberRole::Mentor {
             "offer=1&"
         } else {
             ""
         };
         let query = serde_urlencoded::to_string([("message", message.as_str())]).ok()?;
-        Some(format!("/people/{}/ask?{offer}{query}", other.id))
+        Some(format!("/people/{other}/ask?{offer}{query}"))
     }
 
     fn error(&self, form: &str, field: &str) -> Option<&str> {

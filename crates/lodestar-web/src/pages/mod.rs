@@ -54,6 +54,8 @@ pub fn registry() -> Routes<AppState> {
         .get("/dashboard", dashboard::dashboard)
         .get("/account/password", account::password_form)
         .post("/account/password", account::change_password)
+        .get("/account/export.json", account::export_json)
+        .post("/account/delete", account::delete_account)
         .get("/account/sessions", sessions::sessions)
         .post("/account/sessions/{id}/revoke", sessions::end_session)
         .post(

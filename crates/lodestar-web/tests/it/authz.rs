@@ -297,6 +297,11 @@ fn matrix() -> Vec<Row> {
                 ("confirm_password", "a-brand-new-passphrase-7"),
             ])
             .fresh(Fresh::Account),
+        // Everyone downloads and deletes only their own account: no route names another's.
+        row(M::GET, "/account/export.json", SIGNED_IN_PAGE),
+        row(M::POST, "/account/delete", [LogIn, Redirect("/?account=deleted"), Redirect("/?account=deleted"), Redirect("/?account=deleted")])
+            .form(&[("password", PASSWORD)])
+            .fresh(Fresh::Account),
         row(M::GET, "/account/sessions", SIGNED_IN_PAGE),
         row(M::POST, "/account/sessions/{id}/revoke", [LogIn, NOT_FOUND, Redirect("/account/sessions"), NOT_FOUND])
             .fill(Fill::OwnersSession),
@@ -476,6 +481,11 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/api/v1/auth/invitation", [NOT_FOUND; 4])
             .json(r#"{"token": "lds_not_a_real_invitation", "password": "a long enough password {n}"}"#),
         row(M::GET, "/api/v1/me", SIGNED_IN_API),
+        // The fresh admin is not the last one: the world's admin stays.
+        row(M::DELETE, "/api/v1/me", SIGNED_IN_API)
+            .json(r#"{"password": "kettle-orbit-umbrella-42"}"#)
+            .fresh(Fresh::Account),
+        row(M::GET, "/api/v1/me/export", SIGNED_IN_API),
         row(M::GET, "/api/v1/me/profile", SIGNED_IN_API),
         row(M::PATCH, "/api/v1/me/profile", SIGNED_IN_API).json(r#"{"headline": "Edited {n}"}"#),
         row(M::GET, "/api/v1/me/recommendations", SIGNED_IN_API),

@@ -23,6 +23,7 @@ mod limits;
 mod live;
 mod match_runs;
 mod matching;
+mod me;
 mod meetings;
 mod mentorships;
 mod moderation;

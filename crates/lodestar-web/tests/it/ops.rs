@@ -15,6 +15,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/logout"),
     ("post", "/api/v1/auth/invitation"),
     ("get", "/api/v1/me"),
+    ("delete", "/api/v1/me"),
+    ("get", "/api/v1/me/export"),
     ("get", "/api/v1/me/profile"),
     ("patch", "/api/v1/me/profile"),
     ("get", "/api/v1/me/recommendations"),

@@ -261,7 +261,8 @@ api_tests! {
         let programme = create(app, &admin, programme("Round trip", &[])).await;
         let file = "name,email,role,department,Where do you like to meet?,Which industries?,How confident are you?\n\
             \"Quote \"\"Q\"\" Person\",q@example.org,mentee,\"Ops, North\",Online,Finance;Energy,3\n\
-            Bob Member,bob@example.org,mentor,,,,5\n";
+            Bob Member,bob@example.org,mentor,,,,5\n\
+            =cmd|' /C calc'!A0,formula@example.org,mentee,@ops,,,2\n";
         assert_eq!(import(app, &programme, &admin, false, file).await.status, StatusCode::OK);
         let got = app.get(&format!("/api/v1/programmes/{programme}/participants.csv"), Some(&admin)).await;
         assert_eq!(got.status, StatusCode::OK, "{}", got.text());
@@ -270,13 +271,15 @@ api_tests! {
         let rows = parse_csv(&got.text());
         assert_eq!(rows[0], ["name", "email", "role", "department", "Where do you like to meet?",
             "Which industries?", "How confident are you?", "state"]);
-        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert_eq!(rows.len(), 4, "{rows:?}");
         assert_eq!(rows[1], ["Quote \"Q\" Person", "q@example.org", "mentee", "Ops, North", "Online",
             "Finance; Energy", "3", "approved"]);
         assert_eq!(rows[2], ["Bob Member", "bob@example.org", "mentor", "", "", "", "5", "approved"]);
+        assert_eq!(rows[3], ["'=cmd|' /C calc'!A0", "formula@example.org", "mentee", "'@ops", "", "", "2", "approved"],
+            "what a spreadsheet would run as a formula is shown as text");
         let back = import(app, &programme, &admin, false, &got.text()).await;
-        assert_eq!(back.json(), json!({"dry_run": false, "rows": 2, "created": 0, "updated": 0,
-            "unchanged": 2, "invited": 0}), "what it exports, it reads back as it is");
+        assert_eq!(back.json(), json!({"dry_run": false, "rows": 3, "created": 0, "updated": 0,
+            "unchanged": 3, "invited": 0}), "what it exports, it reads back as it is");
 
         let matches = app.get(&format!("/api/v1/programmes/{programme}/matches.csv"), Some(&admin)).await;
         assert_eq!(parse_csv(&matches.text()), vec![vec!["mentorship", "state", "started_on", "ended_on",
