@@ -681,11 +681,11 @@ impl App {
     }
 
     /// A post the viewer may see (and whose author has not blocked them, nor they the
-    /// author); to anyone else it does not exist.
+    /// author); to anyone else it does not exist, and a removed one to nobody.
     async fn visible(&self, viewer: &Viewer, id: OpportunityId) -> Result<Opportunity, AppError> {
         let found = store::get(&self.db, viewer.id, id)
             .await?
-            .filter(|o| o.state != OpportunityState::Removed || viewer.is_admin)
+            .filter(|o| o.state != OpportunityState::Removed)
             .ok_or(AppError::NotFound("opportunity"))?;
         if found.author != viewer.id
             && blocks::involving(&self.db, viewer.id)

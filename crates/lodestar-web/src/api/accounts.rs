@@ -70,13 +70,21 @@ pub async fn login(
     ApiJson(input): ApiJson<Credentials>,
 ) -> ApiResult<impl IntoResponse> {
     let account = state.app.log_in(&input, &address).await?;
+    signed_in(&state, &account).await
+}
+
+/// A new log-in token for `account`, as log-in and an invitation answer with it.
+async fn signed_in(
+    state: &AppState,
+    account: &lodestar_store::persons::Account,
+) -> ApiResult<impl IntoResponse + use<>> {
     let created = state.app.login_token(account.id).await?;
     Ok((
         NO_STORE,
         Json(LoginResponse {
             token: created.token_secret,
             expires_at: created.token.expires_at,
-            account: AccountView::from(&account),
+            account: AccountView::from(account),
         }),
     ))
 }
@@ -98,15 +106,7 @@ pub async fn accept_invitation(
     ApiJson(input): ApiJson<InvitationAcceptance>,
 ) -> ApiResult<impl IntoResponse> {
     let account = state.app.accept_invitation(&input).await?;
-    let created = state.app.login_token(account.id).await?;
-    Ok((
-        NO_STORE,
-        Json(LoginResponse {
-            token: created.token_secret,
-            expires_at: created.token.expires_at,
-            account: AccountView::from(&account),
-        }),
-    ))
+    signed_in(&state, &account).await
 }
 
 /// Responses that carry a secret must not be kept by any cache.

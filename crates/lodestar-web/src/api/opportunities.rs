@@ -154,13 +154,14 @@ pub async fn pin(
     ))
 }
 
-/// Remove a post (admins): it leaves every list, its author's included.
+/// Remove a post (admins): it leaves every list, its author's included, and is not found
+/// afterwards, by admins either.
 #[utoipa::path(delete, path = "/api/v1/opportunities/{id}", tag = "opportunities", security(("bearer" = [])),
     params(("id" = String, Path, description = "Opportunity id")),
     responses((status = 204, description = "Removed"),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No opportunity you may see has this id", body = ErrorBody),
-        (status = 409, description = "Closed or removed already (`not_open`)", body = ErrorBody)))]
+        (status = 409, description = "Closed already (`not_open`)", body = ErrorBody)))]
 pub async fn remove(
     State(state): State<AppState>,
     ApiViewer(viewer): ApiViewer,

@@ -185,6 +185,9 @@ api_tests! {
         assert_eq!(app.delete(&format!("/api/v1/opportunities/{other}"), Some(&admin)).await.status, StatusCode::NO_CONTENT);
         assert_eq!(app.get(&format!("/api/v1/opportunities/{other}"), Some(&ben.0)).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.get(&format!("/api/v1/opportunities/{other}"), Some(&ana.0)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get(&format!("/api/v1/opportunities/{other}"), Some(&admin)).await.status, StatusCode::NOT_FOUND,
+            "removed is gone, for admins too");
+        assert_eq!(app.delete(&format!("/api/v1/opportunities/{other}"), Some(&admin)).await.status, StatusCode::NOT_FOUND);
         // An expired post drops out.
         let expiring = post(app, &ana.0, opening("Expiring", "everyone")).await;
         sqlx::query("UPDATE opportunities SET closes_on = '2020-01-01' WHERE id = $1").bind(&expiring).execute(app.app.db.writer()).await.unwrap();
