@@ -60,6 +60,10 @@ pub struct RequestLimits {
     pub max_body_bytes: usize,
     /// The longest a request may take, reading its body included (503 `timeout`).
     pub request_timeout: StdDuration,
+    /// The largest file a programme's participant import takes, and how long sending and
+    /// importing it may take (it is written whole or not at all).
+    pub max_upload_bytes: usize,
+    pub upload_timeout: StdDuration,
     /// Requests served at once; more are answered 503 `overloaded` at once (`/healthz`
     /// excepted).
     pub max_concurrent_requests: usize,
@@ -76,6 +80,8 @@ impl Default for RequestLimits {
         Self {
             max_body_bytes: 64 * 1024,
             request_timeout: StdDuration::from_secs(30),
+            max_upload_bytes: crate::csrf::MAX_UPLOAD_BYTES,
+            upload_timeout: StdDuration::from_secs(5 * 60),
             max_concurrent_requests: 512,
             stream_lifetime: StdDuration::from_secs(5 * 60),
         }

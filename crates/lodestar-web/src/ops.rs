@@ -235,8 +235,17 @@ async fn shed_load(State(limit): State<Arc<Semaphore>>, request: Request, next: 
 
 /// Ends a request that takes longer than `timeout` (reading a slow body included) with 503
 /// `timeout`.
-async fn limit_time(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+async fn limit_time(
+    State((timeout, upload_timeout)): State<(Duration, Duration)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
+    let timeout = if is_upload(&path) {
+        upload_timeout
+    } else {
+        timeout
+    };
     match tokio::time::timeout(timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
@@ -254,7 +263,22 @@ async fn limit_time(State(timeout): State<Duration>, request: Request, next: Nex
 
 /// Reads the body up front, refusing one over `limit` bytes with 413 `payload_too_large`
 /// (at once when `Content-Length` says so), so that no handler ever buffers more.
-async fn limit_body(State(limit): State<usize>, request: Request, next: Next) -> Response {
+/// Whether a path takes a file (a programme's participants): a larger body and longer time.
+fn is_upload(path: &str) -> bool {
+    path.ends_with("/participants/import")
+        && (path.starts_with("/api/v1/programmes/") || path.starts_with("/programmes/"))
+}
+
+async fn limit_body(
+    State((limit, upload_limit)): State<(usize, usize)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = if is_upload(request.uri().path()) {
+        upload_limit
+    } else {
+        limit
+    };
     let too_large = |path: &str| {
         refusal(
             path,
@@ -393,11 +417,11 @@ pub fn wrap(router: Router, limits: &RequestLimits) -> Router {
             .layer(axum::middleware::from_fn(record_metrics))
             .layer(axum::middleware::from_fn_with_state(in_flight, shed_load))
             .layer(axum::middleware::from_fn_with_state(
-                limits.request_timeout,
+                (limits.request_timeout, limits.upload_timeout),
                 limit_time,
             ))
             .layer(axum::middleware::from_fn_with_state(
-                limits.max_body_bytes,
+                (limits.max_body_bytes, limits.max_upload_bytes),
                 limit_body,
             )),
     )

@@ -240,6 +240,25 @@ api_tests! {
         assert_eq!(enrolments(app, &programme, &admin).await["total"], 0, "nobody enrolled");
     }
 
+    async fn a_file_far_larger_than_an_ordinary_request_imports(app) {
+        let admin = app.admin_and_login("Ada Admin", "ada@example.org").await;
+        let programme = create(app, &admin, programme("Large cohort", &[])).await;
+        let mut file = String::from("name,email,role,department,How confident are you?\n");
+        for i in 0..3_000 {
+            file.push_str(&format!("Person Number {i},person.{i}@large.example.org,mentee,Operations and logistics,{}\n", 1 + i % 5));
+        }
+        assert!(file.len() > 3 * 64 * 1024, "{} bytes", file.len());
+        let done = import(app, &programme, &admin, false, &file).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+        assert_eq!(done.json(), json!({"dry_run": false, "rows": 3000, "created": 3000, "updated": 0,
+            "unchanged": 0, "invited": 3000}));
+        assert_eq!(enrolments(app, &programme, &admin).await["total"], 3000);
+        // Elsewhere the ordinary limit holds.
+        let big = json!({"name": "x".repeat(100 * 1024), "enrolment_opens": "2027-01-01"});
+        app.post_json("/api/v1/programmes", big, Some(&admin)).await
+            .error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+    }
+
     async fn a_programme_admin_imports_and_a_member_may_not(app) {
         let (admin, bob) = app.admin_and_member().await;
         let lead = app.register_and_login("Lee Lead", "lee@example.org").await;
