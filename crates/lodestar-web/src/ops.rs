@@ -262,7 +262,8 @@ async fn limit_time(
 }
 
 /// Reads the body up front, refusing one over `limit` bytes with 413 `payload_too_large`
-/// (at once when `Content-Length` says so), so that no handler ever buffers more.
+/// (at once when `Content-Length` says so), so that no handler ever buffers more. A
+/// participants file is left to its route to read, within the upload limit.
 /// Whether a path takes a file (a programme's participants): a larger body and longer time.
 fn is_upload(path: &str) -> bool {
     path.ends_with("/participants/import")
@@ -301,6 +302,17 @@ async fn limit_body(
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
+    if is_upload(parts.uri.path()) {
+        // A file is read by its route, after the caller is known (a bearer token checked,
+        // or a signed-in session's form token), so nobody unknown makes the server hold
+        // one; the limit still holds as it is read.
+        return next
+            .run(Request::from_parts(
+                parts,
+                Body::new(Limited::new(body, limit)),
+            ))
+            .await;
+    }
     match Limited::new(body, limit).collect().await {
         Ok(collected) => {
             next.run(Request::from_parts(parts, Body::from(collected.to_bytes())))

@@ -248,6 +248,9 @@ api_tests! {
             file.push_str(&format!("Person Number {i},person.{i}@large.example.org,mentee,Operations and logistics,{}\n", 1 + i % 5));
         }
         assert!(file.len() > 3 * 64 * 1024, "{} bytes", file.len());
+        // Nobody unknown gets a file read.
+        import(app, &programme, "lds_not_a_token", false, &file).await
+            .error(StatusCode::UNAUTHORIZED, "unauthenticated");
         let done = import(app, &programme, &admin, false, &file).await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.text());
         assert_eq!(done.json(), json!({"dry_run": false, "rows": 3000, "created": 3000, "updated": 0,
