@@ -85,7 +85,7 @@ fn charts(r: &ProgrammeReport) -> BTreeMap<String, String> {
         let html = GroupedBars {
             caption: Caption {
                 id: "report-confidence",
-                title: "Confidence at the start and now",
+                title: "Mean confidence, at the start and now",
                 description: "The mentees' mean confidence, from 1 to 10, at their first check-in since the programme started and at their latest.",
                 empty: "Fewer than 5 mentees have checked in twice since the start: not shown.",
             },
@@ -119,7 +119,7 @@ fn charts(r: &ProgrammeReport) -> BTreeMap<String, String> {
         let html = GroupedBars {
             caption: Caption {
                 id: "report-skills",
-                title: "Skill levels at the start and now",
+                title: "Mean level per skill, at the start and now",
                 description: "For the skills the mentees want to grow, their mean level from 1 (beginning) to 5 (expert) at their first assessment and at their latest; a skill assessed twice by fewer than 5 mentees is left out.",
                 empty: "No skill has been assessed twice by 5 mentees or more: not shown.",
             },
@@ -148,7 +148,7 @@ fn charts(r: &ProgrammeReport) -> BTreeMap<String, String> {
         let html = GroupedBars {
             caption: Caption {
                 id: "report-retention",
-                title: "Where the mentorships stand",
+                title: "Share of the mentorships in each state",
                 description: "The share of the programme's mentorships in each state, in per cent.",
                 empty: "Fewer than 5 people in the programme's mentorships: not shown.",
             },
@@ -179,7 +179,7 @@ fn charts(r: &ProgrammeReport) -> BTreeMap<String, String> {
         let html = GroupedBars {
             caption: Caption {
                 id: "report-ratings",
-                title: "Ratings of completed mentorships",
+                title: "Ratings by number of stars",
                 description: "How many ratings of each number of stars the members gave on completing the programme's mentorships.",
                 empty: "Fewer than 5 people rated a completed mentorship with any one number of stars: not shown.",
             },
