@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::meetings::date_in_days;
 use crate::outcomes::parse_csv;
-use crate::support::{TestApp, api_tests};
+use crate::pages::Browser;
+use crate::support::{PASSWORD, TestApp, api_tests};
 
 /// A running programme (started ten days ago) run by Petra, with `mentees` mentees and one
 /// mentor enrolled by file: the instance admin's token, Petra's, the programme's id, and
@@ -196,5 +197,28 @@ api_tests! {
         assert!(figure(&report, "ratings", "1")["suppressed"].as_bool().unwrap());
         assert_eq!(figure(&report, "ratings", "5")["value"], json!(5.0));
         assert_eq!(figure(&report, "retention", "completed")["value"], json!(1.0));
+    }
+
+    async fn the_report_page_draws_what_five_people_make_and_holds_back_the_rest(app) {
+        let c = cohort(app, 5).await;
+        for (token, _, _) in &c.mentees {
+            check_in_twice(app, token).await;
+        }
+        let mut browser = Browser::new(app);
+        browser.log_in("petra@example.org", PASSWORD).await;
+        let programme = browser.get(&format!("/programmes/{}", c.programme)).await;
+        assert!(programme.text().contains(&format!("href=\"/programmes/{}/report\"", c.programme)), "the programme's page links its report");
+        let page = browser.get(&format!("/programmes/{}/report", c.programme)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        let html = page.text();
+        // Confidence rests on five people: drawn; the one mentor is held back.
+        assert!(html.contains("aria-labelledby=\"report-confidence-title"), "{html}");
+        assert!(html.contains("Fewer than 5 people: not shown"), "{html}");
+        for (_, id, name) in &c.mentees {
+            assert!(!html.contains(id.as_str()) && !html.contains(name.as_str()), "a mentee in the page");
+        }
+        let file = browser.get(&format!("/programmes/{}/report.csv", c.programme)).await;
+        assert_eq!(file.status, StatusCode::OK, "{}", file.text());
+        assert!(file.text().starts_with("section,measure,value,people"), "{}", file.text());
     }
 }
