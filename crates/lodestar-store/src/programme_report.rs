@@ -115,29 +115,38 @@ pub async fn sessions(db: &Db, programme: ProgrammeId) -> Result<Vec<SessionBuck
     .collect()
 }
 
-/// The programme's mentorships by state: `(state, mentorships and their distinct
-/// members)`; and `("stalled", …)` for the active ones marked stalled.
-pub async fn mentorships(db: &Db, programme: ProgrammeId) -> Result<Vec<(String, Tally)>> {
+/// The programme's mentorships by state, counted with their distinct members: `(state,
+/// all of them, the stalled ones among them)` (only active ones are ever stalled).
+pub async fn mentorships(db: &Db, programme: ProgrammeId) -> Result<Vec<(String, Tally, Tally)>> {
     sqlx::query(
-        "SELECT CASE WHEN m.state = 'active' AND m.stalled_since IS NOT NULL THEN 'stalled' \
-           ELSE m.state END AS state, \
-           COUNT(DISTINCT m.id) AS n, COUNT(DISTINCT mm.person_id) AS people \
+        "SELECT m.state, COUNT(DISTINCT m.id) AS n, COUNT(DISTINCT mm.person_id) AS people, \
+           COUNT(DISTINCT CASE WHEN m.stalled_since IS NOT NULL THEN m.id END) AS stalled_n, \
+           COUNT(DISTINCT CASE WHEN m.stalled_since IS NOT NULL THEN mm.person_id END) \
+             AS stalled_people \
          FROM mentorships m LEFT JOIN mentorship_members mm ON mm.mentorship_id = m.id \
-         WHERE m.programme_id = $1 \
-         GROUP BY CASE WHEN m.state = 'active' AND m.stalled_since IS NOT NULL THEN 'stalled' \
-           ELSE m.state END",
+         WHERE m.programme_id = $1 GROUP BY m.state",
     )
     .bind(programme.to_string())
     .fetch_all(db.reader())
     .await?
     .iter()
     .map(|row| {
+        let state: String = row.try_get("state")?;
+        let stalled = if state == "active" {
+            Tally {
+                count: row.try_get("stalled_n")?,
+                people: row.try_get("stalled_people")?,
+            }
+        } else {
+            Tally::default()
+        };
         Ok((
-            row.try_get("state")?,
+            state,
             Tally {
                 count: row.try_get("n")?,
                 people: row.try_get("people")?,
             },
+            stalled,
         ))
     })
     .collect()

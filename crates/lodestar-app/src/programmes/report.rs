@@ -234,10 +234,13 @@ impl App {
         let tally = |state: &str| {
             by_state
                 .iter()
-                .find(|(s, _)| s == state)
-                .map_or(Tally::default(), |(_, t)| *t)
+                .find(|(s, _, _)| s == state)
+                .map_or(Tally::default(), |(_, t, _)| *t)
         };
-        let stalled = tally("stalled");
+        let stalled: Tally = by_state
+            .iter()
+            .find(|(s, _, _)| s == "active")
+            .map_or(Tally::default(), |(_, _, stalled)| *stalled);
         let unanswered = store::unanswered(db, id).await?;
         let (goals_set, goals_done) = store::goals(db, id, started).await?;
         let checked = store::checked_in(db, id, now - PARTICIPATION_DAYS * DAY_MS).await?;
@@ -339,16 +342,11 @@ impl App {
             rating_figures.push(count(&s.to_string(), &label, t.count, t.people));
         }
 
-        // Stalled mentorships are active ones: retention counts them as active.
-        let total: i64 = by_state.iter().map(|(_, t)| t.count).sum();
+        let total: i64 = by_state.iter().map(|(_, t, _)| t.count).sum();
         let retention = STATES
             .iter()
             .map(|(state, label)| {
-                let mut t = tally(state);
-                if *state == "active" {
-                    t.count += stalled.count;
-                    t.people += stalled.people;
-                }
+                let t = tally(state);
                 figure(state, label, "share", share(t.count, total), t.people)
             })
             .collect();

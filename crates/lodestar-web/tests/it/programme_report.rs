@@ -221,4 +221,24 @@ api_tests! {
         assert_eq!(file.status, StatusCode::OK, "{}", file.text());
         assert!(file.text().starts_with("section,measure,value,people"), "{}", file.text());
     }
+
+    async fn stalled_mentorships_count_as_active_in_retention_and_a_paused_one_is_held_back(app) {
+        let c = cohort(app, 6).await;
+        let (mentor_id, _) = &c.mentor;
+        for (i, (_, id, _)) in c.mentees.iter().enumerate() {
+            let mentorship = app.mentorship_between(mentor_id, id).await;
+            let (state, stalled) = if i == 5 { ("paused", None) } else { ("active", Some(1_i64)) };
+            sqlx::query("UPDATE mentorships SET programme_id = $1, state = $2, stalled_since = $3 WHERE id = $4")
+                .bind(&c.programme).bind(state).bind(stalled).bind(&mentorship)
+                .execute(app.app.db.writer()).await.unwrap();
+        }
+        let r = report(app, &c, &c.petra).await;
+        let stalled = figure(&r, "mentorships", "stalled");
+        assert_eq!((&stalled["value"], &stalled["people"]), (&json!(5.0), &json!(6)), "{stalled}");
+        assert_eq!(figure(&r, "retention", "active")["value"], json!(0.833));
+        assert!(figure(&r, "retention", "paused")["suppressed"].as_bool().unwrap());
+        assert_eq!(figure(&r, "matching", "matched")["value"], json!(6.0));
+        assert_eq!(figure(&r, "sessions", "none")["value"], json!(6.0));
+        assert_eq!(figure(&r, "sessions", "mean")["value"], json!(0.0));
+    }
 }
