@@ -152,12 +152,12 @@ pub async fn mentorships(db: &Db, programme: ProgrammeId) -> Result<Vec<(String,
     .collect()
 }
 
-/// Pending requests between the programme's mentees and its mentors, whoever sent them;
+/// Pending requests the programme's mentees sent to its mentors, still unanswered;
 /// people: the distinct mentees waiting.
 pub async fn unanswered(db: &Db, programme: ProgrammeId) -> Result<Tally> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) AS n, COUNT(DISTINCT r.mentee_id) AS people FROM mentorship_requests r \
-         WHERE r.state = 'pending' AND r.mentee_id IN ({MENTEES}) \
+         WHERE r.state = 'pending' AND r.initiator = 'mentee' AND r.mentee_id IN ({MENTEES}) \
            AND r.mentor_id IN ({MENTORS})"
     )))
     .bind(programme.to_string())

@@ -264,7 +264,7 @@ impl App {
                 "Requests unanswered",
                 vec![count(
                     "pending",
-                    "Requests between the programme's mentees and mentors waiting for an answer",
+                    "Requests the programme's mentees sent its mentors, waiting for an answer",
                     unanswered.count,
                     unanswered.people,
                 )],

@@ -222,7 +222,7 @@ api_tests! {
         assert!(file.text().starts_with("section,measure,value,people"), "{}", file.text());
     }
 
-    async fn stalled_mentorships_count_as_active_in_retention_and_a_paused_one_is_held_back(app) {
+    async fn stalled_mentorships_and_requests_mentees_sent_are_counted_and_a_paused_one_held_back(app) {
         let c = cohort(app, 6).await;
         let (mentor_id, _) = &c.mentor;
         for (i, (_, id, _)) in c.mentees.iter().enumerate() {
@@ -232,7 +232,20 @@ api_tests! {
                 .bind(&c.programme).bind(state).bind(stalled).bind(&mentorship)
                 .execute(app.app.db.writer()).await.unwrap();
         }
+        // Five mentees ask the mentor; the mentor's own offer to the sixth is not theirs.
+        for (i, (_, id, _)) in c.mentees.iter().enumerate() {
+            let initiator = if i == 5 { "mentor" } else { "mentee" };
+            sqlx::query(
+                "INSERT INTO mentorship_requests (id, mentor_id, mentee_id, initiator, message, cadence, \
+                 duration_weeks, state, created_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, 'Hello', 'monthly', 12, 'pending', 0, 9999999999999)",
+            )
+            .bind(format!("request-{i}")).bind(mentor_id).bind(id).bind(initiator)
+            .execute(app.app.db.writer()).await.unwrap();
+        }
         let r = report(app, &c, &c.petra).await;
+        let asked = figure(&r, "requests", "pending");
+        assert_eq!((&asked["value"], &asked["people"]), (&json!(5.0), &json!(5)), "{asked}");
         let stalled = figure(&r, "mentorships", "stalled");
         assert_eq!((&stalled["value"], &stalled["people"]), (&json!(5.0), &json!(6)), "{stalled}");
         assert_eq!(figure(&r, "retention", "active")["value"], json!(0.833));
