@@ -27,6 +27,15 @@ pub const MAX_OPTION: usize = 100;
 pub const MAX_TEXT_ANSWER: usize = 2000;
 /// The most mentees a circle's setting allows.
 pub const MAX_CIRCLE: u8 = 12;
+/// The fewest distinct people any figure of a programme's report may cover: a count, a
+/// mean or a share resting on fewer is not shown, so that no admin can read one person's
+/// check-ins, ratings or levels out of an aggregate.
+pub const MIN_GROUP: i64 = 5;
+
+/// Whether a figure resting on `people` distinct people may be shown.
+pub fn shown(people: i64) -> bool {
+    people >= MIN_GROUP
+}
 
 text_enum!(
     /// Who makes the pairs.
@@ -752,6 +761,15 @@ pub fn name_and_description(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_figure_needs_five_people() {
+        assert_eq!(MIN_GROUP, 5);
+        assert!(!shown(0));
+        assert!(!shown(4));
+        assert!(shown(5));
+        assert!(shown(20_000));
+    }
 
     fn day(raw: &str) -> NaiveDate {
         NaiveDate::parse_from_str(raw, "%Y-%m-%d").unwrap_or_default()

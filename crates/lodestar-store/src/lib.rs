@@ -45,6 +45,7 @@ pub mod participants;
 pub mod personal_data;
 pub mod persons;
 pub mod profiles;
+pub mod programme_report;
 pub mod programmes;
 pub mod requests;
 pub mod roles;

@@ -8,6 +8,7 @@
 pub mod enrolments;
 pub mod match_runs;
 pub mod participants;
+pub mod report;
 
 use std::collections::BTreeSet;
 

@@ -650,7 +650,11 @@ pub(crate) fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> Result<St
 
 impl App {
     /// The programme's programme if the viewer runs it: `Forbidden` otherwise.
-    async fn run_by(&self, viewer: &Viewer, id: ProgrammeId) -> Result<Programme, AppError> {
+    pub(super) async fn run_by(
+        &self,
+        viewer: &Viewer,
+        id: ProgrammeId,
+    ) -> Result<Programme, AppError> {
         let p = self.live_programme(id).await?;
         if !self.runs(viewer, &p).await? {
             return Err(AppError::Forbidden);

@@ -194,6 +194,8 @@ use crate::routes::Routes;
         super::programmes::import_participants,
         super::programmes::participants_csv,
         super::programmes::matches_csv,
+        super::programmes::report,
+        super::programmes::report_csv,
         super::programmes::enrolment,
         super::programmes::withdraw,
         super::programmes::approve,

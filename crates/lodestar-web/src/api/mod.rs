@@ -228,6 +228,8 @@ pub fn registry() -> Routes<AppState> {
             programmes::participants_csv,
         )
         .get("/programmes/{id}/matches.csv", programmes::matches_csv)
+        .get("/programmes/{id}/report", programmes::report)
+        .get("/programmes/{id}/report.csv", programmes::report_csv)
         .get("/enrolments/{id}", programmes::enrolment)
         .delete("/enrolments/{id}", programmes::withdraw)
         .post("/enrolments/{id}/approve", programmes::approve)

@@ -13,6 +13,7 @@ use lodestar_app::programmes::match_runs::{
     MatchRunEdit, MatchRunInput, MatchRunStarted, MatchRunSummary, MatchRunView, Published,
 };
 use lodestar_app::programmes::participants::{ImportQuery, ImportReport};
+use lodestar_app::programmes::report::ProgrammeReport;
 use lodestar_app::programmes::{ProgrammeInput, ProgrammePage, ProgrammeQuery, ProgrammeView};
 
 use super::export::{CSV, download};
@@ -382,4 +383,42 @@ pub async fn matches_csv(
     let id = path_id(&id, "programme")?;
     let body = state.app.matches_csv(&viewer, id).await?;
     Ok(download(CSV, &format!("matches-{id}.csv"), body))
+}
+
+/// A programme's dashboard and report: enrolment, matching, sessions, stalled mentorships,
+/// unanswered requests, goals and check-in participation; then confidence and skill levels
+/// at the start against now, career outcomes, ratings and retention. Aggregates only: a
+/// figure resting on fewer than `min_group` (5) people is `null` and `suppressed` (the
+/// programme's admins and instance admins).
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/report", tag = "programmes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    responses((status = 200, body = ProgrammeReport),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ProgrammeReport>> {
+    let id = path_id(&id, "programme")?;
+    Ok(Json(state.app.programme_report(&viewer, id).await?))
+}
+
+/// The report as a CSV file, one row a figure: section, measure, value, people; a figure
+/// held back says so in its value (the programme's admins and instance admins).
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/report.csv", tag = "programmes",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Programme id")),
+    responses((status = 200, description = "The report file: section, measure, value, people", content_type = "text/csv", body = String),
+        (status = 403, description = "Not an admin of it", body = ErrorBody),
+        (status = 404, description = "No programme you may see has this id", body = ErrorBody)))]
+pub async fn report_csv(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = path_id(&id, "programme")?;
+    let body = state.app.programme_report_csv(&viewer, id).await?;
+    Ok(download(CSV, &format!("report-{id}.csv"), body))
 }

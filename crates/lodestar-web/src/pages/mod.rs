@@ -20,6 +20,7 @@ mod opportunities;
 mod outcomes;
 mod people;
 mod profile;
+mod programme_report;
 mod programmes;
 pub mod reference;
 mod requests;
@@ -185,6 +186,8 @@ pub fn registry() -> Routes<AppState> {
             programmes::participants_csv,
         )
         .get("/programmes/{id}/matches.csv", programmes::matches_csv)
+        .get("/programmes/{id}/report", programme_report::report)
+        .get("/programmes/{id}/report.csv", programme_report::report_csv)
         .get("/invitations/{token}", sessions::invitation_form)
         .post("/invitations/{token}", sessions::accept_invitation)
         .post("/enrolments/{id}/withdraw", programmes::withdraw)

@@ -815,6 +815,8 @@ fn matrix() -> Vec<Row> {
             .csv(IMPORT_CSV),
         row(M::GET, "/programmes/{id}/participants.csv", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
         row(M::GET, "/programmes/{id}/matches.csv", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        row(M::GET, "/programmes/{id}/report", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        row(M::GET, "/programmes/{id}/report.csv", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
         row(M::POST, "/enrolments/{id}/withdraw", [LogIn, NOT_FOUND, Redirect("/programmes/"), Redirect("/programmes/")])
             .fill(Fill::OwnersEnrolment),
         row(M::POST, "/enrolments/{id}/approve", [LogIn, NOT_FOUND, FORBIDDEN, Redirect("/programmes/")])
@@ -923,6 +925,11 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/api/v1/programmes/{id}/participants.csv", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
             .fill(Fill::OwnersProgramme),
         row(M::GET, "/api/v1/programmes/{id}/matches.csv", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        // A programme's report: aggregates for its admins (the owner) and instance admins.
+        row(M::GET, "/api/v1/programmes/{id}/report", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::GET, "/api/v1/programmes/{id}/report.csv", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
             .fill(Fill::OwnersProgramme),
         row(M::POST, "/api/v1/programmes/{id}/invitation", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
             .fill(Fill::OwnersProgramme),

@@ -40,6 +40,7 @@ mod paths;
 mod privacy;
 mod profile;
 mod programme_pages;
+mod programme_report;
 mod programmes;
 mod recommending;
 mod request_pages;

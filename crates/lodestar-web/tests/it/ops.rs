@@ -192,6 +192,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/programmes/{id}/participants/import"),
     ("get", "/api/v1/programmes/{id}/participants.csv"),
     ("get", "/api/v1/programmes/{id}/matches.csv"),
+    ("get", "/api/v1/programmes/{id}/report"),
+    ("get", "/api/v1/programmes/{id}/report.csv"),
     ("get", "/healthz"),
     ("get", "/metrics"),
 ];
