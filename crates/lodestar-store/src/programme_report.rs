@@ -31,6 +31,16 @@ pub struct Tally {
     pub people: i64,
 }
 
+impl Tally {
+    /// The tally in a row's columns `count` and `people`.
+    fn read(row: &sqlx::any::AnyRow, count: &str, people: &str) -> Result<Self> {
+        Ok(Self {
+            count: row.try_get(count)?,
+            people: row.try_get(people)?,
+        })
+    }
+}
+
 /// Live enrolments (`approved` or `pending`) by role and state: `(role, state, count)`.
 pub async fn enrolment(db: &Db, programme: ProgrammeId) -> Result<Vec<(String, String, i64)>> {
     sqlx::query(
@@ -133,21 +143,11 @@ pub async fn mentorships(db: &Db, programme: ProgrammeId) -> Result<Vec<(String,
     .map(|row| {
         let state: String = row.try_get("state")?;
         let stalled = if state == "active" {
-            Tally {
-                count: row.try_get("stalled_n")?,
-                people: row.try_get("stalled_people")?,
-            }
+            Tally::read(row, "stalled_n", "stalled_people")?
         } else {
             Tally::default()
         };
-        Ok((
-            state,
-            Tally {
-                count: row.try_get("n")?,
-                people: row.try_get("people")?,
-            },
-            stalled,
-        ))
+        Ok((state, Tally::read(row, "n", "people")?, stalled))
     })
     .collect()
 }
@@ -163,10 +163,7 @@ pub async fn unanswered(db: &Db, programme: ProgrammeId) -> Result<Tally> {
     .bind(programme.to_string())
     .fetch_one(db.reader())
     .await?;
-    Ok(Tally {
-        count: row.try_get("n")?,
-        people: row.try_get("people")?,
-    })
+    Tally::read(&row, "n", "people")
 }
 
 /// Goals the programme's mentees set since `since` (epoch ms), and goals they achieved
@@ -186,14 +183,8 @@ pub async fn goals(db: &Db, programme: ProgrammeId, since: i64) -> Result<(Tally
     .fetch_one(db.reader())
     .await?;
     Ok((
-        Tally {
-            count: row.try_get("set_n")?,
-            people: row.try_get("set_people")?,
-        },
-        Tally {
-            count: row.try_get("done_n")?,
-            people: row.try_get("done_people")?,
-        },
+        Tally::read(&row, "set_n", "set_people")?,
+        Tally::read(&row, "done_n", "done_people")?,
     ))
 }
 
@@ -301,15 +292,7 @@ pub async fn outcomes(
     .fetch_all(db.reader())
     .await?
     .iter()
-    .map(|row| {
-        Ok((
-            row.try_get("kind")?,
-            Tally {
-                count: row.try_get("n")?,
-                people: row.try_get("people")?,
-            },
-        ))
-    })
+    .map(|row| Ok((row.try_get("kind")?, Tally::read(row, "n", "people")?)))
     .collect()
 }
 
@@ -326,15 +309,7 @@ pub async fn ratings(db: &Db, programme: ProgrammeId) -> Result<Vec<(i64, Tally)
     .fetch_all(db.reader())
     .await?
     .iter()
-    .map(|row| {
-        Ok((
-            row.try_get("rating")?,
-            Tally {
-                count: row.try_get("n")?,
-                people: row.try_get("people")?,
-            },
-        ))
-    })
+    .map(|row| Ok((row.try_get("rating")?, Tally::read(row, "n", "people")?)))
     .collect()
 }
 
