@@ -85,17 +85,20 @@ async fn register_page(
     status: StatusCode,
     input: RegisterInput,
 ) -> Response {
-    let form = match crate::csrf::anonymous_form(state, headers).await {
-        Ok(form) => form,
-        Err(e) => return error_page(&e),
-    };
-    let page = RegisterPage {
-        chrome: Chrome::for_visitor(form.token.clone(), "register", "Create your account"),
-        name: input.name,
-        email: input.email,
-        errors: input.errors,
-    };
-    form.attach(render_status(status, &page))
+    super::visitor_form(
+        state,
+        headers,
+        status,
+        "register",
+        "Create your account",
+        |chrome| RegisterPage {
+            chrome,
+            name: input.name,
+            email: input.email,
+            errors: input.errors,
+        },
+    )
+    .await
 }
 
 /// Who is signing in, and from where: written on the session so its owner can recognise it.
@@ -243,17 +246,15 @@ async fn login_page(
     next: String,
     error: Option<String>,
 ) -> Response {
-    let form = match crate::csrf::anonymous_form(state, headers).await {
-        Ok(form) => form,
-        Err(e) => return error_page(&e),
-    };
-    let page = LoginPage {
-        chrome: Chrome::for_visitor(form.token.clone(), "login", "Log in"),
-        email,
-        next,
-        error,
-    };
-    form.attach(render_status(status, &page))
+    super::visitor_form(state, headers, status, "login", "Log in", |chrome| {
+        LoginPage {
+            chrome,
+            email,
+            next,
+            error,
+        }
+    })
+    .await
 }
 
 pub async fn login(

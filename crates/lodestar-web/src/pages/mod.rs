@@ -430,6 +430,24 @@ pub fn render_made(status: StatusCode, page: Result<impl Template, Response>) ->
     }
 }
 
+/// A page whose form a visitor fills in (register, log in, setup, an invitation): the form's
+/// signed token in its frame, and the nonce cookie the token is bound to on the response.
+pub(super) async fn visitor_form<T: Template>(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    status: StatusCode,
+    nav: &'static str,
+    title: &str,
+    page: impl FnOnce(Chrome) -> T,
+) -> Response {
+    let form = match crate::csrf::anonymous_form(state, headers).await {
+        Ok(form) => form,
+        Err(e) => return error_page(&e),
+    };
+    let page = page(Chrome::for_visitor(form.token.clone(), nav, title));
+    form.attach(render_status(status, &page))
+}
+
 pub fn render_status(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

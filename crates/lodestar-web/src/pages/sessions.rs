@@ -15,7 +15,7 @@ use lodestar_store::invitations::LiveInvitation;
 use tower_sessions::Session;
 
 use super::account::{registration_errors, registration_of, welcome_in};
-use super::{Chrome, FormData, OrPage, done, error_page, error_page_with, render, render_status};
+use super::{Chrome, FormData, OrPage, done, error_page, error_page_with, render};
 use crate::AppState;
 use crate::auth::{ClientAddress, MaybeViewer, PageViewer};
 
@@ -101,15 +101,15 @@ async fn setup_page(
     status: StatusCode,
     page: SetupPage,
 ) -> Response {
-    let form = match crate::csrf::anonymous_form(state, headers).await {
-        Ok(form) => form,
-        Err(e) => return error_page(&e),
-    };
-    let page = SetupPage {
-        chrome: Chrome::for_visitor(form.token.clone(), "setup", "Set up Lodestar"),
-        ..page
-    };
-    form.attach(render_status(status, &page))
+    super::visitor_form(
+        state,
+        headers,
+        status,
+        "setup",
+        "Set up Lodestar",
+        |chrome| SetupPage { chrome, ..page },
+    )
+    .await
 }
 
 pub async fn setup_form(
@@ -201,17 +201,20 @@ async fn invitation_page(
         Err(AppError::NotFound(_)) => return used_invitation(),
         Err(e) => return error_page(&e),
     };
-    let form = match crate::csrf::anonymous_form(state, headers).await {
-        Ok(form) => form,
-        Err(e) => return error_page(&e),
-    };
-    let page = InvitationPage {
-        chrome: Chrome::for_visitor(form.token.clone(), "invitation", "Welcome to Lodestar"),
-        token,
-        invitation,
-        errors,
-    };
-    form.attach(render_status(status, &page))
+    super::visitor_form(
+        state,
+        headers,
+        status,
+        "invitation",
+        "Welcome to Lodestar",
+        |chrome| InvitationPage {
+            chrome,
+            token,
+            invitation,
+            errors,
+        },
+    )
+    .await
 }
 
 /// The page an invitation e-mail links to: set a password for the account an import made.
