@@ -144,6 +144,7 @@ pub struct App {
     mentor_counts: Arc<career::MentorCounts>,
     network_cache: Arc<network::paths::NetworkCache>,
     opportunity_board: Arc<opportunities::for_you::BoardCache>,
+    report_cache: Arc<programmes::report::ReportCache>,
     /// Where e-mail from the outbox goes (see [`mail`], [`delivery`]).
     mailer: Arc<mail::Mailer>,
     /// This process's live bus (see [`live`]).
@@ -161,6 +162,7 @@ impl App {
             mentor_counts: Arc::default(),
             network_cache: Arc::default(),
             opportunity_board: Arc::default(),
+            report_cache: Arc::default(),
             mailer: Arc::new(
                 mail::Mailer::files(mail::DEFAULT_FOLDER, mail::DEFAULT_FROM)
                     .unwrap_or_else(|_| unreachable!("the default sender is an address")),

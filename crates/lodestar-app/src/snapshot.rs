@@ -99,7 +99,7 @@ impl<T: Send + Sync + 'static> Held<T> {
                             Ok(fresh) => {
                                 Self::keep(&built, generation, Arc::new(fresh), started.elapsed())
                             }
-                            Err(e) => tracing::warn!(error = %e, "rebuilding a network snapshot"),
+                            Err(e) => tracing::warn!(error = %e, "rebuilding a snapshot"),
                         }
                     });
                 }

@@ -500,6 +500,12 @@ const MIGRATIONS: &[Step] = &[
         "account_invitations",
         include_str!("../migrations/0027_account_invitations.sql"),
     ),
+    Step::PerBackend(
+        31,
+        "report_generation",
+        include_str!("../migrations/sqlite/0031_report_generation.sql"),
+        include_str!("../migrations/postgres/0031_report_generation.sql"),
+    ),
 ];
 
 enum Step {

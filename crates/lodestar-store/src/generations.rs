@@ -34,3 +34,10 @@ async fn value(db: &Db, name: &str) -> Result<i64> {
 pub async fn opportunities(db: &Db) -> Result<i64> {
     value(db, "opportunities").await
 }
+
+/// What programmes' reports count: programmes, enrolments, mentorships and their members,
+/// sessions, requests, goals, check-ins, assessments, wanted skills, outcomes and skills'
+/// names (migration 31).
+pub async fn reports(db: &Db) -> Result<i64> {
+    value(db, "reports").await
+}

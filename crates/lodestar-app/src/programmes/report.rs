@@ -7,16 +7,21 @@
 //! its value and its people are `null` and it says `suppressed`. No admin reads one
 //! person's check-in, goal, level or rating through it, nor anyone's name or id.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use chrono::{NaiveDate, NaiveTime};
 use lodestar_domain::ProgrammeId;
 use lodestar_domain::growth::OutcomeKind;
 use lodestar_domain::programme::{MIN_GROUP, shown};
-use lodestar_store::now_ms;
 use lodestar_store::programme_report::{self as store, Change, Tally};
+use lodestar_store::programmes::Programme;
+use lodestar_store::{Db, generations};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::participants::csv_text;
+use crate::snapshot::Held;
 use crate::{App, AppError, Viewer};
 
 /// The window check-in participation looks back over, in days.
@@ -24,6 +29,30 @@ pub const PARTICIPATION_DAYS: i64 = 28;
 /// The most skills the report compares.
 pub const MAX_SKILLS: i64 = 8;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Programmes whose reports are held at most; beyond, the held ones are let go.
+const HELD_REPORTS: usize = 512;
+
+/// Programmes' reports, each held per day (UTC) under the reports generation; only today's
+/// are kept.
+#[derive(Debug, Default)]
+pub(crate) struct ReportCache {
+    held: Mutex<HashMap<(ProgrammeId, NaiveDate), Arc<Held<ProgrammeReport>>>>,
+}
+
+impl ReportCache {
+    /// Programme `id`'s report of `today`.
+    fn of(&self, id: ProgrammeId, today: NaiveDate) -> Arc<Held<ProgrammeReport>> {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        if !held.contains_key(&(id, today)) {
+            held.retain(|&(_, day), _| day == today);
+            if held.len() >= HELD_REPORTS {
+                held.clear();
+            }
+        }
+        Arc::clone(held.entry((id, today)).or_default())
+    }
+}
 
 /// One figure of a programme's report.
 #[derive(Clone, Debug, Serialize, ToSchema, PartialEq)]
@@ -172,222 +201,24 @@ const STATES: [(&str, &str); 4] = [
 
 impl App {
     /// A programme's dashboard and report, for its admins and instance admins.
+    ///
+    /// Counted once per programme, day and [`generations::reports`]: a report is read from
+    /// memory until something it counts is written, or the day (UTC) changes.
     pub async fn programme_report(
         &self,
         viewer: &Viewer,
         id: ProgrammeId,
     ) -> Result<ProgrammeReport, AppError> {
         let p = self.run_by(viewer, id).await?;
-        let now = now_ms();
         let today = chrono::Utc::now().date_naive();
-        let started = start_ms(p.dates.starts_on);
-        let db = &self.db;
-
-        let enrolled = store::enrolment(db, id).await?;
-        let mut enrolment = Vec::new();
-        for role in ["mentee", "mentor", "both"] {
-            for state in ["approved", "pending"] {
-                let n = enrolled
-                    .iter()
-                    .find(|(r, s, _)| r == role && s == state)
-                    .map_or(0, |e| e.2);
-                let label = format!(
-                    "{} {state}",
-                    match role {
-                        "mentee" => "Mentees",
-                        "mentor" => "Mentors",
-                        _ => "Both mentee and mentor,",
-                    }
-                );
-                enrolment.push(count(&format!("{role}.{state}"), &label, n, n));
-            }
-        }
-
-        let (mentees, matched) = store::matched(db, id).await?;
-        let waiting = mentees - matched;
-        let matching = vec![
-            count("matched", "Mentees matched", matched, matched),
-            count("waiting", "Mentees waiting for a match", waiting, waiting),
-        ];
-
-        let buckets = store::sessions(db, id).await?;
-        let (members, raters) = store::people_in_mentorships(db, id).await?;
-        let held: i64 = buckets.iter().map(|b| b.held).sum();
-        let made: i64 = buckets.iter().map(|b| b.mentorships).sum();
-        let mut sessions = vec![figure(
-            "mean",
-            "Sessions held per mentorship (mean)",
-            "mean",
-            mean(held, made),
-            members,
-        )];
-        for (i, (key, label)) in SESSION_BUCKETS.iter().enumerate() {
-            let b = buckets
-                .iter()
-                .find(|b| b.bucket == i as i64)
-                .copied()
-                .unwrap_or_default();
-            sessions.push(count(key, label, b.mentorships, b.people));
-        }
-
-        let by_state = store::mentorships(db, id).await?;
-        let tally = |state: &str| {
-            by_state
-                .iter()
-                .find(|(s, _, _)| s == state)
-                .map_or(Tally::default(), |(_, t, _)| *t)
-        };
-        let stalled: Tally = by_state
-            .iter()
-            .find(|(s, _, _)| s == "active")
-            .map_or(Tally::default(), |(_, _, stalled)| *stalled);
-        let unanswered = store::unanswered(db, id).await?;
-        let (goals_set, goals_done) = store::goals(db, id, started).await?;
-        let checked = store::checked_in(db, id, now - PARTICIPATION_DAYS * DAY_MS).await?;
-
-        let dashboard = vec![
-            section("enrolment", "Enrolment", enrolment),
-            section("matching", "Matched and waiting", matching),
-            section("sessions", "Sessions held", sessions),
-            section(
-                "mentorships",
-                "Stalled mentorships",
-                vec![count(
-                    "stalled",
-                    "Active mentorships with no session for a while",
-                    stalled.count,
-                    stalled.people,
-                )],
-            ),
-            section(
-                "requests",
-                "Requests unanswered",
-                vec![count(
-                    "pending",
-                    "Requests the programme's mentees sent its mentors, waiting for an answer",
-                    unanswered.count,
-                    unanswered.people,
-                )],
-            ),
-            section(
-                "goals",
-                "Goals since the start",
-                vec![
-                    count("set", "Goals set", goals_set.count, goals_set.people),
-                    count(
-                        "achieved",
-                        "Goals achieved",
-                        goals_done.count,
-                        goals_done.people,
-                    ),
-                ],
-            ),
-            section(
-                "check_ins",
-                "Check-in participation",
-                vec![figure(
-                    "share",
-                    &format!("Mentees who checked in during the last {PARTICIPATION_DAYS} days"),
-                    "share",
-                    share(checked, mentees),
-                    mentees,
-                )],
-            ),
-        ];
-
-        let confidence = store::confidence(db, id, started).await?;
-        let skills = store::skills(db, id, MAX_SKILLS).await?;
-        let outcomes =
-            store::outcomes(db, id, &p.dates.starts_on.format("%Y-%m-%d").to_string()).await?;
-        let ratings = store::ratings(db, id).await?;
-
-        let outcome_figures = [
-            OutcomeKind::Promotion,
-            OutcomeKind::NewRole,
-            OutcomeKind::NewJob,
-            OutcomeKind::Certification,
-            OutcomeKind::StretchAssignment,
-            OutcomeKind::TalkGiven,
-            OutcomeKind::Other,
-        ]
-        .into_iter()
-        .map(|kind| {
-            let t = outcomes
-                .iter()
-                .find(|(k, _)| k == kind.as_str())
-                .map_or(Tally::default(), |(_, t)| *t);
-            count(kind.as_str(), kind.label(), t.count, t.people)
-        })
-        .collect();
-
-        let rated: i64 = ratings.iter().map(|(_, t)| t.count).sum();
-        let stars: i64 = ratings.iter().map(|(s, t)| s * t.count).sum();
-        let mut rating_figures = vec![figure(
-            "mean",
-            "Mean rating (1–5 stars)",
-            "mean",
-            mean(stars, rated),
-            raters,
-        )];
-        for s in 1..=5_i64 {
-            let t = ratings
-                .iter()
-                .find(|(stars, _)| *stars == s)
-                .map_or(Tally::default(), |(_, t)| *t);
-            let label = if s == 1 {
-                "1 star".to_owned()
-            } else {
-                format!("{s} stars")
-            };
-            rating_figures.push(count(&s.to_string(), &label, t.count, t.people));
-        }
-
-        let total: i64 = by_state.iter().map(|(_, t, _)| t.count).sum();
-        let retention = STATES
-            .iter()
-            .map(|(state, label)| {
-                let t = tally(state);
-                figure(state, label, "share", share(t.count, total), t.people)
-            })
-            .collect();
-
-        let report = vec![
-            section(
-                "confidence",
-                "Confidence (1–10), first check-in against latest",
-                change(None, confidence).into(),
-            ),
-            section(
-                "skills",
-                "Skill levels (1–5) the mentees want to grow, first assessment against latest",
-                skills
-                    .into_iter()
-                    .flat_map(|(skill, c)| change(Some(&skill), c))
-                    .collect(),
-            ),
-            section(
-                "outcomes",
-                "Career outcomes since the start",
-                outcome_figures,
-            ),
-            section(
-                "ratings",
-                "Ratings of completed mentorships",
-                rating_figures,
-            ),
-            section("retention", "Retention of the mentorships", retention),
-        ];
-
-        Ok(ProgrammeReport {
-            programme_id: p.id,
-            programme_name: p.name,
-            starts_on: p.dates.starts_on.format("%Y-%m-%d").to_string(),
-            ends_on: p.dates.ends_on.format("%Y-%m-%d").to_string(),
-            as_of: today.format("%Y-%m-%d").to_string(),
-            min_group: MIN_GROUP,
-            dashboard,
-            report,
-        })
+        let generation = generations::reports(&self.db).await?;
+        let db = self.db.clone();
+        let report = self
+            .report_cache
+            .of(id, today)
+            .get(generation, move || count_report(db, p, today))
+            .await?;
+        Ok(ProgrammeReport::clone(&report))
     }
 
     /// The report as a CSV file, one row a figure: section, measure, value, people.
@@ -399,6 +230,219 @@ impl App {
         let report = self.programme_report(viewer, id).await?;
         report_csv(&report)
     }
+}
+
+/// Counts programme `p`'s report as of `today`.
+async fn count_report(db: Db, p: Programme, today: NaiveDate) -> Result<ProgrammeReport, AppError> {
+    let id = p.id;
+    let started = start_ms(p.dates.starts_on);
+    let db = &db;
+
+    let enrolled = store::enrolment(db, id).await?;
+    let mut enrolment = Vec::new();
+    for role in ["mentee", "mentor", "both"] {
+        for state in ["approved", "pending"] {
+            let n = enrolled
+                .iter()
+                .find(|(r, s, _)| r == role && s == state)
+                .map_or(0, |e| e.2);
+            let label = format!(
+                "{} {state}",
+                match role {
+                    "mentee" => "Mentees",
+                    "mentor" => "Mentors",
+                    _ => "Both mentee and mentor,",
+                }
+            );
+            enrolment.push(count(&format!("{role}.{state}"), &label, n, n));
+        }
+    }
+
+    let (mentees, matched) = store::matched(db, id).await?;
+    let waiting = mentees - matched;
+    let matching = vec![
+        count("matched", "Mentees matched", matched, matched),
+        count("waiting", "Mentees waiting for a match", waiting, waiting),
+    ];
+
+    let buckets = store::sessions(db, id).await?;
+    let (members, raters) = store::people_in_mentorships(db, id).await?;
+    let held: i64 = buckets.iter().map(|b| b.held).sum();
+    let made: i64 = buckets.iter().map(|b| b.mentorships).sum();
+    let mut sessions = vec![figure(
+        "mean",
+        "Sessions held per mentorship (mean)",
+        "mean",
+        mean(held, made),
+        members,
+    )];
+    for (i, (key, label)) in SESSION_BUCKETS.iter().enumerate() {
+        let b = buckets
+            .iter()
+            .find(|b| b.bucket == i as i64)
+            .copied()
+            .unwrap_or_default();
+        sessions.push(count(key, label, b.mentorships, b.people));
+    }
+
+    let by_state = store::mentorships(db, id).await?;
+    let tally = |state: &str| {
+        by_state
+            .iter()
+            .find(|(s, _, _)| s == state)
+            .map_or(Tally::default(), |(_, t, _)| *t)
+    };
+    let stalled: Tally = by_state
+        .iter()
+        .find(|(s, _, _)| s == "active")
+        .map_or(Tally::default(), |(_, _, stalled)| *stalled);
+    let unanswered = store::unanswered(db, id).await?;
+    let (goals_set, goals_done) = store::goals(db, id, started).await?;
+    let checked = store::checked_in(db, id, start_ms(today) - PARTICIPATION_DAYS * DAY_MS).await?;
+
+    let dashboard = vec![
+        section("enrolment", "Enrolment", enrolment),
+        section("matching", "Matched and waiting", matching),
+        section("sessions", "Sessions held", sessions),
+        section(
+            "mentorships",
+            "Stalled mentorships",
+            vec![count(
+                "stalled",
+                "Active mentorships with no session for a while",
+                stalled.count,
+                stalled.people,
+            )],
+        ),
+        section(
+            "requests",
+            "Requests unanswered",
+            vec![count(
+                "pending",
+                "Requests the programme's mentees sent its mentors, waiting for an answer",
+                unanswered.count,
+                unanswered.people,
+            )],
+        ),
+        section(
+            "goals",
+            "Goals since the start",
+            vec![
+                count("set", "Goals set", goals_set.count, goals_set.people),
+                count(
+                    "achieved",
+                    "Goals achieved",
+                    goals_done.count,
+                    goals_done.people,
+                ),
+            ],
+        ),
+        section(
+            "check_ins",
+            "Check-in participation",
+            vec![figure(
+                "share",
+                &format!("Mentees who checked in during the last {PARTICIPATION_DAYS} days"),
+                "share",
+                share(checked, mentees),
+                mentees,
+            )],
+        ),
+    ];
+
+    let confidence = store::confidence(db, id, started).await?;
+    let skills = store::skills(db, id, MAX_SKILLS).await?;
+    let outcomes =
+        store::outcomes(db, id, &p.dates.starts_on.format("%Y-%m-%d").to_string()).await?;
+    let ratings = store::ratings(db, id).await?;
+
+    let outcome_figures = [
+        OutcomeKind::Promotion,
+        OutcomeKind::NewRole,
+        OutcomeKind::NewJob,
+        OutcomeKind::Certification,
+        OutcomeKind::StretchAssignment,
+        OutcomeKind::TalkGiven,
+        OutcomeKind::Other,
+    ]
+    .into_iter()
+    .map(|kind| {
+        let t = outcomes
+            .iter()
+            .find(|(k, _)| k == kind.as_str())
+            .map_or(Tally::default(), |(_, t)| *t);
+        count(kind.as_str(), kind.label(), t.count, t.people)
+    })
+    .collect();
+
+    let rated: i64 = ratings.iter().map(|(_, t)| t.count).sum();
+    let stars: i64 = ratings.iter().map(|(s, t)| s * t.count).sum();
+    let mut rating_figures = vec![figure(
+        "mean",
+        "Mean rating (1–5 stars)",
+        "mean",
+        mean(stars, rated),
+        raters,
+    )];
+    for s in 1..=5_i64 {
+        let t = ratings
+            .iter()
+            .find(|(stars, _)| *stars == s)
+            .map_or(Tally::default(), |(_, t)| *t);
+        let label = if s == 1 {
+            "1 star".to_owned()
+        } else {
+            format!("{s} stars")
+        };
+        rating_figures.push(count(&s.to_string(), &label, t.count, t.people));
+    }
+
+    let total: i64 = by_state.iter().map(|(_, t, _)| t.count).sum();
+    let retention = STATES
+        .iter()
+        .map(|(state, label)| {
+            let t = tally(state);
+            figure(state, label, "share", share(t.count, total), t.people)
+        })
+        .collect();
+
+    let report = vec![
+        section(
+            "confidence",
+            "Confidence (1–10), first check-in against latest",
+            change(None, confidence).into(),
+        ),
+        section(
+            "skills",
+            "Skill levels (1–5) the mentees want to grow, first assessment against latest",
+            skills
+                .into_iter()
+                .flat_map(|(skill, c)| change(Some(&skill), c))
+                .collect(),
+        ),
+        section(
+            "outcomes",
+            "Career outcomes since the start",
+            outcome_figures,
+        ),
+        section(
+            "ratings",
+            "Ratings of completed mentorships",
+            rating_figures,
+        ),
+        section("retention", "Retention of the mentorships", retention),
+    ];
+
+    Ok(ProgrammeReport {
+        programme_id: p.id,
+        programme_name: p.name,
+        starts_on: p.dates.starts_on.format("%Y-%m-%d").to_string(),
+        ends_on: p.dates.ends_on.format("%Y-%m-%d").to_string(),
+        as_of: today.format("%Y-%m-%d").to_string(),
+        min_group: MIN_GROUP,
+        dashboard,
+        report,
+    })
 }
 
 /// Midnight UTC of `day`, in epoch ms.

@@ -159,6 +159,36 @@ api_tests! {
         }
     }
 
+    async fn a_report_read_before_a_change_is_never_answered_after_it(app) {
+        let c = cohort(app, 5).await;
+        // Read, and so held in memory, with nothing to count yet.
+        let before = report(app, &c, &c.petra).await;
+        assert!(figure(&before, "goals", "set")["suppressed"].as_bool().unwrap());
+        assert_eq!(report(app, &c, &c.admin).await, before, "read again unchanged");
+        for (token, _, _) in &c.mentees {
+            let body = json!({"title": "Lead the design review", "measure": "Run it twice",
+                "target_date": date_in_days(30)});
+            let made = app.post_json("/api/v1/me/goals", body, Some(token)).await;
+            assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        }
+        let goals = report(app, &c, &c.petra).await;
+        let set = figure(&goals, "goals", "set");
+        assert_eq!((&set["value"], &set["people"]), (&json!(5.0), &json!(5)), "{set}");
+        let csv = app.get(&format!("/api/v1/programmes/{}/report.csv", c.programme), Some(&c.petra)).await;
+        assert!(parse_csv(&csv.text()).iter().any(|r| r[0] == "Goals since the start" && r[1] == "Goals set"
+            && r[2] == "5" && r[3] == "5"), "{}", csv.text());
+
+        // So does a change to the programme itself.
+        let renamed = app.put_json(&format!("/api/v1/programmes/{}", c.programme), json!({
+            "name": "Renamed cohort", "enrolment_opens": date_in_days(-30),
+            "enrolment_closes": date_in_days(-12), "starts_on": date_in_days(-10),
+            "ends_on": date_in_days(120), "matching": "cohort"}), Some(&c.admin)).await;
+        assert!(renamed.status.is_success(), "{}", renamed.text());
+        let after = report(app, &c, &c.petra).await;
+        assert_eq!(after["programme_name"], "Renamed cohort");
+        assert_eq!(figure(&after, "enrolment", "mentee.approved")["value"], json!(5.0));
+    }
+
     async fn the_report_names_nobody_and_shows_no_ones_own_values(app) {
         let c = cohort(app, 6).await;
         let (mentor_id, _) = &c.mentor;
