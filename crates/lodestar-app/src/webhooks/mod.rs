@@ -378,3 +378,32 @@ pub(crate) fn mentorship_started(
         "members": members,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_address_is_a_web_address_without_credentials_or_a_private_literal() {
+        assert_eq!(
+            parse_url("https://hooks.example.org/x", false).as_deref(),
+            Ok("https://hooks.example.org/x")
+        );
+        assert!(parse_url("https://user:pw@hooks.example.org/x", false).is_err());
+        assert!(parse_url("http://127.0.0.1:8080/x", false).is_err_and(|e| e.contains("private")));
+        assert!(parse_url("http://127.0.0.1:8080/x", true).is_ok());
+        assert!(parse_url("http://[::1]/x", false).is_err());
+        assert!(parse_url("javascript:alert(1)", true).is_err());
+    }
+
+    #[test]
+    fn a_secret_is_32_random_bytes_after_its_prefix() {
+        let (a, b) = (new_secret(), new_secret());
+        assert_ne!(a, b);
+        let raw = a.strip_prefix(SECRET_PREFIX).unwrap_or_default();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .unwrap_or_default();
+        assert_eq!(bytes.len(), 32);
+    }
+}
