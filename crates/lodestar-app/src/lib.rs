@@ -41,6 +41,7 @@ pub mod sessions;
 mod snapshot;
 pub mod throttle;
 pub mod tokens;
+pub mod webhooks;
 
 pub use error::AppError;
 use std::sync::Arc;
@@ -75,6 +76,8 @@ pub struct Policy {
     pub public_url: String,
     /// How mentors' busy calendars are fetched and read (see [`busy_calendar`]).
     pub busy_calendars: busy_calendar::Settings,
+    /// How webhooks are sent (see [`webhooks`]).
+    pub webhooks: webhooks::Settings,
 }
 
 /// Limits and timings of the mentorship lifecycle, with production defaults.
@@ -129,6 +132,7 @@ impl Default for Policy {
             mentoring: MentoringPolicy::default(),
             public_url: "http://localhost:8080".into(),
             busy_calendars: busy_calendar::Settings::default(),
+            webhooks: webhooks::Settings::default(),
         }
     }
 }

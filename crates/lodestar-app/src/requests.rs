@@ -12,9 +12,10 @@ mod periodic;
 mod view;
 
 use chrono::{Days, Utc};
-use lodestar_domain::mentoring::{Cadence, Initiator, MemberRole, RequestState};
+use lodestar_domain::mentoring::{Cadence, Initiator, MemberRole, MentorshipKind, RequestState};
 use lodestar_domain::profile::MAX_SKILLS_PER_LIST;
 use lodestar_domain::text::multi_line;
+use lodestar_domain::webhook::WebhookEvent;
 use lodestar_domain::{FieldErrors, MentorshipId, PersonId, RequestId};
 use lodestar_store::mentorships::{self, NewMentorship};
 use lodestar_store::requests::{self, Direction, NewRequest, Request};
@@ -333,29 +334,37 @@ impl App {
                 u64::try_from(request.duration_weeks.saturating_mul(7)).unwrap_or(0),
             ))
             .map(|d| d.format("%Y-%m-%d").to_string());
-        mentorships::insert(
-            &mut tx,
-            &NewMentorship {
-                id: mentorship,
-                request: Some(id),
-                members: vec![
-                    (request.mentor, MemberRole::Mentor),
-                    (request.mentee, MemberRole::Mentee),
-                ],
-                goals: String::new(),
-                focus_areas: request.focus_areas.clone(),
-                skills: request.skills.clone(),
-                cadence: request.cadence,
-                expected_end_on,
-                actor: viewer.id,
-                programme: None,
-            },
-        )
-        .await?;
+        let new = NewMentorship {
+            id: mentorship,
+            request: Some(id),
+            members: vec![
+                (request.mentor, MemberRole::Mentor),
+                (request.mentee, MemberRole::Mentee),
+            ],
+            goals: String::new(),
+            focus_areas: request.focus_areas.clone(),
+            skills: request.skills.clone(),
+            cadence: request.cadence,
+            expected_end_on,
+            actor: viewer.id,
+            programme: None,
+        };
+        mentorships::insert(&mut tx, &new).await?;
         requests::set_mentorship(&mut tx, id, mentorship).await?;
         requests::reset_expired_in_a_row(&mut tx, request.mentor).await?;
         let request = requests::get_in(&mut tx, id).await?;
         self.notify(&mut tx, &accepted_notice(&request, mentorship))
+            .await?;
+        let accepted = serde_json::json!({
+            "request_id": id,
+            "mentorship_id": mentorship,
+            "mentor_id": request.mentor,
+            "mentee_id": request.mentee,
+        });
+        self.queue_webhook(&mut tx, WebhookEvent::RequestAccepted, accepted)
+            .await?;
+        let started = crate::webhooks::mentorship_started(&new, MentorshipKind::Ongoing);
+        self.queue_webhook(&mut tx, WebhookEvent::MentorshipStarted, started)
             .await?;
         lodestar_store::commit(tx).await?;
         tracing::info!(request = %id, mentorship = %mentorship, "request accepted");

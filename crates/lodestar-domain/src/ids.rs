@@ -42,6 +42,14 @@ macro_rules! id_type {
 }
 
 id_type!(
+    /// A webhook endpoint an admin registered.
+    WebhookId
+);
+id_type!(
+    /// One event's delivery to one webhook endpoint.
+    WebhookDeliveryId
+);
+id_type!(
     /// A person: an account that may be a mentor, a mentee, or both.
     PersonId
 );

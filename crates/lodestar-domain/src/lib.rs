@@ -21,6 +21,7 @@ pub mod skill;
 pub mod slots;
 pub mod text;
 pub mod validation;
+pub mod webhook;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{
@@ -28,7 +29,7 @@ pub use ids::{
     FeedbackRequestId, GoalCommentId, GoalId, IntroductionAskId, IntroductionId, MatchRunId,
     MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId, ObstacleId,
     OpportunityId, OutcomeId, PersonId, ProgrammeId, ReportId, RequestId, SkillId, ThreadId,
-    TokenId,
+    TokenId, WebhookDeliveryId, WebhookId,
 };
 pub use profile::{FocusArea, ProfileChanges, ProfileData, ProfileField, SkillClaim};
 pub use skill::{SkillKind, SkillLevel, Slug};

@@ -500,6 +500,11 @@ const MIGRATIONS: &[Step] = &[
         "account_invitations",
         include_str!("../migrations/0027_account_invitations.sql"),
     ),
+    Step::Both(
+        29,
+        "webhooks",
+        include_str!("../migrations/0029_webhooks.sql"),
+    ),
     Step::PerBackend(
         31,
         "report_generation",

@@ -58,6 +58,7 @@ pub mod testing;
 pub mod threads;
 pub mod throttle;
 pub mod tokens;
+pub mod webhooks;
 
 pub use db::{Backend, Conn, Db, DbConfig, Tx, commit, now_ms};
 pub use error::StoreError;

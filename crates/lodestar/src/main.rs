@@ -222,6 +222,12 @@ struct ServeArgs {
     #[arg(long, env = "LODESTAR_BUSY_CALENDAR_ALLOW_PRIVATE")]
     busy_calendar_allow_private: bool,
 
+    /// Let webhook endpoints be on loopback, private and link-local addresses (a receiver
+    /// on the intranet). Off by default: an address an admin typed must not reach the
+    /// server's own network.
+    #[arg(long, env = "LODESTAR_WEBHOOK_ALLOW_PRIVATE")]
+    webhook_allow_private: bool,
+
     /// Days a mentor still reads what a mentee shared with them (goals, check-ins, their
     /// progress) after their mentorship ends; 0 ends it with the mentorship.
     #[arg(long, env = "LODESTAR_SHARE_GRACE_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
@@ -407,6 +413,7 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     app.policy.throttle.registrations_per_address = args.registrations_per_address;
     app.policy.busy_calendars.every = Duration::from_secs(args.busy_calendar_interval * 60);
     app.policy.busy_calendars.limits.allow_private = args.busy_calendar_allow_private;
+    app.policy.webhooks.allow_private = args.webhook_allow_private;
     app.policy.mentoring.share_grace_ms = i64::from(args.share_grace_days) * 24 * 60 * 60 * 1000;
     if args.demo {
         if lodestar_store::persons::count(&app.db).await? == 0 {
@@ -435,6 +442,8 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     tokio::spawn(Housekeeping::new(app.clone()).run());
     // The e-mail sender: it picks up whatever the outbox holds, from before a restart too.
     tokio::spawn(app.clone().run_sender());
+    // Webhooks, from their own table the same way.
+    tokio::spawn(app.clone().run_webhook_sender());
     tokio::spawn(app.clone().run_lifecycle());
     let (stop, stop_rx) = tokio::sync::watch::channel(false);
     // Mentors' busy calendars, fetched on their schedule until shutdown begins.

@@ -160,6 +160,16 @@ impl App {
             };
             mentorships::insert(&mut tx, &new).await?;
             mentorships::mark_flash(&mut tx, mentorship).await?;
+            let started = crate::webhooks::mentorship_started(
+                &new,
+                lodestar_domain::mentoring::MentorshipKind::Flash,
+            );
+            self.queue_webhook(
+                &mut tx,
+                lodestar_domain::webhook::WebhookEvent::MentorshipStarted,
+                started,
+            )
+            .await?;
             let session = NewMeeting {
                 id: meeting,
                 mentorship,

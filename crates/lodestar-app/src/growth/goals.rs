@@ -743,6 +743,16 @@ impl App {
             fields.status = current.status;
         }
         store::update(&mut tx, id, &fields, now).await?;
+        if status_change == Some(GoalStatus::Achieved) {
+            // Its id and owner only: a goal's title and the rest are its owner's.
+            let data = serde_json::json!({"goal_id": id, "owner_id": current.owner});
+            self.queue_webhook(
+                &mut tx,
+                lodestar_domain::webhook::WebhookEvent::GoalAchieved,
+                data,
+            )
+            .await?;
+        }
         if let Some(skills) = &skills {
             store::set_skills(&mut tx, id, skills).await?;
         }

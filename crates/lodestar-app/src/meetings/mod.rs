@@ -407,6 +407,18 @@ impl App {
         }
         if held {
             mentorships::touch_activity(&mut tx, meeting.mentorship, now).await?;
+            let data = serde_json::json!({
+                "session_id": id,
+                "mentorship_id": meeting.mentorship,
+                "starts_at": crate::meetings::rfc3339(meeting.starts_at),
+                "marked_by": viewer.id,
+            });
+            self.queue_webhook(
+                &mut tx,
+                lodestar_domain::webhook::WebhookEvent::SessionHeld,
+                data,
+            )
+            .await?;
         }
         let kind = if held {
             "session_held"

@@ -300,6 +300,16 @@ impl App {
             let told = (&members[..], Some(viewer.id));
             self.tell_others(&mut tx, id, told, (kind, &title, body))
                 .await?;
+            let completed = serde_json::json!({
+                "mentorship_id": id,
+                "completed_by": viewer.id,
+            });
+            self.queue_webhook(
+                &mut tx,
+                lodestar_domain::webhook::WebhookEvent::MentorshipCompleted,
+                completed,
+            )
+            .await?;
         } else {
             match store::state_of(&mut tx, id).await? {
                 Some(MentorshipState::Completed) if reflects => {}

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, NotificationKind};
 use lodestar_domain::programme::{MatchRule, MatchRunState, QuestionKind, RawAnswer};
+use lodestar_domain::webhook::WebhookEvent;
 use lodestar_domain::{FieldErrors, MatchRunId, MentorshipId, PersonId, ProgrammeId};
 use lodestar_match::cohort::{Options, Stage};
 use lodestar_match::objective::Objective;
@@ -878,22 +879,25 @@ impl App {
                         .iter()
                         .map(|pair| (pair.mentee.id, MemberRole::Mentee)),
                 );
-                mentorships::insert(
-                    &mut tx,
-                    &NewMentorship {
-                        id: mentorship,
-                        request: None,
-                        members,
-                        goals: String::new(),
-                        focus_areas: Vec::new(),
-                        skills: Vec::new(),
-                        cadence: Cadence::Fortnightly,
-                        expected_end_on: Some(p.dates.ends_on.to_string()),
-                        actor: viewer.id,
-                        programme: Some(p.id),
-                    },
-                )
-                .await?;
+                let new = NewMentorship {
+                    id: mentorship,
+                    request: None,
+                    members,
+                    goals: String::new(),
+                    focus_areas: Vec::new(),
+                    skills: Vec::new(),
+                    cadence: Cadence::Fortnightly,
+                    expected_end_on: Some(p.dates.ends_on.to_string()),
+                    actor: viewer.id,
+                    programme: Some(p.id),
+                };
+                mentorships::insert(&mut tx, &new).await?;
+                let started = crate::webhooks::mentorship_started(
+                    &new,
+                    lodestar_domain::mentoring::MentorshipKind::Ongoing,
+                );
+                self.queue_webhook(&mut tx, WebhookEvent::MentorshipStarted, started)
+                    .await?;
                 created += 1;
                 for pair in &group {
                     self.notify(&mut tx, &matched_notice(&p, pair, true, mentorship))
@@ -914,6 +918,13 @@ impl App {
             }
         }
         store::set_created(&mut tx, id, created).await?;
+        let published = serde_json::json!({
+            "programme_id": p.id,
+            "run_id": id,
+            "mentorships_created": created,
+        });
+        self.queue_webhook(&mut tx, WebhookEvent::ProgrammeMatchPublished, published)
+            .await?;
         lodestar_store::commit(tx).await?;
         Ok(Published {
             mentorships_created: created,

@@ -27,3 +27,4 @@ mod signals;
 mod skills;
 mod throttle;
 mod tokens;
+mod webhooks;

@@ -22,6 +22,7 @@ mod people;
 mod programmes;
 mod requests;
 mod skills;
+mod webhooks;
 
 use axum::Router;
 use axum::handler::Handler;
@@ -116,6 +117,12 @@ pub fn registry() -> Routes<AppState> {
         .post("/admin/reports/{id}/actions", moderation::act)
         .get("/admin/suspensions", moderation::suspensions)
         .delete("/admin/suspensions/{id}", moderation::lift)
+        .get("/admin/webhooks", webhooks::list)
+        .post("/admin/webhooks", webhooks::create)
+        .get("/admin/webhooks/{id}", webhooks::show)
+        .delete("/admin/webhooks/{id}", webhooks::delete)
+        .get("/admin/webhooks/{id}/deliveries", webhooks::deliveries)
+        .post("/admin/webhooks/deliveries/{id}/retry", webhooks::retry)
         .get("/me/availability", booking::availability)
         .put("/me/availability", booking::set_availability)
         .get("/mentorships/{id}/slots", booking::slots)

@@ -26,6 +26,7 @@ pub mod reference;
 mod requests;
 mod sessions;
 mod tokens;
+mod webhooks;
 
 use askama::Template;
 use axum::Router;
@@ -124,6 +125,11 @@ pub fn registry() -> Routes<AppState> {
         .get("/admin/reports", moderation::reports)
         .post("/admin/reports/{id}/actions", moderation::act)
         .post("/admin/suspensions/{id}/lift", moderation::lift)
+        .get("/admin/webhooks", webhooks::list)
+        .post("/admin/webhooks", webhooks::create)
+        .get("/admin/webhooks/{id}", webhooks::show)
+        .post("/admin/webhooks/{id}/delete", webhooks::delete)
+        .post("/admin/webhooks/deliveries/{id}/retry", webhooks::retry)
         .get("/account/availability", booking::settings)
         .post("/account/availability", booking::save_settings)
         .post("/account/busy-calendar/refresh", booking::refresh_calendar)

@@ -160,6 +160,10 @@ enum Fill {
     OwnersEnrolment,
     /// A drafted match run of a new programme whose admin is the owner.
     OwnersMatchRun,
+    /// A new webhook endpoint, registered by the admin.
+    NewWebhook,
+    /// A new delivery, not sent yet, to a new webhook endpoint.
+    NewWebhookDelivery,
 }
 
 /// Which identity a role calls with: its own, or one made for this call because the call
@@ -456,6 +460,14 @@ fn matrix() -> Vec<Row> {
             .form(&[("action", "dismiss"), ("note", "matrix {n}")]),
         row(M::POST, "/admin/suspensions/{id}/lift", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/reports")])
             .fill(Fill::SuspendedPerson),
+        row(M::GET, "/admin/webhooks", ADMIN_PAGE),
+        row(M::POST, "/admin/webhooks", ADMIN_PAGE)
+            .form(&[("url", "https://hooks.example.org/page/{n}"), ("events", "goal.achieved")]),
+        row(M::GET, "/admin/webhooks/{id}", ADMIN_PAGE).fill(Fill::NewWebhook),
+        row(M::POST, "/admin/webhooks/{id}/delete", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/webhooks")])
+            .fill(Fill::NewWebhook),
+        row(M::POST, "/admin/webhooks/deliveries/{id}/retry", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/webhooks/")])
+            .fill(Fill::NewWebhookDelivery),
         row(M::GET, "/account/availability", SIGNED_IN_PAGE),
         row(M::POST, "/account/availability", [LogIn, Redirect("/account/availability"), Redirect("/account/availability"), Redirect("/account/availability")])
             .form(&[("time_zone", "UTC"), ("durations", "30"), ("weekly[0].day", "wed"), ("weekly[0].from", "09:00"), ("weekly[0].to", "10:00")]),
@@ -595,6 +607,14 @@ fn matrix() -> Vec<Row> {
             .json(r#"{"action": "dismiss", "note": "matrix {n}"}"#),
         row(M::GET, "/api/v1/admin/suspensions", ADMIN_API),
         row(M::DELETE, "/api/v1/admin/suspensions/{id}", ADMIN_API).fill(Fill::SuspendedPerson),
+        // Webhooks are the instance admins' alone.
+        row(M::GET, "/api/v1/admin/webhooks", ADMIN_API),
+        row(M::POST, "/api/v1/admin/webhooks", ADMIN_API)
+            .json(r#"{"url": "https://hooks.example.org/matrix/{n}", "events": ["request.accepted"]}"#),
+        row(M::GET, "/api/v1/admin/webhooks/{id}", ADMIN_API).fill(Fill::NewWebhook),
+        row(M::DELETE, "/api/v1/admin/webhooks/{id}", ADMIN_API).fill(Fill::NewWebhook),
+        row(M::GET, "/api/v1/admin/webhooks/{id}/deliveries", ADMIN_API).fill(Fill::NewWebhook),
+        row(M::POST, "/api/v1/admin/webhooks/deliveries/{id}/retry", ADMIN_API).fill(Fill::NewWebhookDelivery),
         row(M::GET, "/api/v1/me/availability", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/availability", SIGNED_IN_API)
             .json(r#"{"time_zone": "Europe/London", "weekly": [{"day": "tue", "from": "09:00", "to": "11:00"}], "durations": [30, 60]}"#),
@@ -1400,6 +1420,27 @@ impl<'a> World<'a> {
                     .await;
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::NewWebhook => {
+                let body = json!({"url": format!("https://hooks.example.org/{}", self.next()), "events": ["goal.achieved"]});
+                let made = app
+                    .post_json("/api/v1/admin/webhooks", body, Some(&self.admin.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                made.json()["webhook"]["id"].as_str().unwrap().to_owned()
+            }
+            Fill::NewWebhookDelivery => {
+                Box::pin(self.fill(Fill::NewWebhook)).await.unwrap();
+                let mut tx = app.app.db.begin().await.unwrap();
+                let now = lodestar_store::now_ms();
+                let queued =
+                    lodestar_store::webhooks::enqueue(&mut tx, "goal.achieved", now, |id| {
+                        json!({"id": id.to_string(), "event": "goal.achieved"}).to_string()
+                    })
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+                queued.last().unwrap().to_string()
             }
             Fill::OwnersMatchRun => {
                 let programme = Box::pin(self.fill(Fill::OwnersProgramme)).await.unwrap();

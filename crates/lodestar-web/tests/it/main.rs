@@ -48,3 +48,4 @@ mod requests;
 mod sessions;
 mod skills;
 mod tokens;
+mod webhooks;

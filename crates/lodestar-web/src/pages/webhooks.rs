@@ -1,0 +1,192 @@
+//! Admin: webhook endpoints (add one — its secret shown once —, delete), and one
+//! endpoint's deliveries with a Retry button for those that have not gone through.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use lodestar_app::AppError;
+use lodestar_app::webhooks::{CreatedWebhook, DeliveryList, WebhookInput, WebhookList};
+use lodestar_domain::webhook::WebhookEvent;
+use lodestar_domain::{FieldErrors, WebhookDeliveryId, WebhookId};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::{Chrome, FormData, OrPage, done, error_page, field_errors, notify};
+use crate::AppState;
+use crate::auth::PageAdmin;
+
+/// An event as the form offers it.
+pub struct EventChoice {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_webhooks.html")]
+struct WebhooksPage {
+    chrome: Chrome,
+    list: WebhookList,
+    new: WebhookInput,
+    choices: Vec<EventChoice>,
+    errors: FieldErrors,
+    created: Option<CreatedWebhook>,
+}
+
+async fn webhooks_page(
+    state: &AppState,
+    session: &Session,
+    viewer: lodestar_app::Viewer,
+    new: WebhookInput,
+    errors: FieldErrors,
+    created: Option<CreatedWebhook>,
+) -> Result<WebhooksPage, Response> {
+    let list = state.app.webhooks(&viewer).await.or_page()?;
+    let choices = WebhookEvent::ALL
+        .iter()
+        .map(|e| EventChoice {
+            name: e.as_str(),
+            label: e.label(),
+            checked: new.events.iter().any(|n| n == e.as_str()),
+        })
+        .collect();
+    let chrome = Chrome::new(session, Some(viewer), "admin", "Webhooks").await?;
+    Ok(WebhooksPage {
+        chrome,
+        list,
+        new,
+        choices,
+        errors,
+        created,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    PageAdmin(viewer): PageAdmin,
+) -> Response {
+    let page = webhooks_page(
+        &state,
+        &session,
+        viewer,
+        WebhookInput::default(),
+        FieldErrors::new(),
+        None,
+    )
+    .await;
+    super::render_made(StatusCode::OK, page)
+}
+
+/// Adds an endpoint and answers with the list and, this once, its secret.
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    PageAdmin(viewer): PageAdmin,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData(form);
+    let input = WebhookInput {
+        url: form.text("url"),
+        description: form.text("description"),
+        events: form.all("events").into_iter().map(str::to_owned).collect(),
+    };
+    match state.app.create_webhook(&viewer, &input).await {
+        Ok(created) => {
+            let page = webhooks_page(
+                &state,
+                &session,
+                viewer,
+                WebhookInput::default(),
+                FieldErrors::new(),
+                Some(created),
+            )
+            .await;
+            super::render_made(StatusCode::CREATED, page)
+        }
+        Err(err) => match field_errors(err) {
+            Ok(errors) => {
+                let page = webhooks_page(&state, &session, viewer, input, errors, None).await;
+                super::render_made(StatusCode::UNPROCESSABLE_ENTITY, page)
+            }
+            Err(other) => error_page(&other),
+        },
+    }
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    session: Session,
+    PageAdmin(viewer): PageAdmin,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<WebhookId>() else {
+        return error_page(&AppError::NotFound("webhook"));
+    };
+    match state.app.delete_webhook(&viewer, id).await {
+        Ok(()) => done(&session, "The webhook is deleted.", "/admin/webhooks").await,
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_webhook.html")]
+struct WebhookPage {
+    chrome: Chrome,
+    list: DeliveryList,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    session: Session,
+    PageAdmin(viewer): PageAdmin,
+    Path(id): Path<String>,
+    Query(query): Query<PageQuery>,
+) -> Response {
+    let Ok(id) = id.parse::<WebhookId>() else {
+        return error_page(&AppError::NotFound("webhook"));
+    };
+    let page = async {
+        let list = state
+            .app
+            .webhook_deliveries(&viewer, id, query.page)
+            .await
+            .or_page()?;
+        let chrome = Chrome::new(&session, Some(viewer), "admin", "Webhook deliveries").await?;
+        Ok::<_, Response>(WebhookPage { chrome, list })
+    };
+    super::render_made(StatusCode::OK, page.await)
+}
+
+pub async fn retry(
+    State(state): State<AppState>,
+    session: Session,
+    PageAdmin(viewer): PageAdmin,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<WebhookDeliveryId>() else {
+        return error_page(&AppError::NotFound("delivery"));
+    };
+    match state.app.retry_webhook_delivery(&viewer, id).await {
+        Ok(delivery) => {
+            done(
+                &session,
+                "The delivery will be tried again in a moment.",
+                &format!("/admin/webhooks/{}#delivery-{id}", delivery.webhook_id),
+            )
+            .await
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            notify(&session, &format!("Nothing was done: {message}.")).await;
+            Redirect::to("/admin/webhooks").into_response()
+        }
+        Err(e) => error_page(&e),
+    }
+}
