@@ -500,6 +500,11 @@ const MIGRATIONS: &[Step] = &[
         "account_invitations",
         include_str!("../migrations/0027_account_invitations.sql"),
     ),
+    Step::Both(
+        30,
+        "oidc_identities",
+        include_str!("../migrations/0030_oidc_identities.sql"),
+    ),
 ];
 
 enum Step {
