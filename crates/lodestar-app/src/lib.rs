@@ -31,6 +31,7 @@ pub mod mentorships;
 pub mod moderation;
 pub mod network;
 mod notify;
+pub mod oidc;
 pub mod opportunities;
 pub mod people;
 pub mod programmes;
@@ -153,12 +154,15 @@ pub struct App {
     mailer: Arc<mail::Mailer>,
     /// This process's live bus (see [`live`]).
     live: live::Live,
+    /// Sign-in through an OpenID provider, when configured (see [`oidc`]).
+    oidc: Option<Arc<oidc::Oidc>>,
 }
 
 impl App {
     pub fn new(db: Db) -> Self {
         Self {
             live: live::Live::new(db.clone()),
+            oidc: None,
             db,
             policy: Policy::default(),
             directory_cache: Arc::default(),

@@ -505,6 +505,11 @@ const MIGRATIONS: &[Step] = &[
         "webhooks",
         include_str!("../migrations/0029_webhooks.sql"),
     ),
+    Step::Both(
+        30,
+        "oidc_identities",
+        include_str!("../migrations/0030_oidc_identities.sql"),
+    ),
     Step::PerBackend(
         31,
         "report_generation",

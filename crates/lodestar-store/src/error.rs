@@ -28,6 +28,12 @@ const UNIQUE_RULES: &[(&str, &str, &str)] = &[
     ("skills_slug_key", "skills.slug", "skill_slug"),
     ("skills_name_key", "skills.name_key", "skill_name"),
     ("api_tokens_hash_key", "api_tokens.token_hash", "token"),
+    // One link per identity at an OpenID provider: the primary key on issuer and subject.
+    (
+        "oidc_identities_pkey",
+        "oidc_identities.issuer, oidc_identities.subject",
+        "oidc_identity",
+    ),
     ("roles_slug_key", "roles.slug", "role_slug"),
     // One open request per pair: the partial index on (mentor_id, mentee_id).
     (

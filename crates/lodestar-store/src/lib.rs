@@ -38,6 +38,7 @@ pub mod mentorships;
 pub mod messages;
 pub mod moderation;
 pub mod notifications;
+pub mod oidc_identities;
 pub mod opportunities;
 pub mod outbox;
 pub mod outcomes;

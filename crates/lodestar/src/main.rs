@@ -232,6 +232,29 @@ struct ServeArgs {
     /// progress) after their mentorship ends; 0 ends it with the mentorship.
     #[arg(long, env = "LODESTAR_SHARE_GRACE_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(0..=3650))]
     share_grace_days: u32,
+
+    /// Sign-in through an OpenID provider: its issuer URL, exactly as its discovery
+    /// document names it. Set it with --oidc-client-id and --oidc-client-secret, or none of
+    /// the three; register <public URL>/auth/oidc/callback as the redirect URI.
+    #[arg(long, env = "LODESTAR_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+
+    /// This installation's client id at the OpenID provider.
+    #[arg(long, env = "LODESTAR_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+
+    /// This installation's client secret at the OpenID provider.
+    #[arg(long, env = "LODESTAR_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+
+    /// Make an account on the first sign-in through the OpenID provider of a verified
+    /// e-mail that has none. Off: only existing accounts sign in that way.
+    #[arg(long, env = "LODESTAR_OIDC_CREATE_ACCOUNTS")]
+    oidc_create_accounts: bool,
+
+    /// What the sign-in button calls the OpenID provider ("Sign in with …").
+    #[arg(long, env = "LODESTAR_OIDC_NAME", default_value = "Single sign-on")]
+    oidc_name: String,
 }
 
 #[derive(Args)]
@@ -415,6 +438,12 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     app.policy.busy_calendars.limits.allow_private = args.busy_calendar_allow_private;
     app.policy.webhooks.allow_private = args.webhook_allow_private;
     app.policy.mentoring.share_grace_ms = i64::from(args.share_grace_days) * 24 * 60 * 60 * 1000;
+    if let Some(settings) = oidc_settings(&args)? {
+        let issuer = settings.issuer.clone();
+        let oidc = lodestar_app::oidc::Oidc::discover(settings, &app.policy.public_url).await?;
+        tracing::info!(%issuer, "sign-in through the OpenID provider is on");
+        app = app.with_oidc(oidc);
+    }
     if args.demo {
         if lodestar_store::persons::count(&app.db).await? == 0 {
             let report = app
@@ -513,6 +542,45 @@ async fn serve(global: &Global, args: ServeArgs) -> Result<()> {
     }
     db.close().await;
     Ok(())
+}
+
+/// The OpenID provider's settings: none when none of the issuer, client id and secret is
+/// given, an error when only some are.
+fn oidc_settings(args: &ServeArgs) -> Result<Option<lodestar_app::oidc::Settings>> {
+    let given = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+    let (issuer, id, secret) = (
+        given(&args.oidc_issuer),
+        given(&args.oidc_client_id),
+        given(&args.oidc_client_secret),
+    );
+    match (issuer, id, secret) {
+        (None, None, None) => Ok(None),
+        (Some(issuer), Some(client_id), Some(client_secret)) => {
+            Ok(Some(lodestar_app::oidc::Settings {
+                issuer: issuer.trim().to_owned(),
+                client_id,
+                client_secret,
+                create_accounts: args.oidc_create_accounts,
+                name: args.oidc_name.clone(),
+            }))
+        }
+        (issuer, id, secret) => {
+            let missing: Vec<&str> = [
+                (issuer.is_none(), "LODESTAR_OIDC_ISSUER"),
+                (id.is_none(), "LODESTAR_OIDC_CLIENT_ID"),
+                (secret.is_none(), "LODESTAR_OIDC_CLIENT_SECRET"),
+            ]
+            .into_iter()
+            .filter_map(|(missing, name)| missing.then_some(name))
+            .collect();
+            bail!(
+                "sign-in through an OpenID provider needs LODESTAR_OIDC_ISSUER, \
+                 LODESTAR_OIDC_CLIENT_ID and LODESTAR_OIDC_CLIENT_SECRET together \
+                 (or --oidc-issuer, --oidc-client-id, --oidc-client-secret); missing: {}",
+                missing.join(", ")
+            )
+        }
+    }
 }
 
 /// Warns when the process may open fewer files than `--max-connections` needs (plus the

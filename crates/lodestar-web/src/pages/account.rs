@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::account_deletion::AccountDeletion;
 use lodestar_app::accounts::{Credentials, PasswordChange, Registration};
+use lodestar_app::oidc::LinkedView;
 use lodestar_app::secrets::random_secret;
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::FieldErrors;
@@ -58,6 +59,28 @@ struct RegisterPage {
     name: String,
     email: String,
     errors: FieldErrors,
+    sso: Option<SsoButton>,
+}
+
+/// The "Sign in with …" button of the log-in and registration pages, where the operator
+/// configured an OpenID provider.
+pub(super) struct SsoButton {
+    pub label: String,
+    pub href: String,
+}
+
+/// The button for `next`; on the registration page (`signing_up`) only where the provider
+/// may make accounts.
+fn sso_button(state: &AppState, next: &str, signing_up: bool) -> Option<SsoButton> {
+    let oidc = state.app.oidc()?;
+    if signing_up && !oidc.create_accounts() {
+        return None;
+    }
+    let query = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+    Some(SsoButton {
+        label: format!("Sign in with {}", oidc.name()),
+        href: format!("/auth/oidc/start?{query}"),
+    })
 }
 
 pub async fn register_form(
@@ -96,6 +119,7 @@ async fn register_page(
             name: input.name,
             email: input.email,
             errors: input.errors,
+            sso: sso_button(state, "/profile", true),
         },
     )
     .await
@@ -217,6 +241,7 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<String>,
+    sso: Option<SsoButton>,
 }
 
 #[derive(Deserialize)]
@@ -246,12 +271,14 @@ async fn login_page(
     next: String,
     error: Option<String>,
 ) -> Response {
+    let sso = sso_button(state, &next, false);
     super::visitor_form(state, headers, status, "login", "Log in", |chrome| {
         LoginPage {
             chrome,
             email,
             next,
             error,
+            sso,
         }
     })
     .await
@@ -354,15 +381,32 @@ struct PasswordPage {
     /// The delete form's field messages, and a refusal that is no field's (`last_admin`).
     delete_errors: FieldErrors,
     delete_problem: Option<String>,
+    /// The viewer's sign-ins through OpenID providers.
+    linked: Vec<LinkedView>,
 }
 
-pub async fn password_form(session: Session, PageViewer(viewer): PageViewer) -> Response {
+/// The viewer's sign-ins through OpenID providers, for the account page; none if they
+/// cannot be read, since the page itself can still be shown.
+async fn linked_sign_ins(state: &AppState, viewer: &Viewer) -> Vec<LinkedView> {
+    state.app.oidc_identities(viewer).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot read the linked sign-ins");
+        Vec::new()
+    })
+}
+
+pub async fn password_form(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+) -> Response {
+    let linked = linked_sign_ins(&state, &viewer).await;
     match Chrome::new(&session, Some(viewer), "account", "Change password").await {
         Ok(chrome) => render(&PasswordPage {
             chrome,
             errors: FieldErrors::new(),
             delete_errors: FieldErrors::new(),
             delete_problem: None,
+            linked,
         }),
         Err(r) => r,
     }
@@ -403,6 +447,7 @@ pub async fn delete_account(
             }
             Err(other) => return error_page(&other),
         };
+    let linked = linked_sign_ins(&state, &viewer).await;
     match Chrome::new(&session, Some(viewer), "account", "Change password").await {
         Ok(chrome) => render_status(
             status,
@@ -411,6 +456,7 @@ pub async fn delete_account(
                 errors: FieldErrors::new(),
                 delete_errors,
                 delete_problem,
+                linked,
             },
         ),
         Err(r) => r,
@@ -451,12 +497,18 @@ pub async fn change_password(
             };
             done(&session, &format!("Your password was changed. Other browsers you were signed in on have been signed out. {tokens}"), "/dashboard").await
         }
-        Err(AppError::Invalid(errors)) => page_with_errors(&session, viewer, errors).await,
+        Err(AppError::Invalid(errors)) => page_with_errors(&state, &session, viewer, errors).await,
         Err(other) => error_page(&other),
     }
 }
 
-async fn page_with_errors(session: &Session, viewer: Viewer, errors: FieldErrors) -> Response {
+async fn page_with_errors(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    errors: FieldErrors,
+) -> Response {
+    let linked = linked_sign_ins(state, &viewer).await;
     match Chrome::new(session, Some(viewer), "account", "Change password").await {
         Ok(chrome) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -465,6 +517,7 @@ async fn page_with_errors(session: &Session, viewer: Viewer, errors: FieldErrors
                 errors,
                 delete_errors: FieldErrors::new(),
                 delete_problem: None,
+                linked,
             },
         ),
         Err(r) => r,

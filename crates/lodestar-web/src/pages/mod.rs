@@ -16,6 +16,7 @@ mod mentorships;
 mod moderation;
 mod network;
 mod notifications;
+mod oidc;
 mod opportunities;
 mod outcomes;
 mod people;
@@ -53,6 +54,8 @@ pub fn registry() -> Routes<AppState> {
         .get("/login", account::login_form)
         .post("/login", account::login)
         .post("/logout", account::logout)
+        .get("/auth/oidc/start", oidc::start)
+        .get("/auth/oidc/callback", oidc::callback)
         .get("/dashboard", dashboard::dashboard)
         .get("/account/password", account::password_form)
         .post("/account/password", account::change_password)

@@ -30,6 +30,7 @@ mod moderation;
 mod moves;
 mod network;
 mod notifications;
+mod oidc;
 mod one_off;
 mod opportunities;
 mod ops;

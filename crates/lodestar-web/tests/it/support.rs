@@ -124,6 +124,17 @@ impl TestApp {
         }
     }
 
+    /// Another server process on the same database, serving `app` (an application set up
+    /// otherwise, such as with an OpenID provider).
+    pub fn serving(&self, app: App) -> Self {
+        let router = lodestar_web::router(app.clone(), WebConfig::default());
+        Self {
+            app,
+            router,
+            scratch: None,
+        }
+    }
+
     pub async fn sqlite() -> Self {
         Self::start(ScratchDb::sqlite().await).await
     }
