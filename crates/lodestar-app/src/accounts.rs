@@ -7,6 +7,7 @@ use lodestar_store::persons::{self, Account, NewAccount};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::audit::{self, Audit, AuditAction};
 use crate::secrets::{DECOY_HASH, hash_password, token_hash, verify_password};
 use crate::{App, AppError, Viewer};
 
@@ -230,7 +231,26 @@ impl App {
         let account = persons::find_by_email(&self.db, &email)
             .await?
             .ok_or(AppError::NotFound("account"))?;
-        persons::set_admin(&self.db, account.id, admin).await?;
+        let (action, summary) = if admin {
+            (
+                AuditAction::AdminGrant,
+                format!("Made {} an admin", account.name),
+            )
+        } else {
+            (
+                AuditAction::AdminRevoke,
+                format!("Took admin rights away from {}", account.name),
+            )
+        };
+        let mut tx = self.db.begin().await?;
+        persons::set_admin(&mut tx, account.id, admin).await?;
+        audit::record_command_line(
+            &mut tx,
+            Audit::new(action, "person", account.id, summary)
+                .detail(serde_json::json!({ "email": account.email, "admin": admin })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         Ok(Account {
             is_admin: admin,
             ..account

@@ -142,12 +142,13 @@ pub async fn set_password_hash(db: &Db, id: PersonId, hash: &str) -> Result<()> 
     Ok(())
 }
 
-pub async fn set_admin(db: &Db, id: PersonId, admin: bool) -> Result<()> {
+/// Gives or takes away admin rights, in the caller's transaction.
+pub async fn set_admin(conn: &mut crate::Conn, id: PersonId, admin: bool) -> Result<()> {
     let done = sqlx::query("UPDATE persons SET is_admin = $1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(admin))
         .bind(now_ms())
         .bind(id.to_string())
-        .execute(db.writer())
+        .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document and reference page.
 
 mod accounts;
+mod audit;
 mod booking;
 mod busy_calendar;
 mod career;
@@ -116,6 +117,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/admin/reports/{id}/actions", moderation::act)
         .get("/admin/suspensions", moderation::suspensions)
         .delete("/admin/suspensions/{id}", moderation::lift)
+        .get("/admin/audit", audit::list)
         .get("/me/availability", booking::availability)
         .put("/me/availability", booking::set_availability)
         .get("/mentorships/{id}/slots", booking::slots)

@@ -432,6 +432,7 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .form(&[("reason", "matrix")]),
         row(M::GET, "/admin/stalled", ADMIN_PAGE),
+        row(M::GET, "/admin/audit", ADMIN_PAGE),
         // A conversation is its parties' alone: to anyone else, admins included, it is not there.
         row(M::GET, "/messages", SIGNED_IN_PAGE),
         row(M::POST, "/messages/settings", [LogIn, Redirect("/messages"), Redirect("/messages"), Redirect("/messages")])
@@ -594,6 +595,7 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewReport)
             .json(r#"{"action": "dismiss", "note": "matrix {n}"}"#),
         row(M::GET, "/api/v1/admin/suspensions", ADMIN_API),
+        row(M::GET, "/api/v1/admin/audit", ADMIN_API),
         row(M::DELETE, "/api/v1/admin/suspensions/{id}", ADMIN_API).fill(Fill::SuspendedPerson),
         row(M::GET, "/api/v1/me/availability", SIGNED_IN_API),
         row(M::PUT, "/api/v1/me/availability", SIGNED_IN_API)

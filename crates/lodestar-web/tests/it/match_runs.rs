@@ -12,7 +12,7 @@ use crate::meetings::date_in_days;
 use crate::support::{TestApp, api_tests};
 
 /// A programme enrolling today, one mentee a mentor, matched on where people meet.
-async fn programme(app: &TestApp, admin: &str) -> String {
+pub(crate) async fn programme(app: &TestApp, admin: &str) -> String {
     let body = json!({
         "name": "Platform cohort", "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
         "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort", "mentor_capacity": 1,
@@ -48,7 +48,7 @@ async fn enrolled(
 }
 
 /// Ana and Ben mentor; Cai and Eli want Kubernetes, Dee wants Python.
-async fn cohort(app: &TestApp, programme: &str) -> [(String, String); 5] {
+pub(crate) async fn cohort(app: &TestApp, programme: &str) -> [(String, String); 5] {
     let k8s = |level: u8| json!([{"skill": "kubernetes", "level": level}]);
     [
         enrolled(app, programme, "Ana", "mentor", "Online", json!({"mentor_skills": k8s(4), "years_experience": 12})).await,
@@ -60,7 +60,7 @@ async fn cohort(app: &TestApp, programme: &str) -> [(String, String); 5] {
 }
 
 /// Reads the run until it is no longer running.
-async fn settled(app: &TestApp, run: &str, token: &str) -> Value {
+pub(crate) async fn settled(app: &TestApp, run: &str, token: &str) -> Value {
     for _ in 0..300 {
         let seen = app
             .get(&format!("/api/v1/match-runs/{run}"), Some(token))

@@ -86,6 +86,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/admin/reports/{id}/actions"),
     ("get", "/api/v1/admin/suspensions"),
     ("delete", "/api/v1/admin/suspensions/{id}"),
+    ("get", "/api/v1/admin/audit"),
     ("get", "/api/v1/me/availability"),
     ("put", "/api/v1/me/availability"),
     ("get", "/api/v1/mentorships/{id}/slots"),
