@@ -15,37 +15,67 @@ use crate::directory::{given, number};
 use crate::{App, AppError, Viewer};
 
 /// What an admin did: a stable dotted name, so a filter or a report keeps working.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub enum AuditAction {
+    #[serde(rename = "skill.add")]
     SkillAdd,
+    #[serde(rename = "skill.edit")]
     SkillEdit,
+    #[serde(rename = "skill.retire")]
     SkillRetire,
+    #[serde(rename = "skill.restore")]
     SkillRestore,
+    #[serde(rename = "skill.merge")]
     SkillMerge,
+    #[serde(rename = "role.add")]
     RoleAdd,
+    #[serde(rename = "role.edit")]
     RoleEdit,
+    #[serde(rename = "report.warn")]
     ReportWarn,
+    #[serde(rename = "report.suspend")]
     ReportSuspend,
+    #[serde(rename = "report.close_thread")]
     ReportCloseThread,
+    #[serde(rename = "report.dismiss")]
     ReportDismiss,
+    #[serde(rename = "suspension.lift")]
     SuspensionLift,
+    #[serde(rename = "opportunity.pin")]
     OpportunityPin,
+    #[serde(rename = "opportunity.unpin")]
     OpportunityUnpin,
+    #[serde(rename = "opportunity.remove")]
     OpportunityRemove,
+    #[serde(rename = "programme.create")]
     ProgrammeCreate,
+    #[serde(rename = "programme.edit")]
     ProgrammeEdit,
+    #[serde(rename = "programme.admins")]
     ProgrammeAdmins,
+    #[serde(rename = "programme.archive")]
     ProgrammeArchive,
+    #[serde(rename = "programme.invitation_link")]
     ProgrammeInvitationLink,
+    #[serde(rename = "enrolment.approve")]
     EnrolmentApprove,
+    #[serde(rename = "enrolment.decline")]
     EnrolmentDecline,
+    #[serde(rename = "enrolment.remove")]
     EnrolmentRemove,
+    #[serde(rename = "participants.import")]
     ParticipantsImport,
+    #[serde(rename = "match_run.start")]
     MatchRunStart,
+    #[serde(rename = "match_run.edit")]
     MatchRunEdit,
+    #[serde(rename = "match_run.publish")]
     MatchRunPublish,
+    #[serde(rename = "admin.setup")]
     AdminSetup,
+    #[serde(rename = "admin.grant")]
     AdminGrant,
+    #[serde(rename = "admin.revoke")]
     AdminRevoke,
 }
 
@@ -212,13 +242,16 @@ pub const DEFAULT_PAGE: i64 = 50;
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// The id of the last record of the previous page: the records older than it.
+    #[param(value_type = Option<String>, format = Uuid)]
     pub before: Option<String>,
     /// 1–200, default 50.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// Only the actions of this person (their id).
+    #[param(value_type = Option<String>, format = Uuid)]
     pub actor: Option<String>,
     /// Only this action (`skill.merge`).
+    #[param(value_type = Option<AuditAction>, inline)]
     pub action: Option<String>,
 }
 
@@ -290,6 +323,10 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut errors = FieldErrors::new();
+        // An empty limit is not left out: the document says it is a number.
+        if query.limit.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            errors.add("limit", "must not be empty");
+        }
         let before = given(&query.before).and_then(|raw| {
             errors.check(
                 "before",
