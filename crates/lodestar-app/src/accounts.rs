@@ -88,9 +88,17 @@ impl App {
         created
     }
 
-    /// Creates an admin account (the command line's `admin create`).
+    /// Creates an admin account (the command line's `admin create`), recorded in the audit
+    /// log as the command line's.
     pub async fn create_admin(&self, input: &Registration) -> Result<Account, AppError> {
-        self.create_account(input, true).await
+        let new = self.new_account(input, true).await?;
+        let summary = format!("Created the admin account of {}", new.name);
+        let audit = Audit::new(AuditAction::AdminCreate, "person", new.id, summary)
+            .detail(serde_json::json!({ "name": new.name, "email": new.email.as_str() }))
+            .by_command_line();
+        let account = persons::create_account_recorded(&self.db, &new, &audit).await?;
+        tracing::info!(person = %account.id, "admin account created");
+        Ok(account)
     }
 
     async fn create_account(&self, input: &Registration, admin: bool) -> Result<Account, AppError> {

@@ -73,6 +73,8 @@ pub enum AuditAction {
     MatchRunPublish,
     #[serde(rename = "admin.setup")]
     AdminSetup,
+    #[serde(rename = "admin.create")]
+    AdminCreate,
     #[serde(rename = "admin.grant")]
     AdminGrant,
     #[serde(rename = "admin.revoke")]
@@ -81,7 +83,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the log's filter lists them.
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 31] = [
         Self::SkillAdd,
         Self::SkillEdit,
         Self::SkillRetire,
@@ -110,6 +112,7 @@ impl AuditAction {
         Self::MatchRunEdit,
         Self::MatchRunPublish,
         Self::AdminSetup,
+        Self::AdminCreate,
         Self::AdminGrant,
         Self::AdminRevoke,
     ];
@@ -144,6 +147,7 @@ impl AuditAction {
             Self::MatchRunEdit => "match_run.edit",
             Self::MatchRunPublish => "match_run.publish",
             Self::AdminSetup => "admin.setup",
+            Self::AdminCreate => "admin.create",
             Self::AdminGrant => "admin.grant",
             Self::AdminRevoke => "admin.revoke",
         }
@@ -198,6 +202,12 @@ impl Audit {
         }
     }
 
+    /// The record of an action taken on the command line, which has no account to name,
+    /// for a store function that writes it itself.
+    pub(crate) fn by_command_line(self) -> NewEntry {
+        self.entry(None, "command line")
+    }
+
     /// The record of `viewer`'s action, for a store function that writes it itself.
     pub(crate) fn by(self, viewer: &Viewer) -> NewEntry {
         self.entry(Some(viewer.id), &viewer.name)
@@ -213,7 +223,7 @@ pub(crate) async fn record(conn: &mut Conn, viewer: &Viewer, audit: Audit) -> Re
 
 /// Records an action taken on the command line, which has no account to name.
 pub(crate) async fn record_command_line(conn: &mut Conn, audit: Audit) -> Result<(), AppError> {
-    store::record(conn, &audit.entry(None, "command line")).await?;
+    store::record(conn, &audit.by_command_line()).await?;
     Ok(())
 }
 

@@ -59,6 +59,20 @@ pub async fn create_account(db: &Db, new: &NewAccount) -> Result<Account> {
     Ok(account)
 }
 
+/// Creates an account as [`create_account`] does, with `audit`, the record of the admin
+/// action that made it, in the same transaction.
+pub async fn create_account_recorded(
+    db: &Db,
+    new: &NewAccount,
+    audit: &crate::audit::NewEntry,
+) -> Result<Account> {
+    let mut tx = db.writer().begin().await?;
+    let account = insert_account(&mut tx, new).await?;
+    crate::audit::record(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
 /// Inserts an account inside a transaction (shared with the setup link's claim).
 pub(crate) async fn insert_account(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,

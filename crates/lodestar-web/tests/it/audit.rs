@@ -63,7 +63,7 @@ api_tests! {
         assert_eq!(app.post_json("/api/v1/skills", skill.clone(), Some(&member)).await.status, StatusCode::FORBIDDEN);
         let bad = app.post_json("/api/v1/skills", json!({"name": "", "kind": "woodwork", "category": ""}), Some(&admin)).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(count(app, &admin).await, 0, "refused actions leave no record");
+        assert_eq!(count(app, &admin).await, 1, "refused actions leave no record: only the admin's own creation");
 
         let made = app.post_json("/api/v1/skills", skill, Some(&admin)).await;
         assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
@@ -101,7 +101,7 @@ api_tests! {
         assert_eq!(app.patch_json(&role_path, json!({"title": "Platform manager"}), Some(&admin)).await.status, StatusCode::OK);
         let edited = one(app, &admin, "role.edit", &ada, ("role", &role)).await;
         assert_eq!(edited["detail"]["title"], json!({"from": "Platform lead", "to": "Platform manager"}));
-        assert_eq!(count(app, &admin).await, 7);
+        assert_eq!(count(app, &admin).await, 8);
     }
 
     async fn moderation_and_opportunity_actions_are_recorded(app) {
@@ -167,7 +167,7 @@ api_tests! {
         let own = app.post_json("/api/v1/opportunities", post("Mentoring circle"), Some(&admin)).await.json()["id"]
             .as_str().unwrap().to_owned();
         assert_eq!(app.post_json(&format!("/api/v1/opportunities/{own}/close"), json!({}), Some(&admin)).await.status, StatusCode::OK);
-        assert_eq!(count(app, &admin).await, 8);
+        assert_eq!(count(app, &admin).await, 9);
     }
 
     async fn programme_enrolment_and_import_actions_are_recorded_without_secrets(app) {
@@ -257,7 +257,7 @@ api_tests! {
         assert_eq!(app.delete(&path, Some(&admin)).await.status, StatusCode::NO_CONTENT);
         one(app, &admin, "programme.archive", &ada, ("programme", &programme)).await;
         assert_eq!(app.delete(&path, Some(&admin)).await.status, StatusCode::CONFLICT);
-        assert_eq!(count(app, &admin).await, 9);
+        assert_eq!(count(app, &admin).await, 10);
     }
 
     async fn match_runs_started_edited_and_published_are_recorded(app) {
@@ -291,7 +291,7 @@ api_tests! {
         assert!(made.as_i64().unwrap() > 0);
         let again = app.post_json(&format!("{path}/publish"), json!({}), Some(&admin)).await;
         assert_eq!(again.status, StatusCode::OK);
-        assert_eq!(count(app, &admin).await, 4, "publishing again makes nothing and records nothing");
+        assert_eq!(count(app, &admin).await, 5, "publishing again makes nothing and records nothing");
     }
 
     async fn the_first_admin_from_the_setup_link_is_recorded_without_the_link_or_password(app) {
@@ -339,7 +339,8 @@ api_tests! {
         let all = log(app, &admin, "").await;
         let summaries: Vec<&str> = entries(&all).iter().map(|e| e["summary"].as_str().unwrap()).collect();
         assert_eq!(summaries, ["Added the skill Skill 4", "Added the skill Skill 3", "Added the skill Skill 2",
-            "Added the skill Skill 1", "Added the skill Skill 0", "Created the programme Autumn"]);
+            "Added the skill Skill 1", "Added the skill Skill 0", "Created the programme Autumn",
+            "Created the admin account of Otto Other", "Created the admin account of Ada Admin"]);
         assert!(all["older"].is_null());
 
         let first = log(app, &admin, "?limit=4").await;
@@ -348,12 +349,17 @@ api_tests! {
         assert_eq!(older, entries(&first)[3]["id"].as_str().unwrap());
         let second = log(app, &admin, &format!("?limit=4&before={older}")).await;
         assert_eq!(entries(&second).iter().map(|e| e["summary"].as_str().unwrap()).collect::<Vec<_>>(),
-            ["Added the skill Skill 0", "Created the programme Autumn"]);
+            ["Added the skill Skill 0", "Created the programme Autumn", "Created the admin account of Otto Other",
+                "Created the admin account of Ada Admin"]);
         assert!(second["older"].is_null());
 
         let by_otto = log(app, &admin, &format!("?actor={otto}")).await;
         assert_eq!(entries(&by_otto).len(), 2);
         assert!(entries(&by_otto).iter().all(|e| e["actor"]["id"] == otto.as_str()));
+        let made_on_the_command_line = log(app, &admin, "?action=admin.create").await;
+        assert_eq!(entries(&made_on_the_command_line).len(), 2);
+        assert!(entries(&made_on_the_command_line).iter().all(|e| e["actor"] == json!({"id": null, "name": "command line"})));
+        assert!(!made_on_the_command_line.to_string().contains(PASSWORD));
         let creations = log(app, &admin, &format!("?action=programme.create&actor={ada}")).await;
         assert_eq!(entries(&creations).len(), 1);
         assert!(entries(&log(app, &admin, &format!("?actor={bob}")).await).is_empty());
