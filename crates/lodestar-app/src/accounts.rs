@@ -7,6 +7,7 @@ use lodestar_store::persons::{self, Account, NewAccount};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::audit::{self, Audit, AuditAction};
 use crate::secrets::{DECOY_HASH, hash_password, token_hash, verify_password};
 use crate::{App, AppError, Viewer};
 
@@ -87,9 +88,17 @@ impl App {
         created
     }
 
-    /// Creates an admin account (the command line's `admin create`).
+    /// Creates an admin account (the command line's `admin create`), recorded in the audit
+    /// log as the command line's.
     pub async fn create_admin(&self, input: &Registration) -> Result<Account, AppError> {
-        self.create_account(input, true).await
+        let new = self.new_account(input, true).await?;
+        let summary = format!("Created the admin account of {}", new.name);
+        let audit = Audit::new(AuditAction::AdminCreate, "person", new.id, summary)
+            .detail(serde_json::json!({ "name": new.name, "email": new.email.as_str() }))
+            .by_command_line();
+        let account = persons::create_account_recorded(&self.db, &new, &audit).await?;
+        tracing::info!(person = %account.id, "admin account created");
+        Ok(account)
     }
 
     async fn create_account(&self, input: &Registration, admin: bool) -> Result<Account, AppError> {
@@ -230,7 +239,26 @@ impl App {
         let account = persons::find_by_email(&self.db, &email)
             .await?
             .ok_or(AppError::NotFound("account"))?;
-        persons::set_admin(&self.db, account.id, admin).await?;
+        let (action, summary) = if admin {
+            (
+                AuditAction::AdminGrant,
+                format!("Made {} an admin", account.name),
+            )
+        } else {
+            (
+                AuditAction::AdminRevoke,
+                format!("Took admin rights away from {}", account.name),
+            )
+        };
+        let mut tx = self.db.begin().await?;
+        persons::set_admin(&mut tx, account.id, admin).await?;
+        audit::record_command_line(
+            &mut tx,
+            Audit::new(action, "person", account.id, summary)
+                .detail(serde_json::json!({ "email": account.email, "admin": admin })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         Ok(Account {
             is_admin: admin,
             ..account

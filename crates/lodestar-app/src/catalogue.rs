@@ -6,8 +6,10 @@ use lodestar_domain::{FieldErrors, SkillId, SkillKind, Slug};
 use lodestar_store::Db;
 use lodestar_store::skills::{self, NewSkill, SkillRecord};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
+use crate::audit::{self, Audit, AuditAction};
 use crate::{App, AppError, Viewer};
 
 /// The starting catalogue: technical and soft skills with what each level looks like.
@@ -224,19 +226,31 @@ impl App {
         let (Some(kind), Some(slug)) = (kind, slug) else {
             return Err(AppError::Internal("validation lost a value".into()));
         };
-        let skill = skills::insert(
-            &self.db,
-            &NewSkill {
-                id: SkillId::new(),
-                slug,
-                name,
-                kind,
-                category,
-                description,
-                levels,
-            },
+        let new = NewSkill {
+            id: SkillId::new(),
+            slug,
+            name,
+            kind,
+            category,
+            description,
+            levels,
+        };
+        let mut tx = self.db.begin().await?;
+        skills::insert(&mut tx, &new).await?;
+        let summary = format!("Added the skill {}", new.name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::SkillAdd, "skill", new.id, summary).detail(json!({
+                "slug": new.slug.to_string(),
+                "name": new.name,
+                "kind": new.kind.as_str(),
+                "category": new.category,
+            })),
         )
         .await?;
+        lodestar_store::commit(tx).await?;
+        let skill = skills::get(&self.db, new.id).await?;
         tracing::info!(admin = %viewer.id, skill = %skill.slug, "skill added");
         Ok(skill.into())
     }
@@ -274,13 +288,45 @@ impl App {
             );
         }
         errors.into_result()?;
-        let mut skill =
-            skills::update(&self.db, current.id, &name, &category, &description).await?;
-        if let Some(retired) = input.retired
-            && retired != skill.retired
-        {
-            skill = skills::set_retired(&self.db, current.id, retired).await?;
+        let changed = audit::changes([
+            ("name", audit::change(&current.name, &name)),
+            ("category", audit::change(&current.category, &category)),
+            (
+                "description",
+                audit::change(&current.description, &description),
+            ),
+        ]);
+        let retire = input.retired.filter(|r| *r != current.retired);
+        let mut tx = self.db.begin().await?;
+        skills::update(&mut tx, current.id, &name, &category, &description).await?;
+        if changed.as_object().is_some_and(|c| !c.is_empty()) || retire.is_none() {
+            let summary = format!("Edited the skill {name}");
+            let edit = Audit::new(AuditAction::SkillEdit, "skill", current.id, summary);
+            audit::record(&mut tx, viewer, edit.detail(changed)).await?;
         }
+        if let Some(retired) = retire {
+            skills::set_retired(&mut tx, current.id, retired).await?;
+            let (action, summary) = if retired {
+                (
+                    AuditAction::SkillRetire,
+                    format!("Retired the skill {name}"),
+                )
+            } else {
+                (
+                    AuditAction::SkillRestore,
+                    format!("Restored the skill {name}"),
+                )
+            };
+            let change = Audit::new(action, "skill", current.id, summary);
+            audit::record(
+                &mut tx,
+                viewer,
+                change.detail(json!({ "retired": retired })),
+            )
+            .await?;
+        }
+        lodestar_store::commit(tx).await?;
+        let skill = skills::get(&self.db, current.id).await?;
         tracing::info!(admin = %viewer.id, skill = %skill.slug, "skill updated");
         Ok(skill.into())
     }
@@ -315,7 +361,21 @@ impl App {
                 "choose a skill that is not retired",
             ));
         }
-        let moved = skills::merge(&self.db, from.id, into.id).await?;
+        let mut tx = self.db.begin().await?;
+        let moved = skills::merge(&mut tx, from.id, into.id).await?;
+        let summary = format!("Merged the skill {} into {}", from.name, into.name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::SkillMerge, "skill", from.id, summary).detail(json!({
+                "from": from.slug,
+                "into": into.slug,
+                "into_id": into.id.to_string(),
+                "profile_entries_moved": moved,
+            })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(admin = %viewer.id, from = %from.slug, into = %into.slug, moved, "skills merged");
         Ok(into.into())
     }

@@ -7,6 +7,7 @@
 pub mod account_deletion;
 pub mod accounts;
 pub mod action_items;
+pub mod audit;
 pub mod booking;
 pub mod busy_calendar;
 pub mod calendar;

@@ -16,6 +16,7 @@ use lodestar_store::{now_ms, threads};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::audit::{self, Audit, AuditAction};
 use crate::conversations::render::render;
 use crate::requests::PersonRef;
 use crate::{App, AppError, Viewer};
@@ -272,6 +273,36 @@ impl App {
             }
             ModerationAction::Dismiss | ModerationAction::Reinstate => {}
         }
+        let author = &report.author_name;
+        let (kind, summary) = match action {
+            ModerationAction::Warn => (
+                AuditAction::ReportWarn,
+                format!("Warned {author} about a reported message"),
+            ),
+            ModerationAction::Suspend => (
+                AuditAction::ReportSuspend,
+                format!("Suspended {author} over a reported message"),
+            ),
+            ModerationAction::CloseThread => (
+                AuditAction::ReportCloseThread,
+                format!("Closed the thread of a message by {author} that was reported"),
+            ),
+            ModerationAction::Dismiss | ModerationAction::Reinstate => (
+                AuditAction::ReportDismiss,
+                format!("Dismissed a report of a message by {author}"),
+            ),
+        };
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(kind, "report", id, summary).detail(serde_json::json!({
+                "author": report.author.to_string(),
+                "thread": report.thread.to_string(),
+                "reason": report.reason.as_str(),
+                "with_note": !note.is_empty(),
+            })),
+        )
+        .await?;
         store::record_action(
             &mut tx,
             &NewAction {
@@ -315,10 +346,21 @@ impl App {
     /// action. Not found if the account is not suspended.
     pub async fn lift_suspension(&self, viewer: &Viewer, person: PersonId) -> Result<(), AppError> {
         admin_only(viewer)?;
+        let name = lodestar_store::persons::find_by_id(&self.db, person)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default();
         let mut tx = self.db.begin().await?;
         if !store::reinstate(&mut tx, person).await? {
             return Err(AppError::NotFound("suspension"));
         }
+        let summary = format!("Lifted the suspension of {name}");
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::SuspensionLift, "person", person, summary),
+        )
+        .await?;
         store::record_action(
             &mut tx,
             &NewAction {

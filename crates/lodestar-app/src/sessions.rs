@@ -117,7 +117,20 @@ impl App {
         input: &Registration,
     ) -> Result<lodestar_store::persons::Account, AppError> {
         let new = self.new_account(input, true).await?;
-        let account = installation::claim_setup_token(&self.db, &token_hash(token), &new)
+        // Who the admin is, never the link's secret nor the password.
+        let audit = crate::audit::Audit::new(
+            crate::audit::AuditAction::AdminSetup,
+            "person",
+            new.id,
+            format!("{} became the first admin through the setup link", new.name),
+        )
+        .detail(serde_json::json!({ "email": new.email.as_str() }))
+        .by(&Viewer {
+            id: new.id,
+            name: new.name.clone(),
+            is_admin: true,
+        });
+        let account = installation::claim_setup_token(&self.db, &token_hash(token), &new, &audit)
             .await
             .map_err(|e| match e {
                 lodestar_store::StoreError::NotFound => AppError::NotFound("setup link"),

@@ -170,3 +170,7 @@ id_type!(
     /// A cohort match run of a programme.
     MatchRunId
 );
+id_type!(
+    /// A record of the audit log: one admin action.
+    AuditEntryId
+);

@@ -25,7 +25,7 @@ pub mod webhook;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::{
-    ActionItemId, AssessmentId, CheckInId, ConnectionId, EnrolmentId, FeedbackId,
+    ActionItemId, AssessmentId, AuditEntryId, CheckInId, ConnectionId, EnrolmentId, FeedbackId,
     FeedbackRequestId, GoalCommentId, GoalId, IntroductionAskId, IntroductionId, MatchRunId,
     MeetingId, MentorshipId, MessageId, MilestoneId, NoteId, NotificationId, ObstacleId,
     OpportunityId, OutcomeId, PersonId, ProgrammeId, ReportId, RequestId, SkillId, ThreadId,

@@ -500,6 +500,12 @@ const MIGRATIONS: &[Step] = &[
         "account_invitations",
         include_str!("../migrations/0027_account_invitations.sql"),
     ),
+    Step::PerBackend(
+        28,
+        "audit_log",
+        include_str!("../migrations/sqlite/0028_audit_log.sql"),
+        include_str!("../migrations/postgres/0028_audit_log.sql"),
+    ),
     Step::Both(
         29,
         "webhooks",

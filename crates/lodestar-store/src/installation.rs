@@ -66,7 +66,13 @@ pub async fn setup_token_is_live(db: &Db, token_hash: &str) -> Result<bool> {
 /// Creates the first admin with the setup token, in one transaction that burns the token:
 /// of two racing claims, the one whose delete finds the row wins and the other rolls back.
 /// `NotFound` when the token is unknown, used or expired, or an admin exists already.
-pub async fn claim_setup_token(db: &Db, token_hash: &str, new: &NewAccount) -> Result<Account> {
+/// `audit` is the record of the setup, written in the same transaction.
+pub async fn claim_setup_token(
+    db: &Db,
+    token_hash: &str,
+    new: &NewAccount,
+    audit: &crate::audit::NewEntry,
+) -> Result<Account> {
     let mut tx = db.writer().begin().await?;
     let burned = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
         .bind(token_hash.to_owned())
@@ -90,6 +96,7 @@ pub async fn claim_setup_token(db: &Db, token_hash: &str, new: &NewAccount) -> R
         },
     )
     .await?;
+    crate::audit::record(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(account)
 }

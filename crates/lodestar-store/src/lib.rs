@@ -7,6 +7,7 @@
 
 pub mod action_items;
 pub mod assessments;
+pub mod audit;
 pub mod availability;
 pub mod blocks;
 pub mod bookings;

@@ -73,7 +73,7 @@ fn from_row(row: &AnyRow) -> Result<MatchRun> {
 
 /// Writes a new run. A second run solving for the programme is a
 /// `Conflict { what: "match_run" }`.
-pub async fn insert(db: &Db, run: &MatchRun) -> Result<()> {
+pub async fn insert(conn: &mut Conn, run: &MatchRun) -> Result<()> {
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO match_runs ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
          $11, $12, $13, $14)"
@@ -92,7 +92,7 @@ pub async fn insert(db: &Db, run: &MatchRun) -> Result<()> {
     .bind(run.updated_at)
     .bind(run.published_at)
     .bind(run.mentorships_created)
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -169,7 +169,7 @@ pub async fn fail(db: &Db, id: MatchRunId, error: &str, now: i64) -> Result<()> 
 
 /// A draft solves again with these edits. `false` if it was not a draft; a
 /// `Conflict { what: "match_run" }` if another run of the programme is solving.
-pub async fn resolve(db: &Db, id: MatchRunId, edits: &str, now: i64) -> Result<bool> {
+pub async fn resolve(conn: &mut Conn, id: MatchRunId, edits: &str, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE match_runs SET state = 'running', stage = 'Solving again around your changes', \
          edits = $1, updated_at = $2 WHERE id = $3 AND state = 'draft'",
@@ -177,7 +177,7 @@ pub async fn resolve(db: &Db, id: MatchRunId, edits: &str, now: i64) -> Result<b
     .bind(edits)
     .bind(now)
     .bind(id.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

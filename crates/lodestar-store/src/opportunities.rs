@@ -209,7 +209,7 @@ pub async fn get(db: &Db, viewer: PersonId, id: OpportunityId) -> Result<Option<
 /// Moves an open opportunity to `state` (closed or removed). With `author`, only theirs.
 /// `false` if nothing changed.
 pub async fn close(
-    db: &Db,
+    conn: &mut Conn,
     id: OpportunityId,
     author: Option<PersonId>,
     state: OpportunityState,
@@ -227,17 +227,17 @@ pub async fn close(
     if let Some(author) = author {
         sql.push(" AND author_id = ").bind(author.to_string());
     }
-    Ok(sql.query().execute(db.writer()).await?.rows_affected() == 1)
+    Ok(sql.query().execute(&mut *conn).await?.rows_affected() == 1)
 }
 
 /// Pins an open opportunity for everyone to see first, or unpins it.
-pub async fn set_pinned(db: &Db, id: OpportunityId, pinned: bool) -> Result<bool> {
+pub async fn set_pinned(conn: &mut Conn, id: OpportunityId, pinned: bool) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE opportunities SET pinned = $1 WHERE id = $2 AND state = 'open' AND visibility = 'everyone'",
     )
     .bind(i64::from(pinned))
     .bind(id.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -59,6 +59,20 @@ pub async fn create_account(db: &Db, new: &NewAccount) -> Result<Account> {
     Ok(account)
 }
 
+/// Creates an account as [`create_account`] does, with `audit`, the record of the admin
+/// action that made it, in the same transaction.
+pub async fn create_account_recorded(
+    db: &Db,
+    new: &NewAccount,
+    audit: &crate::audit::NewEntry,
+) -> Result<Account> {
+    let mut tx = db.writer().begin().await?;
+    let account = insert_account(&mut tx, new).await?;
+    crate::audit::record(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
 /// Inserts an account inside a transaction (shared with the setup link's claim).
 pub(crate) async fn insert_account(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -142,12 +156,13 @@ pub async fn set_password_hash(db: &Db, id: PersonId, hash: &str) -> Result<()> 
     Ok(())
 }
 
-pub async fn set_admin(db: &Db, id: PersonId, admin: bool) -> Result<()> {
+/// Gives or takes away admin rights, in the caller's transaction.
+pub async fn set_admin(conn: &mut crate::Conn, id: PersonId, admin: bool) -> Result<()> {
     let done = sqlx::query("UPDATE persons SET is_admin = $1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(admin))
         .bind(now_ms())
         .bind(id.to_string())
-        .execute(db.writer())
+        .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);

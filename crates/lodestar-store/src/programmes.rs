@@ -289,13 +289,13 @@ pub async fn list(
 }
 
 /// Archives a programme that is not archived yet. `false` if nothing changed.
-pub async fn archive(db: &Db, id: ProgrammeId, now: i64) -> Result<bool> {
+pub async fn archive(conn: &mut Conn, id: ProgrammeId, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE programmes SET archived_at = $1, updated_at = $1 WHERE id = $2 AND archived_at IS NULL",
     )
     .bind(now)
     .bind(id.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }
@@ -330,7 +330,12 @@ pub async fn existing_persons(db: &Db, ids: &[PersonId]) -> Result<Vec<PersonId>
 
 /// Replaces the secret of a programme's invitation link. `false` if there is no such
 /// programme, or it is archived.
-pub async fn set_invitation_code(db: &Db, id: ProgrammeId, code: &str, now: i64) -> Result<bool> {
+pub async fn set_invitation_code(
+    conn: &mut Conn,
+    id: ProgrammeId,
+    code: &str,
+    now: i64,
+) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE programmes SET invitation_code = $1, updated_at = $2 \
          WHERE id = $3 AND archived_at IS NULL",
@@ -338,7 +343,7 @@ pub async fn set_invitation_code(db: &Db, id: ProgrammeId, code: &str, now: i64)
     .bind(code)
     .bind(now)
     .bind(id.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
 }

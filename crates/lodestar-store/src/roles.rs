@@ -179,21 +179,18 @@ pub async fn insert_many(db: &Db, roles: &[NewRole]) -> Result<u64> {
     Ok(added)
 }
 
-/// Adds one role; a taken slug is `Conflict { what: "role_slug" }`.
-pub async fn insert(db: &Db, role: &NewRole) -> Result<RoleRecord> {
-    let mut tx = db.writer().begin().await?;
+/// Adds one role with its skills, in the caller's transaction; a taken slug is
+/// `Conflict { what: "role_slug" }`.
+pub async fn insert(tx: &mut sqlx::AnyConnection, role: &NewRole) -> Result<()> {
     insert_query(INSERT, role, now_ms())
         .query()
         .execute(&mut *tx)
         .await?;
-    insert_skills(&mut tx, role.id, &role.skills).await?;
-    tx.commit().await?;
-    get(db, role.id).await
+    insert_skills(tx, role.id, &role.skills).await
 }
 
-/// Changes a role; its skills, when given, are replaced in the same transaction.
-pub async fn update(db: &Db, id: RoleId, changes: &RoleChanges) -> Result<RoleRecord> {
-    let mut tx = db.writer().begin().await?;
+/// Changes a role, in the caller's transaction; its skills, when given, are replaced too.
+pub async fn update(tx: &mut sqlx::AnyConnection, id: RoleId, changes: &RoleChanges) -> Result<()> {
     let mut sql = Sql::new("UPDATE roles SET updated_at = ");
     sql.bind(now_ms());
     if let Some(title) = &changes.title {
@@ -217,10 +214,9 @@ pub async fn update(db: &Db, id: RoleId, changes: &RoleChanges) -> Result<RoleRe
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        insert_skills(&mut tx, id, skills).await?;
+        insert_skills(tx, id, skills).await?;
     }
-    tx.commit().await?;
-    get(db, id).await
+    Ok(())
 }
 
 pub async fn get(db: &Db, id: RoleId) -> Result<RoleRecord> {

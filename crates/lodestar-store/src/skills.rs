@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 use crate::error::{Result, StoreError};
 use crate::persons::parse_id;
 use crate::sql::{Sql, Value};
-use crate::{Db, now_ms};
+use crate::{Conn, Db, now_ms};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkillRecord {
@@ -230,24 +230,24 @@ pub async fn insert_many(db: &Db, skills: &[NewSkill]) -> Result<u64> {
     Ok(added)
 }
 
-/// Adds one skill; a taken slug or name is a conflict.
-pub async fn insert(db: &Db, skill: &NewSkill) -> Result<SkillRecord> {
+/// Adds one skill, in the caller's transaction; a taken slug or name is a conflict.
+pub async fn insert(conn: &mut Conn, skill: &NewSkill) -> Result<()> {
     insert_query(INSERT, skill, now_ms())?
         .query()
-        .execute(db.writer())
+        .execute(&mut *conn)
         .await?;
-    get(db, skill.id).await
+    Ok(())
 }
 
-/// Changes a skill's name, category and description. Profiles refer to skills by id, so
+/// Changes a skill's name, category and description, in the caller's transaction. Profiles refer to skills by id, so
 /// they follow the new name at once; the slug stays, so links keep working.
 pub async fn update(
-    db: &Db,
+    conn: &mut Conn,
     id: SkillId,
     name: &str,
     category: &str,
     description: &str,
-) -> Result<SkillRecord> {
+) -> Result<()> {
     let done = sqlx::query(
         "UPDATE skills SET name = $1, name_key = $2, category = $3, description = $4, updated_at = $5 WHERE id = $6",
     )
@@ -257,37 +257,36 @@ pub async fn update(
     .bind(description.to_owned())
     .bind(now_ms())
     .bind(id.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    get(db, id).await
+    Ok(())
 }
 
 /// Retires a skill (or brings it back): retired skills stay on the profiles that list
 /// them but are no longer offered for new entries.
-pub async fn set_retired(db: &Db, id: SkillId, retired: bool) -> Result<SkillRecord> {
+pub async fn set_retired(conn: &mut Conn, id: SkillId, retired: bool) -> Result<()> {
     let done = sqlx::query(
         "UPDATE skills SET retired = $1, updated_at = $2 WHERE id = $3 AND merged_into IS NULL",
     )
     .bind(i64::from(retired))
     .bind(now_ms())
     .bind(id.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    get(db, id).await
+    Ok(())
 }
 
-/// Merges `from` into `into` in one transaction: every profile entry of `from` moves to
+/// Merges `from` into `into` in the caller's transaction: every profile entry of `from` moves to
 /// `into` (where a person has both, the higher level is kept), `from` is retired and
 /// remembers where it went, and skills merged into `from` earlier now point at `into`.
-pub async fn merge(db: &Db, from: SkillId, into: SkillId) -> Result<u64> {
+pub async fn merge(tx: &mut Conn, from: SkillId, into: SkillId) -> Result<u64> {
     let (from, into) = (from.to_string(), into.to_string());
-    let mut tx = db.writer().begin().await?;
     sqlx::query(
         "UPDATE person_skills SET level = (SELECT f.level FROM person_skills f \
              WHERE f.person_id = person_skills.person_id AND f.relation = person_skills.relation AND f.skill_id = $1) \
@@ -313,9 +312,9 @@ pub async fn merge(db: &Db, from: SkillId, into: SkillId) -> Result<u64> {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    crate::goals::merge_skill(&mut tx, &from, &into).await?;
-    crate::assessments::merge_skill(&mut tx, &from, &into).await?;
-    crate::roles::follow_merge(&mut tx, &from, &into).await?;
+    crate::goals::merge_skill(tx, &from, &into).await?;
+    crate::assessments::merge_skill(tx, &from, &into).await?;
+    crate::roles::follow_merge(tx, &from, &into).await?;
     let now = now_ms();
     sqlx::query("UPDATE skills SET merged_into = $1, updated_at = $2 WHERE merged_into = $3")
         .bind(into.clone())
@@ -334,7 +333,6 @@ pub async fn merge(db: &Db, from: SkillId, into: SkillId) -> Result<u64> {
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    tx.commit().await?;
     Ok(moved)
 }
 

@@ -10,8 +10,10 @@ use lodestar_domain::{FieldErrors, SkillId, Slug};
 use lodestar_store::roles::{self, NewRole, RoleChanges, RoleRecord};
 use lodestar_store::{Db, StoreError, skills};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::audit::{self, Audit, AuditAction};
 use crate::{App, AppError, Viewer};
 
 /// The shipped catalogue, with the source it was derived from.
@@ -245,6 +247,15 @@ pub struct RoleEdit {
     pub retired: Option<bool>,
 }
 
+/// A role's skills as `{skill id: level}`, for the audit log.
+fn skill_levels(skills: &[(SkillId, u8)]) -> serde_json::Value {
+    skills
+        .iter()
+        .map(|(skill, level)| (skill.to_string(), json!(level)))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
 fn require_admin(viewer: &Viewer) -> Result<(), AppError> {
     if viewer.is_admin {
         Ok(())
@@ -415,20 +426,17 @@ impl App {
             slug = format!("{}-{n}", base.chars().take(54).collect::<String>());
             n += 1;
         }
-        let role = roles::insert(
-            &self.db,
-            &NewRole {
-                id: RoleId::new(),
-                slug,
-                title,
-                description,
-                source: RoleSource::Organisation,
-                esco_uri: None,
-                skills: needs,
-            },
-        )
-        .await
-        .map_err(|e| match e {
+        let new = NewRole {
+            id: RoleId::new(),
+            slug,
+            title,
+            description,
+            source: RoleSource::Organisation,
+            esco_uri: None,
+            skills: needs,
+        };
+        let mut tx = self.db.begin().await?;
+        roles::insert(&mut tx, &new).await.map_err(|e| match e {
             StoreError::Conflict { .. } => AppError::Conflict {
                 code: "role_exists",
                 field: Some("title"),
@@ -436,7 +444,22 @@ impl App {
             },
             other => other.into(),
         })?;
-        Ok(role.into())
+        let summary = format!("Added the role {}", new.title);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::RoleAdd, "role", new.id, summary).detail(json!({
+                "slug": new.slug,
+                "title": new.title,
+                "skills": skill_levels(&new.skills),
+            })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
+        Ok(roles::get(&self.db, new.id)
+            .await
+            .map_err(role_not_found)?
+            .into())
     }
 
     /// Edits a role (admins), shipped or the organisation's.
@@ -447,7 +470,7 @@ impl App {
         edit: &RoleEdit,
     ) -> Result<RoleView, AppError> {
         require_admin(viewer)?;
-        roles::get(&self.db, id).await.map_err(role_not_found)?;
+        let before = roles::get(&self.db, id).await.map_err(role_not_found)?;
         let mut errors = FieldErrors::new();
         let title = edit.title.as_deref().map(|t| check_title(&mut errors, t));
         let description = edit
@@ -465,7 +488,52 @@ impl App {
             retired: edit.retired,
             skills,
         };
-        Ok(roles::update(&self.db, id, &changes)
+        let earlier: Vec<(SkillId, u8)> =
+            before.skills.iter().map(|s| (s.skill, s.level)).collect();
+        let detail = audit::changes([
+            (
+                "title",
+                changes
+                    .title
+                    .as_ref()
+                    .and_then(|t| audit::change(&before.title, t)),
+            ),
+            (
+                "description",
+                changes
+                    .description
+                    .as_ref()
+                    .and_then(|d| audit::change(&before.description, d)),
+            ),
+            (
+                "retired",
+                changes
+                    .retired
+                    .and_then(|r| audit::change(&before.retired, &r)),
+            ),
+            (
+                "skills",
+                changes
+                    .skills
+                    .as_ref()
+                    .filter(|s| **s != earlier)
+                    .map(|s| json!({ "from": skill_levels(&earlier), "to": skill_levels(s) })),
+            ),
+        ]);
+        let mut tx = self.db.begin().await?;
+        roles::update(&mut tx, id, &changes)
+            .await
+            .map_err(role_not_found)?;
+        let title = changes.title.as_deref().unwrap_or(&before.title);
+        let summary = format!("Edited the role {title}");
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::RoleEdit, "role", id, summary).detail(detail),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
+        Ok(roles::get(&self.db, id)
             .await
             .map_err(role_not_found)?
             .into())

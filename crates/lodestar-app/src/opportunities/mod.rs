@@ -27,6 +27,7 @@ use lodestar_store::{blocks, now_ms, skills};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::audit::{self, Audit, AuditAction};
 use crate::directory::{flag, given, number};
 use crate::growth::outcomes::NewOutcome;
 use crate::network::ConnectedPerson;
@@ -351,8 +352,9 @@ impl App {
         id: OpportunityId,
     ) -> Result<OpportunityView, AppError> {
         self.own_post(viewer, id).await?;
+        let mut tx = self.db.begin().await?;
         if !store::close(
-            &self.db,
+            &mut tx,
             id,
             Some(viewer.id),
             OpportunityState::Closed,
@@ -362,6 +364,7 @@ impl App {
         {
             return Err(not_open());
         }
+        lodestar_store::commit(tx).await?;
         self.opportunity(viewer, id).await
     }
 
@@ -374,10 +377,21 @@ impl App {
         if !viewer.is_admin {
             return Err(AppError::Forbidden);
         }
-        self.visible(viewer, id).await?;
-        if !store::close(&self.db, id, None, OpportunityState::Removed, now_ms()).await? {
+        let found = self.visible(viewer, id).await?;
+        let mut tx = self.db.begin().await?;
+        if !store::close(&mut tx, id, None, OpportunityState::Removed, now_ms()).await? {
             return Err(not_open());
         }
+        let summary = format!("Removed “{}” by {}", found.title, found.author_name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::OpportunityRemove, "opportunity", id, summary).detail(
+                serde_json::json!({ "author": found.author.to_string(), "title": found.title }),
+            ),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         Ok(())
     }
 
@@ -400,9 +414,24 @@ impl App {
                 message: "only a post for everyone can be pinned".into(),
             });
         }
-        if !store::set_pinned(&self.db, id, pinned).await? {
+        let mut tx = self.db.begin().await?;
+        if !store::set_pinned(&mut tx, id, pinned).await? {
             return Err(not_open());
         }
+        let (action, verb) = if pinned {
+            (AuditAction::OpportunityPin, "Pinned")
+        } else {
+            (AuditAction::OpportunityUnpin, "Unpinned")
+        };
+        let summary = format!("{verb} “{}” by {}", found.title, found.author_name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(action, "opportunity", id, summary)
+                .detail(serde_json::json!({ "pinned": pinned })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         self.opportunity(viewer, id).await
     }
 

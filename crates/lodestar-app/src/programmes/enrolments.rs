@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{PersonRef, today};
+use crate::audit::{self, Audit, AuditAction};
 use crate::directory::number;
 use crate::secrets::random_secret;
 use crate::{App, AppError, Viewer};
@@ -311,7 +312,7 @@ impl App {
         viewer: &Viewer,
         id: EnrolmentId,
     ) -> Result<(), AppError> {
-        let (e, _, _) = self.visible_enrolment(viewer, id).await?;
+        let (e, p, _) = self.visible_enrolment(viewer, id).await?;
         let by = (e.person_id != viewer.id).then_some(viewer.id);
         let mut tx = self.db.begin().await?;
         let moved = enrolments::set_state(
@@ -325,6 +326,21 @@ impl App {
         .await?;
         if !moved {
             return Err(AppError::NotFound("enrolment"));
+        }
+        if by.is_some() {
+            let summary = format!("Removed {} from the programme {}", e.person_name, p.name);
+            audit::record(
+                &mut tx,
+                viewer,
+                Audit::new(AuditAction::EnrolmentRemove, "enrolment", id, summary).detail(
+                    serde_json::json!({
+                        "programme": p.id.to_string(),
+                        "person": e.person_id.to_string(),
+                        "was": e.state.as_str(),
+                    }),
+                ),
+            )
+            .await?;
         }
         lodestar_store::commit(tx).await?;
         Ok(())
@@ -391,6 +407,22 @@ impl App {
                 link: format!("/programmes/{}", p.id),
                 calendar: None,
             },
+        )
+        .await?;
+        let (action, verb) = if approve {
+            (AuditAction::EnrolmentApprove, "Approved")
+        } else {
+            (AuditAction::EnrolmentDecline, "Declined")
+        };
+        let summary = format!("{verb} the enrolment of {} in {}", e.person_name, p.name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(action, "enrolment", id, summary).detail(serde_json::json!({
+                "programme": p.id.to_string(),
+                "person": e.person_id.to_string(),
+                "role": e.role.as_str(),
+            })),
         )
         .await?;
         lodestar_store::commit(tx).await?;
@@ -462,9 +494,24 @@ impl App {
             return Err(AppError::Forbidden);
         }
         p.invitation_code = random_secret();
-        if !store::set_invitation_code(&self.db, id, &p.invitation_code, now_ms()).await? {
+        let mut tx = self.db.begin().await?;
+        if !store::set_invitation_code(&mut tx, id, &p.invitation_code, now_ms()).await? {
             return Err(AppError::NotFound("programme"));
         }
+        // The link's secret stays out of the record: it lets people enrol.
+        let summary = format!("Made a new invitation link for the programme {}", p.name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(
+                AuditAction::ProgrammeInvitationLink,
+                "programme",
+                id,
+                summary,
+            ),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         Ok(InvitationView {
             invitation_link: invitation_link(&self.policy.public_url, &p).unwrap_or_default(),
         })

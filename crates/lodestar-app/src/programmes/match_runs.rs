@@ -34,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::PersonRef;
+use crate::audit::{self, Audit, AuditAction};
 use crate::matching::{CohortInput, QuestionWords, Side, cohort_of};
 use crate::{App, AppError, Viewer};
 
@@ -502,7 +503,22 @@ impl App {
             published_at: None,
             mentorships_created: None,
         };
-        store::insert(&self.db, &run).await.map_err(solving)?;
+        let mut tx = self.db.begin().await?;
+        store::insert(&mut tx, &run).await.map_err(solving)?;
+        let summary = format!("Started a match run of the programme {}", p.name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::MatchRunStart, "match_run", run.id, summary).detail(
+                serde_json::json!({
+                    "programme": id.to_string(),
+                    "objective": run.objective,
+                    "min_score": run.min_score,
+                }),
+            ),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         let app = self.clone();
         tokio::spawn(async move { app.solve_in_background(run.id, p, None).await });
         Ok(MatchRunStarted {
@@ -755,17 +771,42 @@ impl App {
                 "nothing to change: lock, forbid or release a pair",
             ));
         }
+        let changes: Vec<serde_json::Value> = history
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "action": r.action,
+                    "mentee": r.pair.mentee.id.to_string(),
+                    "mentor": r.pair.mentor.id.to_string(),
+                })
+            })
+            .collect();
+        let summary = format!(
+            "Changed {} pair{} of a match run of the programme {}",
+            history.len(),
+            if history.len() == 1 { "" } else { "s" },
+            p.name
+        );
         edits.history.extend(history);
         edits.total_before = Some(draft.quality.total_score);
         let now = now_ms();
         let stored =
             serde_json::to_string(&edits).map_err(|e| AppError::Internal(e.to_string()))?;
-        if !store::resolve(&self.db, id, &stored, now)
+        let mut tx = self.db.begin().await?;
+        if !store::resolve(&mut tx, id, &stored, now)
             .await
             .map_err(solving)?
         {
             return Err(not_draft(MatchRunState::Running));
         }
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::MatchRunEdit, "match_run", id, summary)
+                .detail(serde_json::json!({ "programme": p.id.to_string(), "changes": changes })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         let app = self.clone();
         tokio::spawn(async move { app.solve_in_background(id, p, Some(prepared)).await });
         Ok(MatchRunStarted {
@@ -925,6 +966,23 @@ impl App {
         });
         self.queue_webhook(&mut tx, WebhookEvent::ProgrammeMatchPublished, published)
             .await?;
+        let summary = format!(
+            "Published a match run of the programme {}: {created} mentorship{} made",
+            p.name,
+            if created == 1 { "" } else { "s" }
+        );
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::MatchRunPublish, "match_run", id, summary).detail(
+                serde_json::json!({
+                    "programme": p.id.to_string(),
+                    "mentorships_created": created,
+                    "pairs_skipped": skipped.len(),
+                }),
+            ),
+        )
+        .await?;
         lodestar_store::commit(tx).await?;
         Ok(Published {
             mentorships_created: created,

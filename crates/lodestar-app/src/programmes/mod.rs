@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use self::enrolments::{EnrolmentView, enrolment_view, invitation_link};
+use crate::audit::{self, Audit, AuditAction};
 use crate::directory::{flag, number};
 use crate::secrets::random_secret;
 use crate::{App, AppError, Viewer};
@@ -365,6 +366,20 @@ impl App {
         };
         let mut tx = self.db.begin().await?;
         store::insert(&mut tx, &p).await?;
+        let mut detail = definition(&p);
+        detail["admins"] = serde_json::json!(
+            p.admins
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect::<Vec<_>>()
+        );
+        let summary = format!("Created the programme {}", p.name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::ProgrammeCreate, "programme", p.id, summary).detail(detail),
+        )
+        .await?;
         lodestar_store::commit(tx).await?;
         self.programme(viewer, p.id).await
     }
@@ -461,6 +476,7 @@ impl App {
                 return Err(AppError::Forbidden);
             }
         }
+        let found_before = found.clone();
         let edited = Programme {
             name: c.name,
             description: c.description,
@@ -475,12 +491,39 @@ impl App {
             updated_at: now_ms(),
             ..found
         };
+        let mut changed = audit::diff(&definition(&found_before), &definition(&edited));
+        if found_before.questions != edited.questions {
+            changed["questions"] = serde_json::json!({ "changed": true });
+        }
+        let was: BTreeSet<PersonId> = found_before.admins.iter().map(|(p, _)| *p).collect();
+        let admins_change = c.admins.as_ref().and_then(|admins| {
+            let now: BTreeSet<PersonId> = admins.iter().copied().collect();
+            let ids = |set: std::collections::btree_set::Difference<'_, PersonId>| {
+                set.map(ToString::to_string).collect::<Vec<_>>()
+            };
+            (now != was).then(|| {
+                serde_json::json!({
+                    "added": ids(now.difference(&was)),
+                    "removed": ids(was.difference(&now)),
+                })
+            })
+        });
         let mut tx = self.db.begin().await?;
         if !store::update(&mut tx, &edited).await? {
             return Err(AppError::NotFound("programme"));
         }
         if let Some(admins) = &c.admins {
             store::set_admins(&mut tx, id, admins).await?;
+        }
+        if changed.as_object().is_some_and(|c| !c.is_empty()) || admins_change.is_none() {
+            let summary = format!("Edited the programme {}", edited.name);
+            let edit = Audit::new(AuditAction::ProgrammeEdit, "programme", id, summary);
+            audit::record(&mut tx, viewer, edit.detail(changed)).await?;
+        }
+        if let Some(detail) = admins_change {
+            let summary = format!("Changed the admins of the programme {}", edited.name);
+            let change = Audit::new(AuditAction::ProgrammeAdmins, "programme", id, summary);
+            audit::record(&mut tx, viewer, change.detail(detail)).await?;
         }
         lodestar_store::commit(tx).await?;
         self.programme(viewer, id).await
@@ -529,18 +572,50 @@ impl App {
         if !viewer.is_admin {
             return Err(AppError::Forbidden);
         }
-        if store::get(&self.db, id).await?.is_none() {
+        let Some(found) = store::get(&self.db, id).await? else {
             return Err(AppError::NotFound("programme"));
-        }
-        if !store::archive(&self.db, id, now_ms()).await? {
+        };
+        let mut tx = self.db.begin().await?;
+        if !store::archive(&mut tx, id, now_ms()).await? {
             return Err(AppError::Conflict {
                 code: "archived",
                 field: None,
                 message: "this programme is archived already".into(),
             });
         }
+        let summary = format!("Archived the programme {}", found.name);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::ProgrammeArchive, "programme", id, summary),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         Ok(())
     }
+}
+
+/// A programme's definition as the audit log keeps it: everything an admin sets but the
+/// questions' wording and the secret of its invitation link.
+fn definition(p: &Programme) -> serde_json::Value {
+    serde_json::json!({
+        "name": p.name,
+        "description": p.description,
+        "purposes": p.purposes.iter().map(|x| x.label()).collect::<Vec<_>>(),
+        "enrolment_opens": p.dates.enrolment_opens.to_string(),
+        "enrolment_closes": p.dates.enrolment_closes.to_string(),
+        "starts_on": p.dates.starts_on.to_string(),
+        "ends_on": p.dates.ends_on.to_string(),
+        "matching": p.matching.label(),
+        "format": p.format.label(),
+        "different_department": p.rules.different_department,
+        "min_score": p.rules.min_score,
+        "mentor_capacity": p.rules.mentor_capacity,
+        "circle_size": p.rules.circle_size,
+        "invitation_only": p.invitation_only,
+        "needs_approval": p.needs_approval,
+        "questions": p.questions.len(),
+    })
 }
 
 /// A typed question as the domain reads it; a scale's top that is not even a small number

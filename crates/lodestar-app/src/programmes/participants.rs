@@ -39,6 +39,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::today;
 use crate::account_deletion::DELETED_ACCOUNT;
+use crate::audit::{self, Audit, AuditAction};
 use crate::growth::export::{from_spreadsheet_safe, spreadsheet_safe};
 use crate::people::search_text;
 use crate::secrets::{random_secret, token_hash};
@@ -554,6 +555,26 @@ impl App {
         for notice in &notices {
             self.notify(&mut tx, notice).await?;
         }
+        let summary = format!(
+            "Imported {} participant row{} into the programme {}",
+            report.rows,
+            if report.rows == 1 { "" } else { "s" },
+            p.name
+        );
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::ParticipantsImport, "programme", p.id, summary).detail(
+                serde_json::json!({
+                    "rows": report.rows,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "invited": report.invited,
+                }),
+            ),
+        )
+        .await?;
         tx.commit().await?;
         tracing::info!(
             programme = %p.id,

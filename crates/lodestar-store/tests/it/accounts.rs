@@ -54,23 +54,23 @@ backend_tests! {
         installation::replace_setup_token(db, "hash-1", now_ms() + 60_000).await.unwrap();
         installation::replace_setup_token(db, "hash-2", now_ms() + 60_000).await.unwrap();
         assert!(!installation::setup_token_is_live(db, "hash-1").await.unwrap(), "a new token replaces the old one");
-        let old = installation::claim_setup_token(db, "hash-1", &new_account("Old", "old@example.org")).await;
+        let old = installation::claim_setup_token(db, "hash-1", &new_account("Old", "old@example.org"), &Default::default()).await;
         assert!(matches!(old, Err(StoreError::NotFound)), "got {old:?}");
 
-        let admin = installation::claim_setup_token(db, "hash-2", &new_account("Root", "root@example.org"))
+        let admin = installation::claim_setup_token(db, "hash-2", &new_account("Root", "root@example.org"), &Default::default())
             .await
             .unwrap();
         assert!(admin.is_admin);
         assert!(persons::find_by_id(db, admin.id).await.unwrap().unwrap().is_admin);
         assert!(!installation::setup_token_is_live(db, "hash-2").await.unwrap());
-        let again = installation::claim_setup_token(db, "hash-2", &new_account("Again", "again@example.org")).await;
+        let again = installation::claim_setup_token(db, "hash-2", &new_account("Again", "again@example.org"), &Default::default()).await;
         assert!(matches!(again, Err(StoreError::NotFound)), "used once: {again:?}");
         assert_eq!(persons::count(db).await.unwrap(), 1, "refused claims create nobody");
     }
 
     async fn an_expired_setup_token_or_one_issued_after_an_admin_exists_claims_nothing(db) {
         installation::replace_setup_token(db, "expired", now_ms() - 1).await.unwrap();
-        let late = installation::claim_setup_token(db, "expired", &new_account("Late", "late@example.org")).await;
+        let late = installation::claim_setup_token(db, "expired", &new_account("Late", "late@example.org"), &Default::default()).await;
         assert!(matches!(late, Err(StoreError::NotFound)), "got {late:?}");
         assert_eq!(installation::prune_setup_tokens(db).await.unwrap(), 1);
 
@@ -78,7 +78,7 @@ backend_tests! {
             .await
             .unwrap();
         installation::replace_setup_token(db, "stale", now_ms() + 60_000).await.unwrap();
-        let second = installation::claim_setup_token(db, "stale", &new_account("Mallory", "m@example.org")).await;
+        let second = installation::claim_setup_token(db, "stale", &new_account("Mallory", "m@example.org"), &Default::default()).await;
         assert!(matches!(second, Err(StoreError::NotFound)), "got {second:?}");
     }
 
@@ -88,7 +88,7 @@ backend_tests! {
         for i in 0..8 {
             let db = db.clone();
             tasks.spawn(async move {
-                installation::claim_setup_token(&db, "the-link", &new_account("Racer", &format!("racer{i}@example.org")))
+                installation::claim_setup_token(&db, "the-link", &new_account("Racer", &format!("racer{i}@example.org")), &Default::default())
                     .await
             });
         }
@@ -119,7 +119,7 @@ backend_tests! {
     async fn password_and_admin_flag_can_be_changed_and_unknown_ids_are_not_found(db) {
         let first = account(db, "First", "first@example.org").await;
         persons::set_password_hash(db, first.id, "new-hash").await.unwrap();
-        persons::set_admin(db, first.id, false).await.unwrap();
+        persons::set_admin(&mut *crate::support::writer(db).await, first.id, false).await.unwrap();
         let stored = persons::find_by_id(db, first.id).await.unwrap().unwrap();
         assert_eq!(stored.password_hash, "new-hash");
         assert!(!stored.is_admin);
@@ -129,6 +129,6 @@ backend_tests! {
             persons::set_password_hash(db, missing, "x").await,
             Err(StoreError::NotFound)
         ));
-        assert!(matches!(persons::set_admin(db, missing, true).await, Err(StoreError::NotFound)));
+        assert!(matches!(persons::set_admin(&mut *crate::support::writer(db).await, missing, true).await, Err(StoreError::NotFound)));
     }
 }

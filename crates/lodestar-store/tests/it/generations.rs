@@ -30,10 +30,10 @@ backend_tests! {
         profiles::save(db, ada.id, "Ada", &profile, &Derived::default()).await.unwrap();
         moved("saving a profile").await;
 
-        skills::set_retired(db, skills.kubernetes, true).await.unwrap();
+        skills::set_retired(&mut *crate::support::writer(db).await, skills.kubernetes, true).await.unwrap();
         moved("retiring a skill").await;
 
-        skills::merge(db, skills.python, skills.rust).await.unwrap();
+        crate::support::merge(db, skills.python, skills.rust).await.unwrap();
         moved("merging skills").await;
 
         insert_people(db, &[person("Bo"), person("Cy")]).await;
@@ -61,7 +61,7 @@ backend_tests! {
         let ada = account(db, "Ada", "ada@example.org").await;
         let before = generations::directory(db).await.unwrap();
         lodestar_store::persons::set_password_hash(db, ada.id, "another-hash").await.unwrap();
-        lodestar_store::persons::set_admin(db, ada.id, true).await.unwrap();
+        lodestar_store::persons::set_admin(&mut *crate::support::writer(db).await, ada.id, true).await.unwrap();
         let window = lodestar_store::throttle::Window::Quiet { ms: 60_000 };
         lodestar_store::throttle::hit(db, "login:ada", lodestar_store::now_ms(), window).await.unwrap();
         assert_eq!(generations::directory(db).await.unwrap(), before);

@@ -9,6 +9,7 @@ mod support;
 
 mod account_deletion;
 mod accounts;
+mod audit;
 mod booking;
 mod busy_times;
 mod conversations;

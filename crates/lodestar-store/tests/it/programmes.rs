@@ -93,8 +93,8 @@ backend_tests! {
             lodestar_store::commit(tx).await.unwrap();
             ids.push(p.id);
         }
-        assert!(programmes::archive(db, ids[4], 9_000).await.unwrap());
-        assert!(!programmes::archive(db, ids[4], 9_001).await.unwrap());
+        assert!(programmes::archive(&mut *crate::support::writer(db).await, ids[4], 9_000).await.unwrap());
+        assert!(!programmes::archive(&mut *crate::support::writer(db).await, ids[4], 9_001).await.unwrap());
         let (total, page) = programmes::list(db, false, 1, 3).await.unwrap();
         assert_eq!(total, 4);
         assert_eq!(page.iter().map(|p| p.id).collect::<Vec<_>>(), vec![ids[3], ids[2], ids[1]]);
@@ -223,8 +223,8 @@ mod match_runs {
             programmes::insert(&mut tx, &p).await.unwrap();
             lodestar_store::commit(tx).await.unwrap();
             let first = run(&p, 10);
-            match_runs::insert(db, &first).await.unwrap();
-            let second = match_runs::insert(db, &run(&p, 11)).await;
+            match_runs::insert(&mut *crate::support::writer(db).await, &first).await.unwrap();
+            let second = match_runs::insert(&mut *crate::support::writer(db).await, &run(&p, 11)).await;
             assert!(matches!(second, Err(StoreError::Conflict { what: "match_run" })), "{second:?}");
 
             match_runs::set_stage(db, first.id, "Solving", 12).await.unwrap();
@@ -235,8 +235,8 @@ mod match_runs {
             assert_eq!((done.state, done.result.as_deref(), done.stage.as_str()), (MatchRunState::Draft, Some("{\"certified\":true}"), ""));
 
             // A draft solves again, once; then it is published once.
-            assert!(match_runs::resolve(db, first.id, "{\"lock\":[]}", 30).await.unwrap());
-            assert!(!match_runs::resolve(db, first.id, "{}", 31).await.unwrap());
+            assert!(match_runs::resolve(&mut *crate::support::writer(db).await, first.id, "{\"lock\":[]}", 30).await.unwrap());
+            assert!(!match_runs::resolve(&mut *crate::support::writer(db).await, first.id, "{}", 31).await.unwrap());
             assert!(match_runs::finish(db, first.id, "{}", "{\"lock\":[]}", 40).await.unwrap());
             let mut tx = db.begin().await.unwrap();
             assert!(match_runs::publish(&mut tx, first.id, 0, 50).await.unwrap());
@@ -248,7 +248,7 @@ mod match_runs {
 
             // A run left running by a stopped process fails after its silence; a fresh one does not.
             let stale = run(&p, 100);
-            match_runs::insert(db, &stale).await.unwrap();
+            match_runs::insert(&mut *crate::support::writer(db).await, &stale).await.unwrap();
             assert_eq!(match_runs::fail_abandoned(db, 150, 60).await.unwrap(), 0);
             assert_eq!(match_runs::fail_abandoned(db, 200, 60).await.unwrap(), 1);
             let failed = match_runs::get(db, stale.id).await.unwrap().unwrap();

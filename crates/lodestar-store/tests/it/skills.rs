@@ -5,7 +5,9 @@ use lodestar_store::StoreError;
 use lodestar_store::profiles::{self, Relation};
 use lodestar_store::skills;
 
-use crate::support::{backend_tests, claim, insert_people, new_skill, person, seed_skills};
+use crate::support::{
+    backend_tests, claim, insert_people, merge, new_skill, person, seed_skills, writer,
+};
 
 backend_tests! {
     async fn skills_are_listed_by_category_and_name_and_found_by_slug_id_or_name(db) {
@@ -13,7 +15,7 @@ backend_tests! {
         let mut soft = new_skill("active-listening", "Active listening", SkillKind::Soft);
         soft.category = "Communication".into();
         soft.levels = (1..=5).map(|l| format!("level {l}")).collect();
-        skills::insert(db, &soft).await.unwrap();
+        skills::insert(&mut *writer(db).await, &soft).await.unwrap();
 
         let listed: Vec<String> = skills::list(db, false).await.unwrap().into_iter().map(|s| s.slug).collect();
         assert_eq!(listed, ["active-listening", "kubernetes", "public-speaking", "python", "rust"]);
@@ -39,9 +41,9 @@ backend_tests! {
 
     async fn a_taken_slug_or_name_is_a_conflict_and_insert_many_skips_them(db) {
         seed_skills(db).await;
-        let same_slug = skills::insert(db, &new_skill("rust", "Rust language", SkillKind::Technical)).await;
+        let same_slug = skills::insert(&mut *writer(db).await, &new_skill("rust", "Rust language", SkillKind::Technical)).await;
         assert!(matches!(same_slug, Err(StoreError::Conflict { what: "skill_slug" })), "got {same_slug:?}");
-        let same_name = skills::insert(db, &new_skill("rust-lang", "RUST", SkillKind::Technical)).await;
+        let same_name = skills::insert(&mut *writer(db).await, &new_skill("rust-lang", "RUST", SkillKind::Technical)).await;
         assert!(matches!(same_name, Err(StoreError::Conflict { what: "skill_name" })), "got {same_name:?}");
 
         let added = skills::insert_many(
@@ -64,9 +66,10 @@ backend_tests! {
         ana.profile.growth_skills = vec![claim(ids.kubernetes, 2)];
         insert_people(db, std::slice::from_ref(&ana)).await;
 
-        let renamed = skills::update(db, ids.kubernetes, "Kubernetes (K8s)", "Infrastructure", "Containers")
+        skills::update(&mut *writer(db).await, ids.kubernetes, "Kubernetes (K8s)", "Infrastructure", "Containers")
             .await
             .unwrap();
+        let renamed = skills::get(db, ids.kubernetes).await.unwrap();
         assert_eq!(renamed.slug, "kubernetes");
         assert_eq!(renamed.name, "Kubernetes (K8s)");
         assert_eq!(renamed.category, "Infrastructure");
@@ -76,10 +79,10 @@ backend_tests! {
             skills::resolve(db, "kubernetes (k8s)").await.unwrap().map(|s| s.id),
             Some(ids.kubernetes)
         );
-        let clash = skills::update(db, ids.kubernetes, "Rust", "Infrastructure", "").await;
+        let clash = skills::update(&mut *writer(db).await, ids.kubernetes, "Rust", "Infrastructure", "").await;
         assert!(matches!(clash, Err(StoreError::Conflict { what: "skill_name" })), "got {clash:?}");
         assert!(matches!(
-            skills::update(db, SkillId::new(), "X", "Y", "").await,
+            skills::update(&mut *writer(db).await, SkillId::new(), "X", "Y", "").await,
             Err(StoreError::NotFound)
         ));
     }
@@ -90,7 +93,8 @@ backend_tests! {
         ana.profile.mentor_skills = vec![claim(ids.python, 3)];
         insert_people(db, std::slice::from_ref(&ana)).await;
 
-        let retired = skills::set_retired(db, ids.python, true).await.unwrap();
+        skills::set_retired(&mut *writer(db).await, ids.python, true).await.unwrap();
+        let retired = skills::get(db, ids.python).await.unwrap();
         assert!(retired.retired);
         let active: Vec<String> = skills::list(db, false).await.unwrap().into_iter().map(|s| s.slug).collect();
         assert!(!active.contains(&"python".to_owned()));
@@ -101,9 +105,10 @@ backend_tests! {
         assert!(loaded.skills[0].retired);
         assert_eq!(skills::resolve(db, "python").await.unwrap().map(|s| s.retired), Some(true));
 
-        let restored = skills::set_retired(db, ids.python, false).await.unwrap();
+        skills::set_retired(&mut *writer(db).await, ids.python, false).await.unwrap();
+        let restored = skills::get(db, ids.python).await.unwrap();
         assert!(!restored.retired);
-        assert!(matches!(skills::set_retired(db, SkillId::new(), true).await, Err(StoreError::NotFound)));
+        assert!(matches!(skills::set_retired(&mut *writer(db).await, SkillId::new(), true).await, Err(StoreError::NotFound)));
     }
 
     async fn merging_moves_profiles_keeps_the_higher_level_and_retires_the_source(db) {
@@ -112,7 +117,7 @@ backend_tests! {
         let py2 = new_skill("python-2", "Python 2", SkillKind::Technical);
         skills::insert_many(db, &[py3.clone(), py2.clone()]).await.unwrap();
         // An older merge into the skill that is now merged away.
-        skills::merge(db, py2.id, py3.id).await.unwrap();
+        merge(db, py2.id, py3.id).await.unwrap();
 
         // Both, the source higher: the higher level wins.
         let mut ana = person("Ana");
@@ -131,7 +136,7 @@ backend_tests! {
         dee.profile.mentor_skills = vec![claim(ids.rust, 5)];
         insert_people(db, &[ana.clone(), ben.clone(), cai.clone(), dee.clone()]).await;
 
-        let moved = skills::merge(db, py3.id, ids.python).await.unwrap();
+        let moved = merge(db, py3.id, ids.python).await.unwrap();
         assert_eq!(moved, 2, "Ben's two entries moved; Ana's and Cai's were folded in");
 
         let levels = |profile: &ProfileData, relation: Relation| -> Vec<(SkillId, i64)> {
@@ -163,7 +168,7 @@ backend_tests! {
         let usage = skills::usage_counts(db).await.unwrap();
         assert!(!usage.iter().any(|(id, _)| *id == py3.id), "nothing uses the source");
         assert!(matches!(
-            skills::set_retired(db, py3.id, false).await,
+            skills::set_retired(&mut *writer(db).await, py3.id, false).await,
             Err(StoreError::NotFound)
         ), "a merged skill cannot be brought back");
     }
@@ -173,7 +178,7 @@ backend_tests! {
         let mut ana = person("Ana");
         ana.profile.growth_skills = vec![claim(ids.rust, 2)];
         insert_people(db, std::slice::from_ref(&ana)).await;
-        let merged = skills::merge(db, SkillId::new(), ids.rust).await;
+        let merged = merge(db, SkillId::new(), ids.rust).await;
         assert!(matches!(merged, Err(StoreError::NotFound)), "got {merged:?}");
         assert_eq!(profiles::load(db, ana.id).await.unwrap().skills.len(), 1);
     }

@@ -161,3 +161,21 @@ mod harness {
         test_db.finish().await;
     }
 }
+
+/// The writer's connection, for a store function that writes in its caller's transaction:
+/// here each statement commits on its own.
+pub async fn writer(db: &Db) -> sqlx::pool::PoolConnection<sqlx::Any> {
+    db.writer().acquire().await.unwrap()
+}
+
+/// Merges two skills in a transaction of their own, as the catalogue's admin action does.
+pub async fn merge(
+    db: &Db,
+    from: SkillId,
+    into: SkillId,
+) -> Result<u64, lodestar_store::StoreError> {
+    let mut tx = db.begin().await?;
+    let moved = skills::merge(&mut tx, from, into).await?;
+    tx.commit().await?;
+    Ok(moved)
+}

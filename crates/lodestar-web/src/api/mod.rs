@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, and its OpenAPI document and reference page.
 
 mod accounts;
+mod audit;
 mod booking;
 mod busy_calendar;
 mod career;
@@ -123,6 +124,7 @@ pub fn registry() -> Routes<AppState> {
         .delete("/admin/webhooks/{id}", webhooks::delete)
         .get("/admin/webhooks/{id}/deliveries", webhooks::deliveries)
         .post("/admin/webhooks/deliveries/{id}/retry", webhooks::retry)
+        .get("/admin/audit", audit::list)
         .get("/me/availability", booking::availability)
         .put("/me/availability", booking::set_availability)
         .get("/mentorships/{id}/slots", booking::slots)

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod ask;
+mod audit;
 mod booking;
 mod career;
 mod conversations;
@@ -117,6 +118,7 @@ pub fn registry() -> Routes<AppState> {
         .post("/mentorships/{id}/complete", mentorships::complete)
         .post("/mentorships/{id}/cancel", mentorships::cancel)
         .get("/admin/stalled", mentorships::stalled)
+        .get("/admin/audit", audit::audit_log)
         .get("/messages", conversations::inbox)
         .post("/messages/settings", conversations::save_settings)
         .get("/threads/{id}", conversations::thread)

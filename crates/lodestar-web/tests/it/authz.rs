@@ -440,6 +440,7 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewMentorship)
             .form(&[("reason", "matrix")]),
         row(M::GET, "/admin/stalled", ADMIN_PAGE),
+        row(M::GET, "/admin/audit", ADMIN_PAGE),
         // A conversation is its parties' alone: to anyone else, admins included, it is not there.
         row(M::GET, "/messages", SIGNED_IN_PAGE),
         row(M::POST, "/messages/settings", [LogIn, Redirect("/messages"), Redirect("/messages"), Redirect("/messages")])
@@ -610,6 +611,7 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::NewReport)
             .json(r#"{"action": "dismiss", "note": "matrix {n}"}"#),
         row(M::GET, "/api/v1/admin/suspensions", ADMIN_API),
+        row(M::GET, "/api/v1/admin/audit", ADMIN_API),
         row(M::DELETE, "/api/v1/admin/suspensions/{id}", ADMIN_API).fill(Fill::SuspendedPerson),
         // Webhooks are the instance admins' alone.
         row(M::GET, "/api/v1/admin/webhooks", ADMIN_API),

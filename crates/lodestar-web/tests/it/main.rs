@@ -6,6 +6,7 @@
 
 mod support;
 
+mod audit;
 mod auth;
 mod authz;
 mod booking;

@@ -92,6 +92,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/admin/webhooks/{id}"),
     ("get", "/api/v1/admin/webhooks/{id}/deliveries"),
     ("post", "/api/v1/admin/webhooks/deliveries/{id}/retry"),
+    ("get", "/api/v1/admin/audit"),
     ("get", "/api/v1/me/availability"),
     ("put", "/api/v1/me/availability"),
     ("get", "/api/v1/mentorships/{id}/slots"),
