@@ -65,6 +65,8 @@ pub struct Closing {
 #[derive(Clone, Debug)]
 pub struct Restated {
     pub id: String,
+    pub mentor_id: String,
+    pub mentee_ids: Vec<String>,
     pub state: &'static str,
     pub goals: String,
     pub started_at: i64,
@@ -137,29 +139,35 @@ pub async fn restate(db: &Db, mentorships: &[Restated]) -> Result<()> {
         .bind(m.started_at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE notifications SET created_at = $2, read_at = $3 \
-             WHERE kind = 'programme_matched' AND link = $1",
-        )
-        .bind(format!("/mentorships/{}", m.id))
-        .bind(m.started_at)
-        .bind(m.notice_read_at)
-        .execute(&mut *tx)
-        .await?;
-        // The pair's connection, made by the mentorship, dates from its start too.
-        sqlx::query(
-            "UPDATE connections SET created_at = $2, accepted_at = $2 \
-             WHERE source = 'mentorship' AND created_at > $2 AND EXISTS ( \
-               SELECT 1 FROM mentorship_members a JOIN mentorship_members b \
-                 ON b.mentorship_id = a.mentorship_id AND a.role = 'mentor' AND b.role = 'mentee' \
-               WHERE a.mentorship_id = $1 \
-                 AND ((a.person_id = connections.low_id AND b.person_id = connections.high_id) \
-                   OR (a.person_id = connections.high_id AND b.person_id = connections.low_id)))",
-        )
-        .bind(&m.id)
-        .bind(m.started_at)
-        .execute(&mut *tx)
-        .await?;
+        // Each member's notice, and each pair's connection, found by their own keys.
+        for person in std::iter::once(&m.mentor_id).chain(&m.mentee_ids) {
+            sqlx::query(
+                "UPDATE notifications SET created_at = $3, read_at = $4 \
+                 WHERE person_id = $1 AND kind = 'programme_matched' AND link = $2",
+            )
+            .bind(person)
+            .bind(format!("/mentorships/{}", m.id))
+            .bind(m.started_at)
+            .bind(m.notice_read_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for mentee in &m.mentee_ids {
+            let (low, high) = if m.mentor_id < *mentee {
+                (&m.mentor_id, mentee)
+            } else {
+                (mentee, &m.mentor_id)
+            };
+            sqlx::query(
+                "UPDATE connections SET created_at = $3, accepted_at = $3 \
+                 WHERE low_id = $1 AND high_id = $2 AND source = 'mentorship' AND created_at > $3",
+            )
+            .bind(low)
+            .bind(high)
+            .bind(m.started_at)
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(())

@@ -375,6 +375,8 @@ impl Life<'_> {
         }
         self.out.restated.push(Restated {
             id: self.m.id.clone(),
+            mentor_id: self.m.mentor_id.clone(),
+            mentee_ids: self.m.mentee_ids.clone(),
             state: match self.story {
                 Story::Active | Story::Stalled => "active",
                 Story::Paused => "paused",
