@@ -28,12 +28,14 @@ mod growth;
 mod history;
 mod network;
 mod opportunities;
+mod programme_history;
 mod programmes;
 
 pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
 pub use network::{CONNECTIONS_PER_PERSON, NetworkCounts};
 pub use opportunities::OpportunityCounts;
+pub use programme_history::ProgrammeHistoryCounts;
 pub use programmes::ProgrammeCounts;
 
 const VOCABULARY: &str = include_str!("../seed/demo.json");
@@ -249,6 +251,7 @@ impl App {
                 });
                 enrollees.push(programmes::Person {
                     id: p.id,
+                    department: p.profile.department.clone(),
                     is_mentor: p.profile.is_mentor,
                     wants_mentor: p.profile.wants_mentor,
                     years: p.profile.years_experience.unwrap_or(0),
@@ -308,11 +311,24 @@ impl App {
             is_admin: true,
         };
         let programmes_started = Instant::now();
-        let (counts, programme_pairs) = self
+        let (mut counts, programme_pairs, running) = self
             .demo_programmes(
                 &admin_viewer,
                 &enrollees,
                 &logins,
+                options.seed,
+                lodestar_store::now_ms(),
+            )
+            .await?;
+        // Its mentorships' months since the programme began, as if published then.
+        counts.history = self
+            .demo_programme_history(
+                running.id,
+                running.dates.starts_on,
+                &people,
+                &growth,
+                &names,
+                &featured,
                 options.seed,
                 lodestar_store::now_ms(),
             )

@@ -14,6 +14,7 @@ pub mod bookings;
 pub mod bulk_growth;
 pub mod bulk_mentoring;
 pub mod bulk_network;
+pub mod bulk_programme;
 pub mod busy_times;
 pub mod calendar_feeds;
 pub mod career;

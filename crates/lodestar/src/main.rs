@@ -392,6 +392,18 @@ fn print_demo(report: &DemoReport) {
         programmes.matched,
         programmes.unmatched
     );
+    let months = &programmes.history;
+    println!(
+        "Its months so far: {} sessions held; {} mentorships completed, {} cancelled, {} stalled, {} paused; {} check-ins, {} goals and {} career outcomes of its mentees.",
+        months.sessions_held,
+        months.completed,
+        months.cancelled,
+        months.stalled,
+        months.paused,
+        months.check_ins,
+        months.goals,
+        months.outcomes
+    );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {
         println!("  {what:<18} {email}");

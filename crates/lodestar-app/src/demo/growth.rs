@@ -51,7 +51,7 @@ pub struct GrowthCounts {
 
 /// A goal's title, how it is measured and why, for a skill the person wants to grow.
 /// `{skill}` is the skill's name.
-const GOALS: &[(&str, &str, &str)] = &[
+pub(super) const GOALS: &[(&str, &str, &str)] = &[
     (
         "Become confident with {skill}",
         "Use {skill} on real work every week and explain my choices to the team without notes",
@@ -83,7 +83,7 @@ const GOALS: &[(&str, &str, &str)] = &[
         "I learn fastest when the work is slightly beyond me",
     ),
 ];
-const MILESTONES: &[&str] = &[
+pub(super) const MILESTONES: &[&str] = &[
     "Agree the scope with my manager",
     "Finish the course module",
     "Shadow a colleague for a day",
@@ -121,26 +121,26 @@ const COMMENTS: &[&str] = &[
     "I liked how you handled the review last week — that counts towards this goal.",
     "Let's look at the target date together next session; it may be too tight.",
 ];
-const AREAS: &[&str] = &[
+pub(super) const AREAS: &[&str] = &[
     "Speaking up in meetings",
     "Saying no",
     "Presenting to leaders",
     "Giving feedback",
     "Negotiating",
 ];
-const WENT_WELL: &[&str] = &[
+pub(super) const WENT_WELL: &[&str] = &[
     "Spoke up twice in the planning meeting.",
     "Finished the draft a day early.",
     "Got good feedback on the demo.",
     "Said no to an extra project without guilt.",
 ];
-const HARD: &[&str] = &[
+pub(super) const HARD: &[&str] = &[
     "A tense review with another team.",
     "Too many meetings to get real work done.",
     "Lost my nerve in front of the directors.",
     "Conflicting priorities from two leads.",
 ];
-const NEED: &[&str] = &[
+pub(super) const NEED: &[&str] = &[
     "Help preparing for next week's presentation.",
     "A sounding board on the reorg.",
     "Ideas for saying no more gracefully.",
@@ -148,7 +148,7 @@ const NEED: &[&str] = &[
 ];
 
 /// What an assessment rests on. `{skill}` is the skill's name.
-const EVIDENCE: &[&str] = &[
+pub(super) const EVIDENCE: &[&str] = &[
     "Used {skill} on the quarterly project without needing help",
     "Explained my {skill} choices in the design review and answered the questions",
     "Finished the {skill} course and applied it to a real task the same week",
@@ -156,7 +156,7 @@ const EVIDENCE: &[&str] = &[
     "Led the team's {skill} work for a sprint while the lead was away",
     "Coached a newer colleague through their first {skill} task",
 ];
-const MENTOR_EVIDENCE: &[&str] = &[
+pub(super) const MENTOR_EVIDENCE: &[&str] = &[
     "Watched you handle {skill} in our practice session: steady, and you recovered well",
     "Your write-up showed solid {skill}; the next step is doing it under time pressure",
     "From what you brought to our sessions, {skill} is now a strength you can lean on",
@@ -191,7 +191,7 @@ const REPLIES: &[&str] = &[
 ];
 
 /// Titles of career outcomes, by kind, and a note some of them carry.
-const OUTCOMES: &[(OutcomeKind, &[&str])] = &[
+pub(super) const OUTCOMES: &[(OutcomeKind, &[&str])] = &[
     (
         OutcomeKind::Certification,
         &[
@@ -237,7 +237,7 @@ const OUTCOMES: &[(OutcomeKind, &[&str])] = &[
     ),
     (OutcomeKind::NewJob, &["Joined a scale-up as lead engineer"]),
 ];
-const OUTCOME_NOTES: &[&str] = &[
+pub(super) const OUTCOME_NOTES: &[&str] = &[
     "We prepared for it in three sessions; the practice runs made the difference.",
     "Took two attempts. Worth it.",
     "The feedback afterwards was better than I expected.",

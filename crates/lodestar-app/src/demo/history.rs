@@ -47,7 +47,7 @@ pub struct HistoryCounts {
     pub meetings: usize,
 }
 
-const GOALS: &[&str] = &[
+pub(super) const GOALS: &[&str] = &[
     "Prepare for a first team-lead role within a year",
     "Grow confidence presenting to senior leadership",
     "Build a plan for moving into product management",
@@ -67,19 +67,19 @@ const DECLINES: &[&str] = &[
     "I think someone closer to your field would help you more.",
     "",
 ];
-const NOTES: &[&str] = &[
+pub(super) const NOTES: &[&str] = &[
     "Talked through the upcoming review. Agreed to collect three concrete examples of impact before next time.",
     "Practised the presentation opening twice; the second run was much clearer. Keep the first slide to one message.",
     "Mapped the skills for the target role and picked the two largest gaps to work on first.",
     "Discussed how to ask for a stretch project. Drafted the message together.",
     "Reviewed the feedback from the team retro and what to try differently.",
 ];
-const PRIVATE_NOTES: &[&str] = &[
+pub(super) const PRIVATE_NOTES: &[&str] = &[
     "Seemed tired today; check in on workload next time.",
     "I was nervous raising the promotion question. It went better than I feared.",
     "Remember to share the article on negotiation I mentioned.",
 ];
-const ACTIONS: &[&str] = &[
+pub(super) const ACTIONS: &[&str] = &[
     "Write down three examples of impact from this quarter",
     "Ask the team lead about the architecture review",
     "Read the chapter on difficult conversations",
@@ -87,7 +87,7 @@ const ACTIONS: &[&str] = &[
     "Share the presentation outline for comments",
     "Book a coffee with someone in the data team",
 ];
-const PLACES: &[&str] = &[
+pub(super) const PLACES: &[&str] = &[
     "https://meet.example.org/lodestar-mentoring",
     "Video call (link in the agreement)",
     "Café on the ground floor",
@@ -131,7 +131,7 @@ const REQUEST_QUESTIONS: &[(&str, &str)] = &[
         "About two hours a month, plus the reading between sessions.",
     ),
 ];
-const REFLECTIONS: &[&str] = &[
+pub(super) const REFLECTIONS: &[&str] = &[
     "We reached the goals we set; I feel ready for the next step.",
     "A good run. The sessions on feedback made the biggest difference.",
 ];

@@ -1,6 +1,7 @@
 //! The demo organisation's two programmes: one in its enrolment phase (about one person in
 //! fifteen enrolled, most approved, some waiting for approval, a few withdrawn; the demo
-//! mentee among them), and one half-way through, about one in twenty enrolled and matched
+//! mentee among them), and one half-way through, about one in fifteen enrolled (most of
+//! them from the engineering department), matched
 //! by a published cohort match run, with the demo mentor given a mentee by it. Both are
 //! made through the services an admin uses (`create_programme`, `import_participants`,
 //! `start_match_run`, `publish_match_run`); the enrolments the people made themselves are
@@ -34,8 +35,15 @@ const DAY: i64 = 24 * 60 * 60 * 1000;
 const HOUR: i64 = 60 * 60 * 1000;
 /// One person in this many enrols in the programme taking enrolments now.
 const ENROLLING_ONE_IN: u32 = 15;
-/// One person in this many is enrolled in the programme running now.
-const RUNNING_ONE_IN: u32 = 20;
+/// One person in this many of the engineering department is enrolled in the programme
+/// running now, one in `RUNNING_NEARBY_ONE_IN` of the departments close to it, and one in
+/// `RUNNING_ELSEWHERE_ONE_IN` of the others: about one in fifteen in all, most of them
+/// engineers, so the skills its mentees want to grow overlap enough for its report.
+const RUNNING_ONE_IN: u32 = 4;
+const RUNNING_NEARBY_ONE_IN: u32 = 20;
+const RUNNING_ELSEWHERE_ONE_IN: u32 = 80;
+/// The departments close to engineering.
+const NEARBY: [&str; 2] = ["Infrastructure", "Data"];
 /// How long to wait between two looks at a match run solving.
 const POLL: Duration = Duration::from_millis(25);
 
@@ -43,6 +51,7 @@ const POLL: Duration = Duration::from_millis(25);
 #[derive(Clone, Debug)]
 pub(crate) struct Person {
     pub id: PersonId,
+    pub department: String,
     pub is_mentor: bool,
     pub wants_mentor: bool,
     pub years: i64,
@@ -74,6 +83,8 @@ pub struct ProgrammeCounts {
     /// Mentorships its published match made, and mentees it left without a mentor.
     pub matched: usize,
     pub unmatched: usize,
+    /// The running programme's months since it began.
+    pub history: super::ProgrammeHistoryCounts,
 }
 
 /// One enrolment to write.
@@ -247,6 +258,17 @@ pub(crate) fn senior_mentor(people: &[Person], featured: &Featured) -> Option<Pe
         .map(|p| p.id)
 }
 
+/// One person in how many of `department` is enrolled in the running programme.
+fn running_one_in(department: &str) -> u32 {
+    if department == "Engineering" {
+        RUNNING_ONE_IN
+    } else if NEARBY.contains(&department) {
+        RUNNING_NEARBY_ONE_IN
+    } else {
+        RUNNING_ELSEWHERE_ONE_IN
+    }
+}
+
 /// The side someone enrols on: their profile's, and a third of those who do both enrol as
 /// both, the others on one side.
 fn role(rng: &mut StdRng, p: &Person) -> Option<EnrolmentRole> {
@@ -329,7 +351,7 @@ pub(crate) fn plan(
         let in_running = Some(p.id) == featured.mentor
             || (Some(p.id) != featured.mentee
                 && Some(p.id) != featured.both
-                && rng.random_range(0..RUNNING_ONE_IN) == 0);
+                && rng.random_range(0..running_one_in(&p.department)) == 0);
         if in_enrolling && let Some(mut role) = role(&mut rng, p) {
             if Some(p.id) == featured.mentee {
                 role = EnrolmentRole::Mentee;
@@ -372,9 +394,9 @@ pub(crate) fn plan(
 
 impl App {
     /// Creates the demo's two programmes as `admin`, enrols the people the seed picks, and
-    /// matches and publishes the running one: what they hold, and the mentor and mentee of
+    /// matches and publishes the running one: what they hold, the mentor and mentee of
     /// each mentorship the match made (for the network, which leaves mentoring pairs to
-    /// their mentorship's connection).
+    /// their mentorship's connection), and the running programme.
     pub(crate) async fn demo_programmes(
         &self,
         admin: &Viewer,
@@ -382,7 +404,7 @@ impl App {
         featured: &Featured,
         seed: u64,
         now: i64,
-    ) -> Result<(ProgrammeCounts, Vec<(PersonId, PersonId)>), AppError> {
+    ) -> Result<(ProgrammeCounts, Vec<(PersonId, PersonId)>, Programme), AppError> {
         let today = chrono::DateTime::from_timestamp_millis(now)
             .map(|t| t.date_naive())
             .unwrap_or_default();
@@ -445,7 +467,7 @@ impl App {
         let pairs = self
             .demo_match(admin, running.id, featured.mentor, &mut counts)
             .await?;
-        Ok((counts, pairs))
+        Ok((counts, pairs, running))
     }
 
     /// The enrolling programme's admins import a file of participants through the service,
@@ -490,6 +512,7 @@ impl App {
         for (name, short) in GRADUATES {
             let newcomer = Person {
                 id: PersonId::new(),
+                department: "Graduate programme".into(),
                 is_mentor: false,
                 wants_mentor: true,
                 years: 0,
@@ -604,6 +627,7 @@ mod tests {
         (0..n)
             .map(|i| Person {
                 id: PersonId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()),
+                department: if i % 7 == 1 { "Engineering" } else { "Sales" }.into(),
                 is_mentor: i % 3 == 0,
                 wants_mentor: i % 3 != 0 || i % 7 == 0,
                 years: (i % 17) as i64,

@@ -83,11 +83,12 @@ api_tests! {
         .try_get("n")
         .unwrap();
         assert_eq!(odd, 0, "a stalled mentorship flagged in the future or with no session before");
-        // Every mentor and mentee of a mentorship not cancelled are connected, once a pair.
+        // Every mentor and mentee of a mentorship not cancelled are connected, once a pair; a
+        // programme's were connected when its match was published, and stay so.
         let pairs = count(app, "SELECT COUNT(*) AS n FROM (SELECT DISTINCT a.person_id AS x, b.person_id AS y \
              FROM mentorships m JOIN mentorship_members a ON a.mentorship_id = m.id AND a.role = 'mentor' \
              JOIN mentorship_members b ON b.mentorship_id = m.id AND b.role = 'mentee' \
-             WHERE m.state <> 'cancelled') p").await;
+             WHERE m.state <> 'cancelled' OR m.programme_id IS NOT NULL) p").await;
         let connected = count(app, "SELECT COUNT(*) AS n FROM connections WHERE source = 'mentorship' AND state = 'accepted'").await;
         assert!(pairs > 100);
         assert_eq!(connected, pairs, "a connection per mentoring pair");
@@ -733,6 +734,88 @@ api_tests! {
         .unwrap();
         assert!(matched > 0, "the demo mentor has no mentee through the programme");
 
+        // Its mentorships have lived since its start, as if the match had been published
+        // then: begun in its first week, with sessions, endings, ratings and growth enough
+        // that its report shows every kind of figure.
+        let starts_on = chrono::NaiveDate::parse_from_str(running["starts_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        let start_ms = starts_on.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp_millis();
+        let outside: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM mentorships m WHERE m.programme_id = $1 AND (m.created_at < $2 OR m.created_at > $3 \
+             OR EXISTS (SELECT 1 FROM mentorship_events e WHERE e.mentorship_id = m.id AND e.kind = 'started' AND e.at <> m.created_at) \
+             OR EXISTS (SELECT 1 FROM mentorship_members mm WHERE mm.mentorship_id = m.id AND mm.joined_at <> m.created_at) \
+             OR EXISTS (SELECT 1 FROM threads t WHERE t.mentorship_id = m.id AND t.created_at <> m.created_at) \
+             OR EXISTS (SELECT 1 FROM meetings mt WHERE mt.mentorship_id = m.id AND mt.starts_at < m.created_at))",
+        )
+        .bind(running_id)
+        .bind(start_ms)
+        .bind(start_ms + 8 * 86_400_000)
+        .fetch_one(app.app.db.reader())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        assert_eq!(outside, 0, "a programme mentorship that did not begin in the programme's first week");
+        assert!(counts.history.sessions_held > counts.matched * 3, "{counts:?}");
+        assert!(counts.history.completed > 0 && counts.history.cancelled > 0 && counts.history.stalled > 0, "{counts:?}");
+        let mentor_state: Vec<String> = sqlx::query(
+            "SELECT m.state FROM mentorships m JOIN mentorship_members mo ON mo.mentorship_id = m.id \
+             WHERE m.programme_id = $1 AND mo.person_id = $2 AND mo.role = 'mentor'",
+        )
+        .bind(running_id)
+        .bind(&mentor_id)
+        .fetch_all(app.app.db.reader())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get("state").unwrap())
+        .collect();
+        assert!(mentor_state.iter().all(|s| s == "active"), "the demo mentor's programme mentorships: {mentor_state:?}");
+        // Goals are shared only with a mentor of their owner; outcomes are credited only to a
+        // mentorship in which their owner is mentored, begun by the day they happened.
+        let stray_shares = count(app, "SELECT COUNT(*) AS n FROM goal_shares s JOIN goals g ON g.id = s.goal_id \
+             WHERE NOT EXISTS (SELECT 1 FROM mentorship_members a JOIN mentorship_members b \
+               ON b.mentorship_id = a.mentorship_id AND a.role = 'mentor' AND b.role = 'mentee' \
+               WHERE a.person_id = s.person_id AND b.person_id = g.owner_id)").await;
+        assert_eq!(stray_shares, 0, "a goal shared with someone who does not mentor its owner");
+        let credited = text_rows(app.app.db.reader(),
+            "SELECT o.happened_on, CAST(m.created_at AS TEXT), \
+               CASE WHEN EXISTS (SELECT 1 FROM mentorship_members mm WHERE mm.mentorship_id = m.id \
+                 AND mm.person_id = o.person_id AND mm.role = 'mentee') THEN 'yes' ELSE 'no' END \
+             FROM outcomes o JOIN mentorships m ON m.id = o.mentorship_id WHERE m.programme_id IS NOT NULL").await;
+        assert!(credited.len() >= 5, "{credited:?}");
+        for row in &credited {
+            let happened = chrono::NaiveDate::parse_from_str(row[0].as_deref().unwrap(), "%Y-%m-%d").unwrap();
+            let begun: i64 = row[1].as_deref().unwrap().parse().unwrap();
+            let begun = chrono::DateTime::from_timestamp_millis(begun).unwrap().date_naive();
+            assert!(row[2].as_deref() == Some("yes") && begun <= happened, "{row:?}");
+        }
+        // A mentee keeps one check-in plan; no check-in comes before it.
+        let early = count(app, "SELECT COUNT(*) AS n FROM check_ins c JOIN check_in_plans p ON p.person_id = c.person_id \
+             WHERE c.created_at < p.started_at").await;
+        assert_eq!(early, 0, "a check-in before its plan began");
+
+        let report = app.get(&format!("/api/v1/programmes/{running_id}/report"), Some(&admin)).await.json();
+        let figures = |section: &str| -> Vec<serde_json::Value> {
+            report["dashboard"].as_array().unwrap().iter().chain(report["report"].as_array().unwrap())
+                .find(|s| s["key"] == section).unwrap_or_else(|| panic!("no {section}: {report}"))["figures"].as_array().unwrap().clone()
+        };
+        let shown = |section: &str, key: &str| -> f64 {
+            let f = figures(section).into_iter().find(|f| f["key"] == key).unwrap_or_else(|| panic!("no {section}.{key}"));
+            assert_eq!(f["suppressed"], false, "{section}.{key} is held back: {report}");
+            f["value"].as_f64().unwrap()
+        };
+        let shown_count = |section: &str| figures(section).iter().filter(|f| f["suppressed"] == false).count();
+        assert!(shown("sessions", "mean") > 2.0, "{report}");
+        assert!(shown_count("sessions") >= 3, "the mean and two buckets: {report}");
+        assert!(shown("mentorships", "stalled") > 0.0);
+        assert!(shown("goals", "set") > shown("goals", "achieved") && shown("goals", "achieved") > 0.0);
+        assert!(shown("check_ins", "share") > 0.5);
+        assert!(shown("confidence", "now") > shown("confidence", "start") + 0.5, "{report}");
+        assert!(shown_count("skills") >= 6, "three skills, start and now: {report}");
+        assert!(shown_count("outcomes") >= 2, "{report}");
+        assert!((3.5..=5.0).contains(&shown("ratings", "mean")), "{report}");
+        assert!(shown("retention", "active") > shown("retention", "completed") && shown("retention", "completed") > 0.0);
+
         // The same seed gives the same programmes and enrolments (of the same people: the
         // accounts an import makes have new ids).
         let twin = app.twin().await;
@@ -751,7 +834,18 @@ api_tests! {
              ORDER BY p.name, who.email",
         )
         .await;
+        let lived = read(
+            "SELECT mo.email, me.email, m.state, CAST((SELECT COUNT(*) FROM meetings mt WHERE mt.mentorship_id = m.id \
+               AND mt.state = 'held') AS TEXT), CAST((SELECT COUNT(*) FROM goals g WHERE g.mentorship_id = m.id) AS TEXT), \
+               CAST((SELECT SUM(r.rating) FROM mentorship_members r WHERE r.mentorship_id = m.id) AS TEXT) \
+             FROM mentorships m JOIN mentorship_members a ON a.mentorship_id = m.id AND a.role = 'mentor' \
+             JOIN persons mo ON mo.id = a.person_id JOIN mentorship_members b ON b.mentorship_id = m.id AND b.role = 'mentee' \
+             JOIN persons me ON me.id = b.person_id WHERE m.programme_id IS NOT NULL ORDER BY mo.email, me.email",
+        )
+        .await;
         twin.finish().await;
+        assert_eq!(lived[0].len(), counts.matched);
+        assert!(lived[0] == lived[1], "the same seed gave the programme another history");
         assert_eq!(defined[0].len(), 2);
         assert!(defined[0] == defined[1], "the same seed gave other programmes");
         assert_eq!(enrolled[0].len() as i64, taking_total + halfway["total"].as_i64().unwrap());
