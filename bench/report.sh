@@ -11,9 +11,9 @@
 # form reads (enrolments are written with SQL: the form's checks are not what is measured);
 # the demo's mentorships of the enrolled mentees are counted as the programme's, so the
 # report rests on the demo's two years of sessions, goals, check-ins, assessments, outcomes
-# and ratings. Print what the report rests on, warm up, run wrk RUNS times per route and
-# connection count, print the medians with the load average, stop the server and delete
-# the database. Only 127.0.0.1 is contacted. Needs wrk, curl, jq, bc and sqlite3 (or psql).
+# and ratings. Print what the report rests on and how long counting it took for the first
+# answer, warm up, run wrk RUNS times per route and connection count, print the medians with
+# the load average, stop the server and delete the database. Only 127.0.0.1 is contacted. Needs wrk, curl, jq, bc and sqlite3 (or psql).
 #
 #   bench/report.sh
 #   DATABASE=postgres bench/report.sh
@@ -26,7 +26,7 @@ MENTEES=${MENTEES:-16000}
 MENTORS=${MENTORS:-4000}
 PORT=${PORT:-18254}
 TARGET_P99_MS=${TARGET_P99_MS:-50}
-SETTLE=${SETTLE:-20}
+SETTLE=${SETTLE:-60}
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -73,6 +73,9 @@ bench_sql "INSERT INTO programme_enrolments (id, programme_id, person_id, role, 
              (SELECT mm.mentorship_id FROM mentorship_members mm JOIN programme_enrolments e
                 ON e.person_id = mm.person_id AND e.programme_id = '$PROGRAMME' AND e.role = 'mentee'
               WHERE mm.role = 'mentee');"
+# The rows above went in behind the server's back, as a bulk load: refresh the planner's
+# statistics as `lodestar demo` does after its own (Db::settle_after_bulk_load).
+bench_sql "ANALYZE" >/dev/null
 bench_sql "SELECT '   enrolled: ' || role || ' ' || COUNT(*) FROM programme_enrolments
              WHERE programme_id = '$PROGRAMME' GROUP BY role ORDER BY role;
            SELECT '   mentorships in the programme: ' || COUNT(*) FROM mentorships WHERE programme_id = '$PROGRAMME';
@@ -99,18 +102,13 @@ curl -s -o /dev/null -b "$JAR" -c "$JAR" -X POST "$URL/login" \
 COOKIE=$(awk '$6 ~ /session/ { print $6 "=" $7 }' "$JAR" | tail -1)
 [[ -n "$COOKIE" ]] || { echo "signing in as $EMAIL failed" >&2; exit 1; }
 
-# The report counted afresh: the reports generation moved before each of COUNTS answers (as
-# any write the report counts moves it), each timed on its own.
-COUNTS=${COUNTS:-5}
-FRESH=()
-for _ in $(seq 1 "$COUNTS"); do
-    bench_sql "UPDATE generations SET value = value + 1 WHERE name = 'reports'" >/dev/null
-    FRESH+=("$(curl -s -o "$WORK/first.json" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" \
-        "$URL/api/v1/programmes/$PROGRAMME/report")")
-done
-FRESH_MS=$(printf '%s\n' "${FRESH[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)] * 1000}')
-echo "   counted afresh ($COUNTS times, the generation moved before each): median $FRESH_MS ms" \
-    "($(printf '%s ' "${FRESH[@]}")s); $(jq '[.dashboard[], .report[] | .figures[]] | length' "$WORK/first.json") figures," \
+# The first answer counts the report (nothing is held yet): the baseline the held report is
+# compared with. Later writes are answered from the report held before them while a recount
+# of more than 250 ms runs in the background (lodestar-app's `snapshot`).
+FIRST_MS=$(curl -s -o "$WORK/first.json" -w '%{time_total}' -H "Authorization: Bearer $TOKEN" \
+    "$URL/api/v1/programmes/$PROGRAMME/report" | awk '{printf "%.0f", $1 * 1000}')
+echo "   the first answer, counted: $FIRST_MS ms;" \
+    "$(jq '[.dashboard[], .report[] | .figures[]] | length' "$WORK/first.json") figures," \
     "$(jq '[.dashboard[], .report[] | .figures[] | select(.suppressed)] | length' "$WORK/first.json") held back"
 
 PAGES=("report-page=/programmes/$PROGRAMME/report")
@@ -130,5 +128,5 @@ done
 bench_wrk "${QUERIES[@]}"
 cat "$WORK/results-pages.txt" "$WORK/results.txt" >"$WORK/results-all.txt"
 mv "$WORK/results-all.txt" "$WORK/results.txt"
-echo "== the report counted afresh: median $FRESH_MS ms (the baseline the held report is compared with)"
+echo "== the report counted for the first answer: $FIRST_MS ms (the baseline the held report is compared with)"
 bench_summary "$TARGET_P99_MS" "${PAGES[@]%%=*}" "${QUERIES[@]%%=*}"

@@ -71,6 +71,12 @@ pub enum AuditAction {
     MatchRunEdit,
     #[serde(rename = "match_run.publish")]
     MatchRunPublish,
+    #[serde(rename = "webhook.add")]
+    WebhookAdd,
+    #[serde(rename = "webhook.remove")]
+    WebhookRemove,
+    #[serde(rename = "webhook.retry")]
+    WebhookRetry,
     #[serde(rename = "admin.setup")]
     AdminSetup,
     #[serde(rename = "admin.create")]
@@ -83,7 +89,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the log's filter lists them.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 34] = [
         Self::SkillAdd,
         Self::SkillEdit,
         Self::SkillRetire,
@@ -111,6 +117,9 @@ impl AuditAction {
         Self::MatchRunStart,
         Self::MatchRunEdit,
         Self::MatchRunPublish,
+        Self::WebhookAdd,
+        Self::WebhookRemove,
+        Self::WebhookRetry,
         Self::AdminSetup,
         Self::AdminCreate,
         Self::AdminGrant,
@@ -146,6 +155,9 @@ impl AuditAction {
             Self::MatchRunStart => "match_run.start",
             Self::MatchRunEdit => "match_run.edit",
             Self::MatchRunPublish => "match_run.publish",
+            Self::WebhookAdd => "webhook.add",
+            Self::WebhookRemove => "webhook.remove",
+            Self::WebhookRetry => "webhook.retry",
             Self::AdminSetup => "admin.setup",
             Self::AdminCreate => "admin.create",
             Self::AdminGrant => "admin.grant",

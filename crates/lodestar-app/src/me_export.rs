@@ -107,7 +107,8 @@ pub struct PersonalExport {
     /// reflection and private rating), `session_notes` (the notes they wrote), `action_items`,
     /// `bookings`, `messages_written`, `goal_comments_written`, `opportunities_posted`,
     /// `opportunity_marks`, `opportunity_shares`, `programme_enrolments` (with their
-    /// answers), `blocked_people`, `notifications` and `busy_calendar`.
+    /// answers), `blocked_people`, `notifications`, `single_sign_on` (the identities at an
+    /// OpenID provider linked to the account) and `busy_calendar`.
     #[schema(value_type = Object)]
     pub records: BTreeMap<&'static str, Vec<Map<String, Value>>>,
 }
@@ -195,6 +196,7 @@ mod tests {
             "programme_enrolments",
             "blocked_people",
             "notifications",
+            "single_sign_on",
             "busy_calendar",
         ];
         assert_eq!(

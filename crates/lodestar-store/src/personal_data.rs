@@ -205,6 +205,18 @@ const PARTS: &[Part] = &[
         ],
     },
     Part {
+        name: "single_sign_on",
+        sql: "SELECT issuer, subject, email, created_at, last_sign_in_at FROM oidc_identities \
+              WHERE person_id = $1 ORDER BY created_at, issuer, subject",
+        columns: &[
+            ("issuer", Text),
+            ("subject", Text),
+            ("email", Text),
+            ("created_at", Int),
+            ("last_sign_in_at", Int),
+        ],
+    },
+    Part {
         name: "busy_calendar",
         sql: "SELECT url, created_at, last_status, last_success_at FROM busy_calendars \
               WHERE person_id = $1",

@@ -64,12 +64,15 @@ pub async fn enrolment(db: &Db, programme: ProgrammeId) -> Result<Vec<(String, S
 /// How many mentees the programme has, and how many of them are mentees of one of its
 /// active or paused mentorships.
 pub async fn matched(db: &Db, programme: ProgrammeId) -> Result<(i64, i64)> {
+    // Driven from the programme's own mentorships, whose mentees are found once: a
+    // correlated test per mentee can be planned as a scan of the programme's mentorships
+    // per mentee (seen on SQLite: a minute for 16,000 mentees).
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(*) AS mentees, COALESCE(SUM(CASE WHEN EXISTS ( \
-           SELECT 1 FROM mentorship_members mm JOIN mentorships m ON m.id = mm.mentorship_id \
-           WHERE mm.person_id = e.person_id AND mm.role = 'mentee' AND m.programme_id = $1 \
-             AND m.state IN ('active', 'paused')) THEN 1 ELSE 0 END), 0) AS matched \
-         FROM ({MENTEES}) e"
+        "SELECT COUNT(*) AS mentees, COUNT(x.person_id) AS matched FROM ({MENTEES}) e \
+         LEFT JOIN (SELECT DISTINCT mm.person_id FROM mentorships m \
+           JOIN mentorship_members mm ON mm.mentorship_id = m.id \
+           WHERE m.programme_id = $1 AND m.state IN ('active', 'paused') \
+             AND mm.role = 'mentee') x ON x.person_id = e.person_id"
     )))
     .bind(programme.to_string())
     .fetch_one(db.reader())
@@ -213,17 +216,22 @@ pub struct Change {
 /// The overall confidence of each of the programme's mentees at their first check-in
 /// since `since` (epoch ms) and at their latest, summed over those with two or more.
 pub async fn confidence(db: &Db, programme: ProgrammeId, since: i64) -> Result<Change> {
+    // Each mentee's first and latest check-in since `since`, and whether there are two,
+    // are three seeks on `check_ins_by_person_time`: no sort of every check-in.
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "WITH ranked AS ( \
-           SELECT c.person_id, c.confidence, \
-             ROW_NUMBER() OVER (PARTITION BY c.person_id ORDER BY c.created_at, c.id) AS first_rank, \
-             ROW_NUMBER() OVER (PARTITION BY c.person_id ORDER BY c.created_at DESC, c.id DESC) AS last_rank, \
-             COUNT(*) OVER (PARTITION BY c.person_id) AS n \
-           FROM check_ins c WHERE c.person_id IN ({MENTEES}) AND c.created_at >= $2) \
-         SELECT COUNT(DISTINCT person_id) AS people, \
-           CAST(COALESCE(SUM(CASE WHEN first_rank = 1 THEN confidence ELSE 0 END), 0) AS BIGINT) AS start_sum, \
-           CAST(COALESCE(SUM(CASE WHEN last_rank = 1 THEN confidence ELSE 0 END), 0) AS BIGINT) AS now_sum \
-         FROM ranked WHERE n >= 2 AND (first_rank = 1 OR last_rank = 1)"
+        "WITH ends AS ( \
+           SELECT \
+             (SELECT c.confidence FROM check_ins c WHERE c.person_id = e.person_id \
+                AND c.created_at >= $2 ORDER BY c.created_at, c.id LIMIT 1) AS first_c, \
+             (SELECT c.confidence FROM check_ins c WHERE c.person_id = e.person_id \
+                AND c.created_at >= $2 ORDER BY c.created_at DESC, c.id DESC LIMIT 1) AS last_c, \
+             (SELECT COUNT(*) FROM (SELECT 1 FROM check_ins c WHERE c.person_id = e.person_id \
+                AND c.created_at >= $2 LIMIT 2) two) AS n \
+           FROM ({MENTEES}) e) \
+         SELECT COUNT(*) AS people, \
+           CAST(COALESCE(SUM(first_c), 0) AS BIGINT) AS start_sum, \
+           CAST(COALESCE(SUM(last_c), 0) AS BIGINT) AS now_sum \
+         FROM ends WHERE n >= 2"
     )))
     .bind(programme.to_string())
     .bind(since)

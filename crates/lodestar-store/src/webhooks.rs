@@ -65,7 +65,7 @@ fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T> {
         .map_err(|_| StoreError::Corrupt(format!("not an id: {raw}")))
 }
 
-pub async fn create(db: &Db, new: &NewWebhook<'_>) -> Result<Webhook> {
+pub async fn create(conn: &mut AnyConnection, new: &NewWebhook<'_>) -> Result<Webhook> {
     let events = serde_json::to_string(new.events)
         .map_err(|e| StoreError::Corrupt(format!("events: {e}")))?;
     let sql = format!(
@@ -80,7 +80,7 @@ pub async fn create(db: &Db, new: &NewWebhook<'_>) -> Result<Webhook> {
         .bind(new.secret.to_owned())
         .bind(new.created_by.to_string())
         .bind(new.created_at)
-        .fetch_one(db.writer())
+        .fetch_one(&mut *conn)
         .await?;
     webhook(&row)
 }
@@ -103,14 +103,16 @@ pub async fn get(db: &Db, id: WebhookId) -> Result<Option<Webhook>> {
     row.as_ref().map(webhook).transpose()
 }
 
-/// Deletes an endpoint with its deliveries. `false` if there was none.
-pub async fn delete(db: &Db, id: WebhookId) -> Result<bool> {
-    Ok(sqlx::query("DELETE FROM webhooks WHERE id = $1")
+/// Deletes an endpoint with its deliveries: the endpoint, or `None` if there was none.
+pub async fn delete(conn: &mut AnyConnection, id: WebhookId) -> Result<Option<Webhook>> {
+    let sql = format!("DELETE FROM webhooks WHERE id = $1 RETURNING {COLUMNS}");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id.to_string())
-        .execute(db.writer())
+        .fetch_optional(&mut *conn)
         .await?
-        .rows_affected()
-        > 0)
+        .as_ref()
+        .map(webhook)
+        .transpose()
 }
 
 /// The signing secrets of `ids`, for the sender.
@@ -294,20 +296,28 @@ pub async fn mark_failed(
 
 /// Makes an undelivered delivery due at `now` (a given-up one too), keeping its attempts.
 /// `None` if there is no such delivery; `Some(false)` if it was delivered already.
-pub async fn retry_now(db: &Db, id: WebhookDeliveryId, now: i64) -> Result<Option<bool>> {
+pub async fn retry_now(
+    conn: &mut AnyConnection,
+    id: WebhookDeliveryId,
+    now: i64,
+) -> Result<Option<bool>> {
     let moved = sqlx::query(
         "UPDATE webhook_deliveries SET next_attempt_at = $1, claimed_until = NULL \
          WHERE id = $2 AND delivered_at IS NULL",
     )
     .bind(now)
     .bind(id.to_string())
-    .execute(db.writer())
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if moved > 0 {
         return Ok(Some(true));
     }
-    Ok(delivery_by_id(db, id).await?.map(|_| false))
+    let found = sqlx::query("SELECT 1 AS found FROM webhook_deliveries WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.map(|_| false))
 }
 
 pub async fn delivery_by_id(db: &Db, id: WebhookDeliveryId) -> Result<Option<Delivery>> {

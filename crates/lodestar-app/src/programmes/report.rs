@@ -33,16 +33,19 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 /// Programmes whose reports are held at most; beyond, the held ones are let go.
 const HELD_REPORTS: usize = 512;
 
+/// One programme's report of one day.
+type HeldReport = Arc<Held<ProgrammeReport>>;
+
 /// Programmes' reports, each held per day (UTC) under the reports generation; only today's
 /// are kept.
 #[derive(Debug, Default)]
 pub(crate) struct ReportCache {
-    held: Mutex<HashMap<(ProgrammeId, NaiveDate), Arc<Held<ProgrammeReport>>>>,
+    held: Mutex<HashMap<(ProgrammeId, NaiveDate), HeldReport>>,
 }
 
 impl ReportCache {
     /// Programme `id`'s report of `today`.
-    fn of(&self, id: ProgrammeId, today: NaiveDate) -> Arc<Held<ProgrammeReport>> {
+    fn of(&self, id: ProgrammeId, today: NaiveDate) -> HeldReport {
         let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
         if !held.contains_key(&(id, today)) {
             held.retain(|&(_, day), _| day == today);

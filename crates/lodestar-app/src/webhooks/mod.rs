@@ -17,6 +17,7 @@ use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::audit::{self, Audit, AuditAction};
 use crate::busy_calendar::fetch;
 use crate::meetings::rfc3339;
 use crate::{App, AppError, Viewer};
@@ -260,8 +261,9 @@ impl App {
         };
         let names: Vec<&str> = events.iter().map(|e| e.as_str()).collect();
         let secret = new_secret();
+        let mut tx = self.db.begin().await?;
         let made = store::create(
-            &self.db,
+            &mut tx,
             &NewWebhook {
                 id: WebhookId::new(),
                 url: &url,
@@ -273,6 +275,20 @@ impl App {
             },
         )
         .await?;
+        let summary = format!("Added the webhook {}", made.url);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::WebhookAdd, "webhook", made.id, summary).detail(
+                serde_json::json!({
+                    "url": made.url,
+                    "description": made.description,
+                    "events": names,
+                }),
+            ),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
         tracing::info!(webhook = %made.id, url = %made.url, "webhook registered");
         Ok(CreatedWebhook {
             webhook: made.into(),
@@ -283,12 +299,21 @@ impl App {
     /// Admins: removes an endpoint and its deliveries.
     pub async fn delete_webhook(&self, viewer: &Viewer, id: WebhookId) -> Result<(), AppError> {
         require_admin(viewer)?;
-        if store::delete(&self.db, id).await? {
-            tracing::info!(webhook = %id, "webhook deleted");
-            Ok(())
-        } else {
-            Err(AppError::NotFound("webhook"))
-        }
+        let mut tx = self.db.begin().await?;
+        let gone = store::delete(&mut tx, id)
+            .await?
+            .ok_or(AppError::NotFound("webhook"))?;
+        let summary = format!("Removed the webhook {}", gone.url);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::WebhookRemove, "webhook", id, summary)
+                .detail(serde_json::json!({ "url": gone.url })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
+        tracing::info!(webhook = %id, "webhook deleted");
+        Ok(())
     }
 
     /// Admins: an endpoint's deliveries, the newest first, `page` from 1.
@@ -320,17 +345,28 @@ impl App {
         id: WebhookDeliveryId,
     ) -> Result<DeliveryView, AppError> {
         require_admin(viewer)?;
-        match store::retry_now(&self.db, id, now_ms()).await? {
+        let mut tx = self.db.begin().await?;
+        match store::retry_now(&mut tx, id, now_ms()).await? {
             None => Err(AppError::NotFound("delivery")),
             Some(false) => Err(AppError::Conflict {
                 code: "already_delivered",
                 field: None,
                 message: "this delivery went through already".into(),
             }),
-            Some(true) => store::delivery_by_id(&self.db, id)
-                .await?
-                .map(Into::into)
-                .ok_or(AppError::NotFound("delivery")),
+            Some(true) => {
+                let retry = Audit::new(
+                    AuditAction::WebhookRetry,
+                    "webhook_delivery",
+                    id,
+                    "Sent a webhook delivery again",
+                );
+                audit::record(&mut tx, viewer, retry).await?;
+                lodestar_store::commit(tx).await?;
+                store::delivery_by_id(&self.db, id)
+                    .await?
+                    .map(Into::into)
+                    .ok_or(AppError::NotFound("delivery"))
+            }
         }
     }
 

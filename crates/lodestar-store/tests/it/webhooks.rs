@@ -7,7 +7,7 @@ use lodestar_store::outbox::{self, MAX_ATTEMPTS, Retry};
 use lodestar_store::webhooks::{self, NewWebhook};
 use lodestar_store::{Db, now_ms};
 
-use crate::support::{account, backend_tests};
+use crate::support::{account, backend_tests, writer};
 
 async fn endpoint(db: &Db, events: &[&str]) -> WebhookId {
     let admin = account(
@@ -19,7 +19,7 @@ async fn endpoint(db: &Db, events: &[&str]) -> WebhookId {
     .id;
     let id = WebhookId::new();
     webhooks::create(
-        db,
+        &mut *writer(db).await,
         &NewWebhook {
             id,
             url: "https://hooks.example.org/x",
@@ -66,9 +66,9 @@ backend_tests! {
         assert_eq!(webhooks::deliveries(db, sessions, 10, 0).await.unwrap().len(), 1);
         assert!(webhooks::deliveries(db, paused, 10, 0).await.unwrap().is_empty());
         // Deleting an endpoint takes its deliveries with it.
-        assert!(webhooks::delete(db, goals).await.unwrap());
+        assert_eq!(webhooks::delete(&mut *writer(db).await, goals).await.unwrap().map(|w| w.id), Some(goals));
         assert!(webhooks::deliveries(db, goals, 10, 0).await.unwrap().is_empty());
-        assert!(!webhooks::delete(db, goals).await.unwrap());
+        assert!(webhooks::delete(&mut *writer(db).await, goals).await.unwrap().is_none());
     }
 
     async fn an_event_rolled_back_leaves_no_delivery(db) {
@@ -129,10 +129,10 @@ backend_tests! {
         let id = webhooks::list(db).await.unwrap()[0].id;
         let given_up = webhooks::deliveries(db, id, 10, 0).await.unwrap().remove(0);
         assert_eq!((given_up.attempts, given_up.last_status, given_up.next_attempt_at), (MAX_ATTEMPTS, Some(500), outbox::GAVE_UP));
-        assert_eq!(webhooks::retry_now(db, given_up.id, now).await.unwrap(), Some(true));
+        assert_eq!(webhooks::retry_now(&mut *writer(db).await, given_up.id, now).await.unwrap(), Some(true));
         assert_eq!(webhooks::claim(db, now, 60_000, 10).await.unwrap().len(), 1);
         assert!(webhooks::mark_delivered(db, given_up.id, 200, now).await.unwrap());
-        assert_eq!(webhooks::retry_now(db, given_up.id, now).await.unwrap(), Some(false));
-        assert_eq!(webhooks::retry_now(db, lodestar_domain::WebhookDeliveryId::new(), now).await.unwrap(), None);
+        assert_eq!(webhooks::retry_now(&mut *writer(db).await, given_up.id, now).await.unwrap(), Some(false));
+        assert_eq!(webhooks::retry_now(&mut *writer(db).await, lodestar_domain::WebhookDeliveryId::new(), now).await.unwrap(), None);
     }
 }

@@ -249,6 +249,12 @@ api_tests! {
         let account = browser.get("/account/password").await;
         assert_eq!(account.status, StatusCode::OK);
         assert!(account.text().contains("Signed in with Example SSO as alice@example.org"), "{}", account.text());
+        // The link is the person's own data, in their export.
+        let export = browser.get("/account/export.json").await;
+        assert_eq!(export.status, StatusCode::OK, "{}", export.text());
+        let sso_part = &export.json()["records"]["single_sign_on"];
+        assert_eq!(sso_part[0]["issuer"], provider.issuer.as_str(), "{sso_part}");
+        assert_eq!((&sso_part[0]["subject"], &sso_part[0]["email"]), (&serde_json::json!("alice"), &serde_json::json!("alice@example.org")));
         let linked = identities(app).await;
         assert_eq!(linked.len(), 1);
         assert_eq!(linked[0].0, provider.issuer);

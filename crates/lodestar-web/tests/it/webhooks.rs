@@ -290,6 +290,11 @@ api_tests! {
         assert_eq!(receiver.received().pop().unwrap()["valid"], true);
         app.post_json(&format!("/api/v1/admin/webhooks/deliveries/{id}/retry"), json!({}), Some(&admin)).await
             .error(StatusCode::CONFLICT, "already_delivered");
+        // The retry that went through is in the audit log; the refused one is not.
+        let log = app.get("/api/v1/admin/audit?action=webhook.retry", Some(&admin)).await.json();
+        let records = log["entries"].as_array().unwrap();
+        assert_eq!(records.len(), 1, "{log}");
+        assert_eq!((&records[0]["target_kind"], &records[0]["target_id"]), (&json!("webhook_delivery"), &json!(id)));
     }
 
     async fn an_endpoint_is_checked_field_by_field_and_its_secret_is_shown_once(app) {
@@ -317,6 +322,20 @@ api_tests! {
         assert!(!list.contains(&secret) && !one.text().contains(&secret), "the secret is never shown again");
         assert_eq!(app.delete(&format!("/api/v1/admin/webhooks/{id}"), Some(&admin)).await.status, StatusCode::NO_CONTENT);
         app.get(&format!("/api/v1/admin/webhooks/{id}"), Some(&admin)).await.error(StatusCode::NOT_FOUND, "not_found");
+        app.delete(&format!("/api/v1/admin/webhooks/{id}"), Some(&admin)).await.error(StatusCode::NOT_FOUND, "not_found");
+
+        // Adding and removing are admin actions in the audit log, once each, without the
+        // secret; refused ones left nothing.
+        let log = app.get("/api/v1/admin/audit?limit=200", Some(&admin)).await.json();
+        let ada = app.id_of(&admin).await;
+        for action in ["webhook.add", "webhook.remove"] {
+            let records: Vec<&Value> = log["entries"].as_array().unwrap().iter().filter(|e| e["action"] == action).collect();
+            assert_eq!(records.len(), 1, "one {action}: {log}");
+            assert_eq!((&records[0]["actor"]["id"], &records[0]["target_kind"], &records[0]["target_id"]),
+                (&json!(ada), &json!("webhook"), &json!(id)), "{action}");
+            assert_eq!(records[0]["detail"]["url"], "https://hooks.example.org/crm");
+        }
+        assert!(!log.to_string().contains(&secret), "no secret in the log");
     }
 
     async fn the_admin_pages_add_an_endpoint_show_its_secret_once_and_list_its_deliveries(app) {
