@@ -4,10 +4,6 @@
 //! calendar is shown to the mentor and keeps the set, and the address guard refuses a
 //! server on this machine unless the operator allows private addresses.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
 use axum::http::StatusCode;
 use lodestar_app::busy_calendar::{FIELD, SyncReport};
 use lodestar_app::{AppError, Policy, Viewer};
@@ -16,70 +12,34 @@ use lodestar_store::busy_times;
 use lodestar_store::now_ms;
 
 use crate::pages::{Browser, csrf_of};
-use crate::support::{PASSWORD, TestApp, api_tests};
+use crate::support::{PASSWORD, PythonTool, TestApp, api_tests};
 
 const HOUR: i64 = 3_600_000;
 const MINUTE: i64 = 60_000;
 
-/// The calendar server process and its folder; killed and removed when dropped.
-struct CalendarServer {
-    child: Child,
-    folder: PathBuf,
-    port: u16,
-}
+/// The calendar server: `tests/tools/calendar_server.py`, serving the files in its folder.
+struct CalendarServer(PythonTool);
 
 impl CalendarServer {
     fn start() -> Self {
-        let folder =
-            std::env::temp_dir().join(format!("lodestar-calendars-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&folder).unwrap();
-        let python = std::env::var("LODESTAR_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/tools/calendar_server.py"
-        );
-        let mut child = Command::new(python)
-            .arg(script)
-            .arg(&folder)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start python3 for the calendar server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().expect("the server prints its port");
-        Self {
-            child,
-            folder,
-            port,
-        }
+        Self(PythonTool::start("calendar_server.py"))
     }
 
     fn url(&self, name: &str) -> String {
-        format!("http://127.0.0.1:{}/{name}", self.port)
+        format!("http://127.0.0.1:{}/{name}", self.0.port)
     }
 
     fn put(&self, name: &str, body: &str) {
-        std::fs::write(self.folder.join(name), body).unwrap();
+        std::fs::write(self.0.folder.join(name), body).unwrap();
     }
 
     /// Makes the server answer `status` for `name` (or, with `None`, serve it again).
     fn answer(&self, name: &str, status: Option<u16>) {
-        let marker = self.folder.join(format!("{name}.status"));
+        let marker = self.0.folder.join(format!("{name}.status"));
         match status {
             Some(code) => std::fs::write(marker, code.to_string()).unwrap(),
             None => std::fs::remove_file(marker).unwrap(),
         }
-    }
-}
-
-impl Drop for CalendarServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.folder);
     }
 }
 
@@ -271,7 +231,7 @@ api_tests! {
             other => panic!("{other:?}"),
         }
         // …and a name that resolves to this machine when it is fetched, before connecting.
-        let by_name = format!("http://localhost:{}/ana.ics", server.port);
+        let by_name = format!("http://localhost:{}/ana.ics", server.0.port);
         app.app.set_busy_calendar(&ana, Some(by_name.clone())).await.unwrap();
         let status = app.post_json("/api/v1/me/busy-calendar/refresh", serde_json::json!({}), Some(&token)).await.json();
         assert_eq!(status["status"], "error", "{status}");

@@ -642,3 +642,57 @@ impl TestApp {
         }
     }
 }
+
+/// A test tool written in Python (`tests/tools/<script>`) run as a process of its own, with a
+/// scratch folder it reads and writes, serving HTTP on the port it prints first; killed and
+/// its folder removed when dropped. The interpreter is `LODESTAR_TEST_PYTHON`, else
+/// `python3`.
+pub struct PythonTool {
+    child: std::process::Child,
+    pub folder: std::path::PathBuf,
+    pub port: u16,
+}
+
+impl PythonTool {
+    pub fn start(script: &str) -> Self {
+        use std::io::BufRead;
+        let folder = std::env::temp_dir().join(format!(
+            "lodestar-{}-{}",
+            script.trim_end_matches(".py"),
+            uuid::Uuid::new_v4()
+        ));
+        std::fs::create_dir_all(&folder).unwrap();
+        let python = std::env::var("LODESTAR_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/tools")
+            .join(script);
+        let mut child = std::process::Command::new(python)
+            .arg(path)
+            .arg(&folder)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start python3 for {script}: {e}"));
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{script} prints its port first, not {line:?}"));
+        Self {
+            child,
+            folder,
+            port,
+        }
+    }
+}
+
+impl Drop for PythonTool {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.folder);
+    }
+}

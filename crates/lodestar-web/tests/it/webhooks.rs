@@ -4,10 +4,6 @@
 //! with the right payloads and nothing private; a server error is recorded and retried; a
 //! wrong secret fails verification; deliveries are the admins' to read and retry.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-
 use axum::http::StatusCode;
 use lodestar_app::Policy;
 use lodestar_store::now_ms;
@@ -17,75 +13,39 @@ use crate::match_runs::{cohort, programme, settled};
 use crate::meetings::date_in_days;
 use crate::pages::{Browser, csrf_of};
 use crate::requests::{mentee, mentor, send};
-use crate::support::{PASSWORD, TestApp, api_tests};
+use crate::support::{PASSWORD, PythonTool, TestApp, api_tests};
 
-/// The receiver process and its folder; killed and removed when dropped.
-struct Receiver {
-    child: Child,
-    folder: PathBuf,
-    port: u16,
-}
+/// The webhook receiver: `tests/tools/webhook_receiver.py`, which checks each signature.
+struct Receiver(PythonTool);
 
 impl Receiver {
     fn start() -> Self {
-        let folder =
-            std::env::temp_dir().join(format!("lodestar-webhooks-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&folder).unwrap();
-        let python = std::env::var("LODESTAR_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-        let script = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/tools/webhook_receiver.py"
-        );
-        let mut child = Command::new(python)
-            .arg(script)
-            .arg(&folder)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start python3 for the webhook receiver");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().expect("the receiver prints its port");
-        Self {
-            child,
-            folder,
-            port,
-        }
+        Self(PythonTool::start("webhook_receiver.py"))
     }
 
     fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/hooks/lodestar", self.port)
+        format!("http://127.0.0.1:{}/hooks/lodestar", self.0.port)
     }
 
     /// The secret the receiver verifies with from now on.
     fn verify_with(&self, secret: &str) {
-        std::fs::write(self.folder.join("secret"), secret).unwrap();
+        std::fs::write(self.0.folder.join("secret"), secret).unwrap();
     }
 
     /// Answers 500 to the first `n` requests it has ever had.
     fn fail_first(&self, n: usize) {
-        std::fs::write(self.folder.join("fail_first"), n.to_string()).unwrap();
+        std::fs::write(self.0.folder.join("fail_first"), n.to_string()).unwrap();
     }
 
     /// Every request it had, oldest first.
     fn received(&self) -> Vec<Value> {
-        match std::fs::read_to_string(self.folder.join("received.jsonl")) {
+        match std::fs::read_to_string(self.0.folder.join("received.jsonl")) {
             Ok(text) => text
                 .lines()
                 .map(|l| serde_json::from_str(l).unwrap())
                 .collect(),
             Err(_) => Vec::new(),
         }
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.folder);
     }
 }
 
