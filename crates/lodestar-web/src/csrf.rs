@@ -64,6 +64,18 @@ impl AnonymousForm {
     }
 }
 
+/// The value of the cookie `name` the request carries, if any.
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
 fn form_cookie_name(state: &AppState) -> &'static str {
     if state.config.secure_cookies {
         SECURE_FORM_COOKIE
@@ -81,20 +93,11 @@ async fn signer(state: &AppState) -> Result<&FormSigner, AppError> {
 
 /// The visitor's form nonce, if their browser sent one that could be ours.
 fn nonce_of(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = form_cookie_name(state);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-        .filter(|v| {
-            v.len() == 43
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    cookie_value(headers, form_cookie_name(state)).filter(|v| {
+        v.len() == 43
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
 }
 
 /// A token for a form shown to a visitor, reusing their nonce cookie (so that several open

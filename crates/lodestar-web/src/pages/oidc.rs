@@ -46,15 +46,7 @@ fn pending_cookie(state: &AppState, value: String, max_age_ms: i64) -> Option<He
 }
 
 fn pending_of(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    let name = cookie_name(state);
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
+    crate::csrf::cookie_value(headers, cookie_name(state))
 }
 
 #[derive(Deserialize)]
