@@ -378,6 +378,14 @@ pub trait PathRecord: std::str::FromStr {
     const WHAT: &'static str;
 }
 
+impl PathRecord for lodestar_domain::WebhookId {
+    const WHAT: &'static str = "webhook";
+}
+
+impl PathRecord for lodestar_domain::WebhookDeliveryId {
+    const WHAT: &'static str = "delivery";
+}
+
 impl PathRecord for lodestar_domain::MentorshipId {
     const WHAT: &'static str = "mentorship";
 }

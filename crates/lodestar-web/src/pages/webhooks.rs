@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lodestar_app::AppError;
@@ -13,7 +13,7 @@ use lodestar_domain::{FieldErrors, WebhookDeliveryId, WebhookId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::{Chrome, FormData, OrPage, done, error_page, field_errors, notify};
+use super::{Chrome, FormData, OrPage, PageId, done, error_page, field_errors, notify};
 use crate::AppState;
 use crate::auth::PageAdmin;
 
@@ -120,11 +120,8 @@ pub async fn delete(
     State(state): State<AppState>,
     session: Session,
     PageAdmin(viewer): PageAdmin,
-    Path(id): Path<String>,
+    PageId(id): PageId<WebhookId>,
 ) -> Response {
-    let Ok(id) = id.parse::<WebhookId>() else {
-        return error_page(&AppError::NotFound("webhook"));
-    };
     match state.app.delete_webhook(&viewer, id).await {
         Ok(()) => done(&session, "The webhook is deleted.", "/admin/webhooks").await,
         Err(e) => error_page(&e),
@@ -147,12 +144,9 @@ pub async fn show(
     State(state): State<AppState>,
     session: Session,
     PageAdmin(viewer): PageAdmin,
-    Path(id): Path<String>,
+    PageId(id): PageId<WebhookId>,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<WebhookId>() else {
-        return error_page(&AppError::NotFound("webhook"));
-    };
     let page = async {
         let list = state
             .app
@@ -169,11 +163,8 @@ pub async fn retry(
     State(state): State<AppState>,
     session: Session,
     PageAdmin(viewer): PageAdmin,
-    Path(id): Path<String>,
+    PageId(id): PageId<WebhookDeliveryId>,
 ) -> Response {
-    let Ok(id) = id.parse::<WebhookDeliveryId>() else {
-        return error_page(&AppError::NotFound("delivery"));
-    };
     match state.app.retry_webhook_delivery(&viewer, id).await {
         Ok(delivery) => {
             done(
