@@ -277,6 +277,19 @@ pub struct AuditQuery {
     pub action: Option<String>,
 }
 
+impl AuditQuery {
+    /// The query with its empty fields left out, as a form sends them.
+    pub fn without_blanks(self) -> Self {
+        let keep = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        Self {
+            before: keep(self.before),
+            limit: keep(self.limit),
+            actor: keep(self.actor),
+            action: keep(self.action),
+        }
+    }
+}
+
 /// Who acted: their id while the account exists.
 #[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
 pub struct AuditActor {
@@ -345,9 +358,17 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut errors = FieldErrors::new();
-        // An empty limit is not left out: the document says it is a number.
-        if query.limit.as_deref().is_some_and(|v| v.trim().is_empty()) {
-            errors.add("limit", "must not be empty");
+        // An empty parameter is not left out: the document says each is an id, a number or
+        // an action's name. The page drops its form's empty fields before asking.
+        for (field, value) in [
+            ("before", &query.before),
+            ("limit", &query.limit),
+            ("actor", &query.actor),
+            ("action", &query.action),
+        ] {
+            if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                errors.add(field, "must not be empty");
+            }
         }
         let before = given(&query.before).and_then(|raw| {
             errors.check(

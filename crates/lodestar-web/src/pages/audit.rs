@@ -51,6 +51,7 @@ pub async fn audit_log(
     PageViewer(viewer): PageViewer,
     Query(query): Query<AuditQuery>,
 ) -> Response {
+    let query = query.without_blanks();
     let page = async {
         let (status, log, errors) = match state.app.audit_log(&viewer, &query).await {
             Ok(log) => (StatusCode::OK, log, FieldErrors::new()),
