@@ -63,6 +63,10 @@ pub enum AuditAction {
     EnrolmentDecline,
     #[serde(rename = "enrolment.remove")]
     EnrolmentRemove,
+    #[serde(rename = "request.approve")]
+    RequestApprove,
+    #[serde(rename = "request.reject")]
+    RequestReject,
     #[serde(rename = "participants.import")]
     ParticipantsImport,
     #[serde(rename = "match_run.start")]
@@ -89,7 +93,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the log's filter lists them.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 36] = [
         Self::SkillAdd,
         Self::SkillEdit,
         Self::SkillRetire,
@@ -113,6 +117,8 @@ impl AuditAction {
         Self::EnrolmentApprove,
         Self::EnrolmentDecline,
         Self::EnrolmentRemove,
+        Self::RequestApprove,
+        Self::RequestReject,
         Self::ParticipantsImport,
         Self::MatchRunStart,
         Self::MatchRunEdit,
@@ -151,6 +157,8 @@ impl AuditAction {
             Self::EnrolmentApprove => "enrolment.approve",
             Self::EnrolmentDecline => "enrolment.decline",
             Self::EnrolmentRemove => "enrolment.remove",
+            Self::RequestApprove => "request.approve",
+            Self::RequestReject => "request.reject",
             Self::ParticipantsImport => "participants.import",
             Self::MatchRunStart => "match_run.start",
             Self::MatchRunEdit => "match_run.edit",

@@ -136,14 +136,9 @@ fn engine_profile(
         growth_skills,
         focus_areas,
         industry: (!industry.is_empty()).then(|| industries.id(&industry.to_lowercase(), industry)),
-        department: (!department.is_empty()).then(|| {
-            let key = format!(
-                "{}\u{1f}{}",
-                p.organisation.trim().to_lowercase(),
-                department.to_lowercase()
-            );
-            departments.id(&key, department)
-        }),
+        department: p
+            .department_key()
+            .map(|key| departments.id(&key, department)),
         years_experience: p.years_experience.map(|y| y.clamp(0, 80) as u8),
         utc_offset_minutes: Some(person.utc_offset_minutes as i32),
         languages,

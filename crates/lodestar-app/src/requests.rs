@@ -9,11 +9,13 @@
 mod checks;
 mod notices;
 mod periodic;
+mod programme;
 mod view;
 
 use chrono::{Days, Utc};
 use lodestar_domain::mentoring::{Cadence, Initiator, MemberRole, MentorshipKind, RequestState};
 use lodestar_domain::profile::MAX_SKILLS_PER_LIST;
+use lodestar_domain::programme::{Matching, Phase};
 use lodestar_domain::text::multi_line;
 use lodestar_domain::webhook::WebhookEvent;
 use lodestar_domain::{FieldErrors, MentorshipId, PersonId, RequestId};
@@ -23,7 +25,10 @@ use lodestar_store::{StoreError, now_ms};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-pub use view::{Accepted, PersonRef, RequestDraft, RequestView, SkillRef, StandingView};
+pub use programme::{ProgrammeMentorView, REVIEW_LIMIT};
+pub use view::{
+    Accepted, PersonRef, ProgrammeRef, RequestDraft, RequestView, SkillRef, StandingView,
+};
 
 use crate::{App, AppError, Viewer};
 use checks::{parse_focus_areas, pick_skills};
@@ -67,6 +72,12 @@ pub struct NewRequestInput {
     /// 1–104.
     #[schema(minimum = 1, maximum = 104, example = 12)]
     pub duration_weeks: Option<i64>,
+    /// Asks one of a programme's mentors inside the programme (self-service or
+    /// admin-assisted), as one of its approved mentees: the mentorship belongs to it, and
+    /// in an admin-assisted programme an admin approves the request before the mentor
+    /// sees it.
+    #[schema(format = Uuid)]
+    pub programme_id: Option<String>,
 }
 
 /// Which side of a request someone is on.
@@ -76,10 +87,12 @@ enum Party {
     Receiver,
 }
 
+/// The viewer's side of a request. The mentor of a request a programme admin has not
+/// approved (yet) is not a party to it.
 fn party(request: &Request, viewer: &Viewer) -> Option<Party> {
     if viewer.id == request.sender() {
         Some(Party::Sender)
-    } else if viewer.id == request.receiver() {
+    } else if viewer.id == request.receiver() && request.seen_by_mentor() {
         Some(Party::Receiver)
     } else {
         None
@@ -183,7 +196,20 @@ impl App {
             errors.add(field, "is not a person's id");
             return Err(errors.into());
         };
-        let parties = self.parties(viewer, target, initiator, &mut errors).await?;
+        let programme = self
+            .request_programme(
+                viewer,
+                input.programme_id.as_deref(),
+                initiator,
+                &mut errors,
+            )
+            .await?;
+        if input.programme_id.is_some() && programme.is_none() {
+            return Err(errors.into());
+        }
+        let parties = self
+            .parties(viewer, target, initiator, programme.as_ref(), &mut errors)
+            .await?;
         let skills = match &parties {
             Some(p) if input.skills.len() <= MAX_SKILLS_PER_LIST => {
                 pick_skills(&input.skills, p, initiator, &mut errors)
@@ -210,6 +236,10 @@ impl App {
             duration_weeks,
             created_at: now,
             expires_at: now.saturating_add(self.policy.mentoring.request_ttl_ms),
+            programme: programme.as_ref().map(|p| p.id),
+            reviewed: programme
+                .as_ref()
+                .is_some_and(|p| p.matching == Matching::AdminAssisted),
         };
         let mut tx = self.db.begin().await?;
         // Two sends by one mentee wait for each other, so the open count cannot be beaten.
@@ -239,9 +269,10 @@ impl App {
                 format!("{} is not taking requests right now", parties.mentor_name),
             ));
         }
-        if mentorships::places_taken(&mut tx, new.mentor).await?
-            >= requests::mentor_capacity(&mut tx, new.mentor).await?
-        {
+        if let Some(p) = &programme {
+            programme::hold_enrolments(&mut tx, p, new.mentor, new.mentee).await?;
+        }
+        if programme::free_places(&mut tx, new.mentor, programme.as_ref()).await? <= 0 {
             return Err(match initiator {
                 Initiator::Mentee => at_capacity(&parties.mentor_name),
                 Initiator::Mentor => at_capacity("You"),
@@ -249,7 +280,10 @@ impl App {
         }
         requests::insert(&mut tx, &new).await?;
         let request = requests::get_in(&mut tx, new.id).await?;
-        self.notify(&mut tx, &received_notice(&request)).await?;
+        match &programme {
+            Some(p) if new.reviewed => self.notify_reviewers(&mut tx, p, &request).await?,
+            _ => self.notify(&mut tx, &received_notice(&request)).await?,
+        }
         lodestar_store::commit(tx).await?;
         tracing::info!(request = %new.id, initiator = initiator.as_str(), "request sent");
         self.view_one(viewer, request).await
@@ -315,9 +349,27 @@ impl App {
         if requests::mentoring_already(&mut tx, request.mentor, request.mentee).await? {
             return Err(mentoring_already());
         }
+        let programme = match &request.programme {
+            Some((id, name)) => {
+                let p = lodestar_store::programmes::get(&self.db, *id)
+                    .await?
+                    .filter(|p| {
+                        p.archived_at.is_none()
+                            && p.dates.phase(Utc::now().date_naive()) != Phase::Ended
+                    })
+                    .ok_or_else(|| {
+                        conflict(
+                            "programme_closed",
+                            format!("{name} has ended or was archived: the request can no longer start a mentorship in it"),
+                        )
+                    })?;
+                programme::hold_enrolments(&mut tx, &p, request.mentor, request.mentee).await?;
+                Some(p)
+            }
+            None => None,
+        };
         // Counted after the lock: every accept that committed before is seen.
-        let taken = mentorships::places_taken(&mut tx, request.mentor).await?;
-        if taken >= requests::mentor_capacity(&mut tx, request.mentor).await? {
+        if programme::free_places(&mut tx, request.mentor, programme.as_ref()).await? <= 0 {
             return Err(if viewer.id == request.mentor {
                 conflict(
                     "mentor_at_capacity",
@@ -347,7 +399,7 @@ impl App {
             cadence: request.cadence,
             expected_end_on,
             actor: viewer.id,
-            programme: None,
+            programme: programme.as_ref().map(|p| p.id),
         };
         mentorships::insert(&mut tx, &new).await?;
         requests::set_mentorship(&mut tx, id, mentorship).await?;

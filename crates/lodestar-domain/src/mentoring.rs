@@ -121,6 +121,27 @@ impl RequestState {
 }
 
 text_enum!(
+    /// A programme admin's review of a request made in an admin-assisted programme:
+    /// waiting (the mentor does not see it yet), approved (sent on to the mentor) or
+    /// rejected (declined with the admin's reason).
+    Review {
+        Waiting => "waiting",
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+);
+
+impl Review {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Waiting => "Waiting for a programme admin's approval",
+            Self::Approved => "Approved by a programme admin",
+            Self::Rejected => "Not approved by a programme admin",
+        }
+    }
+}
+
+text_enum!(
     /// Where a mentorship stands. Active and paused ones hold a place of the mentor's
     /// capacity and show each party the other's contact details.
     MentorshipState {
@@ -246,6 +267,7 @@ text_enum!(
         EnrolmentWaiting => "enrolment_waiting",
         EnrolmentDecided => "enrolment_decided",
         ProgrammeMatched => "programme_matched",
+        RequestWaiting => "request_waiting",
     }
 );
 
@@ -297,6 +319,7 @@ impl NotificationKind {
             }
             Self::EnrolmentDecided => "Your enrolment in a programme is approved or declined",
             Self::ProgrammeMatched => "A programme matches you with your mentor or mentee",
+            Self::RequestWaiting => "A request in a programme you run waits for your approval",
         }
     }
 }

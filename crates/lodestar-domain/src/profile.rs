@@ -185,6 +185,19 @@ impl Default for ProfileData {
 }
 
 impl ProfileData {
+    /// The department someone works in, as the department rule compares it: the
+    /// organisation and the department, without case; `None` without a department.
+    pub fn department_key(&self) -> Option<String> {
+        let department = self.department.trim();
+        (!department.is_empty()).then(|| {
+            format!(
+                "{}\u{1f}{}",
+                self.organisation.trim().to_lowercase(),
+                department.to_lowercase()
+            )
+        })
+    }
+
     pub fn is_hidden(&self, field: ProfileField) -> bool {
         self.hidden_fields.contains(&field)
     }

@@ -72,6 +72,7 @@ pub async fn open_requests(db: &Db, person: PersonId) -> Result<OpenRequests> {
          COALESCE(SUM(CASE WHEN r.incoming = 0 THEN 1 ELSE 0 END), 0) AS outgoing FROM ( \
          SELECT CASE WHEN initiator = 'mentee' THEN 1 ELSE 0 END AS incoming \
          FROM mentorship_requests WHERE mentor_id = $1 AND state = 'pending' \
+         AND (review IS NULL OR review <> 'waiting') \
          UNION ALL \
          SELECT CASE WHEN initiator = 'mentor' THEN 1 ELSE 0 END AS incoming \
          FROM mentorship_requests WHERE mentee_id = $1 AND state = 'pending') r",

@@ -522,6 +522,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0031_report_generation.sql"),
         include_str!("../migrations/postgres/0031_report_generation.sql"),
     ),
+    Step::Both(
+        32,
+        "programme_requests",
+        include_str!("../migrations/0032_programme_requests.sql"),
+    ),
 ];
 
 enum Step {

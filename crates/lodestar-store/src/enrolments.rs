@@ -316,3 +316,61 @@ pub async fn contacts(db: &Db, programme: ProgrammeId) -> Result<HashMap<PersonI
     })
     .collect()
 }
+
+/// The side `person` is enrolled on in the programme, when their enrolment is approved;
+/// in the caller's transaction.
+pub async fn approved_role(
+    conn: &mut Conn,
+    programme: ProgrammeId,
+    person: PersonId,
+) -> Result<Option<EnrolmentRole>> {
+    sqlx::query(
+        "SELECT role FROM programme_enrolments \
+         WHERE programme_id = $1 AND person_id = $2 AND state = 'approved'",
+    )
+    .bind(programme.to_string())
+    .bind(person.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| {
+        row.try_get::<String, _>("role")?
+            .parse()
+            .map_err(|_| corrupt("role"))
+    })
+    .transpose()
+}
+
+/// A mentor of a programme as its mentees see them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgrammeMentor {
+    pub id: PersonId,
+    pub name: String,
+    pub headline: String,
+    /// Their own capacity, from their profile.
+    pub own_capacity: i64,
+}
+
+/// The programme's mentors: approved on the mentor's side (or both), listed in the
+/// directory and not suspended, by name.
+pub async fn mentors_of(db: &Db, programme: ProgrammeId) -> Result<Vec<ProgrammeMentor>> {
+    sqlx::query(
+        "SELECT p.id, p.name, p.headline, p.mentor_capacity FROM programme_enrolments e \
+         JOIN persons p ON p.id = e.person_id \
+         WHERE e.programme_id = $1 AND e.state = 'approved' AND e.role IN ('mentor', 'both') \
+           AND p.listed = 1 AND p.suspended_at IS NULL \
+         ORDER BY p.name_key, p.id",
+    )
+    .bind(programme.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(ProgrammeMentor {
+            id: parse_id(&row.try_get::<String, _>("id")?)?,
+            name: row.try_get("name")?,
+            headline: row.try_get("headline")?,
+            own_capacity: row.try_get("mentor_capacity")?,
+        })
+    })
+    .collect()
+}

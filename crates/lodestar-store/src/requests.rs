@@ -5,8 +5,10 @@
 //! two processes deciding the same request at once exactly one wins. One open request per
 //! pair is the partial unique index `mentorship_requests_open_pair`.
 
-use lodestar_domain::mentoring::{Cadence, Initiator, RequestState};
-use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId, ThreadId};
+use lodestar_domain::mentoring::{Cadence, Initiator, RequestState, Review};
+use lodestar_domain::{
+    FocusArea, MentorshipId, PersonId, ProgrammeId, RequestId, SkillId, ThreadId,
+};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -30,6 +32,10 @@ pub struct NewRequest {
     pub duration_weeks: i64,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The programme it is made in, if any.
+    pub programme: Option<ProgrammeId>,
+    /// Whether a programme admin approves it before the mentor sees it.
+    pub reviewed: bool,
 }
 
 /// A request as stored, with both parties' names.
@@ -55,9 +61,23 @@ pub struct Request {
     pub decided_at: Option<i64>,
     /// Its conversation (which the mentorship it started continues).
     pub thread: Option<ThreadId>,
+    /// The programme it is made in, with its name.
+    pub programme: Option<(ProgrammeId, String)>,
+    /// A programme admin's review, for a request made in an admin-assisted programme.
+    pub review: Option<Review>,
 }
 
 impl Request {
+    /// Whether it waits for a programme admin's approval.
+    pub fn waiting_for_review(&self) -> bool {
+        self.review == Some(Review::Waiting)
+    }
+
+    /// Whether its mentor may see it: nobody reviews it, or a programme admin approved it.
+    pub fn seen_by_mentor(&self) -> bool {
+        matches!(self.review, None | Some(Review::Approved))
+    }
+
     /// Who sent it.
     pub fn sender(&self) -> PersonId {
         match self.initiator {
@@ -93,9 +113,14 @@ pub enum Direction {
 const COLUMNS: &str = "r.id, r.mentor_id, mentor.name AS mentor_name, r.mentee_id, \
     mentee.name AS mentee_name, r.initiator, r.message, r.skills, r.focus_areas, r.cadence, \
     r.duration_weeks, r.state, r.decline_reason, r.mentorship_id, r.created_at, r.expires_at, \
-    r.reminded_at, r.decided_at, t.id AS thread_id";
+    r.reminded_at, r.decided_at, t.id AS thread_id, r.programme_id, \
+    prog.name AS programme_name, r.review";
 const FROM: &str = "FROM mentorship_requests r JOIN persons mentor ON mentor.id = r.mentor_id \
-    JOIN persons mentee ON mentee.id = r.mentee_id LEFT JOIN threads t ON t.request_id = r.id";
+    JOIN persons mentee ON mentee.id = r.mentee_id LEFT JOIN threads t ON t.request_id = r.id \
+    LEFT JOIN programmes prog ON prog.id = r.programme_id";
+
+/// A request the mentor may see: one nobody reviews, or one a programme admin approved.
+pub const SEEN_BY_MENTOR: &str = "(r.review IS NULL OR r.review = 'approved')";
 
 fn request_from_row(row: &AnyRow) -> Result<Request> {
     let corrupt = |e: lodestar_domain::mentoring::UnknownValue| StoreError::Corrupt(e.to_string());
@@ -136,18 +161,33 @@ fn request_from_row(row: &AnyRow) -> Result<Request> {
             .try_get::<Option<String>, _>("thread_id")?
             .map(|t| parse_id(&t))
             .transpose()?,
+        programme: match row.try_get::<Option<String>, _>("programme_id")? {
+            Some(id) => Some((
+                parse_id(&id)?,
+                row.try_get::<Option<String>, _>("programme_name")?
+                    .unwrap_or_default(),
+            )),
+            None => None,
+        },
+        review: row
+            .try_get::<Option<String>, _>("review")?
+            .map(|r| r.parse())
+            .transpose()
+            .map_err(corrupt)?,
     })
 }
 
 /// Inserts a pending request and its conversation thread in the caller's transaction. A
 /// second open request between the same two people fails with
-/// `Conflict { what: "open_request" }`.
+/// `Conflict { what: "open_request" }`. A request a programme admin reviews first has the
+/// mentee alone in its thread until it is approved.
 pub async fn insert(conn: &mut AnyConnection, new: &NewRequest) -> Result<()> {
     let focus: Vec<&str> = new.focus_areas.iter().map(|f| f.as_str()).collect();
     sqlx::query(
         "INSERT INTO mentorship_requests (id, mentor_id, mentee_id, initiator, message, skills, \
-         focus_areas, cadence, duration_weeks, state, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)",
+         focus_areas, cadence, duration_weeks, state, created_at, expires_at, programme_id, \
+         review) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13)",
     )
     .bind(new.id.to_string())
     .bind(new.mentor.to_string())
@@ -160,17 +200,93 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewRequest) -> Result<()> {
     .bind(new.duration_weeks)
     .bind(new.created_at)
     .bind(new.expires_at)
+    .bind(new.programme.map(|p| p.to_string()))
+    .bind(new.reviewed.then_some(Review::Waiting.as_str()))
     .execute(&mut *conn)
     .await?;
+    let members = if new.reviewed {
+        vec![new.mentee]
+    } else {
+        vec![new.mentor, new.mentee]
+    };
     crate::threads::insert(
         conn,
         ThreadId::new(),
         Some(new.id),
         None,
-        &[new.mentor, new.mentee],
+        &members,
         new.created_at,
     )
     .await
+}
+
+/// A programme admin approves a request waiting for review, in the caller's transaction:
+/// the mentor joins its thread, and it expires `ttl` from now. `false` when it was not
+/// waiting (decided, withdrawn, or reviewed by another admin first).
+pub async fn approve(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    reviewer: PersonId,
+    now: i64,
+    ttl: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE mentorship_requests SET review = 'approved', reviewed_by = $1, reviewed_at = $2, \
+         expires_at = $3 WHERE id = $4 AND state = 'pending' AND review = 'waiting'",
+    )
+    .bind(reviewer.to_string())
+    .bind(now)
+    .bind(now.saturating_add(ttl))
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let request = get_in(conn, id).await?;
+    if let Some(thread) = request.thread {
+        crate::threads::add_members(conn, thread, &[request.mentor], now).await?;
+    }
+    Ok(true)
+}
+
+/// A programme admin rejects a request waiting for review: it is declined with their
+/// reason. `false` when it was not waiting.
+pub async fn reject(
+    conn: &mut AnyConnection,
+    id: RequestId,
+    reviewer: PersonId,
+    reason: &str,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE mentorship_requests SET review = 'rejected', reviewed_by = $1, reviewed_at = $2, \
+         state = 'declined', decline_reason = $3, decided_at = $2 \
+         WHERE id = $4 AND state = 'pending' AND review = 'waiting'",
+    )
+    .bind(reviewer.to_string())
+    .bind(now)
+    .bind(reason)
+    .bind(id.to_string())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The requests of a programme waiting for an admin's review, oldest first, at most
+/// `limit`.
+pub async fn waiting_in(db: &Db, programme: ProgrammeId, limit: i64) -> Result<Vec<Request>> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} {FROM} WHERE r.programme_id = $1 AND r.review = 'waiting' \
+         AND r.state = 'pending' ORDER BY r.created_at, r.id LIMIT $2"
+    )))
+    .bind(programme.to_string())
+    .bind(limit)
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(request_from_row)
+    .collect()
 }
 
 /// One request, read in the caller's transaction, or `NotFound`.
@@ -212,7 +328,9 @@ pub async fn list(
         Some(Direction::Incoming) => {
             sql.push("((r.mentor_id = ")
                 .bind(me.clone())
-                .push(" AND r.initiator = 'mentee') OR (r.mentee_id = ")
+                .push(" AND r.initiator = 'mentee' AND ")
+                .push(SEEN_BY_MENTOR)
+                .push(") OR (r.mentee_id = ")
                 .bind(me)
                 .push(" AND r.initiator = 'mentor'))");
         }
@@ -224,9 +342,11 @@ pub async fn list(
                 .push(" AND r.initiator = 'mentor'))");
         }
         None => {
-            sql.push("(r.mentor_id = ")
+            sql.push("((r.mentor_id = ")
                 .bind(me.clone())
-                .push(" OR r.mentee_id = ")
+                .push(" AND ")
+                .push(SEEN_BY_MENTOR)
+                .push(") OR r.mentee_id = ")
                 .bind(me)
                 .push(")");
         }
@@ -369,7 +489,8 @@ pub async fn set_mentorship(
 pub async fn expire(conn: &mut AnyConnection, id: RequestId, now: i64) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE mentorship_requests SET state = 'expired', decided_at = $1 \
-         WHERE id = $2 AND state = 'pending' AND expires_at <= $1",
+         WHERE id = $2 AND state = 'pending' AND expires_at <= $1 \
+         AND (review IS NULL OR review <> 'waiting')",
     )
     .bind(now)
     .bind(id.to_string())
@@ -395,8 +516,8 @@ pub async fn mark_reminded(conn: &mut AnyConnection, id: RequestId, now: i64) ->
 /// Pending requests whose time is up at `now`, oldest expiry first, at most `limit`.
 pub async fn due_to_expire(db: &Db, now: i64, limit: i64) -> Result<Vec<RequestId>> {
     ids(sqlx::query(
-        "SELECT id FROM mentorship_requests WHERE state = 'pending' AND expires_at <= $1 \
-         ORDER BY expires_at, id LIMIT $2",
+        "SELECT id FROM mentorship_requests r WHERE state = 'pending' AND expires_at <= $1 \
+         AND (r.review IS NULL OR r.review <> 'waiting') ORDER BY expires_at, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -413,8 +534,9 @@ pub async fn due_for_reminder(
     limit: i64,
 ) -> Result<Vec<RequestId>> {
     ids(sqlx::query(
-        "SELECT id FROM mentorship_requests WHERE state = 'pending' AND expires_at > $1 \
-         AND expires_at <= $2 AND reminded_at IS NULL ORDER BY expires_at, id LIMIT $3",
+        "SELECT id FROM mentorship_requests r WHERE state = 'pending' AND expires_at > $1 \
+         AND expires_at <= $2 AND reminded_at IS NULL \
+         AND (r.review IS NULL OR r.review <> 'waiting') ORDER BY expires_at, id LIMIT $3",
     )
     .bind(now)
     .bind(now.saturating_add(window))

@@ -203,6 +203,8 @@ pub async fn pending_requests(
             duration_weeks: 10,
             created_at: now,
             expires_at: now + 86_400_000,
+            programme: None,
+            reviewed: false,
         };
         requests::insert(&mut tx, &request).await.unwrap();
         ids.push(id);

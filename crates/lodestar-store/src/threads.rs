@@ -43,7 +43,7 @@ pub async fn insert(
 }
 
 /// Adds people to a thread; those already in it stay as they are.
-async fn add_members(
+pub async fn add_members(
     conn: &mut AnyConnection,
     thread: ThreadId,
     members: &[PersonId],

@@ -150,7 +150,7 @@ fn same_secret(a: &str, b: &str) -> bool {
 
 impl App {
     /// Whether `viewer` runs the programme: an instance admin, or one of its admins.
-    pub(super) async fn runs(&self, viewer: &Viewer, p: &Programme) -> Result<bool, AppError> {
+    pub(crate) async fn runs(&self, viewer: &Viewer, p: &Programme) -> Result<bool, AppError> {
         Ok(viewer.is_admin || store::is_programme_admin(&self.db, viewer.id, p.id).await?)
     }
 

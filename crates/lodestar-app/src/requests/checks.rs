@@ -5,10 +5,12 @@
 use lodestar_domain::mentoring::Initiator;
 use lodestar_domain::{FieldErrors, FocusArea, PersonId, SkillId};
 use lodestar_store::profiles::{self, Person, Relation};
+use lodestar_store::programmes::Programme;
 use lodestar_store::{StoreError, blocks};
 
-use super::{PersonRef, RequestDraft, SkillRef};
+use super::{PersonRef, ProgrammeRef, RequestDraft, SkillRef};
 use crate::{App, AppError, Viewer};
+use lodestar_domain::programme::Matching;
 
 /// The other person of a request, and both profiles, once the target is known to be
 /// someone the viewer may send this kind of request to.
@@ -25,12 +27,15 @@ pub(super) struct Parties {
 impl App {
     /// Finds `target` for a request the viewer sends as `initiator`. A person the viewer
     /// may not see, who blocked them or whom they blocked, is not found (a block is never
-    /// revealed); one who cannot take part in this kind of request is a field error.
+    /// revealed); one who cannot take part in this kind of request is a field error. In a
+    /// programme, the mentor is one of its approved mentors (whether or not their profile
+    /// says they mentor) and the programme's department rule holds.
     pub(super) async fn parties(
         &self,
         viewer: &Viewer,
         target: PersonId,
         initiator: Initiator,
+        programme: Option<&Programme>,
         errors: &mut FieldErrors,
     ) -> Result<Option<Parties>, AppError> {
         let field = match initiator {
@@ -65,7 +70,33 @@ impl App {
             Initiator::Mentor => (&me, &other),
         };
         let mut fine = true;
-        if !mentor.profile.is_mentor {
+        if let Some(p) = programme {
+            if !self
+                .approved_side(p, mentor.id)
+                .await?
+                .is_some_and(|role| role.mentor())
+            {
+                fine = false;
+                errors.add(
+                    field,
+                    format!("{} is not a mentor in {}", other.name, p.name),
+                );
+            } else if p.rules.different_department
+                && mentor
+                    .profile
+                    .department_key()
+                    .is_some_and(|key| mentee.profile.department_key() == Some(key))
+            {
+                fine = false;
+                errors.add(
+                    field,
+                    format!(
+                        "{} works in your department, and {} pairs people from different departments",
+                        other.name, p.name
+                    ),
+                );
+            }
+        } else if !mentor.profile.is_mentor {
             fine = false;
             errors.add(
                 field,
@@ -99,6 +130,7 @@ impl App {
         viewer: &Viewer,
         target: PersonId,
         offer: bool,
+        programme: Option<&str>,
     ) -> Result<RequestDraft, AppError> {
         let initiator = if offer {
             Initiator::Mentor
@@ -106,7 +138,15 @@ impl App {
             Initiator::Mentee
         };
         let mut errors = FieldErrors::new();
-        let parties = self.parties(viewer, target, initiator, &mut errors).await?;
+        let programme = self
+            .request_programme(viewer, programme, initiator, &mut errors)
+            .await?;
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let parties = self
+            .parties(viewer, target, initiator, programme.as_ref(), &mut errors)
+            .await?;
         errors.into_result()?;
         let parties = parties.ok_or(AppError::NotFound("person"))?;
         let (target_name, target_id) = if offer {
@@ -121,6 +161,11 @@ impl App {
                 name: target_name,
             },
             mentee_name: parties.mentee_name,
+            programme: programme.map(|p| ProgrammeRef {
+                id: p.id,
+                name: p.name,
+                reviewed: p.matching == Matching::AdminAssisted,
+            }),
             wanted: parties.wanted,
             mentee_focus: parties
                 .mentee_focus

@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::SecondsFormat;
-use lodestar_domain::mentoring::{Cadence, RequestState};
-use lodestar_domain::{FocusArea, MentorshipId, PersonId, RequestId, SkillId, ThreadId};
+use lodestar_domain::mentoring::{Cadence, RequestState, Review};
+use lodestar_domain::{
+    FocusArea, MentorshipId, PersonId, ProgrammeId, RequestId, SkillId, ThreadId,
+};
 use lodestar_store::requests::{self, Request, Standing};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -30,6 +32,16 @@ pub struct SkillRef {
     pub id: SkillId,
 }
 
+/// The programme a request is made in.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ProgrammeRef {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: ProgrammeId,
+    pub name: String,
+    /// Whether its admins approve each request before the mentor sees it.
+    pub reviewed: bool,
+}
+
 /// A mentorship request.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct RequestView {
@@ -41,7 +53,8 @@ pub struct RequestView {
     /// Who sent it: `mentee` (asking a mentor) or `mentor` (offering to mentor).
     #[schema(example = "mentee")]
     pub initiator: String,
-    /// As you see it: `incoming` (yours to answer) or `outgoing` (sent by you).
+    /// As you see it: `incoming` (yours to answer), `outgoing` (sent by you) or `review`
+    /// (yours to approve, as an admin of its programme).
     #[schema(example = "outgoing")]
     pub direction: String,
     pub mentor: PersonRef,
@@ -71,6 +84,12 @@ pub struct RequestView {
     pub expires_at: String,
     /// When it was answered, withdrawn or expired (RFC 3339).
     pub decided_at: Option<String>,
+    /// The programme it is made in; the mentorship it starts belongs to it.
+    pub programme: Option<ProgrammeRef>,
+    /// In an admin-assisted programme: `waiting` for an admin's approval (the mentor does
+    /// not see it yet), `approved` or `rejected`.
+    #[schema(example = "waiting")]
+    pub review: Option<String>,
 }
 
 impl RequestView {
@@ -84,6 +103,11 @@ impl RequestView {
 
     pub fn is_offer(&self) -> bool {
         self.initiator == "mentor"
+    }
+
+    /// Whether it waits for a programme admin's approval.
+    pub fn is_waiting(&self) -> bool {
+        self.review.as_deref() == Some(Review::Waiting.as_str())
     }
 
     /// The other party, as the viewer sees the request.
@@ -164,6 +188,8 @@ pub struct RequestDraft {
     pub wanted: Vec<SkillRef>,
     /// The mentee's focus areas (keys), ticked at first.
     pub mentee_focus: Vec<String>,
+    /// The programme it is asked in.
+    pub programme: Option<ProgrammeRef>,
 }
 
 fn rfc3339(ms: i64) -> String {
@@ -179,8 +205,10 @@ fn view(viewer: &Viewer, r: Request, skills: &HashMap<SkillId, (String, String)>
         initiator: r.initiator.as_str().to_owned(),
         direction: if viewer.id == r.receiver() {
             "incoming"
-        } else {
+        } else if viewer.id == r.sender() {
             "outgoing"
+        } else {
+            "review"
         }
         .to_owned(),
         mentor: PersonRef {
@@ -216,6 +244,12 @@ fn view(viewer: &Viewer, r: Request, skills: &HashMap<SkillId, (String, String)>
         created_at: rfc3339(r.created_at),
         expires_at: rfc3339(r.expires_at),
         decided_at: r.decided_at.map(rfc3339),
+        programme: r.programme.map(|(id, name)| ProgrammeRef {
+            id,
+            name,
+            reviewed: r.review.is_some(),
+        }),
+        review: r.review.map(|v| v.as_str().to_owned()),
     }
 }
 

@@ -33,6 +33,8 @@ async fn request(db: &Db, mentor: PersonId, mentee: PersonId) -> RequestId {
             duration_weeks: 8,
             created_at: now,
             expires_at: now + 1_000_000,
+            programme: None,
+            reviewed: false,
         },
     )
     .await

@@ -21,6 +21,8 @@ fn new_request(mentor: PersonId, mentee: PersonId, expires_at: i64) -> NewReques
         duration_weeks: 8,
         created_at: 1_000,
         expires_at,
+        programme: None,
+        reviewed: false,
     }
 }
 

@@ -64,7 +64,12 @@ impl AskForm {
     }
 
     /// The request the form asks for, and what is wrong with the form itself.
-    fn input(&self, target: PersonId, offer: bool) -> (NewRequestInput, FieldErrors) {
+    fn input(
+        &self,
+        target: PersonId,
+        offer: bool,
+        programme: Option<String>,
+    ) -> (NewRequestInput, FieldErrors) {
         let mut errors = FieldErrors::new();
         let duration_weeks = match self.duration_weeks.trim() {
             "" => None,
@@ -82,6 +87,7 @@ impl AskForm {
             focus_areas: self.focus_areas.clone(),
             cadence: Some(self.cadence.clone()).filter(|c| !c.trim().is_empty()),
             duration_weeks,
+            programme_id: programme,
         };
         (input, errors)
     }
@@ -132,6 +138,8 @@ pub struct AskQuery {
     offer: Option<String>,
     /// The message to start from (as after a one-off conversation).
     message: Option<String>,
+    /// Asks inside this programme.
+    programme: Option<String>,
 }
 
 /// The draft, or the page that says why there can be none (yourself, someone who does not
@@ -141,11 +149,13 @@ async fn draft(
     viewer: &Viewer,
     id: &str,
     offer: bool,
+    programme: Option<&str>,
 ) -> Result<RequestDraft, Response> {
     let id = id
         .parse()
         .map_err(|_| error_page(&AppError::NotFound("person")))?;
-    match state.app.request_draft(viewer, id, offer).await {
+    let programme = programme.filter(|p| !p.trim().is_empty());
+    match state.app.request_draft(viewer, id, offer, programme).await {
         Ok(draft) => Ok(draft),
         Err(AppError::Invalid(errors)) => {
             let reason = errors.iter().next().map(|(_, m)| m.to_owned());
@@ -217,7 +227,7 @@ pub async fn ask_form(
     Query(query): Query<AskQuery>,
 ) -> Response {
     let offer = matches!(query.offer.as_deref(), Some("1" | "true"));
-    let draft = match draft(&state, &viewer, &id, offer).await {
+    let draft = match draft(&state, &viewer, &id, offer, query.programme.as_deref()).await {
         Ok(draft) => draft,
         Err(r) => return r,
     };
@@ -247,12 +257,13 @@ pub async fn ask(
 ) -> Response {
     let data = FormData(raw);
     let offer = data.checked("offer");
-    let draft = match draft(&state, &viewer, &id, offer).await {
+    let programme = Some(data.text("programme")).filter(|p| !p.trim().is_empty());
+    let draft = match draft(&state, &viewer, &id, offer, programme.as_deref()).await {
         Ok(draft) => draft,
         Err(r) => return r,
     };
     let form = AskForm::submitted(&data);
-    let (input, form_errors) = form.input(draft.target.id, offer);
+    let (input, form_errors) = form.input(draft.target.id, offer, programme);
     let sent = if form_errors.is_empty() {
         state.app.send_request(&viewer, input).await
     } else {
@@ -260,11 +271,18 @@ pub async fn ask(
     };
     match sent {
         Ok(request) => {
-            let message = format!(
-                "Your {} is on its way to {}. You will hear when they answer.",
-                if offer { "offer" } else { "request" },
-                request.other().name
-            );
+            let message = if request.is_waiting() {
+                format!(
+                    "Your request is with the programme's admins. {} sees it once one of them approves it.",
+                    request.other().name
+                )
+            } else {
+                format!(
+                    "Your {} is on its way to {}. You will hear when they answer.",
+                    if offer { "offer" } else { "request" },
+                    request.other().name
+                )
+            };
             done(&session, &message, "/requests").await
         }
         Err(AppError::Invalid(errors)) => {

@@ -186,6 +186,9 @@ pub fn registry() -> Routes<AppState> {
         .post("/programmes/{id}/enrol", programmes::enrol)
         .post("/programmes/{id}/invitation", programmes::new_invitation)
         .get("/programmes/{id}/enrolments", programmes::enrolments)
+        .get("/programmes/{id}/requests", programmes::requests_to_review)
+        .post("/requests/{id}/approve", programmes::approve_request)
+        .post("/requests/{id}/reject", programmes::reject_request)
         .post(
             "/programmes/{id}/participants/import",
             programmes::import_participants.layer(axum::extract::DefaultBodyLimit::max(

@@ -18,9 +18,10 @@ use lodestar_app::programmes::participants::ImportReport;
 use lodestar_app::programmes::{
     ProgrammeInput, ProgrammePage, ProgrammeQuery, ProgrammeView, QuestionInput,
 };
+use lodestar_app::requests::{ProgrammeMentorView, RequestView};
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::programme::{EnrolmentRole, Format, Matching, Purpose, RawAnswer};
-use lodestar_domain::{EnrolmentId, FieldErrors, MatchRunId, ProgrammeId};
+use lodestar_domain::{EnrolmentId, FieldErrors, MatchRunId, ProgrammeId, RequestId};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -39,6 +40,10 @@ impl PathRecord for EnrolmentId {
 
 impl PathRecord for MatchRunId {
     const WHAT: &'static str = "match run";
+}
+
+impl PathRecord for RequestId {
+    const WHAT: &'static str = "request";
 }
 
 /// How many blank questions the form offers below the ones it has.
@@ -91,6 +96,12 @@ struct OnePage {
     may_enrol: bool,
     /// For its admins: its match runs, newest first.
     runs: Vec<MatchRunSummary>,
+    /// For its approved mentees, where mentees ask its mentors: whom they may ask.
+    mentors: Vec<ProgrammeMentorView>,
+    /// Whether the viewer is an approved mentee who may ask its mentors.
+    asks: bool,
+    /// For its admins, in an admin-assisted programme: requests waiting for approval.
+    to_review: Option<usize>,
 }
 
 /// The enrolment form's values, as typed.
@@ -251,6 +262,28 @@ async fn one_page(
         } else {
             Vec::new()
         };
+        let asks = p.matching != "cohort"
+            && p.phase != "ended"
+            && p.your_enrolment
+                .as_ref()
+                .is_some_and(|e| e.state == "approved" && (e.role == "mentee" || e.role == "both"));
+        let mentors = if asks {
+            state.app.programme_mentors(&viewer, id).await.or_page()?
+        } else {
+            Vec::new()
+        };
+        let to_review = if p.can_edit && p.matching == "admin_assisted" {
+            Some(
+                state
+                    .app
+                    .requests_to_review(&viewer, id)
+                    .await
+                    .or_page()?
+                    .len(),
+            )
+        } else {
+            None
+        };
         let title = p.name.clone();
         let chrome = Chrome::new(session, Some(viewer), "programmes", &title).await?;
         Ok(OnePage {
@@ -261,6 +294,9 @@ async fn one_page(
             roles: EnrolmentRole::ALL,
             may_enrol,
             runs,
+            mentors,
+            asks,
+            to_review,
         })
     };
     render_made(status, page.await)
@@ -1208,4 +1244,85 @@ pub async fn publish_match_run(
         }
         Err(e) => error_page(&e),
     }
+}
+
+#[derive(Template)]
+#[template(path = "programme_requests.html")]
+struct ReviewPage {
+    chrome: Chrome,
+    p: ProgrammeView,
+    requests: Vec<RequestView>,
+}
+
+/// Those who run an admin-assisted programme: its requests waiting for approval.
+pub async fn requests_to_review(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<ProgrammeId>,
+) -> Response {
+    let page = async {
+        let p = state.app.programme(&viewer, id).await.or_page()?;
+        let requests = state.app.requests_to_review(&viewer, id).await.or_page()?;
+        let title = format!("Requests to approve in {}", p.name);
+        let chrome = Chrome::new(&session, Some(viewer), "programmes", title).await?;
+        Ok(ReviewPage {
+            chrome,
+            p,
+            requests,
+        })
+    };
+    render_made(StatusCode::OK, page.await)
+}
+
+/// Approves a request waiting in a programme, and goes back to the list.
+pub async fn approve_request(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<RequestId>,
+) -> Response {
+    match state.app.approve_request(&viewer, id).await {
+        Ok(r) => {
+            review_done(
+                &session,
+                &r,
+                format!("Approved: {} now sees the request.", r.mentor.name),
+            )
+            .await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Does not approve a request waiting in a programme (with an optional reason for the
+/// mentee), and goes back to the list.
+pub async fn reject_request(
+    State(state): State<AppState>,
+    session: Session,
+    PageViewer(viewer): PageViewer,
+    PageId(id): PageId<RequestId>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let reason = FormData(form).text("reason");
+    match state.app.reject_request(&viewer, id, Some(&reason)).await {
+        Ok(r) => {
+            review_done(
+                &session,
+                &r,
+                format!("Not approved: {} is told.", r.mentee.name),
+            )
+            .await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+async fn review_done(session: &Session, r: &RequestView, message: String) -> Response {
+    let back = r
+        .programme
+        .as_ref()
+        .map(|p| format!("/programmes/{}/requests", p.id))
+        .unwrap_or_else(|| "/programmes".into());
+    done(session, &message, &back).await
 }

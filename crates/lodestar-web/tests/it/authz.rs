@@ -153,6 +153,9 @@ enum Fill {
     OwnersPrivateOpportunity,
     /// A new programme, made by the admin, with the owner as its one programme admin.
     OwnersProgramme,
+    /// A request waiting for approval in a new admin-assisted programme the owner runs,
+    /// from a new mentee to a new mentor, both enrolled.
+    RequestToReviewByOwner,
     /// A new programme whose enrolment is open today, with the owner as its admin.
     OpenProgramme,
     /// The owner's pending enrolment in a new programme that asks for approval, run by the
@@ -834,6 +837,14 @@ fn matrix() -> Vec<Row> {
         row(M::POST, "/programmes/{id}/invitation", [LogIn, FORBIDDEN, Redirect("/programmes/"), Redirect("/programmes/")])
             .fill(Fill::OwnersProgramme),
         row(M::GET, "/programmes/{id}/enrolments", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        // Requests in an admin-assisted programme: approved or not by those who run it (the
+        // owner) and instance admins; to anyone else such a request does not exist.
+        row(M::GET, "/programmes/{id}/requests", [LogIn, FORBIDDEN, Done, Done]).fill(Fill::OwnersProgramme),
+        row(M::POST, "/requests/{id}/approve", [LogIn, NOT_FOUND, Redirect("/programmes/"), Redirect("/programmes/")])
+            .fill(Fill::RequestToReviewByOwner),
+        row(M::POST, "/requests/{id}/reject", [LogIn, NOT_FOUND, Redirect("/programmes/"), Redirect("/programmes/")])
+            .fill(Fill::RequestToReviewByOwner)
+            .form(&[("reason", "Try another mentor")]),
         // Participants by file, and the programme's files: its admins (the owner) and
         // instance admins only.
         row(M::POST, "/programmes/{id}/participants/import", [LogIn, FORBIDDEN, Done, Done])
@@ -963,6 +974,17 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::OwnersEnrolment),
         row(M::DELETE, "/api/v1/enrolments/{id}", [UNAUTHENTICATED, NOT_FOUND, Done, Done])
             .fill(Fill::OwnersEnrolment),
+        // Requests inside a programme: its mentors are listed for its approved mentees and
+        // those who run it; those who run an admin-assisted one approve its requests.
+        row(M::GET, "/api/v1/programmes/{id}/mentors", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::GET, "/api/v1/programmes/{id}/requests", [UNAUTHENTICATED, FORBIDDEN, Done, Done])
+            .fill(Fill::OwnersProgramme),
+        row(M::POST, "/api/v1/requests/{id}/approve", [UNAUTHENTICATED, NOT_FOUND, Done, Done])
+            .fill(Fill::RequestToReviewByOwner),
+        row(M::POST, "/api/v1/requests/{id}/reject", [UNAUTHENTICATED, NOT_FOUND, Done, Done])
+            .fill(Fill::RequestToReviewByOwner)
+            .json(r#"{"reason": "Try another mentor"}"#),
         row(M::POST, "/api/v1/enrolments/{id}/approve", [UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, Done])
             .fill(Fill::OwnersEnrolment),
         row(M::POST, "/api/v1/enrolments/{id}/decline", [UNAUTHENTICATED, NOT_FOUND, FORBIDDEN, Done])
@@ -1426,6 +1448,37 @@ impl<'a> World<'a> {
                     .await;
                 assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
                 made.json()["id"].as_str().unwrap().to_owned()
+            }
+            Fill::RequestToReviewByOwner => {
+                let day = crate::meetings::date_in_days;
+                let body = json!({
+                    "name": format!("Assisted {}", self.next()), "enrolment_opens": day(-1),
+                    "enrolment_closes": day(20), "starts_on": day(0), "ends_on": day(200),
+                    "matching": "admin_assisted", "admins": [self.owner.id],
+                });
+                let made = app
+                    .post_json("/api/v1/programmes", body, Some(&self.admin.token))
+                    .await;
+                assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                let programme = made.json()["id"].as_str().unwrap().to_owned();
+                let mentee = new_person(app, "Rue Reviewed", &self.counter, false).await;
+                let mentor = new_person(app, "Mo Programme", &self.counter, false).await;
+                let path = format!("/api/v1/programmes/{programme}/enrolments");
+                for (who, role) in [(&mentee, "mentee"), (&mentor, "mentor")] {
+                    let made = app
+                        .post_json(&path, json!({"role": role}), Some(&who.token))
+                        .await;
+                    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+                }
+                let body = json!({
+                    "mentor_id": mentor.id, "programme_id": programme, "message": "Please",
+                    "cadence": "monthly", "duration_weeks": 12,
+                });
+                let sent = app
+                    .post_json("/api/v1/requests", body, Some(&mentee.token))
+                    .await;
+                assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+                sent.json()["id"].as_str().unwrap().to_owned()
             }
             Fill::NewWebhook => {
                 let body = json!({"url": format!("https://hooks.example.org/{}", self.next()), "events": ["goal.achieved"]});

@@ -43,6 +43,7 @@ mod privacy;
 mod profile;
 mod programme_pages;
 mod programme_report;
+mod programme_requests;
 mod programmes;
 mod recommending;
 mod request_pages;
