@@ -24,6 +24,7 @@ use crate::people::derived;
 use crate::secrets::hash_password;
 use crate::{App, AppError};
 
+mod assisted;
 mod growth;
 mod history;
 mod network;
@@ -31,6 +32,7 @@ mod opportunities;
 mod programme_history;
 mod programmes;
 
+pub use assisted::AssistedCounts;
 pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
 pub use network::{CONNECTIONS_PER_PERSON, NetworkCounts};
@@ -311,7 +313,7 @@ impl App {
             is_admin: true,
         };
         let programmes_started = Instant::now();
-        let (mut counts, programme_pairs, running) = self
+        let (mut counts, mut programme_pairs, running) = self
             .demo_programmes(
                 &admin_viewer,
                 &enrollees,
@@ -333,6 +335,26 @@ impl App {
                 lodestar_store::now_ms(),
             )
             .await?;
+        // The admin-assisted programme: its mentees ask, its admin reviews, mentors accept.
+        let taken: std::collections::HashSet<PersonId> = {
+            let mut tx = self.db.begin().await?;
+            let found = lodestar_store::enrolments::approved_in(&mut tx, running.id).await?;
+            lodestar_store::commit(tx).await?;
+            found.into_keys().collect()
+        };
+        let today = chrono::Utc::now().date_naive();
+        let (assisted, assisted_pairs) = self
+            .demo_assisted_programme(
+                &admin_viewer,
+                &enrollees,
+                &logins,
+                &taken,
+                options.seed,
+                today,
+            )
+            .await?;
+        programme_pairs.extend(assisted_pairs);
+        counts.assisted = assisted;
         tracing::info!(
             enrolled = counts.enrolling_approved
                 + counts.enrolling_pending

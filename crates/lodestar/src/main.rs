@@ -404,6 +404,17 @@ fn print_demo(report: &DemoReport) {
         months.goals,
         months.outcomes
     );
+    let assisted = &programmes.assisted;
+    println!(
+        "And one admin-assisted ({} mentors, {} mentees): {} requests asked in it, {} approved ({} accepted), {} not approved, {} waiting for approval.",
+        assisted.mentors,
+        assisted.mentees,
+        assisted.requests,
+        assisted.approved,
+        assisted.accepted,
+        assisted.rejected,
+        assisted.waiting
+    );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {
         println!("  {what:<18} {email}");

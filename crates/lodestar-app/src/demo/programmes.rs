@@ -85,6 +85,8 @@ pub struct ProgrammeCounts {
     pub unmatched: usize,
     /// The running programme's months since it began.
     pub history: super::ProgrammeHistoryCounts,
+    /// The admin-assisted programme's enrolments and requests.
+    pub assisted: super::AssistedCounts,
 }
 
 /// One enrolment to write.

@@ -642,10 +642,13 @@ api_tests! {
         let admin = token_of("admin").await;
         let admin_id = id_of("admin").await;
         let listed = app.get("/api/v1/programmes", Some(&admin)).await.json();
-        assert_eq!(listed["total"], 2, "{listed}");
+        assert_eq!(listed["total"], 3, "{listed}");
         let programmes = listed["programmes"].as_array().unwrap();
-        let by_phase = |phase: &str| programmes.iter().find(|p| p["phase"] == phase).unwrap_or_else(|| panic!("no {phase} programme: {listed}"));
-        let (enrolling, running) = (by_phase("enrolling"), by_phase("running"));
+        let by = |phase: &str, matching: &str| programmes.iter().find(|p| p["phase"] == phase && p["matching"] == matching)
+            .unwrap_or_else(|| panic!("no {phase} {matching} programme: {listed}"));
+        let (enrolling, running) = (by("enrolling", "cohort"), by("running", "cohort"));
+        // The third: admin-assisted, begun and still enrolling.
+        let assisted = by("enrolling", "admin_assisted");
         for p in [enrolling, running] {
             assert_eq!(p["matching"], "cohort");
             assert!(p["admins"].as_array().unwrap().iter().any(|a| a["id"] == admin_id.as_str()), "{p}");
@@ -707,18 +710,41 @@ api_tests! {
         assert_eq!(runs[0]["mentorships_created"].as_i64(), Some(in_programme));
         assert_eq!(in_programme as usize, counts.matched);
         assert!(in_programme > 0);
-        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM mentorships WHERE programme_id IS NOT NULL AND programme_id <> (SELECT id FROM programmes WHERE name = 'Women in engineering mentoring')").await, 0);
+        assert_eq!(count(app, "SELECT COUNT(*) AS n FROM mentorships WHERE programme_id IS NOT NULL AND programme_id NOT IN \
+             (SELECT id FROM programmes WHERE name IN ('Women in engineering mentoring', 'Customer teams mentoring'))").await, 0);
         let over = count(app, "SELECT COUNT(*) AS n FROM (SELECT mo.person_id FROM mentorship_members mo \
              JOIN mentorships m ON m.id = mo.mentorship_id \
              JOIN mentorship_members me ON me.mentorship_id = m.id AND me.role = 'mentee' \
-             WHERE mo.role = 'mentor' AND m.programme_id IS NOT NULL GROUP BY mo.person_id HAVING COUNT(*) > 2) t").await;
+             WHERE mo.role = 'mentor' AND m.programme_id IS NOT NULL GROUP BY mo.person_id, m.programme_id HAVING COUNT(*) > 2) t").await;
         assert_eq!(over, 0, "a mentor over the programme's capacity");
+
+        // The admin-assisted one: its mentees asked its mentors; its admin approved most
+        // (some accepted since: its mentorships), did not approve some, and has some to
+        // approve still — among them the request of the login who does both.
+        let a = &counts.assisted;
+        assert!(a.mentors >= 3 && a.mentees >= 5, "{a:?}");
+        assert!(a.approved > 0 && a.accepted > 0 && a.rejected > 0 && a.waiting > 0, "{a:?}");
+        assert_eq!(a.requests, a.approved + a.rejected + a.waiting, "{a:?}");
+        let assisted_id = assisted["id"].as_str().unwrap();
+        let to_review = app.get(&format!("/api/v1/programmes/{assisted_id}/requests"), Some(&admin)).await.json();
+        assert_eq!(to_review.as_array().unwrap().len(), a.waiting, "{to_review}");
+        let made: i64 = sqlx::query("SELECT COUNT(*) AS n FROM mentorships WHERE programme_id = $1")
+            .bind(assisted_id)
+            .fetch_one(app.app.db.reader())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(made as usize, a.accepted);
+        let both = token_of("mentor and mentee").await;
+        let asked = app.get("/api/v1/requests?direction=outgoing&state=pending", Some(&both)).await.json();
+        assert!(asked.as_array().unwrap().iter().any(|r| r["review"] == "waiting" && r["programme"]["id"] == assisted_id), "{asked}");
 
         // The demo mentee is enrolled in the one taking enrolments; the demo mentor has a
         // mentee through the match.
         let mentee = token_of("mentee").await;
         let theirs = app.get("/api/v1/programmes", Some(&mentee)).await.json();
-        let mine = theirs["programmes"].as_array().unwrap().iter().find(|p| p["phase"] == "enrolling").unwrap();
+        let mine = theirs["programmes"].as_array().unwrap().iter().find(|p| p["phase"] == "enrolling" && p["matching"] == "cohort").unwrap();
         assert_eq!((mine["your_enrolment"]["role"].as_str(), mine["your_enrolment"]["state"].as_str()), (Some("mentee"), Some("approved")), "{mine}");
         let mentor_id = id_of("mentor").await;
         let matched: i64 = sqlx::query(
@@ -844,11 +870,12 @@ api_tests! {
         )
         .await;
         twin.finish().await;
-        assert_eq!(lived[0].len(), counts.matched);
+        assert_eq!(lived[0].len(), counts.matched + counts.assisted.accepted);
         assert!(lived[0] == lived[1], "the same seed gave the programme another history");
-        assert_eq!(defined[0].len(), 2);
+        assert_eq!(defined[0].len(), 3);
         assert!(defined[0] == defined[1], "the same seed gave other programmes");
-        assert_eq!(enrolled[0].len() as i64, taking_total + halfway["total"].as_i64().unwrap());
+        let assisted_total = (counts.assisted.mentors + counts.assisted.mentees) as i64;
+        assert_eq!(enrolled[0].len() as i64, taking_total + halfway["total"].as_i64().unwrap() + assisted_total);
         assert!(enrolled[0] == enrolled[1], "the same seed gave other enrolments");
     }
 }
