@@ -241,6 +241,28 @@ pub async fn mentored_in(db: &Db, programme: ProgrammeId) -> Result<Vec<PersonId
     .collect()
 }
 
+/// The mentee's mentors in the programme's active and paused mentorships.
+pub async fn mentors_in(
+    db: &Db,
+    mentee: PersonId,
+    programme: ProgrammeId,
+) -> Result<Vec<PersonId>> {
+    sqlx::query(
+        "SELECT DISTINCT mentor.person_id FROM mentorships m \
+         JOIN mentorship_members mentee ON mentee.mentorship_id = m.id AND mentee.role = 'mentee' \
+         JOIN mentorship_members mentor ON mentor.mentorship_id = m.id AND mentor.role = 'mentor' \
+         WHERE m.programme_id = $1 AND mentee.person_id = $2 AND m.state IN ('active', 'paused') \
+         AND mentor.person_id IS NOT NULL",
+    )
+    .bind(programme.to_string())
+    .bind(mentee.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("person_id")?))
+    .collect()
+}
+
 /// Whether the mentee has a mentor in the programme, in the caller's transaction.
 pub async fn has_mentor_in(
     conn: &mut AnyConnection,

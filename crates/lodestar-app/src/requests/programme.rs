@@ -10,14 +10,14 @@
 //! mentor's lock, when the request is accepted.
 
 use chrono::Utc;
-use lodestar_domain::mentoring::{Initiator, NotificationKind};
+use lodestar_domain::mentoring::{Initiator, NotificationKind, RequestState};
 use lodestar_domain::programme::{EnrolmentRole, Matching, Phase};
 use lodestar_domain::text::multi_line;
 use lodestar_domain::{FieldErrors, PersonId, ProgrammeId, RequestId};
 use lodestar_store::enrolments::{self, ProgrammeMentor};
 use lodestar_store::notifications::Notice;
 use lodestar_store::programmes::{self, Programme};
-use lodestar_store::requests::{self, Request};
+use lodestar_store::requests::{self, Direction, Request};
 use lodestar_store::{Conn, StoreError, Tx, mentorships, now_ms};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -40,6 +40,10 @@ pub struct ProgrammeMentorView {
     /// Places they have left in this programme: the programme's capacity for its mentors,
     /// or their own.
     pub free_places: i64,
+    /// They mentor you in this programme.
+    pub yours: bool,
+    /// A request of yours to them in this programme waits for an answer (or an approval).
+    pub asked: bool,
 }
 
 impl App {
@@ -125,6 +129,19 @@ impl App {
             mentorships::places_taken_by(&self.db, Some(&ids)).await?
         };
         let blocked = lodestar_store::blocks::involving(&self.db, viewer.id).await?;
+        let yours = mentorships::mentors_in(&self.db, viewer.id, p.id).await?;
+        let asked: Vec<PersonId> = requests::list(
+            &self.db,
+            viewer.id,
+            Some(Direction::Outgoing),
+            Some(RequestState::Pending),
+            super::LIST_LIMIT,
+        )
+        .await?
+        .into_iter()
+        .filter(|r| r.programme.as_ref().is_some_and(|(id, _)| *id == p.id))
+        .map(|r| r.mentor)
+        .collect();
         Ok(found
             .into_iter()
             .filter(|m| m.id != viewer.id && !blocked.contains(&m.id))
@@ -132,6 +149,8 @@ impl App {
                 let (capacity, _) = p.rules.mentor_places(p.format, m.own_capacity);
                 ProgrammeMentorView {
                     free_places: (capacity - taken.get(&m.id).copied().unwrap_or(0)).max(0),
+                    yours: yours.contains(&m.id),
+                    asked: asked.contains(&m.id),
                     id: m.id,
                     name: m.name,
                     headline: m.headline,

@@ -161,6 +161,11 @@ impl EnrolForm {
 }
 
 impl OnePage {
+    /// Whether the viewer has their mentor in this programme already.
+    fn has_mentor(&self) -> bool {
+        self.mentors.iter().any(|m| m.yours)
+    }
+
     /// Whether the typed form chose `value` for question `i`.
     fn chose(&self, i: &usize, value: &str) -> bool {
         self.form

@@ -129,6 +129,10 @@ api_tests! {
         let mentorship = accepted.json()["mentorship_id"].as_str().unwrap().to_owned();
         assert_eq!(programme_of(app, &mentorship).await.as_deref(), Some(p.as_str()));
 
+        // Ann sees Max as her mentor in it.
+        let hers = app.get(&format!("/api/v1/programmes/{p}/mentors"), Some(&ann)).await.json();
+        assert_eq!((hers[0]["name"].as_str(), hers[0]["yours"].as_bool(), hers[1]["yours"].as_bool()), (Some("Max Mentor"), Some(true), Some(false)), "{hers}");
+
         // The programme gives each mentor one place: Max has none left for Bea in it.
         let full = app.get(&format!("/api/v1/programmes/{p}/mentors"), Some(&bea)).await.json();
         assert_eq!(full[0]["free_places"], 0);
@@ -259,6 +263,8 @@ api_tests! {
             ("_csrf", csrf.as_str()), ("programme", p.as_str()), ("message", "Hello from the page"), ("cadence", "monthly"), ("duration_weeks", "8"),
         ]).await;
         assert!(sent.status.is_redirection(), "{}", sent.text());
+        let page = mentee.get(&format!("/programmes/{p}")).await.text();
+        assert!(page.contains("You asked") && !page.contains(&link), "{page}");
         let mine = mentee.get("/requests").await.text();
         assert!(mine.contains("Waiting for approval"), "{mine}");
 
