@@ -227,22 +227,7 @@ impl App {
         }
         let request = requests::get_in(&mut tx, request.id).await?;
         self.notify(&mut tx, &received_notice(&request)).await?;
-        let summary = format!(
-            "Approved {}'s request to {} in {}",
-            request.mentee_name, request.mentor_name, p.name
-        );
-        audit::record(
-            &mut tx,
-            viewer,
-            Audit::new(AuditAction::RequestApprove, "request", id, summary).detail(
-                serde_json::json!({
-                    "programme_id": p.id,
-                    "mentee_id": request.mentee,
-                    "mentor_id": request.mentor,
-                }),
-            ),
-        )
-        .await?;
+        audit_review(&mut tx, viewer, AuditAction::RequestApprove, &request, &p).await?;
         lodestar_store::commit(tx).await?;
         tracing::info!(request = %id, programme = %p.id, "request approved");
         self.view_one(viewer, request).await
@@ -286,22 +271,7 @@ impl App {
             calendar: None,
         };
         self.notify(&mut tx, &notice).await?;
-        let summary = format!(
-            "Did not approve {}'s request to {} in {}",
-            request.mentee_name, request.mentor_name, p.name
-        );
-        audit::record(
-            &mut tx,
-            viewer,
-            Audit::new(AuditAction::RequestReject, "request", id, summary).detail(
-                serde_json::json!({
-                    "programme_id": p.id,
-                    "mentee_id": request.mentee,
-                    "mentor_id": request.mentor,
-                }),
-            ),
-        )
-        .await?;
+        audit_review(&mut tx, viewer, AuditAction::RequestReject, &request, &p).await?;
         lodestar_store::commit(tx).await?;
         tracing::info!(request = %id, programme = %p.id, "request rejected");
         self.view_one(viewer, request).await
@@ -336,6 +306,33 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// Records a programme admin's review of a request in the audit log: who asked whom, in
+/// which programme; never the message or the reason.
+async fn audit_review(
+    conn: &mut Conn,
+    viewer: &Viewer,
+    action: AuditAction,
+    request: &Request,
+    p: &Programme,
+) -> Result<(), AppError> {
+    let verb = if action == AuditAction::RequestApprove {
+        "Approved"
+    } else {
+        "Did not approve"
+    };
+    let summary = format!(
+        "{verb} {}'s request to {} in {}",
+        request.mentee_name, request.mentor_name, p.name
+    );
+    let detail = serde_json::json!({
+        "programme_id": p.id,
+        "mentee_id": request.mentee,
+        "mentor_id": request.mentor,
+    });
+    let audit = Audit::new(action, "request", request.id, summary).detail(detail);
+    audit::record(conn, viewer, audit).await
 }
 
 /// Holds a programme's rules for a request between `mentor` and `mentee`, in the caller's
