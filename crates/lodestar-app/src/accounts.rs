@@ -41,6 +41,9 @@ pub struct PasswordChange {
     pub keep_api_tokens: bool,
 }
 
+/// How long after signing in an account without a password may set its first one.
+pub const FIRST_PASSWORD_WINDOW_MS: i64 = 15 * 60 * 1000;
+
 /// The account a person is signed in as.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AccountView {
@@ -49,6 +52,9 @@ pub struct AccountView {
     pub name: String,
     pub email: String,
     pub is_admin: bool,
+    /// False for an account made by signing in through the organisation's provider,
+    /// until its person sets a password.
+    pub has_password: bool,
 }
 
 impl From<&Account> for AccountView {
@@ -58,6 +64,7 @@ impl From<&Account> for AccountView {
             name: a.name.clone(),
             email: a.email.clone(),
             is_admin: a.is_admin,
+            has_password: !a.password_hash.is_empty(),
         }
     }
 }
@@ -188,7 +195,22 @@ impl App {
             .await?
             .ok_or(AppError::Unauthenticated("sign in again"))?;
         let mut errors = FieldErrors::new();
-        if !verify_password(
+        // An account made by signing in through the organisation's provider has no password
+        // until its person sets one, which they may only in a browser they signed in on
+        // lately: the sign-in stands for the current password.
+        let first = account.password_hash.is_empty();
+        if first {
+            if !self.signed_in_lately(viewer, current_session).await? {
+                return Err(AppError::Conflict {
+                    code: "recent_sign_in_required",
+                    field: None,
+                    message: format!(
+                        "to set your first password, sign in again and set it from your account page within {} minutes",
+                        FIRST_PASSWORD_WINDOW_MS / 60_000
+                    ),
+                });
+            }
+        } else if !verify_password(
             input.current_password.clone(),
             account.password_hash.clone(),
         )
@@ -200,7 +222,10 @@ impl App {
             "new_password",
             Password::new_checked(&input.new_password, &account.name, &account.email),
         );
-        if errors.get("new_password").is_none() && input.new_password == input.current_password {
+        if !first
+            && errors.get("new_password").is_none()
+            && input.new_password == input.current_password
+        {
             errors.add("new_password", "must differ from your current password");
         }
         errors.into_result()?;
@@ -213,6 +238,19 @@ impl App {
             .await?;
         tracing::info!(person = %viewer.id, kept_tokens = input.keep_api_tokens, "password changed");
         Ok(())
+    }
+
+    /// Whether the viewer signed in on `session` within [`FIRST_PASSWORD_WINDOW_MS`].
+    pub async fn signed_in_lately(
+        &self,
+        viewer: &Viewer,
+        session: Option<&str>,
+    ) -> Result<bool, AppError> {
+        let Some(session) = session else {
+            return Ok(false);
+        };
+        let at = lodestar_store::sessions::signed_in_at(&self.db, viewer.id, session).await?;
+        Ok(at.is_some_and(|at| lodestar_store::now_ms() - at <= FIRST_PASSWORD_WINDOW_MS))
     }
 
     /// The viewer for a signed-in person id, if the account still exists and is not

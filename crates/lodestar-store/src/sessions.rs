@@ -63,6 +63,19 @@ pub async fn delete_expired(db: &Db) -> Result<u64> {
         .rows_affected())
 }
 
+/// When `person` signed in on their session `id` (its row is made at sign-in), if it is
+/// theirs and live.
+pub async fn signed_in_at(db: &Db, person: PersonId, id: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT created_at FROM sessions WHERE id = $1 AND person_id = $2 AND expires_at > $3",
+    )
+    .bind(id)
+    .bind(person.to_string())
+    .bind(now_ms())
+    .fetch_optional(db.reader())
+    .await?)
+}
+
 /// Ends every session of `person` except `keep` (the one that made the change).
 pub async fn end_other_sessions(db: &Db, person: PersonId, keep: Option<&str>) -> Result<u64> {
     Ok(

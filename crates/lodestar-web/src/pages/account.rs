@@ -383,6 +383,57 @@ struct PasswordPage {
     delete_problem: Option<String>,
     /// The viewer's sign-ins through OpenID providers.
     linked: Vec<LinkedView>,
+    /// False for an account made by a provider's sign-in, until a password is set.
+    has_password: bool,
+    /// Whether such an account may set its first password now (a recent sign-in here).
+    may_set_first: bool,
+    /// Minutes after signing in that it may.
+    window_minutes: i64,
+}
+
+/// The account page, with the password form's and the delete form's errors.
+async fn password_page(
+    state: &AppState,
+    session: &Session,
+    viewer: Viewer,
+    status: StatusCode,
+    errors: FieldErrors,
+    delete_errors: FieldErrors,
+    delete_problem: Option<String>,
+) -> Response {
+    let linked = linked_sign_ins(state, &viewer).await;
+    let has_password = match state.app.account(&viewer).await {
+        Ok(account) => account.has_password,
+        Err(e) => return error_page(&e),
+    };
+    let current = session.id().map(|id| id.to_string());
+    let may_set_first = !has_password
+        && state
+            .app
+            .signed_in_lately(&viewer, current.as_deref())
+            .await
+            .unwrap_or(false);
+    let title = if has_password {
+        "Change password"
+    } else {
+        "Set a password"
+    };
+    match Chrome::new(session, Some(viewer), "account", title).await {
+        Ok(chrome) => render_status(
+            status,
+            &PasswordPage {
+                chrome,
+                errors,
+                delete_errors,
+                delete_problem,
+                linked,
+                has_password,
+                may_set_first,
+                window_minutes: lodestar_app::accounts::FIRST_PASSWORD_WINDOW_MS / 60_000,
+            },
+        ),
+        Err(r) => r,
+    }
 }
 
 /// The viewer's sign-ins through OpenID providers, for the account page; none if they
@@ -399,17 +450,17 @@ pub async fn password_form(
     session: Session,
     PageViewer(viewer): PageViewer,
 ) -> Response {
-    let linked = linked_sign_ins(&state, &viewer).await;
-    match Chrome::new(&session, Some(viewer), "account", "Change password").await {
-        Ok(chrome) => render(&PasswordPage {
-            chrome,
-            errors: FieldErrors::new(),
-            delete_errors: FieldErrors::new(),
-            delete_problem: None,
-            linked,
-        }),
-        Err(r) => r,
-    }
+    let none = FieldErrors::new;
+    password_page(
+        &state,
+        &session,
+        viewer,
+        StatusCode::OK,
+        none(),
+        none(),
+        None,
+    )
+    .await
 }
 
 /// Everything Lodestar holds about the viewer, downloaded under the browser's session.
@@ -447,20 +498,16 @@ pub async fn delete_account(
             }
             Err(other) => return error_page(&other),
         };
-    let linked = linked_sign_ins(&state, &viewer).await;
-    match Chrome::new(&session, Some(viewer), "account", "Change password").await {
-        Ok(chrome) => render_status(
-            status,
-            &PasswordPage {
-                chrome,
-                errors: FieldErrors::new(),
-                delete_errors,
-                delete_problem,
-                linked,
-            },
-        ),
-        Err(r) => r,
-    }
+    password_page(
+        &state,
+        &session,
+        viewer,
+        status,
+        FieldErrors::new(),
+        delete_errors,
+        delete_problem,
+    )
+    .await
 }
 
 pub async fn change_password(
@@ -498,6 +545,11 @@ pub async fn change_password(
             done(&session, &format!("Your password was changed. Other browsers you were signed in on have been signed out. {tokens}"), "/dashboard").await
         }
         Err(AppError::Invalid(errors)) => page_with_errors(&state, &session, viewer, errors).await,
+        Err(AppError::Conflict { message, .. }) => {
+            let mut errors = FieldErrors::new();
+            errors.add("new_password", message);
+            page_with_errors(&state, &session, viewer, errors).await
+        }
         Err(other) => error_page(&other),
     }
 }
@@ -508,18 +560,15 @@ async fn page_with_errors(
     viewer: Viewer,
     errors: FieldErrors,
 ) -> Response {
-    let linked = linked_sign_ins(state, &viewer).await;
-    match Chrome::new(session, Some(viewer), "account", "Change password").await {
-        Ok(chrome) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &PasswordPage {
-                chrome,
-                errors,
-                delete_errors: FieldErrors::new(),
-                delete_problem: None,
-                linked,
-            },
-        ),
-        Err(r) => r,
-    }
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    password_page(
+        state,
+        session,
+        viewer,
+        status,
+        errors,
+        FieldErrors::new(),
+        None,
+    )
+    .await
 }

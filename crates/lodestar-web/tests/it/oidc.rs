@@ -331,6 +331,56 @@ api_tests! {
         assert_eq!(name, "quiet.one");
     }
 
+    async fn an_account_made_by_the_provider_sets_its_first_password_only_soon_after_signing_in(app) {
+        let provider = Provider::start();
+        let open = provider.serving(app, true).await;
+        let mut browser = Browser::new(&open);
+        assert_eq!(sign_in_as(&mut browser, "nova").await.status, StatusCode::SEE_OTHER);
+        let page = browser.get("/account/password").await.text();
+        assert!(page.contains("Set a password") && !page.contains("name=\"current_password\""), "{page}");
+        assert!(page.contains("Set a password above first"), "no delete form without a password: {page}");
+        // Without a browser's recent sign-in (as through the API, on a token), it may not.
+        let id: String = sqlx::query_scalar("SELECT id FROM persons WHERE email = 'nova@example.org'")
+            .fetch_one(app.app.db.reader()).await.unwrap();
+        let viewer = app.app.viewer(id.parse().unwrap()).await.unwrap().unwrap();
+        let change = lodestar_app::accounts::PasswordChange {
+            current_password: String::new(),
+            new_password: "a long new secret 42".into(),
+            keep_api_tokens: false,
+        };
+        let refused = app.app.change_password(&viewer, &change, None).await;
+        assert!(matches!(refused, Err(lodestar_app::AppError::Conflict { code: "recent_sign_in_required", .. })), "{refused:?}");
+
+        // A sign-in older than the window: the page says to sign in again, and a post is refused.
+        sqlx::query("UPDATE sessions SET created_at = created_at - 1200000")
+            .execute(app.app.db.writer()).await.unwrap();
+        let page = browser.get("/account/password").await.text();
+        assert!(page.contains("sign out and sign in again") && !page.contains("name=\"new_password\""), "{page}");
+        let csrf = crate::pages::csrf_of(&page);
+        let refused = browser.post("/account/password", &[
+            ("_csrf", csrf.as_str()), ("new_password", "a long new secret 42"), ("confirm_password", "a long new secret 42"),
+        ]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("within 15 minutes"), "{}", refused.text());
+        assert_eq!(app.login("nova@example.org", "a long new secret 42").await.status, StatusCode::UNAUTHORIZED);
+
+        // Signed in again: the password is set, and signs in by e-mail from then on.
+        let mut browser = Browser::new(&open);
+        assert_eq!(sign_in_as(&mut browser, "nova").await.status, StatusCode::SEE_OTHER);
+        let csrf = crate::pages::csrf_of(&browser.get("/account/password").await.text());
+        let weak = browser.post("/account/password", &[
+            ("_csrf", csrf.as_str()), ("new_password", "short"), ("confirm_password", "short"),
+        ]).await;
+        assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY, "a weak one is refused as ever");
+        let set = browser.post("/account/password", &[
+            ("_csrf", csrf.as_str()), ("new_password", "a long new secret 42"), ("confirm_password", "a long new secret 42"),
+        ]).await;
+        assert!(set.status.is_redirection(), "{}", set.text());
+        assert_eq!(app.login("nova@example.org", "a long new secret 42").await.status, StatusCode::OK);
+        let page = browser.get("/account/password").await.text();
+        assert!(page.contains("name=\"current_password\""), "now a password is changed with the current one: {page}");
+    }
+
     async fn a_callback_with_another_state_without_its_cookie_or_with_a_provider_error_signs_nobody_in(app) {
         app.register("Alice Lodestar", "alice@example.org").await;
         let provider = Provider::start();
