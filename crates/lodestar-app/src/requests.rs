@@ -433,8 +433,7 @@ impl App {
         id: RequestId,
         reason: Option<&str>,
     ) -> Result<RequestView, AppError> {
-        let reason = multi_line(reason.unwrap_or_default(), MAX_REASON)
-            .map_err(|e| AppError::invalid("reason", e.to_string()))?;
+        let reason = decline_reason(reason)?;
         let mut tx = self.db.begin().await?;
         let request = requests::get_in(&mut tx, id)
             .await
@@ -508,6 +507,12 @@ fn only(request: &Request, viewer: &Viewer, who: Party) -> Result<(), AppError> 
         Some(_) if !request.state.is_open() => Err(not_pending(request.state)),
         Some(_) => Ok(()),
     }
+}
+
+/// The optional reason given with a decline (or a programme admin's rejection), checked.
+fn decline_reason(raw: Option<&str>) -> Result<String, AppError> {
+    multi_line(raw.unwrap_or_default(), MAX_REASON)
+        .map_err(|e| AppError::invalid("reason", e.to_string()))
 }
 
 fn request_exists() -> AppError {

@@ -12,7 +12,6 @@
 use chrono::Utc;
 use lodestar_domain::mentoring::{Initiator, NotificationKind, RequestState};
 use lodestar_domain::programme::{EnrolmentRole, Matching, Phase};
-use lodestar_domain::text::multi_line;
 use lodestar_domain::{FieldErrors, PersonId, ProgrammeId, RequestId};
 use lodestar_store::enrolments::{self, ProgrammeMentor};
 use lodestar_store::notifications::Notice;
@@ -23,7 +22,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::notices::received_notice;
-use super::{MAX_REASON, RequestView, conflict, not_pending, request_not_found};
+use super::{RequestView, conflict, decline_reason, not_pending, request_not_found};
 use crate::audit::{self, Audit, AuditAction};
 use crate::{App, AppError, Viewer};
 
@@ -241,8 +240,7 @@ impl App {
         id: RequestId,
         reason: Option<&str>,
     ) -> Result<RequestView, AppError> {
-        let reason = multi_line(reason.unwrap_or_default(), MAX_REASON)
-            .map_err(|e| AppError::invalid("reason", e.to_string()))?;
+        let reason = decline_reason(reason)?;
         let mut tx = self.db.begin().await?;
         let (request, p) = self.reviewable(&mut tx, viewer, id).await?;
         let now = now_ms();
