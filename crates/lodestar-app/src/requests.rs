@@ -363,6 +363,9 @@ impl App {
                             format!("{name} has ended or was archived: the request can no longer start a mentorship in it"),
                         )
                     })?;
+                // One mentor each in a programme: two of its mentors accepting the same
+                // mentee at once wait for each other on the mentee's lock.
+                mentorships::lock_person(&mut tx, self.db.backend(), request.mentee).await?;
                 programme::hold_enrolments(&mut tx, &p, request.mentor, request.mentee).await?;
                 Some(p)
             }

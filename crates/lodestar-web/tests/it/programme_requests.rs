@@ -152,6 +152,43 @@ api_tests! {
             .error(StatusCode::CONFLICT, "not_enrolled");
     }
 
+    async fn mentors_accepting_one_mentee_at_once_give_her_one_mentor_in_the_programme(app) {
+        let admin = app.admin_and_login("Ida Admin", "ida@example.org").await;
+        let p = programme(app, &admin, "self_service", json!({})).await;
+        let (ann, ann_id) = member(app, "Ann Mentee", "Sales").await;
+        enrol(app, &p, &ann, "mentee").await;
+        // Three mentors she asked (as many as she may), each accepting at once, from a
+        // process of their own.
+        let mut accepts = Vec::new();
+        for k in 0..3 {
+            let (mentor, mentor_id) = member(app, &format!("Mentor {k}"), "Engineering").await;
+            enrol(app, &p, &mentor, "mentor").await;
+            let sent = send(app, &ann, ask(&mentor_id, &p)).await;
+            assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+            let path = format!("/api/v1/requests/{}/accept", sent.json()["id"].as_str().unwrap());
+            accepts.push((app.other_process(), path, mentor));
+        }
+        let answers = futures_util::future::join_all(
+            accepts.iter().map(|(process, path, token)| process.post_json(path, json!({}), Some(token))),
+        )
+        .await;
+        let accepted = answers.iter().filter(|a| a.status == StatusCode::OK).count();
+        assert_eq!(accepted, 1, "{:?}", answers.iter().map(|a| a.text()).collect::<Vec<_>>());
+        for refused in answers.iter().filter(|a| a.status != StatusCode::OK) {
+            refused.error(StatusCode::CONFLICT, "mentor_in_programme");
+        }
+        let mentors: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM mentorships m JOIN mentorship_members me ON me.mentorship_id = m.id \
+             WHERE m.programme_id = $1 AND me.person_id = $2 AND me.role = 'mentee'",
+        )
+        .bind(&p)
+        .bind(&ann_id)
+        .fetch_one(app.app.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(mentors, 1);
+    }
+
     async fn in_an_admin_assisted_programme_the_mentor_sees_a_request_only_once_approved(app) {
         let admin = app.admin_and_login("Ida Admin", "ida@example.org").await;
         let (runner, runner_id) = member(app, "Rita Runner", "People").await;
