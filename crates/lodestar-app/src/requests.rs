@@ -340,7 +340,17 @@ impl App {
             .await
             .map_err(request_not_found)?;
         only(&request, viewer, Party::Receiver)?;
-        mentorships::lock_person(&mut tx, self.db.backend(), request.mentor).await?;
+        // The mentor's lock holds their capacity. In a programme the mentee's holds one
+        // mentor each there, so that mentors accepting her at once wait for each other;
+        // both are taken in id order, so two accepts never wait on each other in a ring.
+        let mut locks = vec![request.mentor];
+        if request.programme.is_some() {
+            locks.push(request.mentee);
+            locks.sort_unstable();
+        }
+        for person in locks {
+            mentorships::lock_person(&mut tx, self.db.backend(), person).await?;
+        }
         let now = now_ms();
         if !requests::decide(&mut tx, id, RequestState::Accepted, "", now).await? {
             let state = requests::get_in(&mut tx, id).await?.state;
@@ -363,9 +373,6 @@ impl App {
                             format!("{name} has ended or was archived: the request can no longer start a mentorship in it"),
                         )
                     })?;
-                // One mentor each in a programme: two of its mentors accepting the same
-                // mentee at once wait for each other on the mentee's lock.
-                mentorships::lock_person(&mut tx, self.db.backend(), request.mentee).await?;
                 programme::hold_enrolments(&mut tx, &p, request.mentor, request.mentee).await?;
                 Some(p)
             }
