@@ -365,7 +365,7 @@ impl App {
                     .await?
                     .filter(|p| {
                         p.archived_at.is_none()
-                            && p.dates.phase(Utc::now().date_naive()) != Phase::Ended
+                            && p.dates.phase(crate::programmes::today()) != Phase::Ended
                     })
                     .ok_or_else(|| {
                         conflict(

@@ -600,10 +600,7 @@ impl App {
         viewer: &Viewer,
         id: ProgrammeId,
     ) -> Result<Vec<MatchRunSummary>, AppError> {
-        let p = self.live_programme(id).await?;
-        if !self.runs(viewer, &p).await? {
-            return Err(AppError::Forbidden);
-        }
+        self.run_by(viewer, id).await?;
         store::fail_abandoned(&self.db, now_ms(), ABANDONED_MS).await?;
         Ok(store::list_for(&self.db, id)
             .await?

@@ -209,7 +209,8 @@ struct Checked {
     admins: Option<Vec<PersonId>>,
 }
 
-fn today() -> NaiveDate {
+/// Today, in UTC: the day a programme's phase is read on.
+pub(crate) fn today() -> NaiveDate {
     chrono::Utc::now().date_naive()
 }
 

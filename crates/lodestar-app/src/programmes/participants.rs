@@ -387,10 +387,7 @@ impl App {
         file: Vec<u8>,
         dry_run: bool,
     ) -> Result<ImportReport, AppError> {
-        let p = self.live_programme(id).await?;
-        if !self.runs(viewer, &p).await? {
-            return Err(AppError::Forbidden);
-        }
+        let p = self.run_by(viewer, id).await?;
         if p.dates.phase(today()) == Phase::Ended {
             return Err(AppError::Conflict {
                 code: "programme_ended",
@@ -670,8 +667,8 @@ pub(crate) fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> Result<St
 }
 
 impl App {
-    /// The programme's programme if the viewer runs it: `Forbidden` otherwise.
-    pub(super) async fn run_by(
+    /// The programme if the viewer runs it: `Forbidden` otherwise.
+    pub(crate) async fn run_by(
         &self,
         viewer: &Viewer,
         id: ProgrammeId,

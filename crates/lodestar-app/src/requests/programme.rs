@@ -9,7 +9,6 @@
 //! counts them (its own capacity, or the mentor's). All of it is checked again, under the
 //! mentor's lock, when the request is accepted.
 
-use chrono::Utc;
 use lodestar_domain::mentoring::{Initiator, NotificationKind, RequestState};
 use lodestar_domain::programme::{EnrolmentRole, Matching, Phase};
 use lodestar_domain::{FieldErrors, PersonId, ProgrammeId, RequestId};
@@ -70,7 +69,7 @@ impl App {
             Some("this programme's admins match its cohort: its mentees do not ask mentors")
         } else if initiator == Initiator::Mentor {
             Some("in a programme, mentees ask its mentors: offers are made outside it")
-        } else if p.dates.phase(Utc::now().date_naive()) == Phase::Ended {
+        } else if p.dates.phase(crate::programmes::today()) == Phase::Ended {
             Some("this programme has ended")
         } else {
             None
@@ -165,10 +164,7 @@ impl App {
         viewer: &Viewer,
         id: ProgrammeId,
     ) -> Result<Vec<RequestView>, AppError> {
-        let p = self.live_programme(id).await?;
-        if !self.runs(viewer, &p).await? {
-            return Err(AppError::Forbidden);
-        }
+        let p = self.run_by(viewer, id).await?;
         let found = requests::waiting_in(&self.db, p.id, REVIEW_LIMIT).await?;
         self.views(viewer, found).await
     }
