@@ -46,6 +46,8 @@ pub struct Named {
 #[derive(Clone, Default)]
 struct Words {
     skills: Vec<String>,
+    /// The skills' ids, by the same numbers.
+    skill_ids: Vec<SkillId>,
     industries: Vec<String>,
     questions: QuestionWords,
 }
@@ -231,8 +233,10 @@ pub(crate) fn cohort_of(
     cohort.blocked.sort_unstable();
     cohort.blocked.dedup();
     let mut names = vec![String::new(); skills.len()];
+    let mut skill_ids = vec![SkillId::default(); skills.len()];
     for (id, number) in &skills {
         names[*number as usize] = skill_names.get(id).cloned().unwrap_or_default();
+        skill_ids[*number as usize] = *id;
     }
     CohortInput {
         cohort,
@@ -242,6 +246,7 @@ pub(crate) fn cohort_of(
         mentor_capacity,
         words: Words {
             skills: names,
+            skill_ids,
             industries: industries.1,
             questions,
         },
@@ -387,6 +392,22 @@ impl CohortInput {
     }
 
     /// Names for explanations.
+    /// The engine's number of each skill in the cohort, by id.
+    pub(crate) fn skill_numbers(&self) -> HashMap<SkillId, u32> {
+        self.words
+            .skill_ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| (*id, n as u32))
+            .collect()
+    }
+
+    /// The id and name of the skill the engine numbers `skill`.
+    pub(crate) fn skill(&self, skill: u32) -> Option<(SkillId, &str)> {
+        let id = *self.words.skill_ids.get(skill as usize)?;
+        Some((id, self.words.skill(skill)))
+    }
+
     pub fn words(&self) -> &dyn Vocabulary {
         &self.words
     }

@@ -3,6 +3,7 @@
 //! Pure functions over plain data, no I/O and no async: the app and the CLI feed it
 //! profiles or scores and get assignments, certificates and explanations back.
 //!
+//! - [`circle`]: group circles: each mentor's focus skill, and what a circle shares.
 //! - [`cohort`]: whole-cohort matching from profiles: candidates, solve, certificate.
 //! - [`graph`]: the candidate graph (mentees × mentors with capacities, integer weights).
 //! - [`solve`]: the exact capacitated assignment solver and its optimality certificate.
@@ -15,6 +16,7 @@
 //! - [`problem`]: the solver's input and output files, checked and canonicalised.
 //! - [`synthetic`]: deterministic generated cohorts for benchmarks and tests.
 
+pub mod circle;
 pub mod cohort;
 pub mod graph;
 mod lens;

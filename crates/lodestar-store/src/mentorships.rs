@@ -91,6 +91,109 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()>
     record_event(conn, new.id, Some(new.actor), "started", "").await
 }
 
+/// The mentor's running circle in the programme, with its skills (its focus first): their
+/// newest active or paused mentorship there, read in the caller's transaction.
+pub async fn running_circle(
+    conn: &mut AnyConnection,
+    mentor: PersonId,
+    programme: ProgrammeId,
+) -> Result<Option<(MentorshipId, Vec<SkillId>)>> {
+    sqlx::query(
+        "SELECT m.id, m.skills FROM mentorships m \
+         JOIN mentorship_members mine ON mine.mentorship_id = m.id AND mine.role = 'mentor' \
+         WHERE mine.person_id = $1 AND m.programme_id = $2 AND m.state IN ('active', 'paused') \
+         ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
+    )
+    .bind(mentor.to_string())
+    .bind(programme.to_string())
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| {
+        Ok((
+            parse_id(&row.try_get::<String, _>("id")?)?,
+            parse_json_ids(&row.try_get::<String, _>("skills")?)?,
+        ))
+    })
+    .transpose()
+}
+
+/// Each mentor's running circle focus in the programme: the first skill of their newest
+/// active or paused mentorship there that names one.
+pub async fn circle_foci_in(
+    db: &Db,
+    programme: ProgrammeId,
+) -> Result<std::collections::HashMap<PersonId, SkillId>> {
+    let rows = sqlx::query(
+        "SELECT mine.person_id, m.skills FROM mentorships m \
+         JOIN mentorship_members mine ON mine.mentorship_id = m.id AND mine.role = 'mentor' \
+         WHERE m.programme_id = $1 AND m.state IN ('active', 'paused') \
+         AND mine.person_id IS NOT NULL ORDER BY m.created_at, m.id",
+    )
+    .bind(programme.to_string())
+    .fetch_all(db.reader())
+    .await?;
+    let mut foci = std::collections::HashMap::new();
+    for row in &rows {
+        let mentor: PersonId = parse_id(&row.try_get::<String, _>("person_id")?)?;
+        let skills: Vec<SkillId> = parse_json_ids(&row.try_get::<String, _>("skills")?)?;
+        if let Some(first) = skills.first() {
+            foci.insert(mentor, *first);
+        }
+    }
+    Ok(foci)
+}
+
+/// New mentees join a running mentorship (a circle), in the caller's transaction: their
+/// member rows, their connections with its mentors, its thread, and its timeline.
+pub async fn join(
+    conn: &mut AnyConnection,
+    mentorship: MentorshipId,
+    mentees: &[PersonId],
+    actor: PersonId,
+) -> Result<()> {
+    let now = now_ms();
+    let mentors: Vec<PersonId> = sqlx::query(
+        "SELECT person_id FROM mentorship_members WHERE mentorship_id = $1 AND role = 'mentor' \
+         AND person_id IS NOT NULL",
+    )
+    .bind(mentorship.to_string())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| parse_id(&row.try_get::<String, _>("person_id")?))
+    .collect::<Result<_>>()?;
+    for mentee in mentees {
+        sqlx::query(
+            "INSERT INTO mentorship_members (mentorship_id, person_id, role, joined_at) \
+             VALUES ($1, $2, 'mentee', $3)",
+        )
+        .bind(mentorship.to_string())
+        .bind(mentee.to_string())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        for mentor in &mentors {
+            if let Some(pair) = Pair::of(*mentor, *mentee) {
+                crate::connections::connect(conn, pair, ConnectionSource::Mentorship, now).await?;
+            }
+        }
+    }
+    let thread = sqlx::query("SELECT id FROM threads WHERE mentorship_id = $1")
+        .bind(mentorship.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(row) = thread {
+        let thread = parse_id(&row.try_get::<String, _>("id")?)?;
+        crate::threads::add_members(conn, thread, mentees, now).await?;
+    }
+    let joined = if mentees.len() == 1 {
+        "a mentee joined".to_owned()
+    } else {
+        format!("{} mentees joined", mentees.len())
+    };
+    record_event(conn, mentorship, Some(actor), "joined", &joined).await
+}
+
 /// Adds an entry to a mentorship's timeline, in the caller's transaction.
 pub async fn record_event(
     conn: &mut AnyConnection,

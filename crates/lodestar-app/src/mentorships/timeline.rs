@@ -54,6 +54,7 @@ fn summary(e: &EventRecord) -> String {
     };
     match (e.kind.as_str(), e.actor) {
         ("started", _) => format!("{who} accepted, and the mentorship started"),
+        ("joined", _) => with_detail(&format!("{who} published a programme match"), ": "),
         ("agreement_updated", _) => with_detail(&format!("{who} edited the agreement"), ": "),
         ("paused", _) => with_detail(&format!("{who} paused the mentorship"), " "),
         ("resumed", None) => with_detail("The mentorship resumed", ": "),

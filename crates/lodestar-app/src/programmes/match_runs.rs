@@ -17,9 +17,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lodestar_domain::mentoring::{Cadence, MemberRole, NotificationKind};
-use lodestar_domain::programme::{MatchRule, MatchRunState, QuestionKind, RawAnswer};
+use lodestar_domain::programme::{Format, MatchRule, MatchRunState, QuestionKind, RawAnswer};
 use lodestar_domain::webhook::WebhookEvent;
-use lodestar_domain::{FieldErrors, MatchRunId, MentorshipId, PersonId, ProgrammeId};
+use lodestar_domain::{FieldErrors, MatchRunId, MentorshipId, PersonId, ProgrammeId, SkillId};
+use lodestar_match::circle;
 use lodestar_match::cohort::{Options, Stage};
 use lodestar_match::objective::Objective;
 use lodestar_match::score::{self, Answer, AnswerRule, Audience, Rules};
@@ -191,6 +192,34 @@ pub struct Draft {
     /// Every mentor with a free place, by name.
     #[serde(default)]
     pub mentors: Vec<MentorLoad>,
+    /// In a programme of group circles: each mentor's circle, with what its mentees share.
+    #[serde(default)]
+    pub circles: Vec<CircleDraft>,
+}
+
+/// A circle of the draft: a mentor, the skill it forms around, and its mentees.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct CircleDraft {
+    pub mentor: PersonRef,
+    /// The skill it forms around (one the mentor mentors); none for a mentor who mentors
+    /// no skill.
+    pub focus: Option<String>,
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub focus_id: Option<SkillId>,
+    pub mentees: Vec<PersonRef>,
+    /// How many of its mentees want to grow its focus (all, unless an admin locked
+    /// someone in).
+    pub want_focus: u32,
+    /// The skills two or more of its mentees want to grow, most wanted first.
+    pub shared: Vec<SharedSkill>,
+}
+
+/// A skill several of a circle's mentees want to grow.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct SharedSkill {
+    pub skill: String,
+    /// How many of the circle's mentees want it.
+    pub mentees: u32,
 }
 
 /// One change an admin made to a draft, and what the solve after it cost.
@@ -238,6 +267,8 @@ pub struct MatchRunView {
     pub unmatched: Vec<UnmatchedMentee>,
     /// Every mentor with a free place, and how many mentees the draft gives them.
     pub mentors: Vec<MentorLoad>,
+    /// In a programme of group circles: the draft's circles, with what each shares.
+    pub circles: Vec<CircleDraft>,
     pub locked: Vec<PairRef>,
     pub forbidden: Vec<PairRef>,
     /// Every change, oldest first, with its cost.
@@ -268,6 +299,9 @@ struct Prepared {
     mentee_index: HashMap<PersonId, u32>,
     mentor_index: HashMap<PersonId, u32>,
     blocked: HashSet<(PersonId, PersonId)>,
+    /// In a programme of group circles, each mentor's focus (the engine's skill number);
+    /// empty otherwise.
+    foci: Vec<Option<u32>>,
 }
 
 fn person_ref(id: PersonId, name: &str) -> PersonRef {
@@ -445,7 +479,12 @@ impl App {
             f64::from(min_score) / 100.0,
             questions,
         );
-        Ok(Prepared::new(input, blocked.into_iter().collect()))
+        let prepared = Prepared::new(input, blocked.into_iter().collect());
+        Ok(if p.format == Format::Circle {
+            prepared.in_circles(&mentorships::circle_foci_in(&self.db, p.id).await?)
+        } else {
+            prepared
+        })
     }
 
     /// An admin of the programme starts a match run: `202`, and it solves in the
@@ -899,44 +938,56 @@ impl App {
                 }
             }
             // A circle is one mentorship of its mentor and all its mentees.
-            let groups: Vec<Vec<&DraftPair>> =
-                if p.format == lodestar_domain::programme::Format::Circle {
-                    if mentees.is_empty() {
-                        Vec::new()
-                    } else {
-                        vec![mentees]
-                    }
+            let groups: Vec<Vec<&DraftPair>> = if p.format == Format::Circle {
+                if mentees.is_empty() {
+                    Vec::new()
                 } else {
-                    mentees.into_iter().map(|m| vec![m]).collect()
-                };
+                    vec![mentees]
+                }
+            } else {
+                mentees.into_iter().map(|m| vec![m]).collect()
+            };
             for group in groups {
-                let mentorship = MentorshipId::new();
-                let mut members = vec![(mentor, MemberRole::Mentor)];
-                members.extend(
-                    group
-                        .iter()
-                        .map(|pair| (pair.mentee.id, MemberRole::Mentee)),
-                );
-                let new = NewMentorship {
-                    id: mentorship,
-                    request: None,
-                    members,
-                    goals: String::new(),
-                    focus_areas: Vec::new(),
-                    skills: Vec::new(),
-                    cadence: Cadence::Fortnightly,
-                    expected_end_on: Some(p.dates.ends_on.to_string()),
-                    actor: viewer.id,
-                    programme: Some(p.id),
+                let joins = if p.format == Format::Circle {
+                    mentorships::running_circle(&mut tx, mentor, p.id).await?
+                } else {
+                    None
                 };
-                mentorships::insert(&mut tx, &new).await?;
-                let started = crate::webhooks::mentorship_started(
-                    &new,
-                    lodestar_domain::mentoring::MentorshipKind::Ongoing,
-                );
-                self.queue_webhook(&mut tx, WebhookEvent::MentorshipStarted, started)
-                    .await?;
-                created += 1;
+                let mentees: Vec<PersonId> = group.iter().map(|pair| pair.mentee.id).collect();
+                let mentorship = if let Some((circle, _)) = joins {
+                    // The mentor's circle runs already: the new mentees join it.
+                    mentorships::join(&mut tx, circle, &mentees, viewer.id).await?;
+                    circle
+                } else {
+                    let mut members = vec![(mentor, MemberRole::Mentor)];
+                    members.extend(mentees.iter().map(|m| (*m, MemberRole::Mentee)));
+                    let focus = draft
+                        .circles
+                        .iter()
+                        .find(|c| c.mentor.id == mentor)
+                        .and_then(|c| c.focus_id);
+                    let new = NewMentorship {
+                        id: MentorshipId::new(),
+                        request: None,
+                        members,
+                        goals: String::new(),
+                        focus_areas: Vec::new(),
+                        skills: focus.into_iter().collect(),
+                        cadence: Cadence::Fortnightly,
+                        expected_end_on: Some(p.dates.ends_on.to_string()),
+                        actor: viewer.id,
+                        programme: Some(p.id),
+                    };
+                    mentorships::insert(&mut tx, &new).await?;
+                    let started = crate::webhooks::mentorship_started(
+                        &new,
+                        lodestar_domain::mentoring::MentorshipKind::Ongoing,
+                    );
+                    self.queue_webhook(&mut tx, WebhookEvent::MentorshipStarted, started)
+                        .await?;
+                    created += 1;
+                    new.id
+                };
                 for pair in &group {
                     self.notify(&mut tx, &matched_notice(&p, pair, true, mentorship))
                         .await?;
@@ -1057,7 +1108,24 @@ impl Prepared {
             mentor_index: index(&input.mentors),
             blocked,
             input,
+            foci: Vec::new(),
         }
+    }
+
+    /// The cohort as group circles: each mentor given a focus — `kept` where their circle
+    /// runs already — and offering only it.
+    fn in_circles(mut self, kept: &HashMap<PersonId, SkillId>) -> Prepared {
+        let numbers = self.input.skill_numbers();
+        let kept: Vec<Option<u32>> = self
+            .input
+            .mentors
+            .iter()
+            .map(|m| kept.get(&m.id).and_then(|s| numbers.get(s)).copied())
+            .collect();
+        let cohort = &mut self.input.cohort;
+        self.foci = circle::foci(&cohort.mentees, &cohort.mentors, &cohort.free_places, &kept);
+        circle::focus_on(cohort, &self.foci);
+        self
     }
 }
 
@@ -1090,16 +1158,8 @@ fn solving(err: lodestar_store::StoreError) -> AppError {
 fn run_view(run: &MatchRun) -> Result<MatchRunView, AppError> {
     let edits = edits_of(run)?;
     let draft = draft_of_run(run)?;
-    let (certified, quality, assignments, unmatched, mentors) = match draft {
-        Some(d) => (
-            Some(d.certified),
-            Some(d.quality),
-            d.assignments,
-            d.unmatched,
-            d.mentors,
-        ),
-        None => (None, None, Vec::new(), Vec::new(), Vec::new()),
-    };
+    let draft = draft.map(|d| (Some(d.certified), Some(d.quality.clone()), d));
+    let (certified, quality, d) = draft.unwrap_or_default();
     Ok(MatchRunView {
         id: run.id,
         programme_id: run.programme_id,
@@ -1110,9 +1170,10 @@ fn run_view(run: &MatchRun) -> Result<MatchRunView, AppError> {
         error: run.error.clone(),
         certified,
         quality,
-        assignments,
-        unmatched,
-        mentors,
+        assignments: d.assignments,
+        unmatched: d.unmatched,
+        mentors: d.mentors,
+        circles: d.circles,
         locked: edits.lock,
         forbidden: edits.forbid,
         edits: edits.history,
@@ -1248,6 +1309,11 @@ fn draft_of(
             .cmp(&b.mentee.name)
             .then(a.mentee.id.cmp(&b.mentee.id))
     });
+    let circles = if prepared.foci.is_empty() {
+        Vec::new()
+    } else {
+        circles_of(prepared, &mut assignments)
+    };
     let rest_index: HashMap<PersonId, usize> = rest
         .mentees
         .iter()
@@ -1263,6 +1329,8 @@ fn draft_of(
                 "the mentors who fit them are full with mentees who fit those mentors better".into()
             } else if mentors == 0 {
                 "no mentor is enrolled with a free place".into()
+            } else if !prepared.foci.is_empty() {
+                "no circle forms around a skill they want to grow, or every one that does is ruled out for them".into()
             } else {
                 "no mentor fits them under the programme's rules: none scores at least the minimum with them, or every one is ruled out".into()
             },
@@ -1311,7 +1379,125 @@ fn draft_of(
             loads.sort_by(|a, b| a.mentor.name.cmp(&b.mentor.name));
             loads
         },
+        circles,
     }
+}
+
+/// The circles of a draft of group circles: each mentor's mentees, with the skill the
+/// circle forms around and what its mentees share. Each pair's reasons then begin with
+/// what the mentee shares with the circle, and its mentor is told about the circle as a
+/// whole rather than about one of them.
+fn circles_of(prepared: &Prepared, assignments: &mut [DraftPair]) -> Vec<CircleDraft> {
+    let input = &prepared.input;
+    let mut by_mentor: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (k, pair) in assignments.iter().enumerate() {
+        if let Some(&j) = prepared.mentor_index.get(&pair.mentor.id) {
+            by_mentor.entry(j).or_default().push(k);
+        }
+    }
+    let wants = |i: usize, skill: u32| {
+        input.cohort.mentees[i]
+            .growth_skills
+            .iter()
+            .any(|s| s.skill == skill)
+    };
+    let mut circles = Vec::new();
+    for (j, pairs) in by_mentor {
+        let members: Vec<usize> = pairs
+            .iter()
+            .filter_map(|&k| prepared.mentee_index.get(&assignments[k].mentee.id))
+            .map(|&i| i as usize)
+            .collect();
+        let profiles: Vec<_> = members.iter().map(|&i| &input.cohort.mentees[i]).collect();
+        let shared = circle::shared(&profiles);
+        let focus = prepared.foci.get(j as usize).copied().flatten();
+        let named = focus.and_then(|f| input.skill(f));
+        let n = members.len();
+        let want_focus = focus.map_or(0, |f| members.iter().filter(|&&i| wants(i, f)).count());
+        // The skill most of them share besides the focus.
+        let also = shared.iter().find(|s| Some(s.skill) != focus);
+        let mut for_mentor = Vec::new();
+        if let Some((_, name)) = named {
+            let who = match (n, want_focus) {
+                (1, 1) => "who wants".to_owned(),
+                (_, k) if k == n => "all wanting".to_owned(),
+                (_, k) => format!("{k} of them wanting"),
+            };
+            for_mentor.push(format!(
+                "Your circle: {n} mentee{}, {who} to grow in {name}, which you mentor",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if let Some(also) = also {
+            for_mentor.push(format!(
+                "{} of them also want to grow in {}",
+                also.mentees,
+                input.words().skill(also.skill)
+            ));
+        }
+        for (&k, &i) in pairs.iter().zip(&members) {
+            let mut lines = Vec::new();
+            if let (Some(f), Some((_, name))) = (focus, named)
+                && wants(i, f)
+            {
+                lines.push(match want_focus - 1 {
+                    0 => format!("Your circle forms around {name}, which you want to grow"),
+                    1 => format!("You and one other in your circle want to grow in {name}"),
+                    others => {
+                        format!("You and {others} others in your circle want to grow in {name}")
+                    }
+                });
+            }
+            if let Some(also) = shared
+                .iter()
+                .find(|s| Some(s.skill) != focus && wants(i, s.skill))
+            {
+                let others = also.mentees - 1;
+                lines.push(format!(
+                    "{others} other{} in your circle also want{} to grow in {}",
+                    if others == 1 { "" } else { "s" },
+                    if others == 1 { "s" } else { "" },
+                    input.words().skill(also.skill)
+                ));
+            }
+            let pair = &mut assignments[k];
+            lines.append(&mut pair.for_mentee);
+            lines.truncate(4);
+            pair.for_mentee = lines;
+            if !for_mentor.is_empty() {
+                pair.for_mentor = for_mentor.clone();
+            }
+        }
+        let mut mentees: Vec<PersonRef> = pairs
+            .iter()
+            .map(|&k| assignments[k].mentee.clone())
+            .collect();
+        mentees.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        circles.push(CircleDraft {
+            mentor: person_ref(
+                input.mentors[j as usize].id,
+                &input.mentors[j as usize].name,
+            ),
+            focus: named.map(|(_, name)| name.to_owned()),
+            focus_id: named.map(|(id, _)| id),
+            mentees,
+            want_focus: want_focus as u32,
+            shared: shared
+                .iter()
+                .map(|s| SharedSkill {
+                    skill: input.words().skill(s.skill).to_owned(),
+                    mentees: s.mentees,
+                })
+                .collect(),
+        });
+    }
+    circles.sort_by(|a, b| {
+        a.mentor
+            .name
+            .cmp(&b.mentor.name)
+            .then(a.mentor.id.cmp(&b.mentor.id))
+    });
+    circles
 }
 
 #[cfg(test)]

@@ -1111,7 +1111,11 @@ pub async fn match_run(
             .programme(&viewer, run.programme_id)
             .await
             .or_page()?;
-        let longest = run.assignments.len().max(run.unmatched.len());
+        let longest = run
+            .assignments
+            .len()
+            .max(run.unmatched.len())
+            .max(run.circles.len());
         let pages = longest.div_ceil(PAIRS_PER_PAGE).max(1);
         let page = query
             .page
@@ -1124,6 +1128,8 @@ pub async fn match_run(
         };
         let pairs = window(run.assignments.len());
         run.assignments = run.assignments.drain(pairs).collect();
+        let circles = window(run.circles.len());
+        run.circles = run.circles.drain(circles).collect();
         let unmatched = window(run.unmatched.len());
         run.unmatched = run.unmatched.drain(unmatched).collect();
         let title = format!("Match run: {}", p.name);

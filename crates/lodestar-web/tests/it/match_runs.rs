@@ -221,3 +221,98 @@ api_tests! {
         }
     }
 }
+
+/// The names of a circle's mentees, sorted.
+fn circle_of<'a>(run: &'a Value, mentor: &str) -> (&'a Value, Vec<String>) {
+    let circle = run["circles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["mentor"]["name"] == mentor)
+        .unwrap_or_else(|| panic!("no circle of {mentor}: {run}"));
+    let mut names: Vec<String> = circle["mentees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap().to_owned())
+        .collect();
+    names.sort();
+    (circle, names)
+}
+
+api_tests! {
+    async fn circles_form_around_a_skill_their_mentees_want_and_a_later_run_joins_them(app) {
+        let (admin, _) = app.admin_and_member().await;
+        let body = json!({
+            "name": "Learning circles", "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
+            "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort",
+            "format": "circle", "circle_size": 4,
+            "questions": [{"kind": "single_choice", "text": "Where do you like to meet?", "options": ["Online", "In person"]}]
+        });
+        let made = app.post_json("/api/v1/programmes", body, Some(&admin)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let programme = made.json()["id"].as_str().unwrap().to_owned();
+        let wants = |skills: &[&str]| json!({"growth_skills": skills.iter().map(|s| json!({"skill": s, "level": 1})).collect::<Vec<_>>(), "years_experience": 2});
+        // Ana can only lead Kubernetes; Ben leads Python: three want it, as many as want
+        // Rust, and he is stronger in it.
+        enrolled(app, &programme, "Ana", "mentor", "Online", json!({"mentor_skills": [{"skill": "kubernetes", "level": 4}], "years_experience": 12})).await;
+        enrolled(app, &programme, "Ben", "mentor", "Online", json!({"mentor_skills": [{"skill": "python", "level": 5}, {"skill": "rust", "level": 4}], "years_experience": 10})).await;
+        let (cai_token, _) = enrolled(app, &programme, "Cai", "mentee", "Online", wants(&["kubernetes", "rust"])).await;
+        enrolled(app, &programme, "Eli", "mentee", "Online", wants(&["kubernetes", "rust"])).await;
+        enrolled(app, &programme, "Fay", "mentee", "Online", wants(&["python"])).await;
+        enrolled(app, &programme, "Gus", "mentee", "Online", wants(&["python"])).await;
+        enrolled(app, &programme, "Jo", "mentee", "In person", wants(&["python"])).await;
+        enrolled(app, &programme, "Hal", "mentee", "Online", wants(&["rust"])).await;
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        let started = app.post_json(&start, json!({}), Some(&admin)).await.json();
+        let run = started["id"].as_str().unwrap().to_owned();
+        let draft = settled(app, &run, &admin).await;
+        assert_eq!((draft["state"].clone(), draft["certified"].clone()), (json!("draft"), json!(true)), "{draft}");
+
+        // Everyone in a circle wants its focus, and the circle says what else they share.
+        let (ana, ana_mentees) = circle_of(&draft, "Ana");
+        assert_eq!((ana["focus"].clone(), ana["want_focus"].clone()), (json!("Kubernetes"), json!(2)), "{ana}");
+        assert_eq!(ana_mentees, ["Cai", "Eli"]);
+        assert!(ana["shared"].to_string().contains("\"Rust\""), "{ana}");
+        let (ben, ben_mentees) = circle_of(&draft, "Ben");
+        assert_eq!(ben["focus"], "Python", "{ben}");
+        assert_eq!(ben_mentees, ["Fay", "Gus", "Jo"]);
+        // No circle is on Rust, which is all Hal wants.
+        assert_eq!(draft["unmatched"][0]["mentee"]["name"], "Hal", "{draft}");
+        assert!(draft["unmatched"][0]["why"].as_str().unwrap().contains("no circle forms around"), "{draft}");
+        let cai = draft["assignments"].as_array().unwrap().iter().find(|a| a["mentee"]["name"] == "Cai").unwrap();
+        assert_eq!(cai["for_mentee"][0], "You and one other in your circle want to grow in Kubernetes", "{cai}");
+        assert_eq!(cai["for_mentee"][1], "1 other in your circle also wants to grow in Rust", "{cai}");
+        assert_eq!(cai["for_mentor"][0], "Your circle: 2 mentees, all wanting to grow in Kubernetes, which you mentor", "{cai}");
+
+        // Published: one mentorship per circle, its focus its skill, one thread for all.
+        let publish = format!("/api/v1/match-runs/{run}/publish");
+        let done = app.post_json(&publish, json!({}), Some(&admin)).await;
+        assert_eq!(done.json()["mentorships_created"], 2, "{}", done.text());
+        let mine = app.get("/api/v1/mentorships", Some(&cai_token)).await.json();
+        let circle_id = mine["mentorships"][0]["id"].as_str().unwrap().to_owned();
+        let circle = app.get(&format!("/api/v1/mentorships/{circle_id}"), Some(&cai_token)).await.json();
+        let text = circle.to_string();
+        assert!(text.contains("\"Ana\"") && text.contains("\"Eli\"") && text.contains("\"Kubernetes\""), "{circle}");
+        let inbox = app.get("/api/v1/me/notifications", Some(&cai_token)).await.text();
+        assert!(inbox.contains("You and one other in your circle want to grow in Kubernetes"), "{inbox}");
+
+        // Ivy enrols later and wants Kubernetes: the next run puts her in Ana's circle,
+        // which keeps its focus, and publishing adds her to it rather than making another.
+        let (ivy_token, _) = enrolled(app, &programme, "Ivy", "mentee", "Online", wants(&["kubernetes"])).await;
+        let second = app.post_json(&start, json!({}), Some(&admin)).await.json();
+        let second_id = second["id"].as_str().unwrap().to_owned();
+        let second = settled(app, &second_id, &admin).await;
+        let (again, joining) = circle_of(&second, "Ana");
+        assert_eq!((again["focus"].clone(), joining), (json!("Kubernetes"), vec!["Ivy".to_owned()]), "{second}");
+        let done = app.post_json(&format!("/api/v1/match-runs/{second_id}/publish"), json!({}), Some(&admin)).await;
+        assert_eq!(done.json()["mentorships_created"], 0, "{}", done.text());
+        let hers = app.get("/api/v1/mentorships", Some(&ivy_token)).await.json();
+        assert_eq!(hers["mentorships"][0]["id"], circle_id.as_str(), "{hers}");
+        let circle = app.get(&format!("/api/v1/mentorships/{circle_id}"), Some(&cai_token)).await.json();
+        assert!(circle.to_string().contains("\"Ivy\""), "{circle}");
+        let threads = app.get("/api/v1/threads", Some(&ivy_token)).await;
+        assert_eq!(threads.status, StatusCode::OK, "{}", threads.text());
+        assert!(threads.text().contains("Cai"), "Ivy is in the circle's thread: {}", threads.text());
+    }
+}
