@@ -527,6 +527,11 @@ const MIGRATIONS: &[Step] = &[
         "programme_requests",
         include_str!("../migrations/0032_programme_requests.sql"),
     ),
+    Step::Both(
+        33,
+        "goal_boards",
+        include_str!("../migrations/0033_goal_boards.sql"),
+    ),
 ];
 
 enum Step {

@@ -34,6 +34,8 @@ pub struct Goal {
     /// Accepted milestones, and how many of them are done.
     pub milestones: i64,
     pub milestones_done: i64,
+    /// On the board of its mentorship: everyone in it sees its title and progress.
+    pub on_board: bool,
 }
 
 /// The goal columns, then `$columns` (", …" or ""), then `FROM goals g` with the owner
@@ -47,7 +49,7 @@ macro_rules! select_goal {
         concat!(
             "SELECT g.id, g.owner_id, p.name, g.mentorship_id, g.title, g.why, g.measure, \
              g.target_on, g.status, g.stated_progress, g.achieved_at, g.created_at, g.updated_at, \
-             (SELECT COUNT(*) FROM goal_milestones m WHERE m.goal_id = g.id AND m.state = 'accepted') AS milestones, \
+             g.on_board, (SELECT COUNT(*) FROM goal_milestones m WHERE m.goal_id = g.id AND m.state = 'accepted') AS milestones, \
              (SELECT COUNT(*) FROM goal_milestones m WHERE m.goal_id = g.id AND m.state = 'accepted' \
                  AND m.done_at IS NOT NULL) AS milestones_done",
             $columns,
@@ -77,6 +79,7 @@ fn goal_from_row(row: &AnyRow) -> Result<Goal> {
         updated_at: row.try_get("updated_at")?,
         milestones: row.try_get("milestones")?,
         milestones_done: row.try_get("milestones_done")?,
+        on_board: row.try_get::<i64, _>("on_board")? == 1,
     })
 }
 
@@ -91,6 +94,7 @@ pub struct GoalFields {
     pub status: GoalStatus,
     pub stated_progress: u8,
     pub achieved_at: Option<i64>,
+    pub on_board: bool,
 }
 
 pub async fn insert(
@@ -102,8 +106,8 @@ pub async fn insert(
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO goals (id, owner_id, mentorship_id, title, why, measure, target_on, status, \
-         stated_progress, achieved_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+         stated_progress, achieved_at, created_at, updated_at, on_board) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
     )
     .bind(id.to_string())
     .bind(owner.to_string())
@@ -116,6 +120,7 @@ pub async fn insert(
     .bind(i64::from(fields.stated_progress))
     .bind(fields.achieved_at)
     .bind(now)
+    .bind(i64::from(fields.on_board))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -126,8 +131,8 @@ pub async fn update(conn: &mut Conn, id: GoalId, fields: &GoalFields, now: i64) 
     sqlx::query(
         "UPDATE goals SET mentorship_id = $1, title = $2, why = $3, measure = $4, \
          due_notified_at = CASE WHEN target_on = $5 THEN due_notified_at ELSE NULL END, \
-         target_on = $5, status = $6, stated_progress = $7, achieved_at = $8, updated_at = $9 \
-         WHERE id = $10",
+         target_on = $5, status = $6, stated_progress = $7, achieved_at = $8, updated_at = $9, \
+         on_board = $11 WHERE id = $10",
     )
     .bind(fields.mentorship.map(|m| m.to_string()))
     .bind(fields.title.clone())
@@ -139,6 +144,7 @@ pub async fn update(conn: &mut Conn, id: GoalId, fields: &GoalFields, now: i64) 
     .bind(fields.achieved_at)
     .bind(now)
     .bind(id.to_string())
+    .bind(i64::from(fields.on_board))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -199,6 +205,24 @@ pub async fn list_owned(db: &Db, owner: PersonId) -> Result<Vec<(Goal, bool)>> {
     .await?
     .iter()
     .map(|row| Ok((goal_from_row(row)?, row.try_get::<i64, _>("shares")? > 0)))
+    .collect()
+}
+
+/// The goals on a mentorship's board whose owners are still in it, in the order of
+/// [`list_owned`], then by owner.
+pub async fn on_board(db: &Db, mentorship: MentorshipId) -> Result<Vec<Goal>> {
+    sqlx::query(select_goal!(
+        "JOIN mentorship_members mm ON mm.mentorship_id = g.mentorship_id \
+         AND mm.person_id = g.owner_id \
+         WHERE g.mentorship_id = $1 AND g.on_board = 1 \
+         ORDER BY CASE g.status WHEN 'active' THEN 0 WHEN 'paused' THEN 1 \
+         ELSE 2 END, g.target_on, p.name, g.created_at, g.id"
+    ))
+    .bind(mentorship.to_string())
+    .fetch_all(db.reader())
+    .await?
+    .iter()
+    .map(goal_from_row)
     .collect()
 }
 

@@ -498,6 +498,7 @@ impl App {
                     milestones: Vec::new(),
                     obstacles: Vec::new(),
                     progress: None,
+                    on_board: false,
                 },
             )
             .await?;

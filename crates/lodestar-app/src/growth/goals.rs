@@ -92,6 +92,11 @@ pub struct NewGoal {
     pub obstacles: Vec<ObstacleInput>,
     /// Progress in percent (0–100), used while the goal has no milestones.
     pub progress: Option<i64>,
+    /// Put it on the board of its mentorship (`mentorship_id`, required then): everyone in
+    /// that mentorship — a circle's other mentees too — sees its title, status, target
+    /// date and progress, nothing more.
+    #[serde(default)]
+    pub on_board: bool,
 }
 
 /// `PATCH /api/v1/me/goals/{id}`: any of the fields. `mentorship_id: ""` unlinks the
@@ -115,6 +120,8 @@ pub struct GoalEdit {
     #[schema(value_type = Option<Vec<String>>)]
     pub shared_with: Option<Vec<PersonId>>,
     pub obstacles: Option<Vec<ObstacleInput>>,
+    /// On or off the board of its mentorship (see `NewGoal.on_board`).
+    pub on_board: Option<bool>,
 }
 
 /// `PATCH /api/v1/me/goals/{id}/milestones/{milestone_id}`, by the goal's owner: any of
@@ -202,6 +209,8 @@ pub struct GoalView {
     pub skills: Vec<GoalSkillView>,
     /// Who it is shared with: shown to its owner only (empty for anyone else).
     pub shared_with: Vec<PersonRef>,
+    /// On the board of its mentorship, for everyone in it to see.
+    pub on_board: bool,
     pub milestones: Vec<MilestoneView>,
     pub obstacles: Vec<ObstacleInput>,
     pub comments: Vec<CommentView>,
@@ -231,6 +240,39 @@ pub struct GoalSummary {
     /// Epoch milliseconds.
     pub achieved_at: Option<i64>,
 }
+
+/// A goal on a mentorship's board, as everyone in the mentorship sees it.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct BoardGoal {
+    #[schema(value_type = String, format = Uuid)]
+    pub id: GoalId,
+    pub owner: PersonRef,
+    pub title: String,
+    pub target_date: String,
+    #[schema(value_type = String, example = "active")]
+    pub status: GoalStatus,
+    /// Percent.
+    pub progress: u8,
+    pub overdue: bool,
+    /// Accepted milestones, and how many are done.
+    pub milestones: i64,
+    pub milestones_done: i64,
+    /// The reader's own.
+    pub yours: bool,
+    /// Whether the reader may open the whole goal: it is theirs, or shared with them.
+    pub readable: bool,
+}
+
+/// `GET /api/v1/mentorships/{id}/board`: the goals its members put on its board.
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct GoalBoard {
+    /// Open goals first, then by target date.
+    pub goals: Vec<BoardGoal>,
+}
+
+/// A goal on a board without a mentorship.
+const NO_BOARD: &str =
+    "only a goal that belongs to a mentorship can be on its board: choose the mentorship";
 
 fn progress_of(goal: &Goal) -> u8 {
     let done = usize::try_from(goal.milestones_done).unwrap_or(0);
@@ -433,6 +475,9 @@ impl App {
         let shares = self
             .check_shares(viewer.id, &input.shared_with, &[], &mut errors)
             .await?;
+        if input.on_board && input.mentorship_id.is_none() {
+            errors.add("on_board", NO_BOARD);
+        }
         let obstacles = check_obstacles(&input.obstacles, &mut errors);
         if input.milestones.len() > MAX_MILESTONES {
             goal_error(&mut errors, "milestones", GoalError::TooManyMilestones);
@@ -458,6 +503,7 @@ impl App {
                 status: GoalStatus::Active,
                 stated_progress: stated,
                 achieved_at: None,
+                on_board: input.on_board,
             },
             skills,
             shares,
@@ -539,6 +585,7 @@ impl App {
                 })
                 .collect(),
             shared_with,
+            on_board: goal.on_board,
             milestones: store::milestones(&self.db, id)
                 .await?
                 .iter()
@@ -621,6 +668,51 @@ impl App {
         }
     }
 
+    /// The board of a mentorship the viewer is in: the goals its members put on it, each
+    /// as far as a board shows it (title, status, target date, progress). To anyone not
+    /// in the mentorship, admins included, it does not exist.
+    pub async fn goal_board(
+        &self,
+        viewer: &Viewer,
+        mentorship: MentorshipId,
+    ) -> Result<GoalBoard, AppError> {
+        if mentorships::membership(&self.db, mentorship, viewer.id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound("mentorship"));
+        }
+        let today = self.today_of(viewer.id).await?;
+        let mut goals = Vec::new();
+        for goal in store::on_board(&self.db, mentorship).await? {
+            let yours = goal.owner == viewer.id;
+            let readable = yours
+                || match self.readable_goal(viewer, goal.id).await {
+                    Ok(_) => true,
+                    Err(AppError::NotFound(_)) => false,
+                    Err(e) => return Err(e),
+                };
+            let summary = GoalSummary::of(&goal, false, today);
+            goals.push(BoardGoal {
+                id: goal.id,
+                owner: PersonRef {
+                    id: goal.owner,
+                    name: goal.owner_name,
+                },
+                title: summary.title,
+                target_date: summary.target_date,
+                status: summary.status,
+                progress: summary.progress,
+                overdue: summary.overdue,
+                milestones: summary.milestones,
+                milestones_done: summary.milestones_done,
+                yours,
+                readable,
+            });
+        }
+        Ok(GoalBoard { goals })
+    }
+
     /// Edits a goal of the viewer's.
     pub async fn edit_goal(
         &self,
@@ -640,6 +732,7 @@ impl App {
             status: goal.status,
             stated_progress: goal.stated_progress,
             achieved_at: goal.achieved_at,
+            on_board: goal.on_board,
         };
         if let Some(raw) = &edit.title {
             match growth::required_line(raw, MAX_GOAL_TITLE) {
@@ -696,6 +789,15 @@ impl App {
                     Err(_) => errors.add("mentorship_id", "must be a mentorship of yours"),
                 }
             }
+        }
+        if let Some(on) = edit.on_board {
+            fields.on_board = on;
+        } else if fields.mentorship.is_none() {
+            // Unlinked from its mentorship, it leaves that mentorship's board.
+            fields.on_board = false;
+        }
+        if fields.on_board && fields.mentorship.is_none() {
+            errors.add("on_board", NO_BOARD);
         }
         let skills = match &edit.skills {
             Some(names) => Some(self.goal_skills(names, &mut errors).await?),

@@ -117,6 +117,7 @@ use crate::routes::Routes;
         super::events::events,
         super::growth::create_goal,
         super::growth::my_goals,
+        super::growth::board,
         super::growth::goal,
         super::growth::edit_goal,
         super::growth::delete_goal,

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lodestar_app::growth::check_ins::{CheckInPlan, CheckInView, NewCheckIn};
 use lodestar_app::growth::goals::{
-    CommentView, GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput, MilestoneView,
-    NewComment, NewGoal,
+    CommentView, GoalBoard, GoalEdit, GoalSummary, GoalView, MilestoneEdit, MilestoneInput,
+    MilestoneView, NewComment, NewGoal,
 };
 use lodestar_app::growth::progress::ProgressView;
 
@@ -24,7 +24,7 @@ use crate::error::{ApiResult, ErrorBody};
     request_body = NewGoal,
     responses(
         (status = 201, body = GoalView),
-        (status = 422, description = "Invalid fields (`validation_failed`): `title`, `measure`, `target_date` (a date from today to ten years ahead), `progress`, `skills` (unknown ones named), `mentorship_id` (not yours), `shared_with` (not your mentor), `milestones[i].title`, `milestones[i].due_date`, `obstacles[i].obstacle`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`validation_failed`): `title`, `measure`, `target_date` (a date from today to ten years ahead), `progress`, `skills` (unknown ones named), `mentorship_id` (not yours), `shared_with` (not your mentor), `on_board` (without a mentorship), `milestones[i].title`, `milestones[i].due_date`, `obstacles[i].obstacle`", body = ErrorBody),
     ))]
 pub async fn create_goal(
     State(state): State<AppState>,
@@ -33,6 +33,21 @@ pub async fn create_goal(
 ) -> ApiResult<impl IntoResponse> {
     let goal = state.app.create_goal(&viewer, &input).await?;
     Ok((StatusCode::CREATED, Json(goal)))
+}
+
+/// The goal board of a mentorship of yours (a circle's shared board): the goals its
+/// members put on it, each with its owner, title, status, target date and progress only.
+#[utoipa::path(get, path = "/api/v1/mentorships/{id}/board", tag = "growth", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Mentorship id")),
+    responses((status = 200, body = GoalBoard),
+        (status = 404, description = "No such mentorship, or you are not in it (`not_found`)", body = ErrorBody)))]
+pub async fn board(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<GoalBoard>> {
+    let id = path_id(&id, "mentorship")?;
+    Ok(Json(state.app.goal_board(&viewer, id).await?))
 }
 
 /// Your goals: active first, then paused, then achieved and dropped; by target date.

@@ -138,6 +138,7 @@ pub fn registry() -> Routes<AppState> {
         .get("/me/events", events::events)
         .post("/me/goals", growth::create_goal)
         .get("/me/goals", growth::my_goals)
+        .get("/mentorships/{id}/board", growth::board)
         .get("/me/goals/{id}", growth::goal)
         .patch("/me/goals/{id}", growth::edit_goal)
         .delete("/me/goals/{id}", growth::delete_goal)

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
@@ -16,9 +16,11 @@ use lodestar_app::growth::goals::{
     ObstacleInput, PersonRef,
 };
 use lodestar_app::growth::progress::ProgressView;
+use lodestar_app::mentorships::MentorshipFilter;
 use lodestar_app::{AppError, Viewer};
 use lodestar_domain::mentoring::Cadence;
 use lodestar_domain::{FieldErrors, GoalId, MilestoneId, PersonId};
+use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::{
@@ -52,6 +54,9 @@ struct GoalDraft {
     milestones: Vec<(String, String)>,
     obstacle: String,
     plan: String,
+    /// The mentorship it belongs to (an id, or empty), and whether it goes on its board.
+    mentorship: String,
+    on_board: bool,
 }
 
 impl GoalDraft {
@@ -77,6 +82,8 @@ impl GoalDraft {
                 .collect(),
             obstacle: form.text("obstacle"),
             plan: form.text("plan"),
+            mentorship: form.text("mentorship"),
+            on_board: form.get("on_board").is_some(),
         }
     }
 
@@ -98,7 +105,13 @@ impl GoalDraft {
             measure: self.measure.clone(),
             target_date: self.target_date.clone(),
             skills: split_list(&self.skills),
-            mentorship_id: None,
+            mentorship_id: match self.mentorship.trim() {
+                "" => None,
+                raw => raw
+                    .parse()
+                    .map_err(|_| errors.add("mentorship_id", "choose one of your mentorships"))
+                    .ok(),
+            },
             shared_with: people(&self.shared_with, errors),
             milestones: self
                 .milestones
@@ -118,6 +131,7 @@ impl GoalDraft {
                 }]
             },
             progress: None,
+            on_board: self.on_board,
         }
     }
 }
@@ -151,6 +165,8 @@ struct GoalsPage {
     draft: GoalDraft,
     errors: FieldErrors,
     rows: Vec<usize>,
+    /// The viewer's open mentorships a goal may belong to: id and who else is in it.
+    mentorships: Vec<(String, String)>,
 }
 
 impl GoalsPage {
@@ -178,13 +194,15 @@ impl GoalsPage {
 
     /// Field messages not shown beside a field of their own (a milestone row's).
     fn other_errors(&self) -> Vec<(&str, &str)> {
-        const BESIDE: [&str; 6] = [
+        const BESIDE: [&str; 8] = [
             "title",
             "why",
             "measure",
             "target_date",
             "skills",
             "shared_with",
+            "mentorship_id",
+            "on_board",
         ];
         self.errors
             .iter()
@@ -202,6 +220,16 @@ async fn goals_page(
 ) -> Result<GoalsPage, Response> {
     let goals = state.app.my_goals(&viewer).await.or_page()?;
     let mentors = state.app.my_mentors(&viewer).await.or_page()?;
+    let mentorships = state
+        .app
+        .my_mentorships(&viewer, &MentorshipFilter::default())
+        .await
+        .or_page()?
+        .mentorships
+        .into_iter()
+        .filter(|m| m.state.is_open())
+        .map(|m| (m.id.to_string(), m.with_names()))
+        .collect();
     let chrome = Chrome::new(session, Some(viewer), "goals", "Goals").await?;
     Ok(GoalsPage {
         chrome,
@@ -210,24 +238,32 @@ async fn goals_page(
         draft,
         errors,
         rows: (0..MILESTONE_ROWS).collect(),
+        mentorships,
     })
+}
+
+/// `?mentorship=…&board=1` of the goals page: the new goal's mentorship, and its board
+/// ticked (the link from a mentorship's goal board).
+#[derive(Debug, Default, Deserialize)]
+pub struct GoalsQuery {
+    mentorship: Option<String>,
+    board: Option<String>,
 }
 
 pub async fn goals(
     State(state): State<AppState>,
     session: Session,
     PageViewer(viewer): PageViewer,
+    Query(query): Query<GoalsQuery>,
 ) -> Response {
+    let draft = GoalDraft {
+        mentorship: query.mentorship.unwrap_or_default(),
+        on_board: query.board.is_some_and(|b| b == "1"),
+        ..GoalDraft::default()
+    };
     render_made(
         StatusCode::OK,
-        goals_page(
-            &state,
-            &session,
-            viewer,
-            GoalDraft::default(),
-            FieldErrors::new(),
-        )
-        .await,
+        goals_page(&state, &session, viewer, draft, FieldErrors::new()).await,
     )
 }
 
@@ -391,7 +427,12 @@ pub async fn edit_goal(
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
+        // The board's box is offered only for a goal that belongs to a mentorship.
+        let on_board = form
+            .get("board_offered")
+            .map(|_| form.get("on_board").is_some());
         GoalEdit {
+            on_board,
             title: Some(form.text("goal_title")),
             why: Some(form.text("why")),
             measure: Some(form.text("measure")),

@@ -132,6 +132,10 @@ pub(super) struct DetailPage {
     thread: Option<lodestar_app::conversations::ThreadView>,
     /// The mentor's free slots, while the mentorship is active.
     pub(super) book: Option<super::booking::BookSection>,
+    /// The goals its members put on its board.
+    board: lodestar_app::growth::goals::GoalBoard,
+    /// More than one mentee: a group circle.
+    circle: bool,
 }
 
 impl DetailPage {
@@ -228,7 +232,18 @@ async fn detail_page_for(
     } else {
         None
     };
-    let title = format!("Mentorship with {}", m.others());
+    let board = state.app.goal_board(&viewer, id).await.or_page()?;
+    let circle = m
+        .members
+        .iter()
+        .filter(|x| x.role == lodestar_domain::mentoring::MemberRole::Mentee)
+        .count()
+        > 1;
+    let title = format!(
+        "{} with {}",
+        if circle { "Circle" } else { "Mentorship" },
+        m.others()
+    );
     let chrome = Chrome::new(session, Some(viewer), "mentorships", title).await?;
     let (failed, draft, errors, problem) =
         submitted.unwrap_or_else(|| ("", Draft::of(&m), FieldErrors::new(), None));
@@ -252,6 +267,8 @@ async fn detail_page_for(
         open_items,
         thread,
         book,
+        board,
+        circle,
     })
 }
 

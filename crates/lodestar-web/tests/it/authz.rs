@@ -538,6 +538,7 @@ fn matrix() -> Vec<Row> {
             .fill(Fill::OwnersMentorship)
             .json(r#"{"title": "Matrix item {n}", "due_date": "2027-01-15"}"#),
         row(M::GET, "/api/v1/mentorships/{id}/action-items", OWNER_API).fill(Fill::OwnersMentorship),
+        row(M::GET, "/api/v1/mentorships/{id}/board", OWNER_API).fill(Fill::OwnersMentorship),
         row(M::GET, "/api/v1/sessions/{id}", OWNER_API).fill(Fill::OwnersMeeting),
         row(M::PATCH, "/api/v1/sessions/{id}", OWNER_API)
             .fill(Fill::OwnersMeeting)

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::meetings::date_in_days;
-use crate::support::{TestApp, api_tests};
+use crate::pages::{Browser, csrf_of};
+use crate::support::{PASSWORD, TestApp, api_tests};
 
 /// A programme enrolling today, one mentee a mentor, matched on where people meet.
 pub(crate) async fn programme(app: &TestApp, admin: &str) -> String {
@@ -255,10 +256,10 @@ api_tests! {
         let wants = |skills: &[&str]| json!({"growth_skills": skills.iter().map(|s| json!({"skill": s, "level": 1})).collect::<Vec<_>>(), "years_experience": 2});
         // Ana can only lead Kubernetes; Ben leads Python: three want it, as many as want
         // Rust, and he is stronger in it.
-        enrolled(app, &programme, "Ana", "mentor", "Online", json!({"mentor_skills": [{"skill": "kubernetes", "level": 4}], "years_experience": 12})).await;
+        let (ana_token, _) = enrolled(app, &programme, "Ana", "mentor", "Online", json!({"mentor_skills": [{"skill": "kubernetes", "level": 4}], "years_experience": 12})).await;
         enrolled(app, &programme, "Ben", "mentor", "Online", json!({"mentor_skills": [{"skill": "python", "level": 5}, {"skill": "rust", "level": 4}], "years_experience": 10})).await;
         let (cai_token, _) = enrolled(app, &programme, "Cai", "mentee", "Online", wants(&["kubernetes", "rust"])).await;
-        enrolled(app, &programme, "Eli", "mentee", "Online", wants(&["kubernetes", "rust"])).await;
+        let (eli_token, _) = enrolled(app, &programme, "Eli", "mentee", "Online", wants(&["kubernetes", "rust"])).await;
         enrolled(app, &programme, "Fay", "mentee", "Online", wants(&["python"])).await;
         enrolled(app, &programme, "Gus", "mentee", "Online", wants(&["python"])).await;
         enrolled(app, &programme, "Jo", "mentee", "In person", wants(&["python"])).await;
@@ -297,6 +298,57 @@ api_tests! {
         let inbox = app.get("/api/v1/me/notifications", Some(&cai_token)).await.text();
         assert!(inbox.contains("You and one other in your circle want to grow in Kubernetes"), "{inbox}");
 
+        // Cai puts a goal on the circle's board: Eli and Ana see its title and progress,
+        // not the goal itself, which Cai shares with nobody; nobody else sees the board.
+        let goal = app.post_json("/api/v1/me/goals", json!({"title": "Run a cluster upgrade", "measure": "Upgraded with no downtime",
+            "target_date": date_in_days(60), "mentorship_id": circle_id, "on_board": true, "progress": 30}), Some(&cai_token)).await;
+        assert_eq!(goal.status, StatusCode::CREATED, "{}", goal.text());
+        let goal = goal.json();
+        assert_eq!(goal["on_board"], true);
+        let goal_id = goal["id"].as_str().unwrap().to_owned();
+        let board_path = format!("/api/v1/mentorships/{circle_id}/board");
+        for token in [&eli_token, &ana_token] {
+            let board = app.get(&board_path, Some(token)).await;
+            assert_eq!(board.status, StatusCode::OK, "{}", board.text());
+            let board = board.json();
+            assert_eq!((board["goals"][0]["title"].clone(), board["goals"][0]["progress"].clone(), board["goals"][0]["owner"]["name"].clone(),
+                board["goals"][0]["readable"].clone()), (json!("Run a cluster upgrade"), json!(30), json!("Cai"), json!(false)), "{board}");
+            assert!(!board.to_string().contains("no downtime"), "a board shows no more than the title and progress: {board}");
+            app.get(&format!("/api/v1/me/goals/{goal_id}"), Some(token)).await.error(StatusCode::NOT_FOUND, "not_found");
+        }
+        app.get(&board_path, Some(&admin)).await.error(StatusCode::NOT_FOUND, "not_found");
+        let mine = app.get(&board_path, Some(&cai_token)).await.json();
+        assert_eq!((mine["goals"][0]["yours"].clone(), mine["goals"][0]["readable"].clone()), (json!(true), json!(true)), "{mine}");
+        // A board needs a mentorship; unlinked from it, the goal leaves the board.
+        app.post_json("/api/v1/me/goals", json!({"title": "Alone", "measure": "Done", "target_date": date_in_days(60), "on_board": true}), Some(&cai_token)).await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["on_board"]);
+        let unlinked = app.patch_json(&format!("/api/v1/me/goals/{goal_id}"), json!({"mentorship_id": ""}), Some(&cai_token)).await;
+        assert_eq!(unlinked.json()["on_board"], false, "{}", unlinked.text());
+        assert_eq!(app.get(&board_path, Some(&eli_token)).await.json()["goals"], json!([]));
+        let back = app.patch_json(&format!("/api/v1/me/goals/{goal_id}"), json!({"mentorship_id": circle_id, "on_board": true}), Some(&cai_token)).await;
+        assert_eq!(back.json()["on_board"], true, "{}", back.text());
+
+        // The pages: the circle and its board, and a goal put on it from the goals page.
+        let mut eli_pages = Browser::new(app);
+        eli_pages.log_in("eli@example.org", PASSWORD).await;
+        let page = eli_pages.get(&format!("/mentorships/{circle_id}")).await.text();
+        assert!(page.contains("Circle with Ana") && page.contains("Goal board") && page.contains("Run a cluster upgrade"), "{page}");
+        let form = eli_pages.get(&format!("/goals?mentorship={circle_id}&board=1")).await.text();
+        assert!(form.contains(&format!("<option value=\"{circle_id}\" selected>")), "{form}");
+        assert!(form.contains("name=\"on_board\" value=\"1\" checked"), "{form}");
+        let csrf = csrf_of(&form);
+        let target = date_in_days(30);
+        let set = eli_pages.post("/goals", &[("_csrf", csrf.as_str()), ("title", "Pass the CKA exam"), ("measure", "Certified"),
+            ("target_date", target.as_str()), ("mentorship", circle_id.as_str()), ("on_board", "1")]).await;
+        assert!(set.status.is_redirection(), "{}", set.text());
+        let page = app.get(&board_path, Some(&cai_token)).await.text();
+        assert!(page.contains("Pass the CKA exam"), "{page}");
+        // A bad mentorship is named beside its field, and nothing is set.
+        let refused = eli_pages.post("/goals", &[("_csrf", csrf.as_str()), ("title", "Another"), ("measure", "Done"),
+            ("target_date", target.as_str()), ("mentorship", "not-an-id"), ("on_board", "1")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("choose one of your mentorships"), "{}", refused.text());
+
         // Ivy enrols later and wants Kubernetes: the next run puts her in Ana's circle,
         // which keeps its focus, and publishing adds her to it rather than making another.
         let (ivy_token, _) = enrolled(app, &programme, "Ivy", "mentee", "Online", wants(&["kubernetes"])).await;
@@ -314,5 +366,8 @@ api_tests! {
         let threads = app.get("/api/v1/threads", Some(&ivy_token)).await;
         assert_eq!(threads.status, StatusCode::OK, "{}", threads.text());
         assert!(threads.text().contains("Cai"), "Ivy is in the circle's thread: {}", threads.text());
+        // And sees the circle's board.
+        let board = app.get(&board_path, Some(&ivy_token)).await.text();
+        assert!(board.contains("Run a cluster upgrade") && board.contains("Pass the CKA exam"), "{board}");
     }
 }

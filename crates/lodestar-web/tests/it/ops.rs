@@ -38,6 +38,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/mentorships/{id}/sessions"),
     ("post", "/api/v1/mentorships/{id}/action-items"),
     ("get", "/api/v1/mentorships/{id}/action-items"),
+    ("get", "/api/v1/mentorships/{id}/board"),
     ("get", "/api/v1/sessions/{id}"),
     ("patch", "/api/v1/sessions/{id}"),
     ("post", "/api/v1/sessions/{id}/cancel"),
