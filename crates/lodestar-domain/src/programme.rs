@@ -75,6 +75,20 @@ impl Format {
             Self::Reverse => "Reverse",
         }
     }
+
+    /// What the format means for the people in it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Self::OneToOne => "Each mentee has one mentor.",
+            Self::Circle => {
+                "A mentor leads a circle of mentees who want to grow the same skill, with one conversation, shared sessions and a shared goal board."
+            }
+            Self::Peer => "Peers mentor each other, each on a skill the other wants to grow.",
+            Self::Reverse => {
+                "A mentor has fewer years of experience than their mentee, and is stronger in a skill the mentee wants to grow."
+            }
+        }
+    }
 }
 
 text_enum!(

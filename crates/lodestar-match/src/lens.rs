@@ -474,6 +474,11 @@ impl<'a> Lens<'a> {
             && !(cohort.rules.different_department
                 && self.department.is_some()
                 && self.department == mentors.department[j])
+            && (!cohort.rules.junior_mentors
+                || score::junior(
+                    self.profile.years_experience,
+                    u8::try_from(mentors.fields[j].years).ok(),
+                ))
             && self
                 .blocked
                 .binary_search_by_key(&(j as u32), |&(_, m)| m)
@@ -592,6 +597,7 @@ mod tests {
         cohort.rules = Rules {
             different_department: true,
             relevance: true,
+            junior_mentors: false,
         };
         // Mentees the relevance rule leaves with fewer mentors, or none to apply to.
         cohort.mentees[11].focus_areas = 0;
@@ -689,5 +695,28 @@ mod tests {
             visibility == Visibility::Public,
             "a hidden department rules no one out"
         );
+        // Reverse mentoring: the lens rules out the pairs the rule does, and only those.
+        cohort.rules.junior_mentors = true;
+        let mut not_junior = 0;
+        for i in 0..cohort.mentees.len() {
+            let lens = Lens::new(&tables, &cohort, i, &cohort.blocked);
+            for (j, mentor) in cohort.mentors.iter().enumerate() {
+                let rule = exclusion(
+                    &cohort.mentees[i],
+                    &mentor.as_seen(visibility),
+                    cohort.mentee_person[i] == cohort.mentor_person[j],
+                    cohort.free_places[j],
+                    cohort.blocked.contains(&(i as u32, j as u32)),
+                    &cohort.rules,
+                );
+                not_junior += usize::from(rule == Some(score::Exclusion::NotJunior));
+                assert_eq!(
+                    lens.allowed(&cohort, &mentors, j),
+                    rule.is_none(),
+                    "({i}, {j})"
+                );
+            }
+        }
+        assert!(not_junior > 0);
     }
 }

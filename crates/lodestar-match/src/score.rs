@@ -568,6 +568,7 @@ pub enum Exclusion {
     NoFreeCapacity,
     Blocked,
     SameDepartment,
+    NotJunior,
     NotRelevant,
 }
 
@@ -579,6 +580,9 @@ impl Exclusion {
             Exclusion::NoFreeCapacity => "the mentor has no free places",
             Exclusion::Blocked => "one of them has blocked the other",
             Exclusion::SameDepartment => "the programme keeps people of one department apart",
+            Exclusion::NotJunior => {
+                "in reverse mentoring the mentor has fewer years of experience than the mentee"
+            }
             Exclusion::NotRelevant => {
                 "the mentor mentors none of the skills wanted and offers none of the focus areas"
             }
@@ -595,6 +599,9 @@ pub struct Rules {
     /// Only pair a mentee with a mentor who mentors a skill they want or offers one of
     /// their focus areas ([`relevant`]). On unless the operator turns it off.
     pub relevance: bool,
+    /// Reverse mentoring: only pair a mentee with a mentor who has fewer years of
+    /// experience than they have, both given ([`junior`]).
+    pub junior_mentors: bool,
 }
 
 impl Default for Rules {
@@ -602,8 +609,15 @@ impl Default for Rules {
         Rules {
             different_department: false,
             relevance: true,
+            junior_mentors: false,
         }
     }
+}
+
+/// Whether the mentor has fewer years of experience than the mentee: the pair reverse
+/// mentoring makes. Not known when either has not said.
+pub fn junior(mentee_years: Option<u8>, mentor_years: Option<u8>) -> bool {
+    matches!((mentee_years, mentor_years), (Some(e), Some(m)) if m < e)
 }
 
 /// Whether `mentor` has something the mentee asked for: they mentor one of the skills the
@@ -644,6 +658,8 @@ pub fn exclusion(
         && mentee.department == mentor.department
     {
         Some(Exclusion::SameDepartment)
+    } else if rules.junior_mentors && !junior(mentee.years_experience, mentor.years_experience) {
+        Some(Exclusion::NotJunior)
     } else if rules.relevance && !relevant(mentee, mentor) {
         Some(Exclusion::NotRelevant)
     } else {
@@ -1258,6 +1274,7 @@ mod tests {
         let rules = Rules {
             different_department: true,
             relevance: true,
+            junior_mentors: false,
         };
         let colleague = Profile {
             department: Some(1),
@@ -1387,6 +1404,7 @@ mod tests {
         let rules = Rules {
             different_department: true,
             relevance: true,
+            junior_mentors: false,
         };
         let mut a = mentee();
         let mut b = mentor(4);
@@ -1780,5 +1798,32 @@ mod tests {
         assert_eq!(zero.normalised(), Err(WeightsError::AllZero));
         let sum: f64 = Weights::default().normalised().unwrap().iter().sum();
         assert!((sum - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn reverse_mentoring_pairs_a_junior_mentor_with_a_senior_mentee() {
+        assert!(junior(Some(20), Some(4)));
+        assert!(!junior(Some(4), Some(4)) && !junior(Some(4), Some(20)));
+        assert!(!junior(None, Some(2)) && !junior(Some(20), None));
+        let rules = Rules {
+            junior_mentors: true,
+            relevance: false,
+            ..Rules::default()
+        };
+        let person = |years| Profile {
+            years_experience: Some(years),
+            languages: 1,
+            ..Profile::default()
+        };
+        let (senior, newcomer) = (person(25), person(3));
+        assert_eq!(exclusion(&senior, &newcomer, false, 1, false, &rules), None);
+        assert_eq!(
+            exclusion(&newcomer, &senior, false, 1, false, &rules),
+            Some(Exclusion::NotJunior)
+        );
+        assert_eq!(
+            exclusion(&newcomer, &senior, false, 1, false, &Rules::default()),
+            None
+        );
     }
 }

@@ -94,6 +94,7 @@ impl Global {
         Rules {
             different_department: self.different_department,
             relevance: self.relevance_rule == Switch::On,
+            junior_mentors: false,
         }
     }
 }

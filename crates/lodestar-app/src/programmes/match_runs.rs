@@ -453,6 +453,11 @@ impl App {
             })
         };
         let mut weights = self.policy.match_weights;
+        let reverse = p.format == Format::Reverse;
+        if reverse {
+            // A junior mentors a senior: years ahead are no merit here.
+            weights.seniority = 0.0;
+        }
         let questions = question_words(p);
         if !questions.is_empty() && weights.programme == 0.0 {
             let others = weights.skills
@@ -468,6 +473,7 @@ impl App {
             .map_err(|e| AppError::Internal(format!("match weights: {e}")))?;
         let rules = Rules {
             different_department: p.rules.different_department,
+            junior_mentors: reverse,
             ..self.policy.match_rules
         };
         let input = cohort_of(
@@ -1329,6 +1335,8 @@ fn draft_of(
                 "the mentors who fit them are full with mentees who fit those mentors better".into()
             } else if mentors == 0 {
                 "no mentor is enrolled with a free place".into()
+            } else if input.cohort.rules.junior_mentors {
+                "no mentor with fewer years of experience than them mentors a skill they want (reverse mentoring needs both sides' years of experience on their profiles)".into()
             } else if !prepared.foci.is_empty() {
                 "no circle forms around a skill they want to grow, or every one that does is ruled out for them".into()
             } else {

@@ -98,7 +98,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 prop::collection::vec(profile(), m),
                 prop::collection::vec(0u32..4, m),
                 prop::collection::vec((0..n as u32, 0..m as u32), 0..3),
-                (any::<bool>(), any::<bool>()),
+                (any::<bool>(), any::<bool>(), prop::bool::weighted(0.2)),
                 prop::sample::select(vec![0.0, 0.0, 0.3]),
                 prop::collection::vec(0u32..12, n),
                 prop::collection::vec(0u32..12, m),
@@ -111,7 +111,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 mentors,
                 free_places,
                 blocked,
-                (apart, relevance),
+                (apart, relevance, junior_mentors),
                 min_score,
                 mentee_person,
                 mentor_person,
@@ -126,6 +126,7 @@ fn cohort() -> impl Strategy<Value = Cohort> {
                 rules: Rules {
                     different_department: apart,
                     relevance,
+                    junior_mentors,
                 },
                 weights: Weights {
                     programme,

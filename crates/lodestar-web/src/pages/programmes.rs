@@ -216,6 +216,13 @@ impl OnePage {
         self.p.format.parse::<Format>().map_or("", Format::label)
     }
 
+    fn format_explanation(&self) -> &'static str {
+        self.p
+            .format
+            .parse::<Format>()
+            .map_or("", Format::explanation)
+    }
+
     fn phase_label(&self) -> &'static str {
         phase_label(&self.p.phase)
     }

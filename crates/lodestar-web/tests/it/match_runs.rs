@@ -371,3 +371,42 @@ api_tests! {
         assert!(board.contains("Run a cluster upgrade") && board.contains("Pass the CKA exam"), "{board}");
     }
 }
+
+api_tests! {
+    async fn reverse_mentoring_gives_a_senior_a_junior_mentor_who_is_stronger_in_what_they_want(app) {
+        let (admin, _) = app.admin_and_member().await;
+        let body = json!({
+            "name": "Reverse mentoring", "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
+            "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort", "format": "reverse",
+            "mentor_capacity": 2,
+            "questions": [{"kind": "single_choice", "text": "Where do you like to meet?", "options": ["Online", "In person"]}]
+        });
+        let made = app.post_json("/api/v1/programmes", body, Some(&admin)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let programme = made.json()["id"].as_str().unwrap().to_owned();
+        let profile = |years: u8, mentors: Option<u8>, wants: Option<u8>| {
+            let mut p = json!({"years_experience": years});
+            if let Some(level) = mentors {
+                p["mentor_skills"] = json!([{"skill": "machine-learning", "level": level}]);
+            }
+            if let Some(level) = wants {
+                p["growth_skills"] = json!([{"skill": "machine-learning", "level": level}]);
+            }
+            p
+        };
+        // Ana, three years in, is strong in machine learning; Ben, thirty years in, too.
+        enrolled(app, &programme, "Ana", "mentor", "Online", profile(3, Some(5), None)).await;
+        enrolled(app, &programme, "Ben", "mentor", "Online", profile(30, Some(5), None)).await;
+        // Cai, twenty-five years in, and Dee, two years in, want to grow in it.
+        enrolled(app, &programme, "Cai", "mentee", "Online", profile(25, None, Some(1))).await;
+        enrolled(app, &programme, "Dee", "mentee", "Online", profile(2, None, Some(1))).await;
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        let started = app.post_json(&start, json!({}), Some(&admin)).await.json();
+        let draft = settled(app, started["id"].as_str().unwrap(), &admin).await;
+        assert_eq!(draft["certified"], true, "{draft}");
+        // Only Ana is junior to Cai; nobody is junior to Dee.
+        assert_eq!(pairs(&draft), vec![("Cai".to_owned(), "Ana".to_owned(), false)], "{draft}");
+        assert_eq!(draft["unmatched"][0]["mentee"]["name"], "Dee");
+        assert!(draft["unmatched"][0]["why"].as_str().unwrap().contains("fewer years of experience"), "{draft}");
+    }
+}
