@@ -664,7 +664,7 @@ pub struct Rules {
     /// The lowest score a pair may have, 0–100.
     pub min_score: u8,
     /// How many mentees (a circle's count each) a mentor takes inside this programme; none
-    /// leaves their own capacity.
+    /// leaves their own capacity. A peer always takes one.
     pub mentor_capacity: Option<u8>,
     /// For circles, how many mentees one circle has at most.
     pub circle_size: u8,
@@ -679,6 +679,8 @@ impl Rules {
     pub fn mentor_places(&self, format: Format, own: i64) -> (i64, bool) {
         match (format, self.mentor_capacity) {
             (Format::Circle, _) => (i64::from(self.circle_size), true),
+            // A peer mentors one peer, who mentors them.
+            (Format::Peer, _) => (1, true),
             (_, Some(c)) => (i64::from(c), true),
             (_, None) => (own.max(1), false),
         }
@@ -1187,9 +1189,14 @@ mod tests {
             (2, false)
         );
         assert_eq!(
-            rules(None, 1).mentor_places(Format::Peer, 0),
+            rules(None, 1).mentor_places(Format::Reverse, 0),
             (1, false),
             "enrolled to mentor: one place at least"
+        );
+        assert_eq!(
+            rules(Some(4), 1).mentor_places(Format::Peer, 3),
+            (1, true),
+            "a peer mentors one peer"
         );
     }
 }

@@ -12,6 +12,7 @@
 //! - [`score`]: pair scores with reasons, and the hard rules that exclude a pair.
 //! - [`recommend`]: the best mentors for one mentee, spread by congestion prices.
 //! - [`report`]: the quality of an assignment (scores, load, ranks, blocking pairs).
+//! - [`peer`]: peer pairs, each mentoring the other: a maximum-weight matching on a general graph.
 //! - [`people`]: generated populations (profiles) for the cohort's benchmarks and tests.
 //! - [`problem`]: the solver's input and output files, checked and canonicalised.
 //! - [`synthetic`]: deterministic generated cohorts for benchmarks and tests.
@@ -21,6 +22,7 @@ pub mod cohort;
 pub mod graph;
 mod lens;
 pub mod objective;
+pub mod peer;
 pub mod people;
 pub mod problem;
 pub mod recommend;

@@ -20,10 +20,10 @@ use lodestar_domain::mentoring::{Cadence, MemberRole, NotificationKind};
 use lodestar_domain::programme::{Format, MatchRule, MatchRunState, QuestionKind, RawAnswer};
 use lodestar_domain::webhook::WebhookEvent;
 use lodestar_domain::{FieldErrors, MatchRunId, MentorshipId, PersonId, ProgrammeId, SkillId};
-use lodestar_match::circle;
 use lodestar_match::cohort::{Options, Stage};
 use lodestar_match::objective::Objective;
 use lodestar_match::score::{self, Answer, AnswerRule, Audience, Rules};
+use lodestar_match::{circle, peer};
 use lodestar_store::enrolments::{self, Enrolment, Filter};
 use lodestar_store::match_runs::{self as store, MatchRun};
 use lodestar_store::mentorships::{self, NewMentorship};
@@ -302,6 +302,8 @@ struct Prepared {
     /// In a programme of group circles, each mentor's focus (the engine's skill number);
     /// empty otherwise.
     foci: Vec<Option<u32>>,
+    /// A programme of peers: pairs each mentoring the other.
+    peers: bool,
 }
 
 fn person_ref(id: PersonId, name: &str) -> PersonRef {
@@ -485,7 +487,8 @@ impl App {
             f64::from(min_score) / 100.0,
             questions,
         );
-        let prepared = Prepared::new(input, blocked.into_iter().collect());
+        let mut prepared = Prepared::new(input, blocked.into_iter().collect());
+        prepared.peers = p.format == Format::Peer;
         Ok(if p.format == Format::Circle {
             prepared.in_circles(&mentorships::circle_foci_in(&self.db, p.id).await?)
         } else {
@@ -998,7 +1001,9 @@ impl App {
                     self.notify(&mut tx, &matched_notice(&p, pair, true, mentorship))
                         .await?;
                 }
-                if let Some(first) = group.first() {
+                // A peer hears once, as the one mentored: the other way round is their
+                // peer's notice.
+                if let Some(first) = group.first().filter(|_| p.format != Format::Peer) {
                     let mut told = (*first).clone();
                     if group.len() > 1 {
                         told.mentee.name = group
@@ -1057,7 +1062,11 @@ fn matched_notice(
             pair.mentee.id,
             &pair.mentor.name,
             &pair.for_mentee,
-            "mentor",
+            if p.format == Format::Peer {
+                "peer"
+            } else {
+                "mentor"
+            },
         )
     } else {
         (
@@ -1115,6 +1124,7 @@ impl Prepared {
             blocked,
             input,
             foci: Vec::new(),
+            peers: false,
         }
     }
 
@@ -1224,6 +1234,9 @@ fn draft_of(
     objective: Objective,
     stage: &(dyn Fn(Stage) + Sync),
 ) -> Draft {
+    if prepared.peers {
+        return peer_draft(prepared, locks, forbids);
+    }
     let input = &prepared.input;
     let mentees = input.cohort.mentees.len();
     let mentors = input.cohort.mentors.len();
@@ -1255,18 +1268,7 @@ fn draft_of(
         ..Options::default()
     };
     let (report, had) = rest.run_telling_candidates(&options, stage);
-    let reasons_of = |factors: &[score::FactorReason]| -> Vec<PairReason> {
-        factors
-            .iter()
-            .map(|f| PairReason {
-                factor: f.factor.label().to_owned(),
-                reason: f.reason.clone(),
-                contribution: f.contribution,
-            })
-            .collect()
-    };
     let mut assignments = Vec::new();
-    let mut load = vec![0u32; mentors];
     for &(i, j) in &locked {
         let explained = score::explain(
             &input.cohort.mentees[i],
@@ -1276,7 +1278,6 @@ fn draft_of(
             input.words(),
             Audience::Operator,
         );
-        load[j] += 1;
         assignments.push(DraftPair {
             mentee: person_ref(input.mentees[i].id, &input.mentees[i].name),
             mentor: person_ref(input.mentors[j].id, &input.mentors[j].name),
@@ -1293,7 +1294,6 @@ fn draft_of(
     for a in &report.assignments {
         let i = prepared.mentee_index[&a.mentee.id] as usize;
         let j = prepared.mentor_index[&a.mentor.id] as usize;
-        load[j] += 1;
         if a.rank == Some(1) {
             first += 1;
         }
@@ -1344,25 +1344,53 @@ fn draft_of(
             },
         })
         .collect();
+    let solved = report.assignments.len();
+    let first_choice = (solved > 0).then(|| first as f64 / solved as f64);
+    summarised(
+        prepared,
+        assignments,
+        unmatched,
+        report.certified,
+        first_choice,
+        circles,
+    )
+}
+
+/// A draft of `assignments`, with its quality and the mentors' load.
+fn summarised(
+    prepared: &Prepared,
+    assignments: Vec<DraftPair>,
+    unmatched: Vec<UnmatchedMentee>,
+    certified: bool,
+    first_choice_share: Option<f64>,
+    circles: Vec<CircleDraft>,
+) -> Draft {
+    let input = &prepared.input;
+    let mentees = input.cohort.mentees.len();
+    let mut load = vec![0u32; input.cohort.mentors.len()];
+    for pair in &assignments {
+        if let Some(&j) = prepared.mentor_index.get(&pair.mentor.id) {
+            load[j as usize] += 1;
+        }
+    }
     let mut scores: Vec<f64> = assignments.iter().map(|a| a.score).collect();
     scores.sort_by(f64::total_cmp);
     let matched = scores.len();
     let total: f64 = scores.iter().sum();
     let free = &input.cohort.free_places;
-    let with_room: Vec<usize> = (0..mentors).filter(|&j| free[j] > 0).collect();
-    let solved = report.assignments.len();
+    let with_room: Vec<usize> = (0..load.len()).filter(|&j| free[j] > 0).collect();
     Draft {
-        certified: report.certified,
+        certified,
         quality: DraftQuality {
             mentees,
             mentors: with_room.len(),
             matched,
-            unmatched: mentees - matched,
+            unmatched: mentees.saturating_sub(matched),
             total_score: total,
             mean_score: (matched > 0).then(|| total / matched as f64),
             lowest_score: scores.first().copied(),
             p10_score: (matched > 0).then(|| scores[(matched.div_ceil(10)).max(1) - 1]),
-            first_choice_share: (solved > 0).then(|| first as f64 / solved as f64),
+            first_choice_share,
             mentors_full: with_room.iter().filter(|&&j| load[j] >= free[j]).count(),
             mentors_idle: with_room.iter().filter(|&&j| load[j] == 0).count(),
             mean_load: (!with_room.is_empty()).then(|| {
@@ -1389,6 +1417,111 @@ fn draft_of(
         },
         circles,
     }
+}
+
+/// A draft of peer pairs: everyone enrolled on both sides paired with the peer the
+/// blossom matching gives them — locked pairs kept, forbidden ones never made — each
+/// pair two mentorships, one each way.
+fn peer_draft(prepared: &Prepared, locks: &[PairRef], forbids: &[PairRef]) -> Draft {
+    let input = &prepared.input;
+    let mut peers = Vec::new();
+    let mut peer_of: HashMap<PersonId, usize> = HashMap::new();
+    for (i, m) in input.mentees.iter().enumerate() {
+        if let Some(&j) = prepared.mentor_index.get(&m.id) {
+            peer_of.insert(m.id, peers.len());
+            peers.push(peer::Peer {
+                mentee: i as u32,
+                mentor: j,
+            });
+        }
+    }
+    let pair_of = |pair: &PairRef| {
+        Some((
+            *peer_of.get(&pair.mentee.id)?,
+            *peer_of.get(&pair.mentor.id)?,
+        ))
+    };
+    let mut out = vec![false; peers.len()];
+    let mut made: Vec<(usize, usize, bool)> = Vec::new();
+    for (k, l) in locks.iter().filter_map(pair_of) {
+        if k != l && !out[k] && !out[l] {
+            out[k] = true;
+            out[l] = true;
+            made.push((k, l, true));
+        }
+    }
+    let rest: Vec<usize> = (0..peers.len()).filter(|&k| !out[k]).collect();
+    let at: HashMap<usize, usize> = rest.iter().enumerate().map(|(n, &k)| (k, n)).collect();
+    let forbidden: Vec<(usize, usize)> = forbids
+        .iter()
+        .filter_map(pair_of)
+        .filter_map(|(k, l)| Some((*at.get(&k)?, *at.get(&l)?)))
+        .collect();
+    let sub: Vec<peer::Peer> = rest.iter().map(|&k| peers[k]).collect();
+    let found = peer::match_peers(&input.cohort, &sub, &forbidden);
+    made.extend(found.pairs.iter().map(|p| (rest[p.a], rest[p.b], false)));
+    let mut assignments = Vec::new();
+    let mut paired = HashSet::new();
+    for &(k, l, locked) in &made {
+        paired.extend([k, l]);
+        for (learner, teacher) in [(k, l), (l, k)] {
+            let i = peers[learner].mentee as usize;
+            let j = peers[teacher].mentor as usize;
+            let explained = score::explain(
+                &input.cohort.mentees[i],
+                &input.cohort.mentors[j],
+                &input.mentors[j].name,
+                &input.cohort.weights,
+                input.words(),
+                Audience::Operator,
+            );
+            assignments.push(DraftPair {
+                mentee: person_ref(input.mentees[i].id, &input.mentees[i].name),
+                mentor: person_ref(input.mentors[j].id, &input.mentors[j].name),
+                score: explained.score,
+                rank: None,
+                locked,
+                reasons: reasons_of(&explained.factors),
+                first_choice: None,
+                for_mentee: told(prepared, i, j, Audience::Mentee),
+                for_mentor: told(prepared, i, j, Audience::Mentor),
+            });
+        }
+    }
+    assignments.sort_by(|a, b| {
+        a.mentee
+            .name
+            .cmp(&b.mentee.name)
+            .then(a.mentee.id.cmp(&b.mentee.id))
+    });
+    let unmatched = input
+        .mentees
+        .iter()
+        .filter(|m| peer_of.get(&m.id).is_none_or(|k| !paired.contains(k)))
+        .map(|m| UnmatchedMentee {
+            mentee: person_ref(m.id, &m.name),
+            why: match peer_of.get(&m.id).and_then(|k| at.get(k)) {
+                None => "enrolled as a mentee only: peers both mentor and are mentored".into(),
+                Some(&n) if found.had_any[n] => {
+                    "the peers who fit them are paired with peers who fit them better".into()
+                }
+                Some(_) => "no peer fits them: none can teach them a skill they want while learning another from them, or every one is ruled out".into(),
+            },
+        })
+        .collect();
+    summarised(prepared, assignments, unmatched, true, None, Vec::new())
+}
+
+/// One factor of a pair's score per line, as the admins read them.
+fn reasons_of(factors: &[score::FactorReason]) -> Vec<PairReason> {
+    factors
+        .iter()
+        .map(|f| PairReason {
+            factor: f.factor.label().to_owned(),
+            reason: f.reason.clone(),
+            contribution: f.contribution,
+        })
+        .collect()
 }
 
 /// The circles of a draft of group circles: each mentor's mentees, with the skill the

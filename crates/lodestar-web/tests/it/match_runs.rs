@@ -410,3 +410,53 @@ api_tests! {
         assert!(draft["unmatched"][0]["why"].as_str().unwrap().contains("fewer years of experience"), "{draft}");
     }
 }
+
+api_tests! {
+    async fn peers_are_paired_to_mentor_each_other_on_different_skills(app) {
+        let (admin, _) = app.admin_and_member().await;
+        let body = json!({
+            "name": "Peer learning", "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
+            "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort", "format": "peer",
+            "questions": [{"kind": "single_choice", "text": "Where do you like to meet?", "options": ["Online", "In person"]}]
+        });
+        let made = app.post_json("/api/v1/programmes", body, Some(&admin)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let programme = made.json()["id"].as_str().unwrap().to_owned();
+        let peer = |mentors: &str, wants: &str| json!({"years_experience": 6, "mentor_capacity": 3,
+            "mentor_skills": [{"skill": mentors, "level": 4}], "growth_skills": [{"skill": wants, "level": 1}]});
+        let (ana_token, ana) = enrolled(app, &programme, "Ana", "both", "Online", peer("python", "rust")).await;
+        let (_, ben) = enrolled(app, &programme, "Ben", "both", "Online", peer("rust", "python")).await;
+        // Cai could only trade Python for Python; Dee enrolled to be mentored only.
+        enrolled(app, &programme, "Cai", "both", "Online", peer("python", "python")).await;
+        enrolled(app, &programme, "Dee", "mentee", "Online", peer("rust", "python")).await;
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        let started = app.post_json(&start, json!({}), Some(&admin)).await.json();
+        let run = started["id"].as_str().unwrap().to_owned();
+        let draft = settled(app, &run, &admin).await;
+        assert_eq!(draft["certified"], true, "{draft}");
+        assert_eq!(pairs(&draft), vec![("Ana".to_owned(), "Ben".to_owned(), false), ("Ben".to_owned(), "Ana".to_owned(), false)], "{draft}");
+        let why = |name: &str| draft["unmatched"].as_array().unwrap().iter()
+            .find(|u| u["mentee"]["name"] == name).map(|u| u["why"].as_str().unwrap().to_owned()).unwrap_or_default();
+        assert!(why("Cai").contains("no peer fits"), "{draft}");
+        assert!(why("Dee").contains("mentee only"), "{draft}");
+
+        // Forbidden, the pair is never made; released, it is again.
+        let path = format!("/api/v1/match-runs/{run}");
+        app.patch_json(&path, json!({"forbid": [[ana, ben]]}), Some(&admin)).await;
+        let forbidden = settled(app, &run, &admin).await;
+        assert!(pairs(&forbidden).is_empty(), "{forbidden}");
+        app.patch_json(&path, json!({"release": [[ana, ben]]}), Some(&admin)).await;
+        let released = settled(app, &run, &admin).await;
+        assert_eq!(pairs(&released).len(), 2, "{released}");
+
+        // Published: a mentorship each way, and each peer told once.
+        let done = app.post_json(&format!("{path}/publish"), json!({}), Some(&admin)).await;
+        assert_eq!(done.json()["mentorships_created"], 2, "{}", done.text());
+        let mine = app.get("/api/v1/mentorships", Some(&ana_token)).await.json();
+        let roles: Vec<&str> = mine["mentorships"].as_array().unwrap().iter().map(|m| m["my_role"].as_str().unwrap()).collect();
+        assert_eq!(roles.len(), 2, "{mine}");
+        assert!(roles.contains(&"mentor") && roles.contains(&"mentee"), "{mine}");
+        let inbox = app.get("/api/v1/me/notifications", Some(&ana_token)).await.text();
+        assert_eq!(inbox.matches("Peer learning: meet your peer, Ben").count(), 1, "{inbox}");
+    }
+}
