@@ -25,6 +25,7 @@ use crate::secrets::hash_password;
 use crate::{App, AppError};
 
 mod assisted;
+mod circles;
 mod growth;
 mod history;
 mod network;
@@ -33,6 +34,7 @@ mod programme_history;
 mod programmes;
 
 pub use assisted::AssistedCounts;
+pub use circles::CircleCounts;
 pub use growth::GrowthCounts;
 pub use history::HistoryCounts;
 pub use network::{CONNECTIONS_PER_PERSON, NetworkCounts};
@@ -355,6 +357,19 @@ impl App {
             .await?;
         programme_pairs.extend(assisted_pairs);
         counts.assisted = assisted;
+        // The circles programme: formed by a match run around skills its mentees want.
+        let (circles, circle_pairs) = self
+            .demo_circles_programme(
+                &admin_viewer,
+                &enrollees,
+                &logins,
+                &taken,
+                options.seed,
+                today,
+            )
+            .await?;
+        programme_pairs.extend(circle_pairs);
+        counts.circles = circles;
         tracing::info!(
             enrolled = counts.enrolling_approved
                 + counts.enrolling_pending

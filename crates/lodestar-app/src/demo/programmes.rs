@@ -87,6 +87,8 @@ pub struct ProgrammeCounts {
     pub history: super::ProgrammeHistoryCounts,
     /// The admin-assisted programme's enrolments and requests.
     pub assisted: super::AssistedCounts,
+    /// The circles programme's enrolments, circles and goals on their boards.
+    pub circles: super::CircleCounts,
 }
 
 /// One enrolment to write.
@@ -596,7 +598,7 @@ impl App {
     }
 
     /// The run once its solve is done: its draft.
-    async fn solved(
+    pub(super) async fn solved(
         &self,
         admin: &Viewer,
         run: lodestar_domain::MatchRunId,

@@ -54,7 +54,7 @@ pub struct ObstacleInput {
 }
 
 /// `POST /api/v1/me/goals`.
-#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGoal {
     /// What: 1–200 characters.

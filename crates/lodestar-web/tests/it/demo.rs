@@ -642,9 +642,9 @@ api_tests! {
         let admin = token_of("admin").await;
         let admin_id = id_of("admin").await;
         let listed = app.get("/api/v1/programmes", Some(&admin)).await.json();
-        assert_eq!(listed["total"], 3, "{listed}");
+        assert_eq!(listed["total"], 4, "{listed}");
         let programmes = listed["programmes"].as_array().unwrap();
-        let by = |phase: &str, matching: &str| programmes.iter().find(|p| p["phase"] == phase && p["matching"] == matching)
+        let by = |phase: &str, matching: &str| programmes.iter().find(|p| p["phase"] == phase && p["matching"] == matching && p["format"] == "one_to_one")
             .unwrap_or_else(|| panic!("no {phase} {matching} programme: {listed}"));
         let (enrolling, running) = (by("enrolling", "cohort"), by("running", "cohort"));
         // The third: admin-assisted, begun and still enrolling.
@@ -711,12 +711,33 @@ api_tests! {
         assert_eq!(in_programme as usize, counts.matched);
         assert!(in_programme > 0);
         assert_eq!(count(app, "SELECT COUNT(*) AS n FROM mentorships WHERE programme_id IS NOT NULL AND programme_id NOT IN \
-             (SELECT id FROM programmes WHERE name IN ('Women in engineering mentoring', 'Customer teams mentoring'))").await, 0);
+             (SELECT id FROM programmes WHERE name IN ('Women in engineering mentoring', 'Customer teams mentoring', 'Learning circles'))").await, 0);
         let over = count(app, "SELECT COUNT(*) AS n FROM (SELECT mo.person_id FROM mentorship_members mo \
              JOIN mentorships m ON m.id = mo.mentorship_id \
              JOIN mentorship_members me ON me.mentorship_id = m.id AND me.role = 'mentee' \
-             WHERE mo.role = 'mentor' AND m.programme_id IS NOT NULL GROUP BY mo.person_id, m.programme_id HAVING COUNT(*) > 2) t").await;
-        assert_eq!(over, 0, "a mentor over the programme's capacity");
+             JOIN programmes p ON p.id = m.programme_id \
+             WHERE mo.role = 'mentor' GROUP BY mo.person_id, m.programme_id, p.format \
+             HAVING COUNT(*) > CASE p.format WHEN 'circle' THEN 5 ELSE 2 END) t").await;
+        assert_eq!(over, 0, "a mentor over the programme's capacity, or a circle over its size");
+
+        // The circles one: a published match formed circles around skills their mentees
+        // want, one mentorship each, and some of their mentees put goals on the boards.
+        let c = &counts.circles;
+        assert!(c.mentors >= 2 && c.circles >= 2 && c.in_circles > c.circles && c.on_board > 0, "{c:?}");
+        let circles = programmes.iter().find(|p| p["format"] == "circle").expect("the circles programme");
+        let circle_rows: Vec<String> = text_rows(app.app.db.reader(), "SELECT m.id FROM mentorships m \
+             JOIN programmes p ON p.id = m.programme_id WHERE p.format = 'circle'").await.into_iter().filter_map(|mut r| r.remove(0)).collect();
+        assert_eq!(circle_rows.len(), c.circles, "{circles}");
+        let member = text_rows(app.app.db.reader(), "SELECT who.email FROM goals g JOIN persons who ON who.id = g.owner_id \
+             WHERE g.on_board = 1 ORDER BY who.email").await;
+        assert_eq!(member.len(), c.on_board);
+        let theirs = app.login(member[0][0].as_deref().unwrap(), lodestar_app::demo::DEMO_PASSWORD).await.json()["token"].as_str().unwrap().to_owned();
+        let mut seen = false;
+        for id in &circle_rows {
+            let board = app.get(&format!("/api/v1/mentorships/{id}/board"), Some(&theirs)).await;
+            seen |= board.status == axum::http::StatusCode::OK && !board.json()["goals"].as_array().unwrap().is_empty();
+        }
+        assert!(seen, "a member sees their circle's board");
 
         // The admin-assisted one: its mentees asked its mentors; its admin approved most
         // (some accepted since: its mentorships), did not approve some, and has some to
@@ -744,7 +765,7 @@ api_tests! {
         // mentee through the match.
         let mentee = token_of("mentee").await;
         let theirs = app.get("/api/v1/programmes", Some(&mentee)).await.json();
-        let mine = theirs["programmes"].as_array().unwrap().iter().find(|p| p["phase"] == "enrolling" && p["matching"] == "cohort").unwrap();
+        let mine = theirs["programmes"].as_array().unwrap().iter().find(|p| p["phase"] == "enrolling" && p["matching"] == "cohort" && p["format"] == "one_to_one").unwrap();
         assert_eq!((mine["your_enrolment"]["role"].as_str(), mine["your_enrolment"]["state"].as_str()), (Some("mentee"), Some("approved")), "{mine}");
         let mentor_id = id_of("mentor").await;
         let matched: i64 = sqlx::query(
@@ -870,11 +891,11 @@ api_tests! {
         )
         .await;
         twin.finish().await;
-        assert_eq!(lived[0].len(), counts.matched + counts.assisted.accepted);
+        assert_eq!(lived[0].len(), counts.matched + counts.assisted.accepted + counts.circles.in_circles);
         assert!(lived[0] == lived[1], "the same seed gave the programme another history");
-        assert_eq!(defined[0].len(), 3);
+        assert_eq!(defined[0].len(), 4);
         assert!(defined[0] == defined[1], "the same seed gave other programmes");
-        let assisted_total = (counts.assisted.mentors + counts.assisted.mentees) as i64;
+        let assisted_total = (counts.assisted.mentors + counts.assisted.mentees + counts.circles.mentors + counts.circles.mentees) as i64;
         assert_eq!(enrolled[0].len() as i64, taking_total + halfway["total"].as_i64().unwrap() + assisted_total);
         assert!(enrolled[0] == enrolled[1], "the same seed gave other enrolments");
     }
