@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use lodestar_domain::mentoring::NotificationKind;
 use lodestar_domain::programme::{
-    EnrolmentRole, EnrolmentState, RawAnswer, parse_answers, raw_answers,
+    EnrolmentRole, EnrolmentState, Format, RawAnswer, parse_answers, raw_answers,
 };
 use lodestar_domain::{EnrolmentId, FieldErrors, ProgrammeId};
 use lodestar_store::enrolments::{self, Enrolment, Filter};
@@ -196,6 +196,12 @@ impl App {
                 .parse::<EnrolmentRole>()
                 .map_err(|_| "must be mentee, mentor or both"),
         );
+        if p.format == Format::Peer && role.is_some_and(|r| r != EnrolmentRole::Both) {
+            errors.add(
+                "role",
+                "in a peer programme everyone both mentors and is mentored: enrol as both",
+            );
+        }
         let answers = errors.absorb(parse_answers(&p.questions, &input.answers));
         errors.into_result()?;
         let (Some(role), Some(answers)) = (role, answers) else {

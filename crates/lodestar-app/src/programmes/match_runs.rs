@@ -460,6 +460,11 @@ impl App {
             // A junior mentors a senior: years ahead are no merit here.
             weights.seniority = 0.0;
         }
+        if p.format == Format::Circle {
+            // A circle forms around a skill: its mentor offers only that
+            // (`circle::focus_on`), so focus areas say nothing of the fit.
+            weights.focus = 0.0;
+        }
         let questions = question_words(p);
         if !questions.is_empty() && weights.programme == 0.0 {
             let others = weights.skills
@@ -1235,6 +1240,7 @@ fn draft_of(
     stage: &(dyn Fn(Stage) + Sync),
 ) -> Draft {
     if prepared.peers {
+        stage(Stage::Solve { round: 1 });
         return peer_draft(prepared, locks, forbids);
     }
     let input = &prepared.input;

@@ -264,8 +264,9 @@ async fn one_page(
             .as_ref()
             .is_some_and(|e| e.state == "declined");
         let may_enrol = p.phase == "enrolling" && !live && !declined;
+        let peer = p.format == "peer";
         let form = form.unwrap_or_else(|| EnrolForm {
-            role: "mentee".into(),
+            role: if peer { "both" } else { "mentee" }.into(),
             invitation: invitation.unwrap_or_default(),
             answers: BTreeMap::new(),
         });
@@ -303,7 +304,12 @@ async fn one_page(
             p,
             form,
             errors,
-            roles: EnrolmentRole::ALL,
+            // Peers both mentor and are mentored.
+            roles: if peer {
+                &[EnrolmentRole::Both]
+            } else {
+                EnrolmentRole::ALL
+            },
             may_enrol,
             runs,
             mentors,
