@@ -15,7 +15,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 
-use super::programmes::{Featured, Person};
+use super::programmes::{Featured, Person, as_viewer, date};
 use crate::programmes::ProgrammeInput;
 use crate::programmes::enrolments::EnrolmentInput;
 use crate::requests::NewRequestInput;
@@ -44,10 +44,6 @@ const MESSAGES: [&str; 4] = [
 const REJECTION: &str = "Their places are spoken for this round; one of the other mentors \
                          has more room and covers what you want to work on.";
 
-fn date(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
 fn definition(today: NaiveDate, admin: PersonId) -> ProgrammeInput {
     let started = today - Days::new(14);
     ProgrammeInput {
@@ -66,14 +62,6 @@ fn definition(today: NaiveDate, admin: PersonId) -> ProgrammeInput {
         mentor_capacity: Some(2),
         admins: Some(vec![admin.to_string()]),
         ..ProgrammeInput::default()
-    }
-}
-
-fn as_viewer(id: PersonId) -> Viewer {
-    Viewer {
-        id,
-        name: String::new(),
-        is_admin: false,
     }
 }
 

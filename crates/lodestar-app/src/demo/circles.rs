@@ -13,7 +13,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 
-use super::programmes::{Featured, Person};
+use super::programmes::{Featured, Person, as_viewer, date};
 use crate::growth::goals::NewGoal;
 use crate::programmes::ProgrammeInput;
 use crate::programmes::enrolments::EnrolmentInput;
@@ -45,10 +45,6 @@ const GOALS: [(&str, &str); 3] = [
     ("Finish a course in {}", "The course and its exercises done"),
 ];
 
-fn date(day: NaiveDate) -> String {
-    day.format("%Y-%m-%d").to_string()
-}
-
 fn definition(today: NaiveDate, admin: PersonId) -> ProgrammeInput {
     let started = today - Days::new(10);
     ProgrammeInput {
@@ -67,14 +63,6 @@ fn definition(today: NaiveDate, admin: PersonId) -> ProgrammeInput {
         circle_size: Some(5),
         admins: Some(vec![admin.to_string()]),
         ..ProgrammeInput::default()
-    }
-}
-
-fn as_viewer(id: PersonId) -> Viewer {
-    Viewer {
-        id,
-        name: String::new(),
-        is_admin: false,
     }
 }
 
@@ -136,17 +124,7 @@ impl App {
             .id;
         let draft = self.solved(admin, run).await?;
         let published = self.publish_match_run(admin, run).await?;
-        let pairs = draft
-            .assignments
-            .iter()
-            .filter(|a| {
-                !published
-                    .skipped
-                    .iter()
-                    .any(|s| s.mentee.id == a.mentee.id && s.mentor.id == a.mentor.id)
-            })
-            .map(|a| (a.mentor.id, a.mentee.id))
-            .collect();
+        let pairs = super::programmes::made_pairs(&draft, &published);
         counts.circles = draft.circles.len();
         counts.in_circles = draft.circles.iter().map(|c| c.mentees.len()).sum();
         // In most circles, one or two mentees put a goal on the board.

@@ -26,7 +26,7 @@ use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{RngExt, SeedableRng};
 
-use crate::programmes::match_runs::{MatchRunEdit, MatchRunInput, MatchRunView};
+use crate::programmes::match_runs::{MatchRunEdit, MatchRunInput, MatchRunView, Published};
 use crate::programmes::participants::{csv_text, participant_cells, participant_header};
 use crate::programmes::{ProgrammeInput, QuestionInput};
 use crate::{App, AppError, Viewer};
@@ -197,7 +197,7 @@ const GRADUATES: [(&str, &str); 4] = [
 const IMPORTED_MEMBERS: usize = 8;
 const IMPORTED_ONE_IN: u32 = 20;
 
-fn date(day: NaiveDate) -> String {
+pub(super) fn date(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
@@ -396,6 +396,30 @@ pub(crate) fn plan(
     [enrolling, running]
 }
 
+/// The mentor and mentee of each pair of `draft` that publishing made (not skipped).
+pub(super) fn made_pairs(draft: &MatchRunView, published: &Published) -> Vec<(PersonId, PersonId)> {
+    draft
+        .assignments
+        .iter()
+        .filter(|a| {
+            !published
+                .skipped
+                .iter()
+                .any(|s| s.mentee.id == a.mentee.id && s.mentor.id == a.mentor.id)
+        })
+        .map(|a| (a.mentor.id, a.mentee.id))
+        .collect()
+}
+
+/// Someone of the demo acting for themself.
+pub(super) fn as_viewer(id: PersonId) -> Viewer {
+    Viewer {
+        id,
+        name: String::new(),
+        is_admin: false,
+    }
+}
+
 impl App {
     /// Creates the demo's two programmes as `admin`, enrols the people the seed picks, and
     /// matches and publishes the running one: what they hold, the mentor and mentee of
@@ -584,17 +608,7 @@ impl App {
         lodestar_store::outbox::discard_unsent(&self.db).await?;
         counts.matched = usize::try_from(published.mentorships_created).unwrap_or(0);
         counts.unmatched = draft.unmatched.len();
-        Ok(draft
-            .assignments
-            .iter()
-            .filter(|a| {
-                !published
-                    .skipped
-                    .iter()
-                    .any(|s| s.mentee.id == a.mentee.id && s.mentor.id == a.mentor.id)
-            })
-            .map(|a| (a.mentor.id, a.mentee.id))
-            .collect())
+        Ok(made_pairs(&draft, &published))
     }
 
     /// The run once its solve is done: its draft.

@@ -1276,25 +1276,7 @@ fn draft_of(
     let (report, had) = rest.run_telling_candidates(&options, stage);
     let mut assignments = Vec::new();
     for &(i, j) in &locked {
-        let explained = score::explain(
-            &input.cohort.mentees[i],
-            &input.cohort.mentors[j],
-            &input.mentors[j].name,
-            &input.cohort.weights,
-            input.words(),
-            Audience::Operator,
-        );
-        assignments.push(DraftPair {
-            mentee: person_ref(input.mentees[i].id, &input.mentees[i].name),
-            mentor: person_ref(input.mentors[j].id, &input.mentors[j].name),
-            score: explained.score,
-            rank: None,
-            locked: true,
-            reasons: reasons_of(&explained.factors),
-            first_choice: None,
-            for_mentee: told(prepared, i, j, Audience::Mentee),
-            for_mentor: told(prepared, i, j, Audience::Mentor),
-        });
+        assignments.push(explained_pair(prepared, i, j, true));
     }
     let mut first = 0;
     for a in &report.assignments {
@@ -1473,25 +1455,7 @@ fn peer_draft(prepared: &Prepared, locks: &[PairRef], forbids: &[PairRef]) -> Dr
         for (learner, teacher) in [(k, l), (l, k)] {
             let i = peers[learner].mentee as usize;
             let j = peers[teacher].mentor as usize;
-            let explained = score::explain(
-                &input.cohort.mentees[i],
-                &input.cohort.mentors[j],
-                &input.mentors[j].name,
-                &input.cohort.weights,
-                input.words(),
-                Audience::Operator,
-            );
-            assignments.push(DraftPair {
-                mentee: person_ref(input.mentees[i].id, &input.mentees[i].name),
-                mentor: person_ref(input.mentors[j].id, &input.mentors[j].name),
-                score: explained.score,
-                rank: None,
-                locked,
-                reasons: reasons_of(&explained.factors),
-                first_choice: None,
-                for_mentee: told(prepared, i, j, Audience::Mentee),
-                for_mentor: told(prepared, i, j, Audience::Mentor),
-            });
+            assignments.push(explained_pair(prepared, i, j, locked));
         }
     }
     assignments.sort_by(|a, b| {
@@ -1516,6 +1480,31 @@ fn peer_draft(prepared: &Prepared, locks: &[PairRef], forbids: &[PairRef]) -> Dr
         })
         .collect();
     summarised(prepared, assignments, unmatched, true, None, Vec::new())
+}
+
+/// Mentee `i` with mentor `j`, a pair the solve did not rank (a locked one, or peers),
+/// with every factor for the admins and what each side is told.
+fn explained_pair(prepared: &Prepared, i: usize, j: usize, locked: bool) -> DraftPair {
+    let input = &prepared.input;
+    let explained = score::explain(
+        &input.cohort.mentees[i],
+        &input.cohort.mentors[j],
+        &input.mentors[j].name,
+        &input.cohort.weights,
+        input.words(),
+        Audience::Operator,
+    );
+    DraftPair {
+        mentee: person_ref(input.mentees[i].id, &input.mentees[i].name),
+        mentor: person_ref(input.mentors[j].id, &input.mentors[j].name),
+        score: explained.score,
+        rank: None,
+        locked,
+        reasons: reasons_of(&explained.factors),
+        first_choice: None,
+        for_mentee: told(prepared, i, j, Audience::Mentee),
+        for_mentor: told(prepared, i, j, Audience::Mentor),
+    }
 }
 
 /// One factor of a pair's score per line, as the admins read them.
