@@ -1448,7 +1448,7 @@ fn peer_draft(prepared: &Prepared, locks: &[PairRef], forbids: &[PairRef]) -> Dr
     let sub: Vec<peer::Peer> = rest.iter().map(|&k| peers[k]).collect();
     let found = peer::match_peers(&input.cohort, &sub, &forbidden);
     made.extend(found.pairs.iter().map(|p| (rest[p.a], rest[p.b], false)));
-    let mut assignments = Vec::new();
+    let mut assignments = Vec::with_capacity(made.len() * 2);
     let mut paired = HashSet::new();
     for &(k, l, locked) in &made {
         paired.extend([k, l]);
@@ -1458,12 +1458,23 @@ fn peer_draft(prepared: &Prepared, locks: &[PairRef], forbids: &[PairRef]) -> Dr
             assignments.push(explained_pair(prepared, i, j, locked));
         }
     }
-    assignments.sort_by(|a, b| {
-        a.mentee
+    // Each pair's two ways side by side, the pairs by the first name of each.
+    let mut by_pair: Vec<[DraftPair; 2]> = Vec::new();
+    let mut ways = assignments.into_iter();
+    while let (Some(a), Some(b)) = (ways.next(), ways.next()) {
+        by_pair.push(if a.mentee.name <= b.mentee.name {
+            [a, b]
+        } else {
+            [b, a]
+        });
+    }
+    by_pair.sort_by(|x, y| {
+        x[0].mentee
             .name
-            .cmp(&b.mentee.name)
-            .then(a.mentee.id.cmp(&b.mentee.id))
+            .cmp(&y[0].mentee.name)
+            .then(x[0].mentee.id.cmp(&y[0].mentee.id))
     });
+    let assignments: Vec<DraftPair> = by_pair.into_iter().flatten().collect();
     let unmatched = input
         .mentees
         .iter()

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use lodestar_domain::mentoring::{MemberRole, NotificationKind};
 use lodestar_domain::programme::{
-    Answers, EnrolmentRole, EnrolmentState, Phase, Question, answer_cell, answer_from_cell,
+    Answers, EnrolmentRole, EnrolmentState, Format, Phase, Question, answer_cell, answer_from_cell,
     parse_answers, raw_answers,
 };
 use lodestar_domain::text::one_line;
@@ -196,8 +196,8 @@ struct Read {
 }
 
 /// Reads and checks a participants file: every bad row and column named at once. A header
-/// that cannot be read stops it there.
-fn read_rows(questions: &[Question], file: &[u8]) -> Result<Read, FieldErrors> {
+/// that cannot be read stops it there. In a peer programme (`peers`) every role is both.
+fn read_rows(questions: &[Question], peers: bool, file: &[u8]) -> Result<Read, FieldErrors> {
     let file = file.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(file);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -292,7 +292,14 @@ fn read_rows(questions: &[Question], file: &[u8]) -> Result<Read, FieldErrors> {
                         cell.trim()
                             .to_lowercase()
                             .parse::<EnrolmentRole>()
-                            .map_err(|_| "must be mentee, mentor or both"),
+                            .map_err(|_| "must be mentee, mentor or both")
+                            .and_then(|r| {
+                                if peers && r != EnrolmentRole::Both {
+                                    Err("must be both: in a peer programme everyone mentors and is mentored")
+                                } else {
+                                    Ok(r)
+                                }
+                            }),
                     );
                 }
                 Column::Department if cell.trim().is_empty() => {}
@@ -396,11 +403,12 @@ impl App {
             });
         }
         let questions = p.questions.clone();
+        let peers = p.format == Format::Peer;
         let Read {
             rows,
             mut errors,
             nameless,
-        } = tokio::task::spawn_blocking(move || read_rows(&questions, &file))
+        } = tokio::task::spawn_blocking(move || read_rows(&questions, peers, &file))
             .await
             .map_err(|e| AppError::Internal(format!("reading the file: {e}")))??;
         let emails: Vec<String> = rows.iter().map(|r| r.email.as_str().to_owned()).collect();

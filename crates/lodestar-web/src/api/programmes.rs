@@ -73,6 +73,7 @@ pub async fn one(
     responses((status = 200, body = ProgrammeView),
         (status = 403, description = "Not an admin of it", body = ErrorBody),
         (status = 404, description = "No programme you may see has this id", body = ErrorBody),
+        (status = 409, description = "The questions differ from the form people enrolled with (`questions_frozen`): a PUT carries the whole definition, questions included", body = ErrorBody),
         (status = 422, description = "Every bad field at once (`validation_failed`)", body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,

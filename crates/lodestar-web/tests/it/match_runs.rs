@@ -431,6 +431,10 @@ api_tests! {
         let dee = app.person_with_profile("Dee", peer("rust", "python")).await;
         app.post_json(&format!("/api/v1/programmes/{programme}/enrolments"), json!({"role": "mentee", "answers": {"0": "Online"}}), Some(&dee)).await
             .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["role"]);
+        // Nor may a participants file enrol anyone on one side only.
+        let file = "name,email,role\nDee,dee@example.org,mentee\nEve,eve@example.org,both\n";
+        crate::participants::import(app, &programme, &admin, true, file).await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["row 2.role"]);
         let start = format!("/api/v1/programmes/{programme}/match-runs");
         let started = app.post_json(&start, json!({}), Some(&admin)).await.json();
         let run = started["id"].as_str().unwrap().to_owned();

@@ -39,7 +39,7 @@ async fn create(app: &TestApp, token: &str, body: Value) -> String {
 }
 
 /// Sends a participants file.
-async fn import(
+pub(crate) async fn import(
     app: &TestApp,
     programme: &str,
     token: &str,
