@@ -88,7 +88,13 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewMentorship) -> Result<()>
     }
     let people: Vec<PersonId> = new.members.iter().map(|(p, _)| *p).collect();
     crate::threads::continue_for_mentorship(conn, new.request, new.id, &people, now).await?;
-    record_event(conn, new.id, Some(new.actor), "started", "").await
+    // Made by a programme's published match rather than an accepted request.
+    let by_match = if new.request.is_none() && new.programme.is_some() {
+        "match"
+    } else {
+        ""
+    };
+    record_event(conn, new.id, Some(new.actor), "started", by_match).await
 }
 
 /// The mentor's running circle in the programme, with its skills (its focus first): their

@@ -53,8 +53,11 @@ fn summary(e: &EventRecord) -> String {
         }
     };
     match (e.kind.as_str(), e.actor) {
+        ("started", _) if e.detail == "match" => {
+            format!("{who} published the programme's match, and the mentorship started")
+        }
         ("started", _) => format!("{who} accepted, and the mentorship started"),
-        ("joined", _) => with_detail(&format!("{who} published a programme match"), ": "),
+        ("joined", _) => with_detail(&format!("{who} published the programme's match"), ": "),
         ("agreement_updated", _) => with_detail(&format!("{who} edited the agreement"), ": "),
         ("paused", _) => with_detail(&format!("{who} paused the mentorship"), " "),
         ("resumed", None) => with_detail("The mentorship resumed", ": "),

@@ -295,6 +295,7 @@ api_tests! {
         let circle = app.get(&format!("/api/v1/mentorships/{circle_id}"), Some(&cai_token)).await.json();
         let text = circle.to_string();
         assert!(text.contains("\"Ana\"") && text.contains("\"Eli\"") && text.contains("\"Kubernetes\""), "{circle}");
+        assert!(text.contains("published the programme's match, and the mentorship started"), "{circle}");
         let inbox = app.get("/api/v1/me/notifications", Some(&cai_token)).await.text();
         assert!(inbox.contains("You and one other in your circle want to grow in Kubernetes"), "{inbox}");
 
@@ -363,6 +364,7 @@ api_tests! {
         assert_eq!(hers["mentorships"][0]["id"], circle_id.as_str(), "{hers}");
         let circle = app.get(&format!("/api/v1/mentorships/{circle_id}"), Some(&cai_token)).await.json();
         assert!(circle.to_string().contains("\"Ivy\""), "{circle}");
+        assert!(circle.to_string().contains("published the programme's match: a mentee joined"), "{circle}");
         let threads = app.get("/api/v1/threads", Some(&ivy_token)).await;
         assert_eq!(threads.status, StatusCode::OK, "{}", threads.text());
         assert!(threads.text().contains("Cai"), "Ivy is in the circle's thread: {}", threads.text());
