@@ -10,14 +10,12 @@ use std::collections::HashSet;
 
 use chrono::{Days, Months, NaiveDate};
 use lodestar_domain::PersonId;
-use lodestar_domain::programme::EnrolmentRole;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 
 use super::programmes::{Featured, Person, as_viewer, date};
 use crate::programmes::ProgrammeInput;
-use crate::programmes::enrolments::EnrolmentInput;
 use crate::requests::NewRequestInput;
 use crate::{App, AppError, Viewer};
 
@@ -108,17 +106,7 @@ impl App {
             .create_programme(admin, &definition(today, admin.id))
             .await?;
         let mut counts = AssistedCounts::default();
-        for (who, role) in mentors
-            .iter()
-            .map(|m| (*m, EnrolmentRole::Mentor))
-            .chain(mentees.iter().map(|m| (*m, EnrolmentRole::Mentee)))
-        {
-            let input = EnrolmentInput {
-                role: role.as_str().into(),
-                ..EnrolmentInput::default()
-            };
-            self.enrol(&as_viewer(who), p.id, &input).await?;
-        }
+        self.demo_enrol(p.id, &mentors, &mentees).await?;
         counts.mentors = mentors.len();
         counts.mentees = mentees.len();
         if mentors.is_empty() {

@@ -8,7 +8,6 @@ use std::collections::HashSet;
 
 use chrono::{Days, Months, NaiveDate};
 use lodestar_domain::PersonId;
-use lodestar_domain::programme::EnrolmentRole;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
@@ -16,7 +15,6 @@ use rand::{RngExt, SeedableRng};
 use super::programmes::{Featured, Person, as_viewer, date};
 use crate::growth::goals::NewGoal;
 use crate::programmes::ProgrammeInput;
-use crate::programmes::enrolments::EnrolmentInput;
 use crate::programmes::match_runs::MatchRunInput;
 use crate::{App, AppError, Viewer};
 
@@ -102,17 +100,7 @@ impl App {
         let p = self
             .create_programme(admin, &definition(today, admin.id))
             .await?;
-        for (who, role) in mentors
-            .iter()
-            .map(|m| (*m, EnrolmentRole::Mentor))
-            .chain(mentees.iter().map(|m| (*m, EnrolmentRole::Mentee)))
-        {
-            let input = EnrolmentInput {
-                role: role.as_str().into(),
-                ..EnrolmentInput::default()
-            };
-            self.enrol(&as_viewer(who), p.id, &input).await?;
-        }
+        self.demo_enrol(p.id, &mentors, &mentees).await?;
         let mut counts = CircleCounts {
             mentors: mentors.len(),
             mentees: mentees.len(),

@@ -421,6 +421,29 @@ pub(super) fn as_viewer(id: PersonId) -> Viewer {
 }
 
 impl App {
+    /// `mentors` and `mentees` enrol in the programme themselves, through the service.
+    pub(super) async fn demo_enrol(
+        &self,
+        programme: ProgrammeId,
+        mentors: &[PersonId],
+        mentees: &[PersonId],
+    ) -> Result<(), AppError> {
+        let sides = mentors
+            .iter()
+            .map(|m| (*m, EnrolmentRole::Mentor))
+            .chain(mentees.iter().map(|m| (*m, EnrolmentRole::Mentee)));
+        for (who, role) in sides {
+            let input = crate::programmes::enrolments::EnrolmentInput {
+                role: role.as_str().into(),
+                ..Default::default()
+            };
+            self.enrol(&as_viewer(who), programme, &input).await?;
+        }
+        Ok(())
+    }
+}
+
+impl App {
     /// Creates the demo's two programmes as `admin`, enrols the people the seed picks, and
     /// matches and publishes the running one: what they hold, the mentor and mentee of
     /// each mentorship the match made (for the network, which leaves mentoring pairs to

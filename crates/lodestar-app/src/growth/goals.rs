@@ -676,22 +676,23 @@ impl App {
         viewer: &Viewer,
         mentorship: MentorshipId,
     ) -> Result<GoalBoard, AppError> {
-        if mentorships::membership(&self.db, mentorship, viewer.id)
-            .await?
-            .is_none()
-        {
+        let Some(member) = mentorships::membership(&self.db, mentorship, viewer.id).await? else {
             return Err(AppError::NotFound("mentorship"));
-        }
+        };
+        // Only a mentor may open someone else's goal (one shared with them), so only a
+        // mentor's board asks, goal by goal.
+        let mentor = member.role == lodestar_domain::mentoring::MemberRole::Mentor;
         let today = self.today_of(viewer.id).await?;
         let mut goals = Vec::new();
         for goal in store::on_board(&self.db, mentorship).await? {
             let yours = goal.owner == viewer.id;
             let readable = yours
-                || match self.readable_goal(viewer, goal.id).await {
-                    Ok(_) => true,
-                    Err(AppError::NotFound(_)) => false,
-                    Err(e) => return Err(e),
-                };
+                || mentor
+                    && match self.readable_goal(viewer, goal.id).await {
+                        Ok(_) => true,
+                        Err(AppError::NotFound(_)) => false,
+                        Err(e) => return Err(e),
+                    };
             let summary = GoalSummary::of(&goal, false, today);
             goals.push(BoardGoal {
                 id: goal.id,

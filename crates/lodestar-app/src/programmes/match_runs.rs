@@ -1205,18 +1205,24 @@ fn run_view(run: &MatchRun) -> Result<MatchRunView, AppError> {
     })
 }
 
-/// The short reasons of a pair as `audience` may read them, the factors that add most
-/// first.
-fn told(prepared: &Prepared, i: usize, j: usize, audience: Audience) -> Vec<String> {
+/// Mentee `i` with mentor `j` of the cohort, explained for `audience`.
+fn explain(prepared: &Prepared, i: usize, j: usize, audience: Audience) -> score::Explained {
     let input = &prepared.input;
-    let explained = score::explain(
+    score::explain(
         &input.cohort.mentees[i],
         &input.cohort.mentors[j],
         &input.mentors[j].name,
         &input.cohort.weights,
         input.words(),
         audience,
-    );
+    )
+}
+
+/// The short reasons of a pair as `audience` may read them, the factors that add most
+/// first.
+fn told(prepared: &Prepared, i: usize, j: usize, audience: Audience) -> Vec<String> {
+    let input = &prepared.input;
+    let explained = explain(prepared, i, j, audience);
     // A mentor is not told about themself ("Ana is 10 years ahead"): only what they share
     // with the mentee, and what the mentee wants.
     let own_name = &input.mentors[j].name;
@@ -1497,14 +1503,7 @@ fn peer_draft(prepared: &Prepared, locks: &[PairRef], forbids: &[PairRef]) -> Dr
 /// with every factor for the admins and what each side is told.
 fn explained_pair(prepared: &Prepared, i: usize, j: usize, locked: bool) -> DraftPair {
     let input = &prepared.input;
-    let explained = score::explain(
-        &input.cohort.mentees[i],
-        &input.cohort.mentors[j],
-        &input.mentors[j].name,
-        &input.cohort.weights,
-        input.words(),
-        Audience::Operator,
-    );
+    let explained = explain(prepared, i, j, Audience::Operator);
     DraftPair {
         mentee: person_ref(input.mentees[i].id, &input.mentees[i].name),
         mentor: person_ref(input.mentors[j].id, &input.mentors[j].name),

@@ -318,6 +318,12 @@ api_tests! {
             app.get(&format!("/api/v1/me/goals/{goal_id}"), Some(token)).await.error(StatusCode::NOT_FOUND, "not_found");
         }
         app.get(&board_path, Some(&admin)).await.error(StatusCode::NOT_FOUND, "not_found");
+        // Shared with Ana, their mentor, she may open it from the board; Eli still may not.
+        let ana_id = app.id_of(&ana_token).await;
+        let shared = app.patch_json(&format!("/api/v1/me/goals/{goal_id}"), json!({"shared_with": [ana_id]}), Some(&cai_token)).await;
+        assert_eq!(shared.status, StatusCode::OK, "{}", shared.text());
+        assert_eq!(app.get(&board_path, Some(&ana_token)).await.json()["goals"][0]["readable"], true);
+        assert_eq!(app.get(&board_path, Some(&eli_token)).await.json()["goals"][0]["readable"], false);
         let mine = app.get(&board_path, Some(&cai_token)).await.json();
         assert_eq!((mine["goals"][0]["yours"].clone(), mine["goals"][0]["readable"].clone()), (json!(true), json!(true)), "{mine}");
         // A board needs a mentorship; unlinked from it, the goal leaves the board.
