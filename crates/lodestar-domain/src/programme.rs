@@ -81,7 +81,7 @@ impl Format {
         match self {
             Self::OneToOne => "Each mentee has one mentor.",
             Self::Circle => {
-                "A mentor leads a circle of mentees who want to grow the same skill, with one conversation, shared sessions and a shared goal board."
+                "One or two mentors lead a circle of mentees who want to grow the same skill, with one conversation, shared sessions and a shared goal board."
             }
             Self::Peer => "Peers mentor each other, each on a skill the other wants to grow.",
             Self::Reverse => {
@@ -668,6 +668,9 @@ pub struct Rules {
     pub mentor_capacity: Option<u8>,
     /// For circles, how many mentees one circle has at most.
     pub circle_size: u8,
+    /// For circles, how many mentors lead one: 1, or 2 where mentors who share a circle's
+    /// focus co-mentor it (a mentor left without a partner leads alone).
+    pub circle_mentors: u8,
 }
 
 impl Rules {
@@ -693,6 +696,7 @@ impl Rules {
         min_score: i64,
         mentor_capacity: Option<i64>,
         circle_size: Option<i64>,
+        circle_mentors: Option<i64>,
     ) -> Result<Rules, FieldErrors> {
         let mut errors = FieldErrors::new();
         let min_score = u8::try_from(min_score).ok().filter(|s| *s <= 100);
@@ -722,12 +726,25 @@ impl Rules {
             }
             (_, None) => Some(1),
         };
+        let circle_mentors = match (format, circle_mentors) {
+            (Format::Circle, Some(n @ 1..=2)) => n as u8,
+            (Format::Circle, Some(_)) => {
+                errors.add("circle_mentors", "must be 1 or 2");
+                1
+            }
+            (_, Some(n)) if n != 1 => {
+                errors.add("circle_mentors", "only group circles have two mentors");
+                1
+            }
+            _ => 1,
+        };
         errors.into_result()?;
         Ok(Rules {
             different_department,
             min_score: min_score.unwrap_or_default(),
             mentor_capacity: capacity.flatten(),
             circle_size: circle_size.unwrap_or(1),
+            circle_mentors,
         })
     }
 }
@@ -1097,14 +1114,21 @@ mod tests {
     #[test]
     fn rules_and_purposes_are_checked() {
         assert!(
-            Rules::check(Format::OneToOne, false, 101, Some(0), Some(3)).is_err_and(|e| {
+            Rules::check(Format::OneToOne, false, 101, Some(0), Some(3), Some(2)).is_err_and(|e| {
                 e.get("min_score").is_some()
                     && e.get("mentor_capacity").is_some()
                     && e.get("circle_size").is_some()
+                    && e.get("circle_mentors").is_some()
             })
         );
-        let circle = Rules::check(Format::Circle, true, 40, Some(2), None);
-        assert!(circle.is_ok_and(|r| r.circle_size == 6 && r.mentor_capacity == Some(2)));
+        let circle = Rules::check(Format::Circle, true, 40, Some(2), None, None);
+        assert!(circle.is_ok_and(|r| r.circle_size == 6
+            && r.mentor_capacity == Some(2)
+            && r.circle_mentors == 1));
+        let two = Rules::check(Format::Circle, false, 0, None, Some(4), Some(2));
+        assert!(two.is_ok_and(|r| r.circle_mentors == 2));
+        let three = Rules::check(Format::Circle, false, 0, None, Some(4), Some(3));
+        assert!(three.is_err_and(|e| e.get("circle_mentors") == Some("must be 1 or 2")));
         let purposes = parse_purposes(&["networking".into(), "skills".into(), "skills".into()]);
         assert!(purposes.is_ok_and(|p| p == [Purpose::Skills, Purpose::Networking]));
         assert!(parse_purposes(&[]).is_err());
@@ -1175,6 +1199,7 @@ mod tests {
             min_score: 0,
             mentor_capacity,
             circle_size,
+            circle_mentors: 1,
         };
         assert_eq!(
             rules(Some(3), 5).mentor_places(Format::Circle, 2),

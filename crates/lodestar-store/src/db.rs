@@ -532,6 +532,11 @@ const MIGRATIONS: &[Step] = &[
         "goal_boards",
         include_str!("../migrations/0033_goal_boards.sql"),
     ),
+    Step::Both(
+        34,
+        "circle_mentors",
+        include_str!("../migrations/0034_circle_mentors.sql"),
+    ),
 ];
 
 enum Step {

@@ -123,14 +123,15 @@ pub async fn running_circle(
     .transpose()
 }
 
-/// Each mentor's running circle focus in the programme: the first skill of their newest
-/// active or paused mentorship there that names one.
+/// Each mentor's running circle in the programme: its focus (the first skill of their
+/// newest active or paused mentorship there that names one), and the circle's other mentor
+/// where it has two.
 pub async fn circle_foci_in(
     db: &Db,
     programme: ProgrammeId,
-) -> Result<std::collections::HashMap<PersonId, SkillId>> {
+) -> Result<std::collections::HashMap<PersonId, (SkillId, Option<PersonId>)>> {
     let rows = sqlx::query(
-        "SELECT mine.person_id, m.skills FROM mentorships m \
+        "SELECT m.id, mine.person_id, m.skills FROM mentorships m \
          JOIN mentorship_members mine ON mine.mentorship_id = m.id AND mine.role = 'mentor' \
          WHERE m.programme_id = $1 AND m.state IN ('active', 'paused') \
          AND mine.person_id IS NOT NULL ORDER BY m.created_at, m.id",
@@ -138,12 +139,22 @@ pub async fn circle_foci_in(
     .bind(programme.to_string())
     .fetch_all(db.reader())
     .await?;
-    let mut foci = std::collections::HashMap::new();
+    let mut mentors: Vec<(String, PersonId, Vec<SkillId>)> = Vec::with_capacity(rows.len());
     for row in &rows {
-        let mentor: PersonId = parse_id(&row.try_get::<String, _>("person_id")?)?;
-        let skills: Vec<SkillId> = parse_json_ids(&row.try_get::<String, _>("skills")?)?;
-        if let Some(first) = skills.first() {
-            foci.insert(mentor, *first);
+        mentors.push((
+            row.try_get("id")?,
+            parse_id(&row.try_get::<String, _>("person_id")?)?,
+            parse_json_ids(&row.try_get::<String, _>("skills")?)?,
+        ));
+    }
+    let mut foci = std::collections::HashMap::new();
+    for (circle, mentor, skills) in &mentors {
+        let other = mentors
+            .iter()
+            .find(|(id, them, _)| id == circle && them != mentor)
+            .map(|(_, them, _)| *them);
+        if let Some(focus) = skills.first() {
+            foci.insert(*mentor, (*focus, other));
         }
     }
     Ok(foci)

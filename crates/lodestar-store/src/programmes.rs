@@ -50,7 +50,7 @@ pub struct Programme {
 const COLUMNS: &str = "id, name, description, purposes, enrolment_opens, enrolment_closes, \
      starts_on, ends_on, matching, format, different_department, min_score, mentor_capacity, \
      circle_size, invitation_only, needs_approval, questions, created_by, created_at, \
-     updated_at, archived_at, invitation_code";
+     updated_at, archived_at, invitation_code, circle_mentors";
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("programme {what}"))
@@ -111,6 +111,7 @@ fn from_row(row: &AnyRow) -> Result<Programme> {
                 .map(|c| u8::try_from(c).map_err(|_| corrupt("mentor_capacity")))
                 .transpose()?,
             circle_size: small(row, "circle_size")?,
+            circle_mentors: small(row, "circle_mentors")?,
         },
         invitation_only: row.try_get::<i64, _>("invitation_only")? != 0,
         needs_approval: row.try_get::<i64, _>("needs_approval")? != 0,
@@ -158,7 +159,7 @@ async fn with_admins(db: &Db, mut found: Vec<Programme>) -> Result<Vec<Programme
 pub async fn insert(conn: &mut Conn, p: &Programme) -> Result<()> {
     let insert = sqlx::query(sqlx::AssertSqlSafe(format!(
         "INSERT INTO programmes ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
     )))
     .bind(p.id.to_string());
     bind_definition(insert, p)?
@@ -167,6 +168,7 @@ pub async fn insert(conn: &mut Conn, p: &Programme) -> Result<()> {
         .bind(p.updated_at)
         .bind(p.archived_at)
         .bind(p.invitation_code.clone())
+        .bind(i64::from(p.rules.circle_mentors))
         .execute(&mut *conn)
         .await?;
     let admins: Vec<PersonId> = p.admins.iter().map(|(id, _)| *id).collect();
@@ -207,10 +209,11 @@ pub async fn update(conn: &mut Conn, p: &Programme) -> Result<bool> {
         "UPDATE programmes SET name = $1, description = $2, purposes = $3, enrolment_opens = $4, \
          enrolment_closes = $5, starts_on = $6, ends_on = $7, matching = $8, format = $9, \
          different_department = $10, min_score = $11, mentor_capacity = $12, circle_size = $13, \
-         invitation_only = $14, needs_approval = $15, questions = $16, updated_at = $17 \
-         WHERE id = $18 AND archived_at IS NULL",
+         invitation_only = $14, needs_approval = $15, questions = $16, circle_mentors = $17, \
+         updated_at = $18 WHERE id = $19 AND archived_at IS NULL",
     );
     let done = bind_definition(update, p)?
+        .bind(i64::from(p.rules.circle_mentors))
         .bind(p.updated_at)
         .bind(p.id.to_string())
         .execute(&mut *conn)

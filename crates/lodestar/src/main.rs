@@ -418,8 +418,13 @@ fn print_demo(report: &DemoReport) {
     );
     let circles = &programmes.circles;
     println!(
-        "And one of group circles ({} mentors, {} mentees): {} circles of {} mentees formed around skills they want, {} goals on their boards.",
-        circles.mentors, circles.mentees, circles.circles, circles.in_circles, circles.on_board
+        "And one of group circles ({} mentors, {} mentees): {} circles of {} mentees formed around skills they want ({} of them led by two mentors), {} goals on their boards.",
+        circles.mentors,
+        circles.mentees,
+        circles.circles,
+        circles.in_circles,
+        circles.co_mentored,
+        circles.on_board
     );
     println!("Log in as any of these, with the password {DEMO_PASSWORD}:");
     for (what, email) in &report.logins {

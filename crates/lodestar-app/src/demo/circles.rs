@@ -1,10 +1,10 @@
-//! The demo's fourth programme: group circles, begun ten days ago and enrolling for one
+//! The demo's fourth programme: group circles, led by one or two mentors, begun ten days ago and enrolling for one
 //! more week. Its mentors and mentees enrolled through the service, a real cohort match
 //! run formed its circles around skills their mentees want, the admin published it, and a
 //! few mentees have put a goal on their circle's board. Everything goes through the
 //! services people use.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, Months, NaiveDate};
 use lodestar_domain::PersonId;
@@ -26,6 +26,9 @@ pub struct CircleCounts {
     /// Circles the published match started, and the mentees in them.
     pub circles: usize,
     pub in_circles: usize,
+    /// Circles two mentors lead together, and the mentees in them.
+    pub co_mentored: usize,
+    pub in_co_mentored: usize,
     /// Goals put on the circles' boards.
     pub on_board: usize,
 }
@@ -47,9 +50,9 @@ fn definition(today: NaiveDate, admin: PersonId) -> ProgrammeInput {
     let started = today - Days::new(10);
     ProgrammeInput {
         name: "Learning circles".into(),
-        description: "Small groups learning one skill together with a mentor who is strong in \
-                      it: one conversation for the circle, sessions for everyone, and a goal \
-                      board where each member's goals are cheered on."
+        description: "Small groups learning one skill together, led by one or two mentors who \
+                      are strong in it: one conversation for the circle, sessions for \
+                      everyone, and a goal board where each member's goals are cheered on."
             .into(),
         enrolment_opens: date(today - Days::new(30)),
         enrolment_closes: date(today + Days::new(7)),
@@ -59,6 +62,7 @@ fn definition(today: NaiveDate, admin: PersonId) -> ProgrammeInput {
         purposes: Some(vec!["skills".into(), "networking".into()]),
         format: Some("circle".into()),
         circle_size: Some(5),
+        circle_mentors: Some(2),
         admins: Some(vec![admin.to_string()]),
         ..ProgrammeInput::default()
     }
@@ -85,10 +89,22 @@ impl App {
             .filter(|p| !taken.contains(&p.id) && !logins.contains(&Some(p.id)))
             .collect();
         pool.shuffle(&mut rng);
+        // The circles are drawn from the department with the most mentors first, so their
+        // mentors share skills to co-mentor and their mentees want them.
+        let mut mentors_by_department: HashMap<&str, usize> = HashMap::new();
+        for p in pool.iter().filter(|p| p.is_mentor) {
+            *mentors_by_department.entry(&p.department).or_default() += 1;
+        }
+        let home = mentors_by_department
+            .into_iter()
+            .max_by_key(|&(department, n)| (n, std::cmp::Reverse(department)))
+            .map(|(department, _)| department.to_owned())
+            .unwrap_or_default();
+        pool.sort_by_key(|p| p.department != home);
         let mentors: Vec<PersonId> = pool
             .iter()
             .filter(|p| p.is_mentor)
-            .take((people.len() / 120).clamp(2, 10))
+            .take((people.len() / 100).clamp(2, 12))
             .map(|p| p.id)
             .collect();
         let mentees: Vec<PersonId> = pool
@@ -112,9 +128,24 @@ impl App {
             .id;
         let draft = self.solved(admin, run).await?;
         let published = self.publish_match_run(admin, run).await?;
-        let pairs = super::programmes::made_pairs(&draft, &published);
+        let mut pairs = super::programmes::made_pairs(&draft, &published);
         counts.circles = draft.circles.len();
         counts.in_circles = draft.circles.iter().map(|c| c.mentees.len()).sum();
+        for circle in &draft.circles {
+            let Some(co) = &circle.co_mentor else {
+                continue;
+            };
+            if published
+                .co_mentors_left_out
+                .iter()
+                .any(|left| left.co_mentor.id == co.id)
+            {
+                continue;
+            }
+            counts.co_mentored += 1;
+            counts.in_co_mentored += circle.mentees.len();
+            pairs.extend(circle.mentees.iter().map(|m| (co.id, m.id)));
+        }
         // In most circles, one or two mentees put a goal on the board.
         let target = date(today + Days::new(rng.random_range(35..90)));
         for (k, circle) in draft.circles.iter().enumerate() {

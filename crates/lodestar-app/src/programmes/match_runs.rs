@@ -95,6 +95,17 @@ pub struct Published {
     /// Pairs of the draft not made, and why (a mentor full since, a mentee who withdrew
     /// or has a mentor in the programme already).
     pub skipped: Vec<SkippedPair>,
+    /// Co-mentors of the draft's circles not added, and why: their circle starts with its
+    /// lead alone.
+    pub co_mentors_left_out: Vec<SkippedCoMentor>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct SkippedCoMentor {
+    pub co_mentor: PersonRef,
+    /// The circle's lead.
+    pub mentor: PersonRef,
+    pub why: String,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema, PartialEq, Eq)]
@@ -200,7 +211,11 @@ pub struct Draft {
 /// A circle of the draft: a mentor, the skill it forms around, and its mentees.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 pub struct CircleDraft {
+    /// Who leads it: the draft's pairs name them.
     pub mentor: PersonRef,
+    /// Where two mentors lead each circle: who co-mentors it with its lead.
+    #[serde(default)]
+    pub co_mentor: Option<PersonRef>,
     /// The skill it forms around (one the mentor mentors); none for a mentor who mentors
     /// no skill.
     pub focus: Option<String>,
@@ -302,6 +317,9 @@ struct Prepared {
     /// In a programme of group circles, each mentor's focus (the engine's skill number);
     /// empty otherwise.
     foci: Vec<Option<u32>>,
+    /// In a programme of circles led by two mentors: for each co-mentor, the mentor who
+    /// leads their circle (the draft's pairs name the lead); empty otherwise.
+    leads: Vec<Option<u32>>,
     /// A programme of peers: pairs each mentoring the other.
     peers: bool,
 }
@@ -495,7 +513,8 @@ impl App {
         let mut prepared = Prepared::new(input, blocked.into_iter().collect());
         prepared.peers = p.format == Format::Peer;
         Ok(if p.format == Format::Circle {
-            prepared.in_circles(&mentorships::circle_foci_in(&self.db, p.id).await?)
+            let kept = mentorships::circle_foci_in(&self.db, p.id).await?;
+            prepared.in_circles(&kept, p.rules.circle_mentors == 2)
         } else {
             prepared
         })
@@ -687,12 +706,14 @@ impl App {
         let draft = draft_of_run(&run)?.unwrap_or_default();
         let prepared = self.programme_cohort(&p, run.min_score).await?;
         let mut errors = FieldErrors::new();
+        // A pair with a circle's co-mentor is a pair with the circle: its lead.
         let names = |(mentee, mentor): (PersonId, PersonId)| -> Option<PairRef> {
             let i = *prepared.mentee_index.get(&mentee)?;
-            let j = *prepared.mentor_index.get(&mentor)?;
+            let j = prepared.lead_of(*prepared.mentor_index.get(&mentor)?);
+            let lead = &prepared.input.mentors[j as usize];
             Some(PairRef {
                 mentee: person_ref(mentee, &prepared.input.mentees[i as usize].name),
-                mentor: person_ref(mentor, &prepared.input.mentors[j as usize].name),
+                mentor: person_ref(lead.id, &lead.name),
             })
         };
         let same =
@@ -763,9 +784,10 @@ impl App {
                     "is not a mentee waiting in this programme and one of its mentors",
                 ),
                 Some(_) if ids.0 == ids.1 => errors.add(field, "is one person twice"),
-                Some(_)
-                    if prepared.blocked.contains(&ids)
-                        || prepared.blocked.contains(&(ids.1, ids.0)) =>
+                Some(pair)
+                    if [ids, (ids.0, pair.mentor.id)].iter().any(|&(a, b)| {
+                        prepared.blocked.contains(&(a, b)) || prepared.blocked.contains(&(b, a))
+                    }) =>
                 {
                     errors.add(field, "one of them has blocked the other")
                 }
@@ -879,6 +901,7 @@ impl App {
                 return Ok(Published {
                     mentorships_created: 0,
                     skipped: Vec::new(),
+                    co_mentors_left_out: Vec::new(),
                 });
             }
             MatchRunState::Draft => {}
@@ -891,6 +914,7 @@ impl App {
             return Ok(Published {
                 mentorships_created: 0,
                 skipped: Vec::new(),
+                co_mentors_left_out: Vec::new(),
             });
         }
         // Everyone in it, locked in one order, so two publishes (or a publish and an
@@ -899,6 +923,12 @@ impl App {
             .assignments
             .iter()
             .flat_map(|a| [a.mentee.id, a.mentor.id])
+            .chain(
+                draft
+                    .circles
+                    .iter()
+                    .filter_map(|c| c.co_mentor.as_ref().map(|co| co.id)),
+            )
             .collect();
         people.sort_unstable();
         people.dedup();
@@ -911,6 +941,7 @@ impl App {
             by_mentor.entry(pair.mentor.id).or_default().push(pair);
         }
         let mut skipped = Vec::new();
+        let mut co_mentors_left_out = Vec::new();
         let mut created = 0;
         let skip = |pair: &DraftPair, why: &str| SkippedPair {
             mentee: pair.mentee.clone(),
@@ -968,18 +999,32 @@ impl App {
                     None
                 };
                 let mentees: Vec<PersonId> = group.iter().map(|pair| pair.mentee.id).collect();
+                let circle = draft.circles.iter().find(|c| c.mentor.id == mentor);
+                let mut co_mentor = None;
                 let mentorship = if let Some((circle, _)) = joins {
                     // The mentor's circle runs already: the new mentees join it.
                     mentorships::join(&mut tx, circle, &mentees, viewer.id).await?;
                     circle
                 } else {
                     let mut members = vec![(mentor, MemberRole::Mentor)];
+                    if let Some(co) = circle.and_then(|c| c.co_mentor.as_ref()) {
+                        match self
+                            .co_mentor_unfit(&mut tx, &p, co.id, &approved, mentees.len())
+                            .await?
+                        {
+                            Some(why) => co_mentors_left_out.push(SkippedCoMentor {
+                                co_mentor: co.clone(),
+                                mentor: group[0].mentor.clone(),
+                                why: why.to_owned(),
+                            }),
+                            None => {
+                                members.push((co.id, MemberRole::Mentor));
+                                co_mentor = Some(co.clone());
+                            }
+                        }
+                    }
                     members.extend(mentees.iter().map(|m| (*m, MemberRole::Mentee)));
-                    let focus = draft
-                        .circles
-                        .iter()
-                        .find(|c| c.mentor.id == mentor)
-                        .and_then(|c| c.focus_id);
+                    let focus = circle.and_then(|c| c.focus_id);
                     let new = NewMentorship {
                         id: MentorshipId::new(),
                         request: None,
@@ -1017,8 +1062,19 @@ impl App {
                             .collect::<Vec<_>>()
                             .join(", ");
                     }
-                    self.notify(&mut tx, &matched_notice(&p, &told, false, mentorship))
-                        .await?;
+                    // Each of a circle's two mentors hears who they lead it with.
+                    let mut mentors = vec![told.mentor.clone()];
+                    mentors.extend(co_mentor);
+                    for me in &mentors {
+                        let mut mine = told.clone();
+                        mine.mentor = me.clone();
+                        if let Some(other) = mentors.iter().find(|m| m.id != me.id) {
+                            mine.for_mentor
+                                .push(format!("you co-mentor the circle with {}", other.name));
+                        }
+                        self.notify(&mut tx, &matched_notice(&p, &mine, false, mentorship))
+                            .await?;
+                    }
                 }
             }
         }
@@ -1051,7 +1107,33 @@ impl App {
         Ok(Published {
             mentorships_created: created,
             skipped,
+            co_mentors_left_out,
         })
+    }
+
+    /// Why a circle's co-mentor cannot join it now, if they cannot: no longer enrolled to
+    /// mentor, leading or co-mentoring a circle of the programme already, or without room
+    /// for its `mentees`.
+    async fn co_mentor_unfit(
+        &self,
+        tx: &mut lodestar_store::Conn,
+        p: &Programme,
+        co: PersonId,
+        approved: &HashMap<PersonId, lodestar_domain::programme::EnrolmentRole>,
+        mentees: usize,
+    ) -> Result<Option<&'static str>, AppError> {
+        if !approved.get(&co).is_some_and(|role| role.mentor()) {
+            return Ok(Some("the co-mentor is no longer enrolled to mentor"));
+        }
+        if mentorships::running_circle(tx, co, p.id).await?.is_some() {
+            return Ok(Some(
+                "the co-mentor mentors a circle of the programme already",
+            ));
+        }
+        let own = lodestar_store::requests::mentor_capacity(tx, co).await?;
+        let (capacity, _) = p.rules.mentor_places(p.format, own);
+        let taken = mentorships::places_taken_within(tx, co, Some(p.id)).await?;
+        Ok((capacity - taken < mentees as i64).then_some("the co-mentor has no room left"))
     }
 }
 
@@ -1129,23 +1211,58 @@ impl Prepared {
             blocked,
             input,
             foci: Vec::new(),
+            leads: Vec::new(),
             peers: false,
         }
     }
 
+    /// The mentor who leads mentor `j`'s circle: `j` but for a co-mentor.
+    fn lead_of(&self, j: u32) -> u32 {
+        self.leads.get(j as usize).copied().flatten().unwrap_or(j)
+    }
+
+    /// Who co-mentors the circle mentor `j` leads, if anyone.
+    fn co_mentor_of(&self, j: u32) -> Option<u32> {
+        self.leads
+            .iter()
+            .position(|l| *l == Some(j))
+            .map(|co| co as u32)
+    }
+
     /// The cohort as group circles: each mentor given a focus — `kept` where their circle
-    /// runs already — and offering only it.
-    fn in_circles(mut self, kept: &HashMap<PersonId, SkillId>) -> Prepared {
+    /// runs already, with its other mentor — and offering only it; with `two_mentors`,
+    /// mentors who share a focus paired to co-mentor a circle.
+    fn in_circles(
+        mut self,
+        kept: &HashMap<PersonId, (SkillId, Option<PersonId>)>,
+        two_mentors: bool,
+    ) -> Prepared {
         let numbers = self.input.skill_numbers();
-        let kept: Vec<Option<u32>> = self
+        let (kept, kept_partner): (Vec<Option<u32>>, Vec<Option<u32>>) = self
             .input
             .mentors
             .iter()
-            .map(|m| kept.get(&m.id).and_then(|s| numbers.get(s)).copied())
-            .collect();
+            .map(|m| match kept.get(&m.id) {
+                Some((skill, other)) => (
+                    numbers.get(skill).copied(),
+                    other.and_then(|other| self.mentor_index.get(&other).copied()),
+                ),
+                None => (None, None),
+            })
+            .unzip();
         let cohort = &mut self.input.cohort;
-        self.foci = circle::foci(&cohort.mentees, &cohort.mentors, &cohort.free_places, &kept);
-        circle::focus_on(cohort, &self.foci);
+        let found = circle::foci(
+            &cohort.mentees,
+            &cohort.mentors,
+            &cohort.free_places,
+            &kept,
+            &kept_partner,
+            two_mentors,
+        );
+        circle::focus_on(cohort, &found.focus);
+        circle::share(cohort, &found.lead);
+        self.foci = found.focus;
+        self.leads = found.lead;
         self
     }
 }
@@ -1256,9 +1373,12 @@ fn draft_of(
     let mut taken = vec![0u32; mentors];
     let mut locked = Vec::new();
     for pair in locks {
-        if let (Some(&i), Some(&j)) = (
+        if let (Some(&i), Some(j)) = (
             prepared.mentee_index.get(&pair.mentee.id),
-            prepared.mentor_index.get(&pair.mentor.id),
+            prepared
+                .mentor_index
+                .get(&pair.mentor.id)
+                .map(|&j| prepared.lead_of(j)),
         ) {
             leave[i as usize] = true;
             taken[j as usize] += 1;
@@ -1270,7 +1390,7 @@ fn draft_of(
         .filter_map(|pair| {
             Some((
                 *prepared.mentee_index.get(&pair.mentee.id)?,
-                *prepared.mentor_index.get(&pair.mentor.id)?,
+                prepared.lead_of(*prepared.mentor_index.get(&pair.mentor.id)?),
             ))
         })
         .collect();
@@ -1367,11 +1487,18 @@ fn summarised(
             load[j as usize] += 1;
         }
     }
+    // A co-mentor has their circle's places and load: its lead's.
+    let mut free = input.cohort.free_places.clone();
+    for (co, lead) in prepared.leads.iter().enumerate() {
+        if let Some(lead) = lead.map(|l| l as usize) {
+            load[co] = load[lead];
+            free[co] = free[lead];
+        }
+    }
     let mut scores: Vec<f64> = assignments.iter().map(|a| a.score).collect();
     scores.sort_by(f64::total_cmp);
     let matched = scores.len();
     let total: f64 = scores.iter().sum();
-    let free = &input.cohort.free_places;
     let with_room: Vec<usize> = (0..load.len()).filter(|&j| free[j] > 0).collect();
     Draft {
         certified,
@@ -1581,6 +1708,9 @@ fn circles_of(prepared: &Prepared, assignments: &mut [DraftPair]) -> Vec<CircleD
                 input.words().skill(also.skill)
             ));
         }
+        let co_mentor = prepared
+            .co_mentor_of(j)
+            .map(|co| &input.mentors[co as usize]);
         for (&k, &i) in pairs.iter().zip(&members) {
             let mut lines = Vec::new();
             if let (Some(f), Some((_, name))) = (focus, named)
@@ -1606,6 +1736,14 @@ fn circles_of(prepared: &Prepared, assignments: &mut [DraftPair]) -> Vec<CircleD
                     input.words().skill(also.skill)
                 ));
             }
+            if let Some(co) = co_mentor {
+                lines.push(match named {
+                    Some((_, name)) => {
+                        format!("{} co-mentors your circle, also in {name}", co.name)
+                    }
+                    None => format!("{} co-mentors your circle", co.name),
+                });
+            }
             let pair = &mut assignments[k];
             lines.append(&mut pair.for_mentee);
             lines.truncate(4);
@@ -1624,6 +1762,7 @@ fn circles_of(prepared: &Prepared, assignments: &mut [DraftPair]) -> Vec<CircleD
                 input.mentors[j as usize].id,
                 &input.mentors[j as usize].name,
             ),
+            co_mentor: co_mentor.map(|co| person_ref(co.id, &co.name)),
             focus: named.map(|(_, name)| name.to_owned()),
             focus_id: named.map(|(id, _)| id),
             mentees,
@@ -1801,6 +1940,7 @@ mod tests {
                 min_score: 0,
                 mentor_capacity: None,
                 circle_size: 1,
+                circle_mentors: 1,
             },
             invitation_only: false,
             needs_approval: false,

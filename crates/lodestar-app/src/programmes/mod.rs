@@ -69,6 +69,9 @@ pub struct ProgrammeInput {
     pub format: Option<String>,
     /// For circles only: how many mentees one circle has at most, 2–12 (6 when left out).
     pub circle_size: Option<i64>,
+    /// For circles only: how many mentors lead one, 1 (when left out) or 2. With 2, mentors
+    /// who share a circle's focus co-mentor it; a mentor left without a partner leads alone.
+    pub circle_mentors: Option<i64>,
     /// Never pair people of the same organisation and department.
     #[serde(default)]
     pub different_department: bool,
@@ -155,6 +158,8 @@ pub struct ProgrammeView {
     pub format: String,
     /// For circles, how many mentees one circle has at most.
     pub circle_size: Option<u8>,
+    /// For circles, how many mentors lead one: 1 or 2.
+    pub circle_mentors: Option<u8>,
     pub different_department: bool,
     pub min_score: u8,
     pub mentor_capacity: Option<u8>,
@@ -247,17 +252,20 @@ impl App {
             ),
         };
         // With a bad format, the size is still checked as a circle's would be.
-        let rules_format = format.unwrap_or(if input.circle_size.is_some() {
-            Format::Circle
-        } else {
-            Format::OneToOne
-        });
+        let rules_format = format.unwrap_or(
+            if input.circle_size.is_some() || input.circle_mentors.is_some() {
+                Format::Circle
+            } else {
+                Format::OneToOne
+            },
+        );
         let rules = errors.absorb(Rules::check(
             rules_format,
             input.different_department,
             input.min_score,
             input.mentor_capacity,
             input.circle_size,
+            input.circle_mentors,
         ));
         let drafts: Vec<QuestionDraft> = input
             .questions
@@ -613,6 +621,7 @@ fn definition(p: &Programme) -> serde_json::Value {
         "min_score": p.rules.min_score,
         "mentor_capacity": p.rules.mentor_capacity,
         "circle_size": p.rules.circle_size,
+        "circle_mentors": p.rules.circle_mentors,
         "invitation_only": p.invitation_only,
         "needs_approval": p.needs_approval,
         "questions": p.questions.len(),
@@ -675,6 +684,7 @@ fn programme_view(
         matching: p.matching.as_str().to_owned(),
         format: p.format.as_str().to_owned(),
         circle_size: (p.format == Format::Circle).then_some(p.rules.circle_size),
+        circle_mentors: (p.format == Format::Circle).then_some(p.rules.circle_mentors),
         different_department: p.rules.different_department,
         min_score: p.rules.min_score,
         mentor_capacity: p.rules.mentor_capacity,

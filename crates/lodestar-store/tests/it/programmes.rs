@@ -41,6 +41,7 @@ fn programme(name: &str, created_at: i64) -> Programme {
             min_score: 40,
             mentor_capacity: Some(3),
             circle_size: 5,
+            circle_mentors: 2,
         },
         invitation_only: true,
         needs_approval: false,
@@ -73,7 +74,7 @@ backend_tests! {
         let mut tx = db.begin().await.unwrap();
         programmes::set_admins(&mut tx, p.id, &[ada.id]).await.unwrap();
         let edited = Programme { name: "Spring, again".into(), format: Format::OneToOne,
-            rules: Rules { circle_size: 1, mentor_capacity: None, ..p.rules }, questions: Vec::new(),
+            rules: Rules { circle_size: 1, circle_mentors: 1, mentor_capacity: None, ..p.rules }, questions: Vec::new(),
             updated_at: 2_000, ..p.clone() };
         assert!(programmes::update(&mut tx, &edited).await.unwrap());
         lodestar_store::commit(tx).await.unwrap();

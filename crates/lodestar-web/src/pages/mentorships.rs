@@ -233,12 +233,8 @@ async fn detail_page_for(
         None
     };
     let board = state.app.goal_board(&viewer, id).await.or_page()?;
-    let circle = m
-        .members
-        .iter()
-        .filter(|x| x.role == lodestar_domain::mentoring::MemberRole::Mentee)
-        .count()
-        > 1;
+    // More than two people: several mentees, or two mentors.
+    let circle = m.members.len() > 2;
     let title = format!(
         "{} with {}",
         if circle { "Circle" } else { "Mentorship" },

@@ -724,6 +724,12 @@ api_tests! {
         // want, one mentorship each, and some of their mentees put goals on the boards.
         let c = &counts.circles;
         assert!(c.mentors >= 2 && c.circles >= 2 && c.in_circles > c.circles && c.on_board > 0, "{c:?}");
+        // Led by one or two mentors: some mentors who share a focus co-mentor a circle.
+        assert!(c.co_mentored > 0 && c.in_co_mentored > 0, "{c:?}");
+        let two_led = count(app, "SELECT COUNT(*) AS n FROM (SELECT m.id FROM mentorships m \
+             JOIN programmes p ON p.id = m.programme_id JOIN mentorship_members mo ON mo.mentorship_id = m.id AND mo.role = 'mentor' \
+             WHERE p.format = 'circle' GROUP BY m.id HAVING COUNT(*) = 2) t").await;
+        assert_eq!(two_led as usize, c.co_mentored);
         let circles = programmes.iter().find(|p| p["format"] == "circle").expect("the circles programme");
         let circle_rows: Vec<String> = text_rows(app.app.db.reader(), "SELECT m.id FROM mentorships m \
              JOIN programmes p ON p.id = m.programme_id WHERE p.format = 'circle'").await.into_iter().filter_map(|mut r| r.remove(0)).collect();
@@ -891,7 +897,8 @@ api_tests! {
         )
         .await;
         twin.finish().await;
-        assert_eq!(lived[0].len(), counts.matched + counts.assisted.accepted + counts.circles.in_circles);
+        // A co-mentored circle's mentees are each there with both mentors.
+        assert_eq!(lived[0].len(), counts.matched + counts.assisted.accepted + counts.circles.in_circles + counts.circles.in_co_mentored);
         assert!(lived[0] == lived[1], "the same seed gave the programme another history");
         assert_eq!(defined[0].len(), 4);
         assert!(defined[0] == defined[1], "the same seed gave other programmes");

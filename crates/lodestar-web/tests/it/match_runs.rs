@@ -381,6 +381,135 @@ api_tests! {
 }
 
 api_tests! {
+    async fn two_mentors_who_share_a_focus_co_mentor_a_circle_and_the_stronger_leads(app) {
+        let (admin, _) = app.admin_and_member().await;
+        let body = |format: &str, mentors: i64| json!({
+            "name": "Co-mentored circles", "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
+            "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort",
+            "format": format, "circle_mentors": mentors,
+            "questions": [{"kind": "single_choice", "text": "Where do you like to meet?", "options": ["Online", "In person"]}]
+        });
+        // Two mentors is for circles, and no circle has three.
+        app.post_json("/api/v1/programmes", body("one_to_one", 2), Some(&admin)).await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["circle_mentors"]);
+        app.post_json("/api/v1/programmes", body("circle", 3), Some(&admin)).await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["circle_mentors"]);
+        let mut good = body("circle", 2);
+        good["circle_size"] = json!(3);
+        let made = app.post_json("/api/v1/programmes", good, Some(&admin)).await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+        let made = made.json();
+        assert_eq!((made["circle_mentors"].clone(), made["circle_size"].clone()), (json!(2), json!(3)), "{made}");
+        let programme = made["id"].as_str().unwrap().to_owned();
+        let wants = |skill: &str| json!({"growth_skills": [{"skill": skill, "level": 1}], "years_experience": 2});
+        let mentors = |skill: &str, level: u8| json!({"mentor_skills": [{"skill": skill, "level": level}], "years_experience": 10});
+        // Ben and Ana both mentor Kubernetes, Ana more strongly; Cora alone mentors Python.
+        let (ben_token, ben) = enrolled(app, &programme, "Ben", "mentor", "Online", mentors("kubernetes", 3)).await;
+        let (ana_token, _) = enrolled(app, &programme, "Ana", "mentor", "Online", mentors("kubernetes", 5)).await;
+        enrolled(app, &programme, "Cora", "mentor", "Online", mentors("python", 4)).await;
+        let (cai_token, cai) = enrolled(app, &programme, "Cai", "mentee", "Online", wants("kubernetes")).await;
+        enrolled(app, &programme, "Eli", "mentee", "Online", wants("kubernetes")).await;
+        enrolled(app, &programme, "Fay", "mentee", "Online", wants("python")).await;
+        // Dan wants Kubernetes too, but has blocked Ben: he may join no circle Ben leads.
+        let (dan_token, _) = enrolled(app, &programme, "Dan", "mentee", "Online", wants("kubernetes")).await;
+        assert_eq!(app.put_json(&format!("/api/v1/me/blocks/{ben}"), json!({}), Some(&dan_token)).await.status, StatusCode::NO_CONTENT);
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        let run = app.post_json(&start, json!({}), Some(&admin)).await.json()["id"].as_str().unwrap().to_owned();
+        let draft = settled(app, &run, &admin).await;
+        assert_eq!((draft["state"].clone(), draft["certified"].clone()), (json!("draft"), json!(true)), "{draft}");
+        let (k8s, k8s_mentees) = circle_of(&draft, "Ana");
+        assert_eq!((k8s["co_mentor"]["name"].clone(), k8s["focus"].clone()), (json!("Ben"), json!("Kubernetes")), "{k8s}");
+        assert_eq!(k8s_mentees, ["Cai", "Eli"]);
+        let (python, python_mentees) = circle_of(&draft, "Cora");
+        assert_eq!((python["co_mentor"].clone(), python_mentees), (Value::Null, vec!["Fay".to_owned()]), "{python}");
+        assert_eq!(draft["unmatched"][0]["mentee"]["name"], "Dan", "{draft}");
+        let cai_pair = draft["assignments"].as_array().unwrap().iter().find(|a| a["mentee"]["name"] == "Cai").unwrap();
+        assert!(cai_pair["for_mentee"].to_string().contains("Ben co-mentors your circle, also in Kubernetes"), "{cai_pair}");
+        // Ben carries the circle's load as Ana does.
+        let load = |name: &str| draft["mentors"].as_array().unwrap().iter().find(|m| m["mentor"]["name"] == name).unwrap()["given"].clone();
+        assert_eq!((load("Ana"), load("Ben"), load("Cora")), (json!(2), json!(2), json!(1)), "{draft}");
+        // Locking Cai with Ben locks him into the circle: its lead, Ana.
+        let edited = app.patch_json(&format!("/api/v1/match-runs/{run}"), json!({"lock": [[cai, ben]]}), Some(&admin)).await;
+        assert_eq!(edited.status, StatusCode::ACCEPTED, "{}", edited.text());
+        let draft = settled(app, &run, &admin).await;
+        assert_eq!(draft["locked"][0]["mentor"]["name"], "Ana", "{draft}");
+        assert!(pairs(&draft).contains(&("Cai".to_owned(), "Ana".to_owned(), true)), "{draft}");
+
+        // Published: one mentorship with both mentors; each hears who they lead it with.
+        let done = app.post_json(&format!("/api/v1/match-runs/{run}/publish"), json!({}), Some(&admin)).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+        assert_eq!((done.json()["mentorships_created"].clone(), done.json()["co_mentors_left_out"].clone()), (json!(2), json!([])), "{}", done.text());
+        let mine = app.get("/api/v1/mentorships", Some(&cai_token)).await.json();
+        let circle_id = mine["mentorships"][0]["id"].as_str().unwrap().to_owned();
+        let circle = app.get(&format!("/api/v1/mentorships/{circle_id}"), Some(&ben_token)).await;
+        assert_eq!(circle.status, StatusCode::OK, "Ben is a member: {}", circle.text());
+        let mentor_names: Vec<String> = circle.json()["members"].as_array().unwrap().iter()
+            .filter(|m| m["role"] == "mentor").map(|m| m["name"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(mentor_names.len(), 2, "{}", circle.text());
+        assert!(mentor_names.contains(&"Ana".to_owned()) && mentor_names.contains(&"Ben".to_owned()), "{mentor_names:?}");
+        let inbox = app.get("/api/v1/me/notifications", Some(&ben_token)).await.text();
+        assert!(inbox.contains("you co-mentor the circle with Ana"), "{inbox}");
+        let inbox = app.get("/api/v1/me/notifications", Some(&ana_token)).await.text();
+        assert!(inbox.contains("you co-mentor the circle with Ben"), "{inbox}");
+        let mut pages = Browser::new(app);
+        pages.log_in("eli@example.org", PASSWORD).await;
+        let page = pages.get(&format!("/mentorships/{circle_id}")).await.text();
+        assert!(page.contains("Circle with Ana") && page.contains("Ben"), "{page}");
+
+        // Ivy enrols later for Kubernetes: the next run keeps Ana and Ben together, and
+        // she joins their running circle.
+        let (ivy_token, _) = enrolled(app, &programme, "Ivy", "mentee", "Online", wants("kubernetes")).await;
+        let second = app.post_json(&start, json!({}), Some(&admin)).await.json()["id"].as_str().unwrap().to_owned();
+        let second_draft = settled(app, &second, &admin).await;
+        let (again, joining) = circle_of(&second_draft, "Ana");
+        assert_eq!((again["co_mentor"]["name"].clone(), joining), (json!("Ben"), vec!["Ivy".to_owned()]), "{second_draft}");
+        let done = app.post_json(&format!("/api/v1/match-runs/{second}/publish"), json!({}), Some(&admin)).await;
+        assert_eq!(done.json()["mentorships_created"], 0, "{}", done.text());
+        let hers = app.get("/api/v1/mentorships", Some(&ivy_token)).await.json();
+        assert_eq!(hers["mentorships"][0]["id"], circle_id.as_str(), "{hers}");
+    }
+}
+
+api_tests! {
+    async fn a_co_mentor_who_withdrew_before_the_publish_is_left_out_and_the_circle_starts_with_its_lead(app) {
+        let (admin, _) = app.admin_and_member().await;
+        let body = json!({
+            "name": "Pairs of mentors", "enrolment_opens": date_in_days(-1), "enrolment_closes": date_in_days(10),
+            "starts_on": date_in_days(20), "ends_on": date_in_days(200), "matching": "cohort",
+            "format": "circle", "circle_size": 4, "circle_mentors": 2,
+            "questions": [{"kind": "single_choice", "text": "Where do you like to meet?", "options": ["Online", "In person"]}]
+        });
+        let programme = app.post_json("/api/v1/programmes", body, Some(&admin)).await.json()["id"].as_str().unwrap().to_owned();
+        let mentors = |level: u8| json!({"mentor_skills": [{"skill": "kubernetes", "level": level}], "years_experience": 10});
+        let wants = json!({"growth_skills": [{"skill": "kubernetes", "level": 1}], "years_experience": 2});
+        enrolled(app, &programme, "Ana", "mentor", "Online", mentors(5)).await;
+        let (ben_token, _) = enrolled(app, &programme, "Ben", "mentor", "Online", mentors(3)).await;
+        let (cai_token, _) = enrolled(app, &programme, "Cai", "mentee", "Online", wants.clone()).await;
+        enrolled(app, &programme, "Eli", "mentee", "Online", wants).await;
+        let start = format!("/api/v1/programmes/{programme}/match-runs");
+        let run = app.post_json(&start, json!({}), Some(&admin)).await.json()["id"].as_str().unwrap().to_owned();
+        let draft = settled(app, &run, &admin).await;
+        assert_eq!(circle_of(&draft, "Ana").0["co_mentor"]["name"], "Ben", "{draft}");
+        // Ben withdraws after the draft.
+        let mine = app.get(&format!("/api/v1/programmes/{programme}"), Some(&ben_token)).await.json();
+        let enrolment = mine["your_enrolment"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(app.delete(&format!("/api/v1/enrolments/{enrolment}"), Some(&ben_token)).await.status, StatusCode::NO_CONTENT);
+        let done = app.post_json(&format!("/api/v1/match-runs/{run}/publish"), json!({}), Some(&admin)).await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+        let done = done.json();
+        assert_eq!(done["mentorships_created"], 1, "{done}");
+        assert_eq!(done["co_mentors_left_out"][0]["co_mentor"]["name"], "Ben", "{done}");
+        assert_eq!(done["co_mentors_left_out"][0]["why"], "the co-mentor is no longer enrolled to mentor", "{done}");
+        let circle = app.get("/api/v1/mentorships", Some(&cai_token)).await.json();
+        let id = circle["mentorships"][0]["id"].as_str().unwrap().to_owned();
+        let members = app.get(&format!("/api/v1/mentorships/{id}"), Some(&cai_token)).await.json()["members"].clone();
+        let names: Vec<&str> = members.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"Ana") && !names.contains(&"Ben") && names.contains(&"Eli"), "{members}");
+        assert!(!app.get("/api/v1/me/notifications", Some(&ben_token)).await.text().contains("Pairs of mentors"), "Ben is not told");
+    }
+}
+
+api_tests! {
     async fn reverse_mentoring_gives_a_senior_a_junior_mentor_who_is_stronger_in_what_they_want(app) {
         let (admin, _) = app.admin_and_member().await;
         let body = json!({

@@ -22,7 +22,7 @@ api_tests! {
         let bad = [
             ("_csrf", csrf.as_str()), ("name", ""), ("enrolment_opens", opens.as_str()),
             ("enrolment_closes", "soon"), ("starts_on", starts.as_str()), ("ends_on", ends.as_str()),
-            ("matching", "cohort"), ("format", "one_to_one"), ("min_score", "lots"),
+            ("matching", "cohort"), ("format", "one_to_one"), ("min_score", "lots"), ("co_mentors", "on"),
             ("admins", "nobody@example.org"),
             ("q0_kind", "single_choice"), ("q0_text", "Where do you meet?"), ("q0_options", "Online"),
             ("q0_match_rule", "same"), ("q0_weight", ""), ("q0_scale_max", ""),
@@ -31,7 +31,7 @@ api_tests! {
         assert_eq!(shown.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", shown.text());
         let html = shown.text();
         for message in ["name:", "enrolment_closes:", "min_score: must be a whole number",
-            "admins: no account has the e-mail nobody@example.org", "options"] {
+            "admins: no account has the e-mail nobody@example.org", "options", "only group circles have two mentors"] {
             assert!(html.contains(message), "{message} not in {html}");
         }
         assert!(html.contains("value=\"Where do you meet?\""), "what was typed is kept");
