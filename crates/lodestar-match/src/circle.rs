@@ -21,7 +21,9 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
 use crate::cohort::Cohort;
-use crate::score::{Profile, exclusion};
+use rayon::prelude::*;
+
+use crate::score::{Profile, Rules, exclusion};
 
 /// Each circle's focus and mentors, by mentor index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -186,7 +188,7 @@ pub fn focus_on(cohort: &mut Cohort, foci: &[Option<u32>]) {
 /// junior rule, or the relevance rule). Call it after [`focus_on`]: the fit is scored with
 /// the lead, who offers the same focus as the co-mentor.
 pub fn share(cohort: &mut Cohort, lead: &[Option<u32>]) {
-    let blocked: HashSet<(u32, u32)> = cohort.blocked.iter().copied().collect();
+    let mut pairs = Vec::new();
     for (co, l) in lead
         .iter()
         .enumerate()
@@ -198,22 +200,43 @@ pub fn share(cohort: &mut Cohort, lead: &[Option<u32>]) {
         };
         cohort.free_places[l] = theirs.min(ours);
         cohort.free_places[co] = 0;
-        let person = cohort.mentor_person.get(co).copied();
-        for (i, mentee) in cohort.mentees.iter().enumerate() {
-            let same = person.is_some() && cohort.mentee_person.get(i).copied() == person;
-            let ruled_out = exclusion(
-                mentee,
-                &cohort.mentors[co],
-                same,
-                1,
-                blocked.contains(&(i as u32, co as u32)),
-                &cohort.rules,
-            );
-            if ruled_out.is_some() {
-                cohort.blocked.push((i as u32, l as u32));
-            }
-        }
+        pairs.push((co, l));
     }
+    let blocked: HashSet<(u32, u32)> = cohort.blocked.iter().copied().collect();
+    // The lead offers the same focus as the co-mentor (after `focus_on`), so the relevance
+    // rule rules out the same mentees for both: the lead's own check covers it.
+    let rules = Rules {
+        relevance: false,
+        ..cohort.rules
+    };
+    let cohort_ref = &*cohort;
+    let closed: Vec<(u32, u32)> = pairs
+        .par_iter()
+        .flat_map_iter(|&(co, l)| {
+            let person = cohort_ref.mentor_person.get(co).copied();
+            let mentor = &cohort_ref.mentors[co];
+            let (blocked, rules) = (&blocked, &rules);
+            cohort_ref
+                .mentees
+                .iter()
+                .enumerate()
+                .filter(move |&(i, mentee)| {
+                    let same =
+                        person.is_some() && cohort_ref.mentee_person.get(i).copied() == person;
+                    exclusion(
+                        mentee,
+                        mentor,
+                        same,
+                        1,
+                        blocked.contains(&(i as u32, co as u32)),
+                        rules,
+                    )
+                    .is_some()
+                })
+                .map(move |(i, _)| (i as u32, l as u32))
+        })
+        .collect();
+    cohort.blocked.extend(closed);
 }
 
 /// A skill some of a circle's mentees want to grow.
