@@ -81,6 +81,12 @@ pub enum AuditAction {
     WebhookRemove,
     #[serde(rename = "webhook.retry")]
     WebhookRetry,
+    #[serde(rename = "webhook.pause")]
+    WebhookPause,
+    #[serde(rename = "webhook.resume")]
+    WebhookResume,
+    #[serde(rename = "webhook.roll_secret")]
+    WebhookRollSecret,
     #[serde(rename = "admin.setup")]
     AdminSetup,
     #[serde(rename = "admin.create")]
@@ -93,7 +99,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the log's filter lists them.
-    pub const ALL: [Self; 36] = [
+    pub const ALL: [Self; 39] = [
         Self::SkillAdd,
         Self::SkillEdit,
         Self::SkillRetire,
@@ -126,6 +132,9 @@ impl AuditAction {
         Self::WebhookAdd,
         Self::WebhookRemove,
         Self::WebhookRetry,
+        Self::WebhookPause,
+        Self::WebhookResume,
+        Self::WebhookRollSecret,
         Self::AdminSetup,
         Self::AdminCreate,
         Self::AdminGrant,
@@ -166,6 +175,9 @@ impl AuditAction {
             Self::WebhookAdd => "webhook.add",
             Self::WebhookRemove => "webhook.remove",
             Self::WebhookRetry => "webhook.retry",
+            Self::WebhookPause => "webhook.pause",
+            Self::WebhookResume => "webhook.resume",
+            Self::WebhookRollSecret => "webhook.roll_secret",
             Self::AdminSetup => "admin.setup",
             Self::AdminCreate => "admin.create",
             Self::AdminGrant => "admin.grant",

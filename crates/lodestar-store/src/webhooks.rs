@@ -115,6 +115,52 @@ pub async fn delete(conn: &mut AnyConnection, id: WebhookId) -> Result<Option<We
         .transpose()
 }
 
+/// Sets whether an endpoint is sent its events, in the caller's transaction: the endpoint
+/// as it was before, or `None` if there is none. A paused endpoint is given no new
+/// deliveries, and its waiting ones are not claimed until it is resumed.
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    id: WebhookId,
+    active: bool,
+) -> Result<Option<Webhook>> {
+    let before = format!("SELECT {COLUMNS} FROM webhooks WHERE id = $1");
+    let Some(was) = sqlx::query(sqlx::AssertSqlSafe(before))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(webhook)
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE webhooks SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some(was))
+}
+
+/// Replaces an endpoint's signing secret, in the caller's transaction: the endpoint, or
+/// `None` if there is none. Deliveries still waiting are signed with the new one, since the
+/// sender reads the secret when it sends.
+pub async fn set_secret(
+    conn: &mut AnyConnection,
+    id: WebhookId,
+    secret: &str,
+) -> Result<Option<Webhook>> {
+    let sql = format!("UPDATE webhooks SET secret = $1 WHERE id = $2 RETURNING {COLUMNS}");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(secret.to_owned())
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(webhook)
+        .transpose()
+}
+
 /// The signing secrets of `ids`, for the sender.
 pub async fn secrets_of(db: &Db, ids: &[WebhookId]) -> Result<Vec<(WebhookId, String, String)>> {
     if ids.is_empty() {

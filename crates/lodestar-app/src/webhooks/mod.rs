@@ -64,12 +64,20 @@ pub struct WebhookList {
     pub events: Vec<String>,
 }
 
-/// A new endpoint with its signing secret, which is shown this once.
+/// An endpoint with its signing secret, which is shown this once: when it is added, and
+/// when it is given a new one.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CreatedWebhook {
     pub webhook: WebhookView,
     /// `whsec_…`: the HMAC-SHA256 key, used exactly as written. Not shown again.
     pub secret: String,
+}
+
+/// A change to an endpoint.
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct WebhookChange {
+    /// `false` pauses it: no new deliveries, and the waiting ones wait; `true` resumes it.
+    pub active: Option<bool>,
 }
 
 /// A new endpoint: where, what for, and which events.
@@ -292,6 +300,78 @@ impl App {
         tracing::info!(webhook = %made.id, url = %made.url, "webhook registered");
         Ok(CreatedWebhook {
             webhook: made.into(),
+            secret,
+        })
+    }
+
+    /// Admins: pauses an endpoint (`active: false`) — no new deliveries, and the waiting
+    /// ones wait — or resumes it. Setting what is already so changes nothing and records
+    /// nothing.
+    pub async fn update_webhook(
+        &self,
+        viewer: &Viewer,
+        id: WebhookId,
+        change: &WebhookChange,
+    ) -> Result<WebhookView, AppError> {
+        require_admin(viewer)?;
+        let Some(active) = change.active else {
+            return Err(AppError::invalid(
+                "active",
+                "say whether the endpoint is sent its events: true or false",
+            ));
+        };
+        let mut tx = self.db.begin().await?;
+        let was = store::set_active(&mut tx, id, active)
+            .await?
+            .ok_or(AppError::NotFound("webhook"))?;
+        if was.active != active {
+            let (action, verb) = if active {
+                (AuditAction::WebhookResume, "Resumed")
+            } else {
+                (AuditAction::WebhookPause, "Paused")
+            };
+            let summary = format!("{verb} the webhook {}", was.url);
+            audit::record(
+                &mut tx,
+                viewer,
+                Audit::new(action, "webhook", id, summary)
+                    .detail(serde_json::json!({ "url": was.url })),
+            )
+            .await?;
+        }
+        lodestar_store::commit(tx).await?;
+        tracing::info!(webhook = %id, active, "webhook updated");
+        Ok(WebhookView {
+            active,
+            ..was.into()
+        })
+    }
+
+    /// Admins: gives an endpoint a new signing secret, shown this once; the old one stops
+    /// signing at once, deliveries still waiting included.
+    pub async fn roll_webhook_secret(
+        &self,
+        viewer: &Viewer,
+        id: WebhookId,
+    ) -> Result<CreatedWebhook, AppError> {
+        require_admin(viewer)?;
+        let secret = new_secret();
+        let mut tx = self.db.begin().await?;
+        let rolled = store::set_secret(&mut tx, id, &secret)
+            .await?
+            .ok_or(AppError::NotFound("webhook"))?;
+        let summary = format!("Gave the webhook {} a new signing secret", rolled.url);
+        audit::record(
+            &mut tx,
+            viewer,
+            Audit::new(AuditAction::WebhookRollSecret, "webhook", id, summary)
+                .detail(serde_json::json!({ "url": rolled.url })),
+        )
+        .await?;
+        lodestar_store::commit(tx).await?;
+        tracing::info!(webhook = %id, "webhook secret rolled");
+        Ok(CreatedWebhook {
+            webhook: rolled.into(),
             secret,
         })
     }

@@ -105,6 +105,8 @@ use crate::routes::Routes;
         super::webhooks::create,
         super::webhooks::show,
         super::webhooks::delete,
+        super::webhooks::update,
+        super::webhooks::roll_secret,
         super::webhooks::deliveries,
         super::webhooks::retry,
         super::audit::list,

@@ -126,6 +126,8 @@ pub fn registry() -> Routes<AppState> {
         .post("/admin/webhooks", webhooks::create)
         .get("/admin/webhooks/{id}", webhooks::show)
         .delete("/admin/webhooks/{id}", webhooks::delete)
+        .patch("/admin/webhooks/{id}", webhooks::update)
+        .post("/admin/webhooks/{id}/secret", webhooks::roll_secret)
         .get("/admin/webhooks/{id}/deliveries", webhooks::deliveries)
         .post("/admin/webhooks/deliveries/{id}/retry", webhooks::retry)
         .get("/admin/audit", audit::list)

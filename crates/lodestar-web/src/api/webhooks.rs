@@ -6,7 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use lodestar_app::webhooks::{
-    CreatedWebhook, DeliveryList, DeliveryView, WebhookInput, WebhookList, WebhookView,
+    CreatedWebhook, DeliveryList, DeliveryView, WebhookChange, WebhookInput, WebhookList,
+    WebhookView,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -67,6 +68,47 @@ pub async fn show(
 ) -> ApiResult<Json<WebhookView>> {
     let id = path_id(&id, "webhook")?;
     Ok(Json(state.app.webhook(&viewer, id).await?))
+}
+
+/// Admins: pause an endpoint (`{"active": false}`): it is given no new deliveries and its
+/// waiting ones wait; `{"active": true}` resumes it, and they are sent.
+#[utoipa::path(patch, path = "/api/v1/admin/webhooks/{id}", tag = "webhooks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Webhook id")),
+    request_body = WebhookChange,
+    responses(
+        (status = 200, body = WebhookView),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such webhook (`not_found`)", body = ErrorBody),
+        (status = 422, description = "No `active` given (`validation_failed`)", body = ErrorBody),
+    ))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<WebhookChange>,
+) -> ApiResult<Json<WebhookView>> {
+    let id = path_id(&id, "webhook")?;
+    Ok(Json(state.app.update_webhook(&viewer, id, &change).await?))
+}
+
+/// Admins: give an endpoint a new signing secret (`whsec_…`), shown this once. The old one
+/// signs nothing from now on, deliveries still waiting included.
+#[utoipa::path(post, path = "/api/v1/admin/webhooks/{id}/secret", tag = "webhooks", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Webhook id")),
+    responses(
+        (status = 200, body = CreatedWebhook),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "Not an admin (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "No such webhook (`not_found`)", body = ErrorBody),
+    ))]
+pub async fn roll_secret(
+    State(state): State<AppState>,
+    ApiViewer(viewer): ApiViewer,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CreatedWebhook>> {
+    let id = path_id(&id, "webhook")?;
+    Ok(Json(state.app.roll_webhook_secret(&viewer, id).await?))
 }
 
 /// Admins: remove an endpoint with its deliveries; nothing more is sent to it.

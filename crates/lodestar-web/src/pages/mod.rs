@@ -134,6 +134,8 @@ pub fn registry() -> Routes<AppState> {
         .post("/admin/webhooks", webhooks::create)
         .get("/admin/webhooks/{id}", webhooks::show)
         .post("/admin/webhooks/{id}/delete", webhooks::delete)
+        .post("/admin/webhooks/{id}/active", webhooks::set_active)
+        .post("/admin/webhooks/{id}/secret", webhooks::roll_secret)
         .post("/admin/webhooks/deliveries/{id}/retry", webhooks::retry)
         .get("/account/availability", booking::settings)
         .post("/account/availability", booking::save_settings)

@@ -133,11 +133,34 @@ pub async fn delete(
 struct WebhookPage {
     chrome: Chrome,
     list: DeliveryList,
+    /// A new signing secret, shown this once.
+    secret: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
     page: Option<i64>,
+}
+
+async fn webhook_page(
+    state: &AppState,
+    session: &Session,
+    viewer: lodestar_app::Viewer,
+    id: WebhookId,
+    page: Option<i64>,
+    secret: Option<String>,
+) -> Result<WebhookPage, Response> {
+    let list = state
+        .app
+        .webhook_deliveries(&viewer, id, page)
+        .await
+        .or_page()?;
+    let chrome = Chrome::new(session, Some(viewer), "admin", "Webhook deliveries").await?;
+    Ok(WebhookPage {
+        chrome,
+        list,
+        secret,
+    })
 }
 
 pub async fn show(
@@ -147,16 +170,49 @@ pub async fn show(
     PageId(id): PageId<WebhookId>,
     Query(query): Query<PageQuery>,
 ) -> Response {
-    let page = async {
-        let list = state
-            .app
-            .webhook_deliveries(&viewer, id, query.page)
-            .await
-            .or_page()?;
-        let chrome = Chrome::new(&session, Some(viewer), "admin", "Webhook deliveries").await?;
-        Ok::<_, Response>(WebhookPage { chrome, list })
+    let page = webhook_page(&state, &session, viewer, id, query.page, None).await;
+    super::render_made(StatusCode::OK, page)
+}
+
+/// Pauses (`active=0`) or resumes (`active=1`) an endpoint.
+pub async fn set_active(
+    State(state): State<AppState>,
+    session: Session,
+    PageAdmin(viewer): PageAdmin,
+    PageId(id): PageId<WebhookId>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let active = FormData(form).text("active") == "1";
+    let change = lodestar_app::webhooks::WebhookChange {
+        active: Some(active),
     };
-    super::render_made(StatusCode::OK, page.await)
+    match state.app.update_webhook(&viewer, id, &change).await {
+        Ok(_) => {
+            let said = if active {
+                "The webhook is resumed: its waiting deliveries are sent, and new events too."
+            } else {
+                "The webhook is paused: nothing is sent to it, and new events are not kept for it, until you resume it."
+            };
+            done(&session, said, &format!("/admin/webhooks/{id}")).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Gives an endpoint a new signing secret, and shows it this once.
+pub async fn roll_secret(
+    State(state): State<AppState>,
+    session: Session,
+    PageAdmin(viewer): PageAdmin,
+    PageId(id): PageId<WebhookId>,
+) -> Response {
+    match state.app.roll_webhook_secret(&viewer, id).await {
+        Ok(rolled) => {
+            let page = webhook_page(&state, &session, viewer, id, None, Some(rolled.secret)).await;
+            super::render_made(StatusCode::OK, page)
+        }
+        Err(e) => error_page(&e),
+    }
 }
 
 pub async fn retry(

@@ -474,6 +474,10 @@ fn matrix() -> Vec<Row> {
         row(M::GET, "/admin/webhooks/{id}", ADMIN_PAGE).fill(Fill::NewWebhook),
         row(M::POST, "/admin/webhooks/{id}/delete", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/webhooks")])
             .fill(Fill::NewWebhook),
+        row(M::POST, "/admin/webhooks/{id}/active", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/webhooks/")])
+            .fill(Fill::NewWebhook)
+            .form(&[("active", "0")]),
+        row(M::POST, "/admin/webhooks/{id}/secret", ADMIN_PAGE).fill(Fill::NewWebhook),
         row(M::POST, "/admin/webhooks/deliveries/{id}/retry", [LogIn, FORBIDDEN, FORBIDDEN, Redirect("/admin/webhooks/")])
             .fill(Fill::NewWebhookDelivery),
         row(M::GET, "/account/availability", SIGNED_IN_PAGE),
@@ -623,6 +627,8 @@ fn matrix() -> Vec<Row> {
             .json(r#"{"url": "https://hooks.example.org/matrix/{n}", "events": ["request.accepted"]}"#),
         row(M::GET, "/api/v1/admin/webhooks/{id}", ADMIN_API).fill(Fill::NewWebhook),
         row(M::DELETE, "/api/v1/admin/webhooks/{id}", ADMIN_API).fill(Fill::NewWebhook),
+        row(M::PATCH, "/api/v1/admin/webhooks/{id}", ADMIN_API).fill(Fill::NewWebhook).json(r#"{"active": false}"#),
+        row(M::POST, "/api/v1/admin/webhooks/{id}/secret", ADMIN_API).fill(Fill::NewWebhook),
         row(M::GET, "/api/v1/admin/webhooks/{id}/deliveries", ADMIN_API).fill(Fill::NewWebhook),
         row(M::POST, "/api/v1/admin/webhooks/deliveries/{id}/retry", ADMIN_API).fill(Fill::NewWebhookDelivery),
         row(M::GET, "/api/v1/me/availability", SIGNED_IN_API),

@@ -95,6 +95,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/admin/webhooks"),
     ("get", "/api/v1/admin/webhooks/{id}"),
     ("delete", "/api/v1/admin/webhooks/{id}"),
+    ("patch", "/api/v1/admin/webhooks/{id}"),
+    ("post", "/api/v1/admin/webhooks/{id}/secret"),
     ("get", "/api/v1/admin/webhooks/{id}/deliveries"),
     ("post", "/api/v1/admin/webhooks/deliveries/{id}/retry"),
     ("get", "/api/v1/admin/audit"),

@@ -257,6 +257,86 @@ api_tests! {
         assert_eq!((&records[0]["target_kind"], &records[0]["target_id"]), (&json!("webhook_delivery"), &json!(id)));
     }
 
+    async fn a_paused_endpoint_is_sent_nothing_and_a_new_secret_signs_what_waits(app) {
+        let receiver = Receiver::start();
+        let hooks = allowing_private(app);
+        let admin = app.admin_and_login("Ada Admin", "ada@example.org").await;
+        let (webhook, secret) = register(&hooks, &admin, &receiver.url(), &["goal.achieved"]).await;
+        receiver.verify_with(&secret);
+        let teo = mentee(app, "Teo").await;
+        let goal = |title: &str| json!({"title": title, "measure": "Done", "target_date": date_in_days(30)});
+        let path = format!("/api/v1/admin/webhooks/{webhook}");
+
+        // A goal achieved while it is active is queued; paused, the endpoint is sent nothing,
+        // and a goal achieved meanwhile is not kept for it.
+        let first = new_goal(app, &teo.token, goal("First")).await;
+        achieve_goal(app, &teo.token, &first).await;
+        app.patch_json(&path, json!({}), Some(&admin)).await
+            .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["active"]);
+        let paused = app.patch_json(&path, json!({"active": false}), Some(&admin)).await;
+        assert_eq!(paused.status, StatusCode::OK, "{}", paused.text());
+        assert_eq!(paused.json()["active"], false);
+        assert_eq!(send_due(&hooks, now_ms()).await, (0, 0), "a paused endpoint's deliveries wait");
+        let second = new_goal(app, &teo.token, goal("Second")).await;
+        achieve_goal(app, &teo.token, &second).await;
+        assert_eq!(deliveries(app, &admin, &webhook).await.len(), 1, "nothing is queued for a paused endpoint");
+        assert!(receiver.received().is_empty());
+        // Pausing again changes nothing and records nothing more.
+        assert_eq!(app.patch_json(&path, json!({"active": false}), Some(&admin)).await.status, StatusCode::OK);
+
+        // Resumed: what waited is sent, signed with its secret.
+        let resumed = app.patch_json(&path, json!({"active": true}), Some(&admin)).await;
+        assert_eq!(resumed.json()["active"], true, "{}", resumed.text());
+        assert_eq!(send_due(&hooks, now_ms()).await, (1, 0));
+        assert_eq!(receiver.received().pop().unwrap()["valid"], true);
+
+        // A new secret signs from now on: the receiver still holding the old one refuses the
+        // next delivery, and takes it once it has the new one.
+        let rolled = app.post_json(&format!("{path}/secret"), json!({}), Some(&admin)).await;
+        assert_eq!(rolled.status, StatusCode::OK, "{}", rolled.text());
+        let new_secret = rolled.json()["secret"].as_str().unwrap().to_owned();
+        assert!(new_secret.starts_with("whsec_") && new_secret != secret, "{new_secret}");
+        assert!(!app.get(&path, Some(&admin)).await.text().contains(&new_secret), "a secret is shown once");
+        let third = new_goal(app, &teo.token, goal("Third")).await;
+        achieve_goal(app, &teo.token, &third).await;
+        assert_eq!(send_due(&hooks, now_ms()).await, (0, 1));
+        assert_eq!(receiver.received().pop().unwrap()["why"], "digest does not match");
+        receiver.verify_with(&new_secret);
+        let waiting = deliveries(app, &admin, &webhook).await.remove(0);
+        let id = waiting["id"].as_str().unwrap();
+        app.post_json(&format!("/api/v1/admin/webhooks/deliveries/{id}/retry"), json!({}), Some(&admin)).await;
+        assert_eq!(send_due(&hooks, now_ms()).await, (1, 0));
+        assert_eq!(receiver.received().pop().unwrap()["valid"], true);
+
+        // Each change is in the audit log once; a member may do none of it.
+        for (action, n) in [("webhook.pause", 1), ("webhook.resume", 1), ("webhook.roll_secret", 1)] {
+            let log = app.get(&format!("/api/v1/admin/audit?action={action}"), Some(&admin)).await.json();
+            assert_eq!(log["entries"].as_array().unwrap().len(), n, "{action}: {log}");
+        }
+        app.patch_json(&path, json!({"active": false}), Some(&teo.token)).await.error(StatusCode::FORBIDDEN, "forbidden");
+        app.post_json(&format!("{path}/secret"), json!({}), Some(&teo.token)).await.error(StatusCode::FORBIDDEN, "forbidden");
+        app.patch_json("/api/v1/admin/webhooks/01a24f53-9c09-7316-813e-0b9044fa82ea", json!({"active": false}), Some(&admin)).await
+            .error(StatusCode::NOT_FOUND, "not_found");
+
+        // The page pauses and resumes it, and shows a new secret once.
+        let mut ada = Browser::new(app);
+        ada.log_in("ada@example.org", PASSWORD).await;
+        let page = ada.get(&format!("/admin/webhooks/{webhook}")).await.text();
+        assert!(page.contains("Pause it") && page.contains("Give it a new signing secret"), "{page}");
+        let csrf = csrf_of(&page);
+        let paused = ada.post(&format!("/admin/webhooks/{webhook}/active"), &[("_csrf", csrf.as_str()), ("active", "0")]).await;
+        assert!(paused.status.is_redirection(), "{}", paused.text());
+        let page = ada.get(&format!("/admin/webhooks/{webhook}")).await.text();
+        assert!(page.contains("Paused") && page.contains("Resume it"), "{page}");
+        let shown = ada.post(&format!("/admin/webhooks/{webhook}/secret"), &[("_csrf", csrf.as_str())]).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        let html = shown.text();
+        let start = html.find("whsec_").expect("the new secret is shown");
+        let shown_secret: String = html[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+        assert_ne!(shown_secret, new_secret);
+        assert!(!ada.get(&format!("/admin/webhooks/{webhook}")).await.text().contains(&shown_secret));
+    }
+
     async fn an_endpoint_is_checked_field_by_field_and_its_secret_is_shown_once(app) {
         let (admin, member) = app.admin_and_member().await;
         let bad = app.post_json("/api/v1/admin/webhooks", json!({"url": "ftp://files.example.org/x", "events": ["request.accepted", "nope"]}), Some(&admin)).await;
