@@ -13,16 +13,17 @@
 //! mentees who want it, less the free places of the circles on it.
 //!
 //! Where a programme has two mentors lead each circle, a mentor who comes once the circles
-//! have places enough joins a circle with one mentor so far as its co-mentor, and [`share`] makes the pair
-//! one place in the solve: the stronger of the two in the focus leads, the fit is scored
-//! with them, and a mentee whom either may not mentor under the hard rules cannot join.
+//! have places enough joins a circle with one mentor so far as its co-mentor, and
+//! [`share`] makes the pair one place in the solve: the stronger of the two in the focus
+//! leads, the fit is scored with them, and a mentee whom either may not mentor under the
+//! hard rules cannot join.
 
 use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 
-use crate::cohort::Cohort;
 use rayon::prelude::*;
 
+use crate::cohort::Cohort;
 use crate::score::{Profile, Rules, exclusion};
 
 /// Each circle's focus and mentors, by mentor index.
@@ -184,9 +185,10 @@ pub fn focus_on(cohort: &mut Cohort, foci: &[Option<u32>]) {
 
 /// Makes each co-mentored circle one place in the solve: its lead's, with as many free
 /// places as the fuller of its two mentors has, and closed to a mentee whom the co-mentor
-/// may not mentor (the same person, no shared language, a block, the department or
-/// junior rule, or the relevance rule). Call it after [`focus_on`]: the fit is scored with
-/// the lead, who offers the same focus as the co-mentor.
+/// may not mentor (the same person, no shared language, a block, the department or junior
+/// rule). Call it after [`focus_on`]: the lead then offers the same focus as the co-mentor,
+/// so the relevance rule, checked with the lead, holds for both, and the fit is scored with
+/// the lead.
 pub fn share(cohort: &mut Cohort, lead: &[Option<u32>]) {
     let mut pairs = Vec::new();
     for (co, l) in lead
@@ -201,6 +203,9 @@ pub fn share(cohort: &mut Cohort, lead: &[Option<u32>]) {
         cohort.free_places[l] = theirs.min(ours);
         cohort.free_places[co] = 0;
         pairs.push((co, l));
+    }
+    if pairs.is_empty() {
+        return;
     }
     let blocked: HashSet<(u32, u32)> = cohort.blocked.iter().copied().collect();
     // The lead offers the same focus as the co-mentor (after `focus_on`), so the relevance

@@ -116,30 +116,33 @@ pub async fn delete(conn: &mut AnyConnection, id: WebhookId) -> Result<Option<We
 }
 
 /// Sets whether an endpoint is sent its events, in the caller's transaction: the endpoint
-/// as it was before, or `None` if there is none. A paused endpoint is given no new
-/// deliveries, and its waiting ones are not claimed until it is resumed.
+/// and whether this changed it — by one conditional update, so of two racing changes to
+/// the same state one changes it — or `None` if there is none. A paused endpoint is given
+/// no new deliveries, and its waiting ones are not claimed until it is resumed.
 pub async fn set_active(
     conn: &mut AnyConnection,
     id: WebhookId,
     active: bool,
-) -> Result<Option<Webhook>> {
-    let before = format!("SELECT {COLUMNS} FROM webhooks WHERE id = $1");
-    let Some(was) = sqlx::query(sqlx::AssertSqlSafe(before))
+) -> Result<Option<(Webhook, bool)>> {
+    let update = format!(
+        "UPDATE webhooks SET active = $1 WHERE id = $2 AND active <> $1 RETURNING {COLUMNS}"
+    );
+    let changed = sqlx::query(sqlx::AssertSqlSafe(update))
+        .bind(i64::from(active))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    if let Some(row) = changed {
+        return Ok(Some((webhook(&row)?, true)));
+    }
+    let read = format!("SELECT {COLUMNS} FROM webhooks WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(read))
         .bind(id.to_string())
         .fetch_optional(&mut *conn)
         .await?
         .as_ref()
-        .map(webhook)
-        .transpose()?
-    else {
-        return Ok(None);
-    };
-    sqlx::query("UPDATE webhooks SET active = $1 WHERE id = $2")
-        .bind(i64::from(active))
-        .bind(id.to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(Some(was))
+        .map(|row| Ok((webhook(row)?, false)))
+        .transpose()
 }
 
 /// Replaces an endpoint's signing secret, in the caller's transaction: the endpoint, or

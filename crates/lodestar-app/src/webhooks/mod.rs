@@ -321,30 +321,27 @@ impl App {
             ));
         };
         let mut tx = self.db.begin().await?;
-        let was = store::set_active(&mut tx, id, active)
+        let (now, changed) = store::set_active(&mut tx, id, active)
             .await?
             .ok_or(AppError::NotFound("webhook"))?;
-        if was.active != active {
+        if changed {
             let (action, verb) = if active {
                 (AuditAction::WebhookResume, "Resumed")
             } else {
                 (AuditAction::WebhookPause, "Paused")
             };
-            let summary = format!("{verb} the webhook {}", was.url);
+            let summary = format!("{verb} the webhook {}", now.url);
             audit::record(
                 &mut tx,
                 viewer,
                 Audit::new(action, "webhook", id, summary)
-                    .detail(serde_json::json!({ "url": was.url })),
+                    .detail(serde_json::json!({ "url": now.url })),
             )
             .await?;
         }
         lodestar_store::commit(tx).await?;
         tracing::info!(webhook = %id, active, "webhook updated");
-        Ok(WebhookView {
-            active,
-            ..was.into()
-        })
+        Ok(now.into())
     }
 
     /// Admins: gives an endpoint a new signing secret, shown this once; the old one stops

@@ -273,9 +273,13 @@ api_tests! {
         achieve_goal(app, &teo.token, &first).await;
         app.patch_json(&path, json!({}), Some(&admin)).await
             .field_errors(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", &["active"]);
-        let paused = app.patch_json(&path, json!({"active": false}), Some(&admin)).await;
-        assert_eq!(paused.status, StatusCode::OK, "{}", paused.text());
-        assert_eq!(paused.json()["active"], false);
+        // Two pauses at once: both answer the endpoint paused, and one records it.
+        let (paused, twice) = tokio::join!(
+            app.patch_json(&path, json!({"active": false}), Some(&admin)),
+            app.patch_json(&path, json!({"active": false}), Some(&admin))
+        );
+        assert_eq!((paused.status, twice.status), (StatusCode::OK, StatusCode::OK), "{} / {}", paused.text(), twice.text());
+        assert_eq!((paused.json()["active"].clone(), twice.json()["active"].clone()), (json!(false), json!(false)));
         assert_eq!(send_due(&hooks, now_ms()).await, (0, 0), "a paused endpoint's deliveries wait");
         let second = new_goal(app, &teo.token, goal("Second")).await;
         achieve_goal(app, &teo.token, &second).await;
